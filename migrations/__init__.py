@@ -1,0 +1,1 @@
+"""Alembic migrations for the verifier database (applied automatically on connect)."""

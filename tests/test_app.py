@@ -1,0 +1,56 @@
+"""The Streamlit app through AppTest: first start loads the sample, a review is recorded."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture
+def app(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("VERIFIER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("VERIFIER_DB_URL", db_url)
+    return AppTest.from_file(APP, default_timeout=120).run()
+
+
+def test_first_start_loads_the_sample_article_with_evidence(app: AppTest) -> None:
+    assert not app.exception
+    assert app.selectbox[0].format_func(app.selectbox[0].value).startswith(
+        "Russia builds up forces at Syrian air base"
+    )
+    titles = [e.label for e in app.expander]
+    assert len(titles) >= 8
+    assert any("100 miles" in t for t in titles)
+    text = " ".join(m.value for m in app.markdown)
+    assert "suggested supported" in text and "suggested disputed" in text and "suggested unverified" in text
+    assert "Profile: Latakia, Assad's coastal heartland" in text
+    assert "0 of" in app.get("progress")[0].proto.text
+
+
+def test_review_needs_a_name_then_is_saved_with_history(app: AppTest) -> None:
+    app.button(key="FormSubmitter:review-1-Save verdict").click().run()
+    assert "enter your name" in app.error[0].value
+
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
+    # Form widgets are sent together with the submit, as a browser does.
+    app.radio(key="label-1").set_value("disputed")
+    app.text_area(key="note-1").input("Defence ministry denies the base")
+    app.button(key="FormSubmitter:review-1-Save verdict").click().run()
+    assert not app.exception and not app.error
+    assert "1 of" in app.get("progress")[0].proto.text
+    table = app.table[0].value
+    assert table.iloc[0]["who"] == "Dana" and table.iloc[0]["to"] == "disputed"
+    assert table.iloc[0]["note"] == "Defence ministry denies the base"
+
+
+def test_pasting_an_article_extracts_and_matches_its_claims(app: AppTest) -> None:
+    app.sidebar.text_area[0].input(
+        "Spartak Moscow beat Zenit 2-1 on Sunday in front of 40,000 fans, the club said."
+    )
+    app.sidebar.button[0].click().run()
+    assert not app.exception
+    assert "1 claims extracted" in app.sidebar.success[0].value
+    [label] = [e.label for e in app.expander]
+    assert label == "🟢 Spartak Moscow beat Zenit 2-1 on Sunday in front of 40,000 fans, the club said."

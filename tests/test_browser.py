@@ -1,0 +1,116 @@
+"""The app served by Streamlit and driven in a real headless Chromium (Debian's chromium and
+chromium-driver, which scripts/test installs)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1400,1000",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    env = dict(os.environ, VERIFIER_HOME=str(tmp_path_factory.mktemp("home")))
+    env.pop("VERIFIER_DB_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"streamlit did not start: {process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.5)
+    yield url
+    process.kill()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    profile = tempfile.mkdtemp(prefix="chromium-")
+    options.add_argument(f"--user-data-dir={profile}")
+    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    driver = webdriver.Chrome(options=options, service=service)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_reviewer_records_a_verdict_in_the_browser(server: str, browser: webdriver.Chrome, tmp_path: Path) -> None:
+    wait = WebDriverWait(browser, 90)
+    browser.get(server)
+    # First start loads the sample corpus: the article's claims appear as expanders.
+    first = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='stExpander'] summary")))
+    assert "Russia is steadily building up" in first.text
+    wait.until(lambda d: "0 of 11 claims reviewed" in d.find_element(By.TAG_NAME, "body").text)
+
+    name = browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebar'] input[type='text']")
+    name.send_keys("Dana", Keys.ENTER)
+    wait.until(lambda d: "Enter your name" not in d.find_element(By.TAG_NAME, "body").text)
+    browser.find_element(By.CSS_SELECTOR, "[data-testid='stExpander'] summary").click()
+    disputed = wait.until(ec.element_to_be_clickable(
+        (By.XPATH, "(//div[@data-testid='stExpander'])[1]//label[.//p[text()='disputed']]")))
+    disputed.click()
+    note = browser.find_element(By.XPATH, "(//div[@data-testid='stExpander'])[1]//textarea")
+    note.send_keys("Checked against the ministry statement")
+    browser.find_element(
+        By.XPATH, "(//div[@data-testid='stExpander'])[1]//button[.//p[text()='Save verdict']]"
+    ).click()
+
+    wait.until(lambda d: "1 of" in d.find_element(By.TAG_NAME, "body").text)
+    summary = browser.find_element(By.CSS_SELECTOR, "[data-testid='stExpander'] summary")
+    if "History" not in browser.find_element(By.TAG_NAME, "body").text:
+        summary.click()
+    wait.until(lambda d: "Checked against the ministry statement" in d.find_element(By.TAG_NAME, "body").text)
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "Dana" in body and "disputed" in body
+    browser.save_screenshot(str(tmp_path / "review.png"))

@@ -1,0 +1,185 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from conftest import write
+from verifier.cli import cli
+
+UNSEEN = {
+    "mod.txt": "The Russian defence ministry said its personnel in Syria were delivering "
+    "humanitarian aid and servicing equipment, not building an air base.",
+    "aleppo.txt": "Latakia sits roughly 160 kilometres, about 100 miles, from Islamic State "
+    "positions near Aleppo.",
+    "refugees.txt": "More than 4,000 refugees landed on the Greek island of Lesbos over the "
+    "weekend, according to the UN refugee agency.",
+    "tower.txt": "New imagery of the airfield shows an air traffic control tower under "
+    "construction and fresh concrete for helicopter pads.",
+    "peskov.txt": "Dmitry Peskov, the Kremlin spokesman, called talks between Moscow and "
+    "Washington on Syria indispensable.",
+    "ruble.txt": "The ruble firmed against the dollar as oil prices rose for a second day.",
+}
+CLAIMS = [
+    ("Russia's defence ministry says its people in Syria deliver aid rather than build a base.", "mod.txt"),
+    ("Latakia is about 100 miles from IS-held territory near Aleppo.", "aleppo.txt"),
+    ("Over 4,000 refugees reached Lesbos at the weekend, the UN said.", "refugees.txt"),
+    ("Satellite pictures show a control tower being built at the air base.", "tower.txt"),
+    ("The Kremlin said dialogue with Washington on Syria was indispensable.", "peskov.txt"),
+]
+
+
+def run(home: Path, db_url: str, *args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(cli, ["--home", str(home), "--db", db_url, *args])
+
+
+def test_ingest_then_score_puts_the_right_source_in_the_top_3(tmp_path: Path, db_url: str) -> None:
+    folder = tmp_path / "unseen"
+    for name, text in UNSEEN.items():
+        write(folder, name, text)
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text("".join(json.dumps({"claim": c, "id": i}) + "\n" for i, (c, _) in enumerate(CLAIMS)))
+    home = tmp_path / "home"
+
+    result = run(home, db_url, "ingest", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "6 added" in result.stdout
+
+    out = tmp_path / "o.jsonl"
+    result = run(home, db_url, "score", str(claims), "--out", str(out), "--top-k", "3")
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == len(CLAIMS)
+    for record, (claim, source) in zip(records, CLAIMS):
+        assert record["claim"] == claim
+        assert record["suggested_verdict"] in {"supported", "disputed", "unverified"}
+        assert 0.0 <= record["confidence"] <= 1.0
+        assert len(record["evidence"]) == 3
+        assert set(record["evidence"][0]) >= {"text", "score", "uri", "document", "passage_id"}
+        top3 = [Path(e["uri"]).name for e in record["evidence"]]
+        assert source in top3, (claim, top3)
+    assert [r["id"] for r in records] == list(range(len(CLAIMS)))  # input fields carried
+
+
+def test_score_writes_csv_and_parquet(tmp_path: Path, sources: Path) -> None:
+    home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
+    assert run(home, db, "ingest", str(sources)).exit_code == 0
+    claims = write(tmp_path, "claims.csv", 'claim,desk\n"Spartak beat Zenit 2-1.",sport\n"Crews built helicopter pads at the airport.",world\n')
+    for suffix in (".csv", ".parquet"):
+        out = tmp_path / f"o{suffix}"
+        result = run(home, db, "score", str(claims), "--out", str(out), "--top-k", "2")
+        assert result.exit_code == 0, result.output
+        frame = pd.read_csv(out) if suffix == ".csv" else pd.read_parquet(out)
+        assert frame["desk"].tolist() == ["sport", "world"]
+        assert frame["suggested_verdict"].isin(["supported", "disputed", "unverified"]).all()
+    assert pd.read_csv(tmp_path / "o.csv")["top_uri"][0].endswith("football.txt")
+    nested = pd.read_parquet(tmp_path / "o.parquet")["evidence"][1]
+    assert len(nested) == 2 and nested[0]["uri"].endswith("imagery.md")
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        ("", "c.txt", "file is empty"),
+        ("text\nfoo\n", "c.csv", "no 'claim' column (found: text)"),
+        ('{"claim": "ok"}\nnot json\n', "c.jsonl", "c.jsonl:2: not valid JSON"),
+        ("a claim", "c.docx", "claims must be in .txt, .csv, .jsonl"),
+    ],
+)
+def test_score_bad_input_is_one_line_and_writes_nothing(
+    tmp_path: Path, sources: Path, content: str, name: str, message: str
+) -> None:
+    home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
+    run(home, db, "ingest", str(sources))
+    out = tmp_path / "out.jsonl"
+    result = run(home, db, "score", str(write(tmp_path, name, content)), "--out", str(out))
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert not out.exists() and not list(tmp_path.glob(".out.jsonl*"))
+
+
+def test_score_refuses_unknown_output_type_before_work(tmp_path: Path) -> None:
+    claims = write(tmp_path, "c.txt", "A claim.\n")
+    result = run(tmp_path / "h", f"sqlite:///{tmp_path / 'v.db'}", "score", str(claims), "--out", str(tmp_path / "o.xlsx"))
+    assert result.exit_code == 1 and "output must end in .jsonl, .csv, .parquet" in result.stderr
+
+
+def test_ingest_bad_file_exits_1_with_nothing_ingested(tmp_path: Path, sources: Path) -> None:
+    home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
+    write(sources, "binary.txt", b"\x00\x01\x02" * 100)
+    result = run(home, db, "ingest", str(sources))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: {sources / 'binary.txt'}: binary file, not text; export it as .txt or .html"
+    stats = run(home, db, "index", "stats")
+    assert "vectors: 0" in stats.stdout and "passages: 0" in stats.stdout
+
+
+def test_claims_extract_match_and_index_commands(tmp_path: Path, sources: Path) -> None:
+    home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
+    assert run(home, db, "ingest", str(sources)).exit_code == 0
+    article = write(
+        tmp_path,
+        "article.txt",
+        "The Pentagon said on Monday that Russia moved personnel to the airfield near Latakia.\n\n"
+        "Leave a comment\n",
+    )
+    result = run(home, db, "claims", "extract", str(article), "--json")
+    assert result.exit_code == 0, result.output
+    [claim] = [json.loads(line) for line in result.stdout.splitlines()]
+    text = article.read_text()
+    assert text[claim["start"] : claim["end"]] == claim["claim"]
+    assert claim["checkworthiness"] >= 0.5
+
+    result = run(home, db, "match", "--top-k", "2", "--json")
+    assert result.exit_code == 0, result.output
+    [matched] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert matched["evidence"][0]["uri"] == "https://wire.example.com/base"
+    assert len(matched["evidence"]) == 2
+
+    assert "ok: index matches the database" in run(home, db, "index", "check").stdout
+    (home / "index" / "passages.faiss").unlink()
+    (home / "index" / "manifest.json").unlink()
+    check = run(home, db, "index", "check")
+    assert check.exit_code == 1 and "drift:" in check.stderr and "missing from the index" in check.stderr
+    rebuilt = run(home, db, "index", "rebuild")
+    assert rebuilt.exit_code == 0 and "index rebuilt" in rebuilt.stdout
+    assert run(home, db, "index", "check").exit_code == 0
+
+
+def test_match_without_claims_or_sources_says_what_to_do(tmp_path: Path, sources: Path) -> None:
+    home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
+    result = run(home, db, "match")
+    assert result.exit_code == 1 and "run `verifier ingest PATH` first" in result.stderr
+    run(home, db, "ingest", str(sources))
+    result = run(home, db, "match")
+    assert result.exit_code == 1 and "run `verifier claims extract ARTICLE` first" in result.stderr
+
+
+def test_remove_command(tmp_path: Path, sources: Path) -> None:
+    home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
+    run(home, db, "ingest", str(sources))
+    result = run(home, db, "remove", str(sources / "weather.txt"))
+    assert result.exit_code == 0 and "1 document(s) removed" in result.stdout
+    assert run(home, db, "index", "check").exit_code == 0
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    runner = CliRunner()
+    for path in (["init"], ["ingest"], ["claims", "extract"], ["match"], ["score"], ["index", "check"], ["remove"]):
+        result = runner.invoke(cli, [*path, "--help"])
+        assert result.exit_code == 0
+        assert "Example:" in result.output, path
+
+
+def test_python_dash_m_and_env_home(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "verifier", "init"],
+        capture_output=True, text=True, env={"VERIFIER_HOME": str(tmp_path / "h"), "PATH": ""},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ready: sqlite:///" in result.stdout and (tmp_path / "h" / "verifier.db").exists()

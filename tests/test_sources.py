@@ -1,0 +1,141 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import write
+from verifier.errors import InputError
+from verifier.sources import expand_paths, read_file, read_sources
+
+MB = 1024 * 1024
+
+
+def test_text_front_matter_gives_metadata(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "a.txt",
+        "---\ntitle: Pentagon briefing\noutlet: Wire\nurl: https://x.example/a\n"
+        "date: 2015-09-14\n---\nRussia moved equipment to Latakia.\n",
+    )
+    [doc] = read_file(path, MB)
+    assert (doc.title, doc.outlet, doc.url) == ("Pentagon briefing", "Wire", "https://x.example/a")
+    assert doc.published == date(2015, 9, 14)
+    assert doc.text == "Russia moved equipment to Latakia.\n"
+    assert doc.uri == str(path)
+
+
+def test_markdown_without_front_matter_takes_title_from_heading(tmp_path: Path) -> None:
+    [doc] = read_file(write(tmp_path, "b.md", "# Latakia profile\n\nLatakia is a port.\n"), MB)
+    assert doc.title == "Latakia profile"
+    assert doc.outlet is None and doc.published is None
+
+
+def test_html_text_and_head_metadata(tmp_path: Path) -> None:
+    html = """<html><head><title>T | Site</title>
+    <meta property="og:title" content="Kremlin on Syria talks">
+    <meta property="og:site_name" content="Moscow Daily">
+    <meta property="article:published_time" content="2015-09-15T11:20:00+03:00">
+    <link rel="canonical" href="https://daily.example/peskov">
+    <script>var x = "do not index";</script></head>
+    <body><nav>Home</nav><article><h1>Kremlin on Syria talks</h1>
+    <p>Peskov said dialogue is <b>indispensable</b>.</p><p>Second paragraph.</p></article>
+    <footer>Copyright</footer></body></html>"""
+    [doc] = read_file(write(tmp_path, "p.html", html), MB)
+    assert doc.title == "Kremlin on Syria talks"
+    assert doc.outlet == "Moscow Daily"
+    assert doc.url == "https://daily.example/peskov"
+    assert doc.published == date(2015, 9, 15)
+    assert "Peskov said dialogue is indispensable." in doc.text
+    assert "do not index" not in doc.text and "Copyright" not in doc.text and "Home" not in doc.text
+
+
+def test_csv_one_document_per_row(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "w.csv",
+        'id,title,outlet,date,text\n1,One,Wire,2015-09-01,"First, with a comma."\n'
+        "2,Two,Wire,,Second text.\n3,Three,Wire,,\n",
+    )
+    docs = read_file(path, MB)
+    assert [d.text for d in docs] == ["First, with a comma.", "Second text."]  # empty row skipped
+    assert docs[0].uri == f"{path}#id=1"
+    assert docs[0].published == date(2015, 9, 1) and docs[1].published is None
+
+
+def test_jsonl_one_document_per_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "b.jsonl", '{"text": "Alpha beta gamma.", "outlet": "W"}\n\n{"text": "Delta."}\n'
+    )
+    docs = read_file(path, MB)
+    assert [d.uri for d in docs] == [f"{path}#line=1", f"{path}#line=3"]
+    assert docs[0].outlet == "W"
+
+
+def test_latin1_file_is_decoded(tmp_path: Path) -> None:
+    path = write(tmp_path, "l.txt", "Le café de la gare est fermé depuis lundi.".encode("latin-1"))
+    [doc] = read_file(path, MB)
+    assert "café" in doc.text and "fermé" in doc.text
+
+
+def test_utf16_with_bom_is_decoded(tmp_path: Path) -> None:
+    path = write(tmp_path, "u.txt", "Latakia is a port city.".encode("utf-16"))
+    assert read_file(path, MB)[0].text == "Latakia is a port city."
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "file is empty"),
+        ("blank.txt", b"  \n\n ", "file is empty"),
+        ("nul.txt", b"abc\x00\x01\x02def" * 10, "binary file"),
+        ("doc.txt", b"%PDF-1.7\n...", "this is a PDF"),
+        ("bad.jsonl", b'{"text": "ok"}\n{"text": broken}\n', "bad.jsonl:2: not valid JSON"),
+        ("nofield.jsonl", b'{"body": "x"}\n', "bad" if False else "must be an object with a 'text'"),
+        ("nocol.csv", b"title,body\na,b\n", "no 'text' column (found: title, body)"),
+        ("ragged.csv", b"id,text\n1,a,b\n", "ragged.csv:2: 3 fields where the header has 2"),
+        ("quote.csv", b'id,text\n1,"never closed\n', "malformed CSV"),
+        ("date.txt", b"---\ndate: next week\n---\nSome text here.\n", "is not a date"),
+        ("front.md", b"---\ntitle: x\n---\n", "front matter but no text"),
+    ],
+)
+def test_bad_files_are_refused_with_one_clear_line(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        read_file(write(tmp_path, name, content), MB)
+    assert message in str(caught.value)
+    assert name in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_huge_file_is_refused_before_reading(tmp_path: Path) -> None:
+    path = write(tmp_path, "big.txt", "word " * 300_000)
+    with pytest.raises(InputError, match="over the 1 MB limit"):
+        read_file(path, MB)
+
+
+def test_folders_are_walked_for_supported_files(tmp_path: Path) -> None:
+    write(tmp_path, "src/a.txt", "Alpha text here.")
+    write(tmp_path, "src/sub/b.html", "<p>Beta text here.</p>")
+    write(tmp_path, "src/image.png", b"\x89PNG....")
+    write(tmp_path, "src/.hidden/c.txt", "Hidden text.")
+    files = expand_paths([tmp_path / "src"])
+    assert [f.name for f in files] == ["a.txt", "b.html"]
+
+
+def test_unsupported_and_missing_paths(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="unsupported file type .docx"):
+        expand_paths([write(tmp_path, "x.docx", b"PK")])
+    with pytest.raises(InputError, match="no such file or folder"):
+        expand_paths([tmp_path / "nope"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="folder holds no"):
+        expand_paths([tmp_path / "empty"])
+
+
+def test_defaults_fill_only_missing_metadata(tmp_path: Path) -> None:
+    write(tmp_path, "s/a.txt", "---\noutlet: Own\n---\nText one here.")
+    write(tmp_path, "s/b.txt", "Text two here.")
+    docs = list(read_sources([tmp_path / "s"], MB, outlet="Default", date="2015-09-01"))
+    assert [d.outlet for d in docs] == ["Own", "Default"]
+    assert all(d.published == date(2015, 9, 1) for d in docs)

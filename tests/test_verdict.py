@@ -1,0 +1,55 @@
+from verifier.verdict import Evidence, conflict, suggest
+
+
+def ev(pid: int, text: str, score: float, uri: str | None = None) -> Evidence:
+    return Evidence(pid, text, score, uri or f"doc{pid}", f"Doc {pid}")
+
+
+CLAIM = "Latakia is about 100 miles from Islamic State territory near Aleppo."
+
+
+def test_no_close_evidence_is_unverified() -> None:
+    s = suggest(CLAIM, [ev(1, "Spartak beat Zenit.", 0.12)])
+    assert s.label == "unverified" and s.evidence == []
+    assert s.confidence > suggest(CLAIM, [ev(1, "Latakia is a port.", 0.5)]).confidence
+    assert suggest(CLAIM, []).label == "unverified"
+
+
+def test_close_agreeing_source_supports() -> None:
+    s = suggest(CLAIM, [ev(1, "Latakia lies roughly 100 miles from IS-held land near Aleppo.", 0.9)])
+    assert s.label == "supported" and s.confidence > 0.8 and s.evidence == [1]
+
+
+def test_different_figure_disputes() -> None:
+    assert conflict(CLAIM, "Latakia is 200 miles from the front near Aleppo.") == (
+        "different figure (mile): claim 100, source 200"
+    )
+    s = suggest(CLAIM, [ev(1, "Latakia is 200 miles from the front lines near Aleppo.", 0.8)])
+    assert s.label == "disputed" and "different figure" in s.reason
+
+
+def test_fact_check_rating_disputes_even_when_it_restates_the_claim() -> None:
+    claim = "Assad has moved the government to Latakia."
+    evidence = [
+        ev(1, "Claim: Assad has moved the government to Latakia.\n\nRating: False.", 0.95, "fc"),
+        ev(2, "There is no evidence that the government has left Damascus.", 0.7, "fc"),
+    ]
+    s = suggest(claim, evidence)
+    assert s.label == "disputed" and "False" in s.reason
+
+
+def test_negation_flip_only_counts_for_close_paraphrases() -> None:
+    claim = "Russian fighter jets have landed at the base."
+    close = "Russian fighter jets have not landed at the base."
+    assert conflict(claim, close, similarity=0.9) == "one of them is negated"
+    assert conflict(claim, close, similarity=0.65) is None
+
+
+def test_majority_of_sources_decides_and_lowers_confidence() -> None:
+    agree = [ev(i, "Latakia is about 100 miles from IS territory near Aleppo.", 0.85) for i in (1, 2)]
+    against = [ev(3, "Latakia is 200 miles from IS territory near Aleppo.", 0.84)]
+    mixed = suggest(CLAIM, agree + against)
+    clean = suggest(CLAIM, agree)
+    assert mixed.label == clean.label == "supported"
+    assert mixed.confidence < clean.confidence
+    assert "1 conflict" in mixed.reason

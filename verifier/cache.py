@@ -1,0 +1,51 @@
+"""The embedding cache, kept in the database next to the data it speeds up."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from verifier.db.models import Embedding
+
+_CHUNK = 500
+
+
+class DbVectorCache:
+    """Vectors by (model, text hash), read and written in the caller's session.
+
+    Using the caller's session keeps cache rows in the same transaction as the passages they
+    belong to, and avoids a second writer on SQLite.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get_many(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(hashes), _CHUNK):
+            chunk = hashes[start : start + _CHUNK]
+            rows = self.session.execute(
+                sa.select(Embedding.text_hash, Embedding.vector).where(
+                    Embedding.model == model, Embedding.text_hash.in_(chunk)
+                )
+            )
+            for key, blob in rows:
+                found[key] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        known = self.get_many(model, list(vectors))
+        self.session.add_all(
+            Embedding(
+                model=model,
+                text_hash=key,
+                dim=int(vector.shape[0]),
+                vector=np.asarray(vector, dtype=np.float32).tobytes(),
+            )
+            for key, vector in vectors.items()
+            if key not in known
+        )
+        self.session.flush()

@@ -1,0 +1,112 @@
+"""Extract check-worthy claims from an article, with character offsets.
+
+Each sentence gets a check-worthiness score in [0, 1] from transparent features that
+fact-checkers use to triage: concrete figures, named people/places/bodies, dates, attribution
+to a speaker, and a factual (not interrogative or opinion) form. Boilerplate ("Leave a
+comment"), questions and fragments score low. Sentences at or above the threshold are claims;
+repeated sentences (the same words up to quotes and case) are kept once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from verifier.sentences import sentences
+
+_NUMBER = re.compile(
+    r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|dozens|"
+    r"hundred|hundreds|thousand|thousands|million|millions|billion|percent|half)\b",
+    re.I,
+)
+_TIME = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+    r"april|may|june|july|august|september|october|november|december|yesterday|today|"
+    r"last (?:week|month|year)|(?:19|20)\d\d)\b",
+    re.I,
+)
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|told|announced|stated|reported|claimed|confirmed|denied|according to|"
+    r"suggests?|showed?|indicat\w+)\b",
+    re.I,
+)
+_FACTUAL_VERB = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|did|does)\b|\b\w{3,}ed\b", re.I
+)
+_OPINION = re.compile(
+    r"\b(?:i think|i believe|i feel|in my (?:view|opinion)|we hope|hopefully|should|must)\b",
+    re.I,
+)
+_BOILERPLATE = re.compile(
+    r"^(?:leave a comment|click here|read more|subscribe|share this|sign up|advertisement|"
+    r"related:|see also|follow us)",
+    re.I,
+)
+_CAPITALISED = re.compile(r"(?<![.!?]\s)\b[A-Z][a-zA-Z’'.-]+")
+
+
+@dataclass(frozen=True)
+class ExtractedClaim:
+    """A sentence worth checking: ``text == article[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+    checkworthiness: float
+
+
+def checkworthiness(sentence: str) -> float:
+    """Score in [0, 1]: how much a sentence looks like a checkable factual claim."""
+    text = sentence.strip()
+    words = text.split()
+    if _BOILERPLATE.match(text) or len(words) < 4:
+        return 0.0
+    names = [w for w in _CAPITALISED.findall(text)[1:] if w not in {"I", "I’m", "I'm"}]
+    score = 0.25
+    score += 0.2 if _NUMBER.search(text) else 0.0
+    score += min(len(names), 3) * 0.07
+    score += 0.1 if _TIME.search(text) else 0.0
+    score += 0.1 if _ATTRIBUTION.search(text) else 0.0
+    score += 0.1 if re.search(r"\baccording to\b", text, re.I) else 0.0
+    score += 0.15 if _FACTUAL_VERB.search(text) else 0.0
+    if text.endswith("?"):
+        score -= 0.4
+    if _OPINION.search(text):
+        score -= 0.15
+    if text[-1] not in ".!\"”’'":
+        score -= 0.2  # captions, headings, fragments
+    if len(words) < 7:
+        score -= 0.2
+    elif len(words) > 80:
+        score -= 0.1
+    return round(min(max(score, 0.0), 1.0), 3)
+
+
+def normalise(text: str) -> str:
+    """Comparison key: case, quote style, dashes and spacing do not make a claim new."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[‘’`´]", "'", text)
+    text = re.sub(r"[“”„]", '"', text)
+    text = re.sub(r"[‐-―]", "-", text)
+    return " ".join(re.sub(r"[^\w\s'-]", " ", text).split())
+
+
+def extract_claims(article: str, threshold: float = 0.5) -> list[ExtractedClaim]:
+    """Check-worthy sentences of ``article`` in reading order.
+
+    Args:
+        article: the article text.
+        threshold: minimum check-worthiness for a sentence to count as a claim.
+    """
+    claims: list[ExtractedClaim] = []
+    seen: set[str] = set()
+    for span in sentences(article):
+        key = normalise(span.text)
+        if key in seen:
+            continue
+        seen.add(key)
+        score = checkworthiness(span.text)
+        if score >= threshold:
+            claims.append(ExtractedClaim(span.text, span.start, span.end, score))
+    return claims

@@ -1,0 +1,304 @@
+"""The ``verifier`` command line (click).
+
+Every command opens the workbench in ``--home`` (or ``VERIFIER_HOME``, default ``.verifier``)
+with the database at ``--db`` (or ``VERIFIER_DB_URL``, default SQLite in the home folder).
+Library errors become one line on stderr and exit code 1.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from index import IndexStoreError
+from verifier.config import Settings
+from verifier.errors import VerifierError
+from verifier.workbench import Workbench
+
+
+class _Group(click.Group):
+    """A group that turns library errors into one clear line (no traceback)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (VerifierError, IndexStoreError) as error:
+            raise click.ClickException(str(error)) from error
+
+
+def _bench(ctx: click.Context, repair: bool = True) -> Workbench:
+    settings: Settings = ctx.obj["settings"]
+    bench = Workbench.open(settings, repair=repair)
+    ctx.call_on_close(bench.close)
+    return bench
+
+
+def _bar(total: int, unit: str) -> tqdm:
+    return tqdm(total=total, unit=unit, disable=None, file=sys.stderr, leave=False)
+
+
+@click.group(cls=_Group)
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), help="Data folder (VERIFIER_HOME).")
+@click.option("--db", "db_url", help="Database URL, e.g. postgresql://user:pw@host/db (VERIFIER_DB_URL).")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress details.")
+@click.version_option(package_name="verifier")
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None, db_url: str | None, verbose: bool) -> None:
+    """Claim-verification workbench: ingest sources, extract claims, match evidence.
+
+    \b
+    Example:
+        verifier ingest sources/
+        verifier claims extract article.txt
+        verifier match --top-k 3
+        verifier score claims.jsonl --out scored.jsonl
+    """
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="verifier: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("alembic", "sentence_transformers", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    ctx.obj = {"settings": Settings.from_env(home=home, db_url=db_url)}
+
+
+@cli.command()
+@click.option("--sample", is_flag=True, help="Also load the bundled sample corpus.")
+@click.pass_context
+def init(ctx: click.Context, sample: bool) -> None:
+    """Create (or migrate) the database and index.
+
+    \b
+    Example:
+        verifier --home ~/desk init --sample
+    """
+    bench = _bench(ctx)
+    if sample:
+        from verifier.sample import load_sample
+
+        loaded = load_sample(bench)
+        click.echo(f"sample loaded: {loaded.report.summary()}; {loaded.claims} claims matched")
+    stats = bench.stats()
+    click.echo(f"ready: {stats['database']}, index {stats['index_dir']} ({stats['vectors']} vectors)")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--outlet", help="Outlet for documents that do not name one.")
+@click.option("--url", help="URL for documents that do not give one.")
+@click.option("--date", help="Publication date (YYYY-MM-DD) for documents without one.")
+@click.pass_context
+def ingest(
+    ctx: click.Context, paths: tuple[Path, ...], outlet: str | None, url: str | None, date: str | None
+) -> None:
+    """Add source documents (.txt .md .html .csv .jsonl files or folders).
+
+    Front matter in .txt/.md (title, outlet, url, date between --- lines) and the <head> of
+    HTML pages give the metadata. Running it again on the same files changes only what changed.
+
+    \b
+    Example:
+        verifier ingest wires/ statements/mod-2015-09-08.html --outlet "Desk archive"
+    """
+    from verifier.ingest import ingest_paths
+
+    bench = _bench(ctx)
+    with _bar(0, "passage") as bar:
+        def progress(done: int) -> None:
+            bar.total = max(bar.total or 0, bar.n + done)
+            bar.update(done)
+
+        report = ingest_paths(bench, paths, progress, outlet=outlet, url=url, date=date)
+    for uri, kept in report.duplicates:
+        click.echo(f"skipped {uri}: same text as {kept}", err=True)
+    click.echo(report.summary())
+
+
+@cli.command()
+@click.argument("uris", nargs=-1, required=True)
+@click.pass_context
+def remove(ctx: click.Context, uris: tuple[str, ...]) -> None:
+    """Remove source documents by uri (as shown in evidence), from database and index.
+
+    \b
+    Example:
+        verifier remove /data/sources/old-report.txt
+    """
+    from verifier.ingest import remove_documents
+
+    bench = _bench(ctx)
+    resolved = [str(Path(u).resolve()) if Path(u).exists() else u for u in uris]
+    removed = remove_documents(bench, resolved)
+    click.echo(f"{removed} document(s) removed")
+
+
+@cli.group(cls=_Group)
+def claims() -> None:
+    """Extract and list claims."""
+
+
+@claims.command("extract")
+@click.argument("article", type=click.Path(path_type=Path))
+@click.option("--min-score", type=float, help="Check-worthiness threshold (0-1, default 0.5).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
+@click.pass_context
+def claims_extract(ctx: click.Context, article: Path, min_score: float | None, as_json: bool) -> None:
+    """Find check-worthy sentences in ARTICLE and save them for matching.
+
+    Prints each claim's id, character offsets and check-worthiness score.
+
+    \b
+    Example:
+        verifier claims extract draft.txt --min-score 0.6
+    """
+    from verifier.articles import add_article, read_article
+
+    bench = _bench(ctx)
+    title, text = read_article(article, bench.settings.max_file_bytes)
+    saved = add_article(bench, text, title=title, uri=str(article.resolve()), threshold=min_score)
+    for claim in saved.claims:
+        if as_json:
+            click.echo(json.dumps({
+                "claim_id": claim.id, "article_id": saved.id, "start": claim.start,
+                "end": claim.end, "checkworthiness": claim.checkworthiness, "claim": claim.text,
+            }, ensure_ascii=False))
+        else:
+            click.echo(f"{claim.id:>5}  {claim.start:>6}-{claim.end:<6} {claim.checkworthiness:.2f}  {claim.text}")
+    click.echo(f"article {saved.id}: {len(saved.claims)} claim(s)", err=True)
+
+
+@cli.command()
+@click.option("--top-k", type=click.IntRange(1, 100), help="Evidence passages per claim.")
+@click.option("--article", "article_id", type=int, help="Only this article's claims.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of text.")
+@click.pass_context
+def match(ctx: click.Context, top_k: int | None, article_id: int | None, as_json: bool) -> None:
+    """Match saved claims against the sources and suggest verdicts.
+
+    \b
+    Example:
+        verifier match --top-k 3 --article 1
+    """
+    import sqlalchemy as sa
+
+    from verifier.db.models import Claim
+    from verifier.match import match_claims
+
+    bench = _bench(ctx)
+    ids = None
+    if article_id is not None:
+        with bench.session() as session:
+            ids = list(session.scalars(sa.select(Claim.id).where(Claim.article_id == article_id)))
+        if not ids:
+            raise click.ClickException(f"article {article_id} has no claims; see `verifier claims extract`")
+    results = match_claims(bench, ids, top_k)
+    if not results:
+        raise click.ClickException("no claims saved yet; run `verifier claims extract ARTICLE` first")
+    for result in results:
+        if as_json:
+            click.echo(json.dumps(result.to_record(), ensure_ascii=False))
+            continue
+        s = result.suggestion
+        click.echo(f"[{result.claim_id}] {result.claim}")
+        click.echo(f"    -> {s.label} ({s.confidence:.2f}): {s.reason}")
+        for rank, e in enumerate(result.evidence, start=1):
+            click.echo(f"    {rank}. {e.score:.3f} {e.document} <{e.uri}>")
+            click.echo(f"       {e.text[:160]}")
+
+
+@cli.command()
+@click.argument("claims_file", metavar="CLAIMS", type=click.Path(path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file: .jsonl, .csv or .parquet.")
+@click.option("--top-k", type=click.IntRange(1, 100), help="Evidence passages per claim.")
+@click.pass_context
+def score(ctx: click.Context, claims_file: Path, out: Path, top_k: int | None) -> None:
+    """Score many claims at once: evidence and a suggested verdict for each.
+
+    CLAIMS is a .txt file (one claim per line), a .csv with a 'claim' column, or a .jsonl file
+    with a 'claim' field. Other columns are carried to the output.
+
+    \b
+    Example:
+        verifier score claims.csv --out scored.parquet --top-k 3
+    """
+    from verifier.claimsio import check_output, read_claims, write_results
+    from verifier.match import score_claims
+
+    settings: Settings = ctx.obj["settings"]
+    check_output(out)
+    rows = read_claims(claims_file, settings.max_file_bytes)
+    bench = _bench(ctx)
+    if rows.duplicates:
+        click.echo(f"note: {rows.duplicates} repeated claim(s); each is scored once", err=True)
+    with _bar(len(rows.texts), "claim") as bar:
+        results = score_claims(bench, rows.texts, top_k, progress=bar.update)
+    records = [{**extra, **result.to_record()} for extra, result in zip(rows.extras, results)]
+    write_results(records, out)
+    counts = {label: 0 for label in ("supported", "disputed", "unverified")}
+    for result in results:
+        counts[result.suggestion.label] += 1
+    summary = ", ".join(f"{n} {label}" for label, n in counts.items())
+    click.echo(f"scored {len(results)} claim(s) -> {out} ({summary})")
+
+
+@cli.group(cls=_Group, name="index")
+def index_group() -> None:
+    """Inspect, check and rebuild the FAISS index."""
+
+
+@index_group.command("stats")
+@click.pass_context
+def index_stats(ctx: click.Context) -> None:
+    """Show the index's model, size and location."""
+    for key, value in _bench(ctx, repair=False).stats().items():
+        click.echo(f"{key}: {value}")
+
+
+@index_group.command("check")
+@click.pass_context
+def index_check(ctx: click.Context) -> None:
+    """Compare the index with the database; exit 1 if they differ.
+
+    \b
+    Example:
+        verifier index check || verifier index rebuild
+    """
+    drift = _bench(ctx, repair=False).check_index()
+    if drift:
+        raise click.ClickException(
+            f"drift: {drift.describe()}; run `verifier index rebuild` (or any command repairs it)"
+        )
+    click.echo("ok: " + drift.describe())
+
+
+@index_group.command("rebuild")
+@click.pass_context
+def index_rebuild(ctx: click.Context) -> None:
+    """Rebuild the index from every passage in the database (cached vectors are reused)."""
+    size = _bench(ctx, repair=False).rebuild_index()
+    click.echo(f"index rebuilt: {size} vectors")
+
+
+@cli.command()
+@click.option("--port", type=int, default=8501, show_default=True)
+@click.pass_context
+def app(ctx: click.Context, port: int) -> None:
+    """Start the review app (Streamlit) on this data folder."""
+    settings: Settings = ctx.obj["settings"]
+    app_py = Path(__file__).resolve().parents[1] / "app.py"
+    env_args = ["--server.port", str(port), "--server.headless", "true"]
+    import os
+
+    env = dict(os.environ, VERIFIER_HOME=str(settings.home))
+    if settings.db_url:
+        env["VERIFIER_DB_URL"] = settings.db_url
+    raise SystemExit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(app_py), *env_args], env=env))

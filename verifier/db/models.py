@@ -1,0 +1,204 @@
+"""Typed SQLAlchemy 2 models.
+
+Data flows one way through these tables: a source ``Document`` is split into ``Passage`` rows
+(which the FAISS index holds under the same ids); an ``Article`` yields ``Claim`` rows; each
+claim gets ranked ``Match`` rows (claim -> passage, score) and one ``Verdict`` (the suggested
+label plus the reviewer's label); every reviewer change is appended to ``VerdictChange``.
+``Embedding`` caches vectors by (model, text hash).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+VERDICT_LABELS = ("supported", "disputed", "unverified")
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+_label_check = "{col} IN ('supported', 'disputed', 'unverified')"
+
+
+class Document(Base):
+    """A source: another outlet's story, a wire, an official statement, a fact-check."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uri: Mapped[str] = mapped_column(sa.String(2048), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(1024))
+    outlet: Mapped[str | None] = mapped_column(sa.String(256))
+    url: Mapped[str | None] = mapped_column(sa.String(2048))
+    published: Mapped[date | None] = mapped_column(sa.Date)
+    format: Mapped[str] = mapped_column(sa.String(16))
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    text: Mapped[str] = mapped_column(sa.Text)
+    ingested_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    passages: Mapped[list[Passage]] = relationship(
+        back_populates="document",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Passage.seq",
+    )
+
+
+class Passage(Base):
+    """A span of a document; the unit the index searches. ``text == document.text[start:end]``."""
+
+    __tablename__ = "passages"
+    __table_args__ = (sa.UniqueConstraint("document_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int]
+    start: Mapped[int]
+    end: Mapped[int]
+    text: Mapped[str] = mapped_column(sa.Text)
+    text_hash: Mapped[str] = mapped_column(sa.String(64))
+
+    document: Mapped[Document] = relationship(back_populates="passages")
+
+
+class Article(Base):
+    """The piece being fact-checked."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(1024))
+    uri: Mapped[str | None] = mapped_column(sa.String(2048))
+    text: Mapped[str] = mapped_column(sa.Text)
+    content_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    claims: Mapped[list[Claim]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="Claim.start"
+    )
+
+
+class Claim(Base):
+    """A check-worthy statement; ``start``/``end`` are character offsets into the article."""
+
+    __tablename__ = "claims"
+    __table_args__ = (sa.UniqueConstraint("article_id", "text_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(sa.Text)
+    text_hash: Mapped[str] = mapped_column(sa.String(64))
+    start: Mapped[int | None]
+    end: Mapped[int | None]
+    checkworthiness: Mapped[float]
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    article: Mapped[Article | None] = relationship(back_populates="claims")
+    matches: Mapped[list[Match]] = relationship(
+        back_populates="claim",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Match.rank",
+    )
+    verdict: Mapped[Verdict | None] = relationship(
+        back_populates="claim", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Match(Base):
+    """One piece of ranked evidence for a claim."""
+
+    __tablename__ = "matches"
+    __table_args__ = (sa.UniqueConstraint("claim_id", "passage_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("claims.id", ondelete="CASCADE"), index=True
+    )
+    passage_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("passages.id", ondelete="CASCADE"), index=True
+    )
+    rank: Mapped[int]
+    score: Mapped[float]
+
+    claim: Mapped[Claim] = relationship(back_populates="matches")
+    passage: Mapped[Passage] = relationship()
+
+
+class Verdict(Base):
+    """The suggested verdict for a claim and, once reviewed, the reviewer's verdict."""
+
+    __tablename__ = "verdicts"
+    __table_args__ = (
+        sa.CheckConstraint(_label_check.format(col="suggested"), name="suggested_label"),
+        sa.CheckConstraint(
+            "label IS NULL OR " + _label_check.format(col="label"), name="review_label"
+        ),
+    )
+
+    claim_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    )
+    suggested: Mapped[str] = mapped_column(sa.String(16))
+    confidence: Mapped[float]
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    label: Mapped[str | None] = mapped_column(sa.String(16))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    reviewer: Mapped[str | None] = mapped_column(sa.String(256))
+    evidence: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    claim: Mapped[Claim] = relationship(back_populates="verdict")
+
+
+class VerdictChange(Base):
+    """Append-only history: who changed a claim's verdict, when, from what, to what."""
+
+    __tablename__ = "verdict_changes"
+    __table_args__ = (
+        sa.CheckConstraint(_label_check.format(col="to_label"), name="to_label"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("claims.id", ondelete="CASCADE"), index=True
+    )
+    changed_by: Mapped[str] = mapped_column(sa.String(256))
+    changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    from_label: Mapped[str | None] = mapped_column(sa.String(16))
+    to_label: Mapped[str] = mapped_column(sa.String(16))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    evidence: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+
+
+class Embedding(Base):
+    """Vector cache: the same text under the same model is embedded once."""
+
+    __tablename__ = "embeddings"
+
+    model: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
+    text_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    dim: Mapped[int]
+    vector: Mapped[bytes] = mapped_column(sa.LargeBinary)

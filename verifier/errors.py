@@ -1,0 +1,13 @@
+"""Errors the library raises; the CLI and the UI show ``str(error)`` as one line."""
+
+
+class VerifierError(Exception):
+    """Base class: the message says what is wrong and what to do about it."""
+
+
+class InputError(VerifierError):
+    """A file or value given by the user cannot be used (empty, binary, malformed...)."""
+
+
+class ModelError(VerifierError):
+    """The embedding model is missing, or its weights are not the expected file."""

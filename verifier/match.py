@@ -1,0 +1,176 @@
+"""Match claims against the passage index and suggest verdicts.
+
+``score_claims`` is the bulk path (texts in, results out, nothing stored but the embedding
+cache); ``match_claims`` does the same for claims held in the database and stores their
+ranked matches and suggested verdicts, leaving any reviewer's verdict as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from verifier.cache import DbVectorCache
+from verifier.db.models import Claim, Document, Match, Passage, Verdict
+from verifier.errors import VerifierError
+from verifier.verdict import Evidence, Suggestion, suggest
+from verifier.workbench import Workbench
+
+
+@dataclass(frozen=True)
+class ScoredClaim:
+    """A claim with its suggested verdict and the evidence behind it."""
+
+    claim: str
+    suggestion: Suggestion
+    evidence: list[Evidence]
+    claim_id: int | None = None
+
+    def to_record(self) -> dict[str, object]:
+        """The JSON-friendly record written by ``verifier score``."""
+        record: dict[str, object] = {
+            "claim": self.claim,
+            "suggested_verdict": self.suggestion.label,
+            "confidence": self.suggestion.confidence,
+            "reason": self.suggestion.reason,
+            "evidence": [
+                {
+                    "text": e.text,
+                    "score": round(e.score, 4),
+                    "uri": e.uri,
+                    "document": e.document,
+                    "passage_id": e.passage_id,
+                    "outlet": e.outlet,
+                    "date": e.published,
+                }
+                for e in self.evidence
+            ],
+        }
+        if self.claim_id is not None:
+            record["claim_id"] = self.claim_id
+        return record
+
+
+def _require_sources(bench: Workbench) -> None:
+    if len(bench.index) == 0:
+        raise VerifierError("no sources are indexed yet; run `verifier ingest PATH` first")
+
+
+def search(
+    bench: Workbench, session: Session, vectors: np.ndarray, top_k: int
+) -> list[list[Evidence]]:
+    """Ranked evidence for each query vector, with passage and source details."""
+    scores, ids = bench.index.search(vectors, top_k)
+    wanted = {int(i) for i in ids.ravel() if i >= 0}
+    rows = {
+        pid: (text, uri, url, title, outlet, published)
+        for pid, text, uri, url, title, outlet, published in session.execute(
+            sa.select(
+                Passage.id,
+                Passage.text,
+                Document.uri,
+                Document.url,
+                Document.title,
+                Document.outlet,
+                Document.published,
+            )
+            .join(Document)
+            .where(Passage.id.in_(wanted))
+        )
+    }
+    results: list[list[Evidence]] = []
+    for row_scores, row_ids in zip(scores, ids):
+        found = []
+        for score, pid in zip(row_scores, row_ids):
+            if int(pid) not in rows:  # -1 padding, or a passage deleted meanwhile
+                continue
+            text, uri, url, title, outlet, published = rows[int(pid)]
+            found.append(
+                Evidence(
+                    passage_id=int(pid),
+                    text=text,
+                    score=float(score),
+                    uri=url or uri,
+                    document=title,
+                    outlet=outlet,
+                    published=published.isoformat() if published else None,
+                )
+            )
+        results.append(found)
+    return results
+
+
+def score_claims(
+    bench: Workbench,
+    claims: Sequence[str],
+    top_k: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    chunk: int = 1024,
+) -> list[ScoredClaim]:
+    """Evidence and a suggested verdict for each claim text (in input order).
+
+    Args:
+        bench: the open workbench (with sources ingested).
+        claims: claim texts; a repeated claim is embedded once.
+        top_k: evidence passages per claim; settings' ``top_k`` when ``None``.
+        progress: called with the number of claims just scored.
+
+    Raises:
+        VerifierError: no sources have been ingested.
+    """
+    _require_sources(bench)
+    k = top_k or bench.settings.top_k
+    results: list[ScoredClaim] = []
+    for start in range(0, len(claims), chunk):
+        part = claims[start : start + chunk]
+        with bench.session() as session:
+            vectors = bench.embedder.embed(part, cache=DbVectorCache(session))
+            evidence = search(bench, session, vectors, k)
+        for text, found in zip(part, evidence):
+            results.append(ScoredClaim(text, suggest(text, found), found))
+        if progress:
+            progress(len(part))
+    return results
+
+
+def match_claims(
+    bench: Workbench, claim_ids: Sequence[int] | None = None, top_k: int | None = None
+) -> list[ScoredClaim]:
+    """Match stored claims (all of them when ``claim_ids`` is ``None``) and store the results.
+
+    Earlier matches of those claims are replaced; the suggested verdict is updated while a
+    reviewer's label, note and evidence stay untouched.
+    """
+    _require_sources(bench)
+    k = top_k or bench.settings.top_k
+    with bench.session() as session:
+        query = sa.select(Claim).order_by(Claim.id)
+        if claim_ids is not None:
+            query = query.where(Claim.id.in_(list(claim_ids)))
+        claims = list(session.scalars(query))
+        vectors = bench.embedder.embed([c.text for c in claims], cache=DbVectorCache(session))
+        evidence = search(bench, session, vectors, k)
+        session.execute(sa.delete(Match).where(Match.claim_id.in_([c.id for c in claims])))
+        verdicts = {
+            v.claim_id: v
+            for v in session.scalars(
+                sa.select(Verdict).where(Verdict.claim_id.in_([c.id for c in claims]))
+            )
+        }
+        results = []
+        for claim, found in zip(claims, evidence):
+            suggestion = suggest(claim.text, found)
+            session.add_all(
+                Match(claim_id=claim.id, passage_id=e.passage_id, rank=rank, score=e.score)
+                for rank, e in enumerate(found, start=1)
+            )
+            verdict = verdicts.get(claim.id) or Verdict(claim_id=claim.id, evidence=[])
+            verdict.suggested, verdict.confidence = suggestion.label, suggestion.confidence
+            verdict.reason = suggestion.reason
+            session.add(verdict)
+            results.append(ScoredClaim(claim.text, suggestion, found, claim.id))
+    return results

@@ -1,0 +1,115 @@
+"""Reviewer decisions: set a claim's verdict, keeping every change in the history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from verifier.db.models import VERDICT_LABELS, Article, Claim, Match, Passage, Verdict, VerdictChange
+from verifier.errors import InputError
+from verifier.workbench import Workbench
+
+
+@dataclass(frozen=True)
+class Change:
+    changed_by: str
+    changed_at: datetime
+    from_label: str | None
+    to_label: str
+    note: str | None
+    evidence: list[int]
+
+
+def record_review(
+    bench: Workbench,
+    claim_id: int,
+    reviewer: str,
+    label: str,
+    note: str | None = None,
+    evidence: Sequence[int] = (),
+) -> Change:
+    """Set the reviewer's verdict on a claim and append the change to its history.
+
+    Args:
+        claim_id: the claim.
+        reviewer: who decides (required: the history says who changed what).
+        label: ``supported``, ``disputed`` or ``unverified``.
+        note: the reviewer's reasoning.
+        evidence: passage ids the reviewer relied on.
+
+    Raises:
+        InputError: no reviewer name, unknown label, unknown claim or passage.
+    """
+    reviewer = reviewer.strip()
+    if not reviewer:
+        raise InputError("enter your name as reviewer before saving a verdict")
+    if label not in VERDICT_LABELS:
+        raise InputError(f"verdict must be one of {', '.join(VERDICT_LABELS)}, not {label!r}")
+    with bench.session() as session:
+        claim = session.get(Claim, claim_id)
+        if claim is None:
+            raise InputError(f"no claim with id {claim_id}")
+        evidence = [int(pid) for pid in evidence]
+        known = set(session.scalars(sa.select(Passage.id).where(Passage.id.in_(evidence))))
+        if missing := [pid for pid in evidence if pid not in known]:
+            raise InputError(f"no passage with id {missing[0]}; pick evidence from the list")
+        verdict = claim.verdict or Verdict(
+            claim_id=claim_id, suggested="unverified", confidence=0.0, evidence=[]
+        )
+        change = VerdictChange(
+            claim_id=claim_id,
+            changed_by=reviewer,
+            from_label=verdict.label,
+            to_label=label,
+            note=note or None,
+            evidence=evidence,
+        )
+        verdict.label, verdict.note, verdict.reviewer = label, note or None, reviewer
+        verdict.evidence = evidence
+        session.add_all([verdict, change])
+        session.flush()
+        return _change(change)
+
+
+def _change(row: VerdictChange) -> Change:
+    return Change(
+        row.changed_by, row.changed_at, row.from_label, row.to_label, row.note, list(row.evidence)
+    )
+
+
+def history(bench: Workbench, claim_id: int) -> list[Change]:
+    """Every verdict change of a claim, oldest first."""
+    with bench.session() as session:
+        rows = session.scalars(
+            sa.select(VerdictChange)
+            .where(VerdictChange.claim_id == claim_id)
+            .order_by(VerdictChange.changed_at, VerdictChange.id)
+        )
+        return [_change(row) for row in rows]
+
+
+def article_claims(bench: Workbench, article_id: int) -> list[Claim]:
+    """An article's claims with their verdicts and ranked matches (passage and document)."""
+    with bench.session() as session:
+        return list(
+            session.scalars(
+                sa.select(Claim)
+                .where(Claim.article_id == article_id)
+                .order_by(Claim.start)
+                .options(
+                    selectinload(Claim.verdict),
+                    selectinload(Claim.matches)
+                    .selectinload(Match.passage)
+                    .selectinload(Passage.document),
+                )
+            )
+        )
+
+
+def articles(bench: Workbench) -> list[Article]:
+    with bench.session() as session:
+        return list(session.scalars(sa.select(Article).order_by(Article.id.desc())))

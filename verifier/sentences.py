@@ -1,0 +1,86 @@
+"""Sentence splitting with character offsets (pysbd, rule-based, no model download)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pysbd
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+@dataclass(frozen=True)
+class Span:
+    """``text == source[start:end]``, with surrounding whitespace trimmed."""
+
+    start: int
+    end: int
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def _trimmed(source: str, start: int, end: int) -> Span | None:
+    while start < end and source[start].isspace():
+        start += 1
+    while end > start and source[end - 1].isspace():
+        end -= 1
+    return Span(start, end, source[start:end]) if end > start else None
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Blocks of ``text`` separated by blank lines."""
+    spans, start = [], 0
+    for gap in _PARAGRAPH_BREAK.finditer(text):
+        span = _trimmed(text, start, gap.start())
+        if span:
+            spans.append(span)
+        start = gap.end()
+    span = _trimmed(text, start, len(text))
+    if span:
+        spans.append(span)
+    return spans
+
+
+def sentences(text: str) -> list[Span]:
+    """Sentences of ``text`` with offsets; never crosses a paragraph break."""
+    result: list[Span] = []
+    for para in paragraphs(text):
+        cursor = para.start
+        for piece in _segmenter().segment(para.text):
+            # pysbd's spans are usually exact; where they are not, find the sentence text.
+            start = para.start + piece.start
+            if text[start : start + len(piece.sent)] != piece.sent:
+                found = text.find(piece.sent.strip(), cursor, para.end)
+                if found < 0:
+                    continue
+                start = found
+            span = _trimmed(text, start, start + len(piece.sent))
+            if span:
+                # A line break inside a "sentence" with no end punctuation before it is a
+                # heading or caption followed by text: split there.
+                for part in _split_lines(text, span):
+                    result.append(part)
+                    cursor = part.end
+    return result
+
+
+def _split_lines(text: str, span: Span) -> list[Span]:
+    parts, start = [], span.start
+    for line_break in re.finditer(r"\n", span.text):
+        position = span.start + line_break.start()
+        before = text[start:position].rstrip()
+        if before and before[-1] not in ".!?:;,\"'”’)":
+            part = _trimmed(text, start, position)
+            if part:
+                parts.append(part)
+            start = position + 1
+    last = _trimmed(text, start, span.end)
+    if last:
+        parts.append(last)
+    return parts

@@ -1,0 +1,370 @@
+"""Read source files into :class:`SourceDoc` records, refusing bad input with one clear line.
+
+Supported: ``.txt`` and ``.md`` (optional front matter between ``---`` lines with
+``title``/``outlet``/``url``/``date``), ``.html``/``.htm`` (text from the page's paragraphs,
+metadata from its ``<head>``), ``.csv`` (one document per row, column ``text``) and ``.jsonl``
+(one JSON object per line, field ``text``). Folders are walked for those extensions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from charset_normalizer import from_bytes
+
+from verifier.errors import InputError
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+TABLE_SUFFIXES = {".csv", ".jsonl"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | TABLE_SUFFIXES
+META_FIELDS = ("title", "outlet", "url", "date")
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+_BINARY_MAGIC = {
+    b"%PDF": "a PDF",
+    b"PK\x03\x04": "a ZIP/Office document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+}
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """One source document read from disk, before it is stored.
+
+    Attributes:
+        uri: identity of the document: the file's absolute path, or ``path#row`` for a row
+            of a CSV/JSONL file. Re-ingesting the same uri updates that document.
+    """
+
+    uri: str
+    title: str
+    text: str
+    format: str
+    outlet: str | None = None
+    url: str | None = None
+    published: date | None = None
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files to ingest: named files as given, folders walked for supported extensions.
+
+    Raises:
+        InputError: a path does not exist, or a named file has an unsupported extension.
+    """
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder")
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                raise InputError(
+                    f"{path}: folder holds no {', '.join(sorted(SUPPORTED))} files"
+                )
+            files.extend(found)
+        elif path.suffix.lower() not in SUPPORTED:
+            raise InputError(
+                f"{path}: unsupported file type {path.suffix or '(none)'}; "
+                f"use one of {', '.join(sorted(SUPPORTED))}"
+            )
+        else:
+            files.append(path)
+    return list(dict.fromkeys(p.resolve() for p in files))
+
+
+def read_text_file(path: Path, max_bytes: int) -> str:
+    """Decoded text of ``path``, refusing empty, huge, binary and undecodable files.
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as such; anything else is
+    decoded with the encoding charset-normalizer detects, and a warning names it.
+
+    Raises:
+        InputError: the file is empty, larger than ``max_bytes``, binary, or undecodable.
+    """
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(
+            f"{path}: file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit; "
+            "split it or raise VERIFIER_MAX_FILE_MB"
+        )
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputError(f"{path}: file is empty")
+    for magic, kind in _BINARY_MAGIC.items():
+        if data.startswith(magic):
+            raise InputError(f"{path}: this is {kind}, not text; export it as .txt or .html")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = _decode(path, data, "utf-16")
+    elif b"\x00" in data[:8192]:
+        raise InputError(f"{path}: binary file, not text; export it as .txt or .html")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            guess = from_bytes(data).best()
+            if guess is None or guess.encoding is None:
+                raise InputError(
+                    f"{path}: not text (binary data or an unknown encoding); "
+                    "save it as UTF-8 text"
+                ) from None
+            log.warning("%s: not UTF-8, read as %s", path, guess.encoding)
+            text = _decode(path, data, guess.encoding)
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > max(8, len(text) // 100):
+        raise InputError(f"{path}: binary file, not text; export it as .txt or .html")
+    if not text.strip():
+        raise InputError(f"{path}: file is empty")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode(path: Path, data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise InputError(
+            f"{path}: cannot be decoded as {encoding}; re-save it as UTF-8"
+        ) from None
+
+
+def parse_date(value: object, where: str) -> date | None:
+    """``YYYY-MM-DD`` (or a full ISO timestamp) as a date; empty means unknown."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        raise InputError(f"{where}: date {text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _clean(value: object) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _first_line_title(text: str, fallback: str) -> str:
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line[:200]
+    return fallback
+
+
+def read_text_doc(path: Path, text: str) -> SourceDoc:
+    """A .txt/.md file: optional front matter, then the body."""
+    meta: dict[str, str] = {}
+    match = _FRONT_MATTER.match(text)
+    if match:
+        for number, line in enumerate(match.group(1).splitlines(), start=2):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            key, sep, value = line.partition(":")
+            if not sep:
+                raise InputError(
+                    f"{path}:{number}: front matter line {line!r} is not 'key: value'"
+                )
+            meta[key.strip().lower()] = value.strip().strip("\"'")
+        text = text[match.end() :]
+    if not text.strip():
+        raise InputError(f"{path}: has front matter but no text")
+    return SourceDoc(
+        uri=str(path),
+        title=_clean(meta.get("title")) or _first_line_title(text, path.stem),
+        text=text,
+        format=path.suffix.lower().lstrip("."),
+        outlet=_clean(meta.get("outlet") or meta.get("source")),
+        url=_clean(meta.get("url")),
+        published=parse_date(meta.get("date") or meta.get("published"), str(path)),
+    )
+
+
+def _meta(soup: BeautifulSoup, *keys: str) -> str | None:
+    for key in keys:
+        tag = soup.find("meta", attrs={"property": key}) or soup.find("meta", attrs={"name": key})
+        if tag and tag.get("content"):
+            return str(tag["content"])
+    return None
+
+
+def read_html_doc(path: Path, raw: str) -> SourceDoc:
+    """An HTML page: paragraph text from the article (or body), metadata from the head."""
+    soup = BeautifulSoup(raw, "html.parser")
+    canonical = soup.find("link", rel="canonical")
+    time_tag = soup.find("time", attrs={"datetime": True})
+    title = _meta(soup, "og:title") or (soup.title.string if soup.title else None)
+    published = _meta(soup, "article:published_time", "date", "pubdate") or (
+        time_tag["datetime"] if time_tag else None
+    )
+    for tag in soup(["script", "style", "noscript", "nav", "footer", "header", "aside", "form"]):
+        tag.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with(" ")
+    root = soup.find("article") or soup.find("main") or soup.body or soup
+    blocks = [
+        " ".join(tag.get_text().split())
+        for tag in root.find_all(["h1", "h2", "h3", "h4", "p", "li", "blockquote", "pre"])
+        if not tag.find(["p", "li", "blockquote"])
+    ]
+    text = "\n\n".join(block for block in blocks if block)
+    if not text:
+        text = "\n\n".join(line.strip() for line in root.get_text("\n").splitlines() if line.strip())
+    if not text:
+        raise InputError(f"{path}: HTML page has no text")
+    h1 = soup.find("h1")
+    return SourceDoc(
+        uri=str(path),
+        title=_clean(title) or _clean(h1.get_text() if h1 else None) or path.stem,
+        text=text,
+        format="html",
+        outlet=_clean(_meta(soup, "og:site_name", "publisher", "author")),
+        url=_clean(
+            (canonical.get("href") if canonical else None) or _meta(soup, "og:url")
+        ),
+        published=parse_date(published, str(path)),
+    )
+
+
+def _row_doc(path: Path, key: str, record: dict[str, object], fmt: str) -> SourceDoc:
+    text = str(record.get("text") or "").strip()
+    where = f"{path} ({key})"
+    return SourceDoc(
+        uri=f"{path}#{key}",
+        title=_clean(record.get("title")) or _first_line_title(text, f"{path.stem} {key}"),
+        text=text,
+        format=fmt,
+        outlet=_clean(record.get("outlet")),
+        url=_clean(record.get("url")),
+        published=parse_date(record.get("date"), where),
+    )
+
+
+def read_csv_rows(path: Path, raw: str, required: str) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a CSV file as ``(line number, {column: value})``; column names lower-cased.
+
+    Raises:
+        InputError: malformed CSV (unclosed quote, a row with more or fewer fields than the
+            header), or no ``required`` column.
+    """
+    reader = csv.reader(io.StringIO(raw, newline=""), strict=True)
+    try:
+        header = [column.strip().lower() for column in next(reader)]
+        if required not in header:
+            raise InputError(
+                f"{path}: no '{required}' column (found: {', '.join(header)}); "
+                f"add a '{required}' column"
+            )
+        rows = []
+        for record in reader:
+            if not any(field.strip() for field in record):
+                continue
+            if len(record) != len(header):
+                raise InputError(
+                    f"{path}:{reader.line_num}: {len(record)} fields where the header has "
+                    f"{len(header)}; quote values that contain commas"
+                )
+            rows.append((reader.line_num, dict(zip(header, record))))
+    except csv.Error as error:
+        raise InputError(
+            f"{path}:{reader.line_num}: malformed CSV ({error}); check the quotes on that line"
+        ) from None
+    return rows
+
+
+def read_csv_docs(path: Path, raw: str) -> list[SourceDoc]:
+    """A CSV file: one document per row; ``text`` column required."""
+    docs = []
+    for number, record in read_csv_rows(path, raw, "text"):
+        key = f"id={record['id']}" if record.get("id") else f"line={number}"
+        doc = _row_doc(path, key, record, "csv")
+        if doc.text:
+            docs.append(doc)
+        else:
+            log.warning("%s:%d has no text; skipped", path, number)
+    return docs
+
+
+def read_jsonl_docs(path: Path, raw: str) -> list[SourceDoc]:
+    """A JSON Lines file: one object per line; ``text`` field required."""
+    docs = []
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(f"{path}:{number}: not valid JSON ({error.msg})") from None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise InputError(f"{path}:{number}: each line must be an object with a 'text' string")
+        key = f"id={record['id']}" if record.get("id") not in (None, "") else f"line={number}"
+        doc = _row_doc(path, key, record, "jsonl")
+        if doc.text:
+            docs.append(doc)
+        else:
+            log.warning("%s:%d has no text; skipped", path, number)
+    return docs
+
+
+def read_file(path: Path, max_bytes: int) -> list[SourceDoc]:
+    """Every document in one file (one for text/HTML, one per row for CSV/JSONL).
+
+    Raises:
+        InputError: the file cannot be used; the message names the file and the fix.
+    """
+    raw = read_text_file(path, max_bytes)
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        docs = [read_html_doc(path, raw)]
+    elif suffix == ".csv":
+        docs = read_csv_docs(path, raw)
+    elif suffix == ".jsonl":
+        docs = read_jsonl_docs(path, raw)
+    else:
+        docs = [read_text_doc(path, raw)]
+    if not docs:
+        raise InputError(f"{path}: no document with text in it")
+    return docs
+
+
+def read_sources(
+    paths: Iterable[Path], max_bytes: int, **defaults: str | None
+) -> Iterator[SourceDoc]:
+    """Documents from files and folders; ``defaults`` fill metadata a file does not give.
+
+    Args:
+        paths: files and folders.
+        max_bytes: largest file accepted.
+        defaults: ``outlet``, ``url``, ``title`` or ``date`` applied where a document has none.
+    """
+    fill = {key: value for key, value in defaults.items() if value}
+    if "date" in fill:
+        fill["published"] = parse_date(fill.pop("date"), "--date")  # type: ignore[assignment]
+    for path in expand_paths(paths):
+        for doc in read_file(path, max_bytes):
+            missing = {key: value for key, value in fill.items() if not getattr(doc, key)}
+            yield replace(doc, **missing) if missing else doc  # type: ignore[arg-type]

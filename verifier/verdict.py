@@ -1,0 +1,147 @@
+"""Suggest a verdict for a claim from its ranked evidence.
+
+This is a transparent baseline a reviewer can follow, not a trained NLI model:
+
+* evidence below ``relevant`` cosine similarity does not count;
+* no relevant evidence -> ``unverified``, more confidently the weaker the best match;
+* a relevant passage *conflicts* with the claim when it gives a different figure for the
+  same unit ("100 miles" vs "200 miles"), carries fact-check language ("false",
+  "no evidence", "denied"...), or is a close paraphrase with the negation flipped;
+* sources are weighed, not passages: each document counts once, with its best similarity,
+  and against the claim if any of its close passages conflicts;
+* the weight of conflicting sources against agreeing ones decides ``disputed`` vs
+  ``supported``; confidence grows with the margin and with the best similarity.
+
+The suggestion keeps the passages it relied on and a one-line reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from verifier.claims import normalise
+
+SUPPORTED, DISPUTED, UNVERIFIED = "supported", "disputed", "unverified"
+
+# Rating words of fact-checks and flat contradictions. Verbs of reported speech ("denied",
+# "dismissed", "rejected") are left out: news copy uses them for what someone said, which is
+# no verdict on the claim.
+_REFUTING = re.compile(
+    r"\b(?:false|falsely|untrue|not true|misleading|fabricated|fake|debunked|no evidence|"
+    r"baseless|hoax|incorrect|inaccurate|pants on fire)\b",
+    re.I,
+)
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|neither)\b|n't\b", re.I)
+_QUANTITY = re.compile(r"\b(\d[\d,]*(?:\.\d+)?)\s+([a-z]+)", re.I)
+_STOP_UNITS = {"the", "a", "an", "and", "or", "of", "in", "on", "to", "at", "by", "for"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A passage returned for a claim, with where it came from."""
+
+    passage_id: int
+    text: str
+    score: float
+    uri: str
+    document: str
+    outlet: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    label: str
+    confidence: float
+    reason: str
+    evidence: list[int] = field(default_factory=list)
+
+
+def _quantities(text: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for number, unit in _QUANTITY.findall(text):
+        unit = unit.lower().rstrip("s")
+        if unit not in _STOP_UNITS:
+            found.setdefault(unit, set()).add(number.replace(",", ""))
+    return found
+
+
+def conflict(claim: str, passage: str, similarity: float = 1.0) -> str | None:
+    """Why ``passage`` contradicts ``claim``, or ``None`` when nothing suggests it does.
+
+    A negation present in one text and not the other only counts when the two are close
+    paraphrases (``similarity >= 0.75``): in looser matches the "not" is usually about
+    something else.
+    """
+    claim_q, passage_q = _quantities(claim), _quantities(passage)
+    for unit, values in claim_q.items():
+        if unit in passage_q and not values & passage_q[unit]:
+            said, found = ", ".join(sorted(values)), ", ".join(sorted(passage_q[unit]))
+            return f"different figure ({unit}): claim {said}, source {found}"
+    if _REFUTING.search(passage) and not _REFUTING.search(claim):
+        return f"refuting language ({_REFUTING.search(passage).group(0)!r})"  # type: ignore[union-attr]
+    claim_neg = bool(_NEGATION.search(normalise(claim)))
+    passage_neg = bool(_NEGATION.search(normalise(passage)))
+    if similarity >= 0.75 and claim_neg != passage_neg:
+        return "one of them is negated"
+    return None
+
+
+def suggest(
+    claim: str,
+    evidence: Sequence[Evidence],
+    relevant: float = 0.6,
+    strong: float = 0.85,
+) -> Suggestion:
+    """Suggested verdict for ``claim`` given its ranked ``evidence``.
+
+    Evidence is weighed per source document: a document counts once, with the similarity of
+    its closest passage, and it counts against the claim if any of its close passages
+    conflicts (a fact-check that restates the claim and then rates it false is one
+    refuting source, not one supporting and one refuting).
+
+    Args:
+        claim: the claim text.
+        evidence: passages, best first, with cosine similarity scores.
+        relevant: similarity from which a passage counts as evidence.
+        strong: similarity at which a passage is as close as a paraphrase.
+    """
+    best = max((e.score for e in evidence), default=0.0)
+    used = [e for e in evidence if e.score >= relevant]
+    if not used:
+        confidence = 0.5 + 0.5 * max(relevant - max(best, 0.0), 0.0) / relevant
+        return Suggestion(
+            UNVERIFIED,
+            round(min(confidence, 0.99), 3),
+            f"no source passage is close enough (best similarity {best:.2f} < {relevant:.2f})",
+        )
+    weight: dict[str, float] = {}
+    objections: dict[str, str] = {}
+    titles: dict[str, str] = {}
+    for item in used:
+        weight[item.uri] = max(weight.get(item.uri, 0.0), item.score)
+        titles[item.uri] = item.document
+        why = conflict(claim, item.text, item.score)
+        if why and item.uri not in objections:
+            objections[item.uri] = why
+    disagree = sum(w for uri, w in weight.items() if uri in objections)
+    agree = sum(w for uri, w in weight.items() if uri not in objections)
+    closeness = min((best - relevant) / (strong - relevant), 1.0)
+    if disagree > agree:
+        label, share = DISPUTED, disagree / (agree + disagree)
+        reason = "; ".join(f"{titles[uri]!r}: {why}" for uri, why in list(objections.items())[:2])
+    else:
+        label, share = SUPPORTED, agree / (agree + disagree)
+        count = len(weight) - len(objections)
+        reason = f"{count} source(s) agree (best similarity {best:.2f})"
+        if objections:
+            reason += f"; {len(objections)} conflict"
+    confidence = 0.4 + 0.3 * closeness + 0.3 * (share - 0.5) * 2
+    return Suggestion(
+        label,
+        round(min(max(confidence, 0.05), 0.99), 3),
+        reason,
+        [item.passage_id for item in used],
+    )
