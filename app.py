@@ -15,7 +15,7 @@ from verifier.config import Settings
 from verifier.db.models import VERDICT_LABELS
 from verifier.errors import VerifierError
 from verifier.match import match_claims
-from verifier.review import article_claims, articles, history, record_review
+from verifier.review import Change, article_claims, articles, histories, record_review
 from verifier.sample import is_empty, load_sample
 from verifier.workbench import Workbench
 
@@ -48,18 +48,29 @@ def check_article_form(bench: Workbench) -> None:
 
 def review_form(bench: Workbench, claim, reviewer: str) -> None:  # type: ignore[no-untyped-def]
     verdict = claim.verdict
-    current = verdict.label if verdict and verdict.label else (verdict.suggested if verdict else "unverified")
+    current = (
+        verdict.label
+        if verdict and verdict.label
+        else (verdict.suggested if verdict else "unverified")
+    )
     options = {
         f"#{m.rank} {m.passage.document.title} ({m.score:.2f})": m.passage_id for m in claim.matches
     }
     chosen = [k for k, pid in options.items() if verdict and pid in (verdict.evidence or [])]
     with st.form(f"review-{claim.id}"):
         label = st.radio(
-            "Verdict", VERDICT_LABELS, index=VERDICT_LABELS.index(current), horizontal=True,
+            "Verdict",
+            VERDICT_LABELS,
+            index=VERDICT_LABELS.index(current),
+            horizontal=True,
             key=f"label-{claim.id}",
         )
-        note = st.text_area("Note", value=(verdict.note if verdict else None) or "", key=f"note-{claim.id}")
-        relied = st.multiselect("Evidence relied on", list(options), default=chosen, key=f"ev-{claim.id}")
+        note = st.text_area(
+            "Note", value=(verdict.note if verdict else None) or "", key=f"note-{claim.id}"
+        )
+        relied = st.multiselect(
+            "Evidence relied on", list(options), default=chosen, key=f"ev-{claim.id}"
+        )
         if st.form_submit_button("Save verdict"):
             try:
                 record_review(bench, claim.id, reviewer, label, note, [options[k] for k in relied])
@@ -70,24 +81,37 @@ def review_form(bench: Workbench, claim, reviewer: str) -> None:  # type: ignore
                 st.rerun()
 
 
-def show_claim(bench: Workbench, claim, reviewer: str) -> None:  # type: ignore[no-untyped-def]
+def evidence_heading(match) -> str:  # type: ignore[no-untyped-def]
+    doc = match.passage.document
+    published = doc.published.isoformat() if doc.published else None
+    source = " · ".join(part for part in (doc.outlet, published) if part)
+    where = f"<{doc.url}>" if doc.url else f"`{doc.uri}`"
+    return f"**#{match.rank} · {match.score:.2f} · {doc.title}** — {source}  \n{where}"
+
+
+def show_claim(bench: Workbench, claim, changes: list[Change], reviewer: str) -> None:  # type: ignore[no-untyped-def]
     verdict = claim.verdict
     reviewed = verdict.label if verdict and verdict.label else None
-    suggested = f"{BADGE[verdict.suggested]} suggested {verdict.suggested} ({verdict.confidence:.2f})" if verdict else "not matched"
-    status = f" · reviewed: **{reviewed}** by {verdict.reviewer}" if reviewed else ""
     shown = reviewed or (verdict.suggested if verdict else "unverified")
     with st.expander(f"{BADGE[shown]} {claim.text}", expanded=False):
-        st.markdown(f"{suggested}{status}  \nchars {claim.start}–{claim.end} · check-worthiness {claim.checkworthiness:.2f}")
+        lines = []
+        if verdict:
+            lines.append(
+                f"{BADGE[verdict.suggested]} suggested {verdict.suggested} "
+                f"({verdict.confidence:.2f})"
+            )
+        if reviewed:
+            lines.append(f"reviewed: **{reviewed}** by {verdict.reviewer}")
+        lines.append(
+            f"chars {claim.start}–{claim.end} · check-worthiness {claim.checkworthiness:.2f}"
+        )
+        st.markdown(" · ".join(lines))
         if verdict and verdict.reason:
             st.caption(verdict.reason)
-        for m in claim.matches:
-            doc = m.passage.document
-            source = " · ".join(x for x in (doc.outlet, doc.published.isoformat() if doc.published else None) if x)
-            link = doc.url or doc.uri
-            st.markdown(f"**#{m.rank} · {m.score:.2f} · {doc.title}** — {source}  \n<{link}>" if doc.url else f"**#{m.rank} · {m.score:.2f} · {doc.title}** — {source}  \n`{link}`")
-            st.text(m.passage.text)
+        for match in claim.matches:
+            st.markdown(evidence_heading(match))
+            st.text(match.passage.text)
         review_form(bench, claim, reviewer)
-        changes = history(bench, claim.id)
         if changes:
             st.write("History")
             st.table(
@@ -131,11 +155,14 @@ def main() -> None:
     claims = article_claims(bench, article_id)
     done = sum(1 for c in claims if c.verdict and c.verdict.label)
     st.header(titles[article_id])
-    st.progress(done / len(claims) if claims else 0.0, text=f"{done} of {len(claims)} claims reviewed")
+    st.progress(
+        done / len(claims) if claims else 0.0, text=f"{done} of {len(claims)} claims reviewed"
+    )
     if not reviewer:
         st.warning("Enter your name as reviewer in the sidebar to record verdicts.")
+    changes = histories(bench, [claim.id for claim in claims])
     for claim in claims:
-        show_claim(bench, claim, reviewer)
+        show_claim(bench, claim, changes.get(claim.id, []), reviewer)
 
 
 main()

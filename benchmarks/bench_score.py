@@ -26,20 +26,51 @@ from verifier.match import score_claims
 from verifier.sources import SourceDoc
 from verifier.workbench import Workbench
 
-SUBJECTS = ["Russia", "The Pentagon", "Moscow", "The Kremlin", "Syrian troops", "US officials",
-            "Satellite images", "A defence ministry source", "Local residents", "The UN agency"]
+SUBJECTS = [
+    "Russia",
+    "The Pentagon",
+    "Moscow",
+    "The Kremlin",
+    "Syrian troops",
+    "US officials",
+    "Satellite images",
+    "A defence ministry source",
+    "Local residents",
+    "The UN agency",
+]
 VERBS = ["moved", "reported", "built", "denied", "confirmed", "sent", "counted", "estimated"]
-OBJECTS = ["equipment to the airfield", "new helicopter pads", "an air traffic control tower",
-           "hundreds of troops", "mobile housing units", "refugees at the border", "fighter jets",
-           "supplies to the port", "talks with Washington", "a convoy near Aleppo"]
-PLACES = ["near Latakia", "in Damascus", "at the coast", "in Dushanbe", "near Aleppo", "in Homs",
-          "at the air base", "in Tartus", "on the highway", "in the north"]
+OBJECTS = [
+    "equipment to the airfield",
+    "new helicopter pads",
+    "an air traffic control tower",
+    "hundreds of troops",
+    "mobile housing units",
+    "refugees at the border",
+    "fighter jets",
+    "supplies to the port",
+    "talks with Washington",
+    "a convoy near Aleppo",
+]
+PLACES = [
+    "near Latakia",
+    "in Damascus",
+    "at the coast",
+    "in Dushanbe",
+    "near Aleppo",
+    "in Homs",
+    "at the air base",
+    "in Tartus",
+    "on the highway",
+    "in the north",
+]
 
 
 def sentence(rng: random.Random) -> str:
     number = rng.randint(2, 5000)
-    return (f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {number} {rng.choice(OBJECTS)} "
-            f"{rng.choice(PLACES)} on day {rng.randint(1, 30)}.")
+    return (
+        f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {number} {rng.choice(OBJECTS)} "
+        f"{rng.choice(PLACES)} on day {rng.randint(1, 30)}."
+    )
 
 
 def top_k_numpy(scores: np.ndarray, k: int) -> np.ndarray:
@@ -62,8 +93,12 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(7)
     docs = [
-        SourceDoc(uri=f"bench://{i}", title=f"doc {i}", format="txt",
-                  text=" ".join(sentence(rng) for _ in range(2)))
+        SourceDoc(
+            uri=f"bench://{i}",
+            title=f"doc {i}",
+            format="txt",
+            text=" ".join(sentence(rng) for _ in range(2)),
+        )
         for i in range(args.passages)
     ]
     claims = [sentence(rng) for _ in range(args.claims)]
@@ -85,8 +120,10 @@ def main() -> None:
     print(f"ingest:      {report.passages / ingest_s:8.1f} passages/s")
     print(f"score cold:  {len(claims) / cold_s:8.1f} claims/s   (baseline, 1.00x)")
     print(f"score warm:  {len(claims) / warm_s:8.1f} claims/s   ({cold_s / warm_s:.2f}x cold)")
-    print(f"search:      faiss {faiss_s * 1000:.1f} ms vs numpy brute force {brute_s * 1000:.1f} ms "
-          f"({brute_s / faiss_s:.2f}x); same top-1 for {agree:.1%} of claims")
+    print(
+        f"search:      faiss {faiss_s * 1000:.1f} ms vs numpy brute force {brute_s * 1000:.1f} ms "
+        f"({brute_s / faiss_s:.2f}x); same top-1 for {agree:.1%} of claims"
+    )
 
 
 if __name__ == "__main__":

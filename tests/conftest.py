@@ -22,7 +22,9 @@ BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 
 def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("CI") and not PG_URL:
-        raise pytest.UsageError("CI must test PostgreSQL too: run scripts/test, which sets VERIFIER_TEST_PG_URL")
+        raise pytest.UsageError(
+            "CI must test PostgreSQL too: run scripts/test, which sets VERIFIER_TEST_PG_URL"
+        )
 
 
 def pytest_report_header(config: pytest.Config) -> str:

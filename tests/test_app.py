@@ -17,14 +17,20 @@ def app(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest
 
 def test_first_start_loads_the_sample_article_with_evidence(app: AppTest) -> None:
     assert not app.exception
-    assert app.selectbox[0].format_func(app.selectbox[0].value).startswith(
-        "Russia builds up forces at Syrian air base"
+    assert (
+        app.selectbox[0]
+        .format_func(app.selectbox[0].value)
+        .startswith("Russia builds up forces at Syrian air base")
     )
     titles = [e.label for e in app.expander]
     assert len(titles) >= 8
     assert any("100 miles" in t for t in titles)
     text = " ".join(m.value for m in app.markdown)
-    assert "suggested supported" in text and "suggested disputed" in text and "suggested unverified" in text
+    assert (
+        "suggested supported" in text
+        and "suggested disputed" in text
+        and "suggested unverified" in text
+    )
     assert "Profile: Latakia, Assad's coastal heartland" in text
     assert "0 of" in app.get("progress")[0].proto.text
 
@@ -53,4 +59,7 @@ def test_pasting_an_article_extracts_and_matches_its_claims(app: AppTest) -> Non
     assert not app.exception
     assert "1 claims extracted" in app.sidebar.success[0].value
     [label] = [e.label for e in app.expander]
-    assert label == "🟢 Spartak Moscow beat Zenit 2-1 on Sunday in front of 40,000 fans, the club said."
+    assert (
+        label
+        == "🟢 Spartak Moscow beat Zenit 2-1 on Sunday in front of 40,000 fans, the club said."
+    )

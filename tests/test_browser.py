@@ -49,9 +49,23 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = dict(os.environ, VERIFIER_HOME=str(tmp_path_factory.mktemp("home")))
     env.pop("VERIFIER_DB_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -60,10 +74,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
                     break
-        except OSError:
+        except OSError as error:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise RuntimeError(f"streamlit did not start: {process.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(
+                    f"streamlit did not start: {process.stderr.read().decode()[-2000:]}"
+                ) from error
             time.sleep(0.5)
     yield url
     process.kill()
@@ -85,11 +101,15 @@ def browser() -> Iterator[webdriver.Chrome]:
     shutil.rmtree(profile, ignore_errors=True)
 
 
-def test_reviewer_records_a_verdict_in_the_browser(server: str, browser: webdriver.Chrome, tmp_path: Path) -> None:
+def test_reviewer_records_a_verdict_in_the_browser(
+    server: str, browser: webdriver.Chrome, tmp_path: Path
+) -> None:
     wait = WebDriverWait(browser, 90)
     browser.get(server)
     # First start loads the sample corpus: the article's claims appear as expanders.
-    first = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='stExpander'] summary")))
+    first = wait.until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='stExpander'] summary"))
+    )
     assert "Russia is steadily building up" in first.text
     wait.until(lambda d: "0 of 11 claims reviewed" in d.find_element(By.TAG_NAME, "body").text)
 
@@ -97,8 +117,11 @@ def test_reviewer_records_a_verdict_in_the_browser(server: str, browser: webdriv
     name.send_keys("Dana", Keys.ENTER)
     wait.until(lambda d: "Enter your name" not in d.find_element(By.TAG_NAME, "body").text)
     browser.find_element(By.CSS_SELECTOR, "[data-testid='stExpander'] summary").click()
-    disputed = wait.until(ec.element_to_be_clickable(
-        (By.XPATH, "(//div[@data-testid='stExpander'])[1]//label[.//p[text()='disputed']]")))
+    disputed = wait.until(
+        ec.element_to_be_clickable(
+            (By.XPATH, "(//div[@data-testid='stExpander'])[1]//label[.//p[text()='disputed']]")
+        )
+    )
     disputed.click()
     note = browser.find_element(By.XPATH, "(//div[@data-testid='stExpander'])[1]//textarea")
     note.send_keys("Checked against the ministry statement")
@@ -110,7 +133,11 @@ def test_reviewer_records_a_verdict_in_the_browser(server: str, browser: webdriv
     summary = browser.find_element(By.CSS_SELECTOR, "[data-testid='stExpander'] summary")
     if "History" not in browser.find_element(By.TAG_NAME, "body").text:
         summary.click()
-    wait.until(lambda d: "Checked against the ministry statement" in d.find_element(By.TAG_NAME, "body").text)
+    wait.until(
+        lambda d: (
+            "Checked against the ministry statement" in d.find_element(By.TAG_NAME, "body").text
+        )
+    )
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "Dana" in body and "disputed" in body
     browser.save_screenshot(str(tmp_path / "review.png"))

@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
 from conftest import write
+
 from verifier.cli import cli
 
 UNSEEN = {
@@ -24,7 +24,10 @@ UNSEEN = {
     "ruble.txt": "The ruble firmed against the dollar as oil prices rose for a second day.",
 }
 CLAIMS = [
-    ("Russia's defence ministry says its people in Syria deliver aid rather than build a base.", "mod.txt"),
+    (
+        "Russia's defence ministry says its people in Syria deliver aid rather than build a base.",
+        "mod.txt",
+    ),
     ("Latakia is about 100 miles from IS-held territory near Aleppo.", "aleppo.txt"),
     ("Over 4,000 refugees reached Lesbos at the weekend, the UN said.", "refugees.txt"),
     ("Satellite pictures show a control tower being built at the air base.", "tower.txt"),
@@ -41,7 +44,9 @@ def test_ingest_then_score_puts_the_right_source_in_the_top_3(tmp_path: Path, db
     for name, text in UNSEEN.items():
         write(folder, name, text)
     claims = tmp_path / "claims.jsonl"
-    claims.write_text("".join(json.dumps({"claim": c, "id": i}) + "\n" for i, (c, _) in enumerate(CLAIMS)))
+    claims.write_text(
+        "".join(json.dumps({"claim": c, "id": i}) + "\n" for i, (c, _) in enumerate(CLAIMS))
+    )
     home = tmp_path / "home"
 
     result = run(home, db_url, "ingest", str(folder))
@@ -67,7 +72,12 @@ def test_ingest_then_score_puts_the_right_source_in_the_top_3(tmp_path: Path, db
 def test_score_writes_csv_and_parquet(tmp_path: Path, sources: Path) -> None:
     home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
     assert run(home, db, "ingest", str(sources)).exit_code == 0
-    claims = write(tmp_path, "claims.csv", 'claim,desk\n"Spartak beat Zenit 2-1.",sport\n"Crews built helicopter pads at the airport.",world\n')
+    claims = write(
+        tmp_path,
+        "claims.csv",
+        'claim,desk\n"Spartak beat Zenit 2-1.",sport\n'
+        '"Crews built helicopter pads at the airport.",world\n',
+    )
     for suffix in (".csv", ".parquet"):
         out = tmp_path / f"o{suffix}"
         result = run(home, db, "score", str(claims), "--out", str(out), "--top-k", "2")
@@ -104,7 +114,14 @@ def test_score_bad_input_is_one_line_and_writes_nothing(
 
 def test_score_refuses_unknown_output_type_before_work(tmp_path: Path) -> None:
     claims = write(tmp_path, "c.txt", "A claim.\n")
-    result = run(tmp_path / "h", f"sqlite:///{tmp_path / 'v.db'}", "score", str(claims), "--out", str(tmp_path / "o.xlsx"))
+    result = run(
+        tmp_path / "h",
+        f"sqlite:///{tmp_path / 'v.db'}",
+        "score",
+        str(claims),
+        "--out",
+        str(tmp_path / "o.xlsx"),
+    )
     assert result.exit_code == 1 and "output must end in .jsonl, .csv, .parquet" in result.stderr
 
 
@@ -113,7 +130,10 @@ def test_ingest_bad_file_exits_1_with_nothing_ingested(tmp_path: Path, sources: 
     write(sources, "binary.txt", b"\x00\x01\x02" * 100)
     result = run(home, db, "ingest", str(sources))
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"Error: {sources / 'binary.txt'}: binary file, not text; export it as .txt or .html"
+    assert (
+        result.stderr.strip()
+        == f"Error: {sources / 'binary.txt'}: binary file, not text; export it as .txt or .html"
+    )
     stats = run(home, db, "index", "stats")
     assert "vectors: 0" in stats.stdout and "passages: 0" in stats.stdout
 
@@ -144,7 +164,11 @@ def test_claims_extract_match_and_index_commands(tmp_path: Path, sources: Path) 
     (home / "index" / "passages.faiss").unlink()
     (home / "index" / "manifest.json").unlink()
     check = run(home, db, "index", "check")
-    assert check.exit_code == 1 and "drift:" in check.stderr and "missing from the index" in check.stderr
+    assert (
+        check.exit_code == 1
+        and "drift:" in check.stderr
+        and "missing from the index" in check.stderr
+    )
     rebuilt = run(home, db, "index", "rebuild")
     assert rebuilt.exit_code == 0 and "index rebuilt" in rebuilt.stdout
     assert run(home, db, "index", "check").exit_code == 0
@@ -169,7 +193,15 @@ def test_remove_command(tmp_path: Path, sources: Path) -> None:
 
 def test_every_command_has_help_with_an_example() -> None:
     runner = CliRunner()
-    for path in (["init"], ["ingest"], ["claims", "extract"], ["match"], ["score"], ["index", "check"], ["remove"]):
+    for path in (
+        ["init"],
+        ["ingest"],
+        ["claims", "extract"],
+        ["match"],
+        ["score"],
+        ["index", "check"],
+        ["remove"],
+    ):
         result = runner.invoke(cli, [*path, "--help"])
         assert result.exit_code == 0
         assert "Example:" in result.output, path
@@ -178,7 +210,9 @@ def test_every_command_has_help_with_an_example() -> None:
 def test_python_dash_m_and_env_home(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "verifier", "init"],
-        capture_output=True, text=True, env={"VERIFIER_HOME": str(tmp_path / "h"), "PATH": ""},
+        capture_output=True,
+        text=True,
+        env={"VERIFIER_HOME": str(tmp_path / "h"), "PATH": ""},
         timeout=120,
     )
     assert result.returncode == 0, result.stderr

@@ -1,3 +1,4 @@
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -5,8 +6,6 @@ from alembic.migration import MigrationContext
 from verifier.db.models import Base, Claim, Document, Match, Passage, Verdict
 from verifier.db.session import connect
 from verifier.errors import VerifierError
-
-import pytest
 
 
 def test_migrations_create_exactly_the_models(db_url: str) -> None:

@@ -53,7 +53,10 @@ class DictCache:
 def test_cache_is_keyed_by_model_and_text_hash(embedder: Embedder) -> None:
     cache = DictCache()
     first = embedder.embed(["alpha claim", "beta claim", "alpha claim"], cache=cache)
-    assert set(cache.store) == {(embedder.name, text_hash("alpha claim")), (embedder.name, text_hash("beta claim"))}
+    assert set(cache.store) == {
+        (embedder.name, text_hash("alpha claim")),
+        (embedder.name, text_hash("beta claim")),
+    }
     np.testing.assert_allclose(first[0], first[2])
     # A planted vector proves the second call reads the cache instead of the model.
     planted = np.zeros(384, dtype=np.float32)

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
 from conftest import write
+
 from index import PassageIndex
 from verifier.db.models import Document, Embedding, Passage
 from verifier.errors import InputError
@@ -18,7 +18,9 @@ def counts(bench: Workbench) -> tuple[int, int]:
     return docs, passages
 
 
-def test_ingest_folder_stores_documents_passages_and_vectors(bench: Workbench, sources: Path) -> None:
+def test_ingest_folder_stores_documents_passages_and_vectors(
+    bench: Workbench, sources: Path
+) -> None:
     report = ingest_paths(bench, [sources])
     assert (report.added, report.updated, report.unchanged) == (4, 0, 0)
     docs, passages = counts(bench)
@@ -27,7 +29,11 @@ def test_ingest_folder_stores_documents_passages_and_vectors(bench: Workbench, s
     assert not bench.check_index()
     with bench.session() as s:
         doc = s.scalar(sa.select(Document).where(Document.uri == str(sources / "base.txt")))
-        assert (doc.outlet, doc.url, str(doc.published)) == ("Test Wire", "https://wire.example.com/base", "2015-09-14")
+        assert (doc.outlet, doc.url, str(doc.published)) == (
+            "Test Wire",
+            "https://wire.example.com/base",
+            "2015-09-14",
+        )
         for p in doc.passages:
             assert doc.text[p.start : p.end] == p.text
         assert s.scalar(sa.select(sa.func.count()).select_from(Embedding)) >= passages
@@ -42,7 +48,9 @@ def test_reingest_is_idempotent_and_updates_changed_files(bench: Workbench, sour
     assert (again.added, again.updated, again.unchanged, again.passages) == (0, 0, 4, 0)
     assert bench.passage_ids() == before
 
-    write(sources, "football.txt", "Zenit beat Spartak 3-0 in the Saint Petersburg derby on Sunday.\n")
+    write(
+        sources, "football.txt", "Zenit beat Spartak 3-0 in the Saint Petersburg derby on Sunday.\n"
+    )
     changed = ingest_paths(bench, [sources])
     assert (changed.added, changed.updated, changed.unchanged) == (0, 1, 3)
     assert changed.removed_passages == 1
@@ -56,10 +64,15 @@ def test_metadata_only_change_updates_document(bench: Workbench, sources: Path) 
     report = ingest_paths(bench, [sources / "weather.txt"], outlet="Weather Desk")
     assert report.updated == 1 and report.passages == 0
     with bench.session() as s:
-        assert s.scalar(sa.select(Document.outlet).where(Document.uri.like("%weather.txt"))) == "Weather Desk"
+        assert (
+            s.scalar(sa.select(Document.outlet).where(Document.uri.like("%weather.txt")))
+            == "Weather Desk"
+        )
 
 
-def test_same_text_under_another_name_is_a_duplicate(bench: Workbench, sources: Path, tmp_path: Path) -> None:
+def test_same_text_under_another_name_is_a_duplicate(
+    bench: Workbench, sources: Path, tmp_path: Path
+) -> None:
     ingest_paths(bench, [sources])
     copy = write(tmp_path, "copy/football-copy.txt", (sources / "football.txt").read_text())
     report = ingest_paths(bench, [copy])

@@ -34,7 +34,9 @@ def test_score_puts_the_covering_source_first(bench: Workbench, sources: Path) -
 
 def test_url_is_the_evidence_uri_when_the_source_has_one(bench: Workbench, sources: Path) -> None:
     ingest_paths(bench, [sources])
-    [result] = score_claims(bench, ["Russia moved personnel to the airfield near Latakia."], top_k=1)
+    [result] = score_claims(
+        bench, ["Russia moved personnel to the airfield near Latakia."], top_k=1
+    )
     assert result.evidence[0].uri == "https://wire.example.com/base"
     assert result.evidence[0].outlet == "Test Wire"
 
@@ -44,7 +46,9 @@ def test_scoring_without_sources_is_a_clear_error(bench: Workbench) -> None:
         score_claims(bench, ["anything"])
 
 
-def test_match_stores_matches_and_keeps_the_reviewer_verdict(bench: Workbench, sources: Path) -> None:
+def test_match_stores_matches_and_keeps_the_reviewer_verdict(
+    bench: Workbench, sources: Path
+) -> None:
     ingest_paths(bench, [sources])
     article = add_article(
         bench,
@@ -58,7 +62,9 @@ def test_match_stores_matches_and_keeps_the_reviewer_verdict(bench: Workbench, s
     record_review(bench, claim_id, "dana", "disputed", "checked with the desk")
     match_claims(bench, [claim_id], top_k=3)  # re-matching replaces matches only
     with bench.session() as s:
-        ranks = s.scalars(sa.select(Match.rank).where(Match.claim_id == claim_id).order_by(Match.rank)).all()
+        ranks = s.scalars(
+            sa.select(Match.rank).where(Match.claim_id == claim_id).order_by(Match.rank)
+        ).all()
         verdict = s.get(Verdict, claim_id)
     assert ranks == [1, 2, 3]
     assert (verdict.label, verdict.reviewer, verdict.suggested) == ("disputed", "dana", "supported")

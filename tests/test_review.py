@@ -13,7 +13,9 @@ from verifier.workbench import Workbench
 @pytest.fixture
 def article_id(bench: Workbench, sources: Path) -> int:
     ingest_paths(bench, [sources])
-    article = add_article(bench, "The Pentagon said on Monday that Russia moved equipment to Latakia.")
+    article = add_article(
+        bench, "The Pentagon said on Monday that Russia moved equipment to Latakia."
+    )
     match_claims(bench)
     return article.id
 
@@ -38,7 +40,11 @@ def test_every_change_is_kept_with_who_when_from_to(
     assert changes[0].evidence == evidence and changes[1].note == "MoD denies it"
     assert changes[0].changed_at <= changes[1].changed_at
     [claim] = article_claims(bench, article_id)
-    assert (claim.verdict.label, claim.verdict.reviewer, claim.verdict.evidence) == ("disputed", "lee", [])
+    assert (claim.verdict.label, claim.verdict.reviewer, claim.verdict.evidence) == (
+        "disputed",
+        "lee",
+        [],
+    )
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import write
+
 from verifier.errors import InputError
 from verifier.sources import expand_paths, read_file, read_sources
 
@@ -90,7 +90,11 @@ def test_utf16_with_bom_is_decoded(tmp_path: Path) -> None:
         ("nul.txt", b"abc\x00\x01\x02def" * 10, "binary file"),
         ("doc.txt", b"%PDF-1.7\n...", "this is a PDF"),
         ("bad.jsonl", b'{"text": "ok"}\n{"text": broken}\n', "bad.jsonl:2: not valid JSON"),
-        ("nofield.jsonl", b'{"body": "x"}\n', "bad" if False else "must be an object with a 'text'"),
+        (
+            "nofield.jsonl",
+            b'{"body": "x"}\n',
+            "bad" if False else "must be an object with a 'text'",
+        ),
         ("nocol.csv", b"title,body\na,b\n", "no 'text' column (found: title, body)"),
         ("ragged.csv", b"id,text\n1,a,b\n", "ragged.csv:2: 3 fields where the header has 2"),
         ("quote.csv", b'id,text\n1,"never closed\n', "malformed CSV"),

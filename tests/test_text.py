@@ -37,14 +37,20 @@ def test_claims_have_offsets_scores_and_no_boilerplate_or_repeats() -> None:
 
 
 def test_checkworthiness_orders_concrete_over_vague() -> None:
-    concrete = checkworthiness("The Pentagon said on Monday that 2,000 Russian troops arrived in Latakia.")
+    concrete = checkworthiness(
+        "The Pentagon said on Monday that 2,000 Russian troops arrived in Latakia."
+    )
     vague = checkworthiness("I think things will get better soon.")
     assert concrete > 0.7 > 0.5 > vague
     assert checkworthiness("Is Russia building a base?") < 0.5
 
 
 def test_passages_cover_the_document_with_exact_offsets() -> None:
-    text = "# Heading\n\n" + " ".join(f"Sentence number {i} is here." for i in range(60)) + "\n\nShort.\n"
+    text = (
+        "# Heading\n\n"
+        + " ".join(f"Sentence number {i} is here." for i in range(60))
+        + "\n\nShort.\n"
+    )
     passages = split_passages(text, max_chars=300)
     assert len(passages) > 3
     assert passages[0].text.startswith("# Heading\n\nSentence number 0")  # heading joined

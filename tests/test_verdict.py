@@ -16,7 +16,9 @@ def test_no_close_evidence_is_unverified() -> None:
 
 
 def test_close_agreeing_source_supports() -> None:
-    s = suggest(CLAIM, [ev(1, "Latakia lies roughly 100 miles from IS-held land near Aleppo.", 0.9)])
+    s = suggest(
+        CLAIM, [ev(1, "Latakia lies roughly 100 miles from IS-held land near Aleppo.", 0.9)]
+    )
     assert s.label == "supported" and s.confidence > 0.8 and s.evidence == [1]
 
 
@@ -46,7 +48,9 @@ def test_negation_flip_only_counts_for_close_paraphrases() -> None:
 
 
 def test_majority_of_sources_decides_and_lowers_confidence() -> None:
-    agree = [ev(i, "Latakia is about 100 miles from IS territory near Aleppo.", 0.85) for i in (1, 2)]
+    agree = [
+        ev(i, "Latakia is about 100 miles from IS territory near Aleppo.", 0.85) for i in (1, 2)
+    ]
     against = [ev(3, "Latakia is 200 miles from IS territory near Aleppo.", 0.84)]
     mixed = suggest(CLAIM, agree + against)
     clean = suggest(CLAIM, agree)

@@ -52,7 +52,9 @@ def add_article(
         )
         if article is not None:
             return article
-        found = extract_claims(text, bench.settings.min_checkworthiness if threshold is None else threshold)
+        found = extract_claims(
+            text, bench.settings.min_checkworthiness if threshold is None else threshold
+        )
         if not found:
             raise InputError(
                 "no check-worthy sentence found in the article; lower --min-score to see more"

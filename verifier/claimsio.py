@@ -97,9 +97,8 @@ def check_output(path: Path) -> None:
         InputError: unsupported extension, or the folder does not exist.
     """
     if path.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise InputError(
-            f"{path}: output must end in {', '.join(OUTPUT_SUFFIXES)}, not {path.suffix or '(none)'}"
-        )
+        allowed = ", ".join(OUTPUT_SUFFIXES)
+        raise InputError(f"{path}: output must end in {allowed}, not {path.suffix or '(none)'}")
     if not path.parent.resolve().is_dir():
         raise InputError(f"{path}: folder {path.parent} does not exist")
 

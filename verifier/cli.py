@@ -45,8 +45,12 @@ def _bar(total: int, unit: str) -> tqdm:
 
 
 @click.group(cls=_Group)
-@click.option("--home", type=click.Path(file_okay=False, path_type=Path), help="Data folder (VERIFIER_HOME).")
-@click.option("--db", "db_url", help="Database URL, e.g. postgresql://user:pw@host/db (VERIFIER_DB_URL).")
+@click.option(
+    "--home", type=click.Path(file_okay=False, path_type=Path), help="Data folder (VERIFIER_HOME)."
+)
+@click.option(
+    "--db", "db_url", help="Database URL, e.g. postgresql://user:pw@host/db (VERIFIER_DB_URL)."
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log progress details.")
 @click.version_option(package_name="verifier")
 @click.pass_context
@@ -71,7 +75,9 @@ def cli(ctx: click.Context, home: Path | None, db_url: str | None, verbose: bool
 
 
 @cli.command()
-@click.option("--sample", is_flag=True, help="Also load the bundled sample corpus.")
+@click.option(
+    "--sample", is_flag=True, help="Load the bundled sample corpus if nothing is stored yet."
+)
 @click.pass_context
 def init(ctx: click.Context, sample: bool) -> None:
     """Create (or migrate) the database and index.
@@ -82,12 +88,17 @@ def init(ctx: click.Context, sample: bool) -> None:
     """
     bench = _bench(ctx)
     if sample:
-        from verifier.sample import load_sample
+        from verifier.sample import is_empty, load_sample
 
-        loaded = load_sample(bench)
-        click.echo(f"sample loaded: {loaded.report.summary()}; {loaded.claims} claims matched")
+        if is_empty(bench):
+            loaded = load_sample(bench)
+            click.echo(f"sample loaded: {loaded.report.summary()}; {loaded.claims} claims matched")
+        else:
+            click.echo("sample not loaded: the workbench already holds sources or articles")
     stats = bench.stats()
-    click.echo(f"ready: {stats['database']}, index {stats['index_dir']} ({stats['vectors']} vectors)")
+    click.echo(
+        f"ready: {stats['database']}, index {stats['index_dir']} ({stats['vectors']} vectors)"
+    )
 
 
 @cli.command()
@@ -97,7 +108,11 @@ def init(ctx: click.Context, sample: bool) -> None:
 @click.option("--date", help="Publication date (YYYY-MM-DD) for documents without one.")
 @click.pass_context
 def ingest(
-    ctx: click.Context, paths: tuple[Path, ...], outlet: str | None, url: str | None, date: str | None
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    outlet: str | None,
+    url: str | None,
+    date: str | None,
 ) -> None:
     """Add source documents (.txt .md .html .csv .jsonl files or folders).
 
@@ -112,6 +127,7 @@ def ingest(
 
     bench = _bench(ctx)
     with _bar(0, "passage") as bar:
+
         def progress(done: int) -> None:
             bar.total = max(bar.total or 0, bar.n + done)
             bar.update(done)
@@ -150,7 +166,9 @@ def claims() -> None:
 @click.option("--min-score", type=float, help="Check-worthiness threshold (0-1, default 0.5).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
 @click.pass_context
-def claims_extract(ctx: click.Context, article: Path, min_score: float | None, as_json: bool) -> None:
+def claims_extract(
+    ctx: click.Context, article: Path, min_score: float | None, as_json: bool
+) -> None:
     """Find check-worthy sentences in ARTICLE and save them for matching.
 
     Prints each claim's id, character offsets and check-worthiness score.
@@ -166,12 +184,22 @@ def claims_extract(ctx: click.Context, article: Path, min_score: float | None, a
     saved = add_article(bench, text, title=title, uri=str(article.resolve()), threshold=min_score)
     for claim in saved.claims:
         if as_json:
-            click.echo(json.dumps({
-                "claim_id": claim.id, "article_id": saved.id, "start": claim.start,
-                "end": claim.end, "checkworthiness": claim.checkworthiness, "claim": claim.text,
-            }, ensure_ascii=False))
+            click.echo(
+                json.dumps(
+                    {
+                        "claim_id": claim.id,
+                        "article_id": saved.id,
+                        "start": claim.start,
+                        "end": claim.end,
+                        "checkworthiness": claim.checkworthiness,
+                        "claim": claim.text,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         else:
-            click.echo(f"{claim.id:>5}  {claim.start:>6}-{claim.end:<6} {claim.checkworthiness:.2f}  {claim.text}")
+            where = f"{claim.start:>6}-{claim.end:<6}"
+            click.echo(f"{claim.id:>5}  {where} {claim.checkworthiness:.2f}  {claim.text}")
     click.echo(f"article {saved.id}: {len(saved.claims)} claim(s)", err=True)
 
 
@@ -198,10 +226,14 @@ def match(ctx: click.Context, top_k: int | None, article_id: int | None, as_json
         with bench.session() as session:
             ids = list(session.scalars(sa.select(Claim.id).where(Claim.article_id == article_id)))
         if not ids:
-            raise click.ClickException(f"article {article_id} has no claims; see `verifier claims extract`")
+            raise click.ClickException(
+                f"article {article_id} has no claims; see `verifier claims extract`"
+            )
     results = match_claims(bench, ids, top_k)
     if not results:
-        raise click.ClickException("no claims saved yet; run `verifier claims extract ARTICLE` first")
+        raise click.ClickException(
+            "no claims saved yet; run `verifier claims extract ARTICLE` first"
+        )
     for result in results:
         if as_json:
             click.echo(json.dumps(result.to_record(), ensure_ascii=False))
@@ -216,8 +248,13 @@ def match(ctx: click.Context, top_k: int | None, article_id: int | None, as_json
 
 @cli.command()
 @click.argument("claims_file", metavar="CLAIMS", type=click.Path(path_type=Path))
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Output file: .jsonl, .csv or .parquet.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file: .jsonl, .csv or .parquet.",
+)
 @click.option("--top-k", type=click.IntRange(1, 100), help="Evidence passages per claim.")
 @click.pass_context
 def score(ctx: click.Context, claims_file: Path, out: Path, top_k: int | None) -> None:
@@ -301,4 +338,6 @@ def app(ctx: click.Context, port: int) -> None:
     env = dict(os.environ, VERIFIER_HOME=str(settings.home))
     if settings.db_url:
         env["VERIFIER_DB_URL"] = settings.db_url
-    raise SystemExit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(app_py), *env_args], env=env))
+    raise SystemExit(
+        subprocess.call([sys.executable, "-m", "streamlit", "run", str(app_py), *env_args], env=env)
+    )

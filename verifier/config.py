@@ -65,9 +65,7 @@ class Settings:
             model_dir=Path(model_dir) if model_dir else None,
             top_k=_env_int("VERIFIER_TOP_K", cls.top_k),
             max_file_mb=_env_float("VERIFIER_MAX_FILE_MB", cls.max_file_mb),
-            min_checkworthiness=_env_float(
-                "VERIFIER_MIN_CHECKWORTHINESS", cls.min_checkworthiness
-            ),
+            min_checkworthiness=_env_float("VERIFIER_MIN_CHECKWORTHINESS", cls.min_checkworthiness),
             batch_size=_env_int("VERIFIER_BATCH_SIZE", cls.batch_size),
         )
         given = {key: value for key, value in overrides.items() if value is not None}

@@ -90,7 +90,9 @@ def ingest_docs(
     report = IngestReport()
     with bench.writing() as index:
         for start in range(0, len(docs), _BATCH):
-            stale, ids, vectors = _ingest_batch(bench, docs[start : start + _BATCH], report, progress)
+            stale, ids, vectors = _ingest_batch(
+                bench, docs[start : start + _BATCH], report, progress
+            )
             # The batch is committed; the index follows and is saved when writing() ends.
             # A crash in between leaves passages the index lacks, which open() repairs.
             report.removed_passages += index.remove(stale)

@@ -14,7 +14,7 @@ _MIN_WORDS = 4
 
 
 def _is_heading(span: Span) -> bool:
-    return len(span.text.split()) < 12 and span.text.rstrip()[-1:] not in ".!?\"”"
+    return len(span.text.split()) < 12 and span.text.rstrip()[-1:] not in '.!?"”'
 
 
 def split_passages(text: str, max_chars: int = 600) -> list[Span]:

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from verifier.db.models import VERDICT_LABELS, Article, Claim, Match, Passage, Verdict, VerdictChange
+from verifier.db.models import (
+    VERDICT_LABELS,
+    Article,
+    Claim,
+    Match,
+    Passage,
+    Verdict,
+    VerdictChange,
+)
 from verifier.errors import InputError
 from verifier.workbench import Workbench
 
@@ -76,20 +84,29 @@ def record_review(
 
 
 def _change(row: VerdictChange) -> Change:
-    return Change(
-        row.changed_by, row.changed_at, row.from_label, row.to_label, row.note, list(row.evidence)
-    )
+    when = row.changed_at
+    # SQLite hands back naive datetimes (stored in UTC); PostgreSQL, aware ones.
+    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    return Change(row.changed_by, when, row.from_label, row.to_label, row.note, list(row.evidence))
 
 
-def history(bench: Workbench, claim_id: int) -> list[Change]:
-    """Every verdict change of a claim, oldest first."""
+def histories(bench: Workbench, claim_ids: Sequence[int]) -> dict[int, list[Change]]:
+    """Every verdict change of each claim, oldest first, in one query."""
+    found: dict[int, list[Change]] = {}
     with bench.session() as session:
         rows = session.scalars(
             sa.select(VerdictChange)
-            .where(VerdictChange.claim_id == claim_id)
+            .where(VerdictChange.claim_id.in_(list(claim_ids)))
             .order_by(VerdictChange.changed_at, VerdictChange.id)
         )
-        return [_change(row) for row in rows]
+        for row in rows:
+            found.setdefault(row.claim_id, []).append(_change(row))
+    return found
+
+
+def history(bench: Workbench, claim_id: int) -> list[Change]:
+    """Every verdict change of one claim, oldest first."""
+    return histories(bench, [claim_id]).get(claim_id, [])
 
 
 def article_claims(bench: Workbench, article_id: int) -> list[Claim]:

@@ -18,7 +18,10 @@ from verifier.workbench import Workbench
 
 def sample_dir() -> Path:
     """``sample_corpus/`` beside the package (override with ``VERIFIER_SAMPLE_DIR``)."""
-    folder = Path(os.environ.get("VERIFIER_SAMPLE_DIR") or Path(__file__).resolve().parents[1] / "sample_corpus")
+    folder = Path(
+        os.environ.get("VERIFIER_SAMPLE_DIR")
+        or Path(__file__).resolve().parents[1] / "sample_corpus"
+    )
     if not (folder / "sources").is_dir() or not (folder / "article.md").is_file():
         raise VerifierError(
             f"sample corpus not found in {folder}; install the project with `pip install -e .` "

@@ -78,9 +78,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
-                raise InputError(
-                    f"{path}: folder holds no {', '.join(sorted(SUPPORTED))} files"
-                )
+                raise InputError(f"{path}: folder holds no {', '.join(sorted(SUPPORTED))} files")
             files.extend(found)
         elif path.suffix.lower() not in SUPPORTED:
             raise InputError(
@@ -124,8 +122,7 @@ def read_text_file(path: Path, max_bytes: int) -> str:
             guess = from_bytes(data).best()
             if guess is None or guess.encoding is None:
                 raise InputError(
-                    f"{path}: not text (binary data or an unknown encoding); "
-                    "save it as UTF-8 text"
+                    f"{path}: not text (binary data or an unknown encoding); save it as UTF-8 text"
                 ) from None
             log.warning("%s: not UTF-8, read as %s", path, guess.encoding)
             text = _decode(path, data, guess.encoding)
@@ -141,9 +138,7 @@ def _decode(path: Path, data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
-        raise InputError(
-            f"{path}: cannot be decoded as {encoding}; re-save it as UTF-8"
-        ) from None
+        raise InputError(f"{path}: cannot be decoded as {encoding}; re-save it as UTF-8") from None
 
 
 def parse_date(value: object, where: str) -> date | None:
@@ -186,9 +181,7 @@ def read_text_doc(path: Path, text: str) -> SourceDoc:
                 continue
             key, sep, value = line.partition(":")
             if not sep:
-                raise InputError(
-                    f"{path}:{number}: front matter line {line!r} is not 'key: value'"
-                )
+                raise InputError(f"{path}:{number}: front matter line {line!r} is not 'key: value'")
             meta[key.strip().lower()] = value.strip().strip("\"'")
         text = text[match.end() :]
     if not text.strip():
@@ -233,7 +226,9 @@ def read_html_doc(path: Path, raw: str) -> SourceDoc:
     ]
     text = "\n\n".join(block for block in blocks if block)
     if not text:
-        text = "\n\n".join(line.strip() for line in root.get_text("\n").splitlines() if line.strip())
+        text = "\n\n".join(
+            line.strip() for line in root.get_text("\n").splitlines() if line.strip()
+        )
     if not text:
         raise InputError(f"{path}: HTML page has no text")
     h1 = soup.find("h1")
@@ -243,9 +238,7 @@ def read_html_doc(path: Path, raw: str) -> SourceDoc:
         text=text,
         format="html",
         outlet=_clean(_meta(soup, "og:site_name", "publisher", "author")),
-        url=_clean(
-            (canonical.get("href") if canonical else None) or _meta(soup, "og:url")
-        ),
+        url=_clean((canonical.get("href") if canonical else None) or _meta(soup, "og:url")),
         published=parse_date(published, str(path)),
     )
 

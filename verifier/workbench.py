@@ -66,7 +66,11 @@ class Workbench:
 
     @classmethod
     def open(
-        cls, settings: Settings | None = None, *, repair: bool = True, embedder: Embedder | None = None
+        cls,
+        settings: Settings | None = None,
+        *,
+        repair: bool = True,
+        embedder: Embedder | None = None,
     ) -> Workbench:
         """Open (creating and migrating if needed) the workbench described by ``settings``.
 

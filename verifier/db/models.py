@@ -9,7 +9,7 @@ label plus the reviewer's label); every reviewer change is appended to ``Verdict
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -26,7 +26,7 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -177,9 +177,7 @@ class VerdictChange(Base):
     """Append-only history: who changed a claim's verdict, when, from what, to what."""
 
     __tablename__ = "verdict_changes"
-    __table_args__ = (
-        sa.CheckConstraint(_label_check.format(col="to_label"), name="to_label"),
-    )
+    __table_args__ = (sa.CheckConstraint(_label_check.format(col="to_label"), name="to_label"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(
