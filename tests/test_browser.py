@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -46,26 +47,17 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
-    env = dict(os.environ, VERIFIER_HOME=str(tmp_path_factory.mktemp("home")))
-    env.pop("VERIFIER_DB_URL", None)
+    home = tmp_path_factory.mktemp("home")
+    env = {k: v for k, v in os.environ.items() if k != "VERIFIER_DB_URL"}
+    # Started the way a user does, through `verifier app`, in its own process group so the
+    # Streamlit child goes down with it.
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        [sys.executable, "-m", "verifier", "--home", str(home), "app", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         cwd=ROOT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -76,13 +68,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                     break
         except OSError as error:
             if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
                 raise RuntimeError(
                     f"streamlit did not start: {process.stderr.read().decode()[-2000:]}"
                 ) from error
             time.sleep(0.5)
     yield url
-    process.kill()
+    os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=20)
 
 

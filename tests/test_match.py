@@ -77,3 +77,16 @@ def test_same_article_twice_is_stored_once(bench: Workbench) -> None:
         add_article(bench, "Hello there.")
     with pytest.raises(InputError, match="empty"):
         add_article(bench, "   ")
+
+
+def test_a_long_lived_reader_sees_sources_another_process_ingested(
+    bench: Workbench, sources: Path
+) -> None:
+    ingest_paths(bench, [sources / "weather.txt"])
+    reader = Workbench.open(bench.settings, embedder=bench.embedder)  # the app, say
+    claim = ["Spartak Moscow won the derby against Zenit 2-1."]
+    assert score_claims(reader, claim, top_k=1)[0].suggestion.label == "unverified"
+    ingest_paths(bench, [sources / "football.txt"])  # the command line, meanwhile
+    [result] = score_claims(reader, claim, top_k=1)
+    assert result.evidence[0].uri == str(sources / "football.txt")
+    reader.close()

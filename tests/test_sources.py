@@ -100,6 +100,7 @@ def test_utf16_with_bom_is_decoded(tmp_path: Path) -> None:
         ("quote.csv", b'id,text\n1,"never closed\n', "malformed CSV"),
         ("date.txt", b"---\ndate: next week\n---\nSome text here.\n", "is not a date"),
         ("front.md", b"---\ntitle: x\n---\n", "front matter but no text"),
+        ("mixed.txt", "Café ".encode() + "crème".encode("latin-1"), "invalid UTF-8 at byte 8"),
     ],
 )
 def test_bad_files_are_refused_with_one_clear_line(
@@ -143,3 +144,9 @@ def test_defaults_fill_only_missing_metadata(tmp_path: Path) -> None:
     docs = list(read_sources([tmp_path / "s"], MB, outlet="Default", date="2015-09-01"))
     assert [d.outlet for d in docs] == ["Own", "Default"]
     assert all(d.published == date(2015, 9, 1) for d in docs)
+
+
+def test_repeated_ids_in_a_table_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "d.csv", "id,text\n7,First text.\n7,Second text.\n")
+    with pytest.raises(InputError, match="d.csv#id=7: appears twice"):
+        list(read_sources([path], MB))

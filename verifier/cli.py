@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -329,15 +330,17 @@ def index_rebuild(ctx: click.Context) -> None:
 @click.option("--port", type=int, default=8501, show_default=True)
 @click.pass_context
 def app(ctx: click.Context, port: int) -> None:
-    """Start the review app (Streamlit) on this data folder."""
-    settings: Settings = ctx.obj["settings"]
-    app_py = Path(__file__).resolve().parents[1] / "app.py"
-    env_args = ["--server.port", str(port), "--server.headless", "true"]
-    import os
+    """Start the review app (Streamlit) on this data folder.
 
+    \b
+    Example:
+        verifier --home ~/desk app --port 8600
+    """
+    settings: Settings = ctx.obj["settings"]
     env = dict(os.environ, VERIFIER_HOME=str(settings.home))
     if settings.db_url:
         env["VERIFIER_DB_URL"] = settings.db_url
-    raise SystemExit(
-        subprocess.call([sys.executable, "-m", "streamlit", "run", str(app_py), *env_args], env=env)
-    )
+    app_py = Path(__file__).resolve().parents[1] / "app.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(app_py), "--server.port", str(port)]
+    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    raise SystemExit(subprocess.call(command, env=env))

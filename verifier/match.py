@@ -20,6 +20,8 @@ from verifier.errors import VerifierError
 from verifier.verdict import Evidence, Suggestion, suggest
 from verifier.workbench import Workbench
 
+_IN_CHUNK = 5000
+
 
 @dataclass(frozen=True)
 class ScoredClaim:
@@ -56,7 +58,7 @@ class ScoredClaim:
 
 
 def _require_sources(bench: Workbench) -> None:
-    if len(bench.index) == 0:
+    if len(bench.refresh()) == 0:
         raise VerifierError("no sources are indexed yet; run `verifier ingest PATH` first")
 
 
@@ -65,23 +67,21 @@ def search(
 ) -> list[list[Evidence]]:
     """Ranked evidence for each query vector, with passage and source details."""
     scores, ids = bench.index.search(vectors, top_k)
-    wanted = {int(i) for i in ids.ravel() if i >= 0}
-    rows = {
-        pid: (text, uri, url, title, outlet, published)
-        for pid, text, uri, url, title, outlet, published in session.execute(
-            sa.select(
-                Passage.id,
-                Passage.text,
-                Document.uri,
-                Document.url,
-                Document.title,
-                Document.outlet,
-                Document.published,
-            )
-            .join(Document)
-            .where(Passage.id.in_(wanted))
-        )
-    }
+    wanted = sorted({int(i) for i in ids.ravel() if i >= 0})
+    query = sa.select(
+        Passage.id,
+        Passage.text,
+        Document.uri,
+        Document.url,
+        Document.title,
+        Document.outlet,
+        Document.published,
+    ).join(Document)
+    rows = {}
+    for start in range(0, len(wanted), _IN_CHUNK):  # stay under SQLite's bound-parameter limit
+        part = wanted[start : start + _IN_CHUNK]
+        for pid, *details in session.execute(query.where(Passage.id.in_(part))):
+            rows[pid] = details
     results: list[list[Evidence]] = []
     for row_scores, row_ids in zip(scores, ids):
         found = []

@@ -32,6 +32,9 @@ SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | TABLE_SUFFIXES
 META_FIELDS = ("title", "outlet", "url", "date")
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 _BINARY_MAGIC = {
     b"%PDF": "a PDF",
     b"PK\x03\x04": "a ZIP/Office document",
@@ -118,7 +121,13 @@ def read_text_file(path: Path, max_bytes: int) -> str:
     else:
         try:
             text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as error:
+            if _UTF8_MULTIBYTE.search(data):
+                # Some valid UTF-8 and some not: pieces pasted from differently encoded files.
+                raise InputError(
+                    f"{path}: mixes encodings (invalid UTF-8 at byte {error.start}); "
+                    "re-save it as UTF-8"
+                ) from None
             guess = from_bytes(data).best()
             if guess is None or guess.encoding is None:
                 raise InputError(
@@ -357,7 +366,11 @@ def read_sources(
     fill = {key: value for key, value in defaults.items() if value}
     if "date" in fill:
         fill["published"] = parse_date(fill.pop("date"), "--date")  # type: ignore[assignment]
+    seen: set[str] = set()
     for path in expand_paths(paths):
         for doc in read_file(path, max_bytes):
+            if doc.uri in seen:
+                raise InputError(f"{doc.uri}: appears twice; ids in a file must be unique")
+            seen.add(doc.uri)
             missing = {key: value for key, value in fill.items() if not getattr(doc, key)}
             yield replace(doc, **missing) if missing else doc  # type: ignore[arg-type]

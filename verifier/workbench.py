@@ -20,7 +20,8 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from index import PassageIndex
+from index import IndexStoreError, PassageIndex
+from index.store import INDEX_FILE
 from verifier.cache import DbVectorCache
 from verifier.config import Settings
 from verifier.db.models import Passage
@@ -62,6 +63,7 @@ class Workbench:
         self.embedder = embedder or Embedder(settings.model_dir, settings.batch_size)
         self.index_dir: Path = settings.index_dir
         self.index_dir.mkdir(parents=True, exist_ok=True)
+        self._index_stamp: tuple[int, int] | None = None
         self.index = self._load_index()
 
     @classmethod
@@ -101,11 +103,31 @@ class Workbench:
         with self.sessions.begin() as session:
             yield session
 
-    def _load_index(self) -> PassageIndex:
+    def _stamp(self) -> tuple[int, int] | None:
         try:
-            return PassageIndex.load(self.index_dir, self.embedder.name, self.embedder.dim)
-        except Exception as error:  # IndexStoreError: unreadable or other model
+            stat = (self.index_dir / INDEX_FILE).stat()
+        except FileNotFoundError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def _load_index(self) -> PassageIndex:
+        stamp = self._stamp()
+        try:
+            index = PassageIndex.load(self.index_dir, self.embedder.name, self.embedder.dim)
+        except IndexStoreError as error:
             raise VerifierError(str(error)) from error
+        self._index_stamp = stamp
+        return index
+
+    def refresh(self) -> PassageIndex:
+        """The index, re-read first if another process saved a newer one since we loaded.
+
+        Long-lived readers (the app) call this before searching, so sources ingested from the
+        command line meanwhile are found without a restart.
+        """
+        if self._stamp() != self._index_stamp:
+            self.index = self._load_index()
+        return self.index
 
     @contextmanager
     def writing(self) -> Iterator[PassageIndex]:
@@ -126,8 +148,13 @@ class Workbench:
                     self.index = self._load_index()
                     raise
                 self.index.save(self.index_dir)
+                self._index_stamp = self._stamp()
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def passage_count(self) -> int:
+        with self.session() as session:
+            return int(session.scalar(sa.select(sa.func.count()).select_from(Passage)) or 0)
 
     def passage_ids(self) -> set[int]:
         with self.session() as session:
@@ -176,6 +203,6 @@ class Workbench:
             "model": self.embedder.name,
             "dim": self.embedder.dim,
             "vectors": len(self.index),
-            "passages": len(self.passage_ids()),
+            "passages": self.passage_count(),
             "saved_at": manifest.get("saved_at"),
         }
