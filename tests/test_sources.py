@@ -89,6 +89,7 @@ def test_utf16_with_bom_is_decoded(tmp_path: Path) -> None:
         ("blank.txt", b"  \n\n ", "file is empty"),
         ("nul.txt", b"abc\x00\x01\x02def" * 10, "binary file"),
         ("doc.txt", b"%PDF-1.7\n...", "this is a PDF"),
+        ("noise.txt", bytes(range(1, 256)) * 40, "binary file"),
         ("bad.jsonl", b'{"text": "ok"}\n{"text": broken}\n', "bad.jsonl:2: not valid JSON"),
         (
             "nofield.jsonl",

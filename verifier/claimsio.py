@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from verifier.errors import InputError
-from verifier.sources import read_csv_rows, read_text_file
+from verifier.sources import read_csv_rows, read_jsonl_rows, read_text_file
 
 INPUT_SUFFIXES = (".txt", ".csv", ".jsonl")
 OUTPUT_SUFFIXES = (".jsonl", ".csv", ".parquet")
@@ -58,33 +58,17 @@ def read_claims(path: Path, max_bytes: int) -> ClaimRows:
         rows.texts = [line.strip() for line in raw.splitlines() if line.strip()]
         rows.extras = [{} for _ in rows.texts]
     elif suffix == ".csv":
-        _read_csv(path, raw, rows)
+        _add_rows(rows, read_csv_rows(path, raw, "claim"))
     else:
-        _read_jsonl(path, raw, rows)
+        _add_rows(rows, read_jsonl_rows(path, raw, "claim"))
     if not rows.texts:
         raise InputError(f"{path}: holds no claims")
     return rows
 
 
-def _read_csv(path: Path, raw: str, rows: ClaimRows) -> None:
-    for _number, record in read_csv_rows(path, raw, "claim"):
-        text = record.pop("claim").strip()
-        if text:
-            rows.texts.append(text)
-            rows.extras.append(dict(record))
-
-
-def _read_jsonl(path: Path, raw: str, rows: ClaimRows) -> None:
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise InputError(f"{path}:{number}: not valid JSON ({error.msg})") from None
-        if not isinstance(record, dict) or not isinstance(record.get("claim"), str):
-            raise InputError(f"{path}:{number}: each line must be an object with a 'claim' string")
-        text = record.pop("claim").strip()
+def _add_rows(rows: ClaimRows, records: list[tuple[int, dict[str, object]]]) -> None:
+    for _number, record in records:
+        text = str(record.pop("claim")).strip()
         if text:
             rows.texts.append(text)
             rows.extras.append(record)
@@ -104,12 +88,11 @@ def check_output(path: Path) -> None:
 
 
 def _flat(record: dict[str, object]) -> dict[str, object]:
-    evidence = record["evidence"]
-    top = evidence[0] if evidence else {}  # type: ignore[index]
+    """A record for CSV: evidence as a JSON column, the best match spelled out."""
+    evidence: list[dict[str, object]] = record["evidence"]  # type: ignore[assignment]
+    top = evidence[0] if evidence else {}
     flat = {key: value for key, value in record.items() if key != "evidence"}
-    flat["top_uri"] = top.get("uri")  # type: ignore[union-attr]
-    flat["top_score"] = top.get("score")  # type: ignore[union-attr]
-    flat["top_text"] = top.get("text")  # type: ignore[union-attr]
+    flat.update(top_uri=top.get("uri"), top_score=top.get("score"), top_text=top.get("text"))
     flat["evidence"] = json.dumps(evidence, ensure_ascii=False)
     return flat
 

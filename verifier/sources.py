@@ -35,6 +35,7 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", r
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 _BINARY_MAGIC = {
     b"%PDF": "a PDF",
     b"PK\x03\x04": "a ZIP/Office document",
@@ -116,7 +117,7 @@ def read_text_file(path: Path, max_bytes: int) -> str:
             raise InputError(f"{path}: this is {kind}, not text; export it as .txt or .html")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = _decode(path, data, "utf-16")
-    elif b"\x00" in data[:8192]:
+    elif b"\x00" in data[:8192] or _looks_binary(data):
         raise InputError(f"{path}: binary file, not text; export it as .txt or .html")
     else:
         try:
@@ -135,12 +136,17 @@ def read_text_file(path: Path, max_bytes: int) -> str:
                 ) from None
             log.warning("%s: not UTF-8, read as %s", path, guess.encoding)
             text = _decode(path, data, guess.encoding)
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
-    if controls > max(8, len(text) // 100):
+    if _looks_binary(text.encode("utf-8", "replace")):
         raise InputError(f"{path}: binary file, not text; export it as .txt or .html")
     if not text.strip():
         raise InputError(f"{path}: file is empty")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_binary(data: bytes) -> bool:
+    """More control characters (other than tab, newlines, form feed) than text has."""
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    return controls > max(8, len(data) // 100)
 
 
 def _decode(path: Path, data: bytes, encoding: str) -> str:
@@ -266,7 +272,7 @@ def _row_doc(path: Path, key: str, record: dict[str, object], fmt: str) -> Sourc
     )
 
 
-def read_csv_rows(path: Path, raw: str, required: str) -> list[tuple[int, dict[str, str]]]:
+def read_csv_rows(path: Path, raw: str, required: str) -> list[tuple[int, dict[str, object]]]:
     """Rows of a CSV file as ``(line number, {column: value})``; column names lower-cased.
 
     Raises:
@@ -298,22 +304,13 @@ def read_csv_rows(path: Path, raw: str, required: str) -> list[tuple[int, dict[s
     return rows
 
 
-def read_csv_docs(path: Path, raw: str) -> list[SourceDoc]:
-    """A CSV file: one document per row; ``text`` column required."""
-    docs = []
-    for number, record in read_csv_rows(path, raw, "text"):
-        key = f"id={record['id']}" if record.get("id") else f"line={number}"
-        doc = _row_doc(path, key, record, "csv")
-        if doc.text:
-            docs.append(doc)
-        else:
-            log.warning("%s:%d has no text; skipped", path, number)
-    return docs
+def read_jsonl_rows(path: Path, raw: str, required: str) -> list[tuple[int, dict[str, object]]]:
+    """Objects of a JSON Lines file as ``(line number, object)``; blank lines skipped.
 
-
-def read_jsonl_docs(path: Path, raw: str) -> list[SourceDoc]:
-    """A JSON Lines file: one object per line; ``text`` field required."""
-    docs = []
+    Raises:
+        InputError: a line is not JSON, not an object, or lacks a ``required`` string.
+    """
+    rows = []
     for number, line in enumerate(raw.splitlines(), start=1):
         if not line.strip():
             continue
@@ -321,10 +318,20 @@ def read_jsonl_docs(path: Path, raw: str) -> list[SourceDoc]:
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise InputError(f"{path}:{number}: not valid JSON ({error.msg})") from None
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise InputError(f"{path}:{number}: each line must be an object with a 'text' string")
+        if not isinstance(record, dict) or not isinstance(record.get(required), str):
+            raise InputError(
+                f"{path}:{number}: each line must be an object with a '{required}' string"
+            )
+        rows.append((number, record))
+    return rows
+
+
+def _table_docs(path: Path, rows: list[tuple[int, dict[str, object]]], fmt: str) -> list[SourceDoc]:
+    """One document per row of a CSV or JSONL file, keyed by its ``id`` or line number."""
+    docs = []
+    for number, record in rows:
         key = f"id={record['id']}" if record.get("id") not in (None, "") else f"line={number}"
-        doc = _row_doc(path, key, record, "jsonl")
+        doc = _row_doc(path, key, record, fmt)
         if doc.text:
             docs.append(doc)
         else:
@@ -343,9 +350,9 @@ def read_file(path: Path, max_bytes: int) -> list[SourceDoc]:
     if suffix in HTML_SUFFIXES:
         docs = [read_html_doc(path, raw)]
     elif suffix == ".csv":
-        docs = read_csv_docs(path, raw)
+        docs = _table_docs(path, read_csv_rows(path, raw, "text"), "csv")
     elif suffix == ".jsonl":
-        docs = read_jsonl_docs(path, raw)
+        docs = _table_docs(path, read_jsonl_rows(path, raw, "text"), "jsonl")
     else:
         docs = [read_text_doc(path, raw)]
     if not docs:

@@ -80,8 +80,9 @@ def conflict(claim: str, passage: str, similarity: float = 1.0) -> str | None:
         if unit in passage_q and not values & passage_q[unit]:
             said, found = ", ".join(sorted(values)), ", ".join(sorted(passage_q[unit]))
             return f"different figure ({unit}): claim {said}, source {found}"
-    if _REFUTING.search(passage) and not _REFUTING.search(claim):
-        return f"refuting language ({_REFUTING.search(passage).group(0)!r})"  # type: ignore[union-attr]
+    refuting = _REFUTING.search(passage)
+    if refuting and not _REFUTING.search(claim):
+        return f"refuting language ({refuting.group(0)!r})"
     claim_neg = bool(_NEGATION.search(normalise(claim)))
     passage_neg = bool(_NEGATION.search(normalise(passage)))
     if similarity >= 0.75 and claim_neg != passage_neg:
