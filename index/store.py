@@ -72,7 +72,7 @@ class PassageIndex:
 
     def vector(self, passage_id: int) -> np.ndarray:
         """The stored vector of one passage."""
-        return self._index.reconstruct(int(passage_id))
+        return np.asarray(self._index.reconstruct(int(passage_id)))
 
     def search(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-``k`` passages for each query vector.

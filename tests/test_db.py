@@ -51,5 +51,7 @@ def test_verdict_labels_are_checked_by_the_database(db_url: str) -> None:
 def test_bad_database_url_is_one_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(VerifierError, match="cannot use database URL"):
         connect("nonsense://")
+    with pytest.raises(VerifierError, match="SQLite and PostgreSQL only"):
+        connect("mysql://u:p@localhost/db")
     with pytest.raises(VerifierError, match="cannot reach the database"):
         connect("postgresql://nobody:pw@127.0.0.1:1/none")

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
 from conftest import write
@@ -142,3 +143,16 @@ def test_rebuild_recreates_a_deleted_index(bench: Workbench, sources: Path) -> N
     assert fresh.rebuild_index() == len(bench.passage_ids())
     assert not fresh.check_index()
     fresh.close()
+
+
+def test_cache_writes_tolerate_rows_another_process_wrote(bench: Workbench) -> None:
+    from verifier.cache import DbVectorCache
+
+    vector = np.ones(384, dtype=np.float32) / np.sqrt(384)
+    with bench.session() as s:
+        DbVectorCache(s).put_many("m", {"h1": vector})
+    with bench.session() as s:  # the same key again, as a concurrent scorer would write it
+        DbVectorCache(s).put_many("m", {"h1": vector, "h2": vector})
+        found = DbVectorCache(s).get_many("m", ["h1", "h2", "h3"])
+    assert set(found) == {"h1", "h2"}
+    np.testing.assert_allclose(found["h2"], vector)

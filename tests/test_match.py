@@ -70,9 +70,26 @@ def test_match_stores_matches_and_keeps_the_reviewer_verdict(
     assert (verdict.label, verdict.reviewer, verdict.suggested) == ("disputed", "dana", "supported")
 
 
-def test_same_article_twice_is_stored_once(bench: Workbench) -> None:
-    text = "The Pentagon said on Monday that Russia moved 2,000 troops to Latakia."
-    assert add_article(bench, text).id == add_article(bench, text).id
+def test_same_article_twice_is_stored_once_and_a_lower_threshold_adds_claims(
+    bench: Workbench,
+) -> None:
+    text = (
+        "The Pentagon said on Monday that Russia moved 2,000 troops to Latakia.\n\n"
+        "Officials met in Damascus."
+    )
+    first = add_article(bench, text)
+    assert [c.text for c in first.claims] == [
+        "The Pentagon said on Monday that Russia moved 2,000 troops to Latakia."
+    ]
+    record_review(bench, first.claims[0].id, "dana", "supported")
+    again = add_article(bench, text, threshold=0.1)
+    assert again.id == first.id
+    assert [c.text for c in again.claims] == [
+        "The Pentagon said on Monday that Russia moved 2,000 troops to Latakia.",
+        "Officials met in Damascus.",
+    ]
+    assert again.claims[0].id == first.claims[0].id  # kept, with its review
+    assert len(add_article(bench, text).claims) == 2  # a higher threshold removes nothing
     with pytest.raises(InputError, match="no check-worthy sentence"):
         add_article(bench, "Hello there.")
     with pytest.raises(InputError, match="empty"):

@@ -36,45 +36,49 @@ def add_article(
 ) -> Article:
     """Save ``text`` as an article with its check-worthy claims (idempotent by content).
 
-    The same text saved again returns the stored article and its claims unchanged.
+    Saving the same text again keeps the stored article and its claims (and their reviews);
+    claims that pass this call's threshold and are not stored yet are added, so a lower
+    ``threshold`` extends the list. Nothing is ever removed here.
 
     Raises:
-        InputError: the text is empty or holds no check-worthy sentence.
+        InputError: the text is empty, or neither it nor the stored article has a claim.
     """
     if not text.strip():
         raise InputError("the article is empty")
     digest = text_hash(text)
+    found = extract_claims(
+        text, bench.settings.min_checkworthiness if threshold is None else threshold
+    )
     with bench.session() as session:
         article = session.scalar(
             sa.select(Article)
             .where(Article.content_hash == digest)
             .options(selectinload(Article.claims))
         )
-        if article is not None:
-            return article
-        found = extract_claims(
-            text, bench.settings.min_checkworthiness if threshold is None else threshold
-        )
-        if not found:
-            raise InputError(
-                "no check-worthy sentence found in the article; lower --min-score to see more"
+        if article is None:
+            if not found:
+                raise InputError(
+                    "no check-worthy sentence found in the article; lower --min-score to see more"
+                )
+            article = Article(
+                title=title or text.strip().splitlines()[0][:200],
+                uri=uri,
+                text=text,
+                content_hash=digest,
             )
-        article = Article(
-            title=title or text.strip().splitlines()[0][:200],
-            uri=uri,
-            text=text,
-            content_hash=digest,
-        )
-        article.claims = [
-            Claim(
-                text=c.text,
-                text_hash=text_hash(c.text),
-                start=c.start,
-                end=c.end,
-                checkworthiness=c.checkworthiness,
-            )
-            for c in found
-        ]
-        session.add(article)
+            session.add(article)
+        held = {claim.text_hash for claim in article.claims}
+        for claim in found:
+            if text_hash(claim.text) not in held:
+                article.claims.append(
+                    Claim(
+                        text=claim.text,
+                        text_hash=text_hash(claim.text),
+                        start=claim.start,
+                        end=claim.end,
+                        checkworthiness=claim.checkworthiness,
+                    )
+                )
         session.flush()
+        article.claims.sort(key=lambda claim: claim.start or 0)
         return article

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from verifier.db.models import Embedding
@@ -37,15 +39,19 @@ class DbVectorCache:
         return found
 
     def put_many(self, model: str, vectors: dict[str, np.ndarray]) -> None:
-        known = self.get_many(model, list(vectors))
-        self.session.add_all(
-            Embedding(
-                model=model,
-                text_hash=key,
-                dim=int(vector.shape[0]),
-                vector=np.asarray(vector, dtype=np.float32).tobytes(),
-            )
+        # INSERT ... ON CONFLICT DO NOTHING: two processes scoring the same claims at once
+        # (several reviewers on PostgreSQL) must not fail on each other's cache rows.
+        dialect = self.session.get_bind().dialect.name
+        rows: list[dict[str, Any]] = [
+            {
+                "model": model,
+                "text_hash": key,
+                "dim": int(vector.shape[0]),
+                "vector": np.asarray(vector, dtype=np.float32).tobytes(),
+            }
             for key, vector in vectors.items()
-            if key not in known
-        )
-        self.session.flush()
+        ]
+        for start in range(0, len(rows), _CHUNK):
+            part = rows[start : start + _CHUNK]
+            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            self.session.execute(insert(Embedding).values(part).on_conflict_do_nothing())

@@ -77,27 +77,27 @@ def search(
         Document.outlet,
         Document.published,
     ).join(Document)
-    rows = {}
+    rows: dict[int, sa.Row] = {}
     for start in range(0, len(wanted), _IN_CHUNK):  # stay under SQLite's bound-parameter limit
         part = wanted[start : start + _IN_CHUNK]
-        for pid, *details in session.execute(query.where(Passage.id.in_(part))):
-            rows[pid] = details
+        for found_row in session.execute(query.where(Passage.id.in_(part))):
+            rows[found_row.id] = found_row
     results: list[list[Evidence]] = []
     for row_scores, row_ids in zip(scores, ids):
         found = []
         for score, pid in zip(row_scores, row_ids):
-            if int(pid) not in rows:  # -1 padding, or a passage deleted meanwhile
+            row = rows.get(int(pid))
+            if row is None:  # -1 padding, or a passage deleted meanwhile
                 continue
-            text, uri, url, title, outlet, published = rows[int(pid)]
             found.append(
                 Evidence(
-                    passage_id=int(pid),
-                    text=text,
+                    passage_id=row.id,
+                    text=row.text,
                     score=float(score),
-                    uri=url or uri,
-                    document=title,
-                    outlet=outlet,
-                    published=published.isoformat() if published else None,
+                    uri=row.url or row.uri,
+                    document=row.title,
+                    outlet=row.outlet,
+                    published=row.published.isoformat() if row.published else None,
                 )
             )
         results.append(found)

@@ -296,7 +296,7 @@ def read_csv_rows(path: Path, raw: str, required: str) -> list[tuple[int, dict[s
                     f"{path}:{reader.line_num}: {len(record)} fields where the header has "
                     f"{len(header)}; quote values that contain commas"
                 )
-            rows.append((reader.line_num, dict(zip(header, record))))
+            rows.append((reader.line_num, dict[str, object](zip(header, record))))
     except csv.Error as error:
         raise InputError(
             f"{path}:{reader.line_num}: malformed CSV ({error}); check the quotes on that line"

@@ -32,6 +32,8 @@ def make_engine(url: str) -> Engine:
     """
     try:
         parsed = sa.make_url(url)
+        if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValueError("verifier works with SQLite and PostgreSQL only")
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
