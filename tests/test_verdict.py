@@ -30,6 +30,14 @@ def test_different_figure_disputes() -> None:
     assert s.label == "disputed" and "different figure" in s.reason
 
 
+def test_different_result_disputes_but_dates_do_not_count() -> None:
+    claim = "Spartak beat Zenit 4-1 on 2015-09-13."
+    assert conflict(claim, "Spartak beat Zenit 2-1 on 2015-09-13.") == (
+        "different figure (result): claim 4-1, source 2-1"
+    )
+    assert conflict(claim, "Spartak beat Zenit 4 - 1 on 2015-09-12.") is None
+
+
 def test_fact_check_rating_disputes_even_when_it_restates_the_claim() -> None:
     claim = "Assad has moved the government to Latakia."
     evidence = [

@@ -36,6 +36,8 @@ _REFUTING = re.compile(
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|neither)\b|n't\b", re.I)
 _QUANTITY = re.compile(r"\b(\d[\d,]*(?:\.\d+)?)\s+([a-z]+)", re.I)
 _STOP_UNITS = {"the", "a", "an", "and", "or", "of", "in", "on", "to", "at", "by", "for"}
+# A result or tally such as "2-1" (not part of a date like 2015-09-14).
+_RESULT = re.compile(r"(?<![\d-])(\d{1,3})\s?[-–]\s?(\d{1,3})(?![\d-])")
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ def _quantities(text: str) -> dict[str, set[str]]:
         unit = unit.lower().rstrip("s")
         if unit not in _STOP_UNITS:
             found.setdefault(unit, set()).add(number.replace(",", ""))
+    for first, second in _RESULT.findall(text):
+        found.setdefault("result", set()).add(f"{first}-{second}")
     return found
 
 
