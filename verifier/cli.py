@@ -1,6 +1,7 @@
 """The ``verifier`` command line (click).
 
-Every command opens the workbench in ``--home`` (or ``VERIFIER_HOME``, default ``.verifier``)
+Every command opens the workbench in ``--home`` (or ``VERIFIER_HOME``, default
+``~/.local/share/verifier``)
 with the database at ``--db`` (or ``VERIFIER_DB_URL``, default SQLite in the home folder).
 Library errors become one line on stderr and exit code 1.
 """

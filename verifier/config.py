@@ -16,6 +16,16 @@ MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db
 MODEL_NAME = "all-MiniLM-L6-v2"
 
 
+def default_home() -> Path:
+    """Per-user data folder: ``$XDG_DATA_HOME/verifier`` (``~/.local/share/verifier``).
+
+    The same folder whatever directory a command runs from, so ``verifier ingest`` in one
+    place and ``verifier score`` in another work on the same sources.
+    """
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "verifier"
+
+
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
@@ -42,7 +52,7 @@ class Settings:
         batch_size: texts embedded per model call.
     """
 
-    home: Path = field(default_factory=lambda: Path(".verifier"))
+    home: Path = field(default_factory=default_home)
     db_url: str | None = None
     model_dir: Path | None = None
     top_k: int = 5
@@ -60,7 +70,7 @@ class Settings:
         """
         model_dir = os.environ.get("VERIFIER_MODEL_DIR")
         settings = cls(
-            home=Path(os.environ.get("VERIFIER_HOME", ".verifier")),
+            home=Path(os.environ.get("VERIFIER_HOME") or default_home()).expanduser(),
             db_url=os.environ.get("VERIFIER_DB_URL") or None,
             model_dir=Path(model_dir) if model_dir else None,
             top_k=_env_int("VERIFIER_TOP_K", cls.top_k),
@@ -70,7 +80,7 @@ class Settings:
         )
         given = {key: value for key, value in overrides.items() if value is not None}
         if "home" in given:
-            given["home"] = Path(str(given["home"]))
+            given["home"] = Path(str(given["home"])).expanduser()
         return replace(settings, **given)  # type: ignore[arg-type]
 
     @property
