@@ -12,7 +12,7 @@ import streamlit as st
 
 from verifier.articles import add_article
 from verifier.config import Settings
-from verifier.db.models import VERDICT_LABELS
+from verifier.db.models import VERDICT_LABELS, Claim, Match
 from verifier.errors import VerifierError
 from verifier.match import match_claims
 from verifier.review import Change, article_claims, articles, histories, record_review
@@ -46,7 +46,7 @@ def check_article_form(bench: Workbench) -> None:
                 st.success(f"{len(article.claims)} claims extracted")
 
 
-def review_form(bench: Workbench, claim, reviewer: str) -> None:  # type: ignore[no-untyped-def]
+def review_form(bench: Workbench, claim: Claim, reviewer: str) -> None:
     verdict = claim.verdict
     current = (
         verdict.label
@@ -81,7 +81,7 @@ def review_form(bench: Workbench, claim, reviewer: str) -> None:  # type: ignore
                 st.rerun()
 
 
-def evidence_heading(match) -> str:  # type: ignore[no-untyped-def]
+def evidence_heading(match: Match) -> str:
     doc = match.passage.document
     published = doc.published.isoformat() if doc.published else None
     source = " · ".join(part for part in (doc.outlet, published) if part)
@@ -89,7 +89,7 @@ def evidence_heading(match) -> str:  # type: ignore[no-untyped-def]
     return f"**#{match.rank} · {match.score:.2f} · {doc.title}** — {source}  \n{where}"
 
 
-def show_claim(bench: Workbench, claim, changes: list[Change], reviewer: str) -> None:  # type: ignore[no-untyped-def]
+def show_claim(bench: Workbench, claim: Claim, changes: list[Change], reviewer: str) -> None:
     verdict = claim.verdict
     reviewed = verdict.label if verdict and verdict.label else None
     shown = reviewed or (verdict.suggested if verdict else "unverified")
@@ -100,7 +100,7 @@ def show_claim(bench: Workbench, claim, changes: list[Change], reviewer: str) ->
                 f"{BADGE[verdict.suggested]} suggested {verdict.suggested} "
                 f"({verdict.confidence:.2f})"
             )
-        if reviewed:
+        if verdict and reviewed:
             lines.append(f"reviewed: **{reviewed}** by {verdict.reviewer}")
         lines.append(
             f"chars {claim.start}–{claim.end} · check-worthiness {claim.checkworthiness:.2f}"
@@ -149,8 +149,11 @@ def main() -> None:
     titles = {a.id: f"{a.title} (#{a.id})" for a in found}
     ids = list(titles)
     default = st.session_state.get("article_id", ids[0])
-    article_id = st.selectbox(
-        "Article", ids, index=ids.index(default) if default in ids else 0, format_func=titles.get
+    article_id: int = st.selectbox(
+        "Article",
+        ids,
+        index=ids.index(default) if default in ids else 0,
+        format_func=lambda key: titles[key],
     )
     claims = article_claims(bench, article_id)
     done = sum(1 for c in claims if c.verdict and c.verdict.label)

@@ -70,3 +70,13 @@ def test_progress_counts_every_text(embedder: Embedder) -> None:
     done: list[int] = []
     embedder.embed([f"text {i}" for i in range(5)] + ["text 0"], progress=done.append)
     assert sum(done) == 6
+
+
+def test_hub_is_switched_off_before_the_model_loads(embedder: Embedder) -> None:
+    import os
+
+    embedder.embed(["loaded"])
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    from huggingface_hub import constants
+
+    assert constants.HF_HUB_OFFLINE

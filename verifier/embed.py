@@ -26,6 +26,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Nothing may be fetched at run time: the hub is unreachable and must not be tried. Set on
+# import, before anything here imports huggingface_hub (which reads these once).
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # no weight-loading bars
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
 
 def text_hash(text: str) -> str:
     """Stable key for a text (sha256 of its UTF-8 bytes)."""
@@ -83,11 +90,6 @@ def verify_model_dir(model_dir: Path, expected_sha256: str = MODEL_SHA256) -> Pa
 def load_model(model_dir: Path) -> SentenceTransformer:
     """Load (once per process) the verified model from ``model_dir`` on the CPU."""
     verify_model_dir(model_dir)
-    # Nothing may be fetched at run time: the hub is unreachable and must not be tried.
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # no weight-loading bars
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     from sentence_transformers import SentenceTransformer
 
     try:
