@@ -217,3 +217,13 @@ def test_python_dash_m_and_env_home(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "ready: sqlite:///" in result.stdout and (tmp_path / "h" / "verifier.db").exists()
+
+
+def test_init_sample_loads_once(tmp_path: Path) -> None:
+    home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
+    first = run(home, db, "init", "--sample")
+    assert first.exit_code == 0, first.output
+    assert "sample loaded: documents: 18 added" in first.stdout
+    second = run(home, db, "init", "--sample")
+    assert "sample not loaded: the workbench already holds" in second.stdout
+    assert "(41 vectors)" in first.stdout and "(41 vectors)" in second.stdout

@@ -50,6 +50,7 @@ class Settings:
         passage_chars: soft upper bound on the length of one passage.
         min_checkworthiness: claims scoring below this are not extracted.
         batch_size: texts embedded per model call.
+        sample_dir: the sample corpus; ``sample_corpus/`` of the checkout when ``None``.
     """
 
     home: Path = field(default_factory=default_home)
@@ -60,6 +61,7 @@ class Settings:
     passage_chars: int = 600
     min_checkworthiness: float = 0.5
     batch_size: int = 64
+    sample_dir: Path | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -69,6 +71,7 @@ class Settings:
         unconditionally.
         """
         model_dir = os.environ.get("VERIFIER_MODEL_DIR")
+        sample_dir = os.environ.get("VERIFIER_SAMPLE_DIR")
         settings = cls(
             home=Path(os.environ.get("VERIFIER_HOME") or default_home()).expanduser(),
             db_url=os.environ.get("VERIFIER_DB_URL") or None,
@@ -77,6 +80,7 @@ class Settings:
             max_file_mb=_env_float("VERIFIER_MAX_FILE_MB", cls.max_file_mb),
             min_checkworthiness=_env_float("VERIFIER_MIN_CHECKWORTHINESS", cls.min_checkworthiness),
             batch_size=_env_int("VERIFIER_BATCH_SIZE", cls.batch_size),
+            sample_dir=Path(sample_dir) if sample_dir else None,
         )
         given = {key: value for key, value in overrides.items() if value is not None}
         if "home" in given:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from verifier.articles import add_article, read_article
+from verifier.config import Settings
 from verifier.db.models import Article, Document
 from verifier.errors import VerifierError
 from verifier.ingest import IngestReport, ingest_paths
@@ -16,12 +16,9 @@ from verifier.match import match_claims
 from verifier.workbench import Workbench
 
 
-def sample_dir() -> Path:
-    """``sample_corpus/`` beside the package (override with ``VERIFIER_SAMPLE_DIR``)."""
-    folder = Path(
-        os.environ.get("VERIFIER_SAMPLE_DIR")
-        or Path(__file__).resolve().parents[1] / "sample_corpus"
-    )
+def sample_dir(settings: Settings) -> Path:
+    """The sample corpus: ``sample_corpus/`` beside the package unless settings name one."""
+    folder = settings.sample_dir or Path(__file__).resolve().parents[1] / "sample_corpus"
     if not (folder / "sources").is_dir() or not (folder / "article.md").is_file():
         raise VerifierError(
             f"sample corpus not found in {folder}; install the project with `pip install -e .` "
@@ -48,7 +45,7 @@ def is_empty(bench: Workbench) -> bool:
 
 def load_sample(bench: Workbench) -> SampleLoad:
     """Ingest the sample sources, extract the sample article's claims and match them."""
-    folder = sample_dir()
+    folder = sample_dir(bench.settings)
     report = ingest_paths(bench, [folder / "sources"])
     title, text = read_article(folder / "article.md", bench.settings.max_file_bytes)
     article = add_article(bench, text, title=title, uri=str(folder / "article.md"))
