@@ -91,11 +91,7 @@ def test_utf16_with_bom_is_decoded(tmp_path: Path) -> None:
         ("doc.txt", b"%PDF-1.7\n...", "this is a PDF"),
         ("noise.txt", bytes(range(1, 256)) * 40, "binary file"),
         ("bad.jsonl", b'{"text": "ok"}\n{"text": broken}\n', "bad.jsonl:2: not valid JSON"),
-        (
-            "nofield.jsonl",
-            b'{"body": "x"}\n',
-            "bad" if False else "must be an object with a 'text'",
-        ),
+        ("nofield.jsonl", b'{"body": "x"}\n', "nofield.jsonl:1: each line must be an object"),
         ("nocol.csv", b"title,body\na,b\n", "no 'text' column (found: title, body)"),
         ("ragged.csv", b"id,text\n1,a,b\n", "ragged.csv:2: 3 fields where the header has 2"),
         ("quote.csv", b'id,text\n1,"never closed\n', "malformed CSV"),
