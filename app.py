@@ -16,7 +16,7 @@ from verifier.db.models import VERDICT_LABELS, Claim, Match
 from verifier.errors import VerifierError
 from verifier.match import match_claims
 from verifier.review import Change, article_claims, articles, histories, record_review
-from verifier.sample import is_empty, load_sample
+from verifier.sample import load_sample_if_empty
 from verifier.workbench import Workbench
 
 BADGE = {"supported": "🟢", "disputed": "🔴", "unverified": "⚪"}
@@ -25,8 +25,7 @@ BADGE = {"supported": "🟢", "disputed": "🔴", "unverified": "⚪"}
 @st.cache_resource(show_spinner="Opening the workbench...")
 def open_bench(home: str, db_url: str | None) -> Workbench:
     bench = Workbench.open(Settings.from_env(home=home, db_url=db_url))
-    if is_empty(bench):
-        load_sample(bench)
+    load_sample_if_empty(bench)
     return bench
 
 
@@ -38,7 +37,7 @@ def check_article_form(bench: Workbench) -> None:
         if st.form_submit_button("Extract and match claims"):
             try:
                 article = add_article(bench, text, title=title or None)
-                match_claims(bench, [claim.id for claim in article.claims])
+                match_claims(bench, article_id=article.id)
             except VerifierError as error:
                 st.error(str(error))
             else:
@@ -51,7 +50,7 @@ def review_form(bench: Workbench, claim: Claim, reviewer: str) -> None:
     current = (
         verdict.label
         if verdict and verdict.label
-        else (verdict.suggested if verdict else "unverified")
+        else (verdict.suggested if verdict and verdict.suggested else "unverified")
     )
     options = {
         f"#{m.rank} {m.passage.document.title} ({m.score:.2f})": m.passage_id for m in claim.matches
@@ -92,14 +91,16 @@ def evidence_heading(match: Match) -> str:
 def show_claim(bench: Workbench, claim: Claim, changes: list[Change], reviewer: str) -> None:
     verdict = claim.verdict
     reviewed = verdict.label if verdict and verdict.label else None
-    shown = reviewed or (verdict.suggested if verdict else "unverified")
+    shown = reviewed or (verdict.suggested if verdict and verdict.suggested else "unverified")
     with st.expander(f"{BADGE[shown]} {claim.text}", expanded=False):
         lines = []
-        if verdict:
+        if verdict and verdict.suggested:
             lines.append(
                 f"{BADGE[verdict.suggested]} suggested {verdict.suggested} "
-                f"({verdict.confidence:.2f})"
+                f"({verdict.confidence or 0:.2f})"
             )
+        else:
+            lines.append("not matched yet")
         if verdict and reviewed:
             lines.append(f"reviewed: **{reviewed}** by {verdict.reviewer}")
         lines.append(

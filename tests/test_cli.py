@@ -154,6 +154,8 @@ def test_claims_extract_match_and_index_commands(tmp_path: Path, sources: Path) 
     assert text[claim["start"] : claim["end"]] == claim["claim"]
     assert claim["checkworthiness"] >= 0.5
 
+    unknown = run(home, db, "match", "--article", "99")
+    assert unknown.exit_code == 1 and "article 99 has no claims" in unknown.stderr
     result = run(home, db, "match", "--top-k", "2", "--json")
     assert result.exit_code == 0, result.output
     [matched] = [json.loads(line) for line in result.stdout.splitlines()]

@@ -107,3 +107,18 @@ def test_a_long_lived_reader_sees_sources_another_process_ingested(
     [result] = score_claims(reader, claim, top_k=1)
     assert result.evidence[0].uri == str(sources / "football.txt")
     reader.close()
+
+
+def test_match_in_chunks_equals_match_at_once(bench: Workbench, sources: Path) -> None:
+    ingest_paths(bench, [sources])
+    article = add_article(
+        bench,
+        "The Pentagon said on Monday that Russia moved personnel to Latakia.\n\n"
+        "Spartak Moscow beat Zenit 2-1 in Sunday's derby, the club said.\n\n"
+        "A heatwave pushed temperatures above 38 degrees in Spain on Monday.",
+    )
+    whole = match_claims(bench, article_id=article.id, top_k=2)
+    chunked = match_claims(bench, article_id=article.id, top_k=2, chunk=1)
+    assert len(whole) == 3
+    assert [r.to_record() for r in whole] == [r.to_record() for r in chunked]
+    assert match_claims(bench, article_id=article.id + 1) == []

@@ -66,3 +66,12 @@ def test_bad_reviews_are_refused_and_change_nothing(
 def test_unknown_claim(bench: Workbench) -> None:
     with pytest.raises(InputError, match="no claim with id 42"):
         record_review(bench, 42, "dana", "supported")
+
+
+def test_a_claim_can_be_reviewed_before_it_is_matched(bench: Workbench) -> None:
+    article = add_article(bench, "The Pentagon said on Monday that Russia moved 2,000 troops.")
+    claim_id = article.claims[0].id
+    record_review(bench, claim_id, "dana", "unverified", "no source yet")
+    [claim] = article_claims(bench, article.id)
+    assert claim.verdict.label == "unverified"
+    assert claim.verdict.suggested is None and claim.verdict.confidence is None

@@ -1,8 +1,8 @@
 """The ``verifier`` command line (click).
 
 Every command opens the workbench in ``--home`` (or ``VERIFIER_HOME``, default
-``~/.local/share/verifier``)
-with the database at ``--db`` (or ``VERIFIER_DB_URL``, default SQLite in the home folder).
+``~/.local/share/verifier``) with the database at ``--db`` (or ``VERIFIER_DB_URL``, default
+SQLite in the home folder).
 Library errors become one line on stderr and exit code 1.
 """
 
@@ -90,10 +90,10 @@ def init(ctx: click.Context, sample: bool) -> None:
     """
     bench = _bench(ctx)
     if sample:
-        from verifier.sample import is_empty, load_sample
+        from verifier.sample import load_sample_if_empty
 
-        if is_empty(bench):
-            loaded = load_sample(bench)
+        loaded = load_sample_if_empty(bench)
+        if loaded:
             click.echo(f"sample loaded: {loaded.report.summary()}; {loaded.claims} claims matched")
         else:
             click.echo("sample not loaded: the workbench already holds sources or articles")
@@ -217,24 +217,14 @@ def match(ctx: click.Context, top_k: int | None, article_id: int | None, as_json
     Example:
         verifier match --top-k 3 --article 1
     """
-    import sqlalchemy as sa
-
-    from verifier.db.models import Claim
     from verifier.match import match_claims
 
-    bench = _bench(ctx)
-    ids = None
-    if article_id is not None:
-        with bench.session() as session:
-            ids = list(session.scalars(sa.select(Claim.id).where(Claim.article_id == article_id)))
-        if not ids:
-            raise click.ClickException(
-                f"article {article_id} has no claims; see `verifier claims extract`"
-            )
-    results = match_claims(bench, ids, top_k)
+    results = match_claims(_bench(ctx), top_k=top_k, article_id=article_id)
     if not results:
         raise click.ClickException(
-            "no claims saved yet; run `verifier claims extract ARTICLE` first"
+            f"article {article_id} has no claims; see `verifier claims extract`"
+            if article_id is not None
+            else "no claims saved yet; run `verifier claims extract ARTICLE` first"
         )
     for result in results:
         if as_json:

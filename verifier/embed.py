@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -159,9 +159,7 @@ class Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([found[h] for h in hashes]).astype(np.float32, copy=False)
 
-    def _encode(
-        self, texts: list[str], progress: Callable[[int], None] | None
-    ) -> Iterable[np.ndarray]:
+    def _encode(self, texts: list[str], progress: Callable[[int], None] | None) -> np.ndarray:
         chunks = []
         for start in range(0, len(texts), self.batch_size):
             batch = texts[start : start + self.batch_size]

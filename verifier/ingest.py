@@ -72,13 +72,15 @@ def ingest_paths(
     return ingest_docs(bench, docs, progress)
 
 
-def _same_meta(row: Document, doc: SourceDoc) -> bool:
-    return (row.title, row.outlet, row.url, row.published) == (
-        doc.title,
-        doc.outlet,
-        doc.url,
-        doc.published,
-    )
+_META = ("title", "outlet", "url", "published", "format")
+
+
+def _set_meta(row: Document, doc: SourceDoc) -> bool:
+    """Copy ``doc``'s metadata onto ``row``. Returns whether anything changed."""
+    changed = [key for key in _META if getattr(row, key) != getattr(doc, key)]
+    for key in changed:
+        setattr(row, key, getattr(doc, key))
+    return bool(changed)
 
 
 def ingest_docs(
@@ -129,12 +131,10 @@ def _ingest_batch(
         for doc in docs:
             digest, row = hashes[doc.uri], existing.get(doc.uri)
             if row is not None and row.content_hash == digest:
-                if _same_meta(row, doc):
-                    report.unchanged += 1
-                else:
-                    row.title, row.outlet, row.url = doc.title, doc.outlet, doc.url
-                    row.published = doc.published
+                if _set_meta(row, doc):
                     report.updated += 1
+                else:
+                    report.unchanged += 1
                 continue
             if digest in held and held[digest] != doc.uri:
                 log.info("%s: same text as %s; skipped", doc.uri, held[digest])
@@ -150,8 +150,7 @@ def _ingest_batch(
                 row.passages.clear()
                 session.flush()  # delete old rows before new ones reuse their seq numbers
                 report.updated += 1
-            row.title, row.outlet, row.url = doc.title, doc.outlet, doc.url
-            row.published, row.format = doc.published, doc.format
+            _set_meta(row, doc)
             row.text, row.content_hash = doc.text, digest
             spans = split_passages(doc.text, bench.settings.passage_chars) or [
                 Span(0, len(doc.text), doc.text)

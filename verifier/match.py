@@ -104,6 +104,15 @@ def search(
     return results
 
 
+def _score(
+    bench: Workbench, session: Session, texts: Sequence[str], top_k: int
+) -> list[tuple[Suggestion, list[Evidence]]]:
+    """Embed ``texts`` (through the cache), search the index, suggest a verdict for each."""
+    vectors = bench.embedder.embed(texts, cache=DbVectorCache(session))
+    evidence = search(bench, session, vectors, top_k)
+    return [(suggest(text, found), found) for text, found in zip(texts, evidence)]
+
+
 def score_claims(
     bench: Workbench,
     claims: Sequence[str],
@@ -128,49 +137,65 @@ def score_claims(
     for start in range(0, len(claims), chunk):
         part = claims[start : start + chunk]
         with bench.session() as session:
-            vectors = bench.embedder.embed(part, cache=DbVectorCache(session))
-            evidence = search(bench, session, vectors, k)
-        for text, found in zip(part, evidence):
-            results.append(ScoredClaim(text, suggest(text, found), found))
+            scored = _score(bench, session, part, k)
+        results.extend(ScoredClaim(text, *pair) for text, pair in zip(part, scored))
         if progress:
             progress(len(part))
     return results
 
 
 def match_claims(
-    bench: Workbench, claim_ids: Sequence[int] | None = None, top_k: int | None = None
+    bench: Workbench,
+    claim_ids: Sequence[int] | None = None,
+    top_k: int | None = None,
+    article_id: int | None = None,
+    chunk: int = 1024,
 ) -> list[ScoredClaim]:
-    """Match stored claims (all of them when ``claim_ids`` is ``None``) and store the results.
+    """Match stored claims and store the results.
+
+    Args:
+        bench: the open workbench (with sources ingested).
+        claim_ids: the claims to match; all stored claims when ``None``.
+        top_k: evidence passages per claim; settings' ``top_k`` when ``None``.
+        article_id: only this article's claims.
 
     Earlier matches of those claims are replaced; the suggested verdict is updated while a
     reviewer's label, note and evidence stay untouched.
     """
     _require_sources(bench)
     k = top_k or bench.settings.top_k
+    query = sa.select(Claim.id).order_by(Claim.id)
+    if claim_ids is not None:
+        query = query.where(Claim.id.in_(list(claim_ids)))
+    if article_id is not None:
+        query = query.where(Claim.article_id == article_id)
     with bench.session() as session:
-        query = sa.select(Claim).order_by(Claim.id)
-        if claim_ids is not None:
-            query = query.where(Claim.id.in_(list(claim_ids)))
-        claims = list(session.scalars(query))
-        vectors = bench.embedder.embed([c.text for c in claims], cache=DbVectorCache(session))
-        evidence = search(bench, session, vectors, k)
-        session.execute(sa.delete(Match).where(Match.claim_id.in_([c.id for c in claims])))
-        verdicts = {
-            v.claim_id: v
-            for v in session.scalars(
-                sa.select(Verdict).where(Verdict.claim_id.in_([c.id for c in claims]))
-            )
-        }
-        results = []
-        for claim, found in zip(claims, evidence):
-            suggestion = suggest(claim.text, found)
-            session.add_all(
-                Match(claim_id=claim.id, passage_id=e.passage_id, rank=rank, score=e.score)
-                for rank, e in enumerate(found, start=1)
-            )
-            verdict = verdicts.get(claim.id) or Verdict(claim_id=claim.id, evidence=[])
-            verdict.suggested, verdict.confidence = suggestion.label, suggestion.confidence
-            verdict.reason = suggestion.reason
-            session.add(verdict)
-            results.append(ScoredClaim(claim.text, suggestion, found, claim.id))
+        ids = list(session.scalars(query))
+    results: list[ScoredClaim] = []
+    for start in range(0, len(ids), chunk):
+        with bench.session() as session:
+            results.extend(_match_part(bench, session, ids[start : start + chunk], k))
+    return results
+
+
+def _match_part(
+    bench: Workbench, session: Session, ids: list[int], top_k: int
+) -> list[ScoredClaim]:
+    claims = list(session.scalars(sa.select(Claim).where(Claim.id.in_(ids)).order_by(Claim.id)))
+    scored = _score(bench, session, [c.text for c in claims], top_k)
+    session.execute(sa.delete(Match).where(Match.claim_id.in_(ids)))
+    verdicts = {
+        v.claim_id: v for v in session.scalars(sa.select(Verdict).where(Verdict.claim_id.in_(ids)))
+    }
+    results = []
+    for claim, (suggestion, found) in zip(claims, scored):
+        session.add_all(
+            Match(claim_id=claim.id, passage_id=e.passage_id, rank=rank, score=e.score)
+            for rank, e in enumerate(found, start=1)
+        )
+        verdict = verdicts.get(claim.id) or Verdict(claim_id=claim.id, evidence=[])
+        verdict.suggested, verdict.confidence = suggestion.label, suggestion.confidence
+        verdict.reason = suggestion.reason
+        session.add(verdict)
+        results.append(ScoredClaim(claim.text, suggestion, found, claim.id))
     return results

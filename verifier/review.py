@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from verifier.db.models import (
     VERDICT_LABELS,
     Article,
     Claim,
+    Document,
     Match,
     Passage,
     Verdict,
@@ -65,9 +66,7 @@ def record_review(
         known = set(session.scalars(sa.select(Passage.id).where(Passage.id.in_(evidence))))
         if missing := [pid for pid in evidence if pid not in known]:
             raise InputError(f"no passage with id {missing[0]}; pick evidence from the list")
-        verdict = claim.verdict or Verdict(
-            claim_id=claim_id, suggested="unverified", confidence=0.0, evidence=[]
-        )
+        verdict = claim.verdict or Verdict(claim_id=claim_id, evidence=[])
         change = VerdictChange(
             claim_id=claim_id,
             changed_by=reviewer,
@@ -121,12 +120,15 @@ def article_claims(bench: Workbench, article_id: int) -> list[Claim]:
                     selectinload(Claim.verdict),
                     selectinload(Claim.matches)
                     .selectinload(Match.passage)
-                    .selectinload(Passage.document),
+                    .selectinload(Passage.document)
+                    .defer(Document.text),  # whole source texts are not shown
                 )
             )
         )
 
 
 def articles(bench: Workbench) -> list[Article]:
+    """Stored articles, newest first (their text is not loaded)."""
     with bench.session() as session:
-        return list(session.scalars(sa.select(Article).order_by(Article.id.desc())))
+        query = sa.select(Article).order_by(Article.id.desc()).options(defer(Article.text))
+        return list(session.scalars(query))

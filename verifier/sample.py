@@ -43,12 +43,16 @@ def is_empty(bench: Workbench) -> bool:
         )
 
 
+def load_sample_if_empty(bench: Workbench) -> SampleLoad | None:
+    """Load the sample on first start: when nothing is stored yet. ``None`` otherwise."""
+    return load_sample(bench) if is_empty(bench) else None
+
+
 def load_sample(bench: Workbench) -> SampleLoad:
     """Ingest the sample sources, extract the sample article's claims and match them."""
     folder = sample_dir(bench.settings)
     report = ingest_paths(bench, [folder / "sources"])
     title, text = read_article(folder / "article.md", bench.settings.max_file_bytes)
     article = add_article(bench, text, title=title, uri=str(folder / "article.md"))
-    claim_ids = [claim.id for claim in article.claims]
-    match_claims(bench, claim_ids)
-    return SampleLoad(report, article.id, len(claim_ids))
+    matched = match_claims(bench, article_id=article.id)
+    return SampleLoad(report, article.id, len(matched))

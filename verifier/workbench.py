@@ -133,15 +133,15 @@ class Workbench:
     def writing(self) -> Iterator[PassageIndex]:
         """Exclusive right to change the index (one writer across processes).
 
-        The index is re-read under the lock, so changes saved by another process since we
-        opened are not overwritten. The caller changes the database, commits, then the index
+        The index is re-read under the lock if another process saved it since we loaded, so
+        its changes are not overwritten. The caller changes the database, commits, then the index
         is saved here on the way out. If the block raises, the in-memory index is re-read from
         disk, discarding half-made changes.
         """
         with open(self.index_dir / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
-                self.index = self._load_index()
+                self.refresh()
                 try:
                     yield self.index
                 except BaseException:

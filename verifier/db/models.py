@@ -150,7 +150,9 @@ class Verdict(Base):
 
     __tablename__ = "verdicts"
     __table_args__ = (
-        sa.CheckConstraint(_label_check.format(col="suggested"), name="suggested_label"),
+        sa.CheckConstraint(
+            "suggested IS NULL OR " + _label_check.format(col="suggested"), name="suggested_label"
+        ),
         sa.CheckConstraint(
             "label IS NULL OR " + _label_check.format(col="label"), name="review_label"
         ),
@@ -159,8 +161,9 @@ class Verdict(Base):
     claim_id: Mapped[int] = mapped_column(
         sa.ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
     )
-    suggested: Mapped[str] = mapped_column(sa.String(16))
-    confidence: Mapped[float]
+    # None until the claim has been matched (a reviewer may decide before that).
+    suggested: Mapped[str | None] = mapped_column(sa.String(16))
+    confidence: Mapped[float | None]
     reason: Mapped[str | None] = mapped_column(sa.Text)
     label: Mapped[str | None] = mapped_column(sa.String(16))
     note: Mapped[str | None] = mapped_column(sa.Text)

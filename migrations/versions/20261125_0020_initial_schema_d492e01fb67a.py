@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 3125b0177303
+Revision ID: d492e01fb67a
 Revises: 
-Create Date: 2026-11-24 23:41:18.970178
+Create Date: 2026-11-25 00:20:33.111637
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '3125b0177303'
+
+revision = 'd492e01fb67a'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -113,8 +114,8 @@ def upgrade() -> None:
 
     op.create_table('verdicts',
     sa.Column('claim_id', sa.Integer(), nullable=False),
-    sa.Column('suggested', sa.String(length=16), nullable=False),
-    sa.Column('confidence', sa.Double(), nullable=False),
+    sa.Column('suggested', sa.String(length=16), nullable=True),
+    sa.Column('confidence', sa.Double(), nullable=True),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('label', sa.String(length=16), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
@@ -122,7 +123,7 @@ def upgrade() -> None:
     sa.Column('evidence', sa.JSON(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("label IS NULL OR label IN ('supported', 'disputed', 'unverified')", name=op.f('ck_verdicts_review_label')),
-    sa.CheckConstraint("suggested IN ('supported', 'disputed', 'unverified')", name=op.f('ck_verdicts_suggested_label')),
+    sa.CheckConstraint("suggested IS NULL OR suggested IN ('supported', 'disputed', 'unverified')", name=op.f('ck_verdicts_suggested_label')),
     sa.ForeignKeyConstraint(['claim_id'], ['claims.id'], name=op.f('fk_verdicts_claim_id_claims'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('claim_id', name=op.f('pk_verdicts'))
     )
