@@ -8,6 +8,8 @@ Run: ``streamlit run app.py`` (settings from VERIFIER_HOME / VERIFIER_DB_URL).
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from verifier.articles import add_article
@@ -19,7 +21,19 @@ from verifier.review import Change, article_claims, articles, histories, record_
 from verifier.sample import load_sample_if_empty
 from verifier.workbench import Workbench
 
-BADGE = {"supported": "🟢", "disputed": "🔴", "unverified": "⚪"}
+COLOUR = {"supported": "green", "disputed": "red", "unverified": "gray"}
+# Material icons ship with Streamlit, so they render without emoji fonts or a network.
+REVIEWED, PENDING = ":material/task_alt:", ":material/pending:"
+_MARKDOWN_CHARS = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|$~:])")
+
+
+def plain(text: str) -> str:
+    """``text`` escaped for Streamlit markdown: "$5 billion" must not turn into LaTeX."""
+    return _MARKDOWN_CHARS.sub(r"\\\1", text)
+
+
+def badge(label: str) -> str:
+    return f":{COLOUR[label]}[**{label}**]"
 
 
 @st.cache_resource(show_spinner="Opening the workbench...")
@@ -83,26 +97,24 @@ def review_form(bench: Workbench, claim: Claim, reviewer: str) -> None:
 def evidence_heading(match: Match) -> str:
     doc = match.passage.document
     published = doc.published.isoformat() if doc.published else None
-    source = " · ".join(part for part in (doc.outlet, published) if part)
+    source = plain(" · ".join(part for part in (doc.outlet, published) if part))
     where = f"<{doc.url}>" if doc.url else f"`{doc.uri}`"
-    return f"**#{match.rank} · {match.score:.2f} · {doc.title}** — {source}  \n{where}"
+    return f"**#{match.rank} · {match.score:.2f} · {plain(doc.title)}** — {source}  \n{where}"
 
 
 def show_claim(bench: Workbench, claim: Claim, changes: list[Change], reviewer: str) -> None:
     verdict = claim.verdict
     reviewed = verdict.label if verdict and verdict.label else None
     shown = reviewed or (verdict.suggested if verdict and verdict.suggested else "unverified")
-    with st.expander(f"{BADGE[shown]} {claim.text}", expanded=False):
+    icon = REVIEWED if reviewed else PENDING
+    with st.expander(f"{badge(shown)} {plain(claim.text)}", expanded=False, icon=icon):
         lines = []
         if verdict and verdict.suggested:
-            lines.append(
-                f"{BADGE[verdict.suggested]} suggested {verdict.suggested} "
-                f"({verdict.confidence or 0:.2f})"
-            )
+            lines.append(f"suggested {badge(verdict.suggested)} ({verdict.confidence or 0:.2f})")
         else:
             lines.append("not matched yet")
         if verdict and reviewed:
-            lines.append(f"reviewed: **{reviewed}** by {verdict.reviewer}")
+            lines.append(f"reviewed {badge(reviewed)} by {plain(verdict.reviewer or '')}")
         lines.append(
             f"chars {claim.start}–{claim.end} · check-worthiness {claim.checkworthiness:.2f}"
         )
@@ -158,7 +170,7 @@ def main() -> None:
     )
     claims = article_claims(bench, article_id)
     done = sum(1 for c in claims if c.verdict and c.verdict.label)
-    st.header(titles[article_id])
+    st.header(plain(titles[article_id]))
     st.progress(
         done / len(claims) if claims else 0.0, text=f"{done} of {len(claims)} claims reviewed"
     )

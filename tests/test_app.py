@@ -26,12 +26,9 @@ def test_first_start_loads_the_sample_article_with_evidence(app: AppTest) -> Non
     assert len(titles) >= 8
     assert any("100 miles" in t for t in titles)
     text = " ".join(m.value for m in app.markdown)
-    assert (
-        "suggested supported" in text
-        and "suggested disputed" in text
-        and "suggested unverified" in text
-    )
-    assert "Profile: Latakia, Assad's coastal heartland" in text
+    for label, colour in (("supported", "green"), ("disputed", "red"), ("unverified", "gray")):
+        assert f"suggested :{colour}[**{label}**]" in text
+    assert "Profile\\: Latakia, Assad's coastal heartland" in text
     assert "0 of" in app.get("progress")[0].proto.text
 
 
@@ -53,13 +50,16 @@ def test_review_needs_a_name_then_is_saved_with_history(app: AppTest) -> None:
 
 def test_pasting_an_article_extracts_and_matches_its_claims(app: AppTest) -> None:
     app.sidebar.text_area[0].input(
-        "Spartak Moscow beat Zenit 2-1 on Sunday in front of 40,000 fans, the club said."
+        "Spartak Moscow beat Zenit 2-1 on Sunday in front of 40,000 fans, the club said.\n\n"
+        "The club said the new stadium cost $5 million and the roof $3 million more."
     )
     app.sidebar.button[0].click().run()
     assert not app.exception
-    assert "1 claims extracted" in app.sidebar.success[0].value
-    [label] = [e.label for e in app.expander]
-    assert (
-        label
-        == "🟢 Spartak Moscow beat Zenit 2-1 on Sunday in front of 40,000 fans, the club said."
+    assert "2 claims extracted" in app.sidebar.success[0].value
+    labels = [e.label for e in app.expander]
+    assert labels[0] == (
+        ":green[**supported**] Spartak Moscow beat Zenit 2\\-1 on Sunday in front of 40,000 "
+        "fans, the club said\\."
     )
+    # Dollar signs are escaped: unescaped, "$5 million and the roof $" renders as LaTeX.
+    assert "cost \\$5 million and the roof \\$3 million" in labels[1]

@@ -30,6 +30,19 @@ def test_markdown_without_front_matter_takes_title_from_heading(tmp_path: Path) 
     assert doc.outlet is None and doc.published is None
 
 
+def test_body_text_without_a_headline_gives_a_short_title(tmp_path: Path) -> None:
+    body = (
+        "Four Russian Su-30 fighter jets landed at the Bassel al-Assad airport outside Latakia "
+        "on Friday, two US officials said.\n"
+    )
+    [doc] = read_file(write(tmp_path, "jets.txt", body), MB)
+    assert doc.title == (
+        "Four Russian Su-30 fighter jets landed at the Bassel al-Assad airport outside "
+        "Latakia on Friday, two…"
+    )
+    assert len(doc.title) <= 101 and doc.text == body
+
+
 def test_html_text_and_head_metadata(tmp_path: Path) -> None:
     html = """<html><head><title>T | Site</title>
     <meta property="og:title" content="Kremlin on Syria talks">

@@ -65,3 +65,13 @@ def test_majority_of_sources_decides_and_lowers_confidence() -> None:
     assert mixed.label == clean.label == "supported"
     assert mixed.confidence < clean.confidence
     assert "1 conflict" in mixed.reason
+
+
+def test_spelled_out_counts_are_figures_but_one_is_not() -> None:
+    assert conflict(
+        "Twelve Russian jets landed at the Latakia airport.",
+        "Four Russian jets landed at the airport outside Latakia.",
+    ) == ("different figure (russian): claim 12, source 4")
+    assert conflict("Four Russian jets landed.", "4 Russian jets landed at the base.") is None
+    assert conflict("A dozen tanks arrived.", "Officials counted 12 tanks at the airfield.") is None
+    assert conflict("One official said tanks arrived.", "Two officials said tanks arrived.") is None

@@ -178,11 +178,17 @@ def _clean(value: object) -> str | None:
     return text or None
 
 
+_TITLE_CHARS = 100
+
+
 def _first_line_title(text: str, fallback: str) -> str:
+    """The first line, as a headline; a long one (body text, no headline) is cut at a word."""
     for line in text.splitlines():
-        line = line.strip().lstrip("#").strip()
+        line = " ".join(line.strip().lstrip("#").split())
+        if len(line) > _TITLE_CHARS:
+            return line[: _TITLE_CHARS + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
         if line:
-            return line[:200]
+            return line
     return fallback
 
 

@@ -34,7 +34,17 @@ _REFUTING = re.compile(
     re.I,
 )
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|neither)\b|n't\b", re.I)
-_QUANTITY = re.compile(r"\b(\d[\d,]*(?:\.\d+)?)\s+([a-z]+)", re.I)
+# Spelled-out counts as news copy writes them ("four jets", "a dozen tanks"). "one" is left
+# out: "one official said" is no figure to compare with "two officials said".
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        "two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split(),
+        start=2,
+    )
+} | {"dozen": "12"}
+_QUANTITY = re.compile(r"\b(\d[\d,]*(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")\s+([a-z]+)", re.I)
 _STOP_UNITS = {"the", "a", "an", "and", "or", "of", "in", "on", "to", "at", "by", "for"}
 # A result or tally such as "2-1" (not part of a date like 2015-09-14).
 _RESULT = re.compile(r"(?<![\d-])(\d{1,3})\s?[-–]\s?(\d{1,3})(?![\d-])")
@@ -66,7 +76,8 @@ def _quantities(text: str) -> dict[str, set[str]]:
     for number, unit in _QUANTITY.findall(text):
         unit = unit.lower().rstrip("s")
         if unit not in _STOP_UNITS:
-            found.setdefault(unit, set()).add(number.replace(",", ""))
+            value = _NUMBER_WORDS.get(number.lower(), number.replace(",", ""))
+            found.setdefault(unit, set()).add(value)
     for first, second in _RESULT.findall(text):
         found.setdefault("result", set()).add(f"{first}-{second}")
     return found
