@@ -56,6 +56,9 @@ def test_pasting_an_article_extracts_and_matches_its_claims(app: AppTest) -> Non
     app.sidebar.button[0].click().run()
     assert not app.exception
     assert "2 claims extracted" in app.sidebar.success[0].value
+    # No title given: the article is named by its first line.
+    shown = app.selectbox[0].format_func(app.selectbox[0].value)
+    assert shown.startswith("Spartak Moscow beat Zenit 2-1 on Sunday in front of 40,000 fans")
     labels = [e.label for e in app.expander]
     assert labels[0] == (
         ":green[**supported**] Spartak Moscow beat Zenit 2\\-1 on Sunday in front of 40,000 "

@@ -11,7 +11,7 @@ from verifier.claims import extract_claims
 from verifier.db.models import Article, Claim
 from verifier.embed import text_hash
 from verifier.errors import InputError
-from verifier.sources import read_html_doc, read_text_doc, read_text_file
+from verifier.sources import first_line_title, read_html_doc, read_text_doc, read_text_file
 from verifier.workbench import Workbench
 
 
@@ -61,7 +61,7 @@ def add_article(
                     "no check-worthy sentence found in the article; lower --min-score to see more"
                 )
             article = Article(
-                title=title or text.strip().splitlines()[0][:200],
+                title=title or first_line_title(text, "Untitled article"),
                 uri=uri,
                 text=text,
                 content_hash=digest,

@@ -181,7 +181,7 @@ def _clean(value: object) -> str | None:
 _TITLE_CHARS = 100
 
 
-def _first_line_title(text: str, fallback: str) -> str:
+def first_line_title(text: str, fallback: str) -> str:
     """The first line, as a headline; a long one (body text, no headline) is cut at a word."""
     for line in text.splitlines():
         line = " ".join(line.strip().lstrip("#").split())
@@ -209,7 +209,7 @@ def read_text_doc(path: Path, text: str) -> SourceDoc:
         raise InputError(f"{path}: has front matter but no text")
     return SourceDoc(
         uri=str(path),
-        title=_clean(meta.get("title")) or _first_line_title(text, path.stem),
+        title=_clean(meta.get("title")) or first_line_title(text, path.stem),
         text=text,
         format=path.suffix.lower().lstrip("."),
         outlet=_clean(meta.get("outlet") or meta.get("source")),
@@ -269,7 +269,7 @@ def _row_doc(path: Path, key: str, record: dict[str, object], fmt: str) -> Sourc
     where = f"{path} ({key})"
     return SourceDoc(
         uri=f"{path}#{key}",
-        title=_clean(record.get("title")) or _first_line_title(text, f"{path.stem} {key}"),
+        title=_clean(record.get("title")) or first_line_title(text, f"{path.stem} {key}"),
         text=text,
         format=fmt,
         outlet=_clean(record.get("outlet")),
