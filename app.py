@@ -53,7 +53,7 @@ def check_article_form(bench: Workbench) -> None:
                 article = add_article(bench, text, title=title or None)
                 match_claims(bench, article_id=article.id)
             except VerifierError as error:
-                st.error(str(error))
+                st.error(plain(str(error)))
             else:
                 st.session_state["article_id"] = article.id
                 st.success(f"{len(article.claims)} claims extracted")
@@ -88,7 +88,7 @@ def review_form(bench: Workbench, claim: Claim, reviewer: str) -> None:
             try:
                 record_review(bench, claim.id, reviewer, label, note, [options[k] for k in relied])
             except VerifierError as error:
-                st.error(str(error))
+                st.error(plain(str(error)))
             else:
                 st.success(f"Saved: {label}")
                 st.rerun()
@@ -120,7 +120,7 @@ def show_claim(bench: Workbench, claim: Claim, changes: list[Change], reviewer: 
         )
         st.markdown(" · ".join(lines))
         if verdict and verdict.reason:
-            st.caption(verdict.reason)
+            st.caption(plain(verdict.reason))
         for match in claim.matches:
             st.markdown(evidence_heading(match))
             st.text(match.passage.text)
@@ -147,7 +147,7 @@ def main() -> None:
     try:
         bench = open_bench(str(settings.home), settings.db_url)
     except VerifierError as error:
-        st.error(str(error))
+        st.error(plain(str(error)))
         st.stop()
     st.sidebar.title("verifier")
     reviewer = st.sidebar.text_input("Reviewer", key="reviewer", placeholder="your name")

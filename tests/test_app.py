@@ -29,6 +29,9 @@ def test_first_start_loads_the_sample_article_with_evidence(app: AppTest) -> Non
     for label, colour in (("supported", "green"), ("disputed", "red"), ("unverified", "gray")):
         assert f"suggested :{colour}[**{label}**]" in text
     assert "Profile\\: Latakia, Assad's coastal heartland" in text
+    # Reasons quote source titles; they are escaped like every other source text.
+    captions = [c.value for c in app.caption]
+    assert any("'Fact\\-check\\: Has Assad moved" in c for c in captions), captions
     assert "0 of" in app.get("progress")[0].proto.text
 
 
@@ -66,3 +69,16 @@ def test_pasting_an_article_extracts_and_matches_its_claims(app: AppTest) -> Non
     )
     # Dollar signs are escaped: unescaped, "$5 million and the roof $" renders as LaTeX.
     assert "cost \\$5 million and the roof \\$3 million" in labels[1]
+
+
+def test_a_bad_setting_is_one_escaped_error_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VERIFIER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("VERIFIER_DB_URL", "mysql://desk_user@host/fact_checks")
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    assert not app.exception
+    [error] = [e.value for e in app.error]
+    # Underscores escaped, or markdown would set "user@host/fact" in italics.
+    assert "mysql\\://desk\\_user@host/fact\\_checks" in error
+    assert "SQLite and PostgreSQL only" in error
