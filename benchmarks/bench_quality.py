@@ -24,14 +24,11 @@ import numpy as np
 import sqlalchemy as sa
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from verifier.config import Settings
+from verifier import Label, Settings, Workbench, pipeline
 from verifier.db.models import Document, Passage
-from verifier.ingest import ingest_paths
-from verifier.match import score_claims
-from verifier.workbench import Workbench
 
 ROOT = Path(__file__).resolve().parents[1]
-LABELS = ("supported", "disputed", "unverified")
+LABELS = list(Label)
 
 
 def source_name(uri: str) -> str:
@@ -47,10 +44,10 @@ def main() -> None:
     claims = [case["claim"] for case in cases]
     covered = [i for i, case in enumerate(cases) if case["source"]]
     with tempfile.TemporaryDirectory() as home:
-        bench = Workbench.open(Settings(home=Path(home)))
-        ingest_paths(bench, [ROOT / "sample_corpus/sources"])
-        results = score_claims(bench, claims, top_k=3)
-        with bench.session() as session:
+        bench = Workbench.open(Settings(home=Path(home)), upgrade=True)
+        pipeline.ingest(bench, [ROOT / "sample_corpus/sources"])
+        results = pipeline.score_claims(bench, claims, top_k=3)
+        with bench.db.session() as session:
             passages = session.execute(
                 sa.select(Passage.id, Passage.text, Document.uri).join(Document)
             ).all()
@@ -74,7 +71,7 @@ def main() -> None:
         print(f"recall@{k}:  dense {dense:.1%}   tf-idf {sparse:.1%}   ({ratio} the baseline)")
 
     suggested = [r.suggestion.label for r in results]
-    expected = [case["label"] for case in cases]
+    expected = [Label.parse(case["label"]) for case in cases]
     accuracy = np.mean([s == e for s, e in zip(suggested, expected)])
     majority = Counter(expected).most_common(1)[0]
     baseline = majority[1] / len(cases)

@@ -146,6 +146,19 @@ class PassageIndex:
         return store
 
     @staticmethod
+    def saved_stamp(folder: Path) -> tuple[int, int, int] | None:
+        """Identity of the index saved in ``folder`` (``None`` if there is none).
+
+        Every save renames a new file into place, so the stamp changes with each save: a
+        long-lived reader compares stamps to know when to load the index again.
+        """
+        try:
+            stat = (folder / INDEX_FILE).stat()
+        except FileNotFoundError:
+            return None
+        return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+    @staticmethod
     def read_manifest(folder: Path) -> dict[str, object] | None:
         """The manifest saved in ``folder``, or ``None`` when there is no index yet."""
         path = folder / MANIFEST_FILE

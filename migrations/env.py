@@ -1,7 +1,9 @@
 """Alembic environment: runs against the connection verifier hands in, or the URL in config.
 
-Run by hand with ``alembic -c migrations/alembic.ini upgrade head`` (URL from
-VERIFIER_DB_URL), or let ``verifier`` apply migrations when it opens a database.
+verifier applies migrations with ``verifier db upgrade`` (also run by ``verifier init`` and the
+app), which holds a lock so that concurrent starts are safe. By hand, for making a new
+migration: ``VERIFIER_DB_URL=sqlite:///dev.db alembic -c migrations/alembic.ini revision
+--autogenerate -m "what changed"``.
 """
 
 from __future__ import annotations
@@ -33,11 +35,11 @@ given = config.attributes.get("connection")
 if given is not None:
     _configure(given)
 else:
-    from verifier.db.session import make_engine
-
     url = config.get_main_option("sqlalchemy.url") or os.environ.get("VERIFIER_DB_URL")
     if not url:
         raise SystemExit("set VERIFIER_DB_URL to the database to migrate")
-    with make_engine(url).connect() as connection:
+    if url.startswith("postgresql://"):  # the driver verifier installs is psycopg 3
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    with sa.create_engine(url).connect() as connection:
         _configure(connection)
         connection.commit()

@@ -1,6 +1,14 @@
-"""Shared fixtures: the real model (loaded once), a workbench per test on SQLite and on
-PostgreSQL (a fresh database per test on the server named by VERIFIER_TEST_PG_URL, which
-scripts/test starts), and small source files written by each test."""
+"""Shared fixtures.
+
+* ``embedder``: a fast fake (tests/fakes.py); ``model_embedder``: the real model, loaded once.
+  Tests that use the real model are marked ``model``.
+* ``db_url``: each test runs on SQLite and, when VERIFIER_TEST_PG_URL names a server (as
+  scripts/test does), on a fresh PostgreSQL database too (marked ``pg``).
+* ``bench`` / ``model_bench``: an open workbench on that database, schema upgraded.
+* ``sources``: a few small source files written by the test.
+
+Quick local run without the slow parts: ``pytest -m "not model and not pg and not browser"``.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +19,15 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from fakes import HashEmbedder
 
 from verifier.config import Settings
-from verifier.embed import Embedder
+from verifier.embed import Embedder, SentenceEmbedder
 from verifier.workbench import Workbench
 
 PG_URL = os.environ.get("VERIFIER_TEST_PG_URL")
-BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)] if PG_URL else ["sqlite"]
+_MODEL_FIXTURES = {"model_embedder", "model_bench"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -27,15 +37,53 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
+
+
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"database backends: {', '.join(BACKENDS)}" + (
-        "" if PG_URL else " (set VERIFIER_TEST_PG_URL, as scripts/test does, to add PostgreSQL)"
+    return (
+        "database backends: "
+        + ("sqlite, postgresql" if PG_URL else "sqlite")
+        + ("" if PG_URL else " (set VERIFIER_TEST_PG_URL, as scripts/test does, to add PostgreSQL)")
     )
 
 
+@pytest.fixture
+def embedder() -> HashEmbedder:
+    return HashEmbedder()
+
+
 @pytest.fixture(scope="session")
-def embedder() -> Embedder:
-    return Embedder()
+def model_embedder() -> Embedder:
+    return SentenceEmbedder()
+
+
+def make_pg_database() -> str:
+    """A new, empty database on the test server; returns its URL."""
+    assert PG_URL
+    name = f"verifier_t_{uuid.uuid4().hex[:12]}"
+    with _pg_admin() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    return sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_database(url: str) -> None:
+    name = sa.make_url(url).database
+    with _pg_admin() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _pg_admin() -> sa.Connection:
+    assert PG_URL
+    admin = sa.create_engine(
+        sa.make_url(PG_URL).set(drivername="postgresql+psycopg"),
+        isolation_level="AUTOCOMMIT",
+        poolclass=sa.pool.NullPool,
+    )
+    return admin.connect()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -43,18 +91,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
-    name = f"verifier_t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(
-        sa.make_url(PG_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = make_pg_database()
     try:
-        yield sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_pg_database(url)
 
 
 @pytest.fixture
@@ -63,8 +104,14 @@ def settings(tmp_path: Path, db_url: str) -> Settings:
 
 
 @pytest.fixture
-def bench(settings: Settings, embedder: Embedder) -> Iterator[Workbench]:
-    with Workbench.open(settings, embedder=embedder) as opened:
+def bench(settings: Settings, embedder: HashEmbedder) -> Iterator[Workbench]:
+    with Workbench.open(settings, upgrade=True, embedder=embedder) as opened:
+        yield opened
+
+
+@pytest.fixture
+def model_bench(settings: Settings, model_embedder: Embedder) -> Iterator[Workbench]:
+    with Workbench.open(settings, upgrade=True, embedder=model_embedder) as opened:
         yield opened
 
 

@@ -24,6 +24,9 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(__file__).resolve().parents[1]
+# Screenshots are kept here (git-ignored) so a person can look at what the browser saw.
+ARTIFACTS = ROOT / "test-artifacts"
+pytestmark = [pytest.mark.browser, pytest.mark.model]
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -93,9 +96,16 @@ def browser() -> Iterator[webdriver.Chrome]:
     shutil.rmtree(profile, ignore_errors=True)
 
 
-def test_reviewer_records_a_verdict_in_the_browser(
-    server: str, browser: webdriver.Chrome, tmp_path: Path
-) -> None:
+def body_text(driver: webdriver.Chrome) -> str:
+    return str(driver.find_element(By.TAG_NAME, "body").text)
+
+
+def screenshot(driver: webdriver.Chrome, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / name))
+
+
+def test_reviewer_records_a_verdict_in_the_browser(server: str, browser: webdriver.Chrome) -> None:
     wait = WebDriverWait(browser, 90)
     browser.get(server)
     # First start loads the sample corpus: the article's claims appear as expanders.
@@ -132,4 +142,32 @@ def test_reviewer_records_a_verdict_in_the_browser(
     )
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "Dana" in body and "disputed" in body
-    browser.save_screenshot(str(tmp_path / "review.png"))
+    screenshot(browser, "review.png")
+
+
+def test_an_article_checked_on_its_page_opens_for_review(
+    server: str, browser: webdriver.Chrome
+) -> None:
+    wait = WebDriverWait(browser, 90)
+    browser.get(server)
+    link = wait.until(
+        ec.element_to_be_clickable(
+            (By.XPATH, "//a[@data-testid='stSidebarNavLink'][.//p[text()='Check an article']]")
+        )
+    )
+    link.click()
+    wait.until(lambda d: "/articles" in d.current_url)
+    title = wait.until(
+        ec.element_to_be_clickable((By.XPATH, "//div[@data-testid='stForm']//input"))
+    )
+    title.send_keys("Derby report")
+    browser.find_element(By.XPATH, "//div[@data-testid='stForm']//textarea").send_keys(
+        "Spartak Moscow beat Zenit 2-1 on Sunday in front of 40,000 fans, the club said."
+    )
+    screenshot(browser, "check-article.png")
+    browser.find_element(By.XPATH, "//button[.//p[text()='Extract and match claims']]").click()
+    wait.until(lambda d: "1 claim extracted from Derby report" in body_text(d))
+    wait.until(lambda d: "0 of 1 claims reviewed" in body_text(d))
+    assert "/articles" not in browser.current_url  # back on the review page
+    assert "Spartak Moscow beat Zenit" in body_text(browser)
+    screenshot(browser, "checked-article.png")

@@ -1,14 +1,24 @@
+"""The command line, as a user runs it (CliRunner, and a real subprocess where it matters).
+
+These commands embed with the real model, so the module is marked ``model``.
+"""
+
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 from conftest import write
 
 from verifier.cli import cli
+from verifier.db.session import head_revision
+from verifier.labels import Label
+
+pytestmark = pytest.mark.model
 
 UNSEEN = {
     "mod.txt": "The Russian defence ministry said its personnel in Syria were delivering "
@@ -39,6 +49,14 @@ def run(home: Path, db_url: str, *args: str):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(cli, ["--home", str(home), "--db", db_url, *args])
 
 
+def fresh(tmp_path: Path) -> tuple[Path, str]:
+    """A new data folder and database, made with `verifier init` as a user would."""
+    home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
+    result = run(home, db, "init")
+    assert result.exit_code == 0, result.output
+    return home, db
+
+
 def test_ingest_then_score_puts_the_right_source_in_the_top_3(tmp_path: Path, db_url: str) -> None:
     folder = tmp_path / "unseen"
     for name, text in UNSEEN.items():
@@ -48,6 +66,7 @@ def test_ingest_then_score_puts_the_right_source_in_the_top_3(tmp_path: Path, db
         "".join(json.dumps({"claim": c, "id": i}) + "\n" for i, (c, _) in enumerate(CLAIMS))
     )
     home = tmp_path / "home"
+    assert run(home, db_url, "init").exit_code == 0
 
     result = run(home, db_url, "ingest", str(folder))
     assert result.exit_code == 0, result.output
@@ -60,17 +79,19 @@ def test_ingest_then_score_puts_the_right_source_in_the_top_3(tmp_path: Path, db
     assert len(records) == len(CLAIMS)
     for record, (claim, source) in zip(records, CLAIMS):
         assert record["claim"] == claim
-        assert record["suggested_verdict"] in {"supported", "disputed", "unverified"}
+        assert record["suggested_verdict"] in set(Label)
+        assert (record["retriever"], record["stance_model"]) == ("dense:all-MiniLM-L6-v2", "rules")
         assert 0.0 <= record["confidence"] <= 1.0
         assert len(record["evidence"]) == 3
         assert set(record["evidence"][0]) >= {"text", "score", "uri", "document", "passage_id"}
+        assert record["evidence"][0]["stance"] in {"supports", "refutes", "neutral"}
         top3 = [Path(e["uri"]).name for e in record["evidence"]]
         assert source in top3, (claim, top3)
     assert [r["id"] for r in records] == list(range(len(CLAIMS)))  # input fields carried
 
 
 def test_score_writes_csv_and_parquet(tmp_path: Path, sources: Path) -> None:
-    home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
+    home, db = fresh(tmp_path)
     assert run(home, db, "ingest", str(sources)).exit_code == 0
     claims = write(
         tmp_path,
@@ -84,7 +105,7 @@ def test_score_writes_csv_and_parquet(tmp_path: Path, sources: Path) -> None:
         assert result.exit_code == 0, result.output
         frame = pd.read_csv(out) if suffix == ".csv" else pd.read_parquet(out)
         assert frame["desk"].tolist() == ["sport", "world"]
-        assert frame["suggested_verdict"].isin(["supported", "disputed", "unverified"]).all()
+        assert frame["suggested_verdict"].isin(list(Label)).all()
     assert pd.read_csv(tmp_path / "o.csv")["top_uri"][0].endswith("football.txt")
     nested = pd.read_parquet(tmp_path / "o.parquet")["evidence"][1]
     assert len(nested) == 2 and nested[0]["uri"].endswith("imagery.md")
@@ -102,7 +123,7 @@ def test_score_writes_csv_and_parquet(tmp_path: Path, sources: Path) -> None:
 def test_score_bad_input_is_one_line_and_writes_nothing(
     tmp_path: Path, sources: Path, content: str, name: str, message: str
 ) -> None:
-    home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
+    home, db = fresh(tmp_path)
     run(home, db, "ingest", str(sources))
     out = tmp_path / "out.jsonl"
     result = run(home, db, "score", str(write(tmp_path, name, content)), "--out", str(out))
@@ -123,10 +144,11 @@ def test_score_refuses_unknown_output_type_before_work(tmp_path: Path) -> None:
         str(tmp_path / "o.xlsx"),
     )
     assert result.exit_code == 1 and "output must end in .jsonl, .csv, .parquet" in result.stderr
+    assert not (tmp_path / "h").exists()  # refused before anything was opened or made
 
 
 def test_ingest_bad_file_exits_1_with_nothing_ingested(tmp_path: Path, sources: Path) -> None:
-    home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
+    home, db = fresh(tmp_path)
     write(sources, "binary.txt", b"\x00\x01\x02" * 100)
     result = run(home, db, "ingest", str(sources))
     assert result.exit_code == 1
@@ -139,7 +161,7 @@ def test_ingest_bad_file_exits_1_with_nothing_ingested(tmp_path: Path, sources: 
 
 
 def test_claims_extract_match_and_index_commands(tmp_path: Path, sources: Path) -> None:
-    home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
+    home, db = fresh(tmp_path)
     assert run(home, db, "ingest", str(sources)).exit_code == 0
     article = write(
         tmp_path,
@@ -177,7 +199,7 @@ def test_claims_extract_match_and_index_commands(tmp_path: Path, sources: Path) 
 
 
 def test_match_without_claims_or_sources_says_what_to_do(tmp_path: Path, sources: Path) -> None:
-    home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
+    home, db = fresh(tmp_path)
     result = run(home, db, "match")
     assert result.exit_code == 1 and "run `verifier ingest PATH` first" in result.stderr
     run(home, db, "ingest", str(sources))
@@ -186,27 +208,68 @@ def test_match_without_claims_or_sources_says_what_to_do(tmp_path: Path, sources
 
 
 def test_remove_command(tmp_path: Path, sources: Path) -> None:
-    home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
+    home, db = fresh(tmp_path)
     run(home, db, "ingest", str(sources))
     result = run(home, db, "remove", str(sources / "weather.txt"))
     assert result.exit_code == 0 and "1 document(s) removed" in result.stdout
     assert run(home, db, "index", "check").exit_code == 0
 
 
-def test_every_command_has_help_with_an_example() -> None:
+def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((*path, name))
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, (*path, name)))
+    return found
+
+
+def test_every_command_and_subcommand_has_help_with_an_example() -> None:
     runner = CliRunner()
-    for path in (
-        ["init"],
-        ["ingest"],
-        ["claims", "extract"],
-        ["match"],
-        ["score"],
-        ["index", "check"],
-        ["remove"],
-    ):
+    commands = _commands(cli)
+    assert {("db", "upgrade"), ("index", "rebuild"), ("claims", "extract")} <= set(commands)
+    for path in [(), *commands]:
         result = runner.invoke(cli, [*path, "--help"])
-        assert result.exit_code == 0
-        assert "Example:" in result.output, path
+        assert result.exit_code == 0, path
+        command = cli
+        for name in path:
+            command = command.commands[name]  # type: ignore[attr-defined]
+        if not isinstance(command, click.Group) or not path:
+            assert "Example:" in result.output, path
+
+
+def test_commands_need_an_initialised_database_and_say_so(tmp_path: Path) -> None:
+    home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
+    result = run(home, db, "ingest", str(tmp_path))
+    assert result.exit_code == 1
+    assert "no database at" in result.stderr and "run `verifier init`" in result.stderr
+    assert not (tmp_path / "v.db").exists()
+
+
+def test_db_upgrade_and_status(tmp_path: Path) -> None:
+    home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
+    status = run(home, db, "db", "status")
+    assert status.exit_code == 1 and "schema: (none)" in status.stdout
+    assert "run `verifier db upgrade`" in status.stderr
+    upgraded = run(home, db, "db", "upgrade")
+    assert upgraded.exit_code == 0 and f"schema at {head_revision()}" in upgraded.stdout
+    status = run(home, db, "db", "status")
+    assert status.exit_code == 0 and f"schema: {head_revision()}" in status.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("VERIFIER_TOP_K", "abc"), ("VERIFIER_TOP_K", "0"), ("VERIFIER_BATCH_SIZE", "0")],
+)
+def test_a_bad_setting_is_one_line_naming_the_variable(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    result = CliRunner().invoke(
+        cli, ["--home", str(tmp_path / "h"), "index", "stats"], env={variable: value}
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {variable}") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
 
 
 def test_python_dash_m_and_env_home(tmp_path: Path) -> None:
@@ -222,7 +285,7 @@ def test_python_dash_m_and_env_home(tmp_path: Path) -> None:
 
 
 def test_init_sample_loads_once(tmp_path: Path) -> None:
-    home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
+    home, db = fresh(tmp_path)
     first = run(home, db, "init", "--sample")
     assert first.exit_code == 0, first.output
     assert "sample loaded: documents: 18 added" in first.stdout

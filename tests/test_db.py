@@ -1,57 +1,169 @@
+"""The schema: migrations match the models, run only when asked, guarded against races, and
+refuse databases that are not (yet) ours."""
+
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from conftest import BACKENDS, drop_pg_database, make_pg_database
 
 from verifier.db.models import Base, Claim, Document, Match, Passage, Verdict
-from verifier.db.session import connect
-from verifier.errors import VerifierError
+from verifier.db.session import (
+    alembic_config,
+    head_revision,
+    make_engine,
+    open_database,
+)
+from verifier.errors import SchemaError, VerifierError
+from verifier.labels import Label
+
+INITIAL = "d492e01fb67a"
 
 
 def test_migrations_create_exactly_the_models(db_url: str) -> None:
-    engine, _ = connect(db_url)
-    with engine.connect() as conn:
+    db = open_database(db_url, upgrade_schema=True)
+    with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
     assert diff == []
-    assert version
-    connect(db_url)  # second open: already at head, nothing to do
+    assert version == head_revision()
+    open_database(db_url).close()  # at head: opens without upgrading
+    open_database(db_url, upgrade_schema=True).close()  # and upgrading again does nothing
+    db.close()
+
+
+def test_a_database_without_our_schema_is_refused_until_upgraded(
+    db_url: str, tmp_path: Path
+) -> None:
+    with pytest.raises(SchemaError, match="run `verifier init`"):
+        open_database(db_url)
+    if db_url.startswith("sqlite"):
+        assert not (tmp_path / "test.db").exists()  # no empty file left behind
+    open_database(db_url, upgrade_schema=True).close()
+    open_database(db_url).close()
+
+
+def test_an_older_schema_is_refused_then_upgraded_keeping_data(db_url: str) -> None:
+    engine = make_engine(db_url)
+    command.upgrade(alembic_config(engine), INITIAL)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO claims (id, text, text_hash, checkworthiness, created_at) "
+                "VALUES (1, 'c', 'h', 0.9, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO verdicts (claim_id, suggested, confidence, evidence, updated_at) "
+                "VALUES (1, 'disputed', 0.7, '[]', CURRENT_TIMESTAMP)"
+            )
+        )
     engine.dispose()
+    with pytest.raises(SchemaError, match=f"older verifier schema .{INITIAL}.*db upgrade"):
+        open_database(db_url)
+    db = open_database(db_url, upgrade_schema=True)
+    with db.session() as s:
+        verdict = s.get(Verdict, 1)
+        assert verdict is not None and verdict.suggested == Label.DISPUTED
+        # suggestions made before provenance was stored are stamped with what made them
+        assert (verdict.retriever, verdict.stance_model, verdict.stance_version) == (
+            "dense:all-MiniLM-L6-v2",
+            "rules",
+            "1",
+        )
+    db.close()
+
+
+def test_foreign_or_newer_databases_are_refused(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE invoices (id INTEGER PRIMARY KEY)"))
+    for upgrade_schema in (False, True):
+        with pytest.raises(SchemaError, match="tables that are not verifier's .invoices."):
+            open_database(db_url, upgrade_schema=upgrade_schema)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE invoices"))
+    open_database(db_url, upgrade_schema=True).close()
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = 'ffffffffffff'"))
+    engine.dispose()
+    for upgrade_schema in (False, True):
+        with pytest.raises(SchemaError, match="revision ffffffffffff, which this version"):
+            open_database(db_url, upgrade_schema=upgrade_schema)
+
+
+def _upgrade_in_a_new_process(url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "verifier", "--db", url, "db", "upgrade"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_three_processes_upgrading_an_empty_database_at_once_all_succeed(
+    backend: str, tmp_path: Path
+) -> None:
+    url = make_pg_database() if backend == "postgresql" else f"sqlite:///{tmp_path / 'v.db'}"
+    try:
+        with ThreadPoolExecutor(3) as pool:
+            results = list(pool.map(_upgrade_in_a_new_process, [url] * 3))
+        for result in results:
+            assert result.returncode == 0, result.stderr
+            assert f"schema at {head_revision()}" in result.stdout
+        open_database(url).close()
+    finally:
+        if backend == "postgresql":
+            drop_pg_database(url)
 
 
 def test_deleting_a_document_cascades_to_passages_and_matches(db_url: str) -> None:
-    engine, sessions = connect(db_url)
-    with sessions.begin() as s:
+    db = open_database(db_url, upgrade_schema=True)
+    with db.session() as s:
         doc = Document(uri="u", title="t", format="txt", content_hash="h", text="abc def ghi jkl")
         doc.passages.append(Passage(seq=0, start=0, end=3, text="abc", text_hash="x"))
         claim = Claim(text="c", text_hash="c", checkworthiness=0.9)
         s.add_all([doc, claim])
         s.flush()
         s.add(Match(claim_id=claim.id, passage_id=doc.passages[0].id, rank=1, score=0.9))
-    with sessions.begin() as s:
+    with db.session() as s:
         s.delete(s.scalars(sa.select(Document)).one())
-    with sessions.begin() as s:
+    with db.session() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(Passage)) == 0
         assert s.scalar(sa.select(sa.func.count()).select_from(Match)) == 0
         assert s.scalar(sa.select(sa.func.count()).select_from(Claim)) == 1
-    engine.dispose()
+    db.close()
 
 
 def test_verdict_labels_are_checked_by_the_database(db_url: str) -> None:
-    engine, sessions = connect(db_url)
-    with sessions.begin() as s:
+    db = open_database(db_url, upgrade_schema=True)
+    with db.session() as s:
         claim = Claim(text="c", text_hash="c", checkworthiness=0.9)
         s.add(claim)
     with pytest.raises(sa.exc.IntegrityError):
-        with sessions.begin() as s:
+        with db.session() as s:
             s.add(Verdict(claim_id=claim.id, suggested="true-ish", confidence=0.5, evidence=[]))
-    engine.dispose()
+    with db.session() as s:  # and a label read back is a Label
+        s.add(Verdict(claim_id=claim.id, suggested=Label.SUPPORTED, confidence=0.5, evidence=[]))
+    with db.session() as s:
+        assert s.get(Verdict, claim.id).suggested is Label.SUPPORTED  # type: ignore[union-attr]
+    db.close()
 
 
-def test_bad_database_url_is_one_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_database_url_is_one_clear_error_without_the_password() -> None:
     with pytest.raises(VerifierError, match="cannot use database URL"):
-        connect("nonsense://")
-    with pytest.raises(VerifierError, match="SQLite and PostgreSQL only"):
-        connect("mysql://u:p@localhost/db")
-    with pytest.raises(VerifierError, match="cannot reach the database"):
-        connect("postgresql://nobody:pw@127.0.0.1:1/none")
+        open_database("nonsense://")
+    with pytest.raises(VerifierError, match="SQLite and PostgreSQL only") as raised:
+        open_database("mysql://u:secret@localhost/db")
+    assert "secret" not in str(raised.value)
+    with pytest.raises(VerifierError, match="cannot reach the database") as raised:
+        open_database("postgresql://nobody:secret@127.0.0.1:1/none")
+    assert "secret" not in str(raised.value)

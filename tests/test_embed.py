@@ -2,10 +2,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fakes import HashEmbedder
 
 from verifier.config import MODEL_SHA256
-from verifier.embed import Embedder, bundled_model_dir, file_sha256, text_hash, verify_model_dir
+from verifier.embed import (
+    Embedder,
+    SentenceEmbedder,
+    bundled_model_dir,
+    file_sha256,
+    verify_model_dir,
+)
 from verifier.errors import ModelError
+from verifier.text import text_hash
 
 
 def test_bundled_weights_have_the_pinned_sha256() -> None:
@@ -18,7 +26,7 @@ def test_other_weights_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="refusing model weights.*sha256"):
         verify_model_dir(tmp_path)
     with pytest.raises(ModelError, match="refusing"):
-        Embedder(model_dir=tmp_path).embed(["x"])
+        SentenceEmbedder(model_dir=tmp_path).embed(["x"])
 
 
 def test_missing_weights_are_refused(tmp_path: Path) -> None:
@@ -26,8 +34,8 @@ def test_missing_weights_are_refused(tmp_path: Path) -> None:
         verify_model_dir(tmp_path)
 
 
-def test_vectors_are_normalised_and_meaningful(embedder: Embedder) -> None:
-    vectors = embedder.embed(
+def test_vectors_are_normalised_and_meaningful(model_embedder: Embedder) -> None:
+    vectors = model_embedder.embed(
         [
             "Russia is building an air base near Latakia.",
             "Moscow is constructing an airfield close to Latakia.",
@@ -66,16 +74,26 @@ def test_cache_is_keyed_by_model_and_text_hash(embedder: Embedder) -> None:
     np.testing.assert_array_equal(again[0], planted)
 
 
+def test_cache_hits_skip_the_model_and_batches_follow_batch_size(embedder: HashEmbedder) -> None:
+    cache = DictCache()
+    embedder.batch_size = 2
+    embedder.embed([f"text {i}" for i in range(5)], cache=cache)
+    assert embedder.calls == 3  # 5 texts in batches of 2
+    embedder.embed([f"text {i}" for i in range(5)], cache=cache)
+    assert embedder.calls == 3  # all from the cache
+    assert embedder.embed([]).shape == (0, 384)
+
+
 def test_progress_counts_every_text(embedder: Embedder) -> None:
     done: list[int] = []
     embedder.embed([f"text {i}" for i in range(5)] + ["text 0"], progress=done.append)
     assert sum(done) == 6
 
 
-def test_hub_is_switched_off_before_the_model_loads(embedder: Embedder) -> None:
+def test_hub_is_switched_off_before_the_model_loads(model_embedder: Embedder) -> None:
     import os
 
-    embedder.embed(["loaded"])
+    model_embedder.embed(["loaded"])
     assert os.environ["HF_HUB_OFFLINE"] == "1"
     from huggingface_hub import constants
 

@@ -2,56 +2,72 @@ from pathlib import Path
 
 import pytest
 
-from verifier.articles import add_article
+from verifier import pipeline
 from verifier.errors import InputError
-from verifier.ingest import ingest_paths
-from verifier.match import match_claims
-from verifier.review import article_claims, history, record_review
+from verifier.labels import Label
+from verifier.review import history, record_review
+from verifier.views import article_claims, list_articles
 from verifier.workbench import Workbench
 
 
 @pytest.fixture
 def article_id(bench: Workbench, sources: Path) -> int:
-    ingest_paths(bench, [sources])
-    article = add_article(
+    pipeline.ingest(bench, [sources])
+    checked = pipeline.check_article(
         bench, "The Pentagon said on Monday that Russia moved equipment to Latakia."
     )
-    match_claims(bench)
-    return article.id
+    return checked.article.id
 
 
 @pytest.fixture
 def claim_id(bench: Workbench, article_id: int) -> int:
-    return article_claims(bench, article_id)[0].id
+    with bench.db.session() as s:
+        return article_claims(s, article_id)[0].id
 
 
 def test_every_change_is_kept_with_who_when_from_to(
     bench: Workbench, article_id: int, claim_id: int
 ) -> None:
-    [claim] = article_claims(bench, article_id)
-    evidence = [m.passage_id for m in claim.matches[:1]]
-    record_review(bench, claim_id, "dana", "supported", "matches the briefing", evidence)
-    record_review(bench, claim_id, "lee", "disputed", "MoD denies it")
-    changes = history(bench, claim_id)
+    with bench.db.session() as s:
+        [claim] = article_claims(s, article_id)
+    evidence = [e.passage_id for e in claim.evidence[:1]]
+    with bench.db.session() as s:
+        record_review(s, claim_id, "dana", "supported", "matches the briefing", evidence)
+    with bench.db.session() as s:
+        record_review(s, claim_id, "lee", Label.DISPUTED, "MoD denies it")
+    with bench.db.session() as s:
+        changes = history(s, claim_id)
+        [claim] = article_claims(s, article_id)
+        [summary] = list_articles(s)
     assert [(c.changed_by, c.from_label, c.to_label) for c in changes] == [
-        ("dana", None, "supported"),
-        ("lee", "supported", "disputed"),
+        ("dana", None, Label.SUPPORTED),
+        ("lee", Label.SUPPORTED, Label.DISPUTED),
     ]
     assert changes[0].evidence == evidence and changes[1].note == "MoD denies it"
     assert changes[0].changed_at <= changes[1].changed_at
-    [claim] = article_claims(bench, article_id)
-    assert (claim.verdict.label, claim.verdict.reviewer, claim.verdict.evidence) == (
-        "disputed",
-        "lee",
-        [],
-    )
+    assert (claim.label, claim.reviewer, claim.relied_on) == (Label.DISPUTED, "lee", [])
+    assert claim.reviewed and claim.shown == Label.DISPUTED and claim.history == changes
+    assert (summary.claims, summary.reviewed) == (1, 1)
+
+
+def test_claim_views_carry_evidence_and_provenance(
+    bench: Workbench, article_id: int, sources: Path
+) -> None:
+    with bench.db.session() as s:
+        [claim] = article_claims(s, article_id)
+    assert claim.suggested is not None and not claim.reviewed
+    assert claim.shown == claim.suggested
+    assert claim.suggested_by == f"dense:{bench.embedder.name} + rules 1"
+    assert [e.rank for e in claim.evidence] == list(range(1, len(claim.evidence) + 1))
+    assert claim.evidence[0].url == "https://wire.example.com/base"
+    assert claim.evidence[0].document == "Russia readies Latakia air base"
 
 
 @pytest.mark.parametrize(
     ("reviewer", "label", "evidence", "message"),
     [
         ("", "supported", [], "enter your name"),
-        ("dana", "true", [], "verdict must be one of"),
+        ("dana", "true", [], "verdict must be one of supported, disputed, unverified"),
         ("dana", "supported", [999999], "no passage with id 999999"),
     ],
 )
@@ -59,19 +75,25 @@ def test_bad_reviews_are_refused_and_change_nothing(
     bench: Workbench, claim_id: int, reviewer: str, label: str, evidence: list[int], message: str
 ) -> None:
     with pytest.raises(InputError, match=message):
-        record_review(bench, claim_id, reviewer, label, None, evidence)
-    assert history(bench, claim_id) == []
+        with bench.db.session() as s:
+            record_review(s, claim_id, reviewer, label, None, evidence)
+    with bench.db.session() as s:
+        assert history(s, claim_id) == []
 
 
 def test_unknown_claim(bench: Workbench) -> None:
     with pytest.raises(InputError, match="no claim with id 42"):
-        record_review(bench, 42, "dana", "supported")
+        with bench.db.session() as s:
+            record_review(s, 42, "dana", "supported")
 
 
 def test_a_claim_can_be_reviewed_before_it_is_matched(bench: Workbench) -> None:
-    article = add_article(bench, "The Pentagon said on Monday that Russia moved 2,000 troops.")
-    claim_id = article.claims[0].id
-    record_review(bench, claim_id, "dana", "unverified", "no source yet")
-    [claim] = article_claims(bench, article.id)
-    assert claim.verdict.label == "unverified"
-    assert claim.verdict.suggested is None and claim.verdict.confidence is None
+    article = pipeline.extract_article(
+        bench, "The Pentagon said on Monday that Russia moved 2,000 troops."
+    )
+    with bench.db.session() as s:
+        record_review(s, article.claims[0].id, "dana", "unverified", "no source yet")
+    with bench.db.session() as s:
+        [claim] = article_claims(s, article.id)
+    assert claim.label == Label.UNVERIFIED
+    assert claim.suggested is None and claim.confidence is None and claim.evidence == []

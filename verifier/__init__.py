@@ -2,45 +2,58 @@
 
 Python API::
 
-    from verifier import Settings, Workbench, ingest_paths, score_claims
+    from pathlib import Path
+    from verifier import Settings, Workbench, pipeline
+    from verifier.export import ClaimRecord
 
-    with Workbench.open(Settings.from_env(home="desk")) as bench:
-        ingest_paths(bench, [Path("sources/")])
-        for result in score_claims(bench, ["Latakia is about 100 miles from Aleppo."]):
-            print(result.to_record())
+    with Workbench.open(Settings.from_env(home="desk"), upgrade=True) as bench:
+        pipeline.ingest(bench, [Path("sources/")])
+        for result in pipeline.score_claims(bench, ["Latakia is about 100 miles from Aleppo."]):
+            print(ClaimRecord.from_scored(result).to_dict())
+
+Every step the CLI and the app run is a function of :mod:`verifier.pipeline`.
 """
 
 import logging
 
-from verifier.articles import add_article
-from verifier.claims import ExtractedClaim, extract_claims
+from verifier import pipeline
 from verifier.config import Settings
-from verifier.errors import InputError, ModelError, VerifierError
-from verifier.ingest import IngestReport, ingest_docs, ingest_paths, remove_documents
-from verifier.match import ScoredClaim, match_claims, score_claims
-from verifier.verdict import Evidence, Suggestion, suggest
-from verifier.workbench import IndexDrift, Workbench
+from verifier.corpus import Corpus, IndexDrift
+from verifier.documents import IngestReport
+from verifier.errors import (
+    InputError,
+    ModelError,
+    SchemaError,
+    SettingsError,
+    VerifierError,
+)
+from verifier.labels import Label
+from verifier.match import Provenance, ScoredClaim
+from verifier.retrieve import Evidence, Retriever
+from verifier.stance import EvidenceStance, Stance, StanceModel, Suggestion
+from verifier.workbench import Workbench
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
+    "Corpus",
     "Evidence",
-    "ExtractedClaim",
+    "EvidenceStance",
     "IndexDrift",
     "IngestReport",
     "InputError",
+    "Label",
     "ModelError",
+    "Provenance",
+    "Retriever",
+    "SchemaError",
     "ScoredClaim",
     "Settings",
+    "SettingsError",
+    "Stance",
+    "StanceModel",
     "Suggestion",
     "VerifierError",
     "Workbench",
-    "add_article",
-    "extract_claims",
-    "ingest_docs",
-    "ingest_paths",
-    "match_claims",
-    "remove_documents",
-    "score_claims",
-    "suggest",
+    "pipeline",
 ]

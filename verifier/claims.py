@@ -10,10 +10,10 @@ repeated sentences (the same words up to quotes and case) are kept once.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from verifier.sentences import sentences
+from verifier.text import normalise
 
 _NUMBER = re.compile(
     r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|dozens|"
@@ -81,15 +81,6 @@ def checkworthiness(sentence: str) -> float:
     elif len(words) > 80:
         score -= 0.1
     return round(min(max(score, 0.0), 1.0), 3)
-
-
-def normalise(text: str) -> str:
-    """Comparison key: case, quote style, dashes and spacing do not make a claim new."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = re.sub(r"[‘’`´]", "'", text)
-    text = re.sub(r"[“”„]", '"', text)
-    text = re.sub(r"[‐-―]", "-", text)
-    return " ".join(re.sub(r"[^\w\s'-]", " ", text).split())
 
 
 def extract_claims(article: str, threshold: float = 0.5) -> list[ExtractedClaim]:

@@ -1,9 +1,8 @@
-"""The ``verifier`` command line (click).
+"""The ``verifier`` command line (click): parses options, calls :mod:`verifier.pipeline`, prints.
 
 Every command opens the workbench in ``--home`` (or ``VERIFIER_HOME``, default
 ``~/.local/share/verifier``) with the database at ``--db`` (or ``VERIFIER_DB_URL``, default
-SQLite in the home folder).
-Library errors become one line on stderr and exit code 1.
+SQLite in the home folder). Library errors become one line on stderr and exit code 1.
 """
 
 from __future__ import annotations
@@ -19,9 +18,11 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from index import IndexStoreError
+from verifier import pipeline
 from verifier.config import Settings
+from verifier.db.session import head_revision, make_engine, open_database, schema_state
 from verifier.errors import VerifierError
+from verifier.export import ClaimRecord, check_output
 from verifier.workbench import Workbench
 
 
@@ -31,18 +32,22 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (VerifierError, IndexStoreError) as error:
+        except VerifierError as error:
             raise click.ClickException(str(error)) from error
 
 
-def _bench(ctx: click.Context, repair: bool = True) -> Workbench:
+def _settings(ctx: click.Context) -> Settings:
     settings: Settings = ctx.obj["settings"]
-    bench = Workbench.open(settings, repair=repair)
+    return settings
+
+
+def _bench(ctx: click.Context, *, upgrade: bool = False, repair: bool = True) -> Workbench:
+    bench = Workbench.open(_settings(ctx), upgrade=upgrade, repair=repair)
     ctx.call_on_close(bench.close)
     return bench
 
 
-def _bar(total: int, unit: str) -> tqdm:
+def _bar(total: int | None, unit: str) -> tqdm:
     return tqdm(total=total, unit=unit, disable=None, file=sys.stderr, leave=False)
 
 
@@ -61,6 +66,7 @@ def cli(ctx: click.Context, home: Path | None, db_url: str | None, verbose: bool
 
     \b
     Example:
+        verifier init
         verifier ingest sources/
         verifier claims extract article.txt
         verifier match --top-k 3
@@ -82,25 +88,63 @@ def cli(ctx: click.Context, home: Path | None, db_url: str | None, verbose: bool
 )
 @click.pass_context
 def init(ctx: click.Context, sample: bool) -> None:
-    """Create (or migrate) the database and index.
+    """Create the database (or upgrade its schema) and the index.
 
     \b
     Example:
         verifier --home ~/desk init --sample
     """
-    bench = _bench(ctx)
+    bench = _bench(ctx, upgrade=True)
     if sample:
-        from verifier.sample import load_sample_if_empty
-
-        loaded = load_sample_if_empty(bench)
+        loaded = pipeline.load_sample_if_empty(bench)
         if loaded:
             click.echo(f"sample loaded: {loaded.report.summary()}; {loaded.claims} claims matched")
         else:
             click.echo("sample not loaded: the workbench already holds sources or articles")
-    stats = bench.stats()
+    stats = bench.corpus.stats()
     click.echo(
         f"ready: {stats['database']}, index {stats['index_dir']} ({stats['vectors']} vectors)"
     )
+
+
+@cli.group(cls=_Group)
+def db() -> None:
+    """Database schema: upgrade it, or show where it stands."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Apply the migrations this version brings (safe to run from several places at once).
+
+    \b
+    Example:
+        verifier --db postgresql://desk:pw@db-host/verifier db upgrade
+    """
+    database = open_database(_settings(ctx).database_url, upgrade_schema=True)
+    ctx.call_on_close(database.close)
+    click.echo(f"{database.url}: schema at {head_revision()} (newest)")
+
+
+@db.command("status")
+@click.pass_context
+def db_status(ctx: click.Context) -> None:
+    """Show the database's schema revision and the newest one; exit 1 if they differ.
+
+    \b
+    Example:
+        verifier db status || verifier db upgrade
+    """
+    engine = make_engine(_settings(ctx).database_url)
+    try:
+        with engine.connect() as connection:
+            state = schema_state(connection)
+    finally:
+        engine.dispose()
+    head = head_revision()
+    click.echo(f"schema: {state.revision or '(none)'}; newest: {head}")
+    if state.revision != head:
+        raise click.ClickException("the schema is not the newest; run `verifier db upgrade`")
 
 
 @cli.command()
@@ -125,16 +169,9 @@ def ingest(
     Example:
         verifier ingest wires/ statements/mod-2015-09-08.html --outlet "Desk archive"
     """
-    from verifier.ingest import ingest_paths
-
     bench = _bench(ctx)
-    with _bar(0, "passage") as bar:
-
-        def progress(done: int) -> None:
-            bar.total = max(bar.total or 0, bar.n + done)
-            bar.update(done)
-
-        report = ingest_paths(bench, paths, progress, outlet=outlet, url=url, date=date)
+    with _bar(None, "passage") as bar:
+        report = pipeline.ingest(bench, paths, bar.update, outlet=outlet, url=url, date=date)
     for uri, kept in report.duplicates:
         click.echo(f"skipped {uri}: same text as {kept}", err=True)
     click.echo(report.summary())
@@ -150,11 +187,8 @@ def remove(ctx: click.Context, uris: tuple[str, ...]) -> None:
     Example:
         verifier remove /data/sources/old-report.txt
     """
-    from verifier.ingest import remove_documents
-
-    bench = _bench(ctx)
     resolved = [str(Path(u).resolve()) if Path(u).exists() else u for u in uris]
-    removed = remove_documents(bench, resolved)
+    removed = _bench(ctx).corpus.remove(resolved)
     click.echo(f"{removed} document(s) removed")
 
 
@@ -179,26 +213,18 @@ def claims_extract(
     Example:
         verifier claims extract draft.txt --min-score 0.6
     """
-    from verifier.articles import add_article, read_article
-
-    bench = _bench(ctx)
-    title, text = read_article(article, bench.settings.max_file_bytes)
-    saved = add_article(bench, text, title=title, uri=str(article.resolve()), threshold=min_score)
+    saved = pipeline.extract_article_file(_bench(ctx), article, threshold=min_score)
     for claim in saved.claims:
         if as_json:
-            click.echo(
-                json.dumps(
-                    {
-                        "claim_id": claim.id,
-                        "article_id": saved.id,
-                        "start": claim.start,
-                        "end": claim.end,
-                        "checkworthiness": claim.checkworthiness,
-                        "claim": claim.text,
-                    },
-                    ensure_ascii=False,
-                )
-            )
+            record = {
+                "claim_id": claim.id,
+                "article_id": saved.id,
+                "start": claim.start,
+                "end": claim.end,
+                "checkworthiness": claim.checkworthiness,
+                "claim": claim.text,
+            }
+            click.echo(json.dumps(record, ensure_ascii=False))
         else:
             where = f"{claim.start:>6}-{claim.end:<6}"
             click.echo(f"{claim.id:>5}  {where} {claim.checkworthiness:.2f}  {claim.text}")
@@ -217,9 +243,7 @@ def match(ctx: click.Context, top_k: int | None, article_id: int | None, as_json
     Example:
         verifier match --top-k 3 --article 1
     """
-    from verifier.match import match_claims
-
-    results = match_claims(_bench(ctx), top_k=top_k, article_id=article_id)
+    results = pipeline.match_claims(_bench(ctx), article_id=article_id, top_k=top_k)
     if not results:
         raise click.ClickException(
             f"article {article_id} has no claims; see `verifier claims extract`"
@@ -228,7 +252,7 @@ def match(ctx: click.Context, top_k: int | None, article_id: int | None, as_json
         )
     for result in results:
         if as_json:
-            click.echo(json.dumps(result.to_record(), ensure_ascii=False))
+            click.echo(json.dumps(ClaimRecord.from_scored(result).to_dict(), ensure_ascii=False))
             continue
         s = result.suggestion
         click.echo(f"[{result.claim_id}] {result.claim}")
@@ -238,6 +262,14 @@ def match(ctx: click.Context, top_k: int | None, article_id: int | None, as_json
             click.echo(f"       {e.text[:160]}")
 
 
+def _output_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
+    try:
+        check_output(value)
+    except VerifierError as error:
+        raise click.ClickException(str(error)) from error
+    return value
+
+
 @cli.command()
 @click.argument("claims_file", metavar="CLAIMS", type=click.Path(path_type=Path))
 @click.option(
@@ -245,6 +277,7 @@ def match(ctx: click.Context, top_k: int | None, article_id: int | None, as_json
     "out",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=_output_path,
     help="Output file: .jsonl, .csv or .parquet.",
 )
 @click.option("--top-k", type=click.IntRange(1, 100), help="Evidence passages per claim.")
@@ -259,24 +292,17 @@ def score(ctx: click.Context, claims_file: Path, out: Path, top_k: int | None) -
     Example:
         verifier score claims.csv --out scored.parquet --top-k 3
     """
-    from verifier.claimsio import check_output, read_claims, write_results
-    from verifier.match import score_claims
-
-    settings: Settings = ctx.obj["settings"]
-    check_output(out)
-    rows = read_claims(claims_file, settings.max_file_bytes)
     bench = _bench(ctx)
-    if rows.duplicates:
-        click.echo(f"note: {rows.duplicates} repeated claim(s); each is scored once", err=True)
-    with _bar(len(rows.texts), "claim") as bar:
-        results = score_claims(bench, rows.texts, top_k, progress=bar.update)
-    records = [{**extra, **result.to_record()} for extra, result in zip(rows.extras, results)]
-    write_results(records, out)
-    counts = {label: 0 for label in ("supported", "disputed", "unverified")}
-    for result in results:
-        counts[result.suggestion.label] += 1
-    summary = ", ".join(f"{n} {label}" for label, n in counts.items())
-    click.echo(f"scored {len(results)} claim(s) -> {out} ({summary})")
+    with _bar(None, "claim") as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        report = pipeline.score_file(bench, claims_file, out, top_k, progress)
+    if report.duplicates:
+        click.echo(f"note: {report.duplicates} repeated claim(s); each was scored once", err=True)
+    click.echo(report.summary())
 
 
 @cli.group(cls=_Group, name="index")
@@ -287,8 +313,13 @@ def index_group() -> None:
 @index_group.command("stats")
 @click.pass_context
 def index_stats(ctx: click.Context) -> None:
-    """Show the index's model, size and location."""
-    for key, value in _bench(ctx, repair=False).stats().items():
+    """Show the index's model, size and location.
+
+    \b
+    Example:
+        verifier --home ~/desk index stats
+    """
+    for key, value in _bench(ctx, repair=False).corpus.stats().items():
         click.echo(f"{key}: {value}")
 
 
@@ -301,7 +332,7 @@ def index_check(ctx: click.Context) -> None:
     Example:
         verifier index check || verifier index rebuild
     """
-    drift = _bench(ctx, repair=False).check_index()
+    drift = _bench(ctx, repair=False).corpus.check()
     if drift:
         raise click.ClickException(
             f"drift: {drift.describe()}; run `verifier index rebuild` (or any command repairs it)"
@@ -312,8 +343,13 @@ def index_check(ctx: click.Context) -> None:
 @index_group.command("rebuild")
 @click.pass_context
 def index_rebuild(ctx: click.Context) -> None:
-    """Rebuild the index from every passage in the database (cached vectors are reused)."""
-    size = _bench(ctx, repair=False).rebuild_index()
+    """Rebuild the index from every passage in the database (cached vectors are reused).
+
+    \b
+    Example:
+        verifier index rebuild
+    """
+    size = _bench(ctx, repair=False).corpus.rebuild()
     click.echo(f"index rebuilt: {size} vectors")
 
 
@@ -321,13 +357,14 @@ def index_rebuild(ctx: click.Context) -> None:
 @click.option("--port", type=int, default=8501, show_default=True)
 @click.pass_context
 def app(ctx: click.Context, port: int) -> None:
-    """Start the review app (Streamlit) on this data folder.
+    """Start the review app (Streamlit) on this data folder, upgrading the schema first.
 
     \b
     Example:
         verifier --home ~/desk app --port 8600
     """
-    settings: Settings = ctx.obj["settings"]
+    settings = _settings(ctx)
+    open_database(settings.database_url, upgrade_schema=True).close()
     env = dict(os.environ, VERIFIER_HOME=str(settings.home))
     if settings.db_url:
         env["VERIFIER_DB_URL"] = settings.db_url

@@ -1,19 +1,31 @@
-"""All settings in one place.
+"""All settings in one place, validated when they are made.
 
-Every value has a default, can be overridden by an environment variable, and the CLI's
-``--home`` / ``--db`` options override both. Code receives a :class:`Settings` object
-explicitly; nothing reads the environment elsewhere.
+Every value has a default, can be overridden by a ``VERIFIER_*`` environment variable, and
+the CLI's ``--home`` / ``--db`` options override both. Code receives a :class:`Settings`
+object explicitly; nothing reads the environment elsewhere. A value that cannot be used
+(``VERIFIER_TOP_K=abc``, ``=0``, ``VERIFIER_MAX_FILE_MB=nan``, a home that is a file) raises
+:class:`SettingsError` with one line naming the variable, its allowed values and what was given.
 """
 
 from __future__ import annotations
 
+import math
 import os
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Literal, get_args
+
+from verifier.errors import SettingsError
 
 #: sha256 of the bundled all-MiniLM-L6-v2 ``model.safetensors``; any other file is refused.
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 MODEL_NAME = "all-MiniLM-L6-v2"
+
+#: Retrievers and stance models that can be chosen; :mod:`verifier.retrieve` and
+#: :mod:`verifier.stance` build them (a test checks both lists are covered).
+RetrieverName = Literal["dense"]
+StanceModelName = Literal["rules"]
 
 
 def default_home() -> Path:
@@ -26,19 +38,60 @@ def default_home() -> Path:
     return Path(base) / "verifier"
 
 
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
+@dataclass(frozen=True)
+class _Number:
+    """Allowed range of a numeric setting."""
+
+    kind: type[int] | type[float]
+    low: float
+    high: float
+
+    def describe(self) -> str:
+        noun = "a whole number" if self.kind is int else "a number"
+        return f"{noun} from {self.low:g} to {self.high:g}"
+
+    def parse(self, raw: str) -> int | float:
+        value = self.kind(raw.strip())  # ValueError on "abc", "1.5" for an int
+        return value
+
+    def ok(self, value: object) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        if self.kind is int and not isinstance(value, int):
+            return False
+        return math.isfinite(value) and self.low <= value <= self.high
 
 
-def _env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    return float(value) if value else default
+# field -> environment variable, and the allowed values of each checked setting.
+ENV = {
+    "home": "VERIFIER_HOME",
+    "db_url": "VERIFIER_DB_URL",
+    "model_dir": "VERIFIER_MODEL_DIR",
+    "top_k": "VERIFIER_TOP_K",
+    "max_file_mb": "VERIFIER_MAX_FILE_MB",
+    "min_checkworthiness": "VERIFIER_MIN_CHECKWORTHINESS",
+    "batch_size": "VERIFIER_BATCH_SIZE",
+    "sample_dir": "VERIFIER_SAMPLE_DIR",
+    "retriever": "VERIFIER_RETRIEVER",
+    "stance_model": "VERIFIER_STANCE_MODEL",
+}
+_NUMBERS = {
+    "top_k": _Number(int, 1, 100),
+    "max_file_mb": _Number(float, 0.001, 10_000),
+    "passage_chars": _Number(int, 100, 20_000),
+    "min_checkworthiness": _Number(float, 0, 1),
+    "batch_size": _Number(int, 1, 4096),
+}
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "retriever": get_args(RetrieverName),
+    "stance_model": get_args(StanceModelName),
+}
+_PATHS = ("home", "model_dir", "sample_dir")
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Runtime configuration.
+    """Runtime configuration (checked on creation: see :meth:`__post_init__`).
 
     Attributes:
         home: data folder holding the SQLite database (by default) and the FAISS index.
@@ -51,6 +104,8 @@ class Settings:
         min_checkworthiness: claims scoring below this are not extracted.
         batch_size: texts embedded per model call.
         sample_dir: the sample corpus; ``sample_corpus/`` of the checkout when ``None``.
+        retriever: how evidence is found (``dense``: FAISS over sentence embeddings).
+        stance_model: how a verdict is suggested from the evidence (``rules``).
     """
 
     home: Path = field(default_factory=default_home)
@@ -62,30 +117,59 @@ class Settings:
     min_checkworthiness: float = 0.5
     batch_size: int = 64
     sample_dir: Path | None = None
+    retriever: RetrieverName = "dense"
+    stance_model: StanceModelName = "rules"
+
+    def __post_init__(self) -> None:
+        for name, rule in _NUMBERS.items():
+            value = getattr(self, name)
+            if not rule.ok(value):
+                raise SettingsError(f"{_where(name)} must be {rule.describe()}, not {value!r}")
+        for name, allowed in _CHOICES.items():
+            value = getattr(self, name)
+            if value not in allowed:
+                raise SettingsError(
+                    f"{_where(name)} must be one of {', '.join(allowed)}, not {value!r}"
+                )
+        if self.home.exists() and not self.home.is_dir():
+            raise SettingsError(
+                f"{_where('home')} is {self.home}, which is a file; give a folder for the data"
+            )
+        if self.model_dir is not None and not self.model_dir.is_dir():
+            raise SettingsError(f"{_where('model_dir')}: {self.model_dir} is not a folder")
 
     @classmethod
-    def from_env(cls, **overrides: object) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Build settings from ``VERIFIER_*`` environment variables, then ``overrides``.
 
-        Overrides whose value is ``None`` are ignored, so CLI options can be passed through
-        unconditionally.
+        Args:
+            environ: the variables to read; ``os.environ`` when ``None``.
+            overrides: field values that win over the environment; those whose value is
+                ``None`` are ignored, so CLI options can be passed through unconditionally.
+
+        Raises:
+            SettingsError: a variable or override cannot be used (the message names it).
         """
-        model_dir = os.environ.get("VERIFIER_MODEL_DIR")
-        sample_dir = os.environ.get("VERIFIER_SAMPLE_DIR")
-        settings = cls(
-            home=Path(os.environ.get("VERIFIER_HOME") or default_home()).expanduser(),
-            db_url=os.environ.get("VERIFIER_DB_URL") or None,
-            model_dir=Path(model_dir) if model_dir else None,
-            top_k=_env_int("VERIFIER_TOP_K", cls.top_k),
-            max_file_mb=_env_float("VERIFIER_MAX_FILE_MB", cls.max_file_mb),
-            min_checkworthiness=_env_float("VERIFIER_MIN_CHECKWORTHINESS", cls.min_checkworthiness),
-            batch_size=_env_int("VERIFIER_BATCH_SIZE", cls.batch_size),
-            sample_dir=Path(sample_dir) if sample_dir else None,
-        )
-        given = {key: value for key, value in overrides.items() if value is not None}
-        if "home" in given:
-            given["home"] = Path(str(given["home"])).expanduser()
-        return replace(settings, **given)  # type: ignore[arg-type]
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for name, variable in ENV.items():
+            raw = env.get(variable, "").strip()
+            if raw:
+                values[name] = _parse(name, variable, raw)
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        if values.get("home") is None:
+            values["home"] = default_home()
+        for name in _PATHS:
+            if isinstance(values.get(name), str | Path):
+                values[name] = Path(str(values[name])).expanduser()
+        unknown = set(values) - {f.name for f in fields(cls)}
+        if unknown:
+            raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        return cls(**values)  # type: ignore[arg-type]
+
+    def replace(self, **changes: object) -> Settings:
+        """A copy with ``changes`` applied (and checked)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
 
     @property
     def database_url(self) -> str:
@@ -102,3 +186,20 @@ class Settings:
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+
+def _where(name: str) -> str:
+    """How a setting is named in messages: its variable, with the field for API users."""
+    variable = ENV.get(name)
+    return f"{variable} ({name})" if variable else name
+
+
+def _parse(name: str, variable: str, raw: str) -> object:
+    """The typed value of an environment variable (range checks follow in ``__post_init__``)."""
+    rule = _NUMBERS.get(name)
+    if rule is None:
+        return raw
+    try:
+        return rule.parse(raw)
+    except ValueError:
+        raise SettingsError(f"{variable} must be {rule.describe()}, not {raw!r}") from None

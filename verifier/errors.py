@@ -9,5 +9,13 @@ class InputError(VerifierError):
     """A file or value given by the user cannot be used (empty, binary, malformed...)."""
 
 
+class SettingsError(VerifierError):
+    """A setting (environment variable or option) has a value that cannot be used."""
+
+
+class SchemaError(VerifierError):
+    """The database has no verifier schema yet, an older one, or one this version does not know."""
+
+
 class ModelError(VerifierError):
     """The embedding model is missing, or its weights are not the expected file."""

@@ -7,46 +7,40 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import Session
 
-from verifier.db.models import (
-    VERDICT_LABELS,
-    Article,
-    Claim,
-    Document,
-    Match,
-    Passage,
-    Verdict,
-    VerdictChange,
-)
+from verifier.db.models import Claim, Passage, Verdict, VerdictChange
 from verifier.errors import InputError
-from verifier.workbench import Workbench
+from verifier.labels import Label
 
 
 @dataclass(frozen=True)
 class Change:
+    """One entry of a claim's verdict history."""
+
     changed_by: str
     changed_at: datetime
-    from_label: str | None
-    to_label: str
+    from_label: Label | None
+    to_label: Label
     note: str | None
     evidence: list[int]
 
 
 def record_review(
-    bench: Workbench,
+    session: Session,
     claim_id: int,
     reviewer: str,
-    label: str,
+    label: Label | str,
     note: str | None = None,
     evidence: Sequence[int] = (),
 ) -> Change:
     """Set the reviewer's verdict on a claim and append the change to its history.
 
     Args:
+        session: the transaction the change is written in (verdict and history together).
         claim_id: the claim.
         reviewer: who decides (required: the history says who changed what).
-        label: ``supported``, ``disputed`` or ``unverified``.
+        label: a :class:`Label` or its name.
         note: the reviewer's reasoning.
         evidence: passage ids the reviewer relied on.
 
@@ -56,30 +50,28 @@ def record_review(
     reviewer = reviewer.strip()
     if not reviewer:
         raise InputError("enter your name as reviewer before saving a verdict")
-    if label not in VERDICT_LABELS:
-        raise InputError(f"verdict must be one of {', '.join(VERDICT_LABELS)}, not {label!r}")
-    with bench.session() as session:
-        claim = session.get(Claim, claim_id)
-        if claim is None:
-            raise InputError(f"no claim with id {claim_id}")
-        evidence = [int(pid) for pid in evidence]
-        known = set(session.scalars(sa.select(Passage.id).where(Passage.id.in_(evidence))))
-        if missing := [pid for pid in evidence if pid not in known]:
-            raise InputError(f"no passage with id {missing[0]}; pick evidence from the list")
-        verdict = claim.verdict or Verdict(claim_id=claim_id, evidence=[])
-        change = VerdictChange(
-            claim_id=claim_id,
-            changed_by=reviewer,
-            from_label=verdict.label,
-            to_label=label,
-            note=note or None,
-            evidence=evidence,
-        )
-        verdict.label, verdict.note, verdict.reviewer = label, note or None, reviewer
-        verdict.evidence = evidence
-        session.add_all([verdict, change])
-        session.flush()
-        return _change(change)
+    label = Label.parse(label)
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise InputError(f"no claim with id {claim_id}")
+    evidence = [int(pid) for pid in evidence]
+    known = set(session.scalars(sa.select(Passage.id).where(Passage.id.in_(evidence))))
+    if missing := [pid for pid in evidence if pid not in known]:
+        raise InputError(f"no passage with id {missing[0]}; pick evidence from the list")
+    verdict = claim.verdict or Verdict(claim_id=claim_id, evidence=[])
+    change = VerdictChange(
+        claim_id=claim_id,
+        changed_by=reviewer,
+        from_label=verdict.label,
+        to_label=label,
+        note=note or None,
+        evidence=evidence,
+    )
+    verdict.label, verdict.note, verdict.reviewer = label, note or None, reviewer
+    verdict.evidence = evidence
+    session.add_all([verdict, change])
+    session.flush()
+    return _change(change)
 
 
 def _change(row: VerdictChange) -> Change:
@@ -89,46 +81,19 @@ def _change(row: VerdictChange) -> Change:
     return Change(row.changed_by, when, row.from_label, row.to_label, row.note, list(row.evidence))
 
 
-def histories(bench: Workbench, claim_ids: Sequence[int]) -> dict[int, list[Change]]:
+def histories(session: Session, claim_ids: Sequence[int]) -> dict[int, list[Change]]:
     """Every verdict change of each claim, oldest first, in one query."""
     found: dict[int, list[Change]] = {}
-    with bench.session() as session:
-        rows = session.scalars(
-            sa.select(VerdictChange)
-            .where(VerdictChange.claim_id.in_(list(claim_ids)))
-            .order_by(VerdictChange.changed_at, VerdictChange.id)
-        )
-        for row in rows:
-            found.setdefault(row.claim_id, []).append(_change(row))
+    rows = session.scalars(
+        sa.select(VerdictChange)
+        .where(VerdictChange.claim_id.in_(list(claim_ids)))
+        .order_by(VerdictChange.changed_at, VerdictChange.id)
+    )
+    for row in rows:
+        found.setdefault(row.claim_id, []).append(_change(row))
     return found
 
 
-def history(bench: Workbench, claim_id: int) -> list[Change]:
+def history(session: Session, claim_id: int) -> list[Change]:
     """Every verdict change of one claim, oldest first."""
-    return histories(bench, [claim_id]).get(claim_id, [])
-
-
-def article_claims(bench: Workbench, article_id: int) -> list[Claim]:
-    """An article's claims with their verdicts and ranked matches (passage and document)."""
-    with bench.session() as session:
-        return list(
-            session.scalars(
-                sa.select(Claim)
-                .where(Claim.article_id == article_id)
-                .order_by(Claim.start)
-                .options(
-                    selectinload(Claim.verdict),
-                    selectinload(Claim.matches)
-                    .selectinload(Match.passage)
-                    .selectinload(Passage.document)
-                    .defer(Document.text),  # whole source texts are not shown
-                )
-            )
-        )
-
-
-def articles(bench: Workbench) -> list[Article]:
-    """Stored articles, newest first (their text is not loaded)."""
-    with bench.session() as session:
-        query = sa.select(Article).order_by(Article.id.desc()).options(defer(Article.text))
-        return list(session.scalars(query))
+    return histories(session, [claim_id]).get(claim_id, [])

@@ -3,14 +3,12 @@
 Supported: ``.txt`` and ``.md`` (optional front matter between ``---`` lines with
 ``title``/``outlet``/``url``/``date``), ``.html``/``.htm`` (text from the page's paragraphs,
 metadata from its ``<head>``), ``.csv`` (one document per row, column ``text``) and ``.jsonl``
-(one JSON object per line, field ``text``). Folders are walked for those extensions.
+(one JSON object per line, field ``text``). Folders are walked for those extensions. The
+files themselves are read (size, encoding, binary checks, table rows) by :mod:`verifier.readers`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -19,9 +17,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from charset_normalizer import from_bytes
 
 from verifier.errors import InputError
+from verifier.readers import read_csv_rows, read_jsonl_rows, read_text_file
+from verifier.text import first_line_title
 
 log = logging.getLogger(__name__)
 
@@ -29,20 +28,8 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 TABLE_SUFFIXES = {".csv", ".jsonl"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | TABLE_SUFFIXES
-META_FIELDS = ("title", "outlet", "url", "date")
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
-_UTF8_MULTIBYTE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
-_BINARY_MAGIC = {
-    b"%PDF": "a PDF",
-    b"PK\x03\x04": "a ZIP/Office document",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-}
 
 
 @dataclass(frozen=True)
@@ -94,68 +81,6 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(p.resolve() for p in files))
 
 
-def read_text_file(path: Path, max_bytes: int) -> str:
-    """Decoded text of ``path``, refusing empty, huge, binary and undecodable files.
-
-    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as such; anything else is
-    decoded with the encoding charset-normalizer detects, and a warning names it.
-
-    Raises:
-        InputError: the file is empty, larger than ``max_bytes``, binary, or undecodable.
-    """
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputError(
-            f"{path}: file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit; "
-            "split it or raise VERIFIER_MAX_FILE_MB"
-        )
-    data = path.read_bytes()
-    if not data.strip():
-        raise InputError(f"{path}: file is empty")
-    for magic, kind in _BINARY_MAGIC.items():
-        if data.startswith(magic):
-            raise InputError(f"{path}: this is {kind}, not text; export it as .txt or .html")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = _decode(path, data, "utf-16")
-    elif b"\x00" in data[:8192] or _looks_binary(data):
-        raise InputError(f"{path}: binary file, not text; export it as .txt or .html")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            if _UTF8_MULTIBYTE.search(data):
-                # Some valid UTF-8 and some not: pieces pasted from differently encoded files.
-                raise InputError(
-                    f"{path}: mixes encodings (invalid UTF-8 at byte {error.start}); "
-                    "re-save it as UTF-8"
-                ) from None
-            guess = from_bytes(data).best()
-            if guess is None or guess.encoding is None:
-                raise InputError(
-                    f"{path}: not text (binary data or an unknown encoding); save it as UTF-8 text"
-                ) from None
-            log.warning("%s: not UTF-8, read as %s", path, guess.encoding)
-            text = _decode(path, data, guess.encoding)
-    if _looks_binary(text.encode("utf-8", "replace")):
-        raise InputError(f"{path}: binary file, not text; export it as .txt or .html")
-    if not text.strip():
-        raise InputError(f"{path}: file is empty")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _looks_binary(data: bytes) -> bool:
-    """More control characters (other than tab, newlines, form feed) than text has."""
-    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
-    return controls > max(8, len(data) // 100)
-
-
-def _decode(path: Path, data: bytes, encoding: str) -> str:
-    try:
-        return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        raise InputError(f"{path}: cannot be decoded as {encoding}; re-save it as UTF-8") from None
-
-
 def parse_date(value: object, where: str) -> date | None:
     """``YYYY-MM-DD`` (or a full ISO timestamp) as a date; empty means unknown."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -176,20 +101,6 @@ def _clean(value: object) -> str | None:
         return None
     text = " ".join(str(value).split())
     return text or None
-
-
-_TITLE_CHARS = 100
-
-
-def first_line_title(text: str, fallback: str) -> str:
-    """The first line, as a headline; a long one (body text, no headline) is cut at a word."""
-    for line in text.splitlines():
-        line = " ".join(line.strip().lstrip("#").split())
-        if len(line) > _TITLE_CHARS:
-            return line[: _TITLE_CHARS + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-        if line:
-            return line
-    return fallback
 
 
 def read_text_doc(path: Path, text: str) -> SourceDoc:
@@ -276,60 +187,6 @@ def _row_doc(path: Path, key: str, record: dict[str, object], fmt: str) -> Sourc
         url=_clean(record.get("url")),
         published=parse_date(record.get("date"), where),
     )
-
-
-def read_csv_rows(path: Path, raw: str, required: str) -> list[tuple[int, dict[str, object]]]:
-    """Rows of a CSV file as ``(line number, {column: value})``; column names lower-cased.
-
-    Raises:
-        InputError: malformed CSV (unclosed quote, a row with more or fewer fields than the
-            header), or no ``required`` column.
-    """
-    reader = csv.reader(io.StringIO(raw, newline=""), strict=True)
-    try:
-        header = [column.strip().lower() for column in next(reader)]
-        if required not in header:
-            raise InputError(
-                f"{path}: no '{required}' column (found: {', '.join(header)}); "
-                f"add a '{required}' column"
-            )
-        rows = []
-        for record in reader:
-            if not any(field.strip() for field in record):
-                continue
-            if len(record) != len(header):
-                raise InputError(
-                    f"{path}:{reader.line_num}: {len(record)} fields where the header has "
-                    f"{len(header)}; quote values that contain commas"
-                )
-            rows.append((reader.line_num, dict[str, object](zip(header, record))))
-    except csv.Error as error:
-        raise InputError(
-            f"{path}:{reader.line_num}: malformed CSV ({error}); check the quotes on that line"
-        ) from None
-    return rows
-
-
-def read_jsonl_rows(path: Path, raw: str, required: str) -> list[tuple[int, dict[str, object]]]:
-    """Objects of a JSON Lines file as ``(line number, object)``; blank lines skipped.
-
-    Raises:
-        InputError: a line is not JSON, not an object, or lacks a ``required`` string.
-    """
-    rows = []
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise InputError(f"{path}:{number}: not valid JSON ({error.msg})") from None
-        if not isinstance(record, dict) or not isinstance(record.get(required), str):
-            raise InputError(
-                f"{path}:{number}: each line must be an object with a '{required}' string"
-            )
-        rows.append((number, record))
-    return rows
 
 
 def _table_docs(path: Path, rows: list[tuple[int, dict[str, object]]], fmt: str) -> list[SourceDoc]:

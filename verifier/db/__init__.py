@@ -1,4 +1,4 @@
-"""Database: typed SQLAlchemy 2 models, engine/session set-up and Alembic migrations."""
+"""Database: typed SQLAlchemy 2 models, engine/session set-up, explicit schema upgrades."""
 
 from verifier.db.models import (
     Article,
@@ -11,18 +11,19 @@ from verifier.db.models import (
     Verdict,
     VerdictChange,
 )
-from verifier.db.session import connect, upgrade
+from verifier.db.session import Database, open_database, upgrade
 
 __all__ = [
     "Article",
     "Base",
     "Claim",
+    "Database",
     "Document",
     "Embedding",
     "Match",
     "Passage",
     "Verdict",
     "VerdictChange",
-    "connect",
+    "open_database",
     "upgrade",
 ]

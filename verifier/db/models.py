@@ -4,17 +4,19 @@ Data flows one way through these tables: a source ``Document`` is split into ``P
 (which the FAISS index holds under the same ids); an ``Article`` yields ``Claim`` rows; each
 claim gets ranked ``Match`` rows (claim -> passage, score) and one ``Verdict`` (the suggested
 label plus the reviewer's label); every reviewer change is appended to ``VerdictChange``.
-``Embedding`` caches vectors by (model, text hash).
+``Embedding`` caches vectors by (model, text hash). Verdict labels are :class:`Label` values
+in Python and short strings, checked against the same enum, in the database.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-VERDICT_LABELS = ("supported", "disputed", "unverified")
+from verifier.labels import Label, sql_check
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -33,7 +35,21 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
-_label_check = "{col} IN ('supported', 'disputed', 'unverified')"
+class LabelType(sa.TypeDecorator[Label]):
+    """A :class:`Label` stored as its string; read back as a ``Label``.
+
+    Values are written as given: the table's check constraint, not Python, is the guard, so
+    a bad value is refused the same way from any client.
+    """
+
+    impl = sa.String(16)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> str | None:
+        return None if value is None else str(value)
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> Label | None:
+        return None if value is None else Label(value)
 
 
 class Document(Base):
@@ -151,21 +167,24 @@ class Verdict(Base):
     __tablename__ = "verdicts"
     __table_args__ = (
         sa.CheckConstraint(
-            "suggested IS NULL OR " + _label_check.format(col="suggested"), name="suggested_label"
+            f"suggested IS NULL OR {sql_check('suggested')}", name="suggested_label"
         ),
-        sa.CheckConstraint(
-            "label IS NULL OR " + _label_check.format(col="label"), name="review_label"
-        ),
+        sa.CheckConstraint(f"label IS NULL OR {sql_check('label')}", name="review_label"),
     )
 
     claim_id: Mapped[int] = mapped_column(
         sa.ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
     )
     # None until the claim has been matched (a reviewer may decide before that).
-    suggested: Mapped[str | None] = mapped_column(sa.String(16))
+    suggested: Mapped[Label | None] = mapped_column(LabelType)
     confidence: Mapped[float | None]
     reason: Mapped[str | None] = mapped_column(sa.Text)
-    label: Mapped[str | None] = mapped_column(sa.String(16))
+    # Provenance of the suggestion: which retriever and stance model (and version) made it.
+    retriever: Mapped[str | None] = mapped_column(sa.String(128))
+    stance_model: Mapped[str | None] = mapped_column(sa.String(64))
+    stance_version: Mapped[str | None] = mapped_column(sa.String(32))
+    suggested_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    label: Mapped[Label | None] = mapped_column(LabelType)
     note: Mapped[str | None] = mapped_column(sa.Text)
     reviewer: Mapped[str | None] = mapped_column(sa.String(256))
     evidence: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
@@ -180,7 +199,7 @@ class VerdictChange(Base):
     """Append-only history: who changed a claim's verdict, when, from what, to what."""
 
     __tablename__ = "verdict_changes"
-    __table_args__ = (sa.CheckConstraint(_label_check.format(col="to_label"), name="to_label"),)
+    __table_args__ = (sa.CheckConstraint(sql_check("to_label"), name="to_label"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(
@@ -188,8 +207,8 @@ class VerdictChange(Base):
     )
     changed_by: Mapped[str] = mapped_column(sa.String(256))
     changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    from_label: Mapped[str | None] = mapped_column(sa.String(16))
-    to_label: Mapped[str] = mapped_column(sa.String(16))
+    from_label: Mapped[Label | None] = mapped_column(LabelType)
+    to_label: Mapped[Label] = mapped_column(LabelType)
     note: Mapped[str | None] = mapped_column(sa.Text)
     evidence: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
 

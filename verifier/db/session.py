@@ -1,20 +1,35 @@
-"""Engine and session set-up; migrations are applied on connect."""
+"""Engine, sessions and the schema: migrations run explicitly, never as a side effect.
+
+:func:`open_database` connects and checks that the schema is the one this version of verifier
+was written for. Only :func:`upgrade` changes the schema; ``verifier db upgrade``, ``verifier
+init``, ``verifier app`` and the app itself call it. It holds a lock while it migrates (an
+advisory lock on PostgreSQL, an immediate transaction on SQLite), so several processes starting
+at once on an empty database all succeed: the first creates the tables, the others find them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
-from verifier.errors import VerifierError
+from verifier.errors import SchemaError, VerifierError
 
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
+VERSION_TABLE = "alembic_version"
+# Any constant will do: PostgreSQL advisory locks are keyed by a number shared by all clients.
+_MIGRATION_LOCK_KEY = 0x76657269  # "veri"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -22,6 +37,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def masked(url: str | sa.URL) -> str:
+    """``url`` with its password hidden, for messages."""
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unreadable URL)"
 
 
 def make_engine(url: str) -> Engine:
@@ -42,7 +65,7 @@ def make_engine(url: str) -> Engine:
         engine = sa.create_engine(parsed, pool_pre_ping=True)
     except (ArgumentError, ImportError, ValueError) as error:
         raise VerifierError(
-            f"cannot use database URL {url!r}: {error}; "
+            f"cannot use database URL {masked(url)!r}: {error}; "
             "give e.g. sqlite:///path/verifier.db or postgresql://user:pass@host/db"
         ) from error
     if engine.dialect.name == "sqlite":
@@ -61,22 +84,173 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the latest migration (a no-op when it is already there)."""
-    config = alembic_config(engine)
+def head_revision() -> str:
+    """The newest migration this version of verifier ships."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "migrations/versions holds no migration"
+    return head
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """What :func:`schema_state` found: the revision stamped in the database, if any, and
+    the tables that are there."""
+
+    revision: str | None
+    tables: frozenset[str]
+
+    @property
+    def empty(self) -> bool:
+        return not self.tables
+
+
+def schema_state(connection: sa.Connection) -> SchemaState:
+    tables = frozenset(sa.inspect(connection).get_table_names())
+    revision = None
+    if VERSION_TABLE in tables:
+        revision = connection.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+    return SchemaState(revision, tables)
+
+
+def _known(revision: str) -> bool:
     try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def _refuse_foreign(state: SchemaState, url: str) -> None:
+    """Raise when the database holds what is not a verifier schema we know."""
+    if state.revision is None and state.tables:
+        shown = ", ".join(sorted(state.tables)[:5])
+        raise SchemaError(
+            f"the database {url} holds tables that are not verifier's ({shown}); "
+            "give an empty database or a verifier one with --db / VERIFIER_DB_URL"
+        )
+    if state.revision is not None and not _known(state.revision):
+        raise SchemaError(
+            f"the database {url} is at schema revision {state.revision}, which this version of "
+            "verifier does not know (made by a newer verifier, or another program); "
+            "upgrade verifier or give another database"
+        )
+
+
+@contextmanager
+def _reachable(engine: Engine) -> Iterator[None]:
+    try:
+        yield
     except OperationalError as error:
         raise VerifierError(
-            f"cannot reach the database at {engine.url.render_as_string()}: "
+            f"cannot reach the database at {masked(engine.url)}: "
             f"{str(error.orig).strip().splitlines()[0]}; check --db / VERIFIER_DB_URL"
         ) from error
 
 
-def connect(url: str) -> tuple[Engine, sessionmaker[Session]]:
-    """Open the database at ``url``, migrate it to head, and return a session factory."""
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Bring the schema to the newest migration, holding the migration lock.
+
+    Returns:
+        ``(revision before, revision after)``; equal when there was nothing to do.
+
+    Raises:
+        SchemaError: the database holds another program's tables or an unknown revision.
+        VerifierError: the database cannot be reached.
+    """
+    config = alembic_config(engine)
+    with _reachable(engine), engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
+            )
+        else:
+            # Takes SQLite's write lock now (waiting up to busy_timeout), not at the first DDL.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        before = schema_state(connection)
+        _refuse_foreign(before, masked(engine.url))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        connection.commit()
+    return before.revision, head_revision()
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse a database whose schema is not exactly the one this verifier expects.
+
+    Raises:
+        SchemaError: no verifier tables yet, an older schema, or a foreign/unknown one; the
+            message says which command to run.
+    """
+    url = masked(engine.url)
+    with _reachable(engine), engine.connect() as connection:
+        state = schema_state(connection)
+    if state.empty:
+        raise SchemaError(
+            f"the database {url} has no verifier tables yet; run `verifier init` "
+            "(or `verifier db upgrade`) first"
+        )
+    _refuse_foreign(state, url)
+    if state.revision != head_revision():
+        raise SchemaError(
+            f"the database {url} has an older verifier schema ({state.revision}); "
+            "run `verifier db upgrade`"
+        )
+
+
+class Database:
+    """An engine and its session factory for one database URL.
+
+    Use :func:`open_database`, which also checks (or upgrades) the schema.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def url(self) -> str:
+        """The URL, password hidden (for messages and stats)."""
+        return masked(self.engine.url)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in a transaction: committed on success, rolled back on error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, *, upgrade_schema: bool = False) -> Database:
+    """Connect to ``url`` and make sure its schema is current.
+
+    Args:
+        url: SQLAlchemy URL (``sqlite:///...`` or ``postgresql://...``).
+        upgrade_schema: migrate to the newest schema first (``init``, ``db upgrade``, the app);
+            otherwise a database that is not at the newest schema is refused.
+
+    Raises:
+        SchemaError: (without ``upgrade_schema``) the schema is missing, older or unknown.
+        VerifierError: the URL cannot be used or the database cannot be reached.
+    """
     engine = make_engine(url)
-    upgrade(engine)
-    return engine, sessionmaker(engine, expire_on_commit=False)
+    try:
+        database = engine.url.database
+        if (
+            not upgrade_schema
+            and engine.dialect.name == "sqlite"
+            and database not in (None, "", ":memory:")
+            and not Path(database).exists()
+        ):
+            # Not even the file yet: say so without leaving an empty database file behind.
+            raise SchemaError(
+                f"no database at {database} yet; run `verifier init` (or `verifier db upgrade`)"
+            )
+        if upgrade_schema:
+            upgrade(engine)
+        else:
+            check_schema(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(engine)

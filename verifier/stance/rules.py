@@ -1,29 +1,27 @@
-"""Suggest a verdict for a claim from its ranked evidence.
+"""Today's verdict rules as a stance model: transparent, so a reviewer can follow them.
 
-This is a transparent baseline a reviewer can follow, not a trained NLI model:
+Not a trained NLI model:
 
-* evidence below ``relevant`` cosine similarity does not count;
+* evidence below ``relevant`` cosine similarity does not count (stance: neutral);
+* a relevant passage *refutes* the claim when it gives a different figure for the same unit
+  ("100 miles" vs "200 miles"), carries fact-check language ("false", "no evidence"...), or is
+  a close paraphrase with the negation flipped; otherwise it *supports* it;
 * no relevant evidence -> ``unverified``, more confidently the weaker the best match;
-* a relevant passage *conflicts* with the claim when it gives a different figure for the
-  same unit ("100 miles" vs "200 miles"), carries fact-check language ("false",
-  "no evidence", "denied"...), or is a close paraphrase with the negation flipped;
 * sources are weighed, not passages: each document counts once, with its best similarity,
-  and against the claim if any of its close passages conflicts;
-* the weight of conflicting sources against agreeing ones decides ``disputed`` vs
+  and against the claim if any of its close passages refutes it;
+* the weight of refuting sources against supporting ones decides ``disputed`` vs
   ``supported``; confidence grows with the margin and with the best similarity.
-
-The suggestion keeps the passages it relied on and a one-line reason.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-from verifier.claims import normalise
-
-SUPPORTED, DISPUTED, UNVERIFIED = "supported", "disputed", "unverified"
+from verifier.labels import Label
+from verifier.retrieve.base import Evidence
+from verifier.stance.base import EvidenceStance, Stance, Suggestion
+from verifier.text import normalise
 
 # Rating words of fact-checks and flat contradictions. Verbs of reported speech ("denied",
 # "dismissed", "rejected") are left out: news copy uses them for what someone said, which is
@@ -48,27 +46,6 @@ _QUANTITY = re.compile(r"\b(\d[\d,]*(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")
 _STOP_UNITS = {"the", "a", "an", "and", "or", "of", "in", "on", "to", "at", "by", "for"}
 # A result or tally such as "2-1" (not part of a date like 2015-09-14).
 _RESULT = re.compile(r"(?<![\d-])(\d{1,3})\s?[-–]\s?(\d{1,3})(?![\d-])")
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A passage returned for a claim, with where it came from."""
-
-    passage_id: int
-    text: str
-    score: float
-    uri: str
-    document: str
-    outlet: str | None = None
-    published: str | None = None
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    label: str
-    confidence: float
-    reason: str
-    evidence: list[int] = field(default_factory=list)
 
 
 def _quantities(text: str) -> dict[str, set[str]]:
@@ -105,6 +82,40 @@ def conflict(claim: str, passage: str, similarity: float = 1.0) -> str | None:
     return None
 
 
+class RuleStance:
+    """The rules above as a :class:`~verifier.stance.base.StanceModel`.
+
+    Args:
+        relevant: similarity from which a passage counts as evidence.
+        strong: similarity at which a passage is as close as a paraphrase.
+    """
+
+    name = "rules"
+    version = "1"
+
+    def __init__(self, relevant: float = 0.6, strong: float = 0.85) -> None:
+        self.relevant = relevant
+        self.strong = strong
+
+    def suggest(self, claim: str, evidence: Sequence[Evidence]) -> Suggestion:
+        return suggest(claim, evidence, self.relevant, self.strong)
+
+
+def stances(
+    claim: str, evidence: Sequence[Evidence], relevant: float = 0.6
+) -> list[EvidenceStance]:
+    """Each passage's stance: neutral below ``relevant``, else refutes if it conflicts."""
+    found = []
+    for item in evidence:
+        if item.score < relevant:
+            found.append(EvidenceStance(item.passage_id, Stance.NEUTRAL, "not close enough"))
+            continue
+        why = conflict(claim, item.text, item.score)
+        stance = Stance.REFUTES if why else Stance.SUPPORTS
+        found.append(EvidenceStance(item.passage_id, stance, why))
+    return found
+
+
 def suggest(
     claim: str,
     evidence: Sequence[Evidence],
@@ -115,7 +126,7 @@ def suggest(
 
     Evidence is weighed per source document: a document counts once, with the similarity of
     its closest passage, and it counts against the claim if any of its close passages
-    conflicts (a fact-check that restates the claim and then rates it false is one
+    refutes it (a fact-check that restates the claim and then rates it false is one
     refuting source, not one supporting and one refuting).
 
     Args:
@@ -124,32 +135,33 @@ def suggest(
         relevant: similarity from which a passage counts as evidence.
         strong: similarity at which a passage is as close as a paraphrase.
     """
+    per_passage = stances(claim, evidence, relevant)
     best = max((e.score for e in evidence), default=0.0)
-    used = [e for e in evidence if e.score >= relevant]
+    used = [(e, s) for e, s in zip(evidence, per_passage) if s.stance is not Stance.NEUTRAL]
     if not used:
         confidence = 0.5 + 0.5 * max(relevant - max(best, 0.0), 0.0) / relevant
         return Suggestion(
-            UNVERIFIED,
+            Label.UNVERIFIED,
             round(min(confidence, 0.99), 3),
             f"no source passage is close enough (best similarity {best:.2f} < {relevant:.2f})",
+            stances=per_passage,
         )
     weight: dict[str, float] = {}
     objections: dict[str, str] = {}
     titles: dict[str, str] = {}
-    for item in used:
+    for item, stance in used:
         weight[item.uri] = max(weight.get(item.uri, 0.0), item.score)
         titles[item.uri] = item.document
-        why = conflict(claim, item.text, item.score)
-        if why and item.uri not in objections:
-            objections[item.uri] = why
+        if stance.stance is Stance.REFUTES and item.uri not in objections:
+            objections[item.uri] = stance.why or "refutes"
     disagree = sum(w for uri, w in weight.items() if uri in objections)
     agree = sum(w for uri, w in weight.items() if uri not in objections)
     closeness = min((best - relevant) / (strong - relevant), 1.0)
     if disagree > agree:
-        label, share = DISPUTED, disagree / (agree + disagree)
+        label, share = Label.DISPUTED, disagree / (agree + disagree)
         reason = "; ".join(f"{titles[uri]!r}: {why}" for uri, why in list(objections.items())[:2])
     else:
-        label, share = SUPPORTED, agree / (agree + disagree)
+        label, share = Label.SUPPORTED, agree / (agree + disagree)
         count = len(weight) - len(objections)
         reason = f"{count} source(s) agree (best similarity {best:.2f})"
         if objections:
@@ -159,5 +171,6 @@ def suggest(
         label,
         round(min(max(confidence, 0.05), 0.99), 3),
         reason,
-        [item.passage_id for item in used],
+        [item.passage_id for item, _ in used],
+        per_passage,
     )

@@ -1,4 +1,15 @@
-from verifier.verdict import Evidence, conflict, suggest
+"""The rule-based stance model: per-passage stances and the source-weighted suggestion."""
+
+from typing import get_args
+
+import pytest
+
+from verifier.config import RetrieverName, StanceModelName
+from verifier.errors import SettingsError
+from verifier.labels import Label
+from verifier.retrieve import Evidence
+from verifier.stance import RuleStance, Stance, make_stance_model
+from verifier.stance.rules import conflict, suggest
 
 
 def ev(pid: int, text: str, score: float, uri: str | None = None) -> Evidence:
@@ -10,16 +21,16 @@ CLAIM = "Latakia is about 100 miles from Islamic State territory near Aleppo."
 
 def test_no_close_evidence_is_unverified() -> None:
     s = suggest(CLAIM, [ev(1, "Spartak beat Zenit.", 0.12)])
-    assert s.label == "unverified" and s.evidence == []
+    assert s.label == Label.UNVERIFIED and s.evidence == []
     assert s.confidence > suggest(CLAIM, [ev(1, "Latakia is a port.", 0.5)]).confidence
-    assert suggest(CLAIM, []).label == "unverified"
+    assert suggest(CLAIM, []).label == Label.UNVERIFIED
 
 
 def test_close_agreeing_source_supports() -> None:
     s = suggest(
         CLAIM, [ev(1, "Latakia lies roughly 100 miles from IS-held land near Aleppo.", 0.9)]
     )
-    assert s.label == "supported" and s.confidence > 0.8 and s.evidence == [1]
+    assert s.label == Label.SUPPORTED and s.confidence > 0.8 and s.evidence == [1]
 
 
 def test_different_figure_disputes() -> None:
@@ -27,7 +38,7 @@ def test_different_figure_disputes() -> None:
         "different figure (mile): claim 100, source 200"
     )
     s = suggest(CLAIM, [ev(1, "Latakia is 200 miles from the front lines near Aleppo.", 0.8)])
-    assert s.label == "disputed" and "different figure" in s.reason
+    assert s.label == Label.DISPUTED and "different figure" in s.reason
 
 
 def test_different_result_disputes_but_dates_do_not_count() -> None:
@@ -45,7 +56,7 @@ def test_fact_check_rating_disputes_even_when_it_restates_the_claim() -> None:
         ev(2, "There is no evidence that the government has left Damascus.", 0.7, "fc"),
     ]
     s = suggest(claim, evidence)
-    assert s.label == "disputed" and "False" in s.reason
+    assert s.label == Label.DISPUTED and "False" in s.reason
 
 
 def test_negation_flip_only_counts_for_close_paraphrases() -> None:
@@ -62,7 +73,7 @@ def test_majority_of_sources_decides_and_lowers_confidence() -> None:
     against = [ev(3, "Latakia is 200 miles from IS territory near Aleppo.", 0.84)]
     mixed = suggest(CLAIM, agree + against)
     clean = suggest(CLAIM, agree)
-    assert mixed.label == clean.label == "supported"
+    assert mixed.label == clean.label == Label.SUPPORTED
     assert mixed.confidence < clean.confidence
     assert "1 conflict" in mixed.reason
 
@@ -75,3 +86,34 @@ def test_spelled_out_counts_are_figures_but_one_is_not() -> None:
     assert conflict("Four Russian jets landed.", "4 Russian jets landed at the base.") is None
     assert conflict("A dozen tanks arrived.", "Officials counted 12 tanks at the airfield.") is None
     assert conflict("One official said tanks arrived.", "Two officials said tanks arrived.") is None
+
+
+def test_each_passage_gets_a_stance_in_rank_order() -> None:
+    evidence = [
+        ev(1, "Latakia lies roughly 100 miles from IS-held land near Aleppo.", 0.9),
+        ev(2, "Latakia is 200 miles from the front lines near Aleppo.", 0.8),
+        ev(3, "Spartak beat Zenit.", 0.2),
+    ]
+    s = RuleStance().suggest(CLAIM, evidence)
+    assert [(x.passage_id, x.stance) for x in s.stances] == [
+        (1, Stance.SUPPORTS),
+        (2, Stance.REFUTES),
+        (3, Stance.NEUTRAL),
+    ]
+    assert s.stances[1].why == "different figure (mile): claim 100, source 200"
+    assert s.evidence == [1, 2]  # the neutral passage is not relied on
+
+
+def test_thresholds_are_the_models_own() -> None:
+    evidence = [ev(1, "Latakia lies roughly 100 miles from IS-held land near Aleppo.", 0.7)]
+    assert RuleStance().suggest(CLAIM, evidence).label == Label.SUPPORTED
+    assert RuleStance(relevant=0.75).suggest(CLAIM, evidence).label == Label.UNVERIFIED
+
+
+def test_every_name_settings_allow_builds_a_model() -> None:
+    for name in get_args(StanceModelName):
+        model = make_stance_model(name)
+        assert model.name == name and model.version
+    with pytest.raises(SettingsError, match="VERIFIER_STANCE_MODEL"):
+        make_stance_model("oracle")  # type: ignore[arg-type]
+    assert get_args(RetrieverName)  # covered in test_match through the workbench

@@ -1,0 +1,255 @@
+"""The corpus keeps the database and the index consistent: ingest, re-ingest, remove, crash
+recovery, rebuild, and readers that never see a half-written index."""
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+from conftest import write
+from fakes import HashEmbedder
+
+from index import PassageIndex
+from verifier import pipeline
+from verifier.db.models import Document, Embedding, Passage
+from verifier.documents import passage_ids
+from verifier.errors import InputError, VerifierError
+from verifier.workbench import Workbench
+
+
+def counts(bench: Workbench) -> tuple[int, int]:
+    with bench.db.session() as s:
+        docs = s.scalar(sa.select(sa.func.count()).select_from(Document))
+        passages = s.scalar(sa.select(sa.func.count()).select_from(Passage))
+    return docs, passages
+
+
+def db_ids(bench: Workbench) -> set[int]:
+    with bench.db.session() as s:
+        return passage_ids(s)
+
+
+def test_ingest_folder_stores_documents_passages_and_vectors(
+    bench: Workbench, sources: Path
+) -> None:
+    report = pipeline.ingest(bench, [sources])
+    assert (report.added, report.updated, report.unchanged) == (4, 0, 0)
+    docs, passages = counts(bench)
+    assert docs == 4 and passages == report.passages
+    assert bench.corpus.index().ids() == db_ids(bench)
+    assert not bench.corpus.check()
+    with bench.db.session() as s:
+        doc = s.scalar(sa.select(Document).where(Document.uri == str(sources / "base.txt")))
+        assert (doc.outlet, doc.url, str(doc.published)) == (
+            "Test Wire",
+            "https://wire.example.com/base",
+            "2015-09-14",
+        )
+        for p in doc.passages:
+            assert doc.text[p.start : p.end] == p.text
+        assert s.scalar(sa.select(sa.func.count()).select_from(Embedding)) >= passages
+    # what was saved on disk is what is in memory
+    on_disk = PassageIndex.load(bench.settings.index_dir, bench.embedder.name, 384)
+    assert on_disk.ids() == db_ids(bench)
+
+
+def test_reingest_is_idempotent_and_updates_changed_files(bench: Workbench, sources: Path) -> None:
+    pipeline.ingest(bench, [sources])
+    before = db_ids(bench)
+    again = pipeline.ingest(bench, [sources])
+    assert (again.added, again.updated, again.unchanged, again.passages) == (0, 0, 4, 0)
+    assert db_ids(bench) == before
+
+    write(
+        sources, "football.txt", "Zenit beat Spartak 3-0 in the Saint Petersburg derby on Sunday.\n"
+    )
+    changed = pipeline.ingest(bench, [sources])
+    assert (changed.added, changed.updated, changed.unchanged) == (0, 1, 3)
+    assert changed.removed_passages == 1
+    after = db_ids(bench)
+    assert len(after) == len(before) and after != before
+    assert bench.corpus.index().ids() == after  # old vector gone, new one in, no rebuild
+
+
+def test_metadata_only_change_updates_document(bench: Workbench, sources: Path) -> None:
+    pipeline.ingest(bench, [sources])
+    report = pipeline.ingest(bench, [sources / "weather.txt"], outlet="Weather Desk")
+    assert report.updated == 1 and report.passages == 0
+    with bench.db.session() as s:
+        assert (
+            s.scalar(sa.select(Document.outlet).where(Document.uri.like("%weather.txt")))
+            == "Weather Desk"
+        )
+
+
+def test_same_text_under_another_name_is_a_duplicate(
+    bench: Workbench, sources: Path, tmp_path: Path
+) -> None:
+    pipeline.ingest(bench, [sources])
+    copy = write(tmp_path, "copy/football-copy.txt", (sources / "football.txt").read_text())
+    report = pipeline.ingest(bench, [copy])
+    assert report.added == 0
+    assert report.duplicates == [(str(copy), str(sources / "football.txt"))]
+
+
+def test_one_bad_file_means_nothing_is_written(bench: Workbench, sources: Path) -> None:
+    write(sources, "zz-broken.csv", "title,body\nx,y\n")
+    with pytest.raises(InputError, match="zz-broken.csv: no 'text' column"):
+        pipeline.ingest(bench, [sources])
+    assert counts(bench) == (0, 0)
+    assert bench.corpus.is_empty()
+
+
+def test_remove_drops_passages_and_vectors(bench: Workbench, sources: Path) -> None:
+    pipeline.ingest(bench, [sources])
+    assert bench.corpus.remove([str(sources / "football.txt"), "not-there"]) == 1
+    assert counts(bench)[0] == 3
+    assert bench.corpus.index().ids() == db_ids(bench)
+
+
+def test_crash_while_embedding_leaves_database_and_index_unchanged(
+    bench: Workbench, sources: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline.ingest(bench, [sources / "base.txt"])
+    state = (counts(bench), bench.corpus.index().ids())
+
+    def crash(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt("killed while embedding")
+
+    monkeypatch.setattr(bench.embedder, "embed", crash)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.ingest(bench, [sources])
+    assert (counts(bench), bench.corpus.index().ids()) == state
+    assert not bench.corpus.check()
+
+
+def test_crash_before_index_save_is_repaired_on_next_open(
+    bench: Workbench, sources: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(self, folder):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt("killed before the index was saved")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(PassageIndex, "save", crash)
+        with pytest.raises(KeyboardInterrupt):
+            pipeline.ingest(bench, [sources])
+    # The database committed; the index on disk did not get the new vectors.
+    assert counts(bench)[0] == 4
+    with Workbench.open(bench.settings, repair=False, embedder=bench.embedder) as stale:
+        drift = stale.corpus.check()
+        assert drift.missing == db_ids(bench) and not drift.extra
+    with Workbench.open(bench.settings, embedder=bench.embedder) as reopened:
+        assert not reopened.corpus.check()
+        assert reopened.corpus.index().ids() == db_ids(bench)
+
+
+def test_a_failing_batch_keeps_what_earlier_batches_committed_searchable(
+    bench: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "many"
+    for i in range(300):  # two transactions of documents
+        write(folder, f"doc{i:03}.txt", f"Report number {i} on convoy {i * 7} near Latakia.\n")
+    real_embed = bench.embedder.embed
+    calls = []
+
+    def second_batch_fails(texts, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(len(texts))
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real_embed(texts, **kwargs)
+
+    monkeypatch.setattr(bench.embedder, "embed", second_batch_fails)
+    with pytest.raises(RuntimeError, match="disk full"):
+        pipeline.ingest(bench, [folder])
+    assert counts(bench)[0] == 256
+    assert not bench.corpus.check()  # the first batch is in the index, on disk too
+    assert PassageIndex.load(bench.settings.index_dir, bench.embedder.name, 384).ids() == db_ids(
+        bench
+    )
+
+
+def test_rebuild_replaces_a_missing_or_corrupt_index(bench: Workbench, sources: Path) -> None:
+    pipeline.ingest(bench, [sources])
+    index_dir = bench.settings.index_dir
+    for file in index_dir.iterdir():
+        file.unlink()
+    with Workbench.open(bench.settings, repair=False, embedder=bench.embedder) as fresh:
+        assert fresh.corpus.check().missing == db_ids(bench)
+        assert fresh.corpus.rebuild() == len(db_ids(bench))
+        assert not fresh.corpus.check()
+    (index_dir / "passages.faiss").write_bytes(b"garbage")
+    with Workbench.open(bench.settings, repair=False, embedder=bench.embedder) as broken:
+        with pytest.raises(VerifierError, match="cannot be read.*verifier index rebuild"):
+            broken.corpus.check()
+        assert broken.corpus.rebuild() == len(db_ids(bench))
+        assert not broken.corpus.check()
+
+
+def test_readers_keep_their_snapshot_while_a_writer_changes_the_index(
+    bench: Workbench, sources: Path
+) -> None:
+    pipeline.ingest(bench, [sources / "weather.txt"])
+    snapshot = bench.corpus.index()
+    size = len(snapshot)
+    pipeline.ingest(bench, [sources])
+    assert len(snapshot) == size  # the object a reader holds was never mutated
+    assert len(bench.corpus.index()) > size  # and the next reader gets the new one
+
+
+def test_a_long_lived_reader_sees_what_another_process_ingested(
+    bench: Workbench, sources: Path, embedder: HashEmbedder
+) -> None:
+    pipeline.ingest(bench, [sources / "weather.txt"])
+    with Workbench.open(bench.settings, embedder=embedder) as reader:  # the app, say
+        claim = ["Spartak Moscow won the derby against Zenit 2-1."]
+        first = pipeline.score_claims(reader, claim, top_k=1)[0]
+        assert first.evidence[0].uri.endswith("weather.txt")
+        pipeline.ingest(bench, [sources / "football.txt"])  # the command line, meanwhile
+        [result] = pipeline.score_claims(reader, claim, top_k=1)
+        assert result.evidence[0].uri == str(sources / "football.txt")
+
+
+def test_searching_threads_and_a_writer_share_one_workbench(
+    bench: Workbench, tmp_path: Path
+) -> None:
+    """As in the app: sessions search while another session ingests, through one workbench."""
+    folder = tmp_path / "many"
+    for i in range(120):
+        write(folder, f"doc{i:03}.txt", f"Convoy {i} with {i + 3} trucks reached Latakia.\n")
+    pipeline.ingest(bench, [folder / "doc000.txt"])
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def search() -> None:
+        try:
+            while not stop.is_set():
+                [result] = pipeline.score_claims(bench, ["Convoy trucks reached Latakia."], 3)
+                assert result.evidence
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    readers = [threading.Thread(target=search) for _ in range(3)]
+    for thread in readers:
+        thread.start()
+    try:
+        pipeline.ingest(bench, [folder])
+    finally:
+        stop.set()
+        for thread in readers:
+            thread.join(timeout=60)
+    assert not errors, errors
+    assert len(bench.corpus.index()) == 120 and not bench.corpus.check()
+
+
+def test_cache_writes_tolerate_rows_another_process_wrote(bench: Workbench) -> None:
+    from verifier.cache import DbVectorCache
+
+    vector = np.ones(384, dtype=np.float32) / np.sqrt(384)
+    with bench.db.session() as s:
+        DbVectorCache(s).put_many("m", {"h1": vector})
+    with bench.db.session() as s:  # the same key again, as a concurrent scorer would write it
+        DbVectorCache(s).put_many("m", {"h1": vector, "h2": vector})
+        found = DbVectorCache(s).get_many("m", ["h1", "h2", "h3"])
+    assert set(found) == {"h1", "h2"}
+    np.testing.assert_allclose(found["h2"], vector)

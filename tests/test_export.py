@@ -1,0 +1,92 @@
+"""The report record is the contract of every claims output; files are written whole or not
+at all."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from verifier.errors import InputError
+from verifier.export import CLAIM_FIELDS, EVIDENCE_FIELDS, ClaimRecord, write_records
+from verifier.labels import Label
+from verifier.match import Provenance, ScoredClaim
+from verifier.retrieve import Evidence
+from verifier.stance import EvidenceStance, Stance, Suggestion
+
+
+def scored(claim_id: int | None = None) -> ScoredClaim:
+    evidence = [
+        Evidence(11, "Latakia lies 100 miles from Aleppo.", 0.912345, "https://a.example/1", "A"),
+        Evidence(12, "Latakia is 200 miles away.", 0.7, "/data/b.txt", "B", "Wire", "2015-09-14"),
+    ]
+    suggestion = Suggestion(
+        Label.DISPUTED,
+        0.61,
+        "'B': different figure",
+        [11, 12],
+        [EvidenceStance(11, Stance.SUPPORTS), EvidenceStance(12, Stance.REFUTES, "figure")],
+    )
+    provenance = Provenance("dense:m", "rules", "1")
+    return ScoredClaim(
+        "Latakia is 100 miles from Aleppo.", suggestion, evidence, provenance, claim_id
+    )
+
+
+def test_the_record_fields_are_pinned() -> None:
+    record = ClaimRecord.from_scored(scored(), {"id": 7, "desk": "world"}).to_dict()
+    assert list(record) == ["id", "desk", *CLAIM_FIELDS]
+    assert CLAIM_FIELDS == (
+        "claim",
+        "suggested_verdict",
+        "confidence",
+        "reason",
+        "retriever",
+        "stance_model",
+        "stance_version",
+        "evidence",
+    )
+    assert EVIDENCE_FIELDS == (
+        "text",
+        "score",
+        "uri",
+        "document",
+        "passage_id",
+        "outlet",
+        "date",
+        "stance",
+    )
+    assert record["suggested_verdict"] == "disputed" and type(record["suggested_verdict"]) is str
+    evidence = record["evidence"]
+    assert isinstance(evidence, list)
+    assert [list(e) for e in evidence] == [list(EVIDENCE_FIELDS)] * 2
+    assert evidence[0]["score"] == 0.9123 and evidence[1]["stance"] == "refutes"
+    stored = ClaimRecord.from_scored(scored(claim_id=3)).to_dict()
+    assert list(stored)[-1] == "claim_id" and stored["claim_id"] == 3
+
+
+def test_records_round_trip_through_every_format(tmp_path: Path) -> None:
+    records = [ClaimRecord.from_scored(scored(), {"id": i}).to_dict() for i in range(3)]
+    write_records(records, tmp_path / "o.jsonl")
+    lines = (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == records
+    write_records(records, tmp_path / "o.csv")
+    frame = pd.read_csv(tmp_path / "o.csv")
+    assert frame["top_uri"].tolist() == ["https://a.example/1"] * 3
+    assert json.loads(frame["evidence"][0]) == records[0]["evidence"]
+    write_records(records, tmp_path / "o.parquet")
+    table = pq.read_table(tmp_path / "o.parquet")
+    assert table.column_names == ["id", *CLAIM_FIELDS]
+    assert table.to_pylist() == records
+
+
+def test_a_failed_write_leaves_no_file_and_no_temporary(tmp_path: Path) -> None:
+    out = tmp_path / "o.jsonl"
+    out.write_text("previous run\n")
+    with pytest.raises(TypeError):
+        write_records([{"claim": "x", "evidence": [], "bad": {1, 2}}], out)
+    assert out.read_text() == "previous run\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["o.jsonl"]
+    with pytest.raises(InputError, match="output must end in"):
+        write_records([], tmp_path / "o.xlsx")

@@ -1,0 +1,91 @@
+"""The pipeline end to end on the fast embedder: scoring a file, checking an article, the sample."""
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import write
+
+from verifier import pipeline
+from verifier.errors import InputError, VerifierError
+from verifier.labels import Label
+from verifier.views import article_claims, list_articles
+from verifier.workbench import Workbench
+
+
+def test_score_file_writes_one_record_per_claim_with_its_fields(
+    bench: Workbench, sources: Path, tmp_path: Path
+) -> None:
+    pipeline.ingest(bench, [sources])
+    claims = write(
+        tmp_path,
+        "claims.jsonl",
+        '{"claim": "Spartak beat Zenit 2-1 in the derby.", "id": "a"}\n'
+        '{"claim": "Crews built helicopter pads at the Syrian airport.", "id": "b"}\n'
+        '{"claim": "Spartak beat Zenit 2-1 in the derby.", "id": "c"}\n',
+    )
+    seen: list[tuple[int, int]] = []
+    report = pipeline.score_file(
+        bench, claims, tmp_path / "out.jsonl", top_k=2, progress=lambda *a: seen.append(a)
+    )
+    records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in records] == ["a", "b", "c"]
+    assert records[0]["evidence"][0]["uri"].endswith("football.txt")
+    assert (report.scored, report.duplicates, seen[-1]) == (3, 1, (3, 3))
+    assert sum(report.labels.values()) == 3
+    assert report.summary().startswith(f"scored 3 claim(s) -> {tmp_path / 'out.jsonl'} (")
+
+
+def test_score_file_checks_input_and_output_before_scoring(
+    bench: Workbench, sources: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(InputError, match="output must end in"):
+        pipeline.score_file(bench, tmp_path / "none.txt", tmp_path / "out.docx")
+    with pytest.raises(InputError, match="no such file"):
+        pipeline.score_file(bench, tmp_path / "none.txt", tmp_path / "out.jsonl")
+    with pytest.raises(VerifierError, match="no sources are indexed yet"):
+        pipeline.score_file(bench, write(tmp_path, "c.txt", "A claim.\n"), tmp_path / "o.csv")
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_check_article_stores_and_matches(bench: Workbench, sources: Path) -> None:
+    pipeline.ingest(bench, [sources])
+    checked = pipeline.check_article(
+        bench,
+        "Spartak Moscow beat Zenit 2-1 in Sunday's derby, the club said.",
+        title="Derby",
+        top_k=2,
+    )
+    assert checked.article.title == "Derby"
+    [result] = checked.results
+    assert result.claim_id == checked.article.claims[0].id and len(result.evidence) == 2
+    with bench.db.session() as s:
+        [claim] = article_claims(s, checked.article.id)
+    assert claim.suggested == result.suggestion.label
+    assert [e.passage_id for e in claim.evidence] == [e.passage_id for e in result.evidence]
+
+
+def test_an_article_file_is_read_titled_and_stored(bench: Workbench, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "draft.md",
+        "# Jets at Latakia\n\nFour Russian jets landed at Latakia on Friday, officials said.\n",
+    )
+    stored = pipeline.extract_article_file(bench, path)
+    assert stored.title == "Jets at Latakia"
+    assert [c.text for c in stored.claims] == [
+        "Four Russian jets landed at Latakia on Friday, officials said."
+    ]
+    with pytest.raises(InputError, match="articles must be .txt, .md or .html"):
+        pipeline.extract_article_file(bench, write(tmp_path, "a.pdf", "x"))
+
+
+def test_the_sample_loads_on_first_start_only(bench: Workbench) -> None:
+    loaded = pipeline.load_sample_if_empty(bench)
+    assert loaded is not None and loaded.report.added == 18 and loaded.claims == 11
+    assert pipeline.load_sample_if_empty(bench) is None
+    with bench.db.session() as s:
+        [article] = list_articles(s)
+        claims = article_claims(s, article.id)
+    assert article.title.startswith("Russia builds up forces at Syrian air base")
+    assert len(claims) == 11 and all(c.suggested in set(Label) for c in claims)

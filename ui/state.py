@@ -1,0 +1,49 @@
+"""What every page shares: the open workbench (one per process) and the sidebar.
+
+The workbench is cached for the process and shared by all browser sessions. That is safe: each
+call takes its own database session, and the corpus hands searchers immutable index snapshots
+while a writer works on its own copy under the lock.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.components import plain
+from verifier import pipeline
+from verifier.config import Settings
+from verifier.errors import VerifierError
+from verifier.workbench import Workbench
+
+
+@st.cache_resource(show_spinner="Opening the workbench...")
+def _open(home: str, db_url: str | None) -> Workbench:
+    # The app upgrades the schema itself (guarded: several processes may start at once), and
+    # loads the sample corpus on first start so a new desk sees it work at once.
+    bench = Workbench.open(Settings.from_env(home=home, db_url=db_url), upgrade=True)
+    pipeline.load_sample_if_empty(bench)
+    return bench
+
+
+def workbench() -> Workbench:
+    """The workbench for VERIFIER_HOME / VERIFIER_DB_URL; shows one error line and stops the
+    page when settings or the database cannot be used."""
+    try:
+        settings = Settings.from_env()
+        return _open(str(settings.home), settings.db_url)
+    except VerifierError as error:
+        st.error(plain(str(error)))
+        st.stop()
+
+
+def reviewer() -> str:
+    """The reviewer's name as typed in the sidebar ('' until given)."""
+    return str(st.session_state.get("reviewer") or "").strip()
+
+
+def sidebar() -> None:
+    """Reviewer name and corpus size, on every page."""
+    bench = workbench()
+    st.sidebar.text_input("Reviewer", key="reviewer", placeholder="your name")
+    stats = bench.corpus.stats()
+    st.sidebar.caption(f"{stats['passages']} passages indexed · {stats['model']}")

@@ -1,0 +1,109 @@
+"""The report record: one claim with its suggested verdict, provenance and evidence.
+
+Every output of claims goes through :class:`ClaimRecord` (``verifier score`` files, ``verifier
+match --json``), so a field is named, ordered and typed in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from verifier.labels import Label
+from verifier.match import ScoredClaim
+
+#: Fields of a record, in output order (a row's own input fields come first).
+CLAIM_FIELDS = (
+    "claim",
+    "suggested_verdict",
+    "confidence",
+    "reason",
+    "retriever",
+    "stance_model",
+    "stance_version",
+    "evidence",
+)
+EVIDENCE_FIELDS = ("text", "score", "uri", "document", "passage_id", "outlet", "date", "stance")
+
+
+@dataclass(frozen=True)
+class EvidenceRecord:
+    """One evidence passage: its text, score, source and stance on the claim."""
+
+    text: str
+    score: float
+    uri: str
+    document: str
+    passage_id: int
+    outlet: str | None
+    date: str | None
+    stance: str | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in EVIDENCE_FIELDS}
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """A scored claim as written to files.
+
+    Attributes:
+        extra: the input row's other fields (an ``id``, say), carried to the output first.
+        claim_id: set for claims stored in the database.
+    """
+
+    claim: str
+    suggested_verdict: Label
+    confidence: float
+    reason: str
+    retriever: str
+    stance_model: str
+    stance_version: str
+    evidence: list[EvidenceRecord]
+    claim_id: int | None = None
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def from_scored(
+        cls, scored: ScoredClaim, extra: Mapping[str, object] | None = None
+    ) -> ClaimRecord:
+        stances = {s.passage_id: s.stance.value for s in scored.suggestion.stances}
+        return cls(
+            claim=scored.claim,
+            suggested_verdict=scored.suggestion.label,
+            confidence=scored.suggestion.confidence,
+            reason=scored.suggestion.reason,
+            retriever=scored.provenance.retriever,
+            stance_model=scored.provenance.stance_model,
+            stance_version=scored.provenance.stance_version,
+            evidence=[
+                EvidenceRecord(
+                    text=e.text,
+                    score=round(e.score, 4),
+                    uri=e.uri,
+                    document=e.document,
+                    passage_id=e.passage_id,
+                    outlet=e.outlet,
+                    date=e.published,
+                    stance=stances.get(e.passage_id),
+                )
+                for e in scored.evidence
+            ],
+            claim_id=scored.claim_id,
+            extra=dict(extra or {}),
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON-friendly record: input fields, then :data:`CLAIM_FIELDS`, then
+        ``claim_id`` for stored claims. Labels are plain strings."""
+        record: dict[str, object] = dict(self.extra)
+        for name in CLAIM_FIELDS:
+            value = getattr(self, name)
+            if name == "evidence":
+                value = [e.to_dict() for e in self.evidence]
+            elif name == "suggested_verdict":
+                value = Label(value).value
+            record[name] = value
+        if self.claim_id is not None:
+            record["claim_id"] = self.claim_id
+        return record

@@ -1,0 +1,273 @@
+"""The pipeline: the one place that chains the steps. The CLI, the app and the Python API call it.
+
+* :func:`ingest`: files -> source documents -> corpus (database, then index);
+* :func:`extract_article` (and ``_file``), :func:`check_article`: article -> claims (stored)
+  -> matches;
+* :func:`match_claims` and :func:`score_claims`: claims -> embeddings -> retriever ->
+  stance model -> suggestions (stored for stored claims);
+* :func:`score_file`: a claims file -> :func:`score_claims` -> report records -> output file;
+* :func:`load_sample` and :func:`load_sample_if_empty`: the sample corpus, on first start.
+
+Work on many claims is done in chunks, one transaction each, so memory stays bounded and a
+long run does not hold one transaction open.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from verifier.articles import StoredArticle, read_article, store_article
+from verifier.claims import extract_claims
+from verifier.documents import IngestReport
+from verifier.errors import VerifierError
+from verifier.export import ClaimRecord, check_output, write_records
+from verifier.labels import Label
+from verifier.match import ScoredClaim, claim_ids, claim_texts, score_texts, store_suggestions
+from verifier.readers import read_claims
+from verifier.sample import is_empty, sample_dir
+from verifier.sources import read_sources
+from verifier.workbench import Workbench
+
+#: Called with (claims done so far, claims in all).
+Progress = Callable[[int, int], None]
+
+_CHUNK = 1024  # claims per transaction
+
+
+def ingest(
+    bench: Workbench,
+    paths: Iterable[Path],
+    progress: Callable[[int], None] | None = None,
+    **defaults: str | None,
+) -> IngestReport:
+    """Read every file under ``paths`` (all of them, first), then store and index them.
+
+    Args:
+        bench: the open workbench.
+        paths: files and folders.
+        progress: called with the number of passages just embedded.
+        defaults: ``outlet``, ``url``, ``title``, ``date`` for documents that lack them.
+
+    Raises:
+        InputError: a file cannot be used; nothing has been written.
+    """
+    docs = list(read_sources(paths, bench.settings.max_file_bytes, **defaults))
+    return bench.corpus.add(docs, progress)
+
+
+def extract_article(
+    bench: Workbench,
+    text: str,
+    title: str | None = None,
+    uri: str | None = None,
+    threshold: float | None = None,
+) -> StoredArticle:
+    """Find the check-worthy claims of ``text`` and store the article with them.
+
+    Args:
+        threshold: check-worthiness from which a sentence is a claim; settings' when ``None``.
+
+    Raises:
+        InputError: the text is empty, or holds no claim (and was not stored before).
+    """
+    found = extract_claims(
+        text, bench.settings.min_checkworthiness if threshold is None else threshold
+    )
+    with bench.db.session() as session:
+        return store_article(session, text, found, title=title, uri=uri)
+
+
+def extract_article_file(
+    bench: Workbench, path: Path, threshold: float | None = None
+) -> StoredArticle:
+    """:func:`extract_article` on an article file (.txt, .md or .html), titled by its headline.
+
+    Raises:
+        InputError: the file cannot be used, or holds no claim.
+    """
+    title, text = read_article(path, bench.settings.max_file_bytes)
+    return extract_article(bench, text, title=title, uri=str(path.resolve()), threshold=threshold)
+
+
+@dataclass(frozen=True)
+class ArticleCheck:
+    """An article as stored, and its claims matched against the sources."""
+
+    article: StoredArticle
+    results: list[ScoredClaim]
+
+
+def check_article(
+    bench: Workbench,
+    text: str,
+    title: str | None = None,
+    uri: str | None = None,
+    threshold: float | None = None,
+    top_k: int | None = None,
+) -> ArticleCheck:
+    """Extract and store the article's claims (:func:`extract_article`), then match them.
+
+    Raises:
+        InputError: as :func:`extract_article`.
+        VerifierError: no sources are indexed yet (the article is stored all the same).
+    """
+    article = extract_article(bench, text, title=title, uri=uri, threshold=threshold)
+    return ArticleCheck(article, match_claims(bench, article_id=article.id, top_k=top_k))
+
+
+def _require_sources(bench: Workbench) -> None:
+    if bench.corpus.is_empty():
+        raise VerifierError("no sources are indexed yet; run `verifier ingest PATH` first")
+
+
+def match_claims(
+    bench: Workbench,
+    ids: Sequence[int] | None = None,
+    article_id: int | None = None,
+    top_k: int | None = None,
+    chunk: int = _CHUNK,
+) -> list[ScoredClaim]:
+    """Match stored claims and store their evidence and suggested verdicts.
+
+    Args:
+        ids: the claims to match; all stored claims when ``None``.
+        article_id: only this article's claims.
+        top_k: evidence passages per claim; settings' when ``None``.
+
+    Earlier matches of those claims are replaced; the suggested verdict is updated while a
+    reviewer's label, note and evidence stay untouched.
+
+    Raises:
+        VerifierError: no sources are indexed yet.
+    """
+    _require_sources(bench)
+    k = top_k or bench.settings.top_k
+    with bench.db.session() as session:
+        wanted = claim_ids(session, ids, article_id)
+    results: list[ScoredClaim] = []
+    for start in range(0, len(wanted), chunk):
+        with bench.db.session() as session:
+            rows = claim_texts(session, wanted[start : start + chunk])
+            scored = score_texts(
+                session,
+                [text for _, text in rows],
+                bench.embedder,
+                bench.retriever,
+                bench.stance,
+                k,
+            )
+            stored = [
+                ScoredClaim(r.claim, r.suggestion, r.evidence, r.provenance, claim_id)
+                for (claim_id, _), r in zip(rows, scored)
+            ]
+            store_suggestions(session, stored)
+        results.extend(stored)
+    return results
+
+
+def score_claims(
+    bench: Workbench,
+    texts: Sequence[str],
+    top_k: int | None = None,
+    progress: Progress | None = None,
+    chunk: int = _CHUNK,
+) -> list[ScoredClaim]:
+    """Evidence and a suggested verdict for each claim text (in input order); nothing stored
+    but the embedding cache.
+
+    Args:
+        texts: claim texts; a repeated claim is embedded once.
+        top_k: evidence passages per claim; settings' when ``None``.
+        progress: called with (claims done, claims in all) after each chunk.
+
+    Raises:
+        VerifierError: no sources are indexed yet.
+    """
+    _require_sources(bench)
+    k = top_k or bench.settings.top_k
+    results: list[ScoredClaim] = []
+    for start in range(0, len(texts), chunk):
+        with bench.db.session() as session:
+            results.extend(
+                score_texts(
+                    session,
+                    texts[start : start + chunk],
+                    bench.embedder,
+                    bench.retriever,
+                    bench.stance,
+                    k,
+                )
+            )
+        if progress:
+            progress(len(results), len(texts))
+    return results
+
+
+@dataclass(frozen=True)
+class ScoreFileReport:
+    """What :func:`score_file` wrote."""
+
+    out: Path
+    scored: int
+    duplicates: int
+    labels: dict[Label, int]
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{self.labels.get(label, 0)} {label}" for label in Label)
+        return f"scored {self.scored} claim(s) -> {self.out} ({counts})"
+
+
+def score_file(
+    bench: Workbench,
+    claims: Path,
+    out: Path,
+    top_k: int | None = None,
+    progress: Progress | None = None,
+) -> ScoreFileReport:
+    """Score every claim in a ``.txt``/``.csv``/``.jsonl`` file and write the report records
+    to ``out`` (``.jsonl``, ``.csv`` or ``.parquet``; written whole or not at all).
+
+    Each input row's other fields are carried to its output record.
+
+    Raises:
+        InputError: the claims file or the output path cannot be used (checked before any
+            claim is scored).
+        VerifierError: no sources are indexed yet.
+    """
+    check_output(out)
+    rows = read_claims(claims, bench.settings.max_file_bytes)
+    results = score_claims(bench, rows.texts, top_k, progress)
+    write_records(
+        [ClaimRecord.from_scored(r, extra).to_dict() for r, extra in zip(results, rows.extras)],
+        out,
+    )
+    labels = Counter(result.suggestion.label for result in results)
+    return ScoreFileReport(out, len(results), rows.duplicates, dict(labels))
+
+
+@dataclass(frozen=True)
+class SampleLoad:
+    """What loading the sample corpus did."""
+
+    report: IngestReport
+    article_id: int
+    claims: int
+
+
+def load_sample(bench: Workbench) -> SampleLoad:
+    """Ingest the sample sources, then extract and match the sample article's claims."""
+    folder = sample_dir(bench.settings)
+    report = ingest(bench, [folder / "sources"])
+    title, text = read_article(folder / "article.md", bench.settings.max_file_bytes)
+    checked = check_article(bench, text, title=title, uri=str(folder / "article.md"))
+    return SampleLoad(report, checked.article.id, len(checked.results))
+
+
+def load_sample_if_empty(bench: Workbench) -> SampleLoad | None:
+    """Load the sample on first start: when nothing is stored yet. ``None`` otherwise."""
+    with bench.db.session() as session:
+        empty = is_empty(session)
+    return load_sample(bench) if empty else None

@@ -1,0 +1,68 @@
+"""The stance-model interface: a claim and its ranked evidence in, a suggested verdict out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from verifier.labels import Label
+from verifier.retrieve.base import Evidence
+
+
+class Stance(StrEnum):
+    """What one evidence passage says about the claim."""
+
+    SUPPORTS = "supports"
+    REFUTES = "refutes"
+    NEUTRAL = "neutral"  # not close enough to count, or no opinion either way
+
+
+@dataclass(frozen=True)
+class EvidenceStance:
+    """The stance of one evidence passage, and why (for the reviewer)."""
+
+    passage_id: int
+    stance: Stance
+    why: str | None = None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A suggested verdict for one claim.
+
+    Attributes:
+        label: the suggested verdict.
+        confidence: in [0, 1]; how sure the model is of ``label``.
+        reason: one line a reviewer can follow.
+        evidence: ids of the passages the suggestion relied on.
+        stances: one per evidence passage, in rank order.
+    """
+
+    label: Label
+    confidence: float
+    reason: str
+    evidence: list[int] = field(default_factory=list)
+    stances: list[EvidenceStance] = field(default_factory=list)
+
+
+class StanceModel(Protocol):
+    """Weighs ranked evidence for and against a claim.
+
+    Attributes:
+        name: recorded with every suggestion as its provenance (e.g. ``rules``).
+        version: changes whenever the same input could get a different suggestion.
+    """
+
+    name: str
+    version: str
+
+    def suggest(self, claim: str, evidence: Sequence[Evidence]) -> Suggestion:
+        """The per-evidence stances and the claim-level suggestion for ``claim``.
+
+        Args:
+            claim: the claim text.
+            evidence: passages, best first, as a retriever returned them.
+        """
+        ...

@@ -1,0 +1,34 @@
+"""Small text helpers shared by sources, claims and stance code: hashes, comparison keys, titles."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_TITLE_CHARS = 100
+
+
+def text_hash(text: str) -> str:
+    """Stable key for a text (sha256 of its UTF-8 bytes)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def normalise(text: str) -> str:
+    """Comparison key: case, quote style, dashes and spacing do not make a claim new."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[‘’`´]", "'", text)
+    text = re.sub(r"[“”„]", '"', text)
+    text = re.sub(r"[‐-―]", "-", text)
+    return " ".join(re.sub(r"[^\w\s'-]", " ", text).split())
+
+
+def first_line_title(text: str, fallback: str) -> str:
+    """The first line, as a headline; a long one (body text, no headline) is cut at a word."""
+    for line in text.splitlines():
+        line = " ".join(line.strip().lstrip("#").split())
+        if len(line) > _TITLE_CHARS:
+            return line[: _TITLE_CHARS + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        if line:
+            return line
+    return fallback

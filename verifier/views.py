@@ -1,0 +1,171 @@
+"""Read models for the app: plain dataclasses built in a few queries, never ORM rows.
+
+The pages render these; they hold no session and load nothing lazily, so a page can keep them
+across reruns and threads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from verifier.db.models import Article, Claim, Document, Match, Passage, Verdict
+from verifier.labels import Label
+from verifier.review import Change, histories
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """An article in the picker: title and progress."""
+
+    id: int
+    title: str
+    claims: int
+    reviewed: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    """One ranked passage stored for a claim, with its source."""
+
+    rank: int
+    score: float
+    passage_id: int
+    text: str
+    document: str
+    outlet: str | None
+    published: str | None
+    url: str | None
+    uri: str
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """A claim with its suggestion, the reviewer's verdict, evidence and history."""
+
+    id: int
+    text: str
+    start: int | None
+    end: int | None
+    checkworthiness: float
+    suggested: Label | None = None
+    confidence: float | None = None
+    reason: str | None = None
+    suggested_by: str | None = None
+    label: Label | None = None
+    reviewer: str | None = None
+    note: str | None = None
+    relied_on: list[int] = field(default_factory=list)
+    evidence: list[EvidenceView] = field(default_factory=list)
+    history: list[Change] = field(default_factory=list)
+
+    @property
+    def reviewed(self) -> bool:
+        return self.label is not None
+
+    @property
+    def shown(self) -> Label:
+        """The label to show: the reviewer's once reviewed, else the suggestion."""
+        return self.label or self.suggested or Label.UNVERIFIED
+
+
+def list_articles(session: Session) -> list[ArticleSummary]:
+    """Stored articles, newest first, with their claim and review counts."""
+    claims = (
+        sa.select(
+            Claim.article_id,
+            sa.func.count(Claim.id).label("claims"),
+            sa.func.count(Verdict.label).label("reviewed"),
+        )
+        .outerjoin(Verdict, Verdict.claim_id == Claim.id)
+        .group_by(Claim.article_id)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(Article.id, Article.title, Article.created_at, claims.c.claims, claims.c.reviewed)
+        .outerjoin(claims, claims.c.article_id == Article.id)
+        .order_by(Article.id.desc())
+    )
+    return [
+        ArticleSummary(row.id, row.title, row.claims or 0, row.reviewed or 0, row.created_at)
+        for row in rows
+    ]
+
+
+def article_claims(session: Session, article_id: int) -> list[ClaimView]:
+    """An article's claims in reading order, each with verdict, ranked evidence and history."""
+    rows = session.execute(
+        sa.select(Claim, Verdict)
+        .outerjoin(Verdict, Verdict.claim_id == Claim.id)
+        .where(Claim.article_id == article_id)
+        .order_by(Claim.start, Claim.id)
+    ).all()
+    ids = [claim.id for claim, _ in rows]
+    evidence = _evidence(session, ids)
+    changes = histories(session, ids)
+    views = []
+    for claim, verdict in rows:
+        provenance = None
+        if verdict is not None and verdict.stance_model:
+            provenance = f"{verdict.retriever} + {verdict.stance_model} {verdict.stance_version}"
+        views.append(
+            ClaimView(
+                id=claim.id,
+                text=claim.text,
+                start=claim.start,
+                end=claim.end,
+                checkworthiness=claim.checkworthiness,
+                suggested=verdict.suggested if verdict else None,
+                confidence=verdict.confidence if verdict else None,
+                reason=verdict.reason if verdict else None,
+                suggested_by=provenance,
+                label=verdict.label if verdict else None,
+                reviewer=verdict.reviewer if verdict else None,
+                note=verdict.note if verdict else None,
+                relied_on=list(verdict.evidence or []) if verdict else [],
+                evidence=evidence.get(claim.id, []),
+                history=changes.get(claim.id, []),
+            )
+        )
+    return views
+
+
+def _evidence(session: Session, claim_ids: list[int]) -> dict[int, list[EvidenceView]]:
+    found: dict[int, list[EvidenceView]] = {}
+    rows = session.execute(
+        sa.select(
+            Match.claim_id,
+            Match.rank,
+            Match.score,
+            Passage.id,
+            Passage.text,
+            Document.title,
+            Document.outlet,
+            Document.published,
+            Document.url,
+            Document.uri,
+        )
+        .join(Passage, Passage.id == Match.passage_id)
+        .join(Document, Document.id == Passage.document_id)
+        .where(Match.claim_id.in_(claim_ids))
+        .order_by(Match.claim_id, Match.rank)
+    )
+    for row in rows:
+        found.setdefault(row.claim_id, []).append(
+            EvidenceView(
+                rank=row.rank,
+                score=row.score,
+                passage_id=row.id,
+                text=row.text,
+                document=row.title,
+                outlet=row.outlet,
+                published=row.published.isoformat() if row.published else None,
+                url=row.url,
+                uri=row.uri,
+            )
+        )
+    return found
