@@ -40,6 +40,9 @@ class PassageIndex:
         self.model = model
         self.dim = dim
         self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        #: Whether vectors were added or removed since this object was made or loaded, so a
+        #: writer can skip saving an index it did not change.
+        self.changed = False
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
@@ -62,13 +65,16 @@ class PassageIndex:
             raise IndexStoreError(f"{len(id_array)} ids for {matrix.shape[0]} vectors")
         self.remove(id_array)
         self._index.add_with_ids(matrix, id_array)
+        self.changed = True
 
     def remove(self, ids: np.ndarray | list[int] | set[int]) -> int:
         """Remove ``ids`` (absent ids are ignored). Returns how many were removed."""
         id_array = np.asarray(sorted(ids) if isinstance(ids, set) else ids, dtype=np.int64)
         if len(id_array) == 0 or len(self) == 0:
             return 0
-        return int(self._index.remove_ids(faiss.IDSelectorBatch(id_array)))
+        removed = int(self._index.remove_ids(faiss.IDSelectorBatch(id_array)))
+        self.changed = self.changed or removed > 0
+        return removed
 
     def vector(self, passage_id: int) -> np.ndarray:
         """The stored vector of one passage."""

@@ -75,3 +75,8 @@ def test_values_set_in_code_are_checked_too(tmp_path: Path) -> None:
         Settings(home=tmp_path).replace(retriever="bm25")
     with pytest.raises(SettingsError, match="unknown setting"):
         Settings.from_env({}, colour="blue")
+
+
+def test_paths_given_as_strings_become_paths(tmp_path: Path) -> None:
+    settings = Settings(home=str(tmp_path / "h"))  # type: ignore[arg-type]
+    assert settings.home == tmp_path / "h" and settings.index_dir == tmp_path / "h" / "index"

@@ -253,3 +253,16 @@ def test_cache_writes_tolerate_rows_another_process_wrote(bench: Workbench) -> N
         found = DbVectorCache(s).get_many("m", ["h1", "h2", "h3"])
     assert set(found) == {"h1", "h2"}
     np.testing.assert_allclose(found["h2"], vector)
+
+
+def test_a_write_that_changes_nothing_leaves_the_saved_index_alone(
+    bench: Workbench, sources: Path
+) -> None:
+    pipeline.ingest(bench, [sources])
+    stamp = PassageIndex.saved_stamp(bench.settings.index_dir)
+    snapshot = bench.corpus.index()
+    assert pipeline.ingest(bench, [sources]).unchanged == 4
+    assert bench.corpus.remove(["not-held"]) == 0
+    assert PassageIndex.saved_stamp(bench.settings.index_dir) == stamp
+    assert bench.corpus.index() is snapshot  # readers have nothing to reload
+    assert bench.corpus.stats()["passages"] == len(snapshot)

@@ -121,6 +121,10 @@ class Settings:
     stance_model: StanceModelName = "rules"
 
     def __post_init__(self) -> None:
+        for name in _PATHS:  # accept strings from API callers; keep Paths in the object
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, Path(value).expanduser())
         for name, rule in _NUMBERS.items():
             value = getattr(self, name)
             if not rule.ok(value):
@@ -159,9 +163,6 @@ class Settings:
         values.update({key: value for key, value in overrides.items() if value is not None})
         if values.get("home") is None:
             values["home"] = default_home()
-        for name in _PATHS:
-            if isinstance(values.get(name), str | Path):
-                values[name] = Path(str(values[name])).expanduser()
         unknown = set(values) - {f.name for f in fields(cls)}
         if unknown:
             raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")

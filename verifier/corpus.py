@@ -32,6 +32,7 @@ from verifier.db.session import Database
 from verifier.documents import (
     IngestReport,
     delete_documents,
+    passage_count,
     passage_ids,
     passage_texts,
     store_documents,
@@ -120,7 +121,7 @@ class Corpus:
         """Counts for ``verifier index stats`` and the app's sidebar."""
         manifest = PassageIndex.read_manifest(self.folder) or {}
         with self._db.session() as session:
-            passages = len(passage_ids(session))
+            passages = passage_count(session)
         return {
             "database": self._db.url,
             "index_dir": str(self.folder),
@@ -219,9 +220,10 @@ class Corpus:
         """The exclusive right to change the index, and a private copy of it to change.
 
         The copy is read from disk under the lock (so another process's changes are kept),
-        or starts empty for a rebuild. It is saved and published on the way out; if the block
-        fails with an exception, what it changed so far is saved too (it mirrors what was
-        committed), except for a rebuild, which leaves the old index in place.
+        or starts empty for a rebuild. It is saved and published on the way out if it changed
+        (a rebuild always is); if the block fails with an exception, what it changed so far is
+        saved too (it mirrors what was committed), except for a rebuild, which leaves the old
+        index in place.
         """
         self.folder.mkdir(parents=True, exist_ok=True)
         with self._write_lock, open(self.folder / LOCK_FILE, "a") as lock:
@@ -231,10 +233,11 @@ class Corpus:
                 try:
                     yield index
                 except Exception:
-                    if not start_empty:
+                    if not start_empty and index.changed:
                         self._save(index)
                     raise
-                self._save(index)
+                if start_empty or index.changed:
+                    self._save(index)
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 

@@ -143,6 +143,11 @@ def passage_ids(session: Session) -> set[int]:
     return set(session.scalars(sa.select(Passage.id)))
 
 
+def passage_count(session: Session) -> int:
+    """How many passages the database holds."""
+    return int(session.scalar(sa.select(sa.func.count()).select_from(Passage)) or 0)
+
+
 def passage_texts(session: Session, ids: Sequence[int]) -> list[tuple[int, str]]:
     """``(id, text)`` of the given passages."""
     return [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -73,18 +73,13 @@ def evidence_for(
         Document.outlet,
         Document.published,
     ).join(Document)
-    held: dict[int, Evidence] = {}  # passage details, score left to fill in
+    # passage id -> (text, uri, title, outlet, date): the score differs per claim
+    held: dict[int, tuple[str, str, str, str | None, str | None]] = {}
     for start in range(0, len(wanted), _IN_CHUNK):
         for row in session.execute(query.where(Passage.id.in_(wanted[start : start + _IN_CHUNK]))):
-            held[row.id] = Evidence(
-                passage_id=row.id,
-                text=row.text,
-                score=0.0,
-                uri=row.url or row.uri,
-                document=row.title,
-                outlet=row.outlet,
-                published=row.published.isoformat() if row.published else None,
-            )
+            published = row.published.isoformat() if row.published else None
+            held[row.id] = (row.text, row.url or row.uri, row.title, row.outlet, published)
     return [
-        [replace(held[pid], score=score) for pid, score in hits if pid in held] for hits in ranked
+        [Evidence(pid, held[pid][0], score, *held[pid][1:]) for pid, score in hits if pid in held]
+        for hits in ranked
     ]

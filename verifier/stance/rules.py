@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from verifier.labels import Label
 from verifier.retrieve.base import Evidence
@@ -60,6 +61,23 @@ def _quantities(text: str) -> dict[str, set[str]]:
     return found
 
 
+@dataclass(frozen=True)
+class _ClaimFacts:
+    """What the rules look for in a claim, found once per claim, not once per passage."""
+
+    quantities: dict[str, set[str]]
+    refuting: bool
+    negated: bool
+
+    @classmethod
+    def of(cls, claim: str) -> _ClaimFacts:
+        return cls(
+            _quantities(claim),
+            bool(_REFUTING.search(claim)),
+            bool(_NEGATION.search(normalise(claim))),
+        )
+
+
 def conflict(claim: str, passage: str, similarity: float = 1.0) -> str | None:
     """Why ``passage`` contradicts ``claim``, or ``None`` when nothing suggests it does.
 
@@ -67,17 +85,20 @@ def conflict(claim: str, passage: str, similarity: float = 1.0) -> str | None:
     paraphrases (``similarity >= 0.75``): in looser matches the "not" is usually about
     something else.
     """
-    claim_q, passage_q = _quantities(claim), _quantities(passage)
-    for unit, values in claim_q.items():
+    return _conflict(_ClaimFacts.of(claim), passage, similarity)
+
+
+def _conflict(claim: _ClaimFacts, passage: str, similarity: float) -> str | None:
+    passage_q = _quantities(passage)
+    for unit, values in claim.quantities.items():
         if unit in passage_q and not values & passage_q[unit]:
             said, found = ", ".join(sorted(values)), ", ".join(sorted(passage_q[unit]))
             return f"different figure ({unit}): claim {said}, source {found}"
     refuting = _REFUTING.search(passage)
-    if refuting and not _REFUTING.search(claim):
+    if refuting and not claim.refuting:
         return f"refuting language ({refuting.group(0)!r})"
-    claim_neg = bool(_NEGATION.search(normalise(claim)))
     passage_neg = bool(_NEGATION.search(normalise(passage)))
-    if similarity >= 0.75 and claim_neg != passage_neg:
+    if similarity >= 0.75 and claim.negated != passage_neg:
         return "one of them is negated"
     return None
 
@@ -105,12 +126,13 @@ def stances(
     claim: str, evidence: Sequence[Evidence], relevant: float = 0.6
 ) -> list[EvidenceStance]:
     """Each passage's stance: neutral below ``relevant``, else refutes if it conflicts."""
+    facts = _ClaimFacts.of(claim)
     found = []
     for item in evidence:
         if item.score < relevant:
             found.append(EvidenceStance(item.passage_id, Stance.NEUTRAL, "not close enough"))
             continue
-        why = conflict(claim, item.text, item.score)
+        why = _conflict(facts, item.text, item.score)
         stance = Stance.REFUTES if why else Stance.SUPPORTS
         found.append(EvidenceStance(item.passage_id, stance, why))
     return found
