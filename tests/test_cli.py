@@ -251,6 +251,10 @@ def test_db_upgrade_and_status(tmp_path: Path) -> None:
     status = run(home, db, "db", "status")
     assert status.exit_code == 1 and "schema: (none)" in status.stdout
     assert "run `verifier db upgrade`" in status.stderr
+    assert not (tmp_path / "v.db").exists()  # looking created nothing
+    unreachable = run(home, "postgresql://u:secret@127.0.0.1:1/x", "db", "status")
+    assert unreachable.exit_code == 1 and "cannot reach the database" in unreachable.stderr
+    assert "secret" not in unreachable.output and "Traceback" not in unreachable.output
     upgraded = run(home, db, "db", "upgrade")
     assert upgraded.exit_code == 0 and f"schema at {head_revision()}" in upgraded.stdout
     status = run(home, db, "db", "status")

@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from verifier import pipeline
 from verifier.config import Settings
-from verifier.db.session import head_revision, make_engine, open_database, schema_state
+from verifier.db.session import head_revision, open_database, read_schema
 from verifier.errors import VerifierError
 from verifier.export import ClaimRecord, check_output
 from verifier.workbench import Workbench
@@ -135,12 +135,7 @@ def db_status(ctx: click.Context) -> None:
     Example:
         verifier db status || verifier db upgrade
     """
-    engine = make_engine(_settings(ctx).database_url)
-    try:
-        with engine.connect() as connection:
-            state = schema_state(connection)
-    finally:
-        engine.dispose()
+    state = read_schema(_settings(ctx).database_url)
     head = head_revision()
     click.echo(f"schema: {state.revision or '(none)'}; newest: {head}")
     if state.revision != head:

@@ -173,6 +173,24 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     return before.revision, head_revision()
 
 
+def read_schema(url: str) -> SchemaState:
+    """Where the database at ``url`` stands (changes nothing, creates no file).
+
+    Raises:
+        VerifierError: the URL cannot be used or the database cannot be reached.
+    """
+    engine = make_engine(url)
+    try:
+        database = engine.url.database
+        if engine.dialect.name == "sqlite" and database not in (None, "", ":memory:"):
+            if not Path(database).exists():
+                return SchemaState(None, frozenset())
+        with _reachable(engine), engine.connect() as connection:
+            return schema_state(connection)
+    finally:
+        engine.dispose()
+
+
 def check_schema(engine: Engine) -> None:
     """Refuse a database whose schema is not exactly the one this verifier expects.
 
