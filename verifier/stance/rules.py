@@ -103,25 +103,6 @@ def _conflict(claim: _ClaimFacts, passage: str, similarity: float) -> str | None
     return None
 
 
-class RuleStance:
-    """The rules above as a :class:`~verifier.stance.base.StanceModel`.
-
-    Args:
-        relevant: similarity from which a passage counts as evidence.
-        strong: similarity at which a passage is as close as a paraphrase.
-    """
-
-    name = "rules"
-    version = "1"
-
-    def __init__(self, relevant: float = 0.6, strong: float = 0.85) -> None:
-        self.relevant = relevant
-        self.strong = strong
-
-    def suggest(self, claim: str, evidence: Sequence[Evidence]) -> Suggestion:
-        return suggest(claim, evidence, self.relevant, self.strong)
-
-
 def stances(
     claim: str, evidence: Sequence[Evidence], relevant: float = 0.6
 ) -> list[EvidenceStance]:
@@ -196,3 +177,22 @@ def suggest(
         [item.passage_id for item, _ in used],
         per_passage,
     )
+
+
+class RuleStance:
+    """The rules above as a :class:`~verifier.stance.base.StanceModel`.
+
+    Args:
+        relevant: similarity from which a passage counts as evidence.
+        strong: similarity at which a passage is as close as a paraphrase.
+    """
+
+    name = "rules"
+    version = "1"
+
+    def __init__(self, relevant: float = 0.6, strong: float = 0.85) -> None:
+        self.relevant = relevant
+        self.strong = strong
+
+    def suggest(self, claim: str, evidence: Sequence[Evidence]) -> Suggestion:
+        return suggest(claim, evidence, self.relevant, self.strong)
