@@ -256,7 +256,10 @@ def test_db_upgrade_and_status(tmp_path: Path) -> None:
     assert unreachable.exit_code == 1 and "cannot reach the database" in unreachable.stderr
     assert "secret" not in unreachable.output and "Traceback" not in unreachable.output
     upgraded = run(home, db, "db", "upgrade")
-    assert upgraded.exit_code == 0 and f"schema at {head_revision()}" in upgraded.stdout
+    assert upgraded.exit_code == 0
+    assert f"schema upgraded from (empty) to {head_revision()}" in upgraded.stdout
+    again = run(home, db, "db", "upgrade")
+    assert f"schema already at {head_revision()} (newest)" in again.stdout
     status = run(home, db, "db", "status")
     assert status.exit_code == 0 and f"schema: {head_revision()}" in status.stdout
 

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,7 @@ def test_values_set_in_code_are_checked_too(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="top_k"):
         Settings(home=tmp_path, top_k=0)
     with pytest.raises(SettingsError, match="must be one of dense"):
-        Settings(home=tmp_path).replace(retriever="bm25")
+        replace(Settings(home=tmp_path), retriever="bm25")
     with pytest.raises(SettingsError, match="unknown setting"):
         Settings.from_env({}, colour="blue")
 

@@ -1,15 +1,18 @@
 """Matching claims: evidence ranking, suggestions with provenance, stored matches."""
 
 from pathlib import Path
+from typing import get_args
 
 import pytest
 import sqlalchemy as sa
 
 from verifier import pipeline
+from verifier.config import RetrieverName
 from verifier.db.models import Match, Verdict
-from verifier.errors import InputError, VerifierError
+from verifier.errors import InputError, SettingsError, VerifierError
 from verifier.export import ClaimRecord
 from verifier.labels import Label
+from verifier.retrieve import make_retriever
 from verifier.review import record_review
 from verifier.workbench import Workbench
 
@@ -42,6 +45,22 @@ def test_url_is_the_evidence_uri_when_the_source_has_one(bench: Workbench, sourc
     )
     assert result.evidence[0].uri == "https://wire.example.com/base"
     assert result.evidence[0].outlet == "Test Wire"
+
+
+def test_every_retriever_settings_allow_is_built_and_finds_evidence(
+    bench: Workbench, sources: Path
+) -> None:
+    pipeline.ingest(bench, [sources])
+    claim = "Spartak Moscow beat Zenit 2-1 in the derby."
+    vectors = bench.embedder.embed([claim])
+    for name in get_args(RetrieverName):
+        retriever = make_retriever(name, bench.corpus)
+        assert retriever.name.startswith(name)
+        with bench.db.session() as s:
+            [found] = retriever.retrieve(s, [claim], vectors, 2)
+        assert len(found) == 2 and found[0].uri.endswith("football.txt")
+    with pytest.raises(SettingsError, match="VERIFIER_RETRIEVER"):
+        make_retriever("oracle", bench.corpus)  # type: ignore[arg-type]
 
 
 def test_scoring_without_sources_is_a_clear_error(bench: Workbench) -> None:

@@ -4,7 +4,7 @@ from typing import get_args
 
 import pytest
 
-from verifier.config import RetrieverName, StanceModelName
+from verifier.config import StanceModelName
 from verifier.errors import SettingsError
 from verifier.labels import Label
 from verifier.retrieve import Evidence
@@ -116,4 +116,3 @@ def test_every_name_settings_allow_builds_a_model() -> None:
         assert model.name == name and model.version
     with pytest.raises(SettingsError, match="VERIFIER_STANCE_MODEL"):
         make_stance_model("oracle")  # type: ignore[arg-type]
-    assert get_args(RetrieverName)  # covered in test_match through the workbench

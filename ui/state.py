@@ -16,7 +16,9 @@ from verifier.errors import VerifierError
 from verifier.workbench import Workbench
 
 
-@st.cache_resource(show_spinner="Opening the workbench...")
+# on_release: when Streamlit drops the cached workbench ("Clear cache", a new runtime), its
+# database connections are closed rather than left to the garbage collector.
+@st.cache_resource(show_spinner="Opening the workbench...", on_release=Workbench.close)
 def _open(home: str, db_url: str | None) -> Workbench:
     # The app upgrades the schema itself (guarded: several processes may start at once), and
     # loads the sample corpus on first start so a new desk sees it work at once.

@@ -20,7 +20,14 @@ from tqdm import tqdm
 
 from verifier import pipeline
 from verifier.config import Settings
-from verifier.db.session import head_revision, open_database, read_schema
+from verifier.db.session import (
+    head_revision,
+    make_engine,
+    masked,
+    open_database,
+    read_schema,
+    upgrade,
+)
 from verifier.errors import VerifierError
 from verifier.export import ClaimRecord, check_output
 from verifier.workbench import Workbench
@@ -121,9 +128,15 @@ def db_upgrade(ctx: click.Context) -> None:
     Example:
         verifier --db postgresql://desk:pw@db-host/verifier db upgrade
     """
-    database = open_database(_settings(ctx).database_url, upgrade_schema=True)
-    ctx.call_on_close(database.close)
-    click.echo(f"{database.url}: schema at {head_revision()} (newest)")
+    engine = make_engine(_settings(ctx).database_url)
+    try:
+        before, after = upgrade(engine)
+    finally:
+        engine.dispose()
+    if before == after:
+        click.echo(f"{masked(engine.url)}: schema already at {after} (newest)")
+    else:
+        click.echo(f"{masked(engine.url)}: schema upgraded from {before or '(empty)'} to {after}")
 
 
 @db.command("status")

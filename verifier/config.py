@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -51,8 +51,7 @@ class _Number:
         return f"{noun} from {self.low:g} to {self.high:g}"
 
     def parse(self, raw: str) -> int | float:
-        value = self.kind(raw.strip())  # ValueError on "abc", "1.5" for an int
-        return value
+        return self.kind(raw.strip())  # ValueError on "abc", or "1.5" for an int
 
     def ok(self, value: object) -> bool:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -167,10 +166,6 @@ class Settings:
         if unknown:
             raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         return cls(**values)  # type: ignore[arg-type]
-
-    def replace(self, **changes: object) -> Settings:
-        """A copy with ``changes`` applied (and checked)."""
-        return replace(self, **changes)  # type: ignore[arg-type]
 
     @property
     def database_url(self) -> str:

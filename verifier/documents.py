@@ -131,7 +131,13 @@ def delete_documents(session: Session, uris: Iterable[str]) -> tuple[int, list[i
     Returns:
         ``(documents deleted, passage ids deleted)``; uris not held are ignored.
     """
-    rows = list(session.scalars(sa.select(Document).where(Document.uri.in_(list(uris)))))
+    rows = list(
+        session.scalars(
+            sa.select(Document)
+            .where(Document.uri.in_(list(uris)))
+            .options(selectinload(Document.passages))
+        )
+    )
     stale = [p.id for row in rows for p in row.passages]
     for row in rows:
         session.delete(row)
@@ -150,9 +156,5 @@ def passage_count(session: Session) -> int:
 
 def passage_texts(session: Session, ids: Sequence[int]) -> list[tuple[int, str]]:
     """``(id, text)`` of the given passages."""
-    return [
-        (pid, text)
-        for pid, text in session.execute(
-            sa.select(Passage.id, Passage.text).where(Passage.id.in_(list(ids)))
-        )
-    ]
+    query = sa.select(Passage.id, Passage.text).where(Passage.id.in_(list(ids)))
+    return [(pid, text) for pid, text in session.execute(query)]

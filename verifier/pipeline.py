@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from verifier.articles import StoredArticle, read_article, store_article
 from verifier.claims import extract_claims
@@ -118,6 +120,10 @@ def check_article(
     return ArticleCheck(article, match_claims(bench, article_id=article.id, top_k=top_k))
 
 
+def _score(bench: Workbench, session: Session, texts: Sequence[str], k: int) -> list[ScoredClaim]:
+    return score_texts(session, texts, bench.embedder, bench.retriever, bench.stance, k)
+
+
 def _require_sources(bench: Workbench) -> None:
     if bench.corpus.is_empty():
         raise VerifierError("no sources are indexed yet; run `verifier ingest PATH` first")
@@ -151,18 +157,8 @@ def match_claims(
     for start in range(0, len(wanted), chunk):
         with bench.db.session() as session:
             rows = claim_texts(session, wanted[start : start + chunk])
-            scored = score_texts(
-                session,
-                [text for _, text in rows],
-                bench.embedder,
-                bench.retriever,
-                bench.stance,
-                k,
-            )
-            stored = [
-                ScoredClaim(r.claim, r.suggestion, r.evidence, r.provenance, claim_id)
-                for (claim_id, _), r in zip(rows, scored)
-            ]
+            scored = _score(bench, session, [text for _, text in rows], k)
+            stored = [replace(r, claim_id=claim_id) for (claim_id, _), r in zip(rows, scored)]
             store_suggestions(session, stored)
         results.extend(stored)
     return results
@@ -191,16 +187,7 @@ def score_claims(
     results: list[ScoredClaim] = []
     for start in range(0, len(texts), chunk):
         with bench.db.session() as session:
-            results.extend(
-                score_texts(
-                    session,
-                    texts[start : start + chunk],
-                    bench.embedder,
-                    bench.retriever,
-                    bench.stance,
-                    k,
-                )
-            )
+            results.extend(_score(bench, session, texts[start : start + chunk], k))
         if progress:
             progress(len(results), len(texts))
     return results

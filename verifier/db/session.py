@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -84,9 +85,15 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
+@lru_cache(maxsize=1)
+def _scripts() -> ScriptDirectory:
+    """The migrations this version of verifier ships (read once per process)."""
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
     """The newest migration this version of verifier ships."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = _scripts().get_current_head()
     assert head is not None, "migrations/versions holds no migration"
     return head
 
@@ -114,7 +121,7 @@ def schema_state(connection: sa.Connection) -> SchemaState:
 
 def _known(revision: str) -> bool:
     try:
-        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+        return _scripts().get_revision(revision) is not None
     except CommandError:
         return False
 
@@ -173,6 +180,14 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     return before.revision, head_revision()
 
 
+def _missing_sqlite_file(engine: Engine) -> str | None:
+    """The path of a SQLite database file that does not exist yet (connecting would create it)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or database in (None, "", ":memory:"):
+        return None
+    return None if Path(database).exists() else database
+
+
 def read_schema(url: str) -> SchemaState:
     """Where the database at ``url`` stands (changes nothing, creates no file).
 
@@ -181,10 +196,8 @@ def read_schema(url: str) -> SchemaState:
     """
     engine = make_engine(url)
     try:
-        database = engine.url.database
-        if engine.dialect.name == "sqlite" and database not in (None, "", ":memory:"):
-            if not Path(database).exists():
-                return SchemaState(None, frozenset())
+        if _missing_sqlite_file(engine):
+            return SchemaState(None, frozenset())
         with _reachable(engine), engine.connect() as connection:
             return schema_state(connection)
     finally:
@@ -253,16 +266,11 @@ def open_database(url: str, *, upgrade_schema: bool = False) -> Database:
     """
     engine = make_engine(url)
     try:
-        database = engine.url.database
-        if (
-            not upgrade_schema
-            and engine.dialect.name == "sqlite"
-            and database not in (None, "", ":memory:")
-            and not Path(database).exists()
-        ):
+        missing = None if upgrade_schema else _missing_sqlite_file(engine)
+        if missing:
             # Not even the file yet: say so without leaving an empty database file behind.
             raise SchemaError(
-                f"no database at {database} yet; run `verifier init` (or `verifier db upgrade`)"
+                f"no database at {missing} yet; run `verifier init` (or `verifier db upgrade`)"
             )
         if upgrade_schema:
             upgrade(engine)
