@@ -13,6 +13,7 @@ Quick local run without the slow parts: ``pytest -m "not model and not pg and no
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ import sqlalchemy as sa
 from fakes import HashEmbedder
 
 from verifier.config import Settings
-from verifier.embed import Embedder, SentenceEmbedder
+from verifier.embed import Embedder, TorchEmbedder
 from verifier.workbench import Workbench
 
 PG_URL = os.environ.get("VERIFIER_TEST_PG_URL")
@@ -31,6 +32,10 @@ _MODEL_FIXTURES = {"model_embedder", "model_bench"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # One converted model (OpenVINO IR) for the whole run, instead of one per data folder:
+    # every workbench a test opens through the environment (CLI, app) finds it there.
+    if "VERIFIER_MODEL_CACHE" not in os.environ:
+        os.environ["VERIFIER_MODEL_CACHE"] = tempfile.mkdtemp(prefix="verifier-models-")
     if os.environ.get("CI") and not PG_URL:
         raise pytest.UsageError(
             "CI must test PostgreSQL too: run scripts/test, which sets VERIFIER_TEST_PG_URL"
@@ -58,7 +63,7 @@ def embedder() -> HashEmbedder:
 
 @pytest.fixture(scope="session")
 def model_embedder() -> Embedder:
-    return SentenceEmbedder()
+    return TorchEmbedder()
 
 
 def make_pg_database() -> str:

@@ -7,7 +7,7 @@ from fakes import HashEmbedder
 from verifier.config import MODEL_SHA256
 from verifier.embed import (
     Embedder,
-    SentenceEmbedder,
+    TorchEmbedder,
     bundled_model_dir,
     file_sha256,
     verify_model_dir,
@@ -26,7 +26,7 @@ def test_other_weights_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="refusing model weights.*sha256"):
         verify_model_dir(tmp_path)
     with pytest.raises(ModelError, match="refusing"):
-        SentenceEmbedder(model_dir=tmp_path).embed(["x"])
+        TorchEmbedder(model_dir=tmp_path).embed(["x"])
 
 
 def test_missing_weights_are_refused(tmp_path: Path) -> None:

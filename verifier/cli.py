@@ -48,8 +48,12 @@ def _settings(ctx: click.Context) -> Settings:
     return settings
 
 
-def _bench(ctx: click.Context, *, upgrade: bool = False, repair: bool = True) -> Workbench:
-    bench = Workbench.open(_settings(ctx), upgrade=upgrade, repair=repair)
+def _bench(
+    ctx: click.Context, *, upgrade: bool = False, repair: bool = True, keep_backend: bool = True
+) -> Workbench:
+    bench = Workbench.open(
+        _settings(ctx), upgrade=upgrade, repair=repair, keep_index_backend=keep_backend
+    )
     ctx.call_on_close(bench.close)
     return bench
 
@@ -110,7 +114,8 @@ def init(ctx: click.Context, sample: bool) -> None:
             click.echo("sample not loaded: the workbench already holds sources or articles")
     stats = bench.corpus.stats()
     click.echo(
-        f"ready: {stats['database']}, index {stats['index_dir']} ({stats['vectors']} vectors)"
+        f"ready: {stats['database']}, index {stats['index_dir']} ({stats['vectors']} vectors),"
+        f" embeddings by {stats['model']}"
     )
 
 
@@ -357,8 +362,9 @@ def index_rebuild(ctx: click.Context) -> None:
     Example:
         verifier index rebuild
     """
-    size = _bench(ctx, repair=False).corpus.rebuild()
-    click.echo(f"index rebuilt: {size} vectors")
+    bench = _bench(ctx, repair=False, keep_backend=False)
+    size = bench.corpus.rebuild()
+    click.echo(f"index rebuilt: {size} vectors ({bench.embedder.name})")
 
 
 @cli.command()

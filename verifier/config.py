@@ -26,6 +26,8 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 #: :mod:`verifier.stance` build them (a test checks both lists are covered).
 RetrieverName = Literal["dense"]
 StanceModelName = Literal["rules"]
+#: Embedding backends (:mod:`verifier.embed.choose`); ``auto`` picks the fastest for the CPU.
+BackendName = Literal["auto", "torch", "torch-bf16", "openvino", "openvino-int8"]
 
 
 def default_home() -> Path:
@@ -73,6 +75,8 @@ ENV = {
     "sample_dir": "VERIFIER_SAMPLE_DIR",
     "retriever": "VERIFIER_RETRIEVER",
     "stance_model": "VERIFIER_STANCE_MODEL",
+    "backend": "VERIFIER_BACKEND",
+    "model_cache": "VERIFIER_MODEL_CACHE",
 }
 _NUMBERS = {
     "top_k": _Number(int, 1, 100),
@@ -84,8 +88,10 @@ _NUMBERS = {
 _CHOICES: dict[str, tuple[str, ...]] = {
     "retriever": get_args(RetrieverName),
     "stance_model": get_args(StanceModelName),
+    "backend": get_args(BackendName),
 }
-_PATHS = ("home", "model_dir", "sample_dir")
+_OPTIONAL = {"batch_size"}  # None: the component's own default
+_PATHS = ("home", "model_dir", "sample_dir", "model_cache")
 
 
 @dataclass(frozen=True)
@@ -101,10 +107,16 @@ class Settings:
         max_file_mb: files larger than this are refused at ingest.
         passage_chars: soft upper bound on the length of one passage.
         min_checkworthiness: claims scoring below this are not extracted.
-        batch_size: texts embedded per model call.
+        batch_size: texts embedded per model call; ``None``: the backend's own (PyTorch 64,
+            OpenVINO 32, the fastest measured for each).
         sample_dir: the sample corpus; ``sample_corpus/`` of the checkout when ``None``.
         retriever: how evidence is found (``dense``: FAISS over sentence embeddings).
         stance_model: how a verdict is suggested from the evidence (``rules``).
+        backend: what computes the embeddings: ``auto`` (the fastest measured to keep the
+            vectors on this CPU), ``torch`` (PyTorch fp32, the reference), ``torch-bf16``,
+            ``openvino`` (the CPU's precision) or ``openvino-int8``.
+        model_cache: where converted models (OpenVINO IR) are kept; ``home/models`` when
+            ``None``.
     """
 
     home: Path = field(default_factory=default_home)
@@ -114,10 +126,12 @@ class Settings:
     max_file_mb: float = 20.0
     passage_chars: int = 600
     min_checkworthiness: float = 0.5
-    batch_size: int = 64
+    batch_size: int | None = None
     sample_dir: Path | None = None
     retriever: RetrieverName = "dense"
     stance_model: StanceModelName = "rules"
+    backend: BackendName = "auto"
+    model_cache: Path | None = None
 
     def __post_init__(self) -> None:
         for name in _PATHS:  # accept strings from API callers; keep Paths in the object
@@ -126,6 +140,8 @@ class Settings:
                 object.__setattr__(self, name, Path(value).expanduser())
         for name, rule in _NUMBERS.items():
             value = getattr(self, name)
+            if value is None and name in _OPTIONAL:
+                continue
             if not rule.ok(value):
                 raise SettingsError(f"{_where(name)} must be {rule.describe()}, not {value!r}")
         for name, allowed in _CHOICES.items():
@@ -178,6 +194,11 @@ class Settings:
     def index_dir(self) -> Path:
         """Folder holding the FAISS index file and its manifest."""
         return self.home / "index"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        """Folder of converted models (derived from the bundled weights, made on first use)."""
+        return self.model_cache or self.home / "models"
 
     @property
     def max_file_bytes(self) -> int:

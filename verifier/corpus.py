@@ -19,9 +19,10 @@ from __future__ import annotations
 import fcntl
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -135,7 +136,7 @@ class Corpus:
     # -- writing -------------------------------------------------------------------------
 
     def add(
-        self, docs: Sequence[SourceDoc], progress: Callable[[int], None] | None = None
+        self, docs: Iterable[SourceDoc], progress: Callable[[int], None] | None = None
     ) -> IngestReport:
         """Store ``docs`` (see :mod:`verifier.documents` on idempotency) and index their passages.
 
@@ -144,19 +145,16 @@ class Corpus:
         stays searchable).
 
         Args:
-            docs: documents read by :mod:`verifier.sources`.
+            docs: documents read by :mod:`verifier.sources` (any iterable: they are taken
+                a batch at a time).
             progress: called with the number of passages just embedded.
         """
         report = IngestReport()
+        stream = iter(docs)
         with self._writing() as index:
-            for start in range(0, len(docs), _DOCS_PER_TRANSACTION):
+            while chunk := list(islice(stream, _DOCS_PER_TRANSACTION)):
                 with self._db.session() as session:
-                    batch = store_documents(
-                        session,
-                        docs[start : start + _DOCS_PER_TRANSACTION],
-                        self.passage_chars,
-                        report,
-                    )
+                    batch = store_documents(session, chunk, self.passage_chars, report)
                     vectors = self.embedder.embed(
                         [p.text for p in batch.fresh],
                         cache=DbVectorCache(session),
@@ -245,6 +243,14 @@ class Corpus:
         return PassageIndex(self.embedder.name, self.embedder.dim)
 
     def _read(self) -> PassageIndex:
+        built_with = (_safe_manifest(self.folder) or {}).get("model")
+        if built_with is not None and built_with != self.embedder.name:
+            raise VerifierError(
+                f"the index in {self.folder} was built with {built_with}, but the embedder in "
+                f"use is {self.embedder.name}; run `verifier index rebuild` to embed the "
+                "passages again with it, or set VERIFIER_BACKEND to the backend the index was "
+                "built with"
+            )
         try:
             return PassageIndex.load(self.folder, self.embedder.name, self.embedder.dim)
         except IndexStoreError as error:
@@ -257,3 +263,10 @@ class Corpus:
 
     def _disk_stamp(self) -> tuple[int, int, int] | None:
         return PassageIndex.saved_stamp(self.folder)
+
+
+def _safe_manifest(folder: Path) -> dict[str, object] | None:
+    try:
+        return PassageIndex.read_manifest(folder)
+    except (OSError, ValueError):
+        return None  # PassageIndex.load reports it

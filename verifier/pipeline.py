@@ -45,7 +45,11 @@ def ingest(
     progress: Callable[[int], None] | None = None,
     **defaults: str | None,
 ) -> IngestReport:
-    """Read every file under ``paths`` (all of them, first), then store and index them.
+    """Check every file under ``paths`` first, then read them again to store and index them.
+
+    The first pass reads and parses every file but keeps nothing, so a bad file stops the
+    run before anything is written; the second streams documents to the corpus, which stores
+    them a batch at a time. Memory holds one file and one batch, whatever the input's size.
 
     Args:
         bench: the open workbench.
@@ -56,8 +60,11 @@ def ingest(
     Raises:
         InputError: a file cannot be used; nothing has been written.
     """
-    docs = list(read_sources(paths, bench.settings.max_file_bytes, **defaults))
-    return bench.corpus.add(docs, progress)
+    paths = list(paths)
+    max_bytes = bench.settings.max_file_bytes
+    for _ in read_sources(paths, max_bytes, **defaults):
+        pass
+    return bench.corpus.add(read_sources(paths, max_bytes, **defaults), progress)
 
 
 def extract_article(

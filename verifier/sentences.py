@@ -1,12 +1,16 @@
-"""Sentence splitting with character offsets (pysbd, rule-based, no model download)."""
+"""Sentence splitting with character offsets.
+
+The sentence boundaries come from sentencex (rule-based, compiled, no model download; about
+200x faster than pysbd on source abstracts, which made splitting a visible share of ingest).
+Paragraph breaks and heading lines are handled here, so a sentence never spans either.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-import pysbd
+import sentencex
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -18,11 +22,6 @@ class Span:
     start: int
     end: int
     text: str
-
-
-@lru_cache(maxsize=1)
-def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False, char_span=True)
 
 
 def _trimmed(source: str, start: int, end: int) -> Span | None:
@@ -51,22 +50,13 @@ def sentences(text: str) -> list[Span]:
     """Sentences of ``text`` with offsets; never crosses a paragraph break."""
     result: list[Span] = []
     for para in paragraphs(text):
-        cursor = para.start
-        for piece in _segmenter().segment(para.text):
-            # pysbd's spans are usually exact; where they are not, find the sentence text.
-            start = para.start + piece.start
-            if text[start : start + len(piece.sent)] != piece.sent:
-                found = text.find(piece.sent.strip(), cursor, para.end)
-                if found < 0:
-                    continue
-                start = found
-            span = _trimmed(text, start, start + len(piece.sent))
+        for piece in sentencex.get_sentence_boundaries("en", para.text):
+            start, end = para.start + piece["start_index"], para.start + piece["end_index"]
+            span = _trimmed(text, start, end)
             if span:
                 # A line break inside a "sentence" with no end punctuation before it is a
                 # heading or caption followed by text: split there.
-                for part in _split_lines(text, span):
-                    result.append(part)
-                    cursor = part.end
+                result.extend(_split_lines(text, span))
     return result
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from index import PassageIndex
 from verifier.config import Settings
 from verifier.corpus import Corpus
 from verifier.db.session import Database, open_database
-from verifier.embed import Embedder, SentenceEmbedder
+from verifier.embed import Embedder, make_embedder
 from verifier.retrieve import Retriever, make_retriever
 from verifier.stance import StanceModel, make_stance_model
 
@@ -45,6 +46,7 @@ class Workbench:
         upgrade: bool = False,
         repair: bool = True,
         embedder: Embedder | None = None,
+        keep_index_backend: bool = True,
     ) -> Workbench:
         """Open the workbench described by ``settings``.
 
@@ -53,7 +55,10 @@ class Workbench:
             upgrade: bring the database schema to the newest migration first (as ``verifier
                 init`` and the app do); otherwise a database not at it is refused.
             repair: bring the index in line with the database if they drifted apart.
-            embedder: share an already-loaded embedder (tests, benchmarks).
+            embedder: share an already-loaded embedder (tests, benchmarks); otherwise the
+                one ``settings.backend`` chooses (:func:`verifier.embed.make_embedder`).
+            keep_index_backend: with ``backend="auto"``, keep the backend the index was built
+                with (``verifier index rebuild`` passes ``False`` to move to the preferred one).
 
         Raises:
             SchemaError: the database has no verifier schema, or not the current one.
@@ -62,7 +67,9 @@ class Workbench:
         settings = settings or Settings.from_env()
         db = open_database(settings.database_url, upgrade_schema=upgrade)
         try:
-            embedder = embedder or SentenceEmbedder(settings.model_dir, settings.batch_size)
+            if embedder is None:
+                built_with = _index_model(settings) if keep_index_backend else None
+                embedder = make_embedder(settings, built_with)
             corpus = Corpus(db, embedder, settings.index_dir, settings.passage_chars)
             bench = cls(
                 settings=settings,
@@ -89,3 +96,14 @@ class Workbench:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _index_model(settings: Settings) -> str | None:
+    """The embedder name in the index's manifest (``None``: no index, or an unreadable one,
+    which the corpus reports when it reads the index)."""
+    try:
+        manifest = PassageIndex.read_manifest(settings.index_dir)
+    except (OSError, ValueError):
+        return None
+    model = (manifest or {}).get("model")
+    return model if isinstance(model, str) else None
