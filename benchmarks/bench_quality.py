@@ -44,7 +44,9 @@ def main() -> None:
     claims = [case["claim"] for case in cases]
     covered = [i for i, case in enumerate(cases) if case["source"]]
     with tempfile.TemporaryDirectory() as home:
-        bench = Workbench.open(Settings(home=Path(home)), upgrade=True)
+        # VERIFIER_BACKEND (and the other VERIFIER_* settings) apply; the data folder is new.
+        bench = Workbench.open(Settings.from_env(home=Path(home)), upgrade=True)
+        print(f"embedder: {bench.embedder.name}")
         pipeline.ingest(bench, [ROOT / "sample_corpus/sources"])
         results = pipeline.score_claims(bench, claims, top_k=3)
         with bench.db.session() as session:
