@@ -139,8 +139,9 @@ class PassageIndex:
         if manifest.get("model") != model or manifest.get("dim") != dim:
             raise IndexStoreError(
                 f"the index in {folder} was built with {manifest.get('model')} "
-                f"({manifest.get('dim')}-d) but the model in use is {model} ({dim}-d); "
-                "run `verifier index rebuild`"
+                f"({manifest.get('dim')}-d) but the embedder in use is {model} ({dim}-d); "
+                "run `verifier index rebuild` to embed every passage again with it, or go "
+                "back to the embedder it was built with (VERIFIER_BACKEND)"
             )
         # read_index returns the concrete class; a wrapper from downcast_index would not
         # own the C++ object and its id map could be freed under us.

@@ -13,6 +13,7 @@ Quick local run without the slow parts: ``pytest -m "not model and not pg and no
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -29,17 +30,25 @@ from verifier.workbench import Workbench
 PG_URL = os.environ.get("VERIFIER_TEST_PG_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)] if PG_URL else ["sqlite"]
 _MODEL_FIXTURES = {"model_embedder", "model_bench"}
+_MADE_CACHE: list[str] = [""]  # the converted-model folder this run made, removed at the end
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # One converted model (OpenVINO IR) for the whole run, instead of one per data folder:
     # every workbench a test opens through the environment (CLI, app) finds it there.
     if "VERIFIER_MODEL_CACHE" not in os.environ:
-        os.environ["VERIFIER_MODEL_CACHE"] = tempfile.mkdtemp(prefix="verifier-models-")
+        os.environ["VERIFIER_MODEL_CACHE"] = _MADE_CACHE[0] = tempfile.mkdtemp(
+            prefix="verifier-models-"
+        )
     if os.environ.get("CI") and not PG_URL:
         raise pytest.UsageError(
             "CI must test PostgreSQL too: run scripts/test, which sets VERIFIER_TEST_PG_URL"
         )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _MADE_CACHE[0]:
+        shutil.rmtree(_MADE_CACHE[0], ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -16,7 +16,6 @@ This module is the one place that applies the database <-> index rule:
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -40,6 +39,7 @@ from verifier.documents import (
 )
 from verifier.embed import Embedder
 from verifier.errors import VerifierError
+from verifier.locks import file_lock
 from verifier.sources import SourceDoc
 
 log = logging.getLogger(__name__)
@@ -223,34 +223,21 @@ class Corpus:
         saved too (it mirrors what was committed), except for a rebuild, which leaves the old
         index in place.
         """
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with self._write_lock, open(self.folder / LOCK_FILE, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with self._write_lock, file_lock(self.folder / LOCK_FILE):
+            index = self._new() if start_empty else self._read()
             try:
-                index = self._new() if start_empty else self._read()
-                try:
-                    yield index
-                except Exception:
-                    if not start_empty and index.changed:
-                        self._save(index)
-                    raise
-                if start_empty or index.changed:
+                yield index
+            except Exception:
+                if not start_empty and index.changed:
                     self._save(index)
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+                raise
+            if start_empty or index.changed:
+                self._save(index)
 
     def _new(self) -> PassageIndex:
         return PassageIndex(self.embedder.name, self.embedder.dim)
 
     def _read(self) -> PassageIndex:
-        built_with = (_safe_manifest(self.folder) or {}).get("model")
-        if built_with is not None and built_with != self.embedder.name:
-            raise VerifierError(
-                f"the index in {self.folder} was built with {built_with}, but the embedder in "
-                f"use is {self.embedder.name}; run `verifier index rebuild` to embed the "
-                "passages again with it, or set VERIFIER_BACKEND to the backend the index was "
-                "built with"
-            )
         try:
             return PassageIndex.load(self.folder, self.embedder.name, self.embedder.dim)
         except IndexStoreError as error:
@@ -263,10 +250,3 @@ class Corpus:
 
     def _disk_stamp(self) -> tuple[int, int, int] | None:
         return PassageIndex.saved_stamp(self.folder)
-
-
-def _safe_manifest(folder: Path) -> dict[str, object] | None:
-    try:
-        return PassageIndex.read_manifest(folder)
-    except (OSError, ValueError):
-        return None  # PassageIndex.load reports it

@@ -37,11 +37,6 @@ class Embedder:
     dim: int
     batch_size: int = 64
 
-    @property
-    def backend(self) -> str:
-        """The backend part of :attr:`name` (``torch`` for the reference PyTorch fp32)."""
-        return self.name.partition("+")[2] or "torch"
-
     def encode(self, texts: list[str]) -> np.ndarray:
         """Vectors for one batch of texts, shape ``(len(texts), dim)``, unit length."""
         raise NotImplementedError

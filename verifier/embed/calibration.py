@@ -1,8 +1,9 @@
 """Calibration texts for int8 quantisation, shipped with the package (no data set download).
 
-``calibration.jsonl`` holds every distinct passage and sentence of the sample corpus (written by
-the team, so free to ship): long passages and short claim-like sentences, the two kinds of text
-the model embeds. It is made by :func:`make_texts`; a test checks the shipped file is what
+``calibration.jsonl`` holds every distinct document, passage and sentence of the sample
+corpus's sources and article (written by the team, so free to ship): whole texts the model
+cuts at 256 tokens, passages, and short claim-like sentences, the lengths the model meets.
+It is made by :func:`make_texts`; a test checks the shipped file is what
 ``scripts/make_calibration.py`` makes from ``sample_corpus/`` today.
 """
 
@@ -29,14 +30,15 @@ def texts_hash(texts: tuple[str, ...] | list[str]) -> str:
 
 
 def make_texts(documents: Iterable[str]) -> list[str]:
-    """Distinct passages, then distinct sentences, of ``documents`` (their texts)."""
+    """Distinct whole documents, passages and sentences of ``documents`` (their texts): the
+    lengths the model meets, from one-line claims to texts it cuts at 256 tokens."""
     from verifier.passages import split_passages
     from verifier.sentences import sentences
 
     texts = list(documents)
     passages = [span.text for text in texts for span in split_passages(text)]
     lines = [span.text for text in texts for span in sentences(text)]
-    return list(dict.fromkeys(passages + lines))
+    return list(dict.fromkeys(texts + passages + lines))
 
 
 def write_texts(texts: list[str], path: Path = FILE) -> None:

@@ -52,9 +52,10 @@ def preferred_backend(flags: Collection[str], openvino: bool = True) -> str:
     """The backend ``auto`` means on a CPU with ``flags`` (figures: docs/benchmarks.md).
 
     * OpenVINO int8 where the CPU has int8 dot-product instructions (VNNI) but no AMX: on an
-      AMD EPYC with avx512_vnni it embedded 4.3x (passages) and 3.4x (claims) as fast as
-      PyTorch fp32, and passed the int8 gate (mean cosine 0.994 / 0.996 to fp32, recall@5
-      within 0.01 on SciFact and CLIMATE-FEVER), ahead of OpenVINO bf16 (2.8x / 2.4x).
+      AMD EPYC with avx512_vnni it embedded 3.7-4.3x (passages) and 3.2-3.4x (claims) as fast
+      as PyTorch fp32 in two runs, and passed the int8 gate (mean cosine 0.993 / 0.996 to
+      fp32, recall@5 within 0.01 on SciFact and CLIMATE-FEVER), ahead of OpenVINO bf16
+      (2.5-2.8x / 2.0-2.4x).
     * OpenVINO in the CPU's own precision elsewhere: with AMX it computes in bf16, which
       measured as fast as int8 on passages and faster on short claims; without VNNI int8
       has not been measured, and f32 is exact.
@@ -83,66 +84,73 @@ def make_embedder(settings: Settings, index_model: str | None = None) -> Embedde
     model_dir = verify_model_dir(settings.model_dir or bundled_model_dir())
     choice: str = settings.backend
     if choice == "auto":
-        preferred = preferred_backend(cpu_flags(), _has_openvino())
-        if index_model and index_model.partition("+")[0] == MODEL_NAME:
-            kept = _adopt(index_model, settings, model_dir)
-            if kept is not None:
-                if kept.backend != preferred:
+        choice = preferred_backend(cpu_flags(), _has_openvino())
+        kept = _parse(index_model) if index_model else None
+        if kept is not None:
+            try:
+                embedder = _load(kept[0], settings, model_dir, precision=kept[1])
+            except ModelError:
+                raise
+            except Exception as error:
+                log.info("cannot run %s here (%s)", index_model, _first_line(error))
+            else:
+                if kept[0] != choice:
                     log.info(
                         "the index was built with %s, which is kept; `verifier index rebuild`"
                         " re-embeds it with %s, the faster backend here",
-                        kept.name,
-                        preferred,
+                        index_model,
+                        choice,
                     )
-                return kept
-        choice = preferred
-    return _build(choice, settings, model_dir)
+                return embedder
+    try:
+        return _load(choice, settings, model_dir)
+    except ModelError:
+        raise
+    except Exception as error:  # missing package, unsupported CPU, failed conversion
+        log.warning(
+            "embedding backend %s cannot load (%s); using PyTorch instead",
+            choice,
+            _first_line(error),
+        )
+        return TorchEmbedder(model_dir, settings.batch_size)
+
+
+def _load(
+    choice: str, settings: Settings, model_dir: Path, precision: str | None = None
+) -> Embedder:
+    """The embedder for backend ``choice`` (raises if it cannot load)."""
+    if choice in ("torch", "torch-bf16"):
+        return TorchEmbedder(model_dir, settings.batch_size, bf16=choice == "torch-bf16")
+    from verifier.embed.openvino_backend import OpenVINOEmbedder
+
+    return OpenVINOEmbedder(
+        settings.model_cache_dir,
+        model_dir,
+        settings.batch_size,
+        int8=choice == "openvino-int8",
+        precision=precision,
+    )
+
+
+def _parse(name: str) -> tuple[str, str | None] | None:
+    """``(backend, precision)`` of an embedder name of this model; ``None`` for another model.
+
+    ``all-MiniLM-L6-v2`` -> ``("torch", None)``; ``...+openvino-int8-bf16`` ->
+    ``("openvino-int8", "bf16")``.
+    """
+    model, _, backend = name.partition("+")
+    if model != MODEL_NAME:
+        return None
+    if backend in ("", "torch", "torch-bf16"):
+        return backend or "torch", None
+    engine, _, precision = backend.rpartition("-")
+    return (engine, precision) if engine in ("openvino", "openvino-int8") else None
 
 
 def _has_openvino() -> bool:
     return importlib.util.find_spec("openvino") is not None
 
 
-def _build(choice: str, settings: Settings, model_dir: Path) -> Embedder:
-    if choice in ("torch", "torch-bf16"):
-        return TorchEmbedder(model_dir, settings.batch_size, bf16=choice == "torch-bf16")
-    try:
-        from verifier.embed.openvino_backend import OpenVINOEmbedder
-
-        return OpenVINOEmbedder(
-            settings.model_cache_dir,
-            model_dir,
-            settings.batch_size,
-            int8=choice == "openvino-int8",
-        )
-    except ModelError:
-        raise
-    except Exception as error:  # missing package, unsupported CPU, failed conversion
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        log.warning("embedding backend %s cannot load (%s); using PyTorch instead", choice, reason)
-        return TorchEmbedder(model_dir, settings.batch_size)
-
-
-def _adopt(name: str, settings: Settings, model_dir: Path) -> Embedder | None:
-    """The embedder called ``name``, if this machine can make exactly it."""
-    backend = name.partition("+")[2] or "torch"
-    if backend in ("torch", "torch-bf16"):
-        return _build(backend, settings, model_dir)
-    engine, _, precision = backend.rpartition("-")
-    if engine not in ("openvino", "openvino-int8"):
-        return None
-    try:
-        from verifier.embed.openvino_backend import OpenVINOEmbedder
-
-        return OpenVINOEmbedder(
-            settings.model_cache_dir,
-            model_dir,
-            settings.batch_size,
-            int8=engine == "openvino-int8",
-            precision=precision,
-        )
-    except ModelError:
-        raise
-    except Exception as error:
-        log.info("cannot run %s here (%s)", name, error)
-        return None
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -21,7 +21,6 @@ static quantisation (NNCF) calibrated on texts the project ships (:mod:`calibrat
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import importlib.metadata
 import io
 import json
@@ -30,7 +29,7 @@ import os
 import shutil
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,24 +44,27 @@ from verifier.embed.model_files import (
     max_seq_length,
     verify_model_dir,
 )
+from verifier.locks import file_lock
 
 log = logging.getLogger(__name__)
 
 _IR_FILES = ("model.xml", "model.bin")
 _CHECKSUMS = "checksums.json"
-_PRECISIONS = {"bf16": "bf16", "f32": "f32", "f16": "f16"}
+_PAD_TO = 8  # token lengths rounded up to a multiple of this: fewer distinct input shapes
+_SHAPE_CACHE = 64  # input shapes whose compiled kernels OpenVINO keeps (32 lengths x a few)
 
 
 class Tokenizer:
     """The model's own fast tokenizer, set up as sentence-transformers uses it: texts cut at
-    ``max_length`` tokens, each batch padded to its longest text."""
+    the model's ``max_seq_length`` tokens, each batch padded to its longest text (rounded up
+    to a multiple of ``multiple_of``; padding is masked, so it does not change the vectors)."""
 
-    def __init__(self, model_dir: Path) -> None:
+    def __init__(self, model_dir: Path, multiple_of: int = 1) -> None:
         from tokenizers import Tokenizer as FastTokenizer
 
         self._tokenizer = FastTokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=max_seq_length(model_dir))
-        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the longest
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]", pad_to_multiple_of=multiple_of)
 
     def __call__(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         encodings = self._tokenizer.encode_batch(list(texts))
@@ -107,17 +109,6 @@ def _cache_problem(folder: Path, int8: bool) -> str | None:
     return None
 
 
-@contextlib.contextmanager
-def _locked(cache_dir: Path) -> Iterator[None]:
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with open(cache_dir / ".lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
 def prepare_ir(model_dir: Path, cache_dir: Path, int8: bool = False) -> Path:
     """The cached IR's ``model.xml``, converting (and quantising) it first if needed.
 
@@ -128,7 +119,7 @@ def prepare_ir(model_dir: Path, cache_dir: Path, int8: bool = False) -> Path:
     folder = ir_folder(cache_dir, int8)
     if _cache_problem(folder, int8) is None:
         return folder / "model.xml"
-    with _locked(cache_dir):
+    with file_lock(cache_dir / ".lock"):
         problem = _cache_problem(folder, int8)  # another process may have just made it
         if problem is None:
             return folder / "model.xml"
@@ -224,17 +215,22 @@ class OpenVINOEmbedder(Embedder):
 
         self.model_dir = model_dir or bundled_model_dir()
         self.batch_size = batch_size or self.default_batch_size
-        self.int8 = int8
         xml = prepare_ir(self.model_dir, cache_dir, int8)
-        config: dict[str, str] = {"PERFORMANCE_HINT": "LATENCY"}
+        # OpenVINO compiles and keeps kernels for every input shape it meets; unbounded, that
+        # cache made ingest's memory grow with the input. Lengths padded to a multiple of 8
+        # and a bounded cache keep it flat, at the same speed (docs/benchmarks.md).
+        config: dict[str, str] = {
+            "PERFORMANCE_HINT": "LATENCY",
+            "CPU_RUNTIME_CACHE_CAPACITY": str(_SHAPE_CACHE),
+        }
         if precision:
-            config["INFERENCE_PRECISION_HINT"] = _PRECISIONS[precision]
+            config["INFERENCE_PRECISION_HINT"] = precision
         self._compiled = openvino.Core().compile_model(str(xml), "CPU", config)
         self.precision = self._compiled.get_property("INFERENCE_PRECISION_HINT").to_string()
         if precision and self.precision != precision:
             raise RuntimeError(f"this CPU computes in {self.precision}, not {precision}")
         self.name = f"{MODEL_NAME}+openvino-{'int8-' if int8 else ''}{self.precision}"
-        self._tokenizer = Tokenizer(self.model_dir)
+        self._tokenizer = Tokenizer(self.model_dir, multiple_of=_PAD_TO)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         inputs = self._tokenizer(texts)
