@@ -16,8 +16,9 @@ from verifier.cache import DbVectorCache
 from verifier.config import MODEL_NAME
 from verifier.embed import TorchEmbedder, bundled_model_dir, make_embedder, preferred_backend
 from verifier.embed.calibration import calibration_texts, make_texts
-from verifier.embed.openvino_backend import OpenVINOEmbedder, Tokenizer, ir_folder
+from verifier.embed.openvino_backend import OpenVINOEmbedder, Tokenizer, _pad_rows, ir_folder
 from verifier.errors import ModelError, SettingsError, VerifierError
+from verifier.memory import release_free_memory
 from verifier.sources import read_sources
 from verifier.text import text_hash
 
@@ -78,6 +79,26 @@ def test_openvino_batches_pad_to_a_few_lengths_without_changing_the_tokens() -> 
     assert padded["input_ids"].shape[1] % 8 == 0 and padded["input_ids"].shape[1] >= width
     np.testing.assert_array_equal(padded["input_ids"][:, :width], plain["input_ids"])
     assert not padded["attention_mask"][:, width:].any()  # the extra tokens are masked
+
+
+def test_openvino_batches_pad_to_a_few_row_counts_without_changing_the_vectors(
+    model_cache: Path,
+) -> None:
+    tokens = Tokenizer(bundled_model_dir())(TEXTS)
+    assert [
+        len(_pad_rows({k: v[:n] for k, v in tokens.items()})["input_ids"]) for n in (1, 2, 3, 5)
+    ] == [1, 2, 4, 8]
+    padded = _pad_rows({k: v[:3] for k, v in tokens.items()})
+    np.testing.assert_array_equal(padded["input_ids"][3], tokens["input_ids"][2])
+    embedder = OpenVINOEmbedder(model_cache, precision="f32")
+    together = embedder.encode(TEXTS[:3])  # 3 rows, run as 4
+    alone = np.vstack([embedder.encode([text]) for text in TEXTS[:3]])
+    assert together.shape == (3, embedder.dim)
+    assert cosines(together, alone).min() >= 0.99999
+
+
+def test_freed_memory_goes_back_to_the_os_on_glibc() -> None:
+    assert release_free_memory()  # Debian and this machine run glibc
 
 
 def test_openvino_keeps_the_vectors(model_cache: Path, reference: np.ndarray) -> None:

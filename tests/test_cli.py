@@ -143,9 +143,12 @@ def test_score_refuses_unknown_output_type_before_work(tmp_path: Path) -> None:
         "score",
         str(claims),
         "--out",
-        str(tmp_path / "o.xlsx"),
+        str(tmp_path / "o.xls"),
     )
-    assert result.exit_code == 1 and "output must end in .jsonl, .csv, .parquet" in result.stderr
+    assert (
+        result.exit_code == 1
+        and "output must end in .jsonl, .csv, .xlsx, .parquet" in result.stderr
+    )
     assert not (tmp_path / "h").exists()  # refused before anything was opened or made
 
 

@@ -9,7 +9,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from verifier.errors import InputError
-from verifier.export import CLAIM_FIELDS, EVIDENCE_FIELDS, ClaimRecord, write_records
+from verifier.export import (
+    CLAIM_FIELDS,
+    EVIDENCE_FIELDS,
+    ClaimRecord,
+    spreadsheet_row,
+    write_records,
+)
 from verifier.labels import Label
 from verifier.match import Provenance, ScoredClaim
 from verifier.retrieve import Evidence
@@ -71,7 +77,7 @@ def test_records_round_trip_through_every_format(tmp_path: Path) -> None:
     write_records(records, tmp_path / "o.jsonl")
     lines = (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == records
-    write_records(records, tmp_path / "o.csv")
+    write_records(records, tmp_path / "o.csv", flatten=spreadsheet_row)
     frame = pd.read_csv(tmp_path / "o.csv")
     assert frame["top_uri"].tolist() == ["https://a.example/1"] * 3
     assert json.loads(frame["evidence"][0]) == records[0]["evidence"]
@@ -89,4 +95,4 @@ def test_a_failed_write_leaves_no_file_and_no_temporary(tmp_path: Path) -> None:
     assert out.read_text() == "previous run\n"
     assert [p.name for p in tmp_path.iterdir()] == ["o.jsonl"]
     with pytest.raises(InputError, match="output must end in"):
-        write_records([], tmp_path / "o.xlsx")
+        write_records([], tmp_path / "o.xls")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -13,10 +14,47 @@ from verifier.claims import ExtractedClaim
 from verifier.db.models import Article, Claim
 from verifier.errors import InputError
 from verifier.readers import read_text_file
-from verifier.sources import read_html_doc, read_text_doc
+from verifier.sources import parse_date, read_html_doc, read_text_doc
 from verifier.text import first_line_title, text_hash
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """What reports cite about an article; ``None`` means not given (kept as stored)."""
+
+    url: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: date | None = None
+    factcheck_url: str | None = None
+
+    @classmethod
+    def parse(cls, **given: str | date | None) -> ArticleMeta:
+        """From form or command-line values: blanks are dropped, the date is checked.
+
+        Raises:
+            InputError: a date that is not ``YYYY-MM-DD``, or a URL that is not http(s).
+        """
+        clean = {
+            key: value.strip() if isinstance(value, str) else value for key, value in given.items()
+        }
+        clean = {key: value for key, value in clean.items() if value not in (None, "")}
+        if "published" in clean:
+            clean["published"] = parse_date(clean["published"], "article date")
+        for key in ("url", "factcheck_url"):
+            if key in clean and not str(clean[key]).lower().startswith(("http://", "https://")):
+                raise InputError(
+                    f"article {key.replace('_', '-')} {clean[key]!r} must start with http:// or https://"
+                )
+        return cls(**clean)  # type: ignore[arg-type]
+
+    def apply(self, article: Article) -> None:
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if value is not None:
+                setattr(article, item.name, value)
 
 
 @dataclass(frozen=True)
@@ -57,12 +95,14 @@ def store_article(
     found: Sequence[ExtractedClaim],
     title: str | None = None,
     uri: str | None = None,
+    meta: ArticleMeta | None = None,
 ) -> StoredArticle:
     """Save ``text`` as an article with the claims ``found`` in it (idempotent by content).
 
     Saving the same text again keeps the stored article and its claims (and their reviews);
     claims in ``found`` that are not stored yet are added, so extracting with a lower
-    threshold extends the list. Nothing is ever removed here.
+    threshold extends the list, and the ``meta`` fields given replace the stored ones.
+    Nothing is ever removed here.
 
     Raises:
         InputError: the text is empty, or neither ``found`` nor the stored article has a claim.
@@ -87,6 +127,8 @@ def store_article(
             content_hash=digest,
         )
         session.add(article)
+    if meta is not None:
+        meta.apply(article)
     held = {claim.text_hash for claim in article.claims}
     for claim in found:
         if text_hash(claim.text) not in held:

@@ -12,6 +12,7 @@ import logging
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import click
 from tqdm import tqdm
 
 from verifier import pipeline
+from verifier.articles import ArticleMeta
 from verifier.config import Settings
 from verifier.db.session import (
     head_revision,
@@ -29,7 +31,9 @@ from verifier.db.session import (
     upgrade,
 )
 from verifier.errors import VerifierError
-from verifier.export import ClaimRecord, check_output
+from verifier.export import ClaimRecord, ReportFilter, check_output
+from verifier.labels import Label
+from verifier.sources import parse_date
 from verifier.workbench import Workbench
 
 
@@ -214,19 +218,28 @@ def claims() -> None:
 @click.argument("article", type=click.Path(path_type=Path))
 @click.option("--min-score", type=float, help="Check-worthiness threshold (0-1, default 0.5).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
+@click.option("--url", help="The article's own URL (reports cite it).")
+@click.option("--outlet", help="Who published the article.")
+@click.option("--author", help="Who wrote it (person or organisation).")
+@click.option("--date", "published", help="When it was published (YYYY-MM-DD).")
+@click.option("--factcheck-url", help="URL of the desk's published fact-check of it.")
 @click.pass_context
 def claims_extract(
-    ctx: click.Context, article: Path, min_score: float | None, as_json: bool
+    ctx: click.Context, article: Path, min_score: float | None, as_json: bool, **meta: str | None
 ) -> None:
     """Find check-worthy sentences in ARTICLE and save them for matching.
 
-    Prints each claim's id, character offsets and check-worthiness score.
+    Prints each claim's id, character offsets and check-worthiness score. Extracting the same
+    article again keeps its claims and reviews and updates the details given.
 
     \b
     Example:
-        verifier claims extract draft.txt --min-score 0.6
+        verifier claims extract draft.txt --min-score 0.6 \\
+            --url https://example.org/story --outlet "Daily Example" --date 2026-11-20
     """
-    saved = pipeline.extract_article_file(_bench(ctx), article, threshold=min_score)
+    saved = pipeline.extract_article_file(
+        _bench(ctx), article, threshold=min_score, meta=ArticleMeta.parse(**meta)
+    )
     for claim in saved.claims:
         if as_json:
             record = {
@@ -291,7 +304,7 @@ def _output_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> P
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
     callback=_output_path,
-    help="Output file: .jsonl, .csv or .parquet.",
+    help="Output file: .jsonl, .csv, .xlsx or .parquet.",
 )
 @click.option("--top-k", type=click.IntRange(1, 100), help="Evidence passages per claim.")
 @click.pass_context
@@ -316,6 +329,124 @@ def score(ctx: click.Context, claims_file: Path, out: Path, top_k: int | None) -
     if report.duplicates:
         click.echo(f"note: {report.duplicates} repeated claim(s); each was scored once", err=True)
     click.echo(report.summary())
+
+
+def _day(_ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    try:
+        return parse_date(value, f"--{param.name}") if value else None
+    except VerifierError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@cli.command()
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file; its extension names the format unless --format is given.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(pipeline.EXPORT_FORMATS)),
+    help="csv, xlsx, jsonl or parquet.",
+)
+@click.option(
+    "--article", "articles", type=int, multiple=True, help="Only this article (repeatable)."
+)
+@click.option("--reviewer", help="Only verdicts by this reviewer.")
+@click.option(
+    "--verdict",
+    "verdicts",
+    multiple=True,
+    type=click.Choice([str(label) for label in Label]),
+    help="Only this verdict (repeatable).",
+)
+@click.option("--since", callback=_day, help="Reviewed on or after this day (YYYY-MM-DD).")
+@click.option("--until", callback=_day, help="Reviewed on or before this day (YYYY-MM-DD).")
+@click.option(
+    "--reviewed-only/--all",
+    default=True,
+    show_default=True,
+    help="Only reviewed claims, or also those with only a suggestion.",
+)
+@click.option(
+    "--min-confidence", type=click.FloatRange(0, 1), help="Suggestion at least this confident."
+)
+@click.pass_context
+def export(
+    ctx: click.Context,
+    out: Path,
+    fmt: str | None,
+    articles: tuple[int, ...],
+    reviewer: str | None,
+    verdicts: tuple[str, ...],
+    since: date | None,
+    until: date | None,
+    reviewed_only: bool,
+    min_confidence: float | None,
+) -> None:
+    """Export the verdict report: one record per claim with its verdict, note and evidence.
+
+    \b
+    Example:
+        verifier export --out verdicts.csv --verdict disputed --since 2026-11-01
+        verifier export --out everything.parquet --all
+    """
+    selection = ReportFilter(
+        articles=articles,
+        reviewer=reviewer,
+        verdicts=tuple(Label.parse(v) for v in verdicts),
+        since=since,
+        until=until,
+        reviewed_only=reviewed_only,
+        min_confidence=min_confidence,
+    )
+    click.echo(pipeline.export_report(_bench(ctx), selection, out, fmt).summary())
+
+
+@cli.command()
+@click.argument("claim_id", type=int, required=False)
+@click.option("--verdict", type=click.Choice([str(label) for label in Label]), help="The verdict.")
+@click.option("--reviewer", help="Who decided (kept in the history).")
+@click.option("--note", help="The reasoning, for readers of the report.")
+@click.option("--evidence", type=int, multiple=True, help="A passage id relied on (repeatable).")
+@click.option(
+    "--import",
+    "import_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A .csv of verdicts: claim_id, verdict, reviewer[, note, evidence].",
+)
+@click.pass_context
+def review(
+    ctx: click.Context,
+    claim_id: int | None,
+    verdict: str | None,
+    reviewer: str | None,
+    note: str | None,
+    evidence: tuple[int, ...],
+    import_file: Path | None,
+) -> None:
+    """Record a reviewer's verdict on CLAIM_ID, or import verdicts decided elsewhere.
+
+    Both go through the same history as the app: who, when, from what, to what.
+
+    \b
+    Example:
+        verifier review 12 --verdict disputed --reviewer "A. Editor" --evidence 40
+        verifier review --import verdicts.csv
+    """
+    if import_file is not None:
+        if claim_id is not None or verdict or reviewer or note or evidence:
+            raise click.UsageError("--import takes the verdicts from the file; give nothing else")
+        changes = pipeline.import_reviews(_bench(ctx), import_file)
+        click.echo(f"imported {len(changes)} verdict(s) from {import_file}")
+        return
+    if claim_id is None or not verdict or not reviewer:
+        raise click.UsageError("give CLAIM_ID, --verdict and --reviewer (or --import FILE.csv)")
+    change = pipeline.review_claim(_bench(ctx), claim_id, verdict, reviewer, note, evidence)
+    was = change.from_label or "unreviewed"
+    click.echo(f"claim {claim_id}: {was} -> {change.to_label} by {change.changed_by}")
 
 
 @cli.group(cls=_Group, name="index")

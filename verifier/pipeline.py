@@ -21,14 +21,25 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from verifier.articles import StoredArticle, read_article, store_article
+from verifier.articles import ArticleMeta, StoredArticle, read_article, store_article
 from verifier.claims import extract_claims
 from verifier.documents import IngestReport
-from verifier.errors import VerifierError
-from verifier.export import ClaimRecord, check_output, write_records
+from verifier.errors import InputError, VerifierError
+from verifier.export import (
+    REPORT_FIELDS,
+    REPORT_SCHEMA,
+    ClaimRecord,
+    ReportFilter,
+    check_output,
+    count_records,
+    report_records,
+    spreadsheet_row,
+    write_records,
+)
 from verifier.labels import Label
 from verifier.match import ScoredClaim, claim_ids, claim_texts, score_texts, store_suggestions
-from verifier.readers import read_claims
+from verifier.readers import read_claims, read_reviews
+from verifier.review import Change, record_review, record_reviews
 from verifier.sample import is_empty, sample_dir
 from verifier.sources import read_sources
 from verifier.workbench import Workbench
@@ -73,11 +84,13 @@ def extract_article(
     title: str | None = None,
     uri: str | None = None,
     threshold: float | None = None,
+    meta: ArticleMeta | None = None,
 ) -> StoredArticle:
     """Find the check-worthy claims of ``text`` and store the article with them.
 
     Args:
         threshold: check-worthiness from which a sentence is a claim; settings' when ``None``.
+        meta: the article's url, outlet, author, date and fact-check url, for reports.
 
     Raises:
         InputError: the text is empty, or holds no claim (and was not stored before).
@@ -86,11 +99,11 @@ def extract_article(
         text, bench.settings.min_checkworthiness if threshold is None else threshold
     )
     with bench.db.session() as session:
-        return store_article(session, text, found, title=title, uri=uri)
+        return store_article(session, text, found, title=title, uri=uri, meta=meta)
 
 
 def extract_article_file(
-    bench: Workbench, path: Path, threshold: float | None = None
+    bench: Workbench, path: Path, threshold: float | None = None, meta: ArticleMeta | None = None
 ) -> StoredArticle:
     """:func:`extract_article` on an article file (.txt, .md or .html), titled by its headline.
 
@@ -98,7 +111,9 @@ def extract_article_file(
         InputError: the file cannot be used, or holds no claim.
     """
     title, text = read_article(path, bench.settings.max_file_bytes)
-    return extract_article(bench, text, title=title, uri=str(path.resolve()), threshold=threshold)
+    return extract_article(
+        bench, text, title=title, uri=str(path.resolve()), threshold=threshold, meta=meta
+    )
 
 
 @dataclass(frozen=True)
@@ -116,6 +131,7 @@ def check_article(
     uri: str | None = None,
     threshold: float | None = None,
     top_k: int | None = None,
+    meta: ArticleMeta | None = None,
 ) -> ArticleCheck:
     """Extract and store the article's claims (:func:`extract_article`), then match them.
 
@@ -123,7 +139,7 @@ def check_article(
         InputError: as :func:`extract_article`.
         VerifierError: no sources are indexed yet (the article is stored all the same).
     """
-    article = extract_article(bench, text, title=title, uri=uri, threshold=threshold)
+    article = extract_article(bench, text, title=title, uri=uri, threshold=threshold, meta=meta)
     return ArticleCheck(article, match_claims(bench, article_id=article.id, top_k=top_k))
 
 
@@ -234,10 +250,12 @@ def score_file(
     check_output(out)
     rows = read_claims(claims, bench.settings.max_file_bytes)
     results = score_claims(bench, rows.texts, top_k, progress)
-    write_records(
-        [ClaimRecord.from_scored(r, extra).to_dict() for r, extra in zip(results, rows.extras)],
-        out,
-    )
+    records = [
+        ClaimRecord.from_scored(r, extra).to_dict() for r, extra in zip(results, rows.extras)
+    ]
+    # Input rows may differ in their fields: a spreadsheet gets the union, in first-seen order.
+    columns = list(dict.fromkeys(key for r in records for key in spreadsheet_row(r)))
+    write_records(records, out, columns=columns, flatten=spreadsheet_row)
     labels = Counter(result.suggestion.label for result in results)
     return ScoreFileReport(out, len(results), rows.duplicates, dict(labels))
 
@@ -265,3 +283,92 @@ def load_sample_if_empty(bench: Workbench) -> SampleLoad | None:
     with bench.db.session() as session:
         empty = is_empty(session)
     return load_sample(bench) if empty else None
+
+
+#: Export formats and the extension each writes (the format follows the extension when not
+#: named).
+EXPORT_FORMATS = {"csv": ".csv", "xlsx": ".xlsx", "jsonl": ".jsonl", "parquet": ".parquet"}
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    """What :func:`export_report` wrote."""
+
+    out: Path
+    format: str
+    records: int
+
+    def summary(self) -> str:
+        return f"exported {self.records} claim(s) as {self.format} -> {self.out}"
+
+
+def export_format(out: Path, fmt: str | None = None) -> str:
+    """The export format for ``out``: ``fmt`` when given (checked against the extension),
+    else the one its extension names.
+
+    Raises:
+        InputError: unknown format, or an extension that does not fit it.
+    """
+    by_suffix = {suffix: name for name, suffix in EXPORT_FORMATS.items()}
+    suffix = out.suffix.lower()
+    if fmt is None:
+        if suffix not in by_suffix:
+            known = ", ".join(EXPORT_FORMATS.values())
+            raise InputError(
+                f"{out}: cannot tell the format from {suffix or 'no extension'}; "
+                f"end the name in {known} or give --format"
+            )
+        return by_suffix[suffix]
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(f"format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
+    if suffix != EXPORT_FORMATS[fmt]:
+        raise InputError(f"{out}: a {fmt} export must end in {EXPORT_FORMATS[fmt]}")
+    return fmt
+
+
+def export_report(
+    bench: Workbench, selection: ReportFilter, out: Path, fmt: str | None = None
+) -> ExportReport:
+    """Write the verdict report of the claims ``selection`` picks to ``out``, streamed and
+    atomically (a temporary file renamed into place).
+
+    Raises:
+        InputError: the format or path cannot be used, or no claim matches (nothing written).
+    """
+    fmt = export_format(out, fmt)
+    check_output(out)
+    with bench.db.session() as session:
+        if not count_records(session, selection):
+            scope = "reviewed claims" if selection.reviewed_only else "claims"
+            raise InputError(f"no {scope} match these filters; nothing written to {out}")
+        records = report_records(session, selection)
+        written = write_records(records, out, columns=REPORT_FIELDS, schema=REPORT_SCHEMA)
+    return ExportReport(out, fmt, written)
+
+
+def review_claim(
+    bench: Workbench,
+    claim_id: int,
+    verdict: Label | str,
+    reviewer: str,
+    note: str | None = None,
+    evidence: Sequence[int] = (),
+) -> Change:
+    """Record a reviewer's verdict on a claim, with its history entry (as the app does).
+
+    Raises:
+        InputError: no reviewer, an unknown label, claim or passage.
+    """
+    with bench.db.session() as session:
+        return record_review(session, claim_id, reviewer, verdict, note, evidence)
+
+
+def import_reviews(bench: Workbench, path: Path) -> list[Change]:
+    """Record the verdicts of a CSV file (:func:`verifier.readers.read_reviews`), all or none.
+
+    Raises:
+        InputError: the file or one of its rows cannot be used; nothing is recorded.
+    """
+    rows = read_reviews(path, bench.settings.max_file_bytes)
+    with bench.db.session() as session:
+        return record_reviews(session, rows)

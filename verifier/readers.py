@@ -19,6 +19,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from verifier.errors import InputError
+from verifier.labels import Label
 
 log = logging.getLogger(__name__)
 
@@ -193,4 +194,65 @@ def read_claims(path: Path, max_bytes: int) -> ClaimRows:
                 rows.extras.append(record)
     if not rows.texts:
         raise InputError(f"{path}: holds no claims")
+    return rows
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One verdict decided outside the app (a row of ``verifier review --import``)."""
+
+    line: int
+    claim_id: int
+    verdict: Label
+    reviewer: str
+    note: str | None
+    evidence: tuple[int, ...]
+
+
+def read_reviews(path: Path, max_bytes: int) -> list[ReviewRow]:
+    """Verdicts from a CSV file with columns ``claim_id``, ``verdict``, ``reviewer`` and,
+    optionally, ``note`` and ``evidence`` (passage ids separated by spaces or semicolons).
+
+    Every row is checked before any is returned, so a bad row stops the import before
+    anything is written.
+
+    Raises:
+        InputError: not a CSV, malformed, a missing column, or a row with a bad claim id,
+            verdict, reviewer or evidence id (the message names the line).
+    """
+    if path.suffix.lower() != ".csv":
+        raise InputError(f"{path}: verdicts are imported from a .csv file")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    records = read_csv_rows(path, read_text_file(path, max_bytes), "claim_id")
+    if records and (missing := [c for c in ("verdict", "reviewer") if c not in records[0][1]]):
+        raise InputError(
+            f"{path}: no '{missing[0]}' column; columns are claim_id, verdict, "
+            "reviewer and optionally note, evidence"
+        )
+    rows = []
+    for line, record in records:
+        where = f"{path}:{line}"
+        try:
+            claim_id = int(str(record["claim_id"]).strip())
+        except ValueError:
+            raise InputError(f"{where}: claim_id {record['claim_id']!r} is not a number") from None
+        try:
+            verdict = Label.parse(record["verdict"])
+        except InputError as error:
+            raise InputError(f"{where}: {error}") from None
+        reviewer = str(record["reviewer"]).strip()
+        if not reviewer:
+            raise InputError(f"{where}: no reviewer; every verdict needs the name of who decided")
+        pieces = re.split(r"[\s;,]+", str(record.get("evidence") or "").strip())
+        try:
+            evidence = tuple(int(p) for p in pieces if p)
+        except ValueError:
+            raise InputError(
+                f"{where}: evidence must be passage ids, not {record['evidence']!r}"
+            ) from None
+        note = str(record.get("note") or "").strip() or None
+        rows.append(ReviewRow(line, claim_id, verdict, reviewer, note, evidence))
+    if not rows:
+        raise InputError(f"{path}: holds no verdicts")
     return rows

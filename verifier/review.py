@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from verifier.db.models import Claim, Passage, Verdict, VerdictChange
 from verifier.errors import InputError
 from verifier.labels import Label
+from verifier.readers import ReviewRow
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,26 @@ def record_review(
     session.add_all([verdict, change])
     session.flush()
     return _change(change)
+
+
+def record_reviews(session: Session, rows: Sequence[ReviewRow]) -> list[Change]:
+    """Record each imported verdict in order (:func:`record_review`), in the caller's
+    transaction: a row that cannot be recorded fails them all.
+
+    Raises:
+        InputError: a row names an unknown claim or passage (the message gives its line).
+    """
+    changes = []
+    for row in rows:
+        try:
+            changes.append(
+                record_review(
+                    session, row.claim_id, row.reviewer, row.verdict, row.note, row.evidence
+                )
+            )
+        except InputError as error:
+            raise InputError(f"line {row.line}: {error}; nothing was imported") from None
+    return changes
 
 
 def _change(row: VerdictChange) -> Change:

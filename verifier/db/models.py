@@ -102,9 +102,17 @@ class Article(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(1024))
+    # Where the text came from: a file path, or None when pasted into the app.
     uri: Mapped[str | None] = mapped_column(sa.String(2048))
     text: Mapped[str] = mapped_column(sa.Text)
     content_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # What reports cite: the checked article's own URL, outlet, author and date, and the URL
+    # of the desk's published fact-check of it (ClaimReview's ``url``).
+    url: Mapped[str | None] = mapped_column(sa.String(2048))
+    outlet: Mapped[str | None] = mapped_column(sa.String(256))
+    author: Mapped[str | None] = mapped_column(sa.String(256))
+    published: Mapped[date | None] = mapped_column(sa.Date)
+    factcheck_url: Mapped[str | None] = mapped_column(sa.String(2048))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     claims: Mapped[list[Claim]] = relationship(

@@ -13,6 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
+from verifier.memory import release_free_memory
 from verifier.text import text_hash
 
 
@@ -79,6 +80,7 @@ class Embedder:
         for start in range(0, len(order), self.batch_size):
             rows = order[start : start + self.batch_size]
             result[rows] = self.encode([texts[i] for i in rows])
+            release_free_memory()  # the model's freed buffers, or resident memory keeps growing
             if progress:
                 progress(len(rows))
         return result

@@ -54,6 +54,24 @@ _PAD_TO = 8  # token lengths rounded up to a multiple of this: fewer distinct in
 _SHAPE_CACHE = 64  # input shapes whose compiled kernels OpenVINO keeps (32 lengths x a few)
 
 
+def _pad_rows(inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``inputs`` with rows added (copies of the last) up to the next power of two.
+
+    A batch of texts is a (rows, tokens) input shape, and OpenVINO keeps memory for each
+    shape it meets beyond its bounded kernel cache. Without this, the short last batch of
+    every call has a new row count, and ingest's memory grew with the input. Rows are
+    independent in the model, so the copies change nothing; the caller drops their vectors.
+    """
+    rows = len(inputs["input_ids"])
+    extra = (1 << (rows - 1).bit_length()) - rows if rows else 0
+    if not extra:
+        return inputs
+    return {
+        key: np.concatenate([value, np.repeat(value[-1:], extra, axis=0)])
+        for key, value in inputs.items()
+    }
+
+
 class Tokenizer:
     """The model's own fast tokenizer, set up as sentence-transformers uses it: texts cut at
     the model's ``max_seq_length`` tokens, each batch padded to its longest text (rounded up
@@ -236,7 +254,7 @@ class OpenVINOEmbedder(Embedder):
         inputs = self._tokenizer(texts)
         # One infer request per call: the app's threads share this embedder.
         request = self._compiled.create_infer_request()
-        hidden = request.infer(inputs)[0]
+        hidden = request.infer(_pad_rows(inputs))[0][: len(texts)]
         mask = inputs["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
         pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)

@@ -1,14 +1,36 @@
-"""Outputs: the report record and the files it is written to."""
+"""Outputs: the records of scored claims and of verdict reports, and the files they go to."""
 
-from verifier.export.records import CLAIM_FIELDS, EVIDENCE_FIELDS, ClaimRecord, EvidenceRecord
-from verifier.export.tabular import OUTPUT_SUFFIXES, check_output, write_records
+from verifier.export.records import (
+    CLAIM_FIELDS,
+    EVIDENCE_FIELDS,
+    ClaimRecord,
+    EvidenceRecord,
+    spreadsheet_row,
+)
+from verifier.export.report import (
+    REPORT_EVIDENCE_FIELDS,
+    REPORT_FIELDS,
+    REPORT_SCHEMA,
+    ReportFilter,
+    count_records,
+    report_records,
+)
+from verifier.export.tabular import OUTPUT_SUFFIXES, check_output, safe_cell, write_records
 
 __all__ = [
     "CLAIM_FIELDS",
     "EVIDENCE_FIELDS",
     "OUTPUT_SUFFIXES",
+    "REPORT_EVIDENCE_FIELDS",
+    "REPORT_FIELDS",
+    "REPORT_SCHEMA",
     "ClaimRecord",
     "EvidenceRecord",
+    "ReportFilter",
     "check_output",
+    "count_records",
+    "report_records",
+    "safe_cell",
+    "spreadsheet_row",
     "write_records",
 ]

@@ -6,6 +6,7 @@ match --json``), so a field is named, ordered and typed in one place.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -107,3 +108,14 @@ class ClaimRecord:
         if self.claim_id is not None:
             record["claim_id"] = self.claim_id
         return record
+
+
+def spreadsheet_row(record: dict[str, object]) -> dict[str, object]:
+    """A scored record for CSV/Excel: the best match spelled out (``top_uri``, ``top_score``,
+    ``top_text``) and the whole evidence list as a JSON column."""
+    evidence: list[dict[str, object]] = record["evidence"]  # type: ignore[assignment]
+    top = evidence[0] if evidence else {}
+    row = {key: value for key, value in record.items() if key != "evidence"}
+    row.update(top_uri=top.get("uri"), top_score=top.get("score"), top_text=top.get("text"))
+    row["evidence"] = json.dumps(evidence, ensure_ascii=False)
+    return row

@@ -1,0 +1,270 @@
+"""Verdict reports: the record contract, filters, every tabular format, spreadsheet safety,
+verdicts from scripts (``verifier review``), article metadata."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from tests.conftest import write
+from verifier import pipeline
+from verifier.articles import ArticleMeta
+from verifier.cli import cli
+from verifier.errors import InputError
+from verifier.export import REPORT_EVIDENCE_FIELDS, REPORT_FIELDS, ReportFilter, safe_cell
+from verifier.labels import Label
+from verifier.review import history
+from verifier.views import article_claims
+from verifier.workbench import Workbench
+
+ARTICLE = (
+    "Russian build-up in Latakia\n\n"
+    "The Pentagon said on Monday that Russia moved equipment to Latakia. "
+    "Satellite images show crews extending the runways at the Syrian airport.\n\n"
+    "Spartak Moscow beat Zenit 2-1 in Sunday's derby."
+)
+META = ArticleMeta.parse(
+    url="https://news.example.org/latakia",
+    outlet="Example News",
+    author="R. Porter",
+    published="2015-09-14",
+    factcheck_url="https://desk.example.org/checks/latakia",
+)
+HOSTILE = '=HYPERLINK("http://x")'
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def claims(bench: Workbench, sources: Path) -> list[int]:
+    """The test article's claims, matched; the first two reviewed."""
+    pipeline.ingest(bench, [sources])
+    checked = pipeline.check_article(bench, ARTICLE, title="Latakia", meta=META, threshold=0)
+    ids = [c.id for c in checked.article.claims]
+    with bench.db.session() as s:
+        views = {v.id: v for v in article_claims(s, checked.article.id)}
+    first = views[ids[0]]
+    pipeline.review_claim(
+        bench, ids[0], "supported", "dana", HOSTILE, [first.evidence[0].passage_id]
+    )
+    pipeline.review_claim(bench, ids[1], Label.DISPUTED, "lee", SCRIPT)
+    pipeline.review_claim(bench, ids[1], Label.DISPUTED, "lee", "second look: " + SCRIPT)
+    return ids
+
+
+def cli_base(bench: Workbench, tmp_path: Path) -> list[str]:
+    """Command-line options for the bench's database. The commands embed with the real model,
+    so they get their own index folder (filled from the database when they open)."""
+    return ["--home", str(tmp_path / "cli-home"), "--db", bench.settings.database_url]
+
+
+def records(bench: Workbench, **filters: object) -> list[dict[str, object]]:
+    from verifier.export import report_records
+
+    with bench.db.session() as s:
+        return list(report_records(s, ReportFilter(**filters)))  # type: ignore[arg-type]
+
+
+def test_a_record_holds_article_claim_suggestion_review_and_cited_evidence(
+    bench: Workbench, claims: list[int]
+) -> None:
+    first, second = records(bench)
+    assert list(first) == list(REPORT_FIELDS)
+    assert first["claim_id"] == claims[0] and first["article_title"] == "Latakia"
+    assert first["article_url"] == "https://news.example.org/latakia"
+    assert (first["article_outlet"], first["article_author"]) == ("Example News", "R. Porter")
+    assert first["article_date"] == "2015-09-14"
+    assert first["factcheck_url"] == "https://desk.example.org/checks/latakia"
+    assert ARTICLE[first["start"] : first["end"]] == first["claim"]  # type: ignore[misc]
+    assert first["claim"] in first["sentence"]  # type: ignore[operator]
+    assert first["suggested_verdict"] in set(Label) and first["confidence"] is not None
+    assert first["retriever"] and first["stance_model"] and first["suggested_at"]
+    assert (first["verdict"], first["reviewer"], first["note"]) == ("supported", "dana", HOSTILE)
+    assert first["reviewed_at"] and first["history_entries"] == 1
+    [cited] = first["evidence"]  # type: ignore[misc]
+    assert list(cited) == list(REPORT_EVIDENCE_FIELDS)
+    assert cited["document"] == "Russia readies Latakia air base" and cited["outlet"] == "Test Wire"
+    assert cited["url"] == "https://wire.example.com/base" and cited["date"] == "2015-09-14"
+    assert 0 < cited["similarity"] <= 1 and cited["quote"]
+    assert second["history_entries"] == 2 and second["evidence"] == []
+    assert second["verdict"] == "disputed" and second["note"] == "second look: " + SCRIPT
+
+
+def test_filters_pick_claims(bench: Workbench, claims: list[int]) -> None:
+    def ids(**filters: object) -> list[object]:
+        return [r["claim_id"] for r in records(bench, **filters)]
+
+    assert ids() == claims[:2]
+    assert ids(reviewed_only=False) == claims
+    assert ids(reviewer="lee") == [claims[1]]
+    assert ids(verdicts=(Label.DISPUTED,)) == [claims[1]]
+    assert ids(verdicts=(Label.SUPPORTED, Label.DISPUTED)) == claims[:2]
+    today = date.today()
+    assert ids(since=today - timedelta(days=1), until=today + timedelta(days=1)) == claims[:2]
+    assert ids(since=today + timedelta(days=2)) == []
+    assert ids(articles=(999,)) == []
+    assert ids(min_confidence=1.01) == []
+
+
+def test_every_tabular_format_writes_the_same_records_with_inert_cells(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    expected = records(bench)
+    for suffix in (".jsonl", ".csv", ".xlsx", ".parquet"):
+        report = pipeline.export_report(bench, ReportFilter(), tmp_path / f"r{suffix}")
+        assert report.records == 2 and report.format == suffix[1:]
+    lines = (tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == expected
+    table = pq.read_table(tmp_path / "r.parquet")
+    assert table.column_names == list(REPORT_FIELDS)
+    assert table.to_pylist() == expected
+    with open(tmp_path / "r.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == list(REPORT_FIELDS)
+    assert rows[0]["note"] == "'" + HOSTILE  # shown as text, never run as a formula
+    assert json.loads(rows[0]["evidence"]) == expected[0]["evidence"]
+    sheet = load_workbook(tmp_path / "r.xlsx").active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0] == list(REPORT_FIELDS)
+    note = values[1][REPORT_FIELDS.index("note")]
+    assert note == "'" + HOSTILE and sheet.cell(2, REPORT_FIELDS.index("note") + 1).data_type == "s"
+    assert [r[0] for r in values[1:]] == claims[:2]
+
+
+def test_spreadsheet_cells_that_could_run_are_neutralised() -> None:
+    for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
+        assert safe_cell(text) == "'" + text
+    assert safe_cell("plain") == "plain" and safe_cell(-1.5) == -1.5
+    assert safe_cell([{"a": 1}]) == '[{"a": 1}]'
+
+
+def test_scored_csv_output_neutralises_formulas(
+    bench: Workbench, sources: Path, tmp_path: Path
+) -> None:
+    pipeline.ingest(bench, [sources])
+    claims_file = tmp_path / "c.csv"
+    with open(claims_file, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(
+            [["id", "claim"], [HOSTILE, "Russia moved equipment to Latakia."]]
+        )
+    pipeline.score_file(bench, claims_file, tmp_path / "s.csv")
+    with open(tmp_path / "s.csv", encoding="utf-8", newline="") as handle:
+        [row] = list(csv.DictReader(handle))
+    assert row["id"] == "'" + HOSTILE and row["top_uri"]
+
+
+def test_an_empty_selection_and_a_bad_path_say_so_in_one_line(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    with pytest.raises(InputError, match="no reviewed claims match these filters"):
+        pipeline.export_report(bench, ReportFilter(reviewer="nobody"), tmp_path / "r.csv")
+    with pytest.raises(InputError, match="cannot tell the format"):
+        pipeline.export_report(bench, ReportFilter(), tmp_path / "r.txt")
+    with pytest.raises(InputError, match="must end in .csv"):
+        pipeline.export_report(bench, ReportFilter(), tmp_path / "r.jsonl", "csv")
+    with pytest.raises(InputError, match="does not exist"):
+        pipeline.export_report(bench, ReportFilter(), tmp_path / "no" / "r.csv")
+    assert not list(tmp_path.glob("r.*")) and not list(tmp_path.glob(".r.*"))
+
+
+@pytest.mark.model
+def test_the_export_command_filters_and_reports(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    base = cli_base(bench, tmp_path)
+    out = tmp_path / "d.jsonl"
+    done = runner.invoke(cli, [*base, "export", "--out", str(out), "--verdict", "disputed"])
+    assert done.exit_code == 0, done.output
+    assert f"exported 1 claim(s) as jsonl -> {out}" in done.output
+    assert [json.loads(line)["claim_id"] for line in out.read_text().splitlines()] == [claims[1]]
+    everything = runner.invoke(cli, [*base, "export", "--out", str(tmp_path / "a.csv"), "--all"])
+    assert everything.exit_code == 0 and f"exported {len(claims)} claim(s)" in everything.output
+    empty = runner.invoke(cli, [*base, "export", "--out", str(out), "--reviewer", "nobody"])
+    assert empty.exit_code == 1 and "no reviewed claims match" in empty.output
+    bad_day = runner.invoke(cli, [*base, "export", "--out", str(out), "--since", "last week"])
+    assert bad_day.exit_code == 2 and "YYYY-MM-DD" in bad_day.output
+
+
+@pytest.mark.model
+def test_verdicts_from_scripts_go_through_the_same_history(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    base = cli_base(bench, tmp_path)
+    third = str(claims[2])
+    done = runner.invoke(
+        cli, [*base, "review", third, "--verdict", "unverified", "--reviewer", "kim", "--note", "n"]
+    )
+    assert done.exit_code == 0, done.output
+    assert f"claim {third}: unreviewed -> unverified by kim" in done.output
+    verdicts = write(
+        tmp_path,
+        "v.csv",
+        f"claim_id,verdict,reviewer,note\n{third},disputed,ana,from the desk\n"
+        f"{claims[0]},Supported,ana,\n",
+    )
+    imported = runner.invoke(cli, [*base, "review", "--import", str(verdicts)])
+    assert imported.exit_code == 0 and "imported 2 verdict(s)" in imported.output
+    with bench.db.session() as s:
+        changes = history(s, claims[2])
+    assert [(c.changed_by, c.from_label, c.to_label) for c in changes] == [
+        ("kim", None, Label.UNVERIFIED),
+        ("ana", Label.UNVERIFIED, Label.DISPUTED),
+    ]
+    bad = write(tmp_path, "b.csv", f"claim_id,verdict,reviewer\n{third},false,ana\n")
+    refused = runner.invoke(cli, [*base, "review", "--import", str(bad)])
+    assert refused.exit_code == 1 and "b.csv:2: verdict must be one of" in refused.output
+    unknown = write(
+        tmp_path,
+        "u.csv",
+        f"claim_id,verdict,reviewer\n{third},supported,ana\n999999,supported,ana\n",
+    )
+    refused = runner.invoke(cli, [*base, "review", "--import", str(unknown)])
+    assert (
+        refused.exit_code == 1
+        and "line 3: no claim with id 999999; nothing was imported" in refused.output
+    )
+    with bench.db.session() as s:
+        assert len(history(s, claims[2])) == 2  # the good first row was not kept either
+    missing = write(tmp_path, "m.csv", "claim_id,reviewer\n1,ana\n")
+    refused = runner.invoke(cli, [*base, "review", "--import", str(missing)])
+    assert refused.exit_code == 1 and "no 'verdict' column" in refused.output
+    usage = runner.invoke(cli, [*base, "review", third])
+    assert usage.exit_code == 2 and "give CLAIM_ID, --verdict and --reviewer" in usage.output
+
+
+@pytest.mark.model
+def test_article_details_are_checked_and_updated_on_a_second_extract(
+    bench: Workbench, tmp_path: Path
+) -> None:
+    with pytest.raises(InputError, match="date 'soon' is not a date"):
+        ArticleMeta.parse(published="soon")
+    with pytest.raises(InputError, match="must start with http"):
+        ArticleMeta.parse(url="javascript:alert(1)")
+    assert ArticleMeta.parse(url=" ", outlet="  Wire ") == ArticleMeta(outlet="Wire")
+    article = write(tmp_path, "a.txt", ARTICLE)
+    runner = CliRunner()
+    base = cli_base(bench, tmp_path)
+    first = runner.invoke(
+        cli, [*base, "claims", "extract", str(article), "--min-score", "0", "--outlet", "Wire"]
+    )
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(
+        cli,
+        [*base, "claims", "extract", str(article), "--min-score", "0", "--date", "2015-09-14"]
+        + ["--author", "R."],
+    )
+    assert again.exit_code == 0, again.output
+    [record] = records(bench, reviewed_only=False)[:1]
+    assert (record["article_outlet"], record["article_date"], record["article_author"]) == (
+        "Wire",
+        "2015-09-14",
+        "R.",
+    )

@@ -1,0 +1,297 @@
+"""Verdict reports: one record per claim, selected by :class:`ReportFilter`, read in chunks.
+
+A record holds what a desk publishes about a claim: the article it comes from, the claim
+with its offsets and the sentence around it, the suggestion and its provenance, the
+reviewer's verdict, note and time, the evidence the reviewer relied on, and the number of
+changes in its history. :data:`REPORT_FIELDS` and :data:`REPORT_EVIDENCE_FIELDS` name them in
+output order; the JSON Lines and Parquet files are this contract (a test pins it).
+
+:func:`report_records` never holds more than one chunk of claims: it reads the ids that
+match the filter, then their rows :data:`CHUNK` at a time, so a 100,000-claim export stays
+in bounded memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+
+import pyarrow as pa
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from verifier.db.models import Article, Claim, Document, Match, Passage, Verdict, VerdictChange
+from verifier.labels import Label
+from verifier.sentences import sentences
+
+CHUNK = 500
+
+#: Fields of a report record, in output order.
+REPORT_FIELDS = (
+    "claim_id",
+    "article_id",
+    "article_title",
+    "article_url",
+    "article_outlet",
+    "article_author",
+    "article_date",
+    "factcheck_url",
+    "claim",
+    "start",
+    "end",
+    "sentence",
+    "suggested_verdict",
+    "confidence",
+    "reason",
+    "retriever",
+    "stance_model",
+    "stance_version",
+    "suggested_at",
+    "verdict",
+    "reviewer",
+    "reviewed_at",
+    "note",
+    "evidence",
+    "history_entries",
+)
+#: Fields of each piece of evidence the reviewer relied on (a report's ``evidence``).
+REPORT_EVIDENCE_FIELDS = ("passage_id", "quote", "document", "outlet", "date", "url", "similarity")
+
+_EVIDENCE_TYPE = pa.struct(
+    [
+        ("passage_id", pa.int64()),
+        ("quote", pa.string()),
+        ("document", pa.string()),
+        ("outlet", pa.string()),
+        ("date", pa.string()),
+        ("url", pa.string()),
+        ("similarity", pa.float64()),
+    ]
+)
+_TYPES = {
+    "claim_id": pa.int64(),
+    "article_id": pa.int64(),
+    "start": pa.int64(),
+    "end": pa.int64(),
+    "confidence": pa.float64(),
+    "evidence": pa.list_(_EVIDENCE_TYPE),
+    "history_entries": pa.int64(),
+}
+#: The Parquet schema of a report: every field of :data:`REPORT_FIELDS`, text unless typed
+#: above (dates and times as ISO 8601 text, as in JSON Lines).
+REPORT_SCHEMA = pa.schema([(name, _TYPES.get(name, pa.string())) for name in REPORT_FIELDS])
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """Which claims a report holds.
+
+    Attributes:
+        articles: only these article ids (all when empty).
+        reviewer: only verdicts by this reviewer (exact name).
+        verdicts: only these reviewer verdicts; with ``reviewed_only=False``, a claim not
+            reviewed yet is kept when its suggestion is one of them.
+        since, until: reviewed on or after / on or before these days (UTC).
+        reviewed_only: only claims a reviewer has decided (the default); ``False`` adds
+            claims that carry only a suggestion, or nothing yet.
+        min_confidence: only claims whose suggestion is at least this confident.
+    """
+
+    articles: tuple[int, ...] = ()
+    reviewer: str | None = None
+    verdicts: tuple[Label, ...] = ()
+    since: date | None = None
+    until: date | None = None
+    reviewed_only: bool = True
+    min_confidence: float | None = None
+
+
+def _history() -> sa.Subquery:
+    """Per claim: how many verdict changes, and when the last one was made."""
+    return (
+        sa.select(
+            VerdictChange.claim_id,
+            sa.func.count(VerdictChange.id).label("entries"),
+            sa.func.max(VerdictChange.changed_at).label("reviewed_at"),
+        )
+        .group_by(VerdictChange.claim_id)
+        .subquery()
+    )
+
+
+def _selected(report: ReportFilter, history: sa.Subquery) -> sa.Select[Any]:
+    query = (
+        sa.select(Claim.id)
+        .outerjoin(Verdict, Verdict.claim_id == Claim.id)
+        .outerjoin(history, history.c.claim_id == Claim.id)
+    )
+    if report.reviewed_only:
+        query = query.where(Verdict.label.is_not(None))
+    if report.articles:
+        query = query.where(Claim.article_id.in_(report.articles))
+    if report.reviewer:
+        query = query.where(Verdict.reviewer == report.reviewer)
+    if report.verdicts:
+        shown = sa.func.coalesce(Verdict.label, Verdict.suggested)
+        query = query.where(shown.in_([str(label) for label in report.verdicts]))
+    if report.since:
+        query = query.where(history.c.reviewed_at >= _utc(report.since))
+    if report.until:
+        query = query.where(history.c.reviewed_at < _utc(report.until + timedelta(days=1)))
+    if report.min_confidence is not None:
+        query = query.where(Verdict.confidence >= report.min_confidence)
+    return query.order_by(Claim.article_id, Claim.start, Claim.id)
+
+
+def _utc(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def count_records(session: Session, report: ReportFilter) -> int:
+    """How many claims ``report`` selects."""
+    selected = _selected(report, _history()).order_by(None).subquery()
+    return int(session.scalar(sa.select(sa.func.count()).select_from(selected)) or 0)
+
+
+def report_records(session: Session, report: ReportFilter) -> Iterator[dict[str, object]]:
+    """The report records ``report`` selects, by article and reading order, a chunk at a time."""
+    history = _history()
+    ids: list[int] = list(session.scalars(_selected(report, history)))
+    for start in range(0, len(ids), CHUNK):
+        yield from _records(session, ids[start : start + CHUNK], history)
+
+
+def _records(
+    session: Session, ids: Sequence[int], history: sa.Subquery
+) -> Iterator[dict[str, object]]:
+    rows = session.execute(
+        sa.select(Claim, Verdict, Article, history.c.entries, history.c.reviewed_at)
+        .outerjoin(Verdict, Verdict.claim_id == Claim.id)
+        .outerjoin(Article, Article.id == Claim.article_id)
+        .outerjoin(history, history.c.claim_id == Claim.id)
+        .where(Claim.id.in_(ids))
+        .order_by(Claim.article_id, Claim.start, Claim.id)
+    ).all()
+    relied = {
+        claim.id: list(verdict.evidence or [])
+        for claim, verdict, *_ in rows
+        if verdict is not None and verdict.label is not None
+    }
+    evidence = _evidence(session, relied)
+    for claim, verdict, article, entries, reviewed_at in rows:
+        reviewed = verdict is not None and verdict.label is not None
+        record: dict[str, object] = {
+            "claim_id": claim.id,
+            "article_id": claim.article_id,
+            "article_title": article.title if article else None,
+            "article_url": article.url if article else None,
+            "article_outlet": article.outlet if article else None,
+            "article_author": article.author if article else None,
+            "article_date": _day(article.published if article else None),
+            "factcheck_url": article.factcheck_url if article else None,
+            "claim": claim.text,
+            "start": claim.start,
+            "end": claim.end,
+            "sentence": _sentence(article.text, claim.start, claim.end) if article else claim.text,
+            "suggested_verdict": _label(verdict.suggested if verdict else None),
+            "confidence": verdict.confidence if verdict else None,
+            "reason": verdict.reason if verdict else None,
+            "retriever": verdict.retriever if verdict else None,
+            "stance_model": verdict.stance_model if verdict else None,
+            "stance_version": verdict.stance_version if verdict else None,
+            "suggested_at": _when(verdict.suggested_at if verdict else None),
+            "verdict": _label(verdict.label if verdict else None),
+            "reviewer": verdict.reviewer if reviewed and verdict else None,
+            "reviewed_at": _when(reviewed_at) if reviewed else None,
+            "note": verdict.note if reviewed and verdict else None,
+            "evidence": [
+                evidence[(claim.id, pid)]
+                for pid in relied.get(claim.id, [])
+                if (claim.id, pid) in evidence
+            ],
+            "history_entries": int(entries or 0),
+        }
+        yield record
+
+
+def _evidence(
+    session: Session, relied: dict[int, list[int]]
+) -> dict[tuple[int, int], dict[str, object]]:
+    """The cited passages of each claim, keyed by (claim id, passage id)."""
+    passage_ids = {pid for pids in relied.values() for pid in pids}
+    if not passage_ids:
+        return {}
+    passages = session.execute(
+        sa.select(
+            Passage.id,
+            Passage.text,
+            Document.title,
+            Document.outlet,
+            Document.published,
+            Document.url,
+            Document.uri,
+        )
+        .join(Document, Document.id == Passage.document_id)
+        .where(Passage.id.in_(passage_ids))
+    ).all()
+    scores = {
+        (row.claim_id, row.passage_id): row.score
+        for row in session.execute(
+            sa.select(Match.claim_id, Match.passage_id, Match.score).where(
+                Match.claim_id.in_(list(relied)), Match.passage_id.in_(passage_ids)
+            )
+        )
+    }
+    by_id = {row.id: row for row in passages}
+    found: dict[tuple[int, int], dict[str, object]] = {}
+    for claim_id, pids in relied.items():
+        for pid in pids:
+            row = by_id.get(pid)
+            if row is None:  # the source was removed after the review
+                continue
+            score = scores.get((claim_id, pid))
+            found[(claim_id, pid)] = {
+                "passage_id": pid,
+                "quote": row.text,
+                "document": row.title,
+                "outlet": row.outlet,
+                "date": _day(row.published),
+                "url": row.url or row.uri,
+                "similarity": None if score is None else round(float(score), 4),
+            }
+    return found
+
+
+def _sentence(text: str, start: int | None, end: int | None) -> str:
+    """The sentence(s) of the article that hold ``text[start:end]``."""
+    if start is None or end is None:
+        return ""
+    spans = [s for s in _sentences(text) if s.start < end and s.end > start]
+    if not spans:
+        return text[start:end]
+    return text[spans[0].start : spans[-1].end]
+
+
+@lru_cache(maxsize=4)
+def _sentences(text: str) -> tuple:  # type: ignore[type-arg]
+    # Records come by article, so each article is split once while its claims are written.
+    return tuple(sentences(text))
+
+
+def _label(value: Label | None) -> str | None:
+    return None if value is None else Label(value).value
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _when(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    # SQLite hands back naive datetimes (stored in UTC); PostgreSQL, aware ones.
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value.isoformat(timespec="seconds")
