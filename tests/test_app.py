@@ -4,8 +4,10 @@ article is checked from its page, and bad settings give one escaped error line."
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
+from verifier.db.session import make_engine
 from verifier.labels import Label
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -109,3 +111,35 @@ def test_a_bad_setting_is_one_escaped_error_not_a_traceback(
     [error] = [e.value for e in app.error]
     # Underscores escaped, or markdown would set "user@host/fact" in italics.
     assert shown in error
+
+
+def test_the_article_form_keeps_what_reports_cite(app: AppTest, db_url: str) -> None:
+    app.switch_page(ARTICLES_PAGE).run()
+    text = "The club said the new stadium cost $5 million and the roof $3 million more."
+    app.text_area[0].input(text)
+    fields = {field.label: field for field in app.text_input}
+    fields["Article URL"].input("https://sport.example.org/stadium")
+    fields["Outlet"].input("Sport Example")
+    fields["Author"].input("K. Reporter")
+    fields["Published"].input("last week")
+    app.button[0].click().run()
+    assert "date 'last week' is not a date" in app.error[0].value
+    assert app.text_area[0].value == text  # nothing typed is lost
+    {field.label: field for field in app.text_input}["Published"].input("2026-11-20")
+    app.button[0].click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(
+                sa.text("SELECT url, outlet, author, published FROM articles WHERE text = :t"),
+                {"t": text},
+            ).one()
+    finally:
+        engine.dispose()
+    assert tuple(stored[:3]) == (
+        "https://sport.example.org/stadium",
+        "Sport Example",
+        "K. Reporter",
+    )
+    assert str(stored[3]) == "2026-11-20"

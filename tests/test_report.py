@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from click.testing import CliRunner
+import sqlalchemy as sa
+from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 
 from tests.conftest import write
@@ -58,10 +59,11 @@ def claims(bench: Workbench, sources: Path) -> list[int]:
     return ids
 
 
-def cli_base(bench: Workbench, tmp_path: Path) -> list[str]:
-    """Command-line options for the bench's database. The commands embed with the real model,
-    so they get their own index folder (filled from the database when they open)."""
-    return ["--home", str(tmp_path / "cli-home"), "--db", bench.settings.database_url]
+def run(bench: Workbench, tmp_path: Path, *args: str) -> Result:
+    """A command on the bench's database. Commands embed with the real model, so they get
+    their own index folder (filled from the database when they open)."""
+    home = ["--home", str(tmp_path / "cli-home"), "--db", bench.settings.database_url]
+    return CliRunner().invoke(cli, [*home, *args])
 
 
 def records(bench: Workbench, **filters: object) -> list[dict[str, object]]:
@@ -166,7 +168,7 @@ def test_an_empty_selection_and_a_bad_path_say_so_in_one_line(
         pipeline.export_report(bench, ReportFilter(reviewer="nobody"), tmp_path / "r.csv")
     with pytest.raises(InputError, match="cannot tell the format"):
         pipeline.export_report(bench, ReportFilter(), tmp_path / "r.txt")
-    with pytest.raises(InputError, match="must end in .csv"):
+    with pytest.raises(InputError, match="a csv file must end in .csv"):
         pipeline.export_report(bench, ReportFilter(), tmp_path / "r.jsonl", "csv")
     with pytest.raises(InputError, match="does not exist"):
         pipeline.export_report(bench, ReportFilter(), tmp_path / "no" / "r.csv")
@@ -177,18 +179,16 @@ def test_an_empty_selection_and_a_bad_path_say_so_in_one_line(
 def test_the_export_command_filters_and_reports(
     bench: Workbench, claims: list[int], tmp_path: Path
 ) -> None:
-    runner = CliRunner()
-    base = cli_base(bench, tmp_path)
     out = tmp_path / "d.jsonl"
-    done = runner.invoke(cli, [*base, "export", "--out", str(out), "--verdict", "disputed"])
+    done = run(bench, tmp_path, "export", "--out", str(out), "--verdict", "disputed")
     assert done.exit_code == 0, done.output
     assert f"exported 1 claim(s) as jsonl -> {out}" in done.output
     assert [json.loads(line)["claim_id"] for line in out.read_text().splitlines()] == [claims[1]]
-    everything = runner.invoke(cli, [*base, "export", "--out", str(tmp_path / "a.csv"), "--all"])
+    everything = run(bench, tmp_path, "export", "--out", str(tmp_path / "a.csv"), "--all")
     assert everything.exit_code == 0 and f"exported {len(claims)} claim(s)" in everything.output
-    empty = runner.invoke(cli, [*base, "export", "--out", str(out), "--reviewer", "nobody"])
+    empty = run(bench, tmp_path, "export", "--out", str(out), "--reviewer", "nobody")
     assert empty.exit_code == 1 and "no reviewed claims match" in empty.output
-    bad_day = runner.invoke(cli, [*base, "export", "--out", str(out), "--since", "last week"])
+    bad_day = run(bench, tmp_path, "export", "--out", str(out), "--since", "last week")
     assert bad_day.exit_code == 2 and "YYYY-MM-DD" in bad_day.output
 
 
@@ -196,11 +196,18 @@ def test_the_export_command_filters_and_reports(
 def test_verdicts_from_scripts_go_through_the_same_history(
     bench: Workbench, claims: list[int], tmp_path: Path
 ) -> None:
-    runner = CliRunner()
-    base = cli_base(bench, tmp_path)
     third = str(claims[2])
-    done = runner.invoke(
-        cli, [*base, "review", third, "--verdict", "unverified", "--reviewer", "kim", "--note", "n"]
+    done = run(
+        bench,
+        tmp_path,
+        "review",
+        third,
+        "--verdict",
+        "unverified",
+        "--reviewer",
+        "kim",
+        "--note",
+        "n",
     )
     assert done.exit_code == 0, done.output
     assert f"claim {third}: unreviewed -> unverified by kim" in done.output
@@ -210,7 +217,7 @@ def test_verdicts_from_scripts_go_through_the_same_history(
         f"claim_id,verdict,reviewer,note\n{third},disputed,ana,from the desk\n"
         f"{claims[0]},Supported,ana,\n",
     )
-    imported = runner.invoke(cli, [*base, "review", "--import", str(verdicts)])
+    imported = run(bench, tmp_path, "review", "--import", str(verdicts))
     assert imported.exit_code == 0 and "imported 2 verdict(s)" in imported.output
     with bench.db.session() as s:
         changes = history(s, claims[2])
@@ -219,14 +226,14 @@ def test_verdicts_from_scripts_go_through_the_same_history(
         ("ana", Label.UNVERIFIED, Label.DISPUTED),
     ]
     bad = write(tmp_path, "b.csv", f"claim_id,verdict,reviewer\n{third},false,ana\n")
-    refused = runner.invoke(cli, [*base, "review", "--import", str(bad)])
+    refused = run(bench, tmp_path, "review", "--import", str(bad))
     assert refused.exit_code == 1 and "b.csv:2: verdict must be one of" in refused.output
     unknown = write(
         tmp_path,
         "u.csv",
         f"claim_id,verdict,reviewer\n{third},supported,ana\n999999,supported,ana\n",
     )
-    refused = runner.invoke(cli, [*base, "review", "--import", str(unknown)])
+    refused = run(bench, tmp_path, "review", "--import", str(unknown))
     assert (
         refused.exit_code == 1
         and "line 3: no claim with id 999999; nothing was imported" in refused.output
@@ -234,9 +241,9 @@ def test_verdicts_from_scripts_go_through_the_same_history(
     with bench.db.session() as s:
         assert len(history(s, claims[2])) == 2  # the good first row was not kept either
     missing = write(tmp_path, "m.csv", "claim_id,reviewer\n1,ana\n")
-    refused = runner.invoke(cli, [*base, "review", "--import", str(missing)])
+    refused = run(bench, tmp_path, "review", "--import", str(missing))
     assert refused.exit_code == 1 and "no 'verdict' column" in refused.output
-    usage = runner.invoke(cli, [*base, "review", third])
+    usage = run(bench, tmp_path, "review", third)
     assert usage.exit_code == 2 and "give CLAIM_ID, --verdict and --reviewer" in usage.output
 
 
@@ -250,16 +257,22 @@ def test_article_details_are_checked_and_updated_on_a_second_extract(
         ArticleMeta.parse(url="javascript:alert(1)")
     assert ArticleMeta.parse(url=" ", outlet="  Wire ") == ArticleMeta(outlet="Wire")
     article = write(tmp_path, "a.txt", ARTICLE)
-    runner = CliRunner()
-    base = cli_base(bench, tmp_path)
-    first = runner.invoke(
-        cli, [*base, "claims", "extract", str(article), "--min-score", "0", "--outlet", "Wire"]
+    first = run(
+        bench, tmp_path, "claims", "extract", str(article), "--min-score", "0", "--outlet", "Wire"
     )
     assert first.exit_code == 0, first.output
-    again = runner.invoke(
-        cli,
-        [*base, "claims", "extract", str(article), "--min-score", "0", "--date", "2015-09-14"]
-        + ["--author", "R."],
+    again = run(
+        bench,
+        tmp_path,
+        "claims",
+        "extract",
+        str(article),
+        "--min-score",
+        "0",
+        "--date",
+        "2015-09-14",
+        "--author",
+        "R.",
     )
     assert again.exit_code == 0, again.output
     [record] = records(bench, reviewed_only=False)[:1]
@@ -268,3 +281,23 @@ def test_article_details_are_checked_and_updated_on_a_second_extract(
         "2015-09-14",
         "R.",
     )
+
+
+def test_an_import_reads_its_claims_in_one_query_not_one_per_row(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    rows = "".join(f"{claim_id},unverified,ana\n" for claim_id in claims)
+    path = write(tmp_path, "v.csv", "claim_id,verdict,reviewer\n" + rows)
+    selects: list[str] = []
+
+    def count(_conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    sa.event.listen(bench.db.engine, "before_cursor_execute", count)
+    try:
+        changes = pipeline.import_reviews(bench, path)
+    finally:
+        sa.event.remove(bench.db.engine, "before_cursor_execute", count)
+    assert len(changes) == len(claims) >= 3
+    assert len(selects) <= 2, selects  # the claims, then their verdicts

@@ -31,7 +31,7 @@ from verifier.db.session import (
     upgrade,
 )
 from verifier.errors import VerifierError
-from verifier.export import ClaimRecord, ReportFilter, check_output
+from verifier.export import FORMATS, ClaimRecord, ReportFilter, check_output
 from verifier.labels import Label
 from verifier.sources import parse_date
 from verifier.workbench import Workbench
@@ -237,9 +237,8 @@ def claims_extract(
         verifier claims extract draft.txt --min-score 0.6 \\
             --url https://example.org/story --outlet "Daily Example" --date 2026-11-20
     """
-    saved = pipeline.extract_article_file(
-        _bench(ctx), article, threshold=min_score, meta=ArticleMeta.parse(**meta)
-    )
+    details = ArticleMeta.parse(**meta)  # a bad date or URL stops before anything opens
+    saved = pipeline.extract_article_file(_bench(ctx), article, threshold=min_score, meta=details)
     for claim in saved.claims:
         if as_json:
             record = {
@@ -348,7 +347,7 @@ def _day(_ctx: click.Context, param: click.Parameter, value: str | None) -> date
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(pipeline.EXPORT_FORMATS)),
+    type=click.Choice(list(FORMATS)),
     help="csv, xlsx, jsonl or parquet.",
 )
 @click.option(

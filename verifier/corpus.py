@@ -40,7 +40,6 @@ from verifier.documents import (
 from verifier.embed import Embedder
 from verifier.errors import VerifierError
 from verifier.locks import file_lock
-from verifier.memory import release_free_memory
 from verifier.sources import SourceDoc
 
 log = logging.getLogger(__name__)
@@ -166,7 +165,6 @@ class Corpus:
                 # the index lacks, which repair() adds on the next start.
                 report.removed_passages += index.remove(batch.stale)
                 index.add(ids, vectors)
-                release_free_memory()
         return report
 
     def remove(self, uris: Iterable[str]) -> int:
@@ -214,7 +212,6 @@ class Corpus:
                     [text for _, text in rows], cache=DbVectorCache(session)
                 )
             index.add(np.array([pid for pid, _ in rows], dtype=np.int64), vectors)
-            release_free_memory()
 
     @contextmanager
     def _writing(self, start_empty: bool = False) -> Iterator[PassageIndex]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import chain
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -31,8 +32,9 @@ from verifier.export import (
     ClaimRecord,
     ReportFilter,
     check_output,
-    count_records,
+    output_format,
     report_records,
+    spreadsheet_columns,
     spreadsheet_row,
     write_records,
 )
@@ -253,9 +255,7 @@ def score_file(
     records = [
         ClaimRecord.from_scored(r, extra).to_dict() for r, extra in zip(results, rows.extras)
     ]
-    # Input rows may differ in their fields: a spreadsheet gets the union, in first-seen order.
-    columns = list(dict.fromkeys(key for r in records for key in spreadsheet_row(r)))
-    write_records(records, out, columns=columns, flatten=spreadsheet_row)
+    write_records(records, out, columns=spreadsheet_columns(records), flatten=spreadsheet_row)
     labels = Counter(result.suggestion.label for result in results)
     return ScoreFileReport(out, len(results), rows.duplicates, dict(labels))
 
@@ -285,11 +285,6 @@ def load_sample_if_empty(bench: Workbench) -> SampleLoad | None:
     return load_sample(bench) if empty else None
 
 
-#: Export formats and the extension each writes (the format follows the extension when not
-#: named).
-EXPORT_FORMATS = {"csv": ".csv", "xlsx": ".xlsx", "jsonl": ".jsonl", "parquet": ".parquet"}
-
-
 @dataclass(frozen=True)
 class ExportReport:
     """What :func:`export_report` wrote."""
@@ -302,30 +297,6 @@ class ExportReport:
         return f"exported {self.records} claim(s) as {self.format} -> {self.out}"
 
 
-def export_format(out: Path, fmt: str | None = None) -> str:
-    """The export format for ``out``: ``fmt`` when given (checked against the extension),
-    else the one its extension names.
-
-    Raises:
-        InputError: unknown format, or an extension that does not fit it.
-    """
-    by_suffix = {suffix: name for name, suffix in EXPORT_FORMATS.items()}
-    suffix = out.suffix.lower()
-    if fmt is None:
-        if suffix not in by_suffix:
-            known = ", ".join(EXPORT_FORMATS.values())
-            raise InputError(
-                f"{out}: cannot tell the format from {suffix or 'no extension'}; "
-                f"end the name in {known} or give --format"
-            )
-        return by_suffix[suffix]
-    if fmt not in EXPORT_FORMATS:
-        raise InputError(f"format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
-    if suffix != EXPORT_FORMATS[fmt]:
-        raise InputError(f"{out}: a {fmt} export must end in {EXPORT_FORMATS[fmt]}")
-    return fmt
-
-
 def export_report(
     bench: Workbench, selection: ReportFilter, out: Path, fmt: str | None = None
 ) -> ExportReport:
@@ -335,14 +306,17 @@ def export_report(
     Raises:
         InputError: the format or path cannot be used, or no claim matches (nothing written).
     """
-    fmt = export_format(out, fmt)
+    fmt = output_format(out, fmt)
     check_output(out)
     with bench.db.session() as session:
-        if not count_records(session, selection):
+        records = report_records(session, selection)
+        first = next(records, None)
+        if first is None:
             scope = "reviewed claims" if selection.reviewed_only else "claims"
             raise InputError(f"no {scope} match these filters; nothing written to {out}")
-        records = report_records(session, selection)
-        written = write_records(records, out, columns=REPORT_FIELDS, schema=REPORT_SCHEMA)
+        written = write_records(
+            chain([first], records), out, columns=REPORT_FIELDS, schema=REPORT_SCHEMA
+        )
     return ExportReport(out, fmt, written)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from verifier.db.models import Claim, Passage, Verdict, VerdictChange
+from verifier.db.models import Claim, Passage, Verdict, VerdictChange, as_utc
 from verifier.errors import InputError
 from verifier.labels import Label
 from verifier.readers import ReviewRow
@@ -56,7 +56,11 @@ def record_review(
     if claim is None:
         raise InputError(f"no claim with id {claim_id}")
     evidence = [int(pid) for pid in evidence]
-    known = set(session.scalars(sa.select(Passage.id).where(Passage.id.in_(evidence))))
+    known = (
+        set(session.scalars(sa.select(Passage.id).where(Passage.id.in_(evidence))))
+        if evidence
+        else set()
+    )
     if missing := [pid for pid in evidence if pid not in known]:
         raise InputError(f"no passage with id {missing[0]}; pick evidence from the list")
     verdict = claim.verdict or Verdict(claim_id=claim_id, evidence=[])
@@ -82,6 +86,14 @@ def record_reviews(session: Session, rows: Sequence[ReviewRow]) -> list[Change]:
     Raises:
         InputError: a row names an unknown claim or passage (the message gives its line).
     """
+    # Load the claims and their verdicts in one query; record_review then finds them in the
+    # session instead of asking the database once per row (held here: the session's map of
+    # loaded rows does not keep them alive by itself).
+    _loaded = session.scalars(
+        sa.select(Claim)
+        .where(Claim.id.in_({row.claim_id for row in rows}))
+        .options(selectinload(Claim.verdict))
+    ).all()
     changes = []
     for row in rows:
         try:
@@ -96,10 +108,14 @@ def record_reviews(session: Session, rows: Sequence[ReviewRow]) -> list[Change]:
 
 
 def _change(row: VerdictChange) -> Change:
-    when = row.changed_at
-    # SQLite hands back naive datetimes (stored in UTC); PostgreSQL, aware ones.
-    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-    return Change(row.changed_by, when, row.from_label, row.to_label, row.note, list(row.evidence))
+    return Change(
+        row.changed_by,
+        as_utc(row.changed_at),
+        row.from_label,
+        row.to_label,
+        row.note,
+        list(row.evidence),
+    )
 
 
 def histories(session: Session, claim_ids: Sequence[int]) -> dict[int, list[Change]]:

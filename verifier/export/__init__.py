@@ -5,6 +5,7 @@ from verifier.export.records import (
     EVIDENCE_FIELDS,
     ClaimRecord,
     EvidenceRecord,
+    spreadsheet_columns,
     spreadsheet_row,
 )
 from verifier.export.report import (
@@ -12,14 +13,21 @@ from verifier.export.report import (
     REPORT_FIELDS,
     REPORT_SCHEMA,
     ReportFilter,
-    count_records,
     report_records,
 )
-from verifier.export.tabular import OUTPUT_SUFFIXES, check_output, safe_cell, write_records
+from verifier.export.tabular import (
+    FORMATS,
+    OUTPUT_SUFFIXES,
+    check_output,
+    output_format,
+    safe_cell,
+    write_records,
+)
 
 __all__ = [
     "CLAIM_FIELDS",
     "EVIDENCE_FIELDS",
+    "FORMATS",
     "OUTPUT_SUFFIXES",
     "REPORT_EVIDENCE_FIELDS",
     "REPORT_FIELDS",
@@ -28,9 +36,10 @@ __all__ = [
     "EvidenceRecord",
     "ReportFilter",
     "check_output",
-    "count_records",
+    "output_format",
     "report_records",
     "safe_cell",
+    "spreadsheet_columns",
     "spreadsheet_row",
     "write_records",
 ]

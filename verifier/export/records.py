@@ -7,7 +7,7 @@ match --json``), so a field is named, ordered and typed in one place.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from verifier.labels import Label
@@ -110,12 +110,22 @@ class ClaimRecord:
         return record
 
 
+_TOP_FIELDS = ("top_uri", "top_score", "top_text")
+
+
+def spreadsheet_columns(records: Sequence[dict[str, object]]) -> list[str]:
+    """The columns of :func:`spreadsheet_row` for ``records``: input fields may differ from row
+    to row, so their union in first-seen order, then the spelled-out best match and evidence."""
+    fields = dict.fromkeys(key for record in records for key in record if key != "evidence")
+    return [*fields, *_TOP_FIELDS, "evidence"]
+
+
 def spreadsheet_row(record: dict[str, object]) -> dict[str, object]:
     """A scored record for CSV/Excel: the best match spelled out (``top_uri``, ``top_score``,
     ``top_text``) and the whole evidence list as a JSON column."""
     evidence: list[dict[str, object]] = record["evidence"]  # type: ignore[assignment]
     top = evidence[0] if evidence else {}
     row = {key: value for key, value in record.items() if key != "evidence"}
-    row.update(top_uri=top.get("uri"), top_score=top.get("score"), top_text=top.get("text"))
+    row.update(zip(_TOP_FIELDS, (top.get("uri"), top.get("score"), top.get("text"))))
     row["evidence"] = json.dumps(evidence, ensure_ascii=False)
     return row

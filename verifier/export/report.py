@@ -23,9 +23,18 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from verifier.db.models import Article, Claim, Document, Match, Passage, Verdict, VerdictChange
+from verifier.db.models import (
+    Article,
+    Claim,
+    Document,
+    Match,
+    Passage,
+    Verdict,
+    VerdictChange,
+    as_utc,
+)
 from verifier.labels import Label
-from verifier.sentences import sentences
+from verifier.sentences import Span, sentences
 
 CHUNK = 500
 
@@ -150,12 +159,6 @@ def _utc(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
-def count_records(session: Session, report: ReportFilter) -> int:
-    """How many claims ``report`` selects."""
-    selected = _selected(report, _history()).order_by(None).subquery()
-    return int(session.scalar(sa.select(sa.func.count()).select_from(selected)) or 0)
-
-
 def report_records(session: Session, report: ReportFilter) -> Iterator[dict[str, object]]:
     """The report records ``report`` selects, by article and reading order, a chunk at a time."""
     history = _history()
@@ -175,14 +178,15 @@ def _records(
         .where(Claim.id.in_(ids))
         .order_by(Claim.article_id, Claim.start, Claim.id)
     ).all()
-    relied = {
-        claim.id: list(verdict.evidence or [])
+    reviews: dict[int, Verdict] = {
+        claim.id: verdict
         for claim, verdict, *_ in rows
         if verdict is not None and verdict.label is not None
     }
+    relied = {claim_id: list(verdict.evidence or []) for claim_id, verdict in reviews.items()}
     evidence = _evidence(session, relied)
     for claim, verdict, article, entries, reviewed_at in rows:
-        reviewed = verdict is not None and verdict.label is not None
+        review = reviews.get(claim.id)
         record: dict[str, object] = {
             "claim_id": claim.id,
             "article_id": claim.article_id,
@@ -203,10 +207,10 @@ def _records(
             "stance_model": verdict.stance_model if verdict else None,
             "stance_version": verdict.stance_version if verdict else None,
             "suggested_at": _when(verdict.suggested_at if verdict else None),
-            "verdict": _label(verdict.label if verdict else None),
-            "reviewer": verdict.reviewer if reviewed and verdict else None,
-            "reviewed_at": _when(reviewed_at) if reviewed else None,
-            "note": verdict.note if reviewed and verdict else None,
+            "verdict": _label(review.label if review else None),
+            "reviewer": review.reviewer if review else None,
+            "reviewed_at": _when(reviewed_at) if review else None,
+            "note": review.note if review else None,
             "evidence": [
                 evidence[(claim.id, pid)]
                 for pid in relied.get(claim.id, [])
@@ -276,7 +280,7 @@ def _sentence(text: str, start: int | None, end: int | None) -> str:
 
 
 @lru_cache(maxsize=4)
-def _sentences(text: str) -> tuple:  # type: ignore[type-arg]
+def _sentences(text: str) -> tuple[Span, ...]:
     # Records come by article, so each article is split once while its claims are written.
     return tuple(sentences(text))
 
@@ -290,8 +294,4 @@ def _day(value: date | None) -> str | None:
 
 
 def _when(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    # SQLite hands back naive datetimes (stored in UTC); PostgreSQL, aware ones.
-    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return value.isoformat(timespec="seconds")
+    return as_utc(value).isoformat(timespec="seconds") if value else None

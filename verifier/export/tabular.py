@@ -24,7 +24,9 @@ import pyarrow.parquet as pq
 
 from verifier.errors import InputError
 
-OUTPUT_SUFFIXES = (".jsonl", ".csv", ".xlsx", ".parquet")
+#: Formats by name, and the extension each writes.
+FORMATS = {"jsonl": ".jsonl", "csv": ".csv", "xlsx": ".xlsx", "parquet": ".parquet"}
+OUTPUT_SUFFIXES = tuple(FORMATS.values())
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ROW_GROUP = 5_000
 _XLSX_MAX_CELL = 32_767  # Excel's limit on one cell's text
@@ -43,6 +45,29 @@ def check_output(path: Path, suffixes: Sequence[str] = OUTPUT_SUFFIXES) -> None:
         raise InputError(f"{path}: output must end in {allowed}, not {path.suffix or '(none)'}")
     if not path.parent.resolve().is_dir():
         raise InputError(f"{path}: folder {path.parent} does not exist")
+
+
+def output_format(path: Path, fmt: str | None = None) -> str:
+    """The format to write ``path`` in: ``fmt`` when given (checked against the extension),
+    else the one its extension names.
+
+    Raises:
+        InputError: unknown format, or an extension that does not fit it.
+    """
+    suffix = path.suffix.lower()
+    if fmt is None:
+        by_suffix = {ending: name for name, ending in FORMATS.items()}
+        if suffix not in by_suffix:
+            raise InputError(
+                f"{path}: cannot tell the format from {suffix or 'no extension'}; "
+                f"end the name in {', '.join(OUTPUT_SUFFIXES)} or give --format"
+            )
+        return by_suffix[suffix]
+    if fmt not in FORMATS:
+        raise InputError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if suffix != FORMATS[fmt]:
+        raise InputError(f"{path}: a {fmt} file must end in {FORMATS[fmt]}")
+    return fmt
 
 
 def safe_cell(value: object) -> object:
