@@ -13,6 +13,7 @@ page = st.navigation(
     [
         st.Page("ui/pages/review.py", title="Review claims", icon=":material/fact_check:"),
         st.Page("ui/pages/articles.py", title="Check an article", icon=":material/post_add:"),
+        st.Page("ui/pages/exports.py", title="Export reports", icon=":material/download:"),
     ]
 )
 state.sidebar()

@@ -1,6 +1,7 @@
 """The Streamlit app through AppTest: first start loads the sample, reviews are recorded, an
 article is checked from its page, and bad settings give one escaped error line."""
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from verifier.labels import Label
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 ARTICLES_PAGE = "ui/pages/articles.py"
+EXPORTS_PAGE = "ui/pages/exports.py"
 pytestmark = pytest.mark.model  # the app opens the real model and loads the sample corpus
 
 
@@ -143,3 +145,42 @@ def test_the_article_form_keeps_what_reports_cite(app: AppTest, db_url: str) -> 
         "K. Reporter",
     )
     assert str(stored[3]) == "2026-11-20"
+
+
+def test_the_exports_page_filters_previews_and_builds_claimreview(app: AppTest) -> None:
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
+    app.radio(key="label-1").set_value(Label.DISPUTED)
+    app.button(key="FormSubmitter:review-1-Save verdict").click().run()
+    app.switch_page(EXPORTS_PAGE).run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert (metrics["Claims"], metrics["Reviewed"]) == ("1", "1")
+    preview = app.dataframe[0].value
+    assert list(preview["claim_id"]) == [1] and list(preview["verdict"]) == ["disputed"]
+    labels = [button.label for button in app.get("download_button")]
+    assert labels == ["JSON Lines", "CSV", "Excel", "Parquet", "HTML report", "Markdown"]
+
+    app.toggle(key="x-all").set_value(True).run()
+    assert {m.label: m.value for m in app.metric}["Claims"] == "11"
+    assert len(app.dataframe[0].value) == 11
+    app.multiselect(key="x-verdicts").set_value([Label.SUPPORTED]).run()
+    assert set(app.dataframe[0].value["suggested_verdict"]) == {"supported"}
+    app.multiselect(key="x-verdicts").set_value([]).run()
+
+    # ClaimReview: without a publisher, one error line; with one, the unreviewed are named.
+    app.button(key="FormSubmitter:claimreview-Build ClaimReview").click().run()
+    assert "ClaimReview needs the name of the organisation" in app.error[0].value
+    fields = {field.label: field for field in app.text_input}
+    fields["Publisher"].input("Desk Check")
+    fields["Fact-check URL template"].input("https://desk.example.org/checks/{claim_id}")
+    app.button(key="FormSubmitter:claimreview-Build ClaimReview").click().run()
+    assert not app.error and "1 ClaimReview object(s) ready" in app.success[0].value
+    assert "10 claim(s) left out" in app.warning[0].value
+    assert "claim 2 " in app.warning[0].value and "not reviewed yet" in app.warning[0].value
+    downloads = [button.label for button in app.get("download_button")]
+    assert downloads[-2:] == ["JSON-LD array", "Script snippets"]
+
+    app.toggle(key="x-all").set_value(False)
+    app.date_input(key="x-since").set_value(date.today() + timedelta(days=2)).run()
+    assert not app.exception, app.exception
+    assert "No reviewed claims match these filters" in app.info[0].value

@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 
 from tests.conftest import write
+from tests.reports import ARTICLE, HOSTILE, SCRIPT, review_claims
 from verifier import pipeline
 from verifier.articles import ArticleMeta
 from verifier.cli import cli
@@ -22,41 +23,13 @@ from verifier.errors import InputError
 from verifier.export import REPORT_EVIDENCE_FIELDS, REPORT_FIELDS, ReportFilter, safe_cell
 from verifier.labels import Label
 from verifier.review import history
-from verifier.views import article_claims
 from verifier.workbench import Workbench
-
-ARTICLE = (
-    "Russian build-up in Latakia\n\n"
-    "The Pentagon said on Monday that Russia moved equipment to Latakia. "
-    "Satellite images show crews extending the runways at the Syrian airport.\n\n"
-    "Spartak Moscow beat Zenit 2-1 in Sunday's derby."
-)
-META = ArticleMeta.parse(
-    url="https://news.example.org/latakia",
-    outlet="Example News",
-    author="R. Porter",
-    published="2015-09-14",
-    factcheck_url="https://desk.example.org/checks/latakia",
-)
-HOSTILE = '=HYPERLINK("http://x")'
-SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture
 def claims(bench: Workbench, sources: Path) -> list[int]:
     """The test article's claims, matched; the first two reviewed."""
-    pipeline.ingest(bench, [sources])
-    checked = pipeline.check_article(bench, ARTICLE, title="Latakia", meta=META, threshold=0)
-    ids = [c.id for c in checked.article.claims]
-    with bench.db.session() as s:
-        views = {v.id: v for v in article_claims(s, checked.article.id)}
-    first = views[ids[0]]
-    pipeline.review_claim(
-        bench, ids[0], "supported", "dana", HOSTILE, [first.evidence[0].passage_id]
-    )
-    pipeline.review_claim(bench, ids[1], Label.DISPUTED, "lee", SCRIPT)
-    pipeline.review_claim(bench, ids[1], Label.DISPUTED, "lee", "second look: " + SCRIPT)
-    return ids
+    return review_claims(bench, sources)
 
 
 def run(bench: Workbench, tmp_path: Path, *args: str) -> Result:
@@ -301,3 +274,23 @@ def test_an_import_reads_its_claims_in_one_query_not_one_per_row(
         sa.event.remove(bench.db.engine, "before_cursor_execute", count)
     assert len(changes) == len(claims) >= 3
     assert len(selects) <= 2, selects  # the claims, then their verdicts
+
+
+def test_an_article_file_gives_its_details_and_the_caller_overrides_them(
+    bench: Workbench, tmp_path: Path
+) -> None:
+    front = (
+        "---\ntitle: Latakia build-up\noutlet: File Outlet\n"
+        "url: https://file.example.org/a\ndate: 2015-09-15\n---\n"
+    )
+    article = write(tmp_path, "a.md", front + ARTICLE)
+    pipeline.extract_article_file(bench, article, threshold=0, meta=ArticleMeta(outlet="Given"))
+    [record, *_] = records(bench, reviewed_only=False)
+    assert (record["article_outlet"], record["article_url"], record["article_date"]) == (
+        "Given",
+        "https://file.example.org/a",
+        "2015-09-15",
+    )
+    bad = write(tmp_path, "b.md", "---\nurl: ftp://x\n---\n" + ARTICLE)
+    with pytest.raises(InputError, match="b.md: article url 'ftp://x' must start with http"):
+        pipeline.extract_article_file(bench, bad, threshold=0)

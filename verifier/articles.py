@@ -50,6 +50,17 @@ class ArticleMeta:
                 )
         return cls(**clean)  # type: ignore[arg-type]
 
+    def over(self, found: ArticleMeta) -> ArticleMeta:
+        """These values, and ``found``'s where these are not given."""
+        return ArticleMeta(
+            **{
+                item.name: getattr(self, item.name)
+                if getattr(self, item.name) is not None
+                else getattr(found, item.name)
+                for item in fields(self)
+            }
+        )
+
     def apply(self, article: Article) -> None:
         for item in fields(self):
             value = getattr(self, item.name)
@@ -77,8 +88,13 @@ class StoredArticle:
     claims: list[StoredClaim]
 
 
-def read_article(path: Path, max_bytes: int) -> tuple[str, str]:
-    """``(title, text)`` of an article file (.txt, .md or .html), checked like a source."""
+def read_article(path: Path, max_bytes: int) -> tuple[str, str, ArticleMeta]:
+    """``(title, text, details)`` of an article file (.txt, .md or .html), checked like a
+    source; the details (url, outlet, date) come from its front matter or page metadata.
+
+    Raises:
+        InputError: the file cannot be used, or its url or date is malformed.
+    """
     suffix = path.suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
         raise InputError(f"{path}: articles must be .txt, .md or .html, not {suffix or '(none)'}")
@@ -86,7 +102,11 @@ def read_article(path: Path, max_bytes: int) -> tuple[str, str]:
         raise InputError(f"{path}: no such file")
     raw = read_text_file(path, max_bytes)
     doc = read_html_doc(path, raw) if suffix in {".html", ".htm"} else read_text_doc(path, raw)
-    return doc.title, doc.text
+    try:
+        meta = ArticleMeta.parse(url=doc.url, outlet=doc.outlet, published=doc.published)
+    except InputError as error:
+        raise InputError(f"{path}: {error}") from None
+    return doc.title, doc.text, meta
 
 
 def store_article(

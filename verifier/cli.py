@@ -31,7 +31,7 @@ from verifier.db.session import (
     upgrade,
 )
 from verifier.errors import VerifierError
-from verifier.export import FORMATS, ClaimRecord, ReportFilter, check_output
+from verifier.export import REPORT_FORMATS, ClaimRecord, ReportFilter, check_output, output_format
 from verifier.labels import Label
 from verifier.sources import parse_date
 from verifier.workbench import Workbench
@@ -347,8 +347,9 @@ def _day(_ctx: click.Context, param: click.Parameter, value: str | None) -> date
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(FORMATS)),
-    help="csv, xlsx, jsonl or parquet.",
+    type=click.Choice(list(REPORT_FORMATS)),
+    help="csv, xlsx, jsonl, parquet, html, md or claimreview (a .json JSON-LD array, with "
+    "<script> snippets beside it).",
 )
 @click.option(
     "--article", "articles", type=int, multiple=True, help="Only this article (repeatable)."
@@ -372,6 +373,16 @@ def _day(_ctx: click.Context, param: click.Parameter, value: str | None) -> date
 @click.option(
     "--min-confidence", type=click.FloatRange(0, 1), help="Suggestion at least this confident."
 )
+@click.option("--title", default="Verdict report", show_default=True, help="HTML/Markdown title.")
+@click.option(
+    "--publisher", help="ClaimReview: the publishing organisation (VERIFIER_PUBLISHER_NAME)."
+)
+@click.option("--publisher-url", help="ClaimReview: its web address (VERIFIER_PUBLISHER_URL).")
+@click.option(
+    "--factcheck-url",
+    help="ClaimReview: fact-check URL template with {claim_id}, {article_id}, for articles "
+    "without their own (VERIFIER_FACTCHECK_URL).",
+)
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -384,14 +395,26 @@ def export(
     until: date | None,
     reviewed_only: bool,
     min_confidence: float | None,
+    title: str,
+    publisher: str | None,
+    publisher_url: str | None,
+    factcheck_url: str | None,
 ) -> None:
-    """Export the verdict report: one record per claim with its verdict, note and evidence.
+    """Export the verdict report: one record per claim with its verdict, note and evidence,
+    as a table, a readable HTML or Markdown report, or ClaimReview JSON-LD.
 
     \b
     Example:
         verifier export --out verdicts.csv --verdict disputed --since 2026-11-01
         verifier export --out everything.parquet --all
+        verifier export --out report.html --article 3
+        verifier export --out reviews.json --publisher "Desk" \\
+            --factcheck-url "https://desk.example.org/checks/{claim_id}"
     """
+    fmt = output_format(out, fmt)  # checked before the workbench opens
+    by = None
+    if fmt == "claimreview":
+        by = pipeline.claimreview_publisher(_settings(ctx), publisher, publisher_url, factcheck_url)
     selection = ReportFilter(
         articles=articles,
         reviewer=reviewer,
@@ -401,7 +424,10 @@ def export(
         reviewed_only=reviewed_only,
         min_confidence=min_confidence,
     )
-    click.echo(pipeline.export_report(_bench(ctx), selection, out, fmt).summary())
+    # An export reads the database alone: the index is neither needed nor repaired here.
+    bench = _bench(ctx, repair=False)
+    done = pipeline.export_report(bench, selection, out, fmt, publisher=by, title=title)
+    click.echo(done.summary())
 
 
 @cli.command()

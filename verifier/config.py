@@ -14,9 +14,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from string import Formatter
 from typing import Literal, get_args
+from urllib.parse import urlsplit
 
 from verifier.errors import SettingsError
+from verifier.labels import Label
 
 #: sha256 of the bundled all-MiniLM-L6-v2 ``model.safetensors``; any other file is refused.
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -77,6 +80,10 @@ ENV = {
     "stance_model": "VERIFIER_STANCE_MODEL",
     "backend": "VERIFIER_BACKEND",
     "model_cache": "VERIFIER_MODEL_CACHE",
+    "publisher_name": "VERIFIER_PUBLISHER_NAME",
+    "publisher_url": "VERIFIER_PUBLISHER_URL",
+    "factcheck_url": "VERIFIER_FACTCHECK_URL",
+    "ratings": "VERIFIER_RATINGS",
 }
 _NUMBERS = {
     "top_k": _Number(int, 1, 100),
@@ -92,6 +99,15 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 }
 _OPTIONAL = {"batch_size"}  # None: the component's own default
 _PATHS = ("home", "model_dir", "sample_dir", "model_cache")
+#: Placeholders a fact-check URL template may use.
+URL_FIELDS = ("claim_id", "article_id")
+#: ClaimReview rating of each verdict (ratingValue, alternateName) unless VERIFIER_RATINGS says
+#: otherwise; bestRating / worstRating are the highest and lowest value.
+DEFAULT_RATINGS: dict[Label, tuple[int, str]] = {
+    Label.SUPPORTED: (5, "True"),
+    Label.DISPUTED: (1, "False"),
+    Label.UNVERIFIED: (3, "Unproven"),
+}
 
 
 @dataclass(frozen=True)
@@ -117,6 +133,13 @@ class Settings:
             ``openvino`` (the CPU's precision) or ``openvino-int8``.
         model_cache: where converted models (OpenVINO IR) are kept; ``home/models`` when
             ``None``.
+        publisher_name, publisher_url: the organisation publishing the fact-checks (the
+            ``author`` of ClaimReview exports).
+        factcheck_url: URL of a claim's published fact-check, as a template with
+            ``{claim_id}`` and ``{article_id}``; an article's own fact-check URL wins.
+        ratings: ClaimReview rating per verdict, as ``label=value:Name`` pairs separated by
+            ``;`` (e.g. ``supported=5:True;disputed=1:False;unverified=3:Unproven``, the
+            default); see :attr:`rating_scale`.
     """
 
     home: Path = field(default_factory=default_home)
@@ -132,6 +155,10 @@ class Settings:
     stance_model: StanceModelName = "rules"
     backend: BackendName = "auto"
     model_cache: Path | None = None
+    publisher_name: str | None = None
+    publisher_url: str | None = None
+    factcheck_url: str | None = None
+    ratings: str | None = None
 
     def __post_init__(self) -> None:
         for name in _PATHS:  # accept strings from API callers; keep Paths in the object
@@ -156,6 +183,15 @@ class Settings:
             )
         if self.model_dir is not None and not self.model_dir.is_dir():
             raise SettingsError(f"{_where('model_dir')}: {self.model_dir} is not a folder")
+        for name in ("publisher_url", "factcheck_url"):
+            value = getattr(self, name)
+            if value is not None and not _web_address(value):
+                raise SettingsError(
+                    f"{_where(name)} must be an http:// or https:// address, not {value!r}"
+                )
+        if self.factcheck_url is not None:
+            _check_template(self.factcheck_url)
+        self.rating_scale  # noqa: B018 (checks VERIFIER_RATINGS now, not at export time)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -204,11 +240,54 @@ class Settings:
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
 
+    @property
+    def rating_scale(self) -> dict[Label, tuple[int, str]]:
+        """ClaimReview (ratingValue, alternateName) of each verdict: :data:`DEFAULT_RATINGS`
+        with what ``ratings`` changes.
+
+        Raises:
+            SettingsError: ``ratings`` is not ``label=value:Name`` pairs separated by ``;``.
+        """
+        scale = dict(DEFAULT_RATINGS)
+        for pair in (self.ratings or "").split(";"):
+            if not pair.strip():
+                continue
+            label, _, rating = pair.partition("=")
+            value, _, name = rating.partition(":")
+            try:
+                if not name.strip():
+                    raise ValueError(pair)
+                scale[Label(label.strip().lower())] = (int(value), name.strip())
+            except ValueError:
+                raise SettingsError(
+                    f"{_where('ratings')} must be label=value:Name pairs separated by ';' "
+                    f"(e.g. supported=5:True;disputed=1:False), not {pair.strip()!r}"
+                ) from None
+        return scale
+
 
 def _where(name: str) -> str:
     """How a setting is named in messages: its variable, with the field for API users."""
     variable = ENV.get(name)
     return f"{variable} ({name})" if variable else name
+
+
+def _web_address(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _check_template(template: str) -> None:
+    try:
+        names = {field for _, field, _, _ in Formatter().parse(template) if field is not None}
+    except ValueError as error:
+        names = {f"({error})"}
+    unknown = names - set(URL_FIELDS)
+    if unknown:
+        raise SettingsError(
+            f"{_where('factcheck_url')} may use {{claim_id}} and {{article_id}} only, "
+            f"not {', '.join(sorted(unknown))}"
+        )
 
 
 def _parse(name: str, variable: str, raw: str) -> object:

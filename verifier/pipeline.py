@@ -6,6 +6,9 @@
 * :func:`match_claims` and :func:`score_claims`: claims -> embeddings -> retriever ->
   stance model -> suggestions (stored for stored claims);
 * :func:`score_file`: a claims file -> :func:`score_claims` -> report records -> output file;
+* :func:`review_claim` and :func:`import_reviews`: reviewers' verdicts, with their history;
+* :func:`export_report` (and :func:`export_files` for downloads): report records -> a table,
+  an HTML or Markdown report, or ClaimReview JSON-LD;
 * :func:`load_sample` and :func:`load_sample_if_empty`: the sample corpus, on first start.
 
 Work on many claims is done in chunks, one transaction each, so memory stays bounded and a
@@ -14,28 +17,39 @@ long run does not hold one transaction open.
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from verifier.articles import ArticleMeta, StoredArticle, read_article, store_article
 from verifier.claims import extract_claims
+from verifier.config import Settings
 from verifier.documents import IngestReport
 from verifier.errors import InputError, VerifierError
 from verifier.export import (
+    DOCUMENT_FORMATS,
+    FORMATS,
     REPORT_FIELDS,
+    REPORT_FORMATS,
     REPORT_SCHEMA,
     ClaimRecord,
+    Publisher,
     ReportFilter,
+    ReportSummary,
+    Skipped,
     check_output,
     output_format,
     report_records,
+    report_summary,
     spreadsheet_columns,
     spreadsheet_row,
+    write_claim_reviews,
+    write_document,
     write_records,
 )
 from verifier.labels import Label
@@ -107,12 +121,14 @@ def extract_article(
 def extract_article_file(
     bench: Workbench, path: Path, threshold: float | None = None, meta: ArticleMeta | None = None
 ) -> StoredArticle:
-    """:func:`extract_article` on an article file (.txt, .md or .html), titled by its headline.
+    """:func:`extract_article` on an article file (.txt, .md or .html), titled by its headline,
+    with the url, outlet and date its front matter (or page metadata) gives.
 
     Raises:
         InputError: the file cannot be used, or holds no claim.
     """
-    title, text = read_article(path, bench.settings.max_file_bytes)
+    title, text, found = read_article(path, bench.settings.max_file_bytes)
+    meta = (meta or ArticleMeta()).over(found)  # what the caller gives wins over the file
     return extract_article(
         bench, text, title=title, uri=str(path.resolve()), threshold=threshold, meta=meta
     )
@@ -273,8 +289,8 @@ def load_sample(bench: Workbench) -> SampleLoad:
     """Ingest the sample sources, then extract and match the sample article's claims."""
     folder = sample_dir(bench.settings)
     report = ingest(bench, [folder / "sources"])
-    title, text = read_article(folder / "article.md", bench.settings.max_file_bytes)
-    checked = check_article(bench, text, title=title, uri=str(folder / "article.md"))
+    title, text, meta = read_article(folder / "article.md", bench.settings.max_file_bytes)
+    checked = check_article(bench, text, title=title, uri=str(folder / "article.md"), meta=meta)
     return SampleLoad(report, checked.article.id, len(checked.results))
 
 
@@ -287,37 +303,125 @@ def load_sample_if_empty(bench: Workbench) -> SampleLoad | None:
 
 @dataclass(frozen=True)
 class ExportReport:
-    """What :func:`export_report` wrote."""
+    """What :func:`export_report` wrote (and, for ClaimReview, left out)."""
 
     out: Path
     format: str
     records: int
+    also: tuple[Path, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
 
     def summary(self) -> str:
-        return f"exported {self.records} claim(s) as {self.format} -> {self.out}"
+        line = f"exported {self.records} claim(s) as {self.format} -> {self.out}"
+        if self.also:
+            line += f" (and {', '.join(str(path) for path in self.also)})"
+        if self.skipped:
+            line += f"; left out {len(self.skipped)}: " + "; ".join(
+                skipped.describe() for skipped in self.skipped[:5]
+            )
+            if len(self.skipped) > 5:
+                line += f"; and {len(self.skipped) - 5} more"
+        return line
+
+
+def claimreview_publisher(
+    settings: Settings,
+    name: str | None = None,
+    url: str | None = None,
+    factcheck_url: str | None = None,
+) -> Publisher:
+    """The publisher of ClaimReview exports: the values given, else the settings'.
+
+    Raises:
+        InputError: no publisher name (ClaimReview names the organisation publishing it).
+        SettingsError: a URL or URL template that cannot be used.
+    """
+    name = (name or settings.publisher_name or "").strip()
+    if not name:
+        raise InputError(
+            "ClaimReview needs the name of the organisation publishing the fact-checks: "
+            "set VERIFIER_PUBLISHER_NAME (or give --publisher)"
+        )
+    checked = replace(  # a copy of the settings: the URLs given are checked as theirs are
+        settings,
+        publisher_url=url or settings.publisher_url,
+        factcheck_url=factcheck_url or settings.factcheck_url,
+    )
+    return Publisher(name, checked.publisher_url, checked.factcheck_url, checked.rating_scale)
 
 
 def export_report(
-    bench: Workbench, selection: ReportFilter, out: Path, fmt: str | None = None
+    bench: Workbench,
+    selection: ReportFilter,
+    out: Path,
+    fmt: str | None = None,
+    *,
+    publisher: Publisher | None = None,
+    title: str = "Verdict report",
 ) -> ExportReport:
-    """Write the verdict report of the claims ``selection`` picks to ``out``, streamed and
-    atomically (a temporary file renamed into place).
+    """Write the verdict report of the claims ``selection`` picks to ``out``, in ``fmt`` (or
+    the format its extension names), streamed and atomically (a temporary file renamed into
+    place). ClaimReview also writes its ``<script>`` snippets beside ``out``.
 
     Raises:
-        InputError: the format or path cannot be used, or no claim matches (nothing written).
+        InputError: the format or path cannot be used, ClaimReview without a ``publisher``,
+            no claim matches, or (ClaimReview) none can be published; nothing is written.
     """
     fmt = output_format(out, fmt)
-    check_output(out)
+    if fmt == "claimreview" and publisher is None:
+        publisher = claimreview_publisher(bench.settings)
     with bench.db.session() as session:
         records = report_records(session, selection)
         first = next(records, None)
         if first is None:
             scope = "reviewed claims" if selection.reviewed_only else "claims"
             raise InputError(f"no {scope} match these filters; nothing written to {out}")
-        written = write_records(
-            chain([first], records), out, columns=REPORT_FIELDS, schema=REPORT_SCHEMA
+        records = chain([first], records)
+        if fmt in FORMATS:
+            written = write_records(records, out, columns=REPORT_FIELDS, schema=REPORT_SCHEMA)
+            return ExportReport(out, fmt, written)
+        if fmt in DOCUMENT_FORMATS:
+            summary = report_summary(session, selection)
+            return ExportReport(out, fmt, write_document(records, summary, out, fmt, title=title))
+        assert publisher is not None
+        result = write_claim_reviews(records, out, publisher)
+        return ExportReport(
+            out, fmt, result.written, also=(result.snippets,), skipped=tuple(result.skipped)
         )
-    return ExportReport(out, fmt, written)
+
+
+def summarise_report(bench: Workbench, selection: ReportFilter) -> ReportSummary:
+    """The summary a report of ``selection`` opens with (counts, agreement)."""
+    with bench.db.session() as session:
+        return report_summary(session, selection)
+
+
+def preview_report(
+    bench: Workbench, selection: ReportFilter, limit: int = 100
+) -> list[dict[str, object]]:
+    """The first ``limit`` report records of ``selection`` (for a preview table)."""
+    with bench.db.session() as session:
+        return list(islice(report_records(session, selection), limit))
+
+
+def export_files(
+    bench: Workbench,
+    selection: ReportFilter,
+    fmt: str,
+    *,
+    publisher: Publisher | None = None,
+    name: str = "verdict-report",
+) -> tuple[ExportReport, dict[str, bytes]]:
+    """The report in ``fmt`` as file name -> content (for downloads), made by
+    :func:`export_report` in a temporary folder; with what it wrote and left out.
+
+    Raises:
+        InputError: as :func:`export_report`.
+    """
+    with tempfile.TemporaryDirectory(prefix="verifier-export-") as folder:
+        out = Path(folder) / f"{name}{REPORT_FORMATS[fmt]}"
+        done = export_report(bench, selection, out, fmt, publisher=publisher)
+        return done, {path.name: path.read_bytes() for path in (done.out, *done.also)}
 
 
 def review_claim(

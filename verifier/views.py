@@ -96,6 +96,11 @@ def list_articles(session: Session) -> list[ArticleSummary]:
     ]
 
 
+def list_reviewers(session: Session) -> list[str]:
+    """Everyone who has a verdict on record, by name."""
+    return sorted(name for name in session.scalars(sa.select(Verdict.reviewer).distinct()) if name)
+
+
 def article_claims(session: Session, article_id: int) -> list[ClaimView]:
     """An article's claims in reading order, each with verdict, ranked evidence and history."""
     rows = session.execute(

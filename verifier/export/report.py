@@ -118,25 +118,21 @@ class ReportFilter:
     min_confidence: float | None = None
 
 
-def _history() -> sa.Subquery:
-    """Per claim: how many verdict changes, and when the last one was made."""
-    return (
-        sa.select(
-            VerdictChange.claim_id,
-            sa.func.count(VerdictChange.id).label("entries"),
-            sa.func.max(VerdictChange.changed_at).label("reviewed_at"),
-        )
-        .group_by(VerdictChange.claim_id)
-        .subquery()
+def review_history(ids: Sequence[int] | None = None) -> sa.Subquery:
+    """Per claim (of ``ids``, or all): how many verdict changes, and when the last was made."""
+    query = sa.select(
+        VerdictChange.claim_id,
+        sa.func.count(VerdictChange.id).label("entries"),
+        sa.func.max(VerdictChange.changed_at).label("reviewed_at"),
     )
+    if ids is not None:
+        query = query.where(VerdictChange.claim_id.in_(ids))
+    return query.group_by(VerdictChange.claim_id).subquery()
 
 
-def _selected(report: ReportFilter, history: sa.Subquery) -> sa.Select[Any]:
-    query = (
-        sa.select(Claim.id)
-        .outerjoin(Verdict, Verdict.claim_id == Claim.id)
-        .outerjoin(history, history.c.claim_id == Claim.id)
-    )
+def selected_claims(report: ReportFilter) -> sa.Select[Any]:
+    """The ids of the claims ``report`` picks, by article and reading order."""
+    query = sa.select(Claim.id).outerjoin(Verdict, Verdict.claim_id == Claim.id)
     if report.reviewed_only:
         query = query.where(Verdict.label.is_not(None))
     if report.articles:
@@ -146,10 +142,13 @@ def _selected(report: ReportFilter, history: sa.Subquery) -> sa.Select[Any]:
     if report.verdicts:
         shown = sa.func.coalesce(Verdict.label, Verdict.suggested)
         query = query.where(shown.in_([str(label) for label in report.verdicts]))
-    if report.since:
-        query = query.where(history.c.reviewed_at >= _utc(report.since))
-    if report.until:
-        query = query.where(history.c.reviewed_at < _utc(report.until + timedelta(days=1)))
+    if report.since or report.until:  # the day of the last change
+        history = review_history()
+        query = query.outerjoin(history, history.c.claim_id == Claim.id)
+        if report.since:
+            query = query.where(history.c.reviewed_at >= _utc(report.since))
+        if report.until:
+            query = query.where(history.c.reviewed_at < _utc(report.until + timedelta(days=1)))
     if report.min_confidence is not None:
         query = query.where(Verdict.confidence >= report.min_confidence)
     return query.order_by(Claim.article_id, Claim.start, Claim.id)
@@ -161,15 +160,13 @@ def _utc(day: date) -> datetime:
 
 def report_records(session: Session, report: ReportFilter) -> Iterator[dict[str, object]]:
     """The report records ``report`` selects, by article and reading order, a chunk at a time."""
-    history = _history()
-    ids: list[int] = list(session.scalars(_selected(report, history)))
+    ids: list[int] = list(session.scalars(selected_claims(report)))
     for start in range(0, len(ids), CHUNK):
-        yield from _records(session, ids[start : start + CHUNK], history)
+        yield from _records(session, ids[start : start + CHUNK])
 
 
-def _records(
-    session: Session, ids: Sequence[int], history: sa.Subquery
-) -> Iterator[dict[str, object]]:
+def _records(session: Session, ids: Sequence[int]) -> Iterator[dict[str, object]]:
+    history = review_history(ids)
     rows = session.execute(
         sa.select(Claim, Verdict, Article, history.c.entries, history.c.reviewed_at)
         .outerjoin(Verdict, Verdict.claim_id == Claim.id)
@@ -241,11 +238,11 @@ def _evidence(
         .join(Document, Document.id == Passage.document_id)
         .where(Passage.id.in_(passage_ids))
     ).all()
-    scores = {
+    scores = {  # by claim only: the claim index finds a chunk's few matches at once
         (row.claim_id, row.passage_id): row.score
         for row in session.execute(
             sa.select(Match.claim_id, Match.passage_id, Match.score).where(
-                Match.claim_id.in_(list(relied)), Match.passage_id.in_(passage_ids)
+                Match.claim_id.in_(list(relied))
             )
         )
     }

@@ -12,62 +12,20 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from verifier.errors import InputError
+from verifier.export.formats import atomic_output, check_output
 
-#: Formats by name, and the extension each writes.
-FORMATS = {"jsonl": ".jsonl", "csv": ".csv", "xlsx": ".xlsx", "parquet": ".parquet"}
-OUTPUT_SUFFIXES = tuple(FORMATS.values())
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ROW_GROUP = 5_000
 _XLSX_MAX_CELL = 32_767  # Excel's limit on one cell's text
 
 Record = dict[str, object]
-
-
-def check_output(path: Path, suffixes: Sequence[str] = OUTPUT_SUFFIXES) -> None:
-    """Refuse an output path before any work is done.
-
-    Raises:
-        InputError: unsupported extension, or the folder does not exist.
-    """
-    if path.suffix.lower() not in suffixes:
-        allowed = ", ".join(suffixes)
-        raise InputError(f"{path}: output must end in {allowed}, not {path.suffix or '(none)'}")
-    if not path.parent.resolve().is_dir():
-        raise InputError(f"{path}: folder {path.parent} does not exist")
-
-
-def output_format(path: Path, fmt: str | None = None) -> str:
-    """The format to write ``path`` in: ``fmt`` when given (checked against the extension),
-    else the one its extension names.
-
-    Raises:
-        InputError: unknown format, or an extension that does not fit it.
-    """
-    suffix = path.suffix.lower()
-    if fmt is None:
-        by_suffix = {ending: name for name, ending in FORMATS.items()}
-        if suffix not in by_suffix:
-            raise InputError(
-                f"{path}: cannot tell the format from {suffix or 'no extension'}; "
-                f"end the name in {', '.join(OUTPUT_SUFFIXES)} or give --format"
-            )
-        return by_suffix[suffix]
-    if fmt not in FORMATS:
-        raise InputError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    if suffix != FORMATS[fmt]:
-        raise InputError(f"{path}: a {fmt} file must end in {FORMATS[fmt]}")
-    return fmt
 
 
 def safe_cell(value: object) -> object:
@@ -77,20 +35,6 @@ def safe_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
-
-
-@contextmanager
-def atomic_output(path: Path) -> Iterator[Path]:
-    """A temporary file beside ``path``, renamed onto it when the block succeeds (removed if
-    it fails), so a reader never sees half a file and a failed export leaves no litter."""
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def write_records(

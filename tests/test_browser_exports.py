@@ -1,0 +1,242 @@
+"""Verdict reports end to end, as a desk makes them: three claims of the sample reviewed in
+headless Chromium, every format downloaded from the Exports page and written by
+``verifier export``, the same records in both, the HTML report opened in Chromium (screenshot
+in test-artifacts/), ClaimReview valid, and a hostile note inert everywhere."""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import pyarrow.parquet as pq
+import pytest
+from browsing import ROOT, app_server, body_text, chromium, screenshot
+from markdown_it import MarkdownIt
+from openpyxl import load_workbook
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.reports import CLAIMREVIEW_SCHEMA, HOSTILE, SCRIPT
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+PUBLISHER = {
+    "VERIFIER_PUBLISHER_NAME": "Desk Check",
+    "VERIFIER_PUBLISHER_URL": "https://desk.example.org",
+    "VERIFIER_FACTCHECK_URL": "https://desk.example.org/checks/{claim_id}",
+}
+FILES = {
+    "JSON Lines": "verdict-report.jsonl",
+    "CSV": "verdict-report.csv",
+    "Excel": "verdict-report.xlsx",
+    "Parquet": "verdict-report.parquet",
+    "HTML report": "verdict-report.html",
+    "Markdown": "verdict-report.md",
+    "JSON-LD array": "claimreview.json",
+    "Script snippets": "claimreview.snippets.html",
+}
+NOTE = f"{HOSTILE} {SCRIPT}"
+# (claim, verdict, note, cite the first evidence)
+REVIEWS = [
+    (1, "supported", "Matches the Pentagon statement", True),
+    (2, "disputed", NOTE, True),
+    (3, "unverified", "", False),
+]
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("home")
+
+
+@pytest.fixture(scope="module")
+def server(home: Path) -> Iterator[str]:
+    with app_server(home, PUBLISHER) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def browser(downloads: Path) -> Iterator[webdriver.Chrome]:
+    with chromium(downloads) as driver:
+        yield driver
+
+
+def claim_box(number: int) -> str:
+    return f"(//div[@data-testid='stExpander'])[{number}]"
+
+
+def review(browser: webdriver.Chrome, wait: WebDriverWait, done: int) -> None:
+    """Record :data:`REVIEWS` through the review page's forms."""
+    for number, verdict, note, cite in REVIEWS:
+        box = claim_box(number)
+        notes = browser.find_elements(By.XPATH, f"{box}//textarea")
+        if not (notes and notes[0].is_displayed()):
+            browser.find_element(By.XPATH, f"{box}//summary").click()
+        wait.until(
+            ec.element_to_be_clickable((By.XPATH, f"{box}//label[.//p[text()='{verdict}']]"))
+        ).click()
+        if note:
+            browser.find_element(By.XPATH, f"{box}//textarea").send_keys(note)
+        if cite:
+            browser.find_element(
+                By.XPATH, f"{box}//div[@data-testid='stMultiSelect']//input"
+            ).click()
+            best = "//*[@role='option'][starts-with(normalize-space(.), '#1 ')]"
+            wait.until(ec.element_to_be_clickable((By.XPATH, best))).click()
+            browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+        browser.find_element(By.XPATH, f"{box}//button[.//p[text()='Save verdict']]").click()
+        done += 1
+        wait.until(lambda d, n=done: f"{n} of 11 claims reviewed" in body_text(d))
+
+
+def click(browser: webdriver.Chrome, element: WebElement) -> None:
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def download(browser: webdriver.Chrome, wait: WebDriverWait, folder: Path, label: str) -> Path:
+    button = wait.until(
+        ec.element_to_be_clickable(
+            (By.XPATH, f"//div[@data-testid='stDownloadButton']//button[.//p[text()='{label}']]")
+        )
+    )
+    click(browser, button)
+    path = folder / FILES[label]
+    deadline = time.monotonic() + 60
+    while not (path.exists() and path.stat().st_size and not list(folder.glob("*.crdownload"))):
+        assert time.monotonic() < deadline, f"{label}: no {path.name} in {os.listdir(folder)}"
+        time.sleep(0.2)
+    return path
+
+
+def cli_export(home: Path, out: Path, *args: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "VERIFIER_DB_URL"} | PUBLISHER
+    done = subprocess.run(
+        [sys.executable, "-m", "verifier", "--home", str(home), "export", "--out", str(out), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def same_document(one: Path, other: Path) -> None:
+    """Equal but for the time each was generated."""
+    stamp = re.compile(r"generated \d{4}-\d\d-\d\d \d\d:\d\d UTC")
+
+    def text(path: Path) -> str:
+        return stamp.sub("generated", path.read_text(encoding="utf-8"))
+
+    assert text(one) == text(other), one.name
+
+
+def sheet_cells(path: Path) -> list[list[object]]:
+    return [[c.value for c in row] for row in load_workbook(path).active.iter_rows()]
+
+
+def test_reviewed_claims_export_the_same_from_the_page_and_the_cli(
+    server: str, browser: webdriver.Chrome, home: Path, downloads: Path, tmp_path: Path
+) -> None:
+    wait = WebDriverWait(browser, 90)
+    browser.get(server)
+    wait.until(lambda d: "0 of 11 claims reviewed" in body_text(d))
+    name = browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebar'] input[type='text']")
+    name.send_keys("Dana", Keys.ENTER)
+    wait.until(lambda d: "Enter your name" not in body_text(d))
+    review(browser, wait, 0)
+
+    browser.find_element(
+        By.XPATH, "//a[@data-testid='stSidebarNavLink'][.//p[text()='Export reports']]"
+    ).click()
+    wait.until(lambda d: "/exports" in d.current_url and "Download" in body_text(d))
+    wait.until(lambda d: "Suggestion kept" in body_text(d))
+    screenshot(browser, "exports.png")
+    started = time.monotonic()
+    page = {label: download(browser, wait, downloads, label) for label in list(FILES)[:6]}
+    print(f"downloads took {time.monotonic() - started:.1f} s")
+    click(browser, browser.find_element(By.XPATH, "//button[.//p[text()='Build ClaimReview']]"))
+    try:
+        wait.until(lambda d: "3 ClaimReview object(s) ready" in body_text(d))
+    finally:
+        screenshot(browser, "claimreview.png")
+    for label in list(FILES)[6:]:
+        page[label] = download(browser, wait, downloads, label)
+
+    cli = {label: tmp_path / name for label, name in FILES.items()}
+    for label in list(FILES)[:6]:
+        cli_export(home, cli[label])
+    cli_export(home, cli["JSON-LD array"], "--format", "claimreview")
+
+    # The same records whichever way they were exported.
+    lines = page["JSON Lines"].read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["verdict"] for r in records] == [verdict for _, verdict, _, _ in REVIEWS]
+    assert {r["reviewer"] for r in records} == {"Dana"} and records[1]["note"] == NOTE
+    assert [len(r["evidence"]) for r in records] == [1, 1, 0]
+    assert records == [json.loads(line) for line in cli["JSON Lines"].read_text().splitlines()]
+    assert pq.read_table(page["Parquet"]).to_pylist() == records
+    assert pq.read_table(cli["Parquet"]).to_pylist() == records
+    assert page["CSV"].read_text(encoding="utf-8") == cli["CSV"].read_text(encoding="utf-8")
+    assert sheet_cells(page["Excel"]) == sheet_cells(cli["Excel"])
+    for label in ("HTML report", "Markdown", "Script snippets"):
+        same_document(page[label], cli[label])
+    reviews = json.loads(page["JSON-LD array"].read_text(encoding="utf-8"))
+    assert reviews == json.loads(cli["JSON-LD array"].read_text(encoding="utf-8"))
+    assert len(reviews) == 3
+    for item in reviews:
+        jsonschema.validate(item, CLAIMREVIEW_SCHEMA)
+    assert [r["url"] for r in reviews] == [
+        f"https://desk.example.org/checks/{r['claim_id']}" for r in records
+    ]
+
+    # The hostile note is inert everywhere.
+    with open(page["CSV"], encoding="utf-8", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    cells += [str(v) for row in sheet_cells(page["Excel"]) for v in row if v is not None]
+    assert "'" + NOTE in cells
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    for label in ("HTML report", "Script snippets", "JSON-LD array"):
+        assert "<script>alert" not in page[label].read_text(encoding="utf-8"), label
+    markdown = MarkdownIt("commonmark").enable("table").render(page["Markdown"].read_text())
+    assert "<script>alert" not in markdown and html.escape(NOTE) in markdown
+
+    # The HTML report, opened in Chromium: the summary, every reviewed claim, its evidence.
+    browser.get(page["HTML report"].as_uri())
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert  # noqa: B018 (the hostile script never ran)
+    assert browser.execute_script("return document.scripts.length") == 0
+    shown = " ".join(body_text(browser).split())
+    assert "Summary" in shown and "Claims per verdict" in shown
+    assert "Reviewers kept the suggested verdict" in shown
+    for record in records:
+        assert " ".join(str(record["sentence"]).split()) in shown
+        assert str(record["verdict"]).upper() in shown
+        for item in record["evidence"]:
+            assert " ".join(item["quote"].split()) in shown
+    assert NOTE in shown
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(1200, min(int(height) + 100, 8000))
+    path = screenshot(browser, "verdict-report.png")
+    browser.set_window_size(1400, 1000)
+    print(f"screenshot of the HTML report: {path}")
+    assert path.stat().st_size > 10_000

@@ -1,0 +1,279 @@
+"""Readable reports and ClaimReview: the HTML and Markdown reports (summary, claims in their
+sentences, cited evidence, self-contained, escaped), ClaimReview JSON-LD against Google's
+requirements, and hostile texts through every format."""
+
+from __future__ import annotations
+
+import csv
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import jsonschema
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+from markdown_it import MarkdownIt
+from openpyxl import load_workbook
+
+from tests.reports import CLAIMREVIEW_SCHEMA, HOSTILE, SCRIPT, review_claims
+from verifier import pipeline
+from verifier.cli import cli
+from verifier.config import Settings
+from verifier.errors import InputError, SettingsError
+from verifier.export import REPORT_FORMATS, ReportFilter, report_records, report_summary
+from verifier.labels import Label
+from verifier.workbench import Workbench
+
+PUBLISHER = dict(name="Desk Check", url="https://desk.example.org")
+
+
+@pytest.fixture
+def claims(bench: Workbench, sources: Path) -> list[int]:
+    """Reviewed claims whose article title, notes and cited source are hostile texts."""
+    return review_claims(bench, sources, title=SCRIPT, hostile=True)
+
+
+class Page(HTMLParser):
+    """Tags, attributes, style text and visible text of an HTML document."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.style = ""
+        self._in_style = False
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.style += data
+        else:
+            self.text.append(data)
+
+    def named(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+    def ids(self) -> set[str]:
+        return {str(attrs["id"]) for _, attrs in self.tags if attrs.get("id")}
+
+
+def export(bench: Workbench, out: Path, **filters: object) -> pipeline.ExportReport:
+    publisher = pipeline.claimreview_publisher(bench.settings, **PUBLISHER)  # type: ignore[arg-type]
+    return pipeline.export_report(bench, ReportFilter(**filters), out, publisher=publisher)  # type: ignore[arg-type]
+
+
+def reviewed(bench: Workbench) -> list[dict[str, object]]:
+    with bench.db.session() as s:
+        return list(report_records(s, ReportFilter()))
+
+
+def assert_self_contained(page: Page) -> None:
+    """No script, no resource fetched from anywhere: a report opens offline as it is."""
+    assert not page.named("script") and not page.named("link") and not page.named("iframe")
+    assert not [attrs for _, attrs in page.tags if "src" in attrs or "srcset" in attrs]
+    assert not [attrs for _, attrs in page.tags if any(k.startswith("on") for k in attrs)]
+    assert "url(" not in page.style and "@import" not in page.style
+    for attrs in page.named("a"):
+        assert str(attrs["href"]).startswith(("https://", "http://")), attrs
+
+
+def test_the_summary_counts_verdicts_articles_reviewers_and_agreement(
+    bench: Workbench, claims: list[int]
+) -> None:
+    records = reviewed(bench)
+    with bench.db.session() as s:
+        summary = report_summary(s, ReportFilter())
+        everything = report_summary(s, ReportFilter(reviewed_only=False))
+    assert summary.claims == 2 and summary.verdicts == {"supported": 1, "disputed": 1}
+    assert sorted(summary.reviewers) == [("dana", 1), ("lee", 1)]
+    [article] = summary.articles
+    assert (article.title, article.claims) == (SCRIPT, 2)
+    agreed = sum(r["suggested_verdict"] == r["verdict"] for r in records)
+    assert (summary.compared, summary.agreed) == (2, agreed)
+    assert sum(summary.confusion.values()) == 2
+    assert (
+        everything.claims == len(claims) and everything.verdicts["not reviewed"] == len(claims) - 2
+    )
+    assert everything.reviewers == summary.reviewers  # suggestions are nobody's verdict
+
+
+def test_the_html_report_is_one_readable_self_contained_file(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    done = export(bench, tmp_path / "report.html")
+    assert done.records == 2 and done.format == "html"
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    page = Page(html)
+    assert_self_contained(page)
+    text = " ".join(" ".join(page.text).split())
+    # The summary opens the report, with its charts drawn inline.
+    assert (
+        text.index("Summary") < text.index("Claims per verdict") < text.index(f"claim {claims[0]}")
+    )
+    assert len(page.named("svg")) == 3 and "Reviewers kept the suggested verdict for" in text
+    assert "break-before: page" in page.style and "@media print" in page.style
+    # Every reviewed claim, in its sentence, with verdict, note and cited evidence.
+    for record in reviewed(bench):
+        assert f"claim-{record['claim_id']}" in page.ids()
+        assert str(record["sentence"]) in text and str(record["note"]) in text
+        for item in record["evidence"]:  # type: ignore[attr-defined]
+            assert " ".join(item["quote"].split()) in text and item["document"] in text
+    assert [a["href"] for a in page.named("a")].count("https://wire.example.com/base") == 1
+    assert "javascript:alert(1)" in text  # the hostile source's link shown, never linked
+    # Hostile texts are text: escaped in the file, shown as typed.
+    assert SCRIPT in text and HOSTILE in text and SCRIPT not in html
+    assert f"claim {claims[2]}" not in text  # not reviewed: not in a reviewed-only report
+
+
+def test_the_markdown_report_renders_as_the_same_text(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    done = export(bench, tmp_path / "report.md", reviewed_only=False)
+    assert done.records == len(claims)
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    # Rendered as a CMS would (CommonMark with raw HTML allowed, and tables).
+    page = Page(MarkdownIt("commonmark").enable("table").render(markdown))
+    assert_self_contained(page)
+    text = " ".join(" ".join(page.text).split())
+    assert SCRIPT in text and HOSTILE in text and "javascript:alert(1)" in text
+    assert text.index("Summary") < text.index("Reviewers kept the suggested verdict")
+    assert [attrs["href"] for attrs in page.named("a")].count("https://wire.example.com/base") == 1
+    for record in reviewed(bench):
+        assert f"claim {record['claim_id']}" in text and str(record["note"]) in text
+        assert str(record["claim"]) in text
+    assert text.count("Not reviewed.") == len(claims) - 2
+    assert len(page.named("table")) == 4  # verdicts, articles, reviewers, agreement
+
+
+def test_claimreview_objects_meet_googles_requirements_and_snippets_cannot_break_out(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    done = export(bench, tmp_path / "reviews.json")
+    assert done.records == 2 and done.also == (tmp_path / "reviews.snippets.html",)
+    objects = json.loads((tmp_path / "reviews.json").read_text(encoding="utf-8"))
+    for item in objects:
+        jsonschema.validate(item, CLAIMREVIEW_SCHEMA)
+    by_claim = {r["claim"]: r for r in reviewed(bench)}
+    scale = Settings().rating_scale
+    for item in objects:
+        record = by_claim[item["claimReviewed"]]
+        value, name = scale[Label(str(record["verdict"]))]
+        assert item["reviewRating"]["alternateName"] == name
+        assert item["reviewRating"]["ratingValue"] == value
+        assert item["url"] == record["factcheck_url"]
+        assert item["author"] == {"@type": "Organization", **PUBLISHER}
+        assert item["itemReviewed"]["appearance"][0]["url"] == record["article_url"]
+        assert item["itemReviewed"]["appearance"][0]["headline"] == SCRIPT
+    snippets = (tmp_path / "reviews.snippets.html").read_text(encoding="utf-8")
+    page = Page(snippets)
+    assert [attrs["type"] for attrs in page.named("script")] == ["application/ld+json"] * 2
+    assert snippets.count("</script>") == 2 and "<script>alert" not in snippets
+    inside = [chunk for chunk in page.text if chunk.strip() and "{" in chunk]
+    assert [json.loads(chunk) for chunk in inside] == objects
+
+
+def test_claims_claimreview_cannot_carry_are_named_not_dropped(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    done = export(bench, tmp_path / "all.json", reviewed_only=False)
+    assert done.records == 2 and [s.claim_id for s in done.skipped] == claims[2:]
+    assert "not reviewed yet" in done.summary() and f"claim {claims[2]}" in done.summary()
+    with pytest.raises(InputError, match="ClaimReview needs the name of the organisation"):
+        pipeline.export_report(bench, ReportFilter(), tmp_path / "r.json")
+    other = pipeline.check_article(bench, "Russia moved jets to Latakia.", threshold=0).article
+    with pytest.raises(InputError, match=r"no claim can be published as ClaimReview: claim \d+"):
+        export(bench, tmp_path / "none.json", reviewed_only=False, articles=(other.id,))
+    assert not list(tmp_path.glob("none*")) and not list(tmp_path.glob(".none*"))
+
+
+def test_a_url_template_gives_claims_their_fact_check_url(
+    bench: Workbench, sources: Path, tmp_path: Path
+) -> None:
+    pipeline.ingest(bench, [sources])
+    checked = pipeline.check_article(bench, "Russia moved jets to Latakia.", threshold=0)
+    claim = checked.article.claims[0].id
+    pipeline.review_claim(bench, claim, Label.SUPPORTED, "dana")
+    with pytest.raises(InputError, match=rf"claim {claim} .*no fact-check URL"):
+        export(bench, tmp_path / "r.json")
+    publisher = pipeline.claimreview_publisher(
+        bench.settings, "Desk", factcheck_url="https://desk.example.org/{article_id}/{claim_id}"
+    )
+    pipeline.export_report(bench, ReportFilter(), tmp_path / "r.json", publisher=publisher)
+    [item] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert item["url"] == f"https://desk.example.org/{checked.article.id}/{claim}"
+    assert item["itemReviewed"] == {"@type": "Claim"}  # nothing known about the article
+    with pytest.raises(SettingsError, match="may use {claim_id} and {article_id} only"):
+        pipeline.claimreview_publisher(bench.settings, "Desk", factcheck_url="https://x/{slug}")
+
+
+def test_rating_mapping_and_publisher_settings_are_checked() -> None:
+    custom = Settings.from_env({"VERIFIER_RATINGS": "disputed=0:Misleading; supported=4:Accurate"})
+    assert custom.rating_scale[Label.DISPUTED] == (0, "Misleading")
+    assert custom.rating_scale[Label.UNVERIFIED] == (3, "Unproven")  # the default kept
+    for bad in ("disputed=x:False", "wrong=1:False", "disputed=1"):
+        with pytest.raises(SettingsError, match="VERIFIER_RATINGS"):
+            Settings.from_env({"VERIFIER_RATINGS": bad})
+    with pytest.raises(SettingsError, match="VERIFIER_PUBLISHER_URL"):
+        Settings.from_env({"VERIFIER_PUBLISHER_URL": "javascript:alert(1)"})
+
+
+def test_hostile_texts_come_out_inert_in_every_format(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    for fmt, suffix in REPORT_FORMATS.items():
+        assert export(bench, tmp_path / f"r{suffix}").records == 2, fmt
+    rows = list(csv.reader(open(tmp_path / "r.csv", encoding="utf-8", newline="")))
+    cells = [cell for row in rows for cell in row]
+    sheet = load_workbook(tmp_path / "r.xlsx").active
+    cells += [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert HOSTILE in " ".join(cells)
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    # JSON Lines and Parquet keep texts exactly (they are data, not documents).
+    lines = (tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert pq.read_table(tmp_path / "r.parquet").to_pylist() == records
+    assert records[0]["note"] == HOSTILE and records[1]["article_title"] == SCRIPT
+    assert records[1]["evidence"][0]["document"] == SCRIPT
+    for name in ("r.html", "r.snippets.html"):
+        assert "<script>alert" not in (tmp_path / name).read_text(encoding="utf-8")
+    rendered = MarkdownIt("commonmark").render((tmp_path / "r.md").read_text(encoding="utf-8"))
+    assert "<script>alert" not in rendered and 'href="javascript' not in rendered
+    assert "<script>alert" not in (tmp_path / "r.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.model
+def test_the_export_command_writes_documents_and_claimreview(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    home = ["--home", str(tmp_path / "cli-home"), "--db", bench.settings.database_url]
+
+    def run(*args: str) -> str:
+        done = CliRunner().invoke(cli, [*home, "export", *args])
+        assert done.exit_code == 0, done.output
+        return done.output
+
+    assert "exported 2 claim(s) as html" in run("--out", str(tmp_path / "r.html"))
+    assert "exported 2 claim(s) as md" in run("--out", str(tmp_path / "r.md"))
+    out = run(
+        "--out",
+        str(tmp_path / "r.json"),
+        "--format",
+        "claimreview",
+        "--publisher",
+        "Desk Check",
+        "--publisher-url",
+        "https://desk.example.org",
+    )
+    assert f"(and {tmp_path / 'r.snippets.html'})" in out
+    [first, _] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert first["author"] == {"@type": "Organization", **PUBLISHER}
+    refused = CliRunner().invoke(cli, [*home, "export", "--out", str(tmp_path / "x.json")])
+    assert refused.exit_code == 1 and "VERIFIER_PUBLISHER_NAME" in refused.output

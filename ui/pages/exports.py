@@ -1,0 +1,200 @@
+"""Exports page: pick claims with the report's filters, preview them, download every format.
+
+Every download is made by :func:`verifier.pipeline.export_files`, the code path of
+``verifier export``, when its button is clicked. ClaimReview is built on request, so the
+claims it cannot carry are listed by name before anything is published.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from ui import state
+from ui.components import plain
+from verifier import pipeline
+from verifier.errors import VerifierError
+from verifier.export import DOCUMENT_FORMATS, FORMATS, REPORT_FORMATS, ReportFilter
+from verifier.labels import Label
+from verifier.views import list_articles, list_reviewers
+from verifier.workbench import Workbench
+
+PREVIEW_ROWS = 100
+PREVIEW_COLUMNS = [
+    "claim_id",
+    "article_title",
+    "claim",
+    "suggested_verdict",
+    "confidence",
+    "verdict",
+    "reviewer",
+    "reviewed_at",
+    "note",
+]
+NAMES = {
+    "csv": "CSV",
+    "xlsx": "Excel",
+    "jsonl": "JSON Lines",
+    "parquet": "Parquet",
+    "html": "HTML report",
+    "md": "Markdown",
+}
+MIME = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jsonl": "application/jsonl",
+    "parquet": "application/vnd.apache.parquet",
+    "html": "text/html",
+    "md": "text/markdown",
+    "claimreview": "application/ld+json",
+}
+FILE_STEM = "verdict-report"
+BUILT = "claimreview-built"  # the ClaimReview files made for the current filters
+
+
+def choose(bench: Workbench) -> ReportFilter:
+    """The filters of ``verifier export``, as widgets."""
+    with bench.db.session() as session:
+        articles = list_articles(session)
+        reviewers = list_reviewers(session)
+    titles = {a.id: f"{a.title} ({a.reviewed} of {a.claims} reviewed)" for a in articles}
+    left, middle, right = st.columns(3)
+    chosen = left.multiselect(
+        "Articles",
+        list(titles),
+        format_func=lambda article_id: titles[article_id],
+        placeholder="All articles",
+        key="x-articles",
+    )
+    reviewer = middle.selectbox(
+        "Reviewer", ["", *reviewers], format_func=lambda n: n or "Anyone", key="x-reviewer"
+    )
+    verdicts = right.multiselect(
+        "Verdicts",
+        list(Label),
+        format_func=lambda label: label.value,
+        placeholder="All verdicts",
+        key="x-verdicts",
+    )
+    since_col, until_col, confidence_col, all_col = st.columns(4)
+    since = since_col.date_input("Reviewed on or after", value=None, key="x-since")
+    until = until_col.date_input("Reviewed on or before", value=None, key="x-until")
+    confidence = confidence_col.slider(
+        "Suggestion confidence at least", 0.0, 1.0, 0.0, 0.05, key="x-confidence"
+    )
+    everything = all_col.toggle(
+        "Include claims not reviewed", key="x-all", help="Claims with only a suggestion."
+    )
+    return ReportFilter(
+        articles=tuple(chosen),
+        reviewer=reviewer or None,
+        verdicts=tuple(verdicts),
+        since=since,  # type: ignore[arg-type]
+        until=until,  # type: ignore[arg-type]
+        reviewed_only=not everything,
+        min_confidence=confidence or None,
+    )
+
+
+def _content(bench: Workbench, selection: ReportFilter, fmt: str) -> bytes:
+    _, files = pipeline.export_files(bench, selection, fmt, name=FILE_STEM)
+    return files[f"{FILE_STEM}{REPORT_FORMATS[fmt]}"]
+
+
+def downloads(bench: Workbench, selection: ReportFilter) -> None:
+    """One button per table and document format; each file is made when clicked."""
+    for column, fmt in zip(st.columns(len(NAMES)), [*FORMATS, *DOCUMENT_FORMATS], strict=True):
+        column.download_button(
+            NAMES[fmt],
+            data=partial(_content, bench, selection, fmt),
+            file_name=f"{FILE_STEM}{REPORT_FORMATS[fmt]}",
+            mime=MIME[fmt],
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"download-{fmt}",
+        )
+
+
+def claimreview(bench: Workbench, selection: ReportFilter) -> None:
+    """Build ClaimReview JSON-LD for the selection, name what it leaves out, offer both files."""
+    settings = bench.settings
+    st.subheader("ClaimReview (schema.org)")
+    with st.form("claimreview"):
+        left, right = st.columns(2)
+        name = left.text_input("Publisher", value=settings.publisher_name or "")
+        url = right.text_input("Publisher URL", value=settings.publisher_url or "")
+        template = st.text_input(
+            "Fact-check URL template",
+            value=settings.factcheck_url or "",
+            placeholder="https://desk.example.org/checks/{claim_id}",
+            help="For articles without their own fact-check URL; {claim_id} and {article_id} "
+            "are filled in.",
+        )
+        build = st.form_submit_button("Build ClaimReview")
+    if build:
+        try:
+            publisher = pipeline.claimreview_publisher(
+                settings, name, url.strip() or None, template.strip() or None
+            )
+            done, files = pipeline.export_files(
+                bench, selection, "claimreview", publisher=publisher, name="claimreview"
+            )
+        except VerifierError as error:
+            st.error(plain(str(error)))
+            st.session_state.pop(BUILT, None)
+        else:
+            st.session_state[BUILT] = (selection, done, files)
+    built = st.session_state.get(BUILT)
+    if not built or built[0] != selection:  # built for other filters: build again
+        return
+    _, done, files = built
+    st.success(f"{done.records} ClaimReview object(s) ready.")
+    if done.skipped:
+        st.warning(
+            f"{len(done.skipped)} claim(s) left out:\n\n"
+            + "\n".join(f"- {plain(s.describe())}" for s in done.skipped[:20])
+            + (f"\n- and {len(done.skipped) - 20} more" if len(done.skipped) > 20 else "")
+        )
+    for column, (file_name, content) in zip(st.columns(2), files.items(), strict=True):
+        column.download_button(
+            "JSON-LD array" if file_name.endswith(".json") else "Script snippets",
+            data=content,
+            file_name=file_name,
+            mime=MIME["claimreview"] if file_name.endswith(".json") else "text/html",
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"download-{file_name}",
+        )
+
+
+def main() -> None:
+    bench = state.workbench()
+    st.header("Export verdict reports")
+    selection = choose(bench)
+    summary = pipeline.summarise_report(bench, selection)
+    if not summary.claims:
+        scope = "reviewed claims" if selection.reviewed_only else "claims"
+        st.info(f"No {scope} match these filters.")
+        return
+    reviewed = sum(count for name, count in summary.verdicts.items() if name in set(Label))
+    counts = st.columns(3)
+    counts[0].metric("Claims", summary.claims)
+    counts[1].metric("Reviewed", reviewed)
+    agreement = summary.agreement
+    counts[2].metric(
+        "Suggestion kept",
+        "—" if agreement is None else f"{agreement:.0%}",
+        help="Reviewed claims whose verdict is the suggested one.",
+    )
+    rows = pipeline.preview_report(bench, selection, PREVIEW_ROWS)
+    st.dataframe(pd.DataFrame(rows, columns=PREVIEW_COLUMNS), hide_index=True)
+    if summary.claims > PREVIEW_ROWS:
+        st.caption(f"The first {PREVIEW_ROWS} of {summary.claims} claims; downloads hold all.")
+    st.subheader("Download")
+    downloads(bench, selection)
+    claimreview(bench, selection)
+
+
+main()

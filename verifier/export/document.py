@@ -1,0 +1,195 @@
+"""Readable verdict reports: one self-contained HTML file, or Markdown for a CMS.
+
+Both open with the :class:`ReportSummary` and then show, article by article, each claim in
+its sentence, the verdict in words (and colour, in HTML), the reviewer's note and the cited
+evidence as quotes with outlet, date and link. They are rendered from Jinja2 templates in
+``templates/`` and streamed: records are grouped by article as they come, so a report of any
+length takes the memory of one claim.
+
+Every text from sources, articles and reviewers is escaped: HTML by Jinja2's autoescaping,
+Markdown by :func:`md_text` applied to every value the template prints (``<`` and ``&`` as
+entities, Markdown's markup characters with a backslash). A link is made only from an
+``http(s)`` URL; anything else (a file path, ``javascript:``) is shown as text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from itertools import groupby
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from verifier.export.formats import atomic_output
+from verifier.export.summary import NOT_REVIEWED, ReportSummary
+from verifier.labels import Label
+
+Record = dict[str, object]
+
+#: Colour of each verdict (text on it is white); claims not reviewed are grey.
+VERDICT_COLOURS = {
+    Label.SUPPORTED.value: "#1a7f37",
+    Label.DISPUTED.value: "#c62828",
+    Label.UNVERIFIED.value: "#9a6700",
+    NOT_REVIEWED: "#6e7781",
+}
+CHART_ARTICLES = 12  # bars in the claims-per-article chart (the table lists every article)
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+# What opens a heading, list item or setext underline at the start of a line.
+_MD_LINE_START = re.compile(r"^(\d+(?=[.)](?:\s|$))|(?=[#+\-=](?:[\s#=\-]|$)))(.)")
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of an inline SVG bar chart."""
+
+    name: str
+    count: int
+    width: float  # share of the largest bar, 0-100
+    colour: str
+
+
+@dataclass
+class ArticleSection:
+    """An article's heading fields and its claims, read as the template reaches them."""
+
+    head: Record
+    claims: Iterator[dict[str, object]]
+
+
+class Raw(str):
+    """Text the Markdown template prints as is (already escaped, or a URL in ``<...>``)."""
+
+
+def link(url: object) -> str | None:
+    """``url`` when it is an http(s) address that may be a link, else ``None``."""
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def md_text(value: object) -> str:
+    """``value`` as Markdown text that renders as itself: one line, nothing active."""
+    if value is None:
+        return ""
+    if isinstance(value, Raw):
+        return value
+    text = " ".join(str(value).split())
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_LINE_START.sub(r"\1\\\2", text)  # would start a heading or a list
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def md_link(url: object) -> Raw | None:
+    """An autolink (``<https://...>``) for a URL that may be a link, else ``None``."""
+    safe = link(url)
+    if safe is None:
+        return None
+    return Raw("<" + safe.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E") + ">")
+
+
+def bars(counts: Iterable[tuple[str, int]], colours: dict[str, str] | None = None) -> list[Bar]:
+    """Bars for ``counts`` (name, count), scaled to the largest."""
+    pairs = list(counts)
+    top = max((count for _, count in pairs), default=0) or 1
+    return [
+        Bar(name, count, round(100 * count / top, 1), (colours or {}).get(name, "#0969da"))
+        for name, count in pairs
+    ]
+
+
+@cache
+def _environment(markdown: bool) -> Environment:
+    if markdown:
+        env = Environment(
+            loader=PackageLoader("verifier.export", "templates"),
+            autoescape=False,
+            undefined=StrictUndefined,
+            finalize=md_text,
+            keep_trailing_newline=True,
+        )
+        env.filters["link"] = md_link
+    else:
+        env = Environment(
+            loader=PackageLoader("verifier.export", "templates"),
+            autoescape=True,
+            undefined=StrictUndefined,
+        )
+        env.filters["link"] = link
+    return env
+
+
+def write_document(
+    records: Iterable[Record], summary: ReportSummary, path: Path, fmt: str, *, title: str
+) -> int:
+    """Write the HTML (``fmt="html"``) or Markdown (``"md"``) report to ``path`` atomically.
+    Returns the number of claims written."""
+    written = [0]
+
+    def counted() -> Iterator[dict[str, object]]:
+        for record in records:
+            written[0] += 1
+            yield _claim(record)
+
+    template = _environment(fmt == "md").get_template(f"report.{fmt}.j2")
+    context = {
+        "title": title,
+        "summary": summary,
+        "articles": _sections(counted()),
+        "colours": VERDICT_COLOURS,
+        "colour_class": {name: f"v-{n}" for n, name in enumerate(VERDICT_COLOURS)},
+        "verdict_bars": bars(summary.verdicts.items(), VERDICT_COLOURS),
+        "reviewer_bars": bars(summary.reviewers),
+        "article_bars": bars(
+            sorted(((a.title, a.claims) for a in summary.articles), key=lambda bar: -bar[1])[
+                :CHART_ARTICLES
+            ]
+        ),
+        "labels": [label.value for label in Label],
+    }
+    with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as out:
+        for chunk in template.generate(**context):
+            out.write(chunk)
+    return written[0]
+
+
+def _sections(claims: Iterator[dict[str, object]]) -> Iterator[ArticleSection]:
+    for _, group in groupby(claims, key=lambda claim: claim["article_id"]):
+        first = next(group)
+        # The template reads each section's claims before the next section: streamed.
+        yield ArticleSection(first, _prepend(first, group))  # noqa: B031
+
+
+def _prepend(first: dict[str, object], rest: Iterator[dict[str, object]]) -> Iterator[Record]:
+    yield first
+    yield from rest
+
+
+def _claim(record: Record) -> dict[str, object]:
+    """``record`` with what the templates show: the claim's place in its sentence, and the
+    verdict shown."""
+    sentence = str(record.get("sentence") or "")
+    text = str(record.get("claim") or "")
+    at = sentence.find(text) if text else -1
+    if at < 0:
+        before, focus, after = "", text, ""
+    else:
+        before, focus, after = sentence[:at], text, sentence[at + len(text) :]
+    return {
+        **record,
+        "before": before,
+        "focus": focus,
+        "after": after,
+        "shown": record.get("verdict") or NOT_REVIEWED,
+        "reviewed": _readable(record.get("reviewed_at")),
+    }
+
+
+def _readable(stamp: object) -> str | None:
+    """``2026-11-26T22:51:29+00:00`` as ``2026-11-26 22:51 UTC``."""
+    return f"{str(stamp)[:10]} {str(stamp)[11:16]} UTC" if stamp else None
