@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -86,8 +87,17 @@ def make_pg_database() -> str:
 
 def drop_pg_database(url: str) -> None:
     name = sa.make_url(url).database
-    with _pg_admin() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    # FORCE ends the test's leftover sessions, but not a superuser's: an autovacuum worker
+    # busy on the new database refuses it for a moment, so try again briefly.
+    for attempt in range(20):
+        try:
+            with _pg_admin() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except sa.exc.DBAPIError as error:
+            if attempt == 19 or "pg_signal_backend" not in str(error):
+                raise
+            time.sleep(0.25)
 
 
 def _pg_admin() -> sa.Connection:
