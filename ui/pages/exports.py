@@ -22,6 +22,7 @@ from verifier.views import list_articles, list_reviewers
 from verifier.workbench import Workbench
 
 PREVIEW_ROWS = 100
+LARGE = 20_000  # claims above which the page points to the CLI, which streams
 PREVIEW_COLUMNS = [
     "claim_id",
     "article_title",
@@ -189,10 +190,24 @@ def main() -> None:
         help="Reviewed claims whose verdict is the suggested one.",
     )
     rows = pipeline.preview_report(bench, selection, PREVIEW_ROWS)
-    st.dataframe(pd.DataFrame(rows, columns=PREVIEW_COLUMNS), hide_index=True)
+    st.dataframe(
+        pd.DataFrame(rows, columns=PREVIEW_COLUMNS),
+        hide_index=True,
+        column_config={
+            "claim_id": st.column_config.NumberColumn("claim", width="small"),
+            "article_title": st.column_config.TextColumn("article", width="medium"),
+            "claim": st.column_config.TextColumn(width="large"),
+            "confidence": st.column_config.NumberColumn(format="%.2f", width="small"),
+        },
+    )
     if summary.claims > PREVIEW_ROWS:
         st.caption(f"The first {PREVIEW_ROWS} of {summary.claims} claims; downloads hold all.")
     st.subheader("Download")
+    if summary.claims > LARGE:
+        st.caption(
+            f"A download is made in the app's memory; for {summary.claims:,} claims "
+            "`verifier export --out FILE` with the same filters streams to a file instead."
+        )
     downloads(bench, selection)
     claimreview(bench, selection)
 
