@@ -21,8 +21,17 @@ from verifier import pipeline
 from verifier.cli import cli
 from verifier.config import Settings
 from verifier.errors import InputError, SettingsError
-from verifier.export import REPORT_FORMATS, ReportFilter, report_records, report_summary
+from verifier.export import (
+    REPORT_FORMATS,
+    Publisher,
+    ReportFilter,
+    claim_review,
+    report_records,
+    report_summary,
+)
+from verifier.export.document import md_link, md_text
 from verifier.labels import Label
+from verifier.text import web_address
 from verifier.workbench import Workbench
 
 PUBLISHER = dict(name="Desk Check", url="https://desk.example.org")
@@ -277,3 +286,23 @@ def test_the_export_command_writes_documents_and_claimreview(
     assert first["author"] == {"@type": "Organization", **PUBLISHER}
     refused = CliRunner().invoke(cli, [*home, "export", "--out", str(tmp_path / "x.json")])
     assert refused.exit_code == 1 and "VERIFIER_PUBLISHER_NAME" in refused.output
+
+
+def test_markdown_text_and_links_render_as_given() -> None:
+    # What would open a heading, a list item or an underline at a line's start is escaped;
+    # the same characters inside a line are left alone.
+    assert md_text("- a") == "\\- a" and md_text("1. b") == "1\\. b" and md_text("# h") == "\\# h"
+    assert md_text("==") == "\\==" and md_text("2026-11-26") == "2026-11-26"
+    assert md_text("0.87") == "0.87" and md_text("a_b*c [x](y)") == "a\\_b\\*c \\[x\\](y)"
+    assert md_text("<b> & \n next") == "&lt;b&gt; &amp; next"
+    assert md_link("https://x.org/a b") == "<https://x.org/a%20b>"
+    for unsafe in ("javascript:alert(1)", "/home/desk/a.txt", "ftp://x.org", "https://", None):
+        assert web_address(unsafe) is None and md_link(unsafe) is None
+    assert web_address(" HTTPS://x.org/p ") == "HTTPS://x.org/p"
+
+
+def test_a_template_with_article_id_skips_claims_without_an_article() -> None:
+    publisher = Publisher("Desk", None, "https://desk.example.org/{article_id}", {})
+    record = {"claim_id": 7, "article_id": None, "claim": "Jets landed.", "verdict": "disputed"}
+    with pytest.raises(InputError, match="no fact-check URL"):
+        claim_review(record, publisher)

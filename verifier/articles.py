@@ -15,7 +15,7 @@ from verifier.db.models import Article, Claim
 from verifier.errors import InputError
 from verifier.readers import read_text_file
 from verifier.sources import parse_date, read_html_doc, read_text_doc
-from verifier.text import first_line_title, text_hash
+from verifier.text import first_line_title, text_hash, web_address
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 
@@ -44,7 +44,7 @@ class ArticleMeta:
         if "published" in clean:
             clean["published"] = parse_date(clean["published"], "article date")
         for key in ("url", "factcheck_url"):
-            if key in clean and not str(clean[key]).lower().startswith(("http://", "https://")):
+            if key in clean and not web_address(clean[key]):
                 raise InputError(
                     f"article {key.replace('_', '-')} {clean[key]!r} must start with http:// or https://"
                 )

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from string import Formatter
 from typing import Literal, get_args
-from urllib.parse import urlsplit
 
 from verifier.errors import SettingsError
 from verifier.labels import Label
+from verifier.text import web_address
 
 #: sha256 of the bundled all-MiniLM-L6-v2 ``model.safetensors``; any other file is refused.
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -185,7 +185,7 @@ class Settings:
             raise SettingsError(f"{_where('model_dir')}: {self.model_dir} is not a folder")
         for name in ("publisher_url", "factcheck_url"):
             value = getattr(self, name)
-            if value is not None and not _web_address(value):
+            if value is not None and not web_address(value):
                 raise SettingsError(
                     f"{_where(name)} must be an http:// or https:// address, not {value!r}"
                 )
@@ -270,11 +270,6 @@ def _where(name: str) -> str:
     """How a setting is named in messages: its variable, with the field for API users."""
     variable = ENV.get(name)
     return f"{variable} ({name})" if variable else name
-
-
-def _web_address(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def _check_template(template: str) -> None:

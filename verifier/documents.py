@@ -158,3 +158,17 @@ def passage_texts(session: Session, ids: Sequence[int]) -> list[tuple[int, str]]
     """``(id, text)`` of the given passages."""
     query = sa.select(Passage.id, Passage.text).where(Passage.id.in_(list(ids)))
     return [(pid, text) for pid, text in session.execute(query)]
+
+
+def passages_with_source() -> sa.Select:
+    """A query of passages with what a reader cites about their source: ``id``, ``text``,
+    ``title``, ``outlet``, ``published``, ``url`` and ``uri`` (add ``where``, columns, joins)."""
+    return sa.select(
+        Passage.id,
+        Passage.text,
+        Document.title,
+        Document.outlet,
+        Document.published,
+        Document.url,
+        Document.uri,
+    ).join(Document, Document.id == Passage.document_id)

@@ -1,10 +1,12 @@
-"""Small text helpers shared by sources, claims and stance code: hashes, comparison keys, titles."""
+"""Small text helpers shared by sources, claims, stance and export code: hashes, comparison keys,
+titles, web addresses."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 _TITLE_CHARS = 100
 
@@ -32,3 +34,13 @@ def first_line_title(text: str, fallback: str) -> str:
         if line:
             return line
     return fallback
+
+
+def web_address(value: object) -> str | None:
+    """``value`` stripped when it is an http(s) URL with a host (one that may become a link),
+    else ``None``: a file path, ``javascript:``, ``ftp:`` or anything else is not."""
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    parts = urlsplit(url)
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None

@@ -12,7 +12,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from verifier.db.models import Article, Claim, Document, Match, Passage, Verdict
+from verifier.db.models import Article, Claim, Match, Passage, Verdict
+from verifier.documents import passages_with_source
 from verifier.labels import Label
 from verifier.review import Change, histories
 
@@ -142,20 +143,9 @@ def article_claims(session: Session, article_id: int) -> list[ClaimView]:
 def _evidence(session: Session, claim_ids: list[int]) -> dict[int, list[EvidenceView]]:
     found: dict[int, list[EvidenceView]] = {}
     rows = session.execute(
-        sa.select(
-            Match.claim_id,
-            Match.rank,
-            Match.score,
-            Passage.id,
-            Passage.text,
-            Document.title,
-            Document.outlet,
-            Document.published,
-            Document.url,
-            Document.uri,
-        )
-        .join(Passage, Passage.id == Match.passage_id)
-        .join(Document, Document.id == Passage.document_id)
+        passages_with_source()
+        .add_columns(Match.claim_id, Match.rank, Match.score)
+        .join(Match, Match.passage_id == Passage.id)
         .where(Match.claim_id.in_(claim_ids))
         .order_by(Match.claim_id, Match.rank)
     )

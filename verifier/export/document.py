@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import groupby
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from verifier.export.formats import atomic_output
 from verifier.export.summary import NOT_REVIEWED, ReportSummary
 from verifier.labels import Label
+from verifier.text import web_address
 
 Record = dict[str, object]
 
@@ -65,14 +65,6 @@ class Raw(str):
     """Text the Markdown template prints as is (already escaped, or a URL in ``<...>``)."""
 
 
-def link(url: object) -> str | None:
-    """``url`` when it is an http(s) address that may be a link, else ``None``."""
-    if not isinstance(url, str):
-        return None
-    parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
-
-
 def md_text(value: object) -> str:
     """``value`` as Markdown text that renders as itself: one line, nothing active."""
     if value is None:
@@ -87,7 +79,7 @@ def md_text(value: object) -> str:
 
 def md_link(url: object) -> Raw | None:
     """An autolink (``<https://...>``) for a URL that may be a link, else ``None``."""
-    safe = link(url)
+    safe = web_address(url)
     if safe is None:
         return None
     return Raw("<" + safe.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E") + ">")
@@ -120,7 +112,7 @@ def _environment(markdown: bool) -> Environment:
             autoescape=True,
             undefined=StrictUndefined,
         )
-        env.filters["link"] = link
+        env.filters["link"] = web_address
     return env
 
 

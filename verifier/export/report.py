@@ -26,13 +26,13 @@ from sqlalchemy.orm import Session
 from verifier.db.models import (
     Article,
     Claim,
-    Document,
     Match,
     Passage,
     Verdict,
     VerdictChange,
     as_utc,
 )
+from verifier.documents import passages_with_source
 from verifier.labels import Label
 from verifier.sentences import Span, sentences
 
@@ -225,19 +225,7 @@ def _evidence(
     passage_ids = {pid for pids in relied.values() for pid in pids}
     if not passage_ids:
         return {}
-    passages = session.execute(
-        sa.select(
-            Passage.id,
-            Passage.text,
-            Document.title,
-            Document.outlet,
-            Document.published,
-            Document.url,
-            Document.uri,
-        )
-        .join(Document, Document.id == Passage.document_id)
-        .where(Passage.id.in_(passage_ids))
-    ).all()
+    passages = session.execute(passages_with_source().where(Passage.id.in_(passage_ids))).all()
     scores = {  # by claim only: the claim index finds a chunk's few matches at once
         (row.claim_id, row.passage_id): row.score
         for row in session.execute(
