@@ -81,7 +81,7 @@ def test_ingest_then_score_puts_the_right_source_in_the_top_3(tmp_path: Path, db
         assert record["claim"] == claim
         assert record["suggested_verdict"] in set(Label)
         # The default backend's full name: model and backend (e.g. +openvino-int8-bf16).
-        assert record["retriever"].startswith("dense:all-MiniLM-L6-v2")
+        assert record["retriever"].startswith("hybrid:all-MiniLM-L6-v2")
         assert record["stance_model"] == "rules"
         assert 0.0 <= record["confidence"] <= 1.0
         assert len(record["evidence"]) == 3

@@ -14,7 +14,7 @@ def test_defaults_are_per_user_and_sqlite(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert settings.home == tmp_path / "data" / "verifier"
     assert settings.database_url == f"sqlite:///{tmp_path / 'data' / 'verifier' / 'verifier.db'}"
     assert settings.index_dir == tmp_path / "data" / "verifier" / "index"
-    assert (settings.top_k, settings.retriever, settings.stance_model) == (5, "dense", "rules")
+    assert (settings.top_k, settings.retriever, settings.stance_model) == (5, "hybrid", "rules")
 
 
 def test_environment_then_options_override(tmp_path: Path) -> None:
@@ -47,7 +47,11 @@ def test_environment_then_options_override(tmp_path: Path) -> None:
         ("VERIFIER_MAX_FILE_MB", "-1", "VERIFIER_MAX_FILE_MB (max_file_mb) must be a number"),
         ("VERIFIER_MAX_FILE_MB", "inf", "VERIFIER_MAX_FILE_MB (max_file_mb) must be a number"),
         ("VERIFIER_MIN_CHECKWORTHINESS", "1.5", "VERIFIER_MIN_CHECKWORTHINESS (min_checkw"),
-        ("VERIFIER_RETRIEVER", "bm25", "VERIFIER_RETRIEVER (retriever) must be one of dense"),
+        (
+            "VERIFIER_RETRIEVER",
+            "sparse",
+            "VERIFIER_RETRIEVER (retriever) must be one of hybrid, dense, bm25",
+        ),
         ("VERIFIER_STANCE_MODEL", "gpt", "VERIFIER_STANCE_MODEL (stance_model) must be one of"),
     ],
 )
@@ -72,8 +76,8 @@ def test_paths_are_checked(tmp_path: Path) -> None:
 def test_values_set_in_code_are_checked_too(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="top_k"):
         Settings(home=tmp_path, top_k=0)
-    with pytest.raises(SettingsError, match="must be one of dense"):
-        replace(Settings(home=tmp_path), retriever="bm25")
+    with pytest.raises(SettingsError, match="must be one of hybrid, dense, bm25"):
+        replace(Settings(home=tmp_path), retriever="sparse")
     with pytest.raises(SettingsError, match="unknown setting"):
         Settings.from_env({}, colour="blue")
 

@@ -1,6 +1,7 @@
 """The corpus keeps the database and the index consistent: ingest, re-ingest, remove, crash
 recovery, rebuild, and readers that never see a half-written index."""
 
+import shutil
 import threading
 from pathlib import Path
 
@@ -10,11 +11,12 @@ import sqlalchemy as sa
 from conftest import write
 from fakes import HashEmbedder
 
-from index import PassageIndex
+from index import LexicalWriter, PassageIndex
 from verifier import pipeline
 from verifier.db.models import Document, Embedding, Passage
 from verifier.documents import passage_ids
 from verifier.errors import InputError, VerifierError
+from verifier.retrieve import make_retriever
 from verifier.workbench import Workbench
 
 
@@ -38,6 +40,7 @@ def test_ingest_folder_stores_documents_passages_and_vectors(
     docs, passages = counts(bench)
     assert docs == 4 and passages == report.passages
     assert bench.corpus.index().ids() == db_ids(bench)
+    assert bench.corpus.words().ids() == db_ids(bench)
     assert not bench.corpus.check()
     with bench.db.session() as s:
         doc = s.scalar(sa.select(Document).where(Document.uri == str(sources / "base.txt")))
@@ -105,7 +108,7 @@ def test_remove_drops_passages_and_vectors(bench: Workbench, sources: Path) -> N
     pipeline.ingest(bench, [sources])
     assert bench.corpus.remove([str(sources / "football.txt"), "not-there"]) == 1
     assert counts(bench)[0] == 3
-    assert bench.corpus.index().ids() == db_ids(bench)
+    assert bench.corpus.index().ids() == bench.corpus.words().ids() == db_ids(bench)
 
 
 def test_crash_while_embedding_leaves_database_and_index_unchanged(
@@ -144,6 +147,57 @@ def test_crash_before_index_save_is_repaired_on_next_open(
         assert reopened.corpus.index().ids() == db_ids(bench)
 
 
+def test_crash_between_the_vector_save_and_the_word_commit_is_repaired(
+    bench: Workbench, sources: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline.ingest(bench, [sources / "base.txt"])
+
+    def crash(self):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt("killed before the word index was committed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(LexicalWriter, "commit", crash)
+        with pytest.raises(KeyboardInterrupt):
+            pipeline.ingest(bench, [sources])
+        with pytest.raises(KeyboardInterrupt):
+            bench.corpus.remove([str(sources / "base.txt")])
+    with Workbench.open(bench.settings, repair=False, embedder=bench.embedder) as stale:
+        drift = stale.corpus.check()
+        assert not drift.missing and not drift.extra  # the vectors were saved
+        assert drift.words_missing and drift.words_extra
+        assert drift.words_missing | stale.corpus.words().ids() - drift.words_extra == db_ids(bench)
+    with Workbench.open(bench.settings, embedder=bench.embedder) as reopened:
+        assert not reopened.corpus.check()
+        assert reopened.corpus.words().ids() == db_ids(bench)
+
+
+def test_hybrid_ranks_by_both_and_reports_cosine_similarity(
+    bench: Workbench, sources: Path
+) -> None:
+    pipeline.ingest(bench, [sources])
+    claim = "Russia moved personnel and equipment to the airfield"
+    vector = bench.embedder.embed([claim])
+    dense = make_retriever("dense", bench.corpus)
+    words = make_retriever("bm25", bench.corpus)
+    hybrid = make_retriever("hybrid", bench.corpus, weight=0.5)
+    assert bench.retriever.name == hybrid.name and hybrid.name.startswith("hybrid:")
+    with bench.db.session() as s:
+        [by_dense] = dense.retrieve(s, [claim], vector, 10)
+        [by_words] = words.retrieve(s, [claim], vector, 10)
+        [by_both] = hybrid.retrieve(s, [claim], vector, 10)
+    cosine = {e.passage_id: e.score for e in by_dense}
+    assert by_words and by_both[0].passage_id in {by_dense[0].passage_id, by_words[0].passage_id}
+    for found in (by_words, by_both):  # whatever ranked it, the score is the cosine
+        for item in found:
+            assert item.score == pytest.approx(
+                float(bench.corpus.index().vector(item.passage_id) @ vector[0]), abs=1e-5
+            )
+            if item.passage_id in cosine:
+                assert item.score == pytest.approx(cosine[item.passage_id], abs=1e-5)
+    with bench.db.session() as s:
+        assert words.retrieve(s, ["the of and"], vector, 10) == [[]]  # no words: nothing
+
+
 def test_a_failing_batch_keeps_what_earlier_batches_committed_searchable(
     bench: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -172,18 +226,22 @@ def test_a_failing_batch_keeps_what_earlier_batches_committed_searchable(
 def test_rebuild_replaces_a_missing_or_corrupt_index(bench: Workbench, sources: Path) -> None:
     pipeline.ingest(bench, [sources])
     index_dir = bench.settings.index_dir
-    for file in index_dir.iterdir():
-        file.unlink()
+    shutil.rmtree(index_dir)
     with Workbench.open(bench.settings, repair=False, embedder=bench.embedder) as fresh:
-        assert fresh.corpus.check().missing == db_ids(bench)
+        drift = fresh.corpus.check()
+        assert drift.missing == drift.words_missing == db_ids(bench)
         assert fresh.corpus.rebuild() == len(db_ids(bench))
         assert not fresh.corpus.check()
-    (index_dir / "passages.faiss").write_bytes(b"garbage")
-    with Workbench.open(bench.settings, repair=False, embedder=bench.embedder) as broken:
-        with pytest.raises(VerifierError, match="cannot be read.*verifier index rebuild"):
-            broken.corpus.check()
-        assert broken.corpus.rebuild() == len(db_ids(bench))
-        assert not broken.corpus.check()
+    for broken_file in (index_dir / "passages.faiss", index_dir / "words" / "meta.json"):
+        saved = broken_file.read_bytes()
+        broken_file.write_bytes(b"garbage")
+        with Workbench.open(bench.settings, repair=False, embedder=bench.embedder) as broken:
+            with pytest.raises(VerifierError, match="cannot be read.*verifier index rebuild"):
+                broken.corpus.check()
+            assert broken.corpus.rebuild() == len(db_ids(bench))
+            assert not broken.corpus.check()
+            assert broken_file.read_bytes() != b"garbage"
+            assert len(saved) > 0
 
 
 def test_readers_keep_their_snapshot_while_a_writer_changes_the_index(

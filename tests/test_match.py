@@ -76,13 +76,14 @@ def test_every_suggestion_says_which_retriever_and_stance_model_made_it(
         bench, "The Pentagon said on Monday that Russia moved personnel to the airfield."
     )
     [result] = checked.results
-    assert result.provenance.retriever == f"dense:{bench.embedder.name}"
+    assert result.provenance.retriever == bench.retriever.name
+    assert bench.retriever.name.startswith(f"hybrid:{bench.embedder.name}+bm25")
     assert (result.provenance.stance_model, result.provenance.stance_version) == ("rules", "1")
     with bench.db.session() as s:
         verdict = s.get(Verdict, result.claim_id)
         assert verdict is not None
         assert (verdict.retriever, verdict.stance_model, verdict.stance_version) == (
-            f"dense:{bench.embedder.name}",
+            bench.retriever.name,
             "rules",
             "1",
         )

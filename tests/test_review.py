@@ -57,7 +57,7 @@ def test_claim_views_carry_evidence_and_provenance(
         [claim] = article_claims(s, article_id)
     assert claim.suggested is not None and not claim.reviewed
     assert claim.shown == claim.suggested
-    assert claim.suggested_by == f"dense:{bench.embedder.name} + rules 1"
+    assert claim.suggested_by == f"{bench.retriever.name} + rules 1"
     assert [e.rank for e in claim.evidence] == list(range(1, len(claim.evidence) + 1))
     assert claim.evidence[0].url == "https://wire.example.com/base"
     assert claim.evidence[0].document == "Russia readies Latakia air base"

@@ -111,7 +111,7 @@ def test_thresholds_are_the_models_own() -> None:
 
 
 def test_every_name_settings_allow_builds_a_model() -> None:
-    for name in get_args(StanceModelName):
+    for name in get_args(StanceModelName):  # and a folder: tests/test_nli_stance.py
         model = make_stance_model(name)
         assert model.name == name and model.version
     with pytest.raises(SettingsError, match="VERIFIER_STANCE_MODEL"):

@@ -27,7 +27,8 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 
 #: Retrievers and stance models that can be chosen; :mod:`verifier.retrieve` and
 #: :mod:`verifier.stance` build them (a test checks both lists are covered).
-RetrieverName = Literal["dense"]
+RetrieverName = Literal["hybrid", "dense", "bm25"]
+#: Built-in stance models; ``VERIFIER_STANCE_MODEL`` may also name a CrossEncoder folder.
 StanceModelName = Literal["rules"]
 #: Embedding backends (:mod:`verifier.embed.choose`); ``auto`` picks the fastest for the CPU.
 BackendName = Literal["auto", "torch", "torch-bf16", "openvino", "openvino-int8"]
@@ -77,6 +78,8 @@ ENV = {
     "batch_size": "VERIFIER_BATCH_SIZE",
     "sample_dir": "VERIFIER_SAMPLE_DIR",
     "retriever": "VERIFIER_RETRIEVER",
+    "hybrid_weight": "VERIFIER_HYBRID_WEIGHT",
+    "title_boost": "VERIFIER_TITLE_BOOST",
     "stance_model": "VERIFIER_STANCE_MODEL",
     "backend": "VERIFIER_BACKEND",
     "model_cache": "VERIFIER_MODEL_CACHE",
@@ -91,10 +94,11 @@ _NUMBERS = {
     "passage_chars": _Number(int, 100, 20_000),
     "min_checkworthiness": _Number(float, 0, 1),
     "batch_size": _Number(int, 1, 4096),
+    "hybrid_weight": _Number(float, 0, 1),
+    "title_boost": _Number(float, 0, 10),
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
     "retriever": get_args(RetrieverName),
-    "stance_model": get_args(StanceModelName),
     "backend": get_args(BackendName),
 }
 _OPTIONAL = {"batch_size"}  # None: the component's own default
@@ -126,8 +130,15 @@ class Settings:
         batch_size: texts embedded per model call; ``None``: the backend's own (PyTorch 64,
             OpenVINO 32, the fastest measured for each).
         sample_dir: the sample corpus; ``sample_corpus/`` of the checkout when ``None``.
-        retriever: how evidence is found (``dense``: FAISS over sentence embeddings).
-        stance_model: how a verdict is suggested from the evidence (``rules``).
+        retriever: how evidence is found: ``hybrid`` (BM25 over words and FAISS over
+            sentence embeddings, scores fused), ``dense`` (embeddings only) or ``bm25``.
+        hybrid_weight: the embeddings' share of the hybrid's fused score (0: BM25 alone,
+            1: embeddings alone); tuned on public benchmarks.
+        title_boost: BM25 weight of a word found in the source's title, against one found
+            in the passage text.
+        stance_model: how a verdict is suggested from the evidence: ``rules``, or the
+            folder of a sentence-transformers CrossEncoder NLI model
+            (:mod:`verifier.stance.nli`).
         backend: what computes the embeddings: ``auto`` (the fastest measured to keep the
             vectors on this CPU), ``torch`` (PyTorch fp32, the reference), ``torch-bf16``,
             ``openvino`` (the CPU's precision) or ``openvino-int8``.
@@ -151,8 +162,10 @@ class Settings:
     min_checkworthiness: float = 0.5
     batch_size: int | None = None
     sample_dir: Path | None = None
-    retriever: RetrieverName = "dense"
-    stance_model: StanceModelName = "rules"
+    retriever: RetrieverName = "hybrid"
+    hybrid_weight: float = 0.5
+    title_boost: float = 1.0
+    stance_model: str = "rules"
     backend: BackendName = "auto"
     model_cache: Path | None = None
     publisher_name: str | None = None
@@ -189,6 +202,15 @@ class Settings:
                 raise SettingsError(
                     f"{_where(name)} must be an http:// or https:// address, not {value!r}"
                 )
+        if self.stance_model not in get_args(StanceModelName):
+            folder = Path(self.stance_model).expanduser()
+            if not folder.is_dir():
+                raise SettingsError(
+                    f"{_where('stance_model')} must be one of "
+                    f"{', '.join(get_args(StanceModelName))}, or the folder of a CrossEncoder "
+                    f"NLI model; {self.stance_model!r} is neither"
+                )
+            object.__setattr__(self, "stance_model", str(folder.resolve()))
         if self.factcheck_url is not None:
             _check_template(self.factcheck_url)
         self.rating_scale  # noqa: B018 (checks VERIFIER_RATINGS now, not at export time)

@@ -1,22 +1,28 @@
-"""The corpus: source passages in the database and their vectors in the index, kept consistent.
+"""The corpus: source passages in the database and in the indexes, kept consistent.
 
-This module is the one place that applies the database <-> index rule:
+Two indexes are derived from the passages table: the FAISS index of their vectors and the
+BM25 word index (tantivy, in the index folder's ``words/``). This module is the one place
+that applies the database <-> index rule, to both alike:
 
-1. The database is the source of truth; the FAISS index is derived from it.
+1. The database is the source of truth; the indexes are derived from it.
 2. One writer at a time, across processes (a file lock in the index folder) and threads.
-3. A writer commits to the database first, then changes and saves the index. So the only
-   state a crash can leave is passages the index lacks (or ids of deleted passages still in
-   it): :meth:`Corpus.check` finds that drift and :meth:`Corpus.repair` fixes it from the
-   embedding cache; the workbench repairs on every start.
-4. Readers search an immutable snapshot. A writer changes its own copy, read fresh from disk
-   under the lock, and publishes it once saved; so a long-lived process (the app) can search
-   from many threads while one of them, or another process, writes. :meth:`Corpus.index`
-   re-reads the file when another process has saved a newer one.
+3. A writer commits to the database first, then changes and saves the vector index, then
+   commits the word index. So the only state a crash can leave is passages an index lacks
+   (or ids of deleted passages still in it): :meth:`Corpus.check` finds that drift in each
+   and :meth:`Corpus.repair` fixes it (vectors from the embedding cache); the workbench
+   repairs on every start.
+4. Readers search an immutable snapshot. A writer changes its own copy of the vectors, read
+   fresh from disk under the lock, and publishes it once saved; tantivy's searchers are
+   snapshots of a commit. So a long-lived process (the app) can search from many threads
+   while one of them, or another process, writes. :meth:`Corpus.index` and
+   :meth:`Corpus.words` load again what another process has saved since.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -26,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index import IndexStoreError, PassageIndex
+from index import IndexStoreError, LexicalIndex, LexicalWriter, PassageIndex
 from verifier.cache import DbVectorCache
 from verifier.db.session import Database
 from verifier.documents import (
@@ -45,27 +51,47 @@ from verifier.sources import SourceDoc
 log = logging.getLogger(__name__)
 
 LOCK_FILE = ".lock"
+WORDS_DIR = "words"
 _DOCS_PER_TRANSACTION = 256
 _PASSAGES_PER_REPAIR_CHUNK = 2048
 
 
 @dataclass
 class IndexDrift:
-    """Differences between the passages table and the index."""
+    """Differences between the passages table and the indexes."""
 
-    missing: set[int] = field(default_factory=set)  # in the database, not in the index
-    extra: set[int] = field(default_factory=set)  # in the index, not in the database
+    missing: set[int] = field(default_factory=set)  # in the database, not in the vectors
+    extra: set[int] = field(default_factory=set)  # in the vectors, not in the database
+    words_missing: set[int] = field(default_factory=set)  # not in the word index
+    words_extra: set[int] = field(default_factory=set)  # in the word index only
+
+    @classmethod
+    def between(cls, in_db: set[int], vectors: set[int], words: set[int]) -> IndexDrift:
+        return cls(in_db - vectors, vectors - in_db, in_db - words, words - in_db)
 
     def __bool__(self) -> bool:
-        return bool(self.missing or self.extra)
+        return bool(self.missing or self.extra or self.words_missing or self.words_extra)
 
     def describe(self) -> str:
         if not self:
             return "index matches the database"
         return (
             f"{len(self.missing)} passage(s) missing from the index, "
-            f"{len(self.extra)} stale id(s) in the index"
+            f"{len(self.extra)} stale id(s) in the index; word index: "
+            f"{len(self.words_missing)} missing, {len(self.words_extra)} stale"
         )
+
+
+@dataclass
+class _Writers:
+    """A writer's private copy of the vectors and its writer of the word index."""
+
+    vectors: PassageIndex
+    words: LexicalWriter
+
+    def remove(self, ids: list[int] | set[int]) -> int:
+        self.words.remove(ids)
+        return self.vectors.remove(ids)
 
 
 class Corpus:
@@ -89,6 +115,12 @@ class Corpus:
         self._publish_lock = threading.Lock()  # swapping the snapshot readers see
         self._snapshot: PassageIndex | None = None
         self._stamp: tuple[int, int, int] | None = None
+        self._words: LexicalIndex | None = None
+        self._words_stamp: tuple[int, int, int] | None = None
+
+    @property
+    def words_folder(self) -> Path:
+        return self.folder / WORDS_DIR
 
     # -- reading -------------------------------------------------------------------------
 
@@ -107,6 +139,24 @@ class Corpus:
                     self._snapshot, self._stamp = self._read(), stamp
         return self._snapshot
 
+    def words(self) -> LexicalIndex:
+        """The word index, for searching only, at its latest commit.
+
+        Raises:
+            VerifierError: the word index cannot be read.
+        """
+        stamp = self._words_disk_stamp()
+        if self._words is None or stamp != self._words_stamp:
+            with self._publish_lock:
+                stamp = self._words_disk_stamp()
+                if self._words is None or stamp != self._words_stamp:
+                    if self._words is None or not self.words_folder.is_dir():
+                        self._words = self._open_words()
+                    else:
+                        self._words.reload()
+                    self._words_stamp = stamp
+        return self._words
+
     def is_empty(self) -> bool:
         """True when no passage is indexed yet."""
         return len(self.index()) == 0
@@ -115,8 +165,7 @@ class Corpus:
         """How the index differs from the passages in the database (changes nothing)."""
         with self._db.session() as session:
             in_db = passage_ids(session)
-        in_index = self.index().ids()
-        return IndexDrift(missing=in_db - in_index, extra=in_index - in_db)
+        return IndexDrift.between(in_db, self.index().ids(), self.words().ids())
 
     def stats(self) -> dict[str, object]:
         """Counts for ``verifier index stats`` and the app's sidebar."""
@@ -129,6 +178,7 @@ class Corpus:
             "model": self.embedder.name,
             "dim": self.embedder.dim,
             "vectors": len(self.index()),
+            "words": len(self.words()),
             "passages": passages,
             "saved_at": manifest.get("saved_at"),
         }
@@ -151,20 +201,21 @@ class Corpus:
         """
         report = IngestReport()
         stream = iter(docs)
-        with self._writing() as index:
+        with self._writing() as writers:
             while chunk := list(islice(stream, _DOCS_PER_TRANSACTION)):
                 with self._db.session() as session:
                     batch = store_documents(session, chunk, self.passage_chars, report)
+                    texts = [p.text for p in batch.fresh]
                     vectors = self.embedder.embed(
-                        [p.text for p in batch.fresh],
-                        cache=DbVectorCache(session),
-                        progress=progress,
+                        texts, cache=DbVectorCache(session), progress=progress
                     )
-                    ids = np.array([p.id for p in batch.fresh], dtype=np.int64)
-                # Committed: the index follows. A crash before it is saved leaves passages
-                # the index lacks, which repair() adds on the next start.
-                report.removed_passages += index.remove(batch.stale)
-                index.add(ids, vectors)
+                    ids = [p.id for p in batch.fresh]
+                    titles = [p.document.title for p in batch.fresh]
+                # Committed: the indexes follow. A crash before they are saved leaves
+                # passages they lack, which repair() adds on the next start.
+                report.removed_passages += writers.remove(batch.stale)
+                writers.vectors.add(np.array(ids, dtype=np.int64), vectors)
+                writers.words.add(ids, titles, texts)
         return report
 
     def remove(self, uris: Iterable[str]) -> int:
@@ -173,66 +224,90 @@ class Corpus:
         Returns:
             how many documents were removed; uris not held are ignored.
         """
-        with self._writing() as index:
+        with self._writing() as writers:
             with self._db.session() as session:
                 removed, stale = delete_documents(session, uris)
-            index.remove(stale)
+            writers.remove(stale)
         return removed
 
     def repair(self) -> IndexDrift:
         """Add missing passages to the index and drop stale ids. Returns what was fixed."""
         if not self.check():
             return IndexDrift()
-        with self._writing() as index:
+        with self._writing() as writers:
             with self._db.session() as session:
                 in_db = passage_ids(session)
-            in_index = index.ids()
-            drift = IndexDrift(missing=in_db - in_index, extra=in_index - in_db)
-            index.remove(drift.extra)
-            self._embed_into(index, sorted(drift.missing))
+            drift = IndexDrift.between(in_db, writers.vectors.ids(), self.words().ids())
+            writers.vectors.remove(drift.extra)
+            writers.words.remove(drift.words_extra)
+            self._fill(writers, drift.missing, drift.words_missing)
         return drift
 
     def rebuild(self) -> int:
-        """Make the index again from every passage in the database, ignoring the files in the
-        index folder (so a corrupt or foreign index is replaced). Returns its size."""
-        with self._writing(start_empty=True) as index:
+        """Make the indexes again from every passage in the database, ignoring the files in
+        the index folder (so a corrupt or foreign index is replaced). Returns their size."""
+        with self._writing(start_empty=True) as writers:
             with self._db.session() as session:
-                ids = sorted(passage_ids(session))
-            self._embed_into(index, ids)
-            return len(index)
+                ids = set(passage_ids(session))
+            self._fill(writers, ids, ids)
+            return len(writers.vectors)
 
     # -- internals -----------------------------------------------------------------------
 
-    def _embed_into(self, index: PassageIndex, ids: list[int]) -> None:
-        """Add the vectors of passages ``ids`` (from the cache where it has them)."""
+    def _fill(self, writers: _Writers, vector_ids: set[int], word_ids: set[int]) -> None:
+        """Add passages to the vectors (embedded, from the cache where it has them) and to
+        the word index."""
+        ids = sorted(vector_ids | word_ids)
         for start in range(0, len(ids), _PASSAGES_PER_REPAIR_CHUNK):
             with self._db.session() as session:
                 rows = passage_texts(session, ids[start : start + _PASSAGES_PER_REPAIR_CHUNK])
+                embed = [row for row in rows if row[0] in vector_ids]
                 vectors = self.embedder.embed(
-                    [text for _, text in rows], cache=DbVectorCache(session)
+                    [text for _, _, text in embed], cache=DbVectorCache(session)
                 )
-            index.add(np.array([pid for pid, _ in rows], dtype=np.int64), vectors)
+            writers.vectors.add(np.array([pid for pid, _, _ in embed], dtype=np.int64), vectors)
+            words = [row for row in rows if row[0] in word_ids]
+            writers.words.add(*map(list, zip(*words, strict=True)) if words else ([], [], []))
 
     @contextmanager
-    def _writing(self, start_empty: bool = False) -> Iterator[PassageIndex]:
-        """The exclusive right to change the index, and a private copy of it to change.
+    def _writing(self, start_empty: bool = False) -> Iterator[_Writers]:
+        """The exclusive right to change the indexes: a private copy of the vectors and the
+        word index's writer.
 
         The copy is read from disk under the lock (so another process's changes are kept),
-        or starts empty for a rebuild. It is saved and published on the way out if it changed
-        (a rebuild always is); if the block fails with an exception, what it changed so far is
-        saved too (it mirrors what was committed), except for a rebuild, which leaves the old
-        index in place.
+        or starts empty for a rebuild, whose word index is made in a new folder. On the way
+        out the vectors are saved and published if they changed (a rebuild's always are),
+        then the words are committed (a rebuild's new folder swapped in). If the block fails
+        with an exception, what it changed so far is saved too (it mirrors what was
+        committed), except for a rebuild, which leaves the old indexes in place.
         """
         with self._write_lock, file_lock(self.folder / LOCK_FILE):
-            index = self._new() if start_empty else self._read()
+            fresh = self.folder / (WORDS_DIR + ".new")
+            words = self._open_words(fresh, create=True) if start_empty else self.words()
+            writers = _Writers(self._new() if start_empty else self._read(), words.writer())
             try:
-                yield index
-            except Exception:
-                if not start_empty and index.changed:
-                    self._save(index)
+                try:
+                    yield writers
+                except Exception:
+                    if not start_empty:
+                        self._save_both(writers)
+                    raise
+                writers.vectors.changed = writers.vectors.changed or start_empty
+                self._save_both(writers)
+            except BaseException:
+                writers.words.close()
+                if start_empty:
+                    shutil.rmtree(fresh, ignore_errors=True)
                 raise
-            if start_empty or index.changed:
-                self._save(index)
+            writers.words.close()
+            if start_empty:
+                self._swap_words(fresh)
+
+    def _save_both(self, writers: _Writers) -> None:
+        """Save the vectors (if changed), then commit the words: the write order."""
+        if writers.vectors.changed:
+            self._save(writers.vectors)
+        writers.words.commit()
 
     def _new(self) -> PassageIndex:
         return PassageIndex(self.embedder.name, self.embedder.dim)
@@ -250,3 +325,24 @@ class Corpus:
 
     def _disk_stamp(self) -> tuple[int, int, int] | None:
         return PassageIndex.saved_stamp(self.folder)
+
+    def _open_words(self, folder: Path | None = None, create: bool = False) -> LexicalIndex:
+        folder = folder or self.words_folder
+        try:
+            return LexicalIndex.create(folder) if create else LexicalIndex.open(folder)
+        except IndexStoreError as error:
+            raise VerifierError(str(error)) from error
+
+    def _swap_words(self, fresh: Path) -> None:
+        """Put the rebuilt word index in ``fresh`` in place of the current one."""
+        old = self.folder / (WORDS_DIR + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        with self._publish_lock:
+            if self.words_folder.exists():
+                os.replace(self.words_folder, old)
+            os.replace(fresh, self.words_folder)
+            self._words, self._words_stamp = None, None
+        shutil.rmtree(old, ignore_errors=True)
+
+    def _words_disk_stamp(self) -> tuple[int, int, int] | None:
+        return LexicalIndex.saved_stamp(self.words_folder)

@@ -154,10 +154,14 @@ def passage_count(session: Session) -> int:
     return int(session.scalar(sa.select(sa.func.count()).select_from(Passage)) or 0)
 
 
-def passage_texts(session: Session, ids: Sequence[int]) -> list[tuple[int, str]]:
-    """``(id, text)`` of the given passages."""
-    query = sa.select(Passage.id, Passage.text).where(Passage.id.in_(list(ids)))
-    return [(pid, text) for pid, text in session.execute(query)]
+def passage_texts(session: Session, ids: Sequence[int]) -> list[tuple[int, str, str]]:
+    """``(id, source title, text)`` of the given passages."""
+    query = (
+        sa.select(Passage.id, Document.title, Passage.text)
+        .join(Document, Document.id == Passage.document_id)
+        .where(Passage.id.in_(list(ids)))
+    )
+    return [(pid, title, text) for pid, title, text in session.execute(query)]
 
 
 def passages_with_source() -> sa.Select:

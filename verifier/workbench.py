@@ -76,7 +76,9 @@ class Workbench:
                 db=db,
                 embedder=embedder,
                 corpus=corpus,
-                retriever=make_retriever(settings.retriever, corpus),
+                retriever=make_retriever(
+                    settings.retriever, corpus, settings.hybrid_weight, settings.title_boost
+                ),
                 stance=make_stance_model(settings.stance_model),
             )
             if repair:

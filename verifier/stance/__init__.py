@@ -7,7 +7,8 @@ builds the one the settings name.
 
 from __future__ import annotations
 
-from verifier.config import StanceModelName
+from pathlib import Path
+
 from verifier.errors import SettingsError
 from verifier.stance.base import EvidenceStance, Stance, StanceModel, Suggestion
 from verifier.stance.rules import RuleStance
@@ -22,12 +23,16 @@ __all__ = [
 ]
 
 
-def make_stance_model(name: StanceModelName) -> StanceModel:
-    """The stance model called ``name``.
+def make_stance_model(name: str) -> StanceModel:
+    """The stance model called ``name``: ``rules``, or a CrossEncoder NLI model folder.
 
     Raises:
-        SettingsError: no stance model has that name.
+        SettingsError: no stance model has that name, or the folder holds no usable model.
     """
     if name == "rules":
         return RuleStance()
+    if Path(name).is_dir():
+        from verifier.stance.nli import NliStance  # loads torch: only when asked for
+
+        return NliStance(Path(name))
     raise SettingsError(f"VERIFIER_STANCE_MODEL: no stance model called {name!r}")

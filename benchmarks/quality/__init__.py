@@ -1,0 +1,1 @@
+"""Parts of ``benchmarks/bench_quality.py``: metrics, and one module per data set."""
