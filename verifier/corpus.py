@@ -267,7 +267,11 @@ class Corpus:
                 )
             writers.vectors.add(np.array([pid for pid, _, _ in embed], dtype=np.int64), vectors)
             words = [row for row in rows if row[0] in word_ids]
-            writers.words.add(*map(list, zip(*words, strict=True)) if words else ([], [], []))
+            writers.words.add(
+                [pid for pid, _, _ in words],
+                [title for _, title, _ in words],
+                [text for _, _, text in words],
+            )
 
     @contextmanager
     def _writing(self, start_empty: bool = False) -> Iterator[_Writers]:
