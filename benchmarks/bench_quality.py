@@ -16,13 +16,18 @@ weight and title boost tuned on the rest:
   dense alone, BM25 alone (the word index, title boost 0 and tuned), reciprocal rank fusion,
   and the hybrid's score fusion (tuned here, and at the shipped defaults);
 * the suggested verdict (``verifier score --top-k 10``) against the gold label: accuracy,
-  macro-F1, per-class F1, disputed recall and confusion, next to the majority class;
-* calibration of the confidence: expected calibration error (10 bins), reliability table.
+  macro-F1, per-class F1, disputed recall and confusion, for the stance model the settings
+  name (``VERIFIER_STANCE_MODEL=trained`` for the trained one) and the rules, on the same
+  evidence, next to the majority class;
+* calibration of each model's confidence: expected calibration error (10 bins) and the
+  reliability table.
 
 With ``--dataset ../shared/bench/checkthat2019-task1``: claim detection, the check-worthiness
 score's mean average precision per debate (the CheckThat! 2019 measure), for the heuristic,
-random order, and a logistic regression on the embedding plus the heuristic score by
-leave-one-debate-out cross-validation (:mod:`quality.checkworthiness`).
+random order, and logistic regressions on the embedding plus the heuristic score (and the
+neighbouring sentences' mean embedding) by leave-one-debate-out cross-validation
+(:mod:`quality.checkworthiness`). Measurement only: the data set's terms allow research and
+evaluation, so no model trained on it ships.
 
 Run: .venv/bin/python benchmarks/bench_quality.py [--dataset ../shared/bench/scifact]
      [--home DIR]  (a data folder to keep between runs: the ingest is then done once)

@@ -42,6 +42,10 @@ def test_first_start_loads_the_sample_article_with_evidence(app: AppTest) -> Non
     ):
         assert f"suggested :{colour}[**{label.value}**]" in text
     assert "Profile\\: Latakia, Assad's coastal heartland" in text
+    # Each passage shows what the stance model read in it; conflicting figures or rating
+    # words are highlighted in the passage.
+    assert ":green[**supports**]" in text and ":red[**refutes**]" in text
+    assert ":red-background[**" in text
     # Reasons quote source titles; they are escaped like every other source text.
     captions = [c.value for c in app.caption]
     assert any("'Fact\\-check\\: Has Assad moved" in c for c in captions), captions

@@ -88,9 +88,18 @@ def test_every_suggestion_says_which_retriever_and_stance_model_made_it(
             "1",
         )
         assert verdict.suggested_at is not None and verdict.suggested == result.suggestion.label
-    # one stance per evidence passage, in rank order
+    # one stance per evidence passage, in rank order, stored with the match for the page
     assert [s.passage_id for s in result.suggestion.stances] == [
         e.passage_id for e in result.evidence
+    ]
+    with bench.db.session() as s:
+        stored = s.execute(
+            sa.select(Match.passage_id, Match.stance, Match.stance_why)
+            .where(Match.claim_id == result.claim_id)
+            .order_by(Match.rank)
+        ).all()
+    assert [(pid, stance, why) for pid, stance, why in stored] == [
+        (x.passage_id, x.stance.value, x.why) for x in result.suggestion.stances
     ]
 
 

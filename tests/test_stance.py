@@ -9,7 +9,7 @@ from verifier.errors import SettingsError
 from verifier.labels import Label
 from verifier.retrieve import Evidence
 from verifier.stance import RuleStance, Stance, make_stance_model
-from verifier.stance.rules import conflict, suggest
+from verifier.stance.rules import conflict, conflicting_spans, suggest
 
 
 def ev(pid: int, text: str, score: float, uri: str | None = None) -> Evidence:
@@ -116,3 +116,10 @@ def test_every_name_settings_allow_builds_a_model() -> None:
         assert model.name == name and model.version
     with pytest.raises(SettingsError, match="VERIFIER_STANCE_MODEL"):
         make_stance_model("oracle")  # type: ignore[arg-type]
+
+
+def test_conflicting_figures_and_rating_words_are_located_for_highlighting() -> None:
+    passage = "The Pentagon counted six jets and 200 troops; the claim is false."
+    spans = conflicting_spans("Russia sent 28 jets and 200 troops.", passage)
+    assert [passage[a:b] for a, b in spans] == ["six jets", "false"]
+    assert conflicting_spans("Is it false that six jets came?", passage) == []

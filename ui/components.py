@@ -9,6 +9,7 @@ from verifier.review import Change
 from verifier.views import EvidenceView
 
 COLOUR = {Label.SUPPORTED: "green", Label.DISPUTED: "red", Label.UNVERIFIED: "gray"}
+STANCE_COLOUR = {"supports": "green", "refutes": "red", "neutral": "gray"}
 # Material icons ship with Streamlit, so they render without emoji fonts or a network.
 REVIEWED, PENDING = ":material/task_alt:", ":material/pending:"
 _MARKDOWN_CHARS = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|$~:])")
@@ -25,10 +26,33 @@ def badge(label: Label) -> str:
 
 
 def evidence_heading(item: EvidenceView) -> str:
-    """Rank, score, title, outlet and date, then the link (or the path it was ingested from)."""
+    """Rank, score, title, outlet and date, the stance the model read in the passage and why,
+    then the link (or the path it was ingested from)."""
     source = plain(" · ".join(part for part in (item.outlet, item.published) if part))
     where = f"<{item.url}>" if item.url else f"`{item.uri}`"
-    return f"**#{item.rank} · {item.score:.2f} · {plain(item.document)}** — {source}  \n{where}"
+    stance = ""
+    if item.stance in STANCE_COLOUR:
+        stance = f" · :{STANCE_COLOUR[item.stance]}[**{item.stance}**]"
+        if item.stance_why:
+            stance += f" ({plain(item.stance_why)})"
+    return (
+        f"**#{item.rank} · {item.score:.2f} · {plain(item.document)}** — {source}{stance}  \n"
+        f"{where}"
+    )
+
+
+def highlighted(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` escaped for markdown, with ``spans`` (conflicting figures or words) marked in
+    red (and bold, so the mark does not rest on colour alone)."""
+    parts, at = [], 0
+    for start, end in spans:
+        if start < at:
+            continue
+        parts.append(plain(text[at:start]))
+        parts.append(f":red-background[**{plain(text[start:end])}**]")
+        at = end
+    parts.append(plain(text[at:]))
+    return "".join(parts)
 
 
 def history_rows(changes: list[Change]) -> list[dict[str, str]]:

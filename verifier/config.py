@@ -29,7 +29,7 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 #: :mod:`verifier.stance` build them (a test checks both lists are covered).
 RetrieverName = Literal["hybrid", "dense", "bm25"]
 #: Built-in stance models; ``VERIFIER_STANCE_MODEL`` may also name a CrossEncoder folder.
-StanceModelName = Literal["rules"]
+StanceModelName = Literal["rules", "trained"]
 #: Embedding backends (:mod:`verifier.embed.choose`); ``auto`` picks the fastest for the CPU.
 BackendName = Literal["auto", "torch", "torch-bf16", "openvino", "openvino-int8"]
 

@@ -107,8 +107,16 @@ def store_suggestions(session: Session, scored: Sequence[ScoredClaim]) -> None:
     for result in scored:
         if result.claim_id is None:
             continue
+        stances = {s.passage_id: s for s in result.suggestion.stances}
         session.add_all(
-            Match(claim_id=result.claim_id, passage_id=e.passage_id, rank=rank, score=e.score)
+            Match(
+                claim_id=result.claim_id,
+                passage_id=e.passage_id,
+                rank=rank,
+                score=e.score,
+                stance=stances[e.passage_id].stance.value if e.passage_id in stances else None,
+                stance_why=_clip(stances[e.passage_id].why) if e.passage_id in stances else None,
+            )
             for rank, e in enumerate(result.evidence, start=1)
         )
         verdict = verdicts.get(result.claim_id) or Verdict(claim_id=result.claim_id, evidence=[])
@@ -119,3 +127,8 @@ def store_suggestions(session: Session, scored: Sequence[ScoredClaim]) -> None:
         verdict.stance_model = provenance.stance_model
         verdict.stance_version = provenance.stance_version
         session.add(verdict)
+
+
+def _clip(text: str | None, limit: int = 512) -> str | None:
+    """``text`` cut to fit its column."""
+    return text if text is None or len(text) <= limit else text[: limit - 1] + "…"

@@ -42,6 +42,8 @@ class EvidenceView:
     published: str | None
     url: str | None
     uri: str
+    stance: str | None = None  # supports / refutes / neutral, as the stance model read it
+    stance_why: str | None = None
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,7 @@ def _evidence(session: Session, claim_ids: list[int]) -> dict[int, list[Evidence
     found: dict[int, list[EvidenceView]] = {}
     rows = session.execute(
         passages_with_source()
-        .add_columns(Match.claim_id, Match.rank, Match.score)
+        .add_columns(Match.claim_id, Match.rank, Match.score, Match.stance, Match.stance_why)
         .join(Match, Match.passage_id == Passage.id)
         .where(Match.claim_id.in_(claim_ids))
         .order_by(Match.claim_id, Match.rank)
@@ -161,6 +163,8 @@ def _evidence(session: Session, claim_ids: list[int]) -> dict[int, list[Evidence
                 published=row.published.isoformat() if row.published else None,
                 url=row.url,
                 uri=row.uri,
+                stance=row.stance,
+                stance_why=row.stance_why,
             )
         )
     return found

@@ -31,6 +31,7 @@ from quality.metrics import (
 from verifier import Label, Settings, Workbench, pipeline
 from verifier.db.models import Document, Passage
 from verifier.retrieve.hybrid import CANDIDATES, fuse
+from verifier.stance import make_stance_model
 
 WEIGHTS = [round(w, 2) for w in np.arange(0.0, 1.01, 0.05)]
 BOOSTS = [0.0, 0.25, 0.5, 1.0, 2.0]
@@ -124,24 +125,34 @@ def retrieval(bench: Workbench, claims: list[dict], texts: list[str]) -> None:
 
 
 def verdicts(bench: Workbench, claims: list[dict], texts: list[str], top_k: int) -> None:
-    started = time.perf_counter()
-    scored = pipeline.score_claims(bench, texts, top_k=top_k)
-    print(
-        f"\nscored {len(texts)} claims in {time.perf_counter() - started:.1f} s with "
-        f"{bench.retriever.name} and {bench.stance.name}"
-    )
+    """Every stance model on the same retrieved evidence: the shipped default, the rules,
+    and the majority class."""
     labelled = [i for i, c in enumerate(claims) if evaluated(c)]
     gold = [Label.parse(claims[i]["label"]) for i in labelled]
-    got = [scored[i].suggestion.label for i in labelled]
     majority = Counter(Label.parse(c["label"]) for c in claims if not evaluated(c)).most_common(1)
+    models = {bench.stance.name: bench.stance}
+    models.setdefault("rules", make_stance_model("rules"))
+    suggested = {}
+    for name, model in models.items():
+        bench.stance = model
+        started = time.perf_counter()
+        scored = pipeline.score_claims(bench, [texts[i] for i in labelled], top_k=top_k)
+        print(
+            f"\nscored {len(labelled)} claims in {time.perf_counter() - started:.1f} s with "
+            f"{bench.retriever.name} and {name}"
+        )
+        suggested[name] = [r.suggestion for r in scored]
     print(f"\nverdicts: {len(labelled)} evaluated claims, `--top-k {top_k}`\n")
     print(VERDICT_HEADER)
-    print(verdict_table(bench.stance.name, gold, got))
+    for name, found in suggested.items():
+        print(verdict_table(name, gold, [s.label for s in found]))
     print(verdict_table(f"majority ({majority[0][0].value})", gold, [majority[0][0]] * len(gold)))
-    print(f"\nconfusion of {bench.stance.name} (rows gold, columns suggested):\n")
-    print(confusion_table(gold, got))
-    confidence = np.array([scored[i].suggestion.confidence for i in labelled])
-    correct = np.array([g == p for g, p in zip(gold, got)], dtype=float)
-    ece, table = calibration(confidence, correct)
-    print(f"\ncalibration of {bench.stance.name}: expected calibration error {ece:.3f}\n")
-    print(table)
+    for name, found in suggested.items():
+        got = [s.label for s in found]
+        print(f"\nconfusion of {name} (rows gold, columns suggested):\n")
+        print(confusion_table(gold, got))
+        confidence = np.array([s.confidence for s in found])
+        correct = np.array([g == p for g, p in zip(gold, got)], dtype=float)
+        ece, table = calibration(confidence, correct)
+        print(f"\ncalibration of {name}: expected calibration error {ece:.3f}\n")
+        print(table)

@@ -5,10 +5,19 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
-from ui.components import PENDING, REVIEWED, badge, evidence_heading, history_rows, plain
+from ui.components import (
+    PENDING,
+    REVIEWED,
+    badge,
+    evidence_heading,
+    highlighted,
+    history_rows,
+    plain,
+)
 from verifier.errors import VerifierError
 from verifier.labels import Label
 from verifier.review import record_review
+from verifier.stance.rules import conflicting_spans
 from verifier.views import ClaimView, article_claims, list_articles
 from verifier.workbench import Workbench
 
@@ -62,7 +71,11 @@ def show_claim(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
             st.caption(plain(claim.reason))
         for item in claim.evidence:
             st.markdown(evidence_heading(item))
-            st.text(item.text)
+            spans = conflicting_spans(claim.text, item.text)
+            if spans:
+                st.markdown(highlighted(item.text, spans))
+            else:
+                st.text(item.text)
         review_form(bench, claim, reviewer)
         if claim.history:
             st.write("History")

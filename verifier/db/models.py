@@ -170,6 +170,10 @@ class Match(Base):
     )
     rank: Mapped[int]
     score: Mapped[float]
+    # What the stance model read in the passage (supports / refutes / neutral) and why;
+    # NULL for matches stored before stances were kept.
+    stance: Mapped[str | None] = mapped_column(sa.String(16))
+    stance_why: Mapped[str | None] = mapped_column(sa.String(512))
 
     claim: Mapped[Claim] = relationship(back_populates="matches")
     passage: Mapped[Passage] = relationship()

@@ -31,6 +31,10 @@ def make_stance_model(name: str) -> StanceModel:
     """
     if name == "rules":
         return RuleStance()
+    if name == "trained":
+        from verifier.stance.trained import TrainedStance  # loads torch: only when asked for
+
+        return TrainedStance()
     if Path(name).is_dir():
         from verifier.stance.nli import NliStance  # loads torch: only when asked for
 

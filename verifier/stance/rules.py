@@ -103,6 +103,22 @@ def _conflict(claim: _ClaimFacts, passage: str, similarity: float) -> str | None
     return None
 
 
+def conflicting_spans(claim: str, passage: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of the figures in ``passage`` that differ from the claim's for the same
+    unit ("six jets" against a claim of "28 jets"), and of refuting language the claim does
+    not use: what a reviewer should see highlighted."""
+    facts = _ClaimFacts.of(claim)
+    spans = []
+    for match in _QUANTITY.finditer(passage):
+        number, unit = match.group(1), match.group(2).lower().rstrip("s")
+        value = _NUMBER_WORDS.get(number.lower(), number.replace(",", ""))
+        if unit in facts.quantities and value not in facts.quantities[unit]:
+            spans.append(match.span())
+    if not facts.refuting:
+        spans += [m.span() for m in _REFUTING.finditer(passage)]
+    return sorted(spans)
+
+
 def stances(
     claim: str, evidence: Sequence[Evidence], relevant: float = 0.6
 ) -> list[EvidenceStance]:

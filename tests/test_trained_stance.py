@@ -1,0 +1,100 @@
+"""The trained stance model: claim features, the claim-level head, and the shipped model."""
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from verifier.errors import SettingsError
+from verifier.labels import Label
+from verifier.retrieve import Evidence
+from verifier.stance import Stance, make_stance_model
+from verifier.stance.trained import (
+    FEATURES,
+    MODEL_DIR,
+    MODEL_NAME,
+    VERDICTS,
+    ClaimHead,
+    TrainedStance,
+    claim_features,
+    premise,
+)
+
+CLAIM = "Russia has sent 28 jets to the air base."
+EVIDENCE = [
+    Evidence(1, "Russia has sent six jets to the base near Latakia.", 0.82, "wire", "Wire"),
+    Evidence(2, "The jets landed on Monday, the wire said.", 0.64, "wire", "Wire"),
+    Evidence(3, "Heavy rain is expected on the coast.", 0.20, "weather", "Weather"),
+]
+
+
+def test_the_premise_is_the_source_title_then_the_passage() -> None:
+    assert premise(EVIDENCE[0]) == "Wire. Russia has sent six jets to the base near Latakia."
+    assert premise(Evidence(4, "Text only.", 0.5, "u", "")) == "Text only."
+
+
+def test_claim_features_weigh_sources_once_and_read_the_rules() -> None:
+    probs = np.array([[0.1, 0.8, 0.1], [0.7, 0.1, 0.2], [0.0, 0.0, 1.0]])
+    named = dict(zip(FEATURES, claim_features(CLAIM, EVIDENCE, probs)))
+    assert named["max_support"] == pytest.approx(0.7)
+    assert named["max_refute"] == pytest.approx(0.8)
+    assert named["first_refute"] == pytest.approx(0.8)
+    # Two sources: the wire both supports (0.7) and refutes (0.8); the weather neither.
+    assert named["sources_support"] == named["sources_refute"] == pytest.approx(0.5)
+    assert named["max_similarity"] == pytest.approx(0.82)
+    assert named["rules_disputed"] == 1.0 and named["rules_conflicts"] > 0  # 28 vs six jets
+    assert claim_features(CLAIM, [], np.zeros((0, 3))).tolist() == [0.0] * len(FEATURES)
+
+
+def test_the_head_is_a_calibrated_softmax_with_decision_weights() -> None:
+    rng = np.random.default_rng(0)
+    head = ClaimHead(
+        rng.normal(size=(3, len(FEATURES))),
+        np.zeros(3),
+        np.zeros(len(FEATURES)),
+        np.ones(len(FEATURES)),
+        temperature=2.0,
+        decision=np.array([1.0, 3.0, 1.0]),
+    )
+    x = rng.normal(size=(5, len(FEATURES)))
+    probs = head.probabilities(x)
+    assert probs.shape == (5, 3) and probs.sum(axis=1) == pytest.approx(np.ones(5))
+    sharper = ClaimHead(head.weights, head.bias, head.mean, head.scale, temperature=1.0)
+    assert sharper.probabilities(x).max(axis=1).mean() > probs.max(axis=1).mean()
+    assert head.decide(np.array([0.5, 0.2, 0.3])).tolist() == [1]  # 0.2 x 3 beats 0.5
+    again = ClaimHead.from_json(json.loads(json.dumps(head.to_json())))
+    assert again.probabilities(x) == pytest.approx(probs)
+    with pytest.raises(SettingsError, match="other features"):
+        ClaimHead.from_json(head.to_json() | {"features": ["x"]})
+
+
+@pytest.mark.model
+def test_the_shipped_model_reads_each_passage_and_suggests_with_its_probability() -> None:
+    model = make_stance_model("trained")
+    assert isinstance(model, TrainedStance) and model.name == "trained" and model.version
+    suggestion = model.suggest(CLAIM, EVIDENCE)
+    assert suggestion.label in VERDICTS
+    assert [s.passage_id for s in suggestion.stances] == [1, 2, 3]
+    probs = model.pairs.probabilities(CLAIM, [premise(e) for e in EVIDENCE])
+    verdict = model.head.probabilities(claim_features(CLAIM, EVIDENCE, probs))[0]
+    assert suggestion.confidence == pytest.approx(
+        verdict[VERDICTS.index(suggestion.label)], abs=1e-3
+    )
+    assert [s.stance for s in suggestion.stances] == [
+        (Stance.SUPPORTS, Stance.REFUTES, Stance.NEUTRAL)[int(np.argmax(row))] for row in probs
+    ]
+    if suggestion.label is not Label.UNVERIFIED:
+        assert "Wire" in suggestion.reason or "Weather" in suggestion.reason
+    empty = model.suggest(CLAIM, [])
+    assert empty.label is Label.UNVERIFIED and empty.stances == []
+
+
+@pytest.mark.model
+def test_a_damaged_model_folder_is_one_clear_error(tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, folder)
+    (folder / f"{MODEL_NAME}.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(SettingsError, match="cannot be read.*VERIFIER_STANCE_MODEL=rules"):
+        TrainedStance(folder)

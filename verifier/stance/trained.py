@@ -1,0 +1,263 @@
+"""The trained stance model: a cross-encoder reads each passage against the claim, a small
+claim-level head weighs the sources, and the rules stay as features and as the fallback.
+
+1. **Per passage**: a cross-encoder made from the bundled all-MiniLM-L6-v2 (its embeddings and
+   lower layers as shipped, its upper layers fine-tuned) gives support / refute / neutral
+   probabilities for "source title. passage" against the claim. Only the tuned tensors ship
+   (``model/stance-*.safetensors``, fp16); the rest is the bundled model, checked by sha256.
+2. **Per claim**: :func:`claim_features` sums up the passages (strongest support and
+   refutation per source, the closest passage, how close the evidence is, what the rules
+   say), and a multinomial logistic head turns them into verdict probabilities, scaled by a
+   temperature fitted on held-in data so that the confidence is a calibrated probability.
+   The verdict is the label with the highest probability after per-label decision weights
+   (fitted for macro-F1); the confidence is that label's probability.
+
+Trained by ``scripts/train_stance.py``; data, licences and figures in ``model/MODEL_CARD.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from verifier.errors import SettingsError
+from verifier.labels import Label
+from verifier.retrieve.base import Evidence
+from verifier.stance.base import EvidenceStance, Stance, Suggestion
+from verifier.stance.nli import quote
+from verifier.stance.rules import suggest as rules_suggest
+
+MODEL_DIR = Path(__file__).parent / "model"
+MODEL_NAME = "stance-v1"
+#: The cross-encoder's output columns.
+PAIR_STANCES = (Stance.SUPPORTS, Stance.REFUTES, Stance.NEUTRAL)
+#: The claim-level head's output columns.
+VERDICTS = (Label.SUPPORTED, Label.DISPUTED, Label.UNVERIFIED)
+MAX_TOKENS = 128
+FEATURES = (
+    "max_support",
+    "max_refute",
+    "top3_support",
+    "top3_refute",
+    "first_support",
+    "first_refute",
+    "sources_support",
+    "sources_refute",
+    "max_similarity",
+    "top3_similarity",
+    "rules_supported",
+    "rules_disputed",
+    "rules_conflicts",
+)
+
+
+def premise(evidence: Evidence) -> str:
+    """What the cross-encoder reads for a passage: its source's title, then the passage."""
+    title = (evidence.document or "").strip()
+    return f"{title}. {evidence.text}" if title else evidence.text
+
+
+def claim_features(claim: str, evidence: Sequence[Evidence], probs: np.ndarray) -> np.ndarray:
+    """The claim-level head's inputs (:data:`FEATURES`) from the passages' probabilities
+    (rows in :data:`PAIR_STANCES` order, one per passage, rank order)."""
+    if len(evidence) == 0:
+        return np.zeros(len(FEATURES))
+    support, refute = probs[:, 0], probs[:, 1]
+    by_source: dict[str, tuple[float, float]] = {}
+    for item, s, r in zip(evidence, support, refute):
+        held = by_source.get(item.uri, (0.0, 0.0))
+        by_source[item.uri] = (max(held[0], float(s)), max(held[1], float(r)))
+    similarity = np.array([e.score for e in evidence])
+    rules = rules_suggest(claim, evidence)
+    conflicts = sum(s.stance is Stance.REFUTES for s in rules.stances)
+    return np.array(
+        [
+            support.max(),
+            refute.max(),
+            np.sort(support)[-3:].mean(),
+            np.sort(refute)[-3:].mean(),
+            support[0],
+            refute[0],
+            sum(s > 0.5 for s, _ in by_source.values()) / len(by_source),
+            sum(r > 0.5 for _, r in by_source.values()) / len(by_source),
+            similarity.max(),
+            np.sort(similarity)[-3:].mean(),
+            float(rules.label is Label.SUPPORTED),
+            float(rules.label is Label.DISPUTED),
+            min(conflicts, 3) / 3,
+        ]
+    )
+
+
+class ClaimHead:
+    """Multinomial logistic regression over :func:`claim_features`, with a temperature and
+    per-label decision weights (all stored as JSON)."""
+
+    def __init__(
+        self,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        mean: np.ndarray,
+        scale: np.ndarray,
+        temperature: float = 1.0,
+        decision: np.ndarray | None = None,
+    ) -> None:
+        self.weights, self.bias = weights, bias
+        self.mean, self.scale = mean, scale
+        self.temperature = temperature
+        self.decision = np.ones(len(VERDICTS)) if decision is None else decision
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        x = (np.atleast_2d(features) - self.mean) / self.scale
+        logits = (x @ self.weights.T + self.bias) / self.temperature
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def decide(self, probs: np.ndarray) -> np.ndarray:
+        """Index of the chosen verdict per row."""
+        return np.argmax(np.atleast_2d(probs) * self.decision, axis=1)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "features": list(FEATURES),
+            "verdicts": [v.value for v in VERDICTS],
+            "weights": self.weights.tolist(),
+            "bias": self.bias.tolist(),
+            "mean": self.mean.tolist(),
+            "scale": self.scale.tolist(),
+            "temperature": self.temperature,
+            "decision": self.decision.tolist(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ClaimHead:
+        if data.get("features") != list(FEATURES):
+            raise SettingsError("the stance model's claim head was made for other features")
+        return cls(
+            np.array(data["weights"]),
+            np.array(data["bias"]),
+            np.array(data["mean"]),
+            np.array(data["scale"]),
+            float(data["temperature"]),
+            np.array(data["decision"]),
+        )
+
+
+class PairModel:
+    """The fine-tuned cross-encoder: the bundled encoder with the shipped tensors on top."""
+
+    def __init__(self, tensors: Path) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        import torch
+        from safetensors.torch import load_file
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        from verifier.embed.model_files import bundled_model_dir, verify_model_dir
+
+        base = verify_model_dir(bundled_model_dir())
+        self._torch = torch
+        self.tokenizer = AutoTokenizer.from_pretrained(base)
+        self.model = AutoModelForSequenceClassification.from_pretrained(
+            base, num_labels=len(PAIR_STANCES)
+        )
+        tuned = {name: t.float() for name, t in load_file(str(tensors)).items()}
+        missing = set(tuned) - set(self.model.state_dict())
+        if missing:
+            raise SettingsError(f"{tensors} holds tensors the model lacks: {sorted(missing)[:3]}")
+        self.model.load_state_dict(tuned, strict=False)
+        self.model.eval()
+
+    def probabilities(self, claim: str, premises: Sequence[str], batch: int = 32) -> np.ndarray:
+        """Rows of :data:`PAIR_STANCES` probabilities, one per premise."""
+        torch = self._torch
+        rows = []
+        with torch.inference_mode():
+            for start in range(0, len(premises), batch):
+                chunk = list(premises[start : start + batch])
+                encoded = self.tokenizer(
+                    chunk,
+                    [claim] * len(chunk),
+                    truncation="longest_first",
+                    max_length=MAX_TOKENS,
+                    padding=True,
+                    return_tensors="pt",
+                )
+                logits = self.model(**encoded).logits
+                rows.append(torch.softmax(logits, dim=-1).numpy())
+        return np.concatenate(rows) if rows else np.zeros((0, len(PAIR_STANCES)))
+
+
+class TrainedStance:
+    """The trained stance model (the default). See the module's docstring.
+
+    Args:
+        folder: holds ``stance-v1.safetensors`` and ``stance-v1.json``.
+    """
+
+    name = "trained"
+
+    def __init__(self, folder: Path = MODEL_DIR) -> None:
+        meta_path = folder / f"{MODEL_NAME}.json"
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise SettingsError(
+                f"the trained stance model cannot be read from {meta_path} ({error}); "
+                "reinstall verifier, or set VERIFIER_STANCE_MODEL=rules"
+            ) from error
+        self.version = str(meta["version"])
+        self.head = ClaimHead.from_json(meta["head"])
+        self.pairs = PairModel(folder / f"{MODEL_NAME}.safetensors")
+
+    def suggest(self, claim: str, evidence: Sequence[Evidence]) -> Suggestion:
+        if not evidence:
+            fallback = rules_suggest(claim, evidence)
+            return Suggestion(Label.UNVERIFIED, fallback.confidence, fallback.reason)
+        probs = self.pairs.probabilities(claim, [premise(e) for e in evidence])
+        verdict = self.head.probabilities(claim_features(claim, evidence, probs))[0]
+        label = VERDICTS[int(self.head.decide(verdict)[0])]
+        rules = rules_suggest(claim, evidence)
+        stances = []
+        for item, row, rule in zip(evidence, probs, rules.stances):
+            stance = PAIR_STANCES[int(np.argmax(row))]
+            why = f"{stance.value} {row.max():.2f}"
+            if stance is Stance.REFUTES and rule.stance is Stance.REFUTES and rule.why:
+                why += f"; {rule.why}"
+            stances.append(EvidenceStance(item.passage_id, stance, why))
+        return Suggestion(
+            label,
+            round(float(verdict[VERDICTS.index(label)]), 3),
+            _reason(label, evidence, probs, stances),
+            [e.passage_id for e, s in zip(evidence, stances) if s.stance is not Stance.NEUTRAL],
+            stances,
+        )
+
+
+def _reason(
+    label: Label,
+    evidence: Sequence[Evidence],
+    probs: np.ndarray,
+    stances: Sequence[EvidenceStance],
+) -> str:
+    """The passages the verdict rests on, best first, with what the model saw in them."""
+    column = {Label.SUPPORTED: 0, Label.DISPUTED: 1}.get(label)
+    if column is None:
+        return (
+            "no passage clearly supports or refutes it (strongest support "
+            f"{probs[:, 0].max():.2f}, refutation {probs[:, 1].max():.2f})"
+        )
+    order = np.argsort(-probs[:, column], kind="stable")[:2]
+    side = PAIR_STANCES[column]
+    parts = []
+    for i in order:
+        if probs[i, column] < 0.3:
+            continue
+        said = stances[i].why if stances[i].stance is side and stances[i].why else None
+        detail = said or f"{side.value} {probs[i, column]:.2f}"
+        parts.append(f"{detail}: {quote(evidence[i].text)!r} ({evidence[i].document})")
+    return "; ".join(parts) or f"weak evidence (strongest {probs[order[0], column]:.2f})"
