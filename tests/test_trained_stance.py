@@ -92,6 +92,25 @@ def test_the_shipped_model_reads_each_passage_and_suggests_with_its_probability(
 
 
 @pytest.mark.model
+def test_a_figure_a_close_source_contradicts_is_disputed_whatever_the_head_says() -> None:
+    model = make_stance_model("trained")
+    claim = "Latakia is 300 miles from Islamic State territory near Aleppo."
+    evidence = [
+        Evidence(1, "Latakia is 200 miles from the front lines near Aleppo.", 0.85, "a", "A"),
+        Evidence(2, "Latakia is a port city on the Mediterranean coast.", 0.55, "b", "B"),
+    ]
+    suggestion = model.suggest(claim, evidence)
+    assert suggestion.label is Label.DISPUTED
+    assert suggestion.reason.startswith("the rules: 'A': different figure (mile): claim 300")
+    assert "the model: " in suggestion.reason
+    # The confidence stays the head's (calibrated) probability of disputed.
+    probs = model.pairs.probabilities(claim, [premise(e) for e in evidence])
+    verdict = model.head.probabilities(claim_features(claim, evidence, probs))[0]
+    assert suggestion.confidence == pytest.approx(verdict[VERDICTS.index(Label.DISPUTED)], abs=1e-3)
+    assert model.version.endswith(".2")
+
+
+@pytest.mark.model
 def test_a_damaged_model_folder_is_one_clear_error(tmp_path: Path) -> None:
     folder = tmp_path / "model"
     shutil.copytree(MODEL_DIR, folder)

@@ -11,6 +11,11 @@ claim-level head weighs the sources, and the rules stay as features and as the f
    temperature fitted on held-in data so that the confidence is a calibrated probability.
    The verdict is the label with the highest probability after per-label decision weights
    (fitted for macro-F1); the confidence is that label's probability.
+3. **Rules as the fallback**: when the rules find a decisive conflict in a close passage (a
+   different figure, a fact-check rating word: :data:`DECISIVE_CUES`), the verdict is
+   ``disputed`` and the reason says so first; the confidence stays the head's probability of
+   ``disputed`` (so a desk that auto-accepts above a threshold does not accept these
+   unseen).
 
 Trained by ``scripts/train_stance.py``; data, licences and figures in ``model/MODEL_CARD.md``.
 """
@@ -38,6 +43,12 @@ PAIR_STANCES = (Stance.SUPPORTS, Stance.REFUTES, Stance.NEUTRAL)
 #: The claim-level head's output columns.
 VERDICTS = (Label.SUPPORTED, Label.DISPUTED, Label.UNVERIFIED)
 MAX_TOKENS = 128
+#: Conflicts the rules find that decide ``disputed`` whatever the head says: a source giving
+#: another figure for the same thing, or a fact-check's rating word. Rare in the public
+#: training data, so the head cannot learn them, but they are what a desk looks for first.
+DECISIVE_CUES = ("different figure", "refuting language")
+#: Part of the model's version: bumped when the code around the weights changes a suggestion.
+RULES_VERSION = "2"
 FEATURES = (
     "max_support",
     "max_refute",
@@ -61,9 +72,15 @@ def premise(evidence: Evidence) -> str:
     return f"{title}. {evidence.text}" if title else evidence.text
 
 
-def claim_features(claim: str, evidence: Sequence[Evidence], probs: np.ndarray) -> np.ndarray:
+def claim_features(
+    claim: str,
+    evidence: Sequence[Evidence],
+    probs: np.ndarray,
+    rules: Suggestion | None = None,
+) -> np.ndarray:
     """The claim-level head's inputs (:data:`FEATURES`) from the passages' probabilities
-    (rows in :data:`PAIR_STANCES` order, one per passage, rank order)."""
+    (rows in :data:`PAIR_STANCES` order, one per passage, rank order) and the rules'
+    suggestion (made here when not given)."""
     if len(evidence) == 0:
         return np.zeros(len(FEATURES))
     support, refute = probs[:, 0], probs[:, 1]
@@ -72,7 +89,7 @@ def claim_features(claim: str, evidence: Sequence[Evidence], probs: np.ndarray) 
         held = by_source.get(item.uri, (0.0, 0.0))
         by_source[item.uri] = (max(held[0], float(s)), max(held[1], float(r)))
     similarity = np.array([e.score for e in evidence])
-    rules = rules_suggest(claim, evidence)
+    rules = rules or rules_suggest(claim, evidence)
     conflicts = sum(s.stance is Stance.REFUTES for s in rules.stances)
     return np.array(
         [
@@ -193,7 +210,7 @@ class PairModel:
 
 
 class TrainedStance:
-    """The trained stance model (the default). See the module's docstring.
+    """The trained stance model (``VERIFIER_STANCE_MODEL=trained``). See the module's docstring.
 
     Args:
         folder: holds ``stance-v1.safetensors`` and ``stance-v1.json``.
@@ -210,7 +227,7 @@ class TrainedStance:
                 f"the trained stance model cannot be read from {meta_path} ({error}); "
                 "reinstall verifier, or set VERIFIER_STANCE_MODEL=rules"
             ) from error
-        self.version = str(meta["version"])
+        self.version = f"{meta['version']}.{RULES_VERSION}"
         self.head = ClaimHead.from_json(meta["head"])
         self.pairs = PairModel(folder / f"{MODEL_NAME}.safetensors")
 
@@ -219,9 +236,14 @@ class TrainedStance:
             fallback = rules_suggest(claim, evidence)
             return Suggestion(Label.UNVERIFIED, fallback.confidence, fallback.reason)
         probs = self.pairs.probabilities(claim, [premise(e) for e in evidence])
-        verdict = self.head.probabilities(claim_features(claim, evidence, probs))[0]
-        label = VERDICTS[int(self.head.decide(verdict)[0])]
         rules = rules_suggest(claim, evidence)
+        verdict = self.head.probabilities(claim_features(claim, evidence, probs, rules))[0]
+        label = VERDICTS[int(self.head.decide(verdict)[0])]
+        overruled = rules.label is Label.DISPUTED and any(
+            s.why and s.why.startswith(DECISIVE_CUES) for s in rules.stances
+        )
+        if overruled:
+            label = Label.DISPUTED
         stances = []
         for item, row, rule in zip(evidence, probs, rules.stances):
             stance = PAIR_STANCES[int(np.argmax(row))]
@@ -229,10 +251,13 @@ class TrainedStance:
             if stance is Stance.REFUTES and rule.stance is Stance.REFUTES and rule.why:
                 why += f"; {rule.why}"
             stances.append(EvidenceStance(item.passage_id, stance, why))
+        reason = _reason(label, evidence, probs, stances)
+        if overruled:
+            reason = f"the rules: {rules.reason}; the model: {reason}"
         return Suggestion(
             label,
             round(float(verdict[VERDICTS.index(label)]), 3),
-            _reason(label, evidence, probs, stances),
+            reason,
             [e.passage_id for e, s in zip(evidence, stances) if s.stance is not Stance.NEUTRAL],
             stances,
         )
