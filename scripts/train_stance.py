@@ -24,6 +24,7 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -60,38 +61,39 @@ def tuned(name: str) -> bool:
     )
 
 
-def climate_fever_pairs(folder: Path) -> list[tuple[str, str, int]]:
+def tuning_pairs(folder: Path) -> Iterator[tuple[str, dict, dict]]:
+    """``(claim text, evidence document, pair row)`` of every annotated pair of a tuning claim."""
     corpus = {row["id"]: row for row in read_jsonl(folder / "corpus.jsonl")}
     claims = {c["id"]: c for c in read_jsonl(folder / "claims.jsonl") if not evaluated(c)}
-    pairs = []
     for row in read_jsonl(folder / "pairs.jsonl"):
         claim = claims.get(row["claim_id"])
-        if claim is None:
-            continue
-        doc = corpus[row["evidence_id"]]
-        evidence = Evidence(0, doc["text"], 1.0, doc["id"], doc["title"])
-        pairs.append((claim["claim"], premise(evidence), STANCE_INDEX[row["stance"]]))
-    return pairs
+        if claim is not None:
+            yield claim["claim"], corpus[row["evidence_id"]], row
+
+
+def climate_fever_pairs(folder: Path) -> list[tuple[str, str, int]]:
+    return [
+        (
+            claim,
+            premise(Evidence(0, doc["text"], 1.0, doc["id"], doc["title"])),
+            STANCE_INDEX[row["stance"]],
+        )
+        for claim, doc, row in tuning_pairs(folder)
+    ]
 
 
 def scifact_pairs(folder: Path) -> list[tuple[str, str, int]]:
     """Each cited abstract split into the workbench's passages: a passage holding a rationale
     sentence takes the pair's stance, the others are neutral."""
-    corpus = {row["id"]: row for row in read_jsonl(folder / "corpus.jsonl")}
-    claims = {c["id"]: c for c in read_jsonl(folder / "claims.jsonl") if not evaluated(c)}
     pairs = []
-    for row in read_jsonl(folder / "pairs.jsonl"):
-        claim = claims.get(row["claim_id"])
-        if claim is None:
-            continue
-        doc = corpus[row["evidence_id"]]
+    for claim, doc, row in tuning_pairs(folder):
         spans = doc["sentence_spans"]
         rationale = [spans[i] for group in row.get("rationales") or [] for i in group]
         for span in split_passages(doc["text"], 600):
             hit = any(start < span.end and end > span.start for start, end in rationale)
             stance = STANCE_INDEX[row["stance"]] if hit else STANCE_INDEX["neutral"]
             evidence = Evidence(0, span.text, 1.0, doc["id"], doc["title"])
-            pairs.append((claim["claim"], premise(evidence), stance))
+            pairs.append((claim, premise(evidence), stance))
     return pairs
 
 

@@ -198,6 +198,44 @@ def test_hybrid_ranks_by_both_and_reports_cosine_similarity(
         assert words.retrieve(s, ["the of and"], vector, 10) == [[]]  # no words: nothing
 
 
+def test_a_long_lived_reader_sees_words_another_process_committed(
+    bench: Workbench, sources: Path
+) -> None:
+    pipeline.ingest(bench, [sources / "weather.txt"])
+    before = bench.corpus.words().ids()
+    # A second workbench on the same folder stands for another process (the CLI beside the app).
+    with Workbench.open(bench.settings, embedder=bench.embedder) as other:
+        pipeline.ingest(other, [sources])
+    assert bench.corpus.words().ids() == db_ids(bench) and before < db_ids(bench)
+    [hits] = bench.corpus.words().search(["Spartak Zenit derby"], 5)
+    assert hits  # the football source, ingested by the other workbench, is searchable here
+
+
+def test_a_keyword_hit_the_vectors_lack_is_left_out_until_repaired(
+    bench: Workbench, sources: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline.ingest(bench, [sources])
+    claim = "Spartak Zenit derby"
+    words = make_retriever("bm25", bench.corpus)
+    with bench.db.session() as s:
+        [found] = words.retrieve(s, [claim], bench.embedder.embed([claim]), 3)
+    assert found
+    gone = found[0].passage_id
+    stale = bench.corpus.index()
+    monkeypatch.setattr(bench.corpus, "index", lambda: _without(stale, gone))
+    words = make_retriever("bm25", bench.corpus)  # reads the vectors through the patched call
+    with bench.db.session() as s:
+        [again] = words.retrieve(s, [claim], bench.embedder.embed([claim]), 3)
+    assert gone not in [e.passage_id for e in again]
+
+
+def _without(index: PassageIndex, passage_id: int) -> PassageIndex:
+    copy = PassageIndex(index.model, index.dim)
+    ids = sorted(index.ids() - {passage_id})
+    copy.add(ids, np.stack([index.vector(i) for i in ids]))
+    return copy
+
+
 def test_a_failing_batch_keeps_what_earlier_batches_committed_searchable(
     bench: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from verifier.embed.model_files import file_sha256
 from verifier.errors import SettingsError
 from verifier.labels import Label
 from verifier.retrieve.base import Evidence
@@ -142,10 +143,7 @@ class NliStance:
 
 
 def _weights_digest(folder: Path) -> str:
-    """First 12 hex digits of the sha256 of the model's weight files: the version."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin")):
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()[:12]
+    """First 12 hex digits of a sha256 over the model's weight files: the version."""
+    files = sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin"))
+    joined = "".join(file_sha256(path) for path in files)
+    return hashlib.sha256(joined.encode()).hexdigest()[:12]
