@@ -13,7 +13,10 @@ lock: tantivy allows one writer per index across processes.
 
 from __future__ import annotations
 
+import json
 import shutil
+import struct
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,6 +28,8 @@ ANALYZER = "verifier_en"
 #: Memory for a writer's indexing buffer, in bytes (tantivy's floor is 15 MB a thread).
 _WRITER_HEAP = 64_000_000
 _FIELDS = ("id", "title", "text")
+_FOOTER_MAGIC = 1337
+_META_MAX = 16 * 1024 * 1024
 
 
 def _schema() -> tantivy.Schema:
@@ -93,6 +98,31 @@ class LexicalIndex:
         except FileNotFoundError:
             return None
         return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+    @staticmethod
+    def verify(folder: Path) -> list[str]:
+        """Problems with the committed index's content (empty when it is whole).
+
+        Every file of every segment that ``meta.json`` lists ends with tantivy's footer, which
+        holds a CRC32 of the file's body: each is read and checked, as tantivy's own
+        ``validate_checksum`` does. Nothing is changed.
+        """
+        meta_path = folder / "meta.json"
+        if not folder.exists():
+            return []  # nothing committed yet (a missing index is drift, not damage)
+        if not folder.is_dir() or not meta_path.exists():
+            return [f"{folder} holds no word index"]
+        try:
+            segments = [s["segment_id"].replace("-", "") for s in _read_meta(meta_path)]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            return [f"{meta_path} is not a word index's meta.json ({_first_line(error)})"]
+        problems = []
+        for segment in segments:
+            files = sorted(folder.glob(f"{segment}.*"))
+            if not files:
+                problems.append(f"{folder}: segment {segment} listed in meta.json is missing")
+            problems += [f"{path}: {why}" for path in files if (why := _footer_problem(path))]
+        return problems
 
     def reload(self) -> None:
         """See the latest commit."""
@@ -193,6 +223,38 @@ class LexicalWriter:
         """Drop what was not committed and release tantivy's writer lock."""
         self._raw.rollback()
         self._raw.wait_merging_threads()
+
+
+def _read_meta(path: Path) -> list[dict[str, str]]:
+    with open(path, "rb") as handle:
+        raw = handle.read(_META_MAX + 1)
+    if len(raw) > _META_MAX:
+        raise ValueError("too large")
+    segments = json.loads(raw.decode("utf-8"))["segments"]
+    if not isinstance(segments, list):
+        raise ValueError("no list of segments")
+    return segments
+
+
+def _footer_problem(path: Path) -> str | None:
+    """Why a segment file fails tantivy's footer check (``None`` when it passes).
+
+    The footer is ``{"version": ..., "crc": N}`` as JSON, then its length and the magic
+    number 1337, both little-endian u32; the CRC32 covers the bytes before the footer.
+    """
+    data = path.read_bytes()
+    if len(data) < 8:
+        return "too short to be a segment file"
+    length, magic = struct.unpack("<II", data[-8:])
+    if magic != _FOOTER_MAGIC or length + 8 > len(data):
+        return "has no valid footer (truncated or damaged)"
+    try:
+        crc = json.loads(data[-8 - length : -8])["crc"]
+    except (ValueError, KeyError, TypeError):
+        return "has an unreadable footer"
+    if zlib.crc32(data[: -8 - length]) != crc:
+        return "does not match its checksum (changed or damaged)"
+    return None
 
 
 def _first_line(error: BaseException) -> str:

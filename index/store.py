@@ -4,24 +4,31 @@ Vectors are L2-normalised before they get here, so inner product equals cosine s
 ``IndexIDMap2`` keeps our own int64 ids (the database's passage ids) and supports
 ``remove_ids`` and ``reconstruct``, so passages are added and removed without a rebuild.
 
-The index is written with a manifest (model, dimension, count). Both files are written to
-temporary names and renamed into place, so a crash while saving leaves the previous index
-intact rather than a truncated one.
+The vectors are written to a file named by their checksum, then a manifest (model, dimension,
+count, the file's name, size and sha256, and a checksum of the manifest) is renamed into place:
+that rename is the commit, so a crash while saving leaves the previous index whole, and
+:meth:`PassageIndex.verify` finds a file changed or damaged since.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
 
+#: The vector file of indexes saved before checksums (newer ones are named by content).
 INDEX_FILE = "passages.faiss"
 MANIFEST_FILE = "manifest.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+_VECTOR_FILE = re.compile(r"passages(-[0-9a-f]{16})?\.faiss")
+_MANIFEST_MAX = 64 * 1024
 
 
 class IndexStoreError(Exception):
@@ -107,15 +114,28 @@ class PassageIndex:
         }
 
     def save(self, folder: Path) -> None:
-        """Write the index and its manifest into ``folder`` atomically."""
+        """Write the index into ``folder``; the manifest's rename is the commit.
+
+        The vectors go to a new file named by its checksum, then the manifest naming that
+        file (with its size and sha256, and a checksum of the manifest itself) is renamed
+        into place. A crash at any point leaves the previous manifest and the file it names
+        whole; files left over (temporary or superseded) are removed by the next save.
+        """
         folder.mkdir(parents=True, exist_ok=True)
-        index_tmp = folder / (INDEX_FILE + ".tmp")
-        manifest_tmp = folder / (MANIFEST_FILE + ".tmp")
+        index_tmp = folder / f".{INDEX_FILE}.{os.getpid()}.tmp"
+        manifest_tmp = folder / f".{MANIFEST_FILE}.{os.getpid()}.tmp"
         faiss.write_index(self._index, str(index_tmp))
-        manifest_tmp.write_text(json.dumps(self.manifest(), indent=2), encoding="utf-8")
+        digest, size = _sha256(index_tmp)
+        name = f"passages-{digest[:16]}.faiss"
         _fsync(index_tmp)
-        os.replace(index_tmp, folder / INDEX_FILE)
+        os.replace(index_tmp, folder / name)
+        manifest = {**self.manifest(), "file": name, "bytes": size, "sha256": digest}
+        manifest["checksum"] = _manifest_checksum(manifest)
+        manifest_tmp.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        _fsync(manifest_tmp)
         os.replace(manifest_tmp, folder / MANIFEST_FILE)
+        _fsync_folder(folder)
+        clean(folder, keep=name)
 
     @classmethod
     def load(cls, folder: Path, model: str, dim: int) -> PassageIndex:
@@ -124,18 +144,11 @@ class PassageIndex:
         Raises:
             IndexStoreError: the files are unreadable, or were made with another model.
         """
-        index_path, manifest_path = folder / INDEX_FILE, folder / MANIFEST_FILE
         store = cls(model, dim)
-        if not index_path.exists() and not manifest_path.exists():
+        found = _read_saved(folder)
+        if found is None:
             return store
-        try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            raw = faiss.read_index(str(index_path))
-        except (OSError, ValueError, RuntimeError) as error:
-            raise IndexStoreError(
-                f"the index in {folder} cannot be read ({_first_line(error)}); "
-                "run `verifier index rebuild` to make it again from the database"
-            ) from error
+        manifest, raw, index_path = found
         if manifest.get("model") != model or manifest.get("dim") != dim:
             raise IndexStoreError(
                 f"the index in {folder} was built with {manifest.get('model')} "
@@ -153,25 +166,154 @@ class PassageIndex:
         return store
 
     @staticmethod
+    def verify(folder: Path) -> list[str]:
+        """Problems with the saved index's content (empty when it is whole): the manifest's
+        own checksum, then the size and sha256 of the vector file it names.
+
+        Reads every byte of the vector file; nothing is changed.
+        """
+        manifest_path = folder / MANIFEST_FILE
+        try:
+            manifest = PassageIndex.read_manifest(folder)
+        except IndexStoreError:
+            return [f"{manifest_path} is not a readable index manifest"]
+        if manifest is None:
+            if (folder / INDEX_FILE).exists():
+                return [f"{folder / INDEX_FILE} has no {MANIFEST_FILE}"]
+            return []
+        if "checksum" not in manifest or "sha256" not in manifest:
+            return [
+                f"{manifest_path} was saved without checksums (by an older version), so "
+                "its content cannot be verified"
+            ]
+        if manifest["checksum"] != _manifest_checksum(manifest):
+            return [f"{manifest_path} does not match its checksum (it was changed or damaged)"]
+        try:
+            path = folder / _file_of(manifest, folder)
+        except IndexStoreError:
+            return [f"{manifest_path} names {manifest.get('file')!r}, not an index file"]
+        try:
+            digest, size = _sha256(path)
+        except OSError as error:
+            return [f"{path} cannot be read ({error.strerror})"]
+        if size != manifest.get("bytes") or digest != manifest["sha256"]:
+            return [
+                f"{path} does not match the checksum in {MANIFEST_FILE} (the file was "
+                "changed or damaged)"
+            ]
+        return []
+
+    @staticmethod
     def saved_stamp(folder: Path) -> tuple[int, int, int] | None:
         """Identity of the index saved in ``folder`` (``None`` if there is none).
 
-        Every save renames a new file into place, so the stamp changes with each save: a
+        Every save renames a new manifest into place, so the stamp changes with each save: a
         long-lived reader compares stamps to know when to load the index again.
         """
         try:
-            stat = (folder / INDEX_FILE).stat()
-        except FileNotFoundError:
+            stat = (folder / MANIFEST_FILE).stat()
+        except (FileNotFoundError, NotADirectoryError):
             return None
         return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
     @staticmethod
-    def read_manifest(folder: Path) -> dict[str, object] | None:
-        """The manifest saved in ``folder``, or ``None`` when there is no index yet."""
+    def read_manifest(folder: Path) -> dict[str, Any] | None:
+        """The manifest saved in ``folder``, or ``None`` when there is no index yet.
+
+        Raises:
+            IndexStoreError: the manifest is not a readable JSON object.
+        """
         path = folder / MANIFEST_FILE
-        if not path.exists():
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read(_MANIFEST_MAX + 1)
+        except FileNotFoundError:
             return None
-        return json.loads(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise IndexStoreError(f"{path} cannot be read ({_first_line(error)})") from error
+        try:
+            manifest = json.loads(raw.decode("utf-8")) if len(raw) <= _MANIFEST_MAX else None
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            manifest = None
+        if not isinstance(manifest, dict):
+            raise IndexStoreError(
+                f"{path} is not an index manifest; run `verifier index rebuild` to make the "
+                "index again from the database"
+            )
+        return manifest
+
+
+def _read_saved(folder: Path) -> tuple[dict[str, Any], Any, Path] | None:
+    """The manifest, the FAISS index it names and that file's path (``None``: no index)."""
+    for attempt in range(3):
+        manifest = PassageIndex.read_manifest(folder)
+        if manifest is None:
+            if (folder / INDEX_FILE).exists():
+                raise IndexStoreError(
+                    f"the index in {folder} has no {MANIFEST_FILE}; run "
+                    "`verifier index rebuild` to make it again from the database"
+                )
+            return None
+        index_path = folder / _file_of(manifest, folder)
+        try:
+            return manifest, faiss.read_index(str(index_path)), index_path
+        except (OSError, ValueError, RuntimeError) as error:
+            # A writer may have replaced the manifest and removed the file it named
+            # between our two reads: read the manifest again.
+            if attempt < 2 and not index_path.exists():
+                continue
+            raise IndexStoreError(
+                f"the index file {index_path} cannot be read ({_first_line(error)}); "
+                "run `verifier index rebuild` to make it again from the database"
+            ) from error
+    raise AssertionError("unreachable")
+
+
+def clean(folder: Path, keep: str | None = None) -> list[str]:
+    """Remove temporary files a crashed save left in ``folder``, and vector files the
+    manifest no longer names (all but ``keep``). Returns the names removed."""
+    removed = []
+    for path in folder.iterdir():
+        name = path.name
+        stale = name.endswith(".tmp") and name.startswith(".")
+        superseded = _VECTOR_FILE.fullmatch(name) is not None and name != keep
+        if (stale or superseded) and path.is_file():
+            path.unlink(missing_ok=True)
+            removed.append(name)
+    return removed
+
+
+def _file_of(manifest: dict[str, Any], folder: Path) -> str:
+    """The vector file a manifest names (only a name of ours, never a path elsewhere)."""
+    name = manifest.get("file", INDEX_FILE)
+    if not isinstance(name, str) or _VECTOR_FILE.fullmatch(name) is None:
+        raise IndexStoreError(
+            f"{folder / MANIFEST_FILE} names {name!r}, not an index file; run "
+            "`verifier index rebuild`"
+        )
+    return name
+
+
+def _manifest_checksum(manifest: dict[str, Any]) -> str:
+    body = {key: value for key, value in manifest.items() if key != "checksum"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _sha256(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def _fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _fsync(path: Path) -> None:

@@ -8,6 +8,7 @@ depend on what the real model understands (paraphrases, meaning) use the real on
 from __future__ import annotations
 
 import re
+import time
 import zlib
 
 import numpy as np
@@ -34,3 +35,16 @@ class HashEmbedder(Embedder):
             for word in words or ["<empty>"]:
                 vectors[row, zlib.crc32(word.encode()) % self.dim] += 1.0
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+class SlowEmbedder(HashEmbedder):
+    """A :class:`HashEmbedder` that takes as long per batch as the real model on a slow CPU
+    (for tests of what other writers see while a long ingest embeds)."""
+
+    def __init__(self, seconds_per_batch: float = 0.4) -> None:
+        super().__init__()
+        self.seconds_per_batch = seconds_per_batch
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        time.sleep(self.seconds_per_batch)
+        return super().encode(texts)

@@ -1,11 +1,15 @@
 """The Streamlit app through AppTest: first start loads the sample, reviews are recorded, an
 article is checked from its page, and bad settings give one escaped error line."""
 
+import re
 from datetime import date, timedelta
+from html import unescape
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import sqlalchemy as sa
+from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
 from verifier.db.session import make_engine
@@ -188,3 +192,64 @@ def test_the_exports_page_filters_previews_and_builds_claimreview(app: AppTest) 
     app.date_input(key="x-since").set_value(date.today() + timedelta(days=2)).run()
     assert not app.exception, app.exception
     assert "No reviewed claims match these filters" in app.info[0].value
+
+
+HOSTILE_URLS = [
+    "javascript:alert(document.cookie)",
+    "https://wire.example.com/story> [Click to verify](https://evil.example/phish",
+    "https://wire.example.com/`code` *bold* :red[alert]",
+    "data:text/html,<script>alert(1)</script>",
+]
+
+
+def _anchors(markdown: str) -> list[tuple[str, str]]:
+    """``(href, visible text)`` of every link ``markdown`` renders to."""
+    html = MarkdownIt("commonmark").enable("table").render(markdown)
+    return [
+        (unescape(href), unescape(re.sub(r"<[^>]+>", "", text)))
+        for href, text in re.findall(r'<a href="([^"]*)"[^>]*>(.*?)</a>', html, re.S)
+    ]
+
+
+def test_links_planted_in_sources_and_notes_render_inert(app: AppTest, db_url: str) -> None:
+    """Whatever a source or a reviewer wrote, the page shows no link but a source's own
+    http(s) URL, and each link shows the URL it goes to."""
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            ids = list(
+                connection.execute(sa.text("SELECT id FROM documents ORDER BY id")).scalars()
+            )
+            for n, document_id in enumerate(ids):
+                connection.execute(
+                    sa.text(
+                        "UPDATE documents SET url = :url, title = :title, outlet = :outlet "
+                        "WHERE id = :id"
+                    ),
+                    {
+                        "id": document_id,
+                        "url": HOSTILE_URLS[n % len(HOSTILE_URLS)],
+                        "title": "[Click to verify](https://evil.example/title)",
+                        "outlet": "<img src=x onerror=alert(1)> **Wire**\n# Breaking",
+                    },
+                )
+    finally:
+        engine.dispose()
+    app.sidebar.text_input(key="reviewer").input("[Dana](https://evil.example/who)").run()
+    app.text_area(key="note-1").input("See [the proof](javascript:alert(1)) <b>now</b>")
+    app.button(key="FormSubmitter:review-1-Save verdict").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    for expander in app.expander:  # AppTest renders every expander's content
+        assert expander.label
+    rendered = [m.value for m in app.markdown] + [c.value for c in app.caption]
+    rendered += [e.label for e in app.expander]
+    table = app.table[0].value
+    rendered += [str(cell) for cell in table.to_numpy().ravel()]
+    links = [link for body in rendered for link in _anchors(body)]
+    assert links, "no source link rendered at all"
+    for href, text in links:
+        assert href.startswith("https://wire.example.com/"), href
+        assert unquote(text) == unquote(href), (href, text)
+    assert not any("<img" in MarkdownIt("commonmark").render(body) for body in rendered)
+    assert not any("<h1>" in MarkdownIt("commonmark").render(body) for body in rendered)
+    assert table.iloc[-1]["note"].startswith("See \\[the proof\\]")

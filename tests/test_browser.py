@@ -94,3 +94,23 @@ def test_an_article_checked_on_its_page_opens_for_review(
     assert "/articles" not in browser.current_url  # back on the review page
     assert "Spartak Moscow beat Zenit" in body_text(browser)
     screenshot(browser, "checked-article.png")
+
+
+def _listening(port: int) -> set[str]:
+    """Local addresses with a socket listening on ``port`` (from the kernel's tables)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table, encoding="ascii") as rows:
+            for row in list(rows)[1:]:
+                local, state = row.split()[1], row.split()[3]
+                address, _, hex_port = local.partition(":")
+                if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                    found.add(address)
+    return found
+
+
+def test_the_app_listens_on_this_computer_only(server: str) -> None:
+    port = int(server.rsplit(":", 1)[1])
+    addresses = _listening(port)
+    # 127.0.0.1 as the kernel writes it (little-endian hex); never 0.0.0.0 or ::.
+    assert addresses == {"0100007F"}, addresses

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import write
 
-from verifier.cli import cli
+from verifier.cli import cli, reach
 from verifier.db.session import head_revision
 from verifier.labels import Label
 
@@ -190,8 +190,8 @@ def test_claims_extract_match_and_index_commands(tmp_path: Path, sources: Path) 
     assert len(matched["evidence"]) == 2
 
     assert "ok: index matches the database" in run(home, db, "index", "check").stdout
-    (home / "index" / "passages.faiss").unlink()
-    (home / "index" / "manifest.json").unlink()
+    for saved in (home / "index").glob("*.*"):
+        saved.unlink()  # the vector file and its manifest: no index at all
     check = run(home, db, "index", "check")
     assert (
         check.exit_code == 1
@@ -201,6 +201,16 @@ def test_claims_extract_match_and_index_commands(tmp_path: Path, sources: Path) 
     rebuilt = run(home, db, "index", "rebuild")
     assert rebuilt.exit_code == 0 and "index rebuilt" in rebuilt.stdout
     assert run(home, db, "index", "check").exit_code == 0
+
+    (vector_file,) = (home / "index").glob("passages-*.faiss")
+    data = bytearray(vector_file.read_bytes())
+    data[-200] ^= 1  # one bit: the file still loads, its checksum no longer matches
+    vector_file.write_bytes(bytes(data))
+    check = run(home, db, "index", "check")
+    assert check.exit_code == 1
+    assert f"damaged index: {vector_file} does not match the checksum" in check.stderr
+    assert run(home, db, "index", "rebuild").exit_code == 0
+    assert "ok: index matches" in run(home, db, "index", "check").stdout
 
 
 def test_match_without_claims_or_sources_says_what_to_do(tmp_path: Path, sources: Path) -> None:
@@ -304,3 +314,10 @@ def test_init_sample_loads_once(tmp_path: Path) -> None:
     second = run(home, db, "init", "--sample")
     assert "sample not loaded: the workbench already holds" in second.stdout
     assert "(41 vectors)" in first.stdout and "(41 vectors)" in second.stdout
+
+
+def test_the_app_start_line_says_who_can_reach_it() -> None:
+    assert "for this computer only" in reach("127.0.0.1", 8501)
+    assert "for this computer only" in reach("localhost", 8501)
+    exposed = reach("0.0.0.0", 8501)
+    assert "anyone who can reach this machine" in exposed and "no sign-in" in exposed

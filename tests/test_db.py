@@ -173,3 +173,24 @@ def test_bad_database_url_is_one_clear_error_without_the_password() -> None:
     with pytest.raises(VerifierError, match="cannot reach the database") as raised:
         open_database("postgresql://nobody:secret@127.0.0.1:1/none")
     assert "secret" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:s3cret@db.example:notaport/db",  # a port that is not a number
+        "postgresql://u:s3cret@[::1/db",  # an address that does not close
+        "u:s3cret@db.example/db",  # no scheme
+        "postgresql+nodriver://u:s3cret@db.example/db",
+        "postgresql://u:s3cret@127.0.0.1:1/db?connect_timeout=abc",  # an option psycopg refuses
+        "postgresql://u:s3cret@127.0.0.1:1/db",
+        "postgresql://u:s3cret@/db?host=/nonexistent",
+    ],
+)
+def test_no_database_error_shows_the_password(url: str) -> None:
+    with pytest.raises(VerifierError) as raised:
+        open_database(url)
+    message = str(raised.value)
+    assert "s3cret" not in message
+    assert message.startswith(("cannot use database URL", "cannot reach the database"))
+    assert "\n" not in message

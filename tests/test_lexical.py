@@ -82,3 +82,21 @@ def test_fusion_normalises_each_side_and_weighs_them() -> None:
     assert fuse(dense, words, weight=1.0)[:2] == [1, 2]
     assert fuse(dense, words, weight=0.0)[0] == 3
     assert fuse(dense, words, weight=0.5) == [1, 3, 2]  # 0.5 + 0 / 0.5 + 0.5 ... ties by id
+
+
+def test_verify_checks_every_segment_file_against_its_footer_crc(tmp_path: Path) -> None:
+    index = filled(tmp_path / "words")
+    assert LexicalIndex.verify(index.folder) == []
+    segment = max(index.folder.glob("*.store"), key=lambda path: path.stat().st_size)
+    data = bytearray(segment.read_bytes())
+    data[len(data) // 3] ^= 0x20
+    segment.write_bytes(bytes(data))
+    (problem,) = LexicalIndex.verify(index.folder)
+    assert str(segment) in problem and "checksum" in problem
+    segment.write_bytes(bytes(data[:-20]))
+    (problem,) = LexicalIndex.verify(index.folder)
+    assert "no valid footer" in problem
+    (index.folder / "meta.json").write_text("[]")
+    (problem,) = LexicalIndex.verify(index.folder)
+    assert "not a word index's meta.json" in problem
+    assert LexicalIndex.verify(tmp_path / "never-made") == []

@@ -3,21 +3,36 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from verifier.labels import Label
 from verifier.review import Change
+from verifier.text import web_address
 from verifier.views import EvidenceView
 
 COLOUR = {Label.SUPPORTED: "green", Label.DISPUTED: "red", Label.UNVERIFIED: "gray"}
 STANCE_COLOUR = {"supports": "green", "refutes": "red", "neutral": "gray"}
 # Material icons ship with Streamlit, so they render without emoji fonts or a network.
 REVIEWED, PENDING = ":material/task_alt:", ":material/pending:"
-_MARKDOWN_CHARS = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|$~:])")
+_MARKDOWN_CHARS = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|$~:=])")
+#: Characters left as they are in a linked URL; the rest (spaces, ``<>``, brackets, quotes,
+#: backticks...) are percent-encoded, so the URL cannot end the link or start markup.
+_URL_KEEP = ":/?#@!$&'()*+,;=%~"
 
 
 def plain(text: str) -> str:
     """``text`` escaped for Streamlit markdown: "$5 billion" must not turn into LaTeX."""
     return _MARKDOWN_CHARS.sub(r"\\\1", text)
+
+
+def source_link(url: str | None, uri: str) -> str:
+    """Where a passage comes from, as markdown: an http(s) URL becomes a link whose visible
+    text is the URL itself (percent-encoded where markdown would read it); anything else, a
+    ``javascript:`` URL or a file path, is plain text."""
+    safe = web_address(url)
+    if safe is None:
+        return plain(url or uri)
+    return "<" + quote(safe, safe=_URL_KEEP) + ">"
 
 
 def badge(label: Label) -> str:
@@ -29,7 +44,7 @@ def evidence_heading(item: EvidenceView) -> str:
     """Rank, score, title, outlet and date, the stance the model read in the passage and why,
     then the link (or the path it was ingested from)."""
     source = plain(" · ".join(part for part in (item.outlet, item.published) if part))
-    where = f"<{item.url}>" if item.url else f"`{item.uri}`"
+    where = source_link(item.url, item.uri)
     stance = ""
     if item.stance in STANCE_COLOUR:
         stance = f" · :{STANCE_COLOUR[item.stance]}[**{item.stance}**]"
@@ -56,14 +71,15 @@ def highlighted(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def history_rows(changes: list[Change]) -> list[dict[str, str]]:
-    """A claim's verdict history as table rows, oldest first."""
+    """A claim's verdict history as table rows, oldest first (``st.table`` reads its cells
+    as markdown, so what reviewers typed is escaped)."""
     return [
         {
             "when (UTC)": c.changed_at.strftime("%Y-%m-%d %H:%M:%S"),
-            "who": c.changed_by,
+            "who": plain(c.changed_by),
             "from": c.from_label.value if c.from_label else "—",
             "to": c.to_label.value,
-            "note": c.note or "",
+            "note": plain(c.note or ""),
         }
         for c in changes
     ]

@@ -22,8 +22,12 @@ class DbVectorCache:
     belong to, and avoids a second writer on SQLite.
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, hold: bool = False) -> None:
         self.session = session
+        #: With ``hold``, new vectors are kept here instead of written, so the session can stay
+        #: read-only; :meth:`write` stores them later in a short write transaction.
+        self.hold = hold
+        self.held: dict[str, dict[str, np.ndarray]] = {}
 
     def get_many(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -38,7 +42,16 @@ class DbVectorCache:
                 found[key] = np.frombuffer(blob, dtype=np.float32)
         return found
 
+    def write(self, session: Session) -> None:
+        """Store the vectors held so far in ``session`` (a write transaction)."""
+        for model, vectors in self.held.items():
+            DbVectorCache(session).put_many(model, vectors)
+        self.held = {}
+
     def put_many(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        if self.hold:
+            self.held.setdefault(model, {}).update(vectors)
+            return
         # INSERT ... ON CONFLICT DO NOTHING: two processes scoring the same claims at once
         # (several reviewers on PostgreSQL) must not fail on each other's cache rows.
         dialect = self.session.get_bind().dialect.name

@@ -7,6 +7,7 @@ SQLite in the home folder). Library errors become one line on stderr and exit co
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import os
@@ -60,6 +61,23 @@ def _bench(
     )
     ctx.call_on_close(bench.close)
     return bench
+
+
+def reach(host: str, port: int) -> str:
+    """Who can open the app at ``host``:``port``, for its start-up line."""
+    try:
+        local = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        local = host == "localhost"
+    if local:
+        return (
+            f"the app is at http://{host}:{port}, for this computer only "
+            "(--host 0.0.0.0 opens it to the network, where it has no sign-in)"
+        )
+    return (
+        f"the app listens on {host}:{port}: anyone who can reach this machine can open it, "
+        "and with no sign-in yet can change verdicts under any name"
+    )
 
 
 def _bar(total: int | None, unit: str) -> tqdm:
@@ -476,7 +494,7 @@ def review(
 
 @cli.group(cls=_Group, name="index")
 def index_group() -> None:
-    """Inspect, check and rebuild the FAISS index."""
+    """Inspect, check and rebuild the indexes (FAISS vectors and BM25 words)."""
 
 
 @index_group.command("stats")
@@ -495,13 +513,21 @@ def index_stats(ctx: click.Context) -> None:
 @index_group.command("check")
 @click.pass_context
 def index_check(ctx: click.Context) -> None:
-    """Compare the index with the database; exit 1 if they differ.
+    """Compare the indexes with the database, and their files with their checksums; exit 1
+    if they differ or a file is damaged.
 
     \b
     Example:
         verifier index check || verifier index rebuild
     """
-    drift = _bench(ctx, repair=False).corpus.check()
+    corpus = _bench(ctx, repair=False).corpus
+    problems = corpus.verify()
+    if problems:
+        raise click.ClickException(
+            f"damaged index: {'; '.join(problems)}; run `verifier index rebuild` to make it "
+            "again from the database"
+        )
+    drift = corpus.check()
     if drift:
         raise click.ClickException(
             f"drift: {drift.describe()}; run `verifier index rebuild` (or any command repairs it)"
@@ -524,14 +550,24 @@ def index_rebuild(ctx: click.Context) -> None:
 
 
 @cli.command()
-@click.option("--port", type=int, default=8501, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. The app has no sign-in yet: give 0.0.0.0 only on a network "
+    "where everyone who can reach it may change verdicts.",
+)
 @click.pass_context
-def app(ctx: click.Context, port: int) -> None:
+def app(ctx: click.Context, port: int, host: str) -> None:
     """Start the review app (Streamlit) on this data folder, upgrading the schema first.
+
+    It listens on this computer only unless --host says otherwise.
 
     \b
     Example:
         verifier --home ~/desk app --port 8600
+        verifier app --host 0.0.0.0   # the whole network: no sign-in, anyone can review
     """
     settings = _settings(ctx)
     open_database(settings.database_url, upgrade_schema=True).close()
@@ -540,5 +576,7 @@ def app(ctx: click.Context, port: int) -> None:
         env["VERIFIER_DB_URL"] = settings.db_url
     app_py = Path(__file__).resolve().parents[1] / "app.py"
     command = [sys.executable, "-m", "streamlit", "run", str(app_py), "--server.port", str(port)]
+    command += ["--server.address", host]
     command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    click.echo(f"verifier: {reach(host, port)}", err=True)
     raise SystemExit(subprocess.call(command, env=env))

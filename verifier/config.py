@@ -194,6 +194,11 @@ class Settings:
             raise SettingsError(
                 f"{_where('home')} is {self.home}, which is a file; give a folder for the data"
             )
+        if self.index_dir.exists() and not self.index_dir.is_dir():
+            raise SettingsError(
+                f"the index folder {self.index_dir} is a file: move it away, then run "
+                "`verifier index rebuild` to make the index from the database"
+            )
         if self.model_dir is not None and not self.model_dir.is_dir():
             raise SettingsError(f"{_where('model_dir')}: {self.model_dir} is not a folder")
         for name in ("publisher_url", "factcheck_url"):

@@ -40,8 +40,10 @@ from verifier.documents import (
     delete_documents,
     passage_count,
     passage_ids,
+    passage_spans,
     passage_texts,
     store_documents,
+    texts_to_store,
 )
 from verifier.embed import Embedder
 from verifier.errors import VerifierError
@@ -167,9 +169,21 @@ class Corpus:
             in_db = passage_ids(session)
         return IndexDrift.between(in_db, self.index().ids(), self.words().ids())
 
+    def verify(self) -> list[str]:
+        """Problems with the indexes' content, each naming a file (empty when both are whole):
+        the checksums of the vector file and its manifest, and of every word-index segment.
+
+        Holds the write lock, so no writer is half-way through a save; changes nothing.
+        """
+        with self._write_lock, file_lock(self.folder / LOCK_FILE):
+            return PassageIndex.verify(self.folder) + LexicalIndex.verify(self.words_folder)
+
     def stats(self) -> dict[str, object]:
         """Counts for ``verifier index stats`` and the app's sidebar."""
-        manifest = PassageIndex.read_manifest(self.folder) or {}
+        try:
+            manifest = PassageIndex.read_manifest(self.folder) or {}
+        except IndexStoreError as error:
+            raise VerifierError(str(error)) from error
         with self._db.session() as session:
             passages = passage_count(session)
         return {
@@ -190,9 +204,10 @@ class Corpus:
     ) -> IngestReport:
         """Store ``docs`` (see :mod:`verifier.documents` on idempotency) and index their passages.
 
-        Documents are committed in batches; after each commit the index follows, and it is
-        saved once at the end (and also when a later batch fails, so that what was committed
-        stays searchable).
+        Documents are committed in batches, each embedded before its short write transaction
+        (so other writers wait a moment at most); after each commit the index follows, and it
+        is saved once at the end (and also when a later batch fails, so that what was
+        committed stays searchable).
 
         Args:
             docs: documents read by :mod:`verifier.sources` (any iterable: they are taken
@@ -203,19 +218,37 @@ class Corpus:
         stream = iter(docs)
         with self._writing() as writers:
             while chunk := list(islice(stream, _DOCS_PER_TRANSACTION)):
+                # Embed first, in a read-only transaction, so that the database's write
+                # lock is held only while rows are written: a reviewer's save or another
+                # command never waits for the model.
                 with self._db.session() as session:
-                    batch = store_documents(session, chunk, self.passage_chars, report)
-                    texts = [p.text for p in batch.fresh]
-                    vectors = self.embedder.embed(
-                        texts, cache=DbVectorCache(session), progress=progress
+                    texts = list(
+                        dict.fromkeys(
+                            span.text
+                            for doc in texts_to_store(session, chunk)
+                            for span in passage_spans(doc.text, self.passage_chars)
+                        )
                     )
+                    cache = DbVectorCache(session, hold=True)
+                    embedded = self.embedder.embed(texts, cache=cache, progress=progress)
+                vector_of = dict(zip(texts, embedded))
+                with self._db.writing() as session:
+                    batch = store_documents(session, chunk, self.passage_chars, report)
+                    cache.write(session)
+                    if late := [p.text for p in batch.fresh if p.text not in vector_of]:
+                        # Changed by another writer since the read: embedded here instead.
+                        late_vectors = self.embedder.embed(late, cache=DbVectorCache(session))
+                        vector_of.update(zip(late, late_vectors))
                     ids = [p.id for p in batch.fresh]
                     titles = [p.document.title for p in batch.fresh]
+                    fresh = [p.text for p in batch.fresh]
                 # Committed: the indexes follow. A crash before they are saved leaves
                 # passages they lack, which repair() adds on the next start.
                 report.removed_passages += writers.remove(batch.stale)
-                writers.vectors.add(np.array(ids, dtype=np.int64), vectors)
-                writers.words.add(ids, titles, texts)
+                if fresh:
+                    vectors = np.stack([vector_of[text] for text in fresh])
+                    writers.vectors.add(np.array(ids, dtype=np.int64), vectors)
+                writers.words.add(ids, titles, fresh)
         return report
 
     def remove(self, uris: Iterable[str]) -> int:
@@ -225,7 +258,7 @@ class Corpus:
             how many documents were removed; uris not held are ignored.
         """
         with self._writing() as writers:
-            with self._db.session() as session:
+            with self._db.writing() as session:
                 removed, stale = delete_documents(session, uris)
             writers.remove(stale)
         return removed
@@ -340,13 +373,21 @@ class Corpus:
     def _swap_words(self, fresh: Path) -> None:
         """Put the rebuilt word index in ``fresh`` in place of the current one."""
         old = self.folder / (WORDS_DIR + ".old")
-        shutil.rmtree(old, ignore_errors=True)
+        _remove(old)
         with self._publish_lock:
             if self.words_folder.exists():
                 os.replace(self.words_folder, old)
             os.replace(fresh, self.words_folder)
             self._words, self._words_stamp = None, None
-        shutil.rmtree(old, ignore_errors=True)
+        _remove(old)
 
     def _words_disk_stamp(self) -> tuple[int, int, int] | None:
         return LexicalIndex.saved_stamp(self.words_folder)
+
+
+def _remove(path: Path) -> None:
+    """Delete ``path``, a folder or a file, if it exists."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)

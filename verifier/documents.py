@@ -63,6 +63,23 @@ def _set_meta(row: Document, doc: SourceDoc) -> bool:
     return bool(changed)
 
 
+def passage_spans(text: str, passage_chars: int) -> list[Span]:
+    """The passages a document's text is stored as (the whole text if it has no break)."""
+    return split_passages(text, passage_chars) or [Span(0, len(text), text)]
+
+
+def texts_to_store(session: Session, docs: Sequence[SourceDoc]) -> list[SourceDoc]:
+    """Those of ``docs`` whose text :func:`store_documents` would store: not held under
+    their uri already, nor under another (read only, to embed them before the write)."""
+    hashes = {doc.uri: text_hash(doc.text) for doc in docs}
+    held = set(
+        session.scalars(
+            sa.select(Document.content_hash).where(Document.content_hash.in_(set(hashes.values())))
+        )
+    )
+    return [doc for doc in docs if hashes[doc.uri] not in held]
+
+
 def store_documents(
     session: Session, docs: Sequence[SourceDoc], passage_chars: int, report: IngestReport
 ) -> StoredBatch:
@@ -109,8 +126,7 @@ def store_documents(
             report.updated += 1
         _set_meta(row, doc)
         row.text, row.content_hash = doc.text, digest
-        spans = split_passages(doc.text, passage_chars) or [Span(0, len(doc.text), doc.text)]
-        for seq, span in enumerate(spans):
+        for seq, span in enumerate(passage_spans(doc.text, passage_chars)):
             passage = Passage(
                 seq=seq,
                 start=span.start,

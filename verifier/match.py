@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from verifier.cache import DbVectorCache
-from verifier.db.models import Claim, Match, Verdict
+from verifier.db.models import Claim, Match, Passage
+from verifier.db.verdicts import locked_verdicts
 from verifier.embed import Embedder
 from verifier.retrieve.base import Evidence, Retriever
 from verifier.stance.base import StanceModel, Suggestion
@@ -53,18 +54,20 @@ def score_texts(
     retriever: Retriever,
     stance: StanceModel,
     top_k: int,
+    cache: DbVectorCache | None = None,
 ) -> list[ScoredClaim]:
     """Evidence and a suggested verdict for each text, in order.
 
     Args:
         session: for the embedding cache and the passages' details.
+        cache: the embedding cache to read and fill; one on ``session`` when ``None``.
         texts: claim texts; a repeated text is embedded once.
         embedder: embeds the claims (through the cache).
         retriever: finds the evidence.
         stance: suggests the verdict from it.
         top_k: evidence passages per claim.
     """
-    vectors = embedder.embed(texts, cache=DbVectorCache(session))
+    vectors = embedder.embed(texts, cache=cache or DbVectorCache(session))
     found = retriever.retrieve(session, texts, vectors, top_k)
     provenance = Provenance.of(retriever, stance)
     return [
@@ -94,18 +97,21 @@ def claim_texts(session: Session, ids: Sequence[int]) -> list[tuple[int, str]]:
 
 
 def store_suggestions(session: Session, scored: Sequence[ScoredClaim]) -> None:
-    """Replace the stored matches of each scored claim (``claim_id`` set) and its suggestion.
+    """Replace the stored matches of each scored claim (``claim_id`` set) and its suggestion,
+    in a transaction from :meth:`~verifier.db.session.Database.writing`.
 
-    The reviewer's label, note and evidence are left untouched.
+    The verdict rows are locked first, as a reviewer's save locks them; the reviewer's label,
+    note and evidence are left untouched.
     """
-    ids = [result.claim_id for result in scored if result.claim_id is not None]
+    # Scoring ran in an earlier transaction: a claim or passage deleted since is left out.
+    wanted = {result.claim_id for result in scored if result.claim_id is not None}
+    ids = _present(session, Claim.id, wanted)
+    passages = _present(session, Passage.id, {e.passage_id for r in scored for e in r.evidence})
     session.execute(sa.delete(Match).where(Match.claim_id.in_(ids)))
-    verdicts = {
-        v.claim_id: v for v in session.scalars(sa.select(Verdict).where(Verdict.claim_id.in_(ids)))
-    }
+    verdicts = locked_verdicts(session, list(ids))
     now = datetime.now(UTC)
     for result in scored:
-        if result.claim_id is None:
+        if result.claim_id not in ids:
             continue
         stances = {s.passage_id: s for s in result.suggestion.stances}
         session.add_all(
@@ -117,16 +123,26 @@ def store_suggestions(session: Session, scored: Sequence[ScoredClaim]) -> None:
                 stance=stances[e.passage_id].stance.value if e.passage_id in stances else None,
                 stance_why=_clip(stances[e.passage_id].why) if e.passage_id in stances else None,
             )
-            for rank, e in enumerate(result.evidence, start=1)
+            for rank, e in enumerate(
+                (e for e in result.evidence if e.passage_id in passages), start=1
+            )
         )
-        verdict = verdicts.get(result.claim_id) or Verdict(claim_id=result.claim_id, evidence=[])
+        verdict = verdicts[result.claim_id]
         suggestion, provenance = result.suggestion, result.provenance
         verdict.suggested, verdict.confidence = suggestion.label, suggestion.confidence
         verdict.reason, verdict.suggested_at = suggestion.reason, now
         verdict.retriever = provenance.retriever
         verdict.stance_model = provenance.stance_model
         verdict.stance_version = provenance.stance_version
-        session.add(verdict)
+
+
+def _present(session: Session, column: InstrumentedAttribute[int], ids: set[int]) -> set[int]:
+    """Those of ``ids`` that ``column`` holds (asked in slices: SQLite caps bound values)."""
+    ordered, found = sorted(ids), set[int]()
+    for start in range(0, len(ordered), 10_000):
+        part = ordered[start : start + 10_000]
+        found.update(session.scalars(sa.select(column).where(column.in_(part))))
+    return found
 
 
 def _clip(text: str | None, limit: int = 512) -> str | None:

@@ -24,9 +24,8 @@ from dataclasses import dataclass, replace
 from itertools import chain, islice
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
 from verifier.articles import ArticleMeta, StoredArticle, read_article, store_article
+from verifier.cache import DbVectorCache
 from verifier.claims import extract_claims
 from verifier.config import Settings
 from verifier.documents import IngestReport
@@ -114,7 +113,7 @@ def extract_article(
     found = extract_claims(
         text, bench.settings.min_checkworthiness if threshold is None else threshold
     )
-    with bench.db.session() as session:
+    with bench.db.writing() as session:
         return store_article(session, text, found, title=title, uri=uri, meta=meta)
 
 
@@ -161,8 +160,25 @@ def check_article(
     return ArticleCheck(article, match_claims(bench, article_id=article.id, top_k=top_k))
 
 
-def _score(bench: Workbench, session: Session, texts: Sequence[str], k: int) -> list[ScoredClaim]:
-    return score_texts(session, texts, bench.embedder, bench.retriever, bench.stance, k)
+def _score(
+    bench: Workbench, texts: Sequence[str], k: int, stored_ids: Sequence[int] | None = None
+) -> list[ScoredClaim]:
+    """Score ``texts`` in a read-only transaction, then write the new cached vectors (and,
+    for stored claims, their matches and suggestions) in a short write transaction: the
+    embedding and the search never hold the database's write lock."""
+    with bench.db.session() as session:
+        cache = DbVectorCache(session, hold=True)
+        scored = score_texts(
+            session, texts, bench.embedder, bench.retriever, bench.stance, k, cache=cache
+        )
+    if stored_ids is not None:
+        scored = [replace(r, claim_id=claim_id) for claim_id, r in zip(stored_ids, scored)]
+    if cache.held or stored_ids:
+        with bench.db.writing() as session:
+            cache.write(session)
+            if stored_ids:
+                store_suggestions(session, scored)
+    return scored
 
 
 def _require_sources(bench: Workbench) -> None:
@@ -198,10 +214,7 @@ def match_claims(
     for start in range(0, len(wanted), chunk):
         with bench.db.session() as session:
             rows = claim_texts(session, wanted[start : start + chunk])
-            scored = _score(bench, session, [text for _, text in rows], k)
-            stored = [replace(r, claim_id=claim_id) for (claim_id, _), r in zip(rows, scored)]
-            store_suggestions(session, stored)
-        results.extend(stored)
+        results.extend(_score(bench, [text for _, text in rows], k, [cid for cid, _ in rows]))
     return results
 
 
@@ -227,8 +240,7 @@ def score_claims(
     k = top_k or bench.settings.top_k
     results: list[ScoredClaim] = []
     for start in range(0, len(texts), chunk):
-        with bench.db.session() as session:
-            results.extend(_score(bench, session, texts[start : start + chunk], k))
+        results.extend(_score(bench, texts[start : start + chunk], k))
         if progress:
             progress(len(results), len(texts))
     return results
@@ -437,7 +449,7 @@ def review_claim(
     Raises:
         InputError: no reviewer, an unknown label, claim or passage.
     """
-    with bench.db.session() as session:
+    with bench.db.writing() as session:
         return record_review(session, claim_id, reviewer, verdict, note, evidence)
 
 
@@ -448,5 +460,5 @@ def import_reviews(bench: Workbench, path: Path) -> list[Change]:
         InputError: the file or one of its rows cannot be used; nothing is recorded.
     """
     rows = read_reviews(path, bench.settings.max_file_bytes)
-    with bench.db.session() as session:
+    with bench.db.writing() as session:
         return record_reviews(session, rows)

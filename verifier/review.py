@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from verifier.db.models import Claim, Passage, Verdict, VerdictChange, as_utc
+from verifier.db.models import Claim, Passage, Verdict, VerdictChange, as_utc, utcnow
+from verifier.db.verdicts import locked_verdicts
 from verifier.errors import InputError
 from verifier.labels import Label
 from verifier.readers import ReviewRow
@@ -37,8 +38,14 @@ def record_review(
 ) -> Change:
     """Set the reviewer's verdict on a claim and append the change to its history.
 
+    The verdict row is locked first (:func:`verifier.db.verdicts.locked_verdicts`) and read
+    afresh, so the change records what the verdict really was, and verdict and history are
+    written together: with concurrent saves the last one wins whole, and the history holds
+    every one in the order they were written.
+
     Args:
-        session: the transaction the change is written in (verdict and history together).
+        session: the transaction the change is written in, from
+            :meth:`~verifier.db.session.Database.writing`.
         claim_id: the claim.
         reviewer: who decides (required: the history says who changed what).
         label: a :class:`Label` or its name.
@@ -48,25 +55,72 @@ def record_review(
     Raises:
         InputError: no reviewer name, unknown label, unknown claim or passage.
     """
+    if session.get(Claim, claim_id) is None:
+        raise InputError(f"no claim with id {claim_id}")
+    known = _passages(session, [int(pid) for pid in evidence])
+    verdict = locked_verdicts(session, [claim_id])[claim_id]
+    change = _apply(session, verdict, reviewer, label, note, evidence, known)
+    session.flush()
+    return change
+
+
+def record_reviews(session: Session, rows: Sequence[ReviewRow]) -> list[Change]:
+    """Record each imported verdict in order (:func:`record_review`), in the caller's
+    transaction: a row that cannot be recorded fails them all.
+
+    The file's claims, their verdicts (locked at once, in id order, so two imports never
+    deadlock) and the passages it cites are each read in one query, not one per row.
+
+    Raises:
+        InputError: a row names an unknown claim or passage (the message gives its line).
+    """
+    ids = {row.claim_id for row in rows}
+    present = list(session.scalars(sa.select(Claim.id).where(Claim.id.in_(ids))))
+    verdicts = locked_verdicts(session, present)
+    known = _passages(session, [int(pid) for row in rows for pid in row.evidence])
+    changes = []
+    for row in rows:
+        try:
+            if row.claim_id not in verdicts:
+                raise InputError(f"no claim with id {row.claim_id}")
+            verdict = verdicts[row.claim_id]
+            changes.append(
+                _apply(session, verdict, row.reviewer, row.verdict, row.note, row.evidence, known)
+            )
+        except InputError as error:
+            raise InputError(f"line {row.line}: {error}; nothing was imported") from None
+    session.flush()
+    return changes
+
+
+def _passages(session: Session, ids: list[int]) -> set[int]:
+    """Those of the passage ``ids`` that exist."""
+    if not ids:
+        return set()
+    return set(session.scalars(sa.select(Passage.id).where(Passage.id.in_(set(ids)))))
+
+
+def _apply(
+    session: Session,
+    verdict: Verdict,
+    reviewer: str,
+    label: Label | str,
+    note: str | None,
+    evidence: Sequence[int],
+    known: set[int],
+) -> Change:
+    """Check one decision, then set it on the locked ``verdict`` with its history entry."""
     reviewer = reviewer.strip()
     if not reviewer:
         raise InputError("enter your name as reviewer before saving a verdict")
     label = Label.parse(label)
-    claim = session.get(Claim, claim_id)
-    if claim is None:
-        raise InputError(f"no claim with id {claim_id}")
     evidence = [int(pid) for pid in evidence]
-    known = (
-        set(session.scalars(sa.select(Passage.id).where(Passage.id.in_(evidence))))
-        if evidence
-        else set()
-    )
     if missing := [pid for pid in evidence if pid not in known]:
         raise InputError(f"no passage with id {missing[0]}; pick evidence from the list")
-    verdict = claim.verdict or Verdict(claim_id=claim_id, evidence=[])
     change = VerdictChange(
-        claim_id=claim_id,
+        claim_id=verdict.claim_id,
         changed_by=reviewer,
+        changed_at=utcnow(),  # taken under the row lock: history times follow the writes
         from_label=verdict.label,
         to_label=label,
         note=note or None,
@@ -74,37 +128,8 @@ def record_review(
     )
     verdict.label, verdict.note, verdict.reviewer = label, note or None, reviewer
     verdict.evidence = evidence
-    session.add_all([verdict, change])
-    session.flush()
+    session.add(change)
     return _change(change)
-
-
-def record_reviews(session: Session, rows: Sequence[ReviewRow]) -> list[Change]:
-    """Record each imported verdict in order (:func:`record_review`), in the caller's
-    transaction: a row that cannot be recorded fails them all.
-
-    Raises:
-        InputError: a row names an unknown claim or passage (the message gives its line).
-    """
-    # Load the claims and their verdicts in one query; record_review then finds them in the
-    # session instead of asking the database once per row (held here: the session's map of
-    # loaded rows does not keep them alive by itself).
-    _loaded = session.scalars(
-        sa.select(Claim)
-        .where(Claim.id.in_({row.claim_id for row in rows}))
-        .options(selectinload(Claim.verdict))
-    ).all()
-    changes = []
-    for row in rows:
-        try:
-            changes.append(
-                record_review(
-                    session, row.claim_id, row.reviewer, row.verdict, row.note, row.evidence
-                )
-            )
-        except InputError as error:
-            raise InputError(f"line {row.line}: {error}; nothing was imported") from None
-    return changes
 
 
 def _change(row: VerdictChange) -> Change:
@@ -119,12 +144,13 @@ def _change(row: VerdictChange) -> Change:
 
 
 def histories(session: Session, claim_ids: Sequence[int]) -> dict[int, list[Change]]:
-    """Every verdict change of each claim, oldest first, in one query."""
+    """Every verdict change of each claim, oldest first (in the order they were written: the
+    row lock orders writers, and ids follow it), in one query."""
     found: dict[int, list[Change]] = {}
     rows = session.scalars(
         sa.select(VerdictChange)
         .where(VerdictChange.claim_id.in_(list(claim_ids)))
-        .order_by(VerdictChange.changed_at, VerdictChange.id)
+        .order_by(VerdictChange.id)
     )
     for row in rows:
         found.setdefault(row.claim_id, []).append(_change(row))

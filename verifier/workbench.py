@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from index import PassageIndex
+from index import IndexStoreError, PassageIndex
 from verifier.config import Settings
 from verifier.corpus import Corpus
 from verifier.db.session import Database, open_database
@@ -105,7 +105,7 @@ def _index_model(settings: Settings) -> str | None:
     which the corpus reports when it reads the index)."""
     try:
         manifest = PassageIndex.read_manifest(settings.index_dir)
-    except (OSError, ValueError):
+    except IndexStoreError:
         return None
     model = (manifest or {}).get("model")
     return model if isinstance(model, str) else None

@@ -14,9 +14,9 @@ from ui.components import (
     history_rows,
     plain,
 )
+from verifier import pipeline
 from verifier.errors import VerifierError
 from verifier.labels import Label
-from verifier.review import record_review
 from verifier.stance.rules import conflicting_spans
 from verifier.views import ClaimView, article_claims, list_articles
 from verifier.workbench import Workbench
@@ -42,10 +42,9 @@ def review_form(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
         )
         if st.form_submit_button("Save verdict"):
             try:
-                with bench.db.session() as session:
-                    record_review(
-                        session, claim.id, reviewer, label, note, [options[k] for k in relied]
-                    )
+                pipeline.review_claim(
+                    bench, claim.id, label, reviewer, note, [options[k] for k in relied]
+                )
             except VerifierError as error:
                 st.error(plain(str(error)))
             else:

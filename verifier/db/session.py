@@ -21,7 +21,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
@@ -33,18 +33,33 @@ VERSION_TABLE = "alembic_version"
 _MIGRATION_LOCK_KEY = 0x76657269  # "veri"
 
 
+#: How long a SQLite writer waits for another's transaction before giving up, in ms. Writers
+#: hold the lock for short transactions only (see :meth:`Database.writing`), so a wait this
+#: long means something is stuck.
+SQLITE_BUSY_MS = 15_000
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+    # Write-ahead logging: readers never wait for a writer, and a writer waits only for
+    # the one transaction ahead of it. The mode is stored in the file; setting it again is
+    # cheap. (In-memory databases answer "memory" and keep their own.)
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def masked(url: str | sa.URL) -> str:
     """``url`` with its password hidden, for messages."""
     try:
         return sa.make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         return "(unreadable URL)"
 
 
@@ -71,8 +86,13 @@ def make_engine(url: str) -> Engine:
             connect_args["cached_statements"] = 32
         engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
     except (ArgumentError, ImportError, ValueError) as error:
+        # The message of a URL that does not parse may quote it, password and all.
+        try:
+            why = _unmasked_removed(_first_line(error), sa.make_url(url).password)
+        except (ArgumentError, ValueError):
+            why = "it is not a URL of the form scheme://user:password@host:port/database"
         raise VerifierError(
-            f"cannot use database URL {masked(url)!r}: {error}; "
+            f"cannot use database URL {masked(url)!r}: {why}; "
             "give e.g. sqlite:///path/verifier.db or postgresql://user:pass@host/db"
         ) from error
     if engine.dialect.name == "sqlite":
@@ -149,14 +169,30 @@ def _refuse_foreign(state: SchemaState, url: str) -> None:
 
 
 @contextmanager
-def _reachable(engine: Engine) -> Iterator[None]:
+def _connected(engine: Engine) -> Iterator[sa.Connection]:
+    """A connection; failing to connect (or losing the server on the way), or a connection
+    option the driver refuses, is one line with the password masked."""
     try:
-        yield
-    except OperationalError as error:
-        raise VerifierError(
-            f"cannot reach the database at {masked(engine.url)}: "
-            f"{str(error.orig).strip().splitlines()[0]}; check --db / VERIFIER_DB_URL"
-        ) from error
+        connection = engine.connect()
+    except DBAPIError as error:
+        raise _unreachable(engine, error) from error
+    with connection:
+        try:
+            yield connection
+        except OperationalError as error:
+            raise _unreachable(engine, error) from error
+
+
+def _unreachable(engine: Engine, error: DBAPIError) -> VerifierError:
+    reason = _unmasked_removed(_first_line(error.orig or error), engine.url.password)
+    return VerifierError(
+        f"cannot reach the database at {masked(engine.url)}: {reason}; check --db / VERIFIER_DB_URL"
+    )
+
+
+def _unmasked_removed(text: str, password: object) -> str:
+    """``text`` with ``password`` (if any) replaced by ``***``."""
+    return text.replace(str(password), "***") if password else text
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:
@@ -170,7 +206,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
         VerifierError: the database cannot be reached.
     """
     config = alembic_config(engine)
-    with _reachable(engine), engine.connect() as connection:
+    with _connected(engine) as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(
                 sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
@@ -204,7 +240,7 @@ def read_schema(url: str) -> SchemaState:
     try:
         if _missing_sqlite_file(engine):
             return SchemaState(None, frozenset())
-        with _reachable(engine), engine.connect() as connection:
+        with _connected(engine) as connection:
             return schema_state(connection)
     finally:
         engine.dispose()
@@ -218,7 +254,7 @@ def check_schema(engine: Engine) -> None:
             message says which command to run.
     """
     url = masked(engine.url)
-    with _reachable(engine), engine.connect() as connection:
+    with _connected(engine) as connection:
         state = schema_state(connection)
     if state.empty:
         raise SchemaError(
@@ -250,12 +286,50 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session in a transaction: committed on success, rolled back on error."""
-        with self.sessions.begin() as session:
+        """A session in a transaction: committed on success, rolled back on error.
+
+        For reading, and for writes that stand alone; a transaction that reads and then
+        writes what it read takes :meth:`writing`.
+
+        Raises:
+            VerifierError: the database stayed locked by another writer (SQLite).
+        """
+        with _unlocked(self.url), self.sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session in a write transaction that holds the write lock from its start.
+
+        On SQLite that is ``BEGIN IMMEDIATE``: writers queue for the lock (up to
+        :data:`SQLITE_BUSY_MS`) before reading what they change, so no two of them act on
+        the same snapshot. On PostgreSQL rows are locked where they are read (``SELECT ...
+        FOR UPDATE``). Keep these transactions short: on SQLite they hold every other writer.
+
+        Raises:
+            VerifierError: the database stayed locked by another writer (SQLite).
+        """
+        with _unlocked(self.url), self.sessions.begin() as session:
+            if self.engine.dialect.name == "sqlite":
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _unlocked(url: str) -> Iterator[None]:
+    """Turn SQLite's "database is locked" into a line that says what to do."""
+    try:
+        yield
+    except OperationalError as error:
+        if "locked" not in str(error.orig) and "busy" not in str(error.orig):
+            raise
+        raise VerifierError(
+            f"the database {url} stayed busy with another writer for "
+            f"{SQLITE_BUSY_MS // 1000} s; try again in a moment"
+        ) from error
 
 
 def open_database(url: str, *, upgrade_schema: bool = False) -> Database:
