@@ -47,6 +47,11 @@ class PassageIndex:
         self.model = model
         self.dim = dim
         self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        #: Identity of the database the vectors come from (kept in the manifest; ``None``
+        #: for an index saved before it was recorded).
+        self.database: str | None = None
+        #: Whether the manifest it was loaded from named its database.
+        self.database_recorded = True
         #: Whether vectors were added or removed since this object was made or loaded, so a
         #: writer can skip saving an index it did not change.
         self.changed = False
@@ -110,6 +115,7 @@ class PassageIndex:
             "model": self.model,
             "dim": self.dim,
             "count": len(self),
+            "database": self.database,
             "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
 
@@ -163,6 +169,8 @@ class PassageIndex:
                 f"{index_path} is not a passage index; run `verifier index rebuild`"
             )
         store._index = raw
+        database = manifest.get("database")
+        store.database = database if isinstance(database, str) else None
         return store
 
     @staticmethod

@@ -10,6 +10,7 @@ verdict as stored: label, note and reviewer from one save, never mixed.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 import time
 from pathlib import Path
@@ -24,7 +25,8 @@ from verifier.review import history
 from verifier.workbench import Workbench
 
 WRITERS = 6
-ROUNDS = 20
+#: Rounds per test; VERIFIER_STRESS_ROUNDS=400 makes it the probe the issue was checked with.
+ROUNDS = int(os.environ.get("VERIFIER_STRESS_ROUNDS", "20"))
 LABELS = list(Label)
 
 

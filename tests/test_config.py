@@ -67,7 +67,7 @@ def test_a_bad_value_is_one_error_naming_the_variable(
 def test_paths_are_checked(tmp_path: Path) -> None:
     afile = tmp_path / "a-file"
     afile.write_text("x")
-    with pytest.raises(SettingsError, match="VERIFIER_HOME .home. is .*a-file, which is a file"):
+    with pytest.raises(SettingsError, match="VERIFIER_HOME .home. is .*a-file', which is a file"):
         Settings.from_env({"VERIFIER_HOME": str(afile)})
     with pytest.raises(SettingsError, match="VERIFIER_MODEL_DIR .model_dir.: .* is not a folder"):
         Settings.from_env({"VERIFIER_MODEL_DIR": str(tmp_path / "nowhere")})

@@ -1,9 +1,11 @@
 """The corpus keeps the database and the index consistent: ingest, re-ingest, remove, crash
 recovery, rebuild, and readers that never see a half-written index."""
 
+import json
 import os
 import shutil
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +15,7 @@ from conftest import write
 from fakes import HashEmbedder
 
 from index import LexicalWriter, PassageIndex
+from index.store import _manifest_checksum as manifest_checksum
 from verifier import pipeline
 from verifier.db.models import Document, Embedding, Passage
 from verifier.documents import passage_ids
@@ -423,3 +426,50 @@ def test_a_write_that_changes_nothing_leaves_the_saved_index_alone(
     assert PassageIndex.saved_stamp(bench.settings.index_dir) == stamp
     assert bench.corpus.index() is snapshot  # readers have nothing to reload
     assert bench.corpus.stats()["passages"] == len(snapshot)
+
+
+def test_an_index_is_not_touched_from_another_database(
+    bench: Workbench, sources: Path, tmp_path: Path
+) -> None:
+    """`--db sqlite://` (or any other database) with an existing data folder must not strip
+    its index to match an empty database: the index knows the database it came from."""
+    pipeline.ingest(bench, [sources])
+    index_dir = bench.settings.index_dir
+    before = {path.name: path.read_bytes() for path in index_dir.iterdir() if path.is_file()}
+    other = replace(bench.settings, db_url=f"sqlite:///{tmp_path / 'other.db'}")
+    with pytest.raises(VerifierError, match="built from another database"):
+        Workbench.open(other, upgrade=True, embedder=bench.embedder)
+    after = {path.name: path.read_bytes() for path in index_dir.iterdir() if path.is_file()}
+    assert after == before
+    with Workbench.open(other, upgrade=True, repair=False, embedder=bench.embedder) as moved:
+        assert moved.corpus.rebuild() == 0  # this folder now serves the other database
+    with pytest.raises(VerifierError, match="built from another database"):
+        Workbench.open(bench.settings, embedder=bench.embedder)
+
+
+def test_an_index_saved_before_it_named_its_database_is_adopted_only_by_its_own(
+    bench: Workbench, sources: Path, tmp_path: Path
+) -> None:
+    pipeline.ingest(bench, [sources])
+    manifest_path = bench.settings.index_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    del manifest["database"]
+    manifest["checksum"] = manifest_checksum(manifest)
+    manifest_path.write_text(json.dumps(manifest))
+    other = replace(bench.settings, db_url=f"sqlite:///{tmp_path / 'other.db'}")
+    with pytest.raises(VerifierError, match="built from another database"):
+        Workbench.open(other, upgrade=True, embedder=bench.embedder)
+    with Workbench.open(bench.settings, embedder=bench.embedder) as again:
+        assert not again.corpus.check()
+        assert json.loads(manifest_path.read_text())["database"]  # recorded from now on
+        assert again.corpus.verify() == []
+
+
+def test_a_lock_that_is_a_folder_is_one_clear_error(bench: Workbench, sources: Path) -> None:
+    lock = bench.settings.index_dir / ".lock"
+    lock.unlink(missing_ok=True)
+    lock.mkdir(parents=True)
+    with pytest.raises(VerifierError, match=r"\.lock is a folder, not a lock file: remove it"):
+        pipeline.ingest(bench, [sources])
+    with bench.db.session() as session:
+        assert not passage_ids(session)  # refused before anything was written

@@ -1,6 +1,7 @@
 """The schema: migrations match the models, run only when asked, guarded against races, and
 refuse databases that are not (yet) ours."""
 
+import sqlite3
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -194,3 +195,18 @@ def test_no_database_error_shows_the_password(url: str) -> None:
     assert "s3cret" not in message
     assert message.startswith(("cannot use database URL", "cannot reach the database"))
     assert "\n" not in message
+
+
+def test_sqlite_is_put_in_wal_mode_and_a_foreign_file_is_left_alone(tmp_path: Path) -> None:
+    ours = tmp_path / "ours.db"
+    open_database(f"sqlite:///{ours}", upgrade_schema=True).close()
+    with sqlite3.connect(ours) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    foreign = tmp_path / "foreign.db"
+    with sqlite3.connect(foreign) as connection:
+        connection.execute("CREATE TABLE customers (id INTEGER)")
+    before = foreign.read_bytes()
+    with pytest.raises(VerifierError, match="not verifier's"):
+        open_database(f"sqlite:///{foreign}", upgrade_schema=True)
+    assert foreign.read_bytes() == before
+    assert not list(tmp_path.glob("foreign.db-*")), "a write-ahead log was started on it"

@@ -2,6 +2,9 @@
 at all."""
 
 import json
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +19,7 @@ from verifier.export import (
     spreadsheet_row,
     write_records,
 )
+from verifier.export.formats import atomic_output
 from verifier.labels import Label
 from verifier.match import Provenance, ScoredClaim
 from verifier.retrieve import Evidence
@@ -96,3 +100,30 @@ def test_a_failed_write_leaves_no_file_and_no_temporary(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["o.jsonl"]
     with pytest.raises(InputError, match="output must end in"):
         write_records([], tmp_path / "o.xls")
+
+
+def test_a_write_killed_half_way_leaves_a_temporary_the_next_write_removes(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "scored.jsonl"
+    killed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, signal, sys\n"
+            "from pathlib import Path\n"
+            "from verifier.export.formats import atomic_output\n"
+            "with atomic_output(Path(sys.argv[1])) as tmp:\n"
+            "    tmp.write_text('half a file')\n"
+            "    os.kill(os.getpid(), signal.SIGKILL)\n",
+            str(out),
+        ],
+        check=False,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    (left,) = tmp_path.glob(".scored.jsonl.*.tmp")
+    assert not out.exists()
+    with atomic_output(out) as tmp:
+        tmp.write_text("whole\n")
+    assert out.read_text() == "whole\n"
+    assert not left.exists() and list(tmp_path.iterdir()) == [out]

@@ -1,3 +1,4 @@
+import os
 from datetime import date
 from pathlib import Path
 
@@ -5,6 +6,7 @@ import pytest
 from conftest import write
 
 from verifier.errors import InputError
+from verifier.readers import read_claims
 from verifier.sources import expand_paths, read_file, read_sources
 
 MB = 1024 * 1024
@@ -84,9 +86,11 @@ def test_jsonl_one_document_per_line(tmp_path: Path) -> None:
     assert docs[0].outlet == "W"
 
 
-def test_latin1_file_is_decoded(tmp_path: Path) -> None:
+def test_latin1_file_is_decoded_with_its_encoding(tmp_path: Path) -> None:
     path = write(tmp_path, "l.txt", "Le café de la gare est fermé depuis lundi.".encode("latin-1"))
-    [doc] = read_file(path, MB)
+    with pytest.raises(InputError, match="encoding is unclear"):
+        read_file(path, MB)  # as likely cp1250 or cp775: "café" might be read wrongly
+    [doc] = read_file(path, MB, encoding="latin-1")
     assert "café" in doc.text and "fermé" in doc.text
 
 
@@ -111,6 +115,12 @@ def test_utf16_with_bom_is_decoded(tmp_path: Path) -> None:
         ("date.txt", b"---\ndate: next week\n---\nSome text here.\n", "is not a date"),
         ("front.md", b"---\ntitle: x\n---\n", "front matter but no text"),
         ("mixed.txt", "Café ".encode() + "crème".encode("latin-1"), "invalid UTF-8 at byte 8"),
+        ("deep.jsonl", b'{"text": "x", "a": ' + b"[" * 5000 + b"]" * 5000 + b"}\n", "nested"),
+        ("deeper.jsonl", b"[" * 200_000 + b"\n", "deeper.jsonl:1: nested more than 16"),
+        ("short.txt", "Les élèves ont reçu 12 avions.".encode("cp1252"), "encoding is unclear"),
+        ("title.md", b"---\ntitle: " + b"T" * 1500 + b"\n---\nSome text.\n", "the title is 1,500"),
+        ("outlet.md", b"---\noutlet: " + b"O" * 300 + b"\n---\nSome text.\n", "over the 256"),
+        ("id.csv", b"id,text\n" + b"x" * 2100 + b",Some text.\n", "the uri is"),
     ],
 )
 def test_bad_files_are_refused_with_one_clear_line(
@@ -121,6 +131,43 @@ def test_bad_files_are_refused_with_one_clear_line(
     assert message in str(caught.value)
     assert name in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_a_short_text_of_unclear_encoding_is_read_with_the_encoding_given(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "fr.txt", "Les élèves ont reçu 12 avions à Lattaquié.".encode("cp1252"))
+    with pytest.raises(InputError, match=r"reads as cp1250, cp1252.*--encoding"):
+        read_file(path, MB)
+    [doc] = read_file(path, MB, encoding="cp1252")
+    assert doc.text == "Les élèves ont reçu 12 avions à Lattaquié."
+    with pytest.raises(InputError, match="cannot be decoded as utf-16-le"):
+        read_file(write(tmp_path, "odd.txt", b"\xe9t\xe9"), MB, encoding="utf-16-le")
+
+
+def test_a_clear_legacy_encoding_is_still_detected(tmp_path: Path) -> None:
+    text = "Россия направила 28 самолётов в Латакию, заявили в министерстве обороны."
+    [doc] = read_file(write(tmp_path, "ru.txt", text.encode("cp1251")), MB)
+    assert doc.text == text
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+def test_only_regular_files_are_read(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "odd.txt"
+    if kind == "fifo":
+        os.mkfifo(path)  # opening it for reading would wait for a writer forever
+    elif kind == "device":
+        path.symlink_to("/dev/zero")  # endless: it must not be read at all
+    else:
+        path.mkdir()
+    with pytest.raises(InputError, match="not a regular file"):
+        read_file(path, MB)
+
+
+def test_line_separators_inside_a_line_do_not_split_it(tmp_path: Path) -> None:
+    record = '{"text": "Russia sent 28 jets\u2028to Latakia", "id": "a"}\n'
+    [doc] = read_file(write(tmp_path, "s.jsonl", record), MB)
+    assert doc.text == "Russia sent 28 jets\u2028to Latakia"
 
 
 def test_huge_file_is_refused_before_reading(tmp_path: Path) -> None:
@@ -160,3 +207,26 @@ def test_repeated_ids_in_a_table_are_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "d.csv", "id,text\n7,First text.\n7,Second text.\n")
     with pytest.raises(InputError, match="d.csv#id=7: appears twice"):
         list(read_sources([path], MB))
+
+
+def test_claims_are_split_at_newlines_only_and_made_one_line(tmp_path: Path) -> None:
+    text = (
+        "Russia sent 28 jets\u2028to Latakia.\r\n"
+        "The base\x85holds 200 troops.\n"
+        "Another\vclaim about 5\ftanks\x07.\n\n"
+    )
+    rows = read_claims(write(tmp_path, "c.txt", text), MB)
+    assert rows.texts == [
+        "Russia sent 28 jets to Latakia.",
+        "The base holds 200 troops.",
+        "Another claim about 5 tanks.",
+    ]
+    jsonl = '{"claim": "Six\\u2028Su-27 jets", "id": 1}\n'
+    assert read_claims(write(tmp_path, "c.jsonl", jsonl), MB).texts == ["Six Su-27 jets"]
+
+
+@pytest.mark.parametrize("junk", ["\x01\x02\x03\x04", "— … —", "\u200b\u200b\x7f"])
+def test_a_claim_with_no_words_is_refused_with_its_line(tmp_path: Path, junk: str) -> None:
+    path = write(tmp_path, "c.txt", f"A real claim about 28 jets.\n{junk}\n")
+    with pytest.raises(InputError, match=r"c\.txt:2: .* is not a claim \(no letter or digit\)"):
+        read_claims(path, MB)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from verifier.claims import ExtractedClaim
+from verifier.db.limits import check_lengths
 from verifier.db.models import Article, Claim
 from verifier.errors import InputError
 from verifier.readers import read_text_file
@@ -88,7 +89,9 @@ class StoredArticle:
     claims: list[StoredClaim]
 
 
-def read_article(path: Path, max_bytes: int) -> tuple[str, str, ArticleMeta]:
+def read_article(
+    path: Path, max_bytes: int, encoding: str | None = None
+) -> tuple[str, str, ArticleMeta]:
     """``(title, text, details)`` of an article file (.txt, .md or .html), checked like a
     source; the details (url, outlet, date) come from its front matter or page metadata.
 
@@ -100,7 +103,7 @@ def read_article(path: Path, max_bytes: int) -> tuple[str, str, ArticleMeta]:
         raise InputError(f"{path}: articles must be .txt, .md or .html, not {suffix or '(none)'}")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    raw = read_text_file(path, max_bytes)
+    raw = read_text_file(path, max_bytes, encoding)
     doc = read_html_doc(path, raw) if suffix in {".html", ".htm"} else read_text_doc(path, raw)
     try:
         meta = ArticleMeta.parse(url=doc.url, outlet=doc.outlet, published=doc.published)
@@ -129,6 +132,8 @@ def store_article(
     """
     if not text.strip():
         raise InputError("the article is empty")
+    fields = {"title": title, "uri": uri, **(meta.__dict__ if meta is not None else {})}
+    check_lengths(Article, fields, "the article")
     digest = text_hash(text)
     article = session.scalar(
         sa.select(Article)

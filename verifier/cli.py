@@ -91,10 +91,17 @@ def _bar(total: int | None, unit: str) -> tqdm:
 @click.option(
     "--db", "db_url", help="Database URL, e.g. postgresql://user:pw@host/db (VERIFIER_DB_URL)."
 )
+@click.option(
+    "--encoding",
+    help="Encoding of input files that are not UTF-8, e.g. cp1252 (VERIFIER_ENCODING); "
+    "detected when not given.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log progress details.")
 @click.version_option(package_name="verifier")
 @click.pass_context
-def cli(ctx: click.Context, home: Path | None, db_url: str | None, verbose: bool) -> None:
+def cli(
+    ctx: click.Context, home: Path | None, db_url: str | None, encoding: str | None, verbose: bool
+) -> None:
     """Claim-verification workbench: ingest sources, extract claims, match evidence.
 
     \b
@@ -112,7 +119,7 @@ def cli(ctx: click.Context, home: Path | None, db_url: str | None, verbose: bool
     )
     for noisy in ("alembic", "sentence_transformers", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    ctx.obj = {"settings": Settings.from_env(home=home, db_url=db_url)}
+    ctx.obj = {"settings": Settings.from_env(home=home, db_url=db_url, encoding=encoding)}
 
 
 @cli.command()

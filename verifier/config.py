@@ -9,6 +9,7 @@ object explicitly; nothing reads the environment elsewhere. A value that cannot 
 
 from __future__ import annotations
 
+import codecs
 import math
 import os
 from collections.abc import Mapping
@@ -87,6 +88,7 @@ ENV = {
     "publisher_url": "VERIFIER_PUBLISHER_URL",
     "factcheck_url": "VERIFIER_FACTCHECK_URL",
     "ratings": "VERIFIER_RATINGS",
+    "encoding": "VERIFIER_ENCODING",
 }
 _NUMBERS = {
     "top_k": _Number(int, 1, 100),
@@ -151,6 +153,8 @@ class Settings:
         ratings: ClaimReview rating per verdict, as ``label=value:Name`` pairs separated by
             ``;`` (e.g. ``supported=5:True;disputed=1:False;unverified=3:Unproven``, the
             default); see :attr:`rating_scale`.
+        encoding: how to read input files that are not UTF-8 (e.g. ``cp1252``); detected
+            when ``None``, and a file whose encoding is unclear is refused, asking for it.
     """
 
     home: Path = field(default_factory=default_home)
@@ -172,12 +176,21 @@ class Settings:
     publisher_url: str | None = None
     factcheck_url: str | None = None
     ratings: str | None = None
+    encoding: str | None = None
 
     def __post_init__(self) -> None:
         for name in _PATHS:  # accept strings from API callers; keep Paths in the object
             value = getattr(self, name)
+            if value is not None and "\x00" in str(value):
+                raise SettingsError(f"{_where(name)} holds a NUL character; give a plain path")
             if isinstance(value, str):
-                object.__setattr__(self, name, Path(value).expanduser())
+                try:
+                    object.__setattr__(self, name, Path(value).expanduser())
+                except RuntimeError:  # "~someone" for a user this system does not have
+                    raise SettingsError(
+                        f"{_where(name)}: {value!r} names a home folder of a user this system "
+                        "does not have; give the path in full"
+                    ) from None
         for name, rule in _NUMBERS.items():
             value = getattr(self, name)
             if value is None and name in _OPTIONAL:
@@ -192,15 +205,16 @@ class Settings:
                 )
         if self.home.exists() and not self.home.is_dir():
             raise SettingsError(
-                f"{_where('home')} is {self.home}, which is a file; give a folder for the data"
+                f"{_where('home')} is {str(self.home)!r}, which is a file; give a folder for "
+                "the data"
             )
         if self.index_dir.exists() and not self.index_dir.is_dir():
             raise SettingsError(
-                f"the index folder {self.index_dir} is a file: move it away, then run "
+                f"the index folder {str(self.index_dir)!r} is a file: move it away, then run "
                 "`verifier index rebuild` to make the index from the database"
             )
         if self.model_dir is not None and not self.model_dir.is_dir():
-            raise SettingsError(f"{_where('model_dir')}: {self.model_dir} is not a folder")
+            raise SettingsError(f"{_where('model_dir')}: {str(self.model_dir)!r} is not a folder")
         for name in ("publisher_url", "factcheck_url"):
             value = getattr(self, name)
             if value is not None and not web_address(value):
@@ -208,8 +222,12 @@ class Settings:
                     f"{_where(name)} must be an http:// or https:// address, not {value!r}"
                 )
         if self.stance_model not in get_args(StanceModelName):
-            folder = Path(self.stance_model).expanduser()
-            if not folder.is_dir():
+            folder = Path(self.stance_model)
+            try:
+                folder = folder.expanduser()
+            except RuntimeError:  # "~someone" for a user this system does not have
+                pass
+            if "\x00" in self.stance_model or not folder.is_dir():
                 raise SettingsError(
                     f"{_where('stance_model')} must be one of "
                     f"{', '.join(get_args(StanceModelName))}, or the folder of a CrossEncoder "
@@ -218,6 +236,14 @@ class Settings:
             object.__setattr__(self, "stance_model", str(folder.resolve()))
         if self.factcheck_url is not None:
             _check_template(self.factcheck_url)
+        if self.encoding is not None:
+            try:
+                object.__setattr__(self, "encoding", codecs.lookup(self.encoding).name)
+            except (LookupError, ValueError):
+                raise SettingsError(
+                    f"{_where('encoding')} must be a text encoding such as cp1252, latin-1 or "
+                    f"cp1251, not {self.encoding!r}"
+                ) from None
         self.rating_scale  # noqa: B018 (checks VERIFIER_RATINGS now, not at export time)
 
     @classmethod

@@ -16,6 +16,9 @@ that applies the database <-> index rule, to both alike:
    snapshots of a commit. So a long-lived process (the app) can search from many threads
    while one of them, or another process, writes. :meth:`Corpus.index` and
    :meth:`Corpus.words` load again what another process has saved since.
+5. The indexes belong to one database: the vectors' manifest keeps its identity, and another
+   database is refused (it would strip the index to its own passages, or read ids that name
+   other passages) until ``rebuild`` hands the folder over.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ import numpy as np
 
 from index import IndexStoreError, LexicalIndex, LexicalWriter, PassageIndex
 from verifier.cache import DbVectorCache
-from verifier.db.session import Database
+from verifier.db.session import Database, database_id
 from verifier.documents import (
     IngestReport,
     delete_documents,
@@ -119,6 +122,7 @@ class Corpus:
         self._stamp: tuple[int, int, int] | None = None
         self._words: LexicalIndex | None = None
         self._words_stamp: tuple[int, int, int] | None = None
+        self._database: str | None = None
 
     @property
     def words_folder(self) -> Path:
@@ -264,10 +268,17 @@ class Corpus:
         return removed
 
     def repair(self) -> IndexDrift:
-        """Add missing passages to the index and drop stale ids. Returns what was fixed."""
-        if not self.check():
+        """Add missing passages to the index and drop stale ids. Returns what was fixed.
+
+        An index saved before indexes recorded their database is saved again with this
+        one's identity (once it is known to hold this database's passages).
+        """
+        if not self.check() and self.index().database_recorded:
             return IndexDrift()
         with self._writing() as writers:
+            writers.vectors.changed = (
+                writers.vectors.changed or not writers.vectors.database_recorded
+            )
             with self._db.session() as session:
                 in_db = passage_ids(session)
             drift = IndexDrift.between(in_db, writers.vectors.ids(), self.words().ids())
@@ -347,13 +358,42 @@ class Corpus:
         writers.words.commit()
 
     def _new(self) -> PassageIndex:
-        return PassageIndex(self.embedder.name, self.embedder.dim)
+        index = PassageIndex(self.embedder.name, self.embedder.dim)
+        index.database = self._database_id()
+        return index
 
     def _read(self) -> PassageIndex:
+        """The saved vectors, refused if they were built from another database (their ids
+        would name other passages, and a repair would strip them)."""
         try:
-            return PassageIndex.load(self.folder, self.embedder.name, self.embedder.dim)
+            index = PassageIndex.load(self.folder, self.embedder.name, self.embedder.dim)
         except IndexStoreError as error:
             raise VerifierError(str(error)) from error
+        database = self._database_id()
+        recorded = index.database is not None
+        if not recorded and len(index) > 0:
+            # Saved before indexes recorded their database: adopted only if it holds some of
+            # this database's passages (an empty or another database would strip it).
+            with self._db.session() as session:
+                foreign = not index.ids() & passage_ids(session)
+        else:
+            foreign = recorded and index.database != database
+        if foreign:
+            raise VerifierError(
+                f"the index in {self.folder} was built from another database than "
+                f"{self._db.url}; give the database it belongs to (--db / VERIFIER_DB_URL), "
+                "another data folder (--home) for this one, or run `verifier index rebuild` "
+                "to make this folder's index from this database"
+            )
+        index.database_recorded = recorded
+        index.database = database
+        return index
+
+    def _database_id(self) -> str:
+        if self._database is None:
+            with self._db.session() as session:
+                self._database = database_id(session)
+        return self._database
 
     def _save(self, index: PassageIndex) -> None:
         index.save(self.folder)

@@ -87,10 +87,10 @@ def ingest(
         InputError: a file cannot be used; nothing has been written.
     """
     paths = list(paths)
-    max_bytes = bench.settings.max_file_bytes
-    for _ in read_sources(paths, max_bytes, **defaults):
+    max_bytes, encoding = bench.settings.max_file_bytes, bench.settings.encoding
+    for _ in read_sources(paths, max_bytes, encoding, **defaults):
         pass
-    return bench.corpus.add(read_sources(paths, max_bytes, **defaults), progress)
+    return bench.corpus.add(read_sources(paths, max_bytes, encoding, **defaults), progress)
 
 
 def extract_article(
@@ -126,7 +126,7 @@ def extract_article_file(
     Raises:
         InputError: the file cannot be used, or holds no claim.
     """
-    title, text, found = read_article(path, bench.settings.max_file_bytes)
+    title, text, found = read_article(path, bench.settings.max_file_bytes, bench.settings.encoding)
     meta = (meta or ArticleMeta()).over(found)  # what the caller gives wins over the file
     return extract_article(
         bench, text, title=title, uri=str(path.resolve()), threshold=threshold, meta=meta
@@ -278,7 +278,7 @@ def score_file(
         VerifierError: no sources are indexed yet.
     """
     check_output(out)
-    rows = read_claims(claims, bench.settings.max_file_bytes)
+    rows = read_claims(claims, bench.settings.max_file_bytes, bench.settings.encoding)
     results = score_claims(bench, rows.texts, top_k, progress)
     records = [
         ClaimRecord.from_scored(r, extra).to_dict() for r, extra in zip(results, rows.extras)
@@ -459,6 +459,6 @@ def import_reviews(bench: Workbench, path: Path) -> list[Change]:
     Raises:
         InputError: the file or one of its rows cannot be used; nothing is recorded.
     """
-    rows = read_reviews(path, bench.settings.max_file_bytes)
+    rows = read_reviews(path, bench.settings.max_file_bytes, bench.settings.encoding)
     with bench.db.writing() as session:
         return record_reviews(session, rows)

@@ -12,7 +12,9 @@ import csv
 import io
 import json
 import logging
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +30,13 @@ CLAIM_SUFFIXES = (".txt", ".csv", ".jsonl")
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
+#: Two detected encodings are alike when their mess (chaos) and language coherence differ by
+#: less than these; alike encodings that read the bytes differently make detection unclear.
+_CHAOS_MARGIN = 0.05
+_COHERENCE_MARGIN = 0.1
+#: Lists and objects nested deeper than this in a JSON line are refused.
+MAX_JSON_DEPTH = 16
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 _BINARY_MAGIC = {
     b"%PDF": "a PDF",
@@ -38,22 +47,22 @@ _BINARY_MAGIC = {
 }
 
 
-def read_text_file(path: Path, max_bytes: int) -> str:
-    """Decoded text of ``path``, refusing empty, huge, binary and undecodable files.
+def read_text_file(path: Path, max_bytes: int, encoding: str | None = None) -> str:
+    """Decoded text of ``path``, refusing what is not a regular file, and empty, huge,
+    binary and undecodable files.
 
-    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as such; anything else is
-    decoded with the encoding charset-normalizer detects, and a warning names it.
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as such; ``encoding``, when
+    given, is used for anything else. Otherwise the encoding charset-normalizer detects is
+    used only when it is clear: every encoding about as likely reads the bytes the same way.
+    When two likely encodings disagree (a short Windows-1252 text reads as well as
+    Windows-1250), the file is refused with the candidates, asking for ``--encoding``.
+    Lines end at ``\n`` or ``\r\n`` only; other separators stay in the text.
 
     Raises:
-        InputError: the file is empty, larger than ``max_bytes``, binary, or undecodable.
+        InputError: the file is not a regular file, is empty, larger than ``max_bytes``,
+            binary, or of an unclear or wrong encoding.
     """
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputError(
-            f"{path}: file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit; "
-            "split it or raise VERIFIER_MAX_FILE_MB"
-        )
-    data = path.read_bytes()
+    data = _read_regular(path, max_bytes)
     if not data.strip():
         raise InputError(f"{path}: file is empty")
     for magic, kind in _BINARY_MAGIC.items():
@@ -67,24 +76,82 @@ def read_text_file(path: Path, max_bytes: int) -> str:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            if _UTF8_MULTIBYTE.search(data):
+            if encoding:
+                text = _decode(path, data, encoding)
+            elif _UTF8_MULTIBYTE.search(data):
                 # Some valid UTF-8 and some not: pieces pasted from differently encoded files.
                 raise InputError(
                     f"{path}: mixes encodings (invalid UTF-8 at byte {error.start}); "
                     "re-save it as UTF-8"
                 ) from None
-            guess = from_bytes(data).best()
-            if guess is None or guess.encoding is None:
-                raise InputError(
-                    f"{path}: not text (binary data or an unknown encoding); save it as UTF-8 text"
-                ) from None
-            log.warning("%s: not UTF-8, read as %s", path, guess.encoding)
-            text = _decode(path, data, guess.encoding)
+            else:
+                text = _decode(path, data, _detected(path, data))
     if _looks_binary(text.encode("utf-8", "replace")):
         raise InputError(f"{path}: binary file, not text; export it as .txt or .html")
     if not text.strip():
         raise InputError(f"{path}: file is empty")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n")
+
+
+def _read_regular(path: Path, max_bytes: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``max_bytes``; a pipe, a
+    device (``/dev/zero``) or a folder is refused before anything is read, and no more than
+    ``max_bytes`` are ever read (a file growing meanwhile is refused too)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block here
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
+        raise InputError(f"{path}: not a regular file (a folder, pipe or device); give a file")
+    with os.fdopen(descriptor, "rb") as handle:
+        if info.st_size > max_bytes:
+            raise _too_large(path, info.st_size, max_bytes)
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _too_large(path, len(data), max_bytes)
+    return data
+
+
+def _too_large(path: Path, size: int, max_bytes: int) -> InputError:
+    return InputError(
+        f"{path}: file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit; "
+        "split it or raise VERIFIER_MAX_FILE_MB"
+    )
+
+
+def _detected(path: Path, data: bytes) -> str:
+    """The encoding of non-UTF-8 ``data`` when detection is clear (see read_text_file).
+
+    Raises:
+        InputError: nothing fits, or likely encodings read the bytes differently.
+    """
+    matches = list(from_bytes(data))[:8]
+    if not matches or matches[0].encoding is None:
+        raise InputError(
+            f"{path}: not text (binary data or an unknown encoding); save it as UTF-8 text"
+        )
+    best = matches[0]
+    reading = str(best)
+    rivals = [
+        m.encoding
+        for m in matches[1:]
+        if m.chaos <= best.chaos + _CHAOS_MARGIN
+        and m.coherence >= best.coherence - _COHERENCE_MARGIN
+        and str(m) != reading
+    ]
+    if rivals:
+        names = ", ".join(dict.fromkeys([best.encoding, *rivals]))
+        raise InputError(
+            f"{path}: not UTF-8, and its encoding is unclear (it reads as {names}, each "
+            f"differently); give it with --encoding (e.g. --encoding cp1252 for Windows "
+            "Western European) or re-save the file as UTF-8"
+        )
+    log.warning("%s: not UTF-8, read as %s", path, best.encoding)
+    return best.encoding
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -97,7 +164,10 @@ def _decode(path: Path, data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
-        raise InputError(f"{path}: cannot be decoded as {encoding}; re-save it as UTF-8") from None
+        raise InputError(
+            f"{path}: cannot be decoded as {encoding}; give the right --encoding or re-save "
+            "it as UTF-8"
+        ) from None
 
 
 def read_csv_rows(path: Path, raw: str, required: str) -> list[tuple[int, dict[str, object]]]:
@@ -139,19 +209,46 @@ def read_jsonl_rows(path: Path, raw: str, required: str) -> list[tuple[int, dict
         InputError: a line is not JSON, not an object, or lacks a ``required`` string.
     """
     rows = []
-    for number, line in enumerate(raw.splitlines(), start=1):
+    for number, line in enumerate(raw.split("\n"), start=1):  # U+2028 may be in a string
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise InputError(f"{path}:{number}: not valid JSON ({error.msg})") from None
+        except RecursionError:
+            record = None  # nested past Python's own limit: refused below
+        if record is None or _depth(record) > MAX_JSON_DEPTH:
+            raise InputError(
+                f"{path}:{number}: nested more than {MAX_JSON_DEPTH} levels deep; "
+                "flatten the record"
+            )
         if not isinstance(record, dict) or not isinstance(record.get(required), str):
             raise InputError(
                 f"{path}:{number}: each line must be an object with a '{required}' string"
             )
         rows.append((number, record))
     return rows
+
+
+def _depth(value: object) -> int:
+    """How deeply lists and objects nest in ``value`` (a scalar is 0), without recursing."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level + 1)
+            if deepest > MAX_JSON_DEPTH:
+                break
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def claim_text(raw: object) -> str:
+    """A claim as one line: every kind of whitespace and line separator (U+2028, NEL,
+    vertical tab, form feed...) is one space, other control characters are dropped."""
+    return " ".join(_CONTROL_CHARS.sub("", str(raw)).split())
 
 
 @dataclass
@@ -166,12 +263,14 @@ class ClaimRows:
         return len(self.texts) - len(set(self.texts))
 
 
-def read_claims(path: Path, max_bytes: int) -> ClaimRows:
+def read_claims(path: Path, max_bytes: int, encoding: str | None = None) -> ClaimRows:
     """Claims for bulk scoring: ``.txt`` (one per line), ``.csv`` (column ``claim``) or
-    ``.jsonl`` (field ``claim``).
+    ``.jsonl`` (field ``claim``). Only ``\n`` (or ``\r\n``) ends a line; each claim is
+    made one line by :func:`claim_text`; blank lines and rows are skipped.
 
     Raises:
-        InputError: unsupported type, empty, malformed, missing ``claim`` column/field.
+        InputError: unsupported type, empty, malformed, missing ``claim`` column/field, or
+            a claim with no letter or digit in it (the message names its line).
     """
     suffix = path.suffix.lower()
     if suffix not in CLAIM_SUFFIXES:
@@ -180,18 +279,25 @@ def read_claims(path: Path, max_bytes: int) -> ClaimRows:
         )
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    raw = read_text_file(path, max_bytes)
+    raw = read_text_file(path, max_bytes, encoding)
     rows = ClaimRows()
+    found: list[tuple[int, object, dict[str, object]]]
     if suffix == ".txt":
-        rows.texts = [line.strip() for line in raw.splitlines() if line.strip()]
-        rows.extras = [{} for _ in rows.texts]
+        found = [(n, line, {}) for n, line in enumerate(raw.split("\n"), start=1)]
     else:
         reader = read_csv_rows if suffix == ".csv" else read_jsonl_rows
-        for _number, record in reader(path, raw, "claim"):
-            text = str(record.pop("claim")).strip()
-            if text:
-                rows.texts.append(text)
-                rows.extras.append(record)
+        found = [(n, record.pop("claim"), record) for n, record in reader(path, raw, "claim")]
+    for number, raw_text, extra in found:
+        text = claim_text(raw_text)
+        if not text and not str(raw_text).strip():
+            continue
+        if not any(char.isalnum() for char in text):
+            raise InputError(
+                f"{path}:{number}: {str(raw_text)[:40]!r} is not a claim (no letter or digit); "
+                "remove that line"
+            )
+        rows.texts.append(text)
+        rows.extras.append(extra)
     if not rows.texts:
         raise InputError(f"{path}: holds no claims")
     return rows
@@ -209,7 +315,7 @@ class ReviewRow:
     evidence: tuple[int, ...]
 
 
-def read_reviews(path: Path, max_bytes: int) -> list[ReviewRow]:
+def read_reviews(path: Path, max_bytes: int, encoding: str | None = None) -> list[ReviewRow]:
     """Verdicts from a CSV file with columns ``claim_id``, ``verdict``, ``reviewer`` and,
     optionally, ``note`` and ``evidence`` (passage ids separated by spaces or semicolons).
 
@@ -224,7 +330,7 @@ def read_reviews(path: Path, max_bytes: int) -> list[ReviewRow]:
         raise InputError(f"{path}: verdicts are imported from a .csv file")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    records = read_csv_rows(path, read_text_file(path, max_bytes), "claim_id")
+    records = read_csv_rows(path, read_text_file(path, max_bytes, encoding), "claim_id")
     if records and (missing := [c for c in ("verdict", "reviewer") if c not in records[0][1]]):
         raise InputError(
             f"{path}: no '{missing[0]}' column; columns are claim_id, verdict, "

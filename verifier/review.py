@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from verifier.db.limits import check_lengths
 from verifier.db.models import Claim, Passage, Verdict, VerdictChange, as_utc, utcnow
 from verifier.db.verdicts import locked_verdicts
 from verifier.errors import InputError
@@ -113,6 +114,7 @@ def _apply(
     reviewer = reviewer.strip()
     if not reviewer:
         raise InputError("enter your name as reviewer before saving a verdict")
+    check_lengths(VerdictChange, {"changed_by": reviewer}, "the reviewer's name")
     label = Label.parse(label)
     evidence = [int(pid) for pid in evidence]
     if missing := [pid for pid in evidence if pid not in known]:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from verifier.db.limits import check_lengths
+from verifier.db.models import Document
 from verifier.errors import InputError
 from verifier.readers import read_csv_rows, read_jsonl_rows, read_text_file
 from verifier.text import first_line_title
@@ -108,7 +110,7 @@ def read_text_doc(path: Path, text: str) -> SourceDoc:
     meta: dict[str, str] = {}
     match = _FRONT_MATTER.match(text)
     if match:
-        for number, line in enumerate(match.group(1).splitlines(), start=2):
+        for number, line in enumerate(match.group(1).split("\n"), start=2):
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             key, sep, value = line.partition(":")
@@ -202,13 +204,13 @@ def _table_docs(path: Path, rows: list[tuple[int, dict[str, object]]], fmt: str)
     return docs
 
 
-def read_file(path: Path, max_bytes: int) -> list[SourceDoc]:
+def read_file(path: Path, max_bytes: int, encoding: str | None = None) -> list[SourceDoc]:
     """Every document in one file (one for text/HTML, one per row for CSV/JSONL).
 
     Raises:
         InputError: the file cannot be used; the message names the file and the fix.
     """
-    raw = read_text_file(path, max_bytes)
+    raw = read_text_file(path, max_bytes, encoding)
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES:
         docs = [read_html_doc(path, raw)]
@@ -220,17 +222,21 @@ def read_file(path: Path, max_bytes: int) -> list[SourceDoc]:
         docs = [read_text_doc(path, raw)]
     if not docs:
         raise InputError(f"{path}: no document with text in it")
+    for doc in docs:
+        fields = {"uri": doc.uri, "title": doc.title, "outlet": doc.outlet, "url": doc.url}
+        check_lengths(Document, fields, doc.uri)
     return docs
 
 
 def read_sources(
-    paths: Iterable[Path], max_bytes: int, **defaults: str | None
+    paths: Iterable[Path], max_bytes: int, encoding: str | None = None, **defaults: str | None
 ) -> Iterator[SourceDoc]:
     """Documents from files and folders; ``defaults`` fill metadata a file does not give.
 
     Args:
         paths: files and folders.
         max_bytes: largest file accepted.
+        encoding: of files that are not UTF-8 (detected when ``None``).
         defaults: ``outlet``, ``url``, ``title`` or ``date`` applied where a document has none.
     """
     fill = {key: value for key, value in defaults.items() if value}
@@ -238,7 +244,7 @@ def read_sources(
         fill["published"] = parse_date(fill.pop("date"), "--date")  # type: ignore[assignment]
     seen: set[str] = set()
     for path in expand_paths(paths):
-        for doc in read_file(path, max_bytes):
+        for doc in read_file(path, max_bytes, encoding):
             if doc.uri in seen:
                 raise InputError(f"{doc.uri}: appears twice; ids in a file must be unique")
             seen.add(doc.uri)

@@ -27,7 +27,7 @@ def normalise(text: str) -> str:
 
 def first_line_title(text: str, fallback: str) -> str:
     """The first line, as a headline; a long one (body text, no headline) is cut at a word."""
-    for line in text.splitlines():
+    for line in text.split("\n"):
         line = " ".join(line.strip().lstrip("#").split())
         if len(line) > _TITLE_CHARS:
             return line[: _TITLE_CHARS + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

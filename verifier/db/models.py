@@ -240,3 +240,13 @@ class Embedding(Base):
     text_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     dim: Mapped[int]
     vector: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
+class DatabaseInfo(Base):
+    """Facts about the database itself; ``database_id`` (random, made with the schema) lets
+    an index folder know which database it was built from."""
+
+    __tablename__ = "database_info"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(sa.String(256))

@@ -25,6 +25,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
+from verifier.db.models import DatabaseInfo
 from verifier.errors import SchemaError, VerifierError
 
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
@@ -43,10 +44,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
-    # Write-ahead logging: readers never wait for a writer, and a writer waits only for
-    # the one transaction ahead of it. The mode is stored in the file; setting it again is
-    # cheap. (In-memory databases answer "memory" and keep their own.)
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 
@@ -219,6 +216,11 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
         connection.commit()
+        if connection.dialect.name == "sqlite":
+            # Write-ahead logging: readers never wait for a writer, and a writer waits only
+            # for the one transaction ahead of it. The mode is kept in the file, so it is set
+            # here, once the database is known to be ours. (In-memory databases keep theirs.)
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
     return before.revision, head_revision()
 
 
@@ -267,6 +269,14 @@ def check_schema(engine: Engine) -> None:
             f"the database {url} has an older verifier schema ({state.revision}); "
             "run `verifier db upgrade`"
         )
+
+
+def database_id(session: Session) -> str:
+    """The random identity the schema's migration gave this database."""
+    value = session.scalar(sa.select(DatabaseInfo.value).where(DatabaseInfo.key == "database_id"))
+    if value is None:
+        raise SchemaError("the database has no identity row; run `verifier db upgrade`")
+    return value
 
 
 class Database:

@@ -3,6 +3,7 @@ work, and atomic writing (a temporary file renamed into place)."""
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -62,8 +63,16 @@ def output_format(
 @contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
     """A temporary file beside ``path``, renamed onto it when the block succeeds (removed if
-    it fails), so a reader never sees half a file and a failed export leaves no litter."""
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    it fails), so a reader never sees half a file and a failed export leaves no litter.
+
+    The temporary file's name holds the writer's process id; one left by a writer that was
+    killed (``kill -9`` or a power cut, where nothing could remove it) is removed by the next
+    write to the same path.
+    """
+    remove_stale_temporaries(path)
+    handle, tmp_name = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+    )
     os.close(handle)
     tmp = Path(tmp_name)
     try:
@@ -71,3 +80,24 @@ def atomic_output(path: Path) -> Iterator[Path]:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the temporary files of writes to ``path`` whose process is gone. Returns them."""
+    removed = []
+    for candidate in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = candidate.name[len(path.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            candidate.unlink(missing_ok=True)
+            removed.append(candidate)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
