@@ -212,8 +212,8 @@ def _anchors(markdown: str) -> list[tuple[str, str]]:
 
 
 def test_links_planted_in_sources_and_notes_render_inert(app: AppTest, db_url: str) -> None:
-    """Whatever a source or a reviewer wrote, the page shows no link but a source's own
-    http(s) URL, and each link shows the URL it goes to."""
+    """Whatever a source, an article or a reviewer wrote, the page shows no link but a
+    source's own http(s) URL, and each link shows the URL it goes to."""
     engine = make_engine(db_url)
     try:
         with engine.begin() as connection:
@@ -253,3 +253,11 @@ def test_links_planted_in_sources_and_notes_render_inert(app: AppTest, db_url: s
     assert not any("<img" in MarkdownIt("commonmark").render(body) for body in rendered)
     assert not any("<h1>" in MarkdownIt("commonmark").render(body) for body in rendered)
     assert table.iloc[-1]["note"].startswith("See \\[the proof\\]")
+    app.switch_page(ARTICLES_PAGE).run()
+    {field.label: field for field in app.text_input}["Title"].input(
+        "[Click to verify](https://evil.example/article)"
+    )
+    app.text_area[0].input("The ministry said 28 aircraft landed at the base on Monday.")
+    app.button[0].click().run()
+    (flash,) = [element.value for element in app.success]
+    assert "Click to verify" in flash and not _anchors(flash)

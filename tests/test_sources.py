@@ -230,3 +230,12 @@ def test_a_claim_with_no_words_is_refused_with_its_line(tmp_path: Path, junk: st
     path = write(tmp_path, "c.txt", f"A real claim about 28 jets.\n{junk}\n")
     with pytest.raises(InputError, match=r"c\.txt:2: .* is not a claim \(no letter or digit\)"):
         read_claims(path, MB)
+
+
+def test_a_claims_file_that_is_a_pipe_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "claims.txt"
+    os.mkfifo(path)
+    with pytest.raises(InputError, match="not a regular file"):
+        read_claims(path, MB)
+    with pytest.raises(InputError, match="no such file"):
+        read_claims(tmp_path / "missing.txt", MB)

@@ -277,8 +277,6 @@ def read_claims(path: Path, max_bytes: int, encoding: str | None = None) -> Clai
         raise InputError(
             f"{path}: claims must be in {', '.join(CLAIM_SUFFIXES)}, not {suffix or '(none)'}"
         )
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
     raw = read_text_file(path, max_bytes, encoding)
     rows = ClaimRows()
     found: list[tuple[int, object, dict[str, object]]]
@@ -328,8 +326,6 @@ def read_reviews(path: Path, max_bytes: int, encoding: str | None = None) -> lis
     """
     if path.suffix.lower() != ".csv":
         raise InputError(f"{path}: verdicts are imported from a .csv file")
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
     records = read_csv_rows(path, read_text_file(path, max_bytes, encoding), "claim_id")
     if records and (missing := [c for c in ("verdict", "reviewer") if c not in records[0][1]]):
         raise InputError(

@@ -42,7 +42,7 @@ def main() -> None:
     st.session_state["article_id"] = checked.article.id
     count = len(checked.article.claims)
     st.session_state["flash"] = (
-        f"{count} claim{'' if count == 1 else 's'} extracted from {checked.article.title}"
+        f"{count} claim{'' if count == 1 else 's'} extracted from {plain(checked.article.title)}"
     )
     st.switch_page("ui/pages/review.py")
 
