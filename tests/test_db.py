@@ -210,3 +210,9 @@ def test_sqlite_is_put_in_wal_mode_and_a_foreign_file_is_left_alone(tmp_path: Pa
         open_database(f"sqlite:///{foreign}", upgrade_schema=True)
     assert foreign.read_bytes() == before
     assert not list(tmp_path.glob("foreign.db-*")), "a write-ahead log was started on it"
+
+
+def test_checking_a_database_that_is_not_there_makes_nothing(tmp_path: Path) -> None:
+    with pytest.raises(VerifierError, match="no database at"):
+        open_database(f"sqlite:///{tmp_path / 'not' / 'yet' / 'verifier.db'}")
+    assert not (tmp_path / "not").exists()

@@ -162,7 +162,7 @@ def db_upgrade(ctx: click.Context) -> None:
     Example:
         verifier --db postgresql://desk:pw@db-host/verifier db upgrade
     """
-    engine = make_engine(_settings(ctx).database_url)
+    engine = make_engine(_settings(ctx).database_url, create=True)
     try:
         before, after = upgrade(engine)
     finally:

@@ -222,7 +222,7 @@ class Settings:
                     f"{_where(name)} must be an http:// or https:// address, not {value!r}"
                 )
         if self.stance_model not in get_args(StanceModelName):
-            folder = Path(self.stance_model)
+            folder = Path(self.stance_model.replace("\x00", ""))
             try:
                 folder = folder.expanduser()
             except RuntimeError:  # "~someone" for a user this system does not have

@@ -60,8 +60,9 @@ def masked(url: str | sa.URL) -> str:
         return "(unreadable URL)"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys on and its folder created.
+def make_engine(url: str, create: bool = False) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys on, and with ``create`` the folder of
+    its file (nothing is made on disk for a database that is only read or checked).
 
     Raises:
         VerifierError: the URL is malformed or names a driver that is not installed.
@@ -70,8 +71,20 @@ def make_engine(url: str) -> Engine:
         parsed = sa.make_url(url)
         if parsed.get_backend_name() not in ("sqlite", "postgresql"):
             raise ValueError("verifier works with SQLite and PostgreSQL only")
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if (
+            create
+            and parsed.get_backend_name() == "sqlite"
+            and parsed.database
+            not in (
+                None,
+                "",
+                ":memory:",
+            )
+        ):
+            try:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise ValueError(f"cannot make the folder of {parsed.database}: {error}") from None
         if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
             # psycopg 3 is the driver we install; plain postgresql:// would ask for psycopg2.
             parsed = parsed.set(drivername="postgresql+psycopg")
@@ -354,7 +367,7 @@ def open_database(url: str, *, upgrade_schema: bool = False) -> Database:
         SchemaError: (without ``upgrade_schema``) the schema is missing, older or unknown.
         VerifierError: the URL cannot be used or the database cannot be reached.
     """
-    engine = make_engine(url)
+    engine = make_engine(url, create=upgrade_schema)
     try:
         missing = None if upgrade_schema else _missing_sqlite_file(engine)
         if missing:
