@@ -11,7 +11,8 @@ from ui import state
 st.set_page_config(page_title="verifier", layout="wide")
 page = st.navigation(
     [
-        st.Page("ui/pages/review.py", title="Review claims", icon=":material/fact_check:"),
+        st.Page("ui/pages/queue.py", title="Review queue", icon=":material/checklist:"),
+        st.Page("ui/pages/review.py", title="Claims by article", icon=":material/fact_check:"),
         st.Page("ui/pages/articles.py", title="Check an article", icon=":material/post_add:"),
         st.Page("ui/pages/exports.py", title="Export reports", icon=":material/download:"),
     ]

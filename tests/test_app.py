@@ -17,6 +17,7 @@ from verifier.labels import Label
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 ARTICLES_PAGE = "ui/pages/articles.py"
+REVIEW_PAGE = "ui/pages/review.py"
 EXPORTS_PAGE = "ui/pages/exports.py"
 pytestmark = pytest.mark.model  # the app opens the real model and loads the sample corpus
 
@@ -29,6 +30,7 @@ def app(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest
 
 
 def test_first_start_loads_the_sample_article_with_evidence(app: AppTest) -> None:
+    app.switch_page(REVIEW_PAGE).run()
     assert not app.exception
     assert (
         app.selectbox[0]
@@ -58,6 +60,7 @@ def test_first_start_loads_the_sample_article_with_evidence(app: AppTest) -> Non
 
 
 def test_review_needs_a_name_then_is_saved_with_history(app: AppTest) -> None:
+    app.switch_page(REVIEW_PAGE).run()
     app.button(key="FormSubmitter:review-1-Save verdict").click().run()
     assert "enter your name" in app.error[0].value
 
@@ -156,6 +159,7 @@ def test_the_article_form_keeps_what_reports_cite(app: AppTest, db_url: str) -> 
 
 
 def test_the_exports_page_filters_previews_and_builds_claimreview(app: AppTest) -> None:
+    app.switch_page(REVIEW_PAGE).run()
     app.sidebar.text_input(key="reviewer").input("Dana").run()
     app.radio(key="label-1").set_value(Label.DISPUTED)
     app.button(key="FormSubmitter:review-1-Save verdict").click().run()
@@ -214,6 +218,7 @@ def _anchors(markdown: str) -> list[tuple[str, str]]:
 def test_links_planted_in_sources_and_notes_render_inert(app: AppTest, db_url: str) -> None:
     """Whatever a source, an article or a reviewer wrote, the page shows no link but a
     source's own http(s) URL, and each link shows the URL it goes to."""
+    app.switch_page(REVIEW_PAGE).run()
     engine = make_engine(db_url)
     try:
         with engine.begin() as connection:
@@ -261,3 +266,40 @@ def test_links_planted_in_sources_and_notes_render_inert(app: AppTest, db_url: s
     app.button[0].click().run()
     (flash,) = [element.value for element in app.success]
     assert "Click to verify" in flash and not _anchors(flash)
+
+
+def test_the_queue_opens_a_claim_as_a_suggestion_and_saves_with_one_key(app: AppTest) -> None:
+    assert not app.exception
+    assert app.header[0].value == "Review queue"
+    assert len(app.dataframe[0].value) == 11  # every claim of the sample needs review
+    first = app.subheader[0].value
+    assert any("Suggestion, not a verdict" in info.value for info in app.info)
+    assert not app.radio  # nothing stands pre-selected as the desk's verdict
+    assert app.button(key="q-disputed").proto.disabled  # no reviewer yet
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
+    claim_id = int(first.removeprefix("Claim #"))
+    app.text_area(key=f"q-note-{claim_id}").input("the ministry says six jets")
+    app.button(key="q-disputed").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    assert app.success[0].value == f"Saved claim #{claim_id}: unreviewed → disputed"
+    assert app.subheader[0].value != first  # the next claim is open
+    assert len(app.dataframe[0].value) == 10
+    assert app.text_area[0].value == ""  # a fresh note, never the previous reviewer's
+    opened = int(app.subheader[0].value.removeprefix("Claim #"))
+    assert app.query_params["claim"] == str(opened)  # the open claim has its own URL
+    app.button(key="q-accept").click().run()
+    assert "Saved claim #" in app.success[0].value and not app.error
+    assert len(app.dataframe[0].value) == 9
+
+
+def test_a_claim_url_opens_that_claim(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VERIFIER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("VERIFIER_DB_URL", db_url)
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.query_params["claim"] = "7"
+    app.run()
+    assert not app.exception
+    assert app.subheader[0].value == "Claim #7"
+    assert any(":orange-background[**" in m.value for m in app.markdown)  # in its article

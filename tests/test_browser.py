@@ -3,11 +3,13 @@ article checked on its page."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
 from browsing import app_server, body_text, chromium, screenshot
 from selenium import webdriver
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
@@ -30,7 +32,7 @@ def browser() -> Iterator[webdriver.Chrome]:
 
 def test_reviewer_records_a_verdict_in_the_browser(server: str, browser: webdriver.Chrome) -> None:
     wait = WebDriverWait(browser, 90)
-    browser.get(server)
+    browser.get(f"{server}/review")
     # First start loads the sample corpus: the article's claims appear as expanders.
     first = wait.until(
         ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='stExpander'] summary"))
@@ -114,3 +116,37 @@ def test_the_app_listens_on_this_computer_only(server: str) -> None:
     addresses = _listening(port)
     # 127.0.0.1 as the kernel writes it (little-endian hex); never 0.0.0.0 or ::.
     assert addresses == {"0100007F"}, addresses
+
+
+def _open_claim(driver: webdriver.Chrome) -> str:
+    """The open claim's heading ("Claim #12"), read from the page's text (elements go stale
+    while Streamlit redraws)."""
+    found = re.search(r"Claim #\d+", body_text(driver))
+    return found.group(0) if found else ""
+
+
+def _claims_left(driver: webdriver.Chrome) -> int:
+    found = re.search(r"(\d+) claim\(s\)", body_text(driver))
+    return int(found.group(1)) if found else -1
+
+
+def test_ten_claims_are_triaged_by_keyboard_only(server: str, browser: webdriver.Chrome) -> None:
+    """The queue is the first page; after typing a name, each verdict is one key (it saves and
+    opens the next claim), with no mouse at all."""
+    wait = WebDriverWait(browser, 90)
+    browser.get(server)
+    wait.until(lambda d: "Review queue" in body_text(d) and _open_claim(d))
+    name = browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebar'] input[type='text']")
+    name.send_keys("Kim", Keys.ENTER)
+    wait.until(lambda d: "Enter your name" not in body_text(d))
+    name.send_keys(Keys.TAB)  # leave the text field: keys typed there are text, not verdicts
+    left = _claims_left(browser)
+    assert left >= 10, body_text(browser)
+    for n, key in enumerate("sdusdusdua"):
+        before = _open_claim(browser)
+        ActionChains(browser).send_keys(key).perform()
+        wait.until(lambda d, before=before: _open_claim(d) not in ("", before))
+        wait.until(lambda d, n=n: _claims_left(d) == left - n - 1)
+        assert f"Saved {before.lower()}" in body_text(browser)
+    screenshot(browser, "queue.png")
+    assert _claims_left(browser) == left - 10

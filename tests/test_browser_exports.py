@@ -158,7 +158,7 @@ def test_reviewed_claims_export_the_same_from_the_page_and_the_cli(
     server: str, browser: webdriver.Chrome, home: Path, downloads: Path, tmp_path: Path
 ) -> None:
     wait = WebDriverWait(browser, 90)
-    browser.get(server)
+    browser.get(f"{server}/review")
     wait.until(lambda d: "0 of 11 claims reviewed" in body_text(d))
     name = browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebar'] input[type='text']")
     name.send_keys("Dana", Keys.ENTER)

@@ -106,10 +106,51 @@ def list_reviewers(session: Session) -> list[str]:
 
 def article_claims(session: Session, article_id: int) -> list[ClaimView]:
     """An article's claims in reading order, each with verdict, ranked evidence and history."""
+    return _claim_views(session, Claim.article_id == article_id)
+
+
+def claim_view(session: Session, claim_id: int) -> ClaimView | None:
+    """One claim with its verdict, ranked evidence and history (``None``: no such claim)."""
+    found = _claim_views(session, Claim.id == claim_id)
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class InContext:
+    """A claim as it stands in its article: the article's title and the text around it."""
+
+    article_id: int
+    title: str
+    before: str
+    claim: str
+    after: str
+
+
+def claim_in_article(session: Session, claim_id: int, around: int = 400) -> InContext | None:
+    """The claim's sentence inside its paragraph of the article (up to ``around`` characters
+    either side), or ``None`` for a claim with no article or no known place in it."""
+    row = session.execute(
+        sa.select(Claim.start, Claim.end, Article.id, Article.title, Article.text)
+        .join(Article, Article.id == Claim.article_id)
+        .where(Claim.id == claim_id)
+    ).one_or_none()
+    if row is None or row.start is None or row.end is None:
+        return None
+    text, start, end = row.text, row.start, row.end
+    paragraph = text.rfind("\n\n", 0, start)
+    begin = max(0 if paragraph == -1 else paragraph + 2, start - around)
+    stop = text.find("\n\n", end)
+    stop = min(stop if stop != -1 else len(text), end + around)
+    return InContext(
+        row.id, row.title, text[begin:start].lstrip(), text[start:end], text[end:stop].rstrip()
+    )
+
+
+def _claim_views(session: Session, where: sa.ColumnElement[bool]) -> list[ClaimView]:
     rows = session.execute(
         sa.select(Claim, Verdict)
         .outerjoin(Verdict, Verdict.claim_id == Claim.id)
-        .where(Claim.article_id == article_id)
+        .where(where)
         .order_by(Claim.start, Claim.id)
     ).all()
     ids = [claim.id for claim, _ in rows]

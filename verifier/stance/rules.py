@@ -35,6 +35,9 @@ _REFUTING = re.compile(
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|neither)\b|n't\b", re.I)
 # Spelled-out counts as news copy writes them ("four jets", "a dozen tanks"). "one" is left
 # out: "one official said" is no figure to compare with "two officials said".
+#: Similarity from which a passage counts as evidence about the claim (below it, the rules
+#: call it unrelated and the review page shows it apart).
+RELEVANT_SIMILARITY = 0.6
 _NUMBER_WORDS = {
     word: str(value)
     for value, word in enumerate(
@@ -120,7 +123,7 @@ def conflicting_spans(claim: str, passage: str) -> list[tuple[int, int]]:
 
 
 def stances(
-    claim: str, evidence: Sequence[Evidence], relevant: float = 0.6
+    claim: str, evidence: Sequence[Evidence], relevant: float = RELEVANT_SIMILARITY
 ) -> list[EvidenceStance]:
     """Each passage's stance: neutral below ``relevant``, else refutes if it conflicts."""
     facts = _ClaimFacts.of(claim)
@@ -138,7 +141,7 @@ def stances(
 def suggest(
     claim: str,
     evidence: Sequence[Evidence],
-    relevant: float = 0.6,
+    relevant: float = RELEVANT_SIMILARITY,
     strong: float = 0.85,
 ) -> Suggestion:
     """Suggested verdict for ``claim`` given its ranked ``evidence``.
@@ -206,7 +209,7 @@ class RuleStance:
     name = "rules"
     version = "1"
 
-    def __init__(self, relevant: float = 0.6, strong: float = 0.85) -> None:
+    def __init__(self, relevant: float = RELEVANT_SIMILARITY, strong: float = 0.85) -> None:
         self.relevant = relevant
         self.strong = strong
 

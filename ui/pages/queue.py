@@ -1,0 +1,282 @@
+"""Review queue: every claim across articles in one filtered, sorted table; the claim picked
+opens below it, in its article, with the suggestion marked as a suggestion and one key per
+verdict (the verdict is saved with the note and evidence given, and the next claim opens)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import state
+from ui.components import (
+    badge,
+    evidence_heading,
+    highlighted,
+    history_rows,
+    plain,
+)
+from verifier import pipeline
+from verifier.errors import VerifierError
+from verifier.labels import Label
+from verifier.queue import SORTS, STATUSES, QueueFilter, QueuePage, claim_queue
+from verifier.stance.rules import RELEVANT_SIMILARITY, conflicting_spans
+from verifier.views import ClaimView, claim_in_article, claim_view, list_articles, list_reviewers
+from verifier.workbench import Workbench
+
+PAGE_ROWS = 200
+#: One key per verdict (shortcuts do not fire while typing in the note).
+KEYS = {Label.SUPPORTED: "S", Label.DISPUTED: "D", Label.UNVERIFIED: "U"}
+CURRENT = "queue-claim"  # the open claim's id, kept for the browser session
+ORDER = "queue-order"  # the ids of the table as shown, for next / previous
+
+
+def filters(bench: Workbench) -> QueueFilter:
+    with bench.db.session() as session:
+        articles = {a.id: a.title for a in list_articles(session)}
+        reviewers = list_reviewers(session)
+    top = st.columns([3, 3, 2, 2])
+    status = top[0].segmented_control(
+        "Status", STATUSES, default=STATUSES[0], key="q-status", selection_mode="single"
+    )
+    search = top[1].text_input("Search claims", key="q-search", placeholder="words in the claim")
+    sort = top[2].selectbox("Sort by", SORTS, key="q-sort")
+    confidence = top[3].slider("Confidence", 0.0, 1.0, (0.0, 1.0), 0.05, key="q-confidence")
+    more = st.columns(4)
+    suggested = more[0].multiselect(
+        "Suggested", list(Label), format_func=lambda label: label.value, key="q-suggested"
+    )
+    reviewed = more[1].multiselect(
+        "Reviewed as", list(Label), format_func=lambda label: label.value, key="q-reviewed"
+    )
+    chosen = more[2].multiselect(
+        "Articles", list(articles), format_func=lambda key: articles[key], key="q-articles"
+    )
+    reviewer = more[3].selectbox(
+        "Reviewer", [None, *reviewers], format_func=lambda name: name or "anyone", key="q-reviewer"
+    )
+    return QueueFilter(
+        status=status or STATUSES[0],
+        suggested=tuple(suggested),
+        reviewed=tuple(reviewed),
+        confidence=(float(confidence[0]), float(confidence[1])),
+        articles=tuple(chosen),
+        reviewer=reviewer,
+        search=search,
+        sort=sort,
+    )
+
+
+def _table_rows(page: QueuePage) -> list[dict[str, object]]:
+    return [
+        {
+            "claim": row.claim_id,
+            "text": row.text,
+            "article": row.article,
+            "worth": row.checkworthiness,
+            "suggested": row.suggested.value if row.suggested else "—",
+            "confidence": row.confidence,
+            "verdict": row.label.value if row.label else "—",
+            "reviewer": row.reviewer or "",
+        }
+        for row in page.rows
+    ]
+
+
+def _picked() -> None:
+    """The table's selection opens that claim."""
+    rows = st.session_state["queue-table"].selection.rows
+    if rows and rows[0] < len(st.session_state[ORDER]):
+        _open(st.session_state[ORDER][rows[0]])
+
+
+def _open(claim_id: int | None) -> None:
+    st.session_state[CURRENT] = claim_id
+    if claim_id is None:
+        st.query_params.pop("claim", None)
+    else:
+        st.query_params["claim"] = str(claim_id)
+
+
+def _step(claim_id: int, by: int) -> None:
+    order: list[int] = st.session_state.get(ORDER, [])
+    if claim_id in order:
+        at = order.index(claim_id) + by
+        _open(order[at] if 0 <= at < len(order) else claim_id)
+
+
+def _decide(bench: Workbench, claim: ClaimView, label: Label | None) -> None:
+    """Save ``label`` (the suggestion's when ``None``) with the note and evidence typed, then
+    open the next claim of the queue as it was shown."""
+    label = label or claim.suggested
+    reviewer = state.reviewer()
+    note = st.session_state.get(f"q-note-{claim.id}") or None
+    relied = st.session_state.get(f"q-ev-{claim.id}") or []
+    if label is None:
+        st.session_state["queue-error"] = "this claim has no suggestion to accept yet"
+        return
+    try:
+        change = pipeline.review_claim(bench, claim.id, label, reviewer, note, relied)
+    except VerifierError as error:
+        st.session_state["queue-error"] = str(error)
+        return
+    was = change.from_label.value if change.from_label else "unreviewed"
+    st.session_state["queue-flash"] = f"Saved claim #{claim.id}: {was} → {label.value}"
+    order: list[int] = st.session_state.get(ORDER, [])
+    following = order[order.index(claim.id) + 1 :] if claim.id in order else []
+    _open(following[0] if following else claim.id)
+
+
+def in_article(bench: Workbench, claim_id: int) -> None:
+    with bench.db.session() as session:
+        context = claim_in_article(session, claim_id)
+    if context is None:
+        return
+    st.caption(f"In {plain(context.title)}")
+    st.markdown(
+        "> "
+        + plain(context.before)
+        + f" :orange-background[**{plain(context.claim)}**] "
+        + plain(context.after)
+    )
+
+
+def evidence(claim: ClaimView) -> None:
+    relevant = [e for e in claim.evidence if e.score >= RELEVANT_SIMILARITY]
+    weak = [e for e in claim.evidence if e.score < RELEVANT_SIMILARITY]
+    if not claim.evidence:
+        st.info("No evidence matched yet.")
+    for item in relevant:
+        _passage(claim, item)
+    if weak:
+        with st.expander(f"{len(weak)} passage(s) below the relevance threshold"):
+            for item in weak:
+                _passage(claim, item)
+
+
+def _passage(claim: ClaimView, item) -> None:  # type: ignore[no-untyped-def]
+    st.markdown(evidence_heading(item))
+    spans = conflicting_spans(claim.text, item.text)
+    if spans:
+        st.markdown(highlighted(item.text, spans))
+    else:
+        st.text(item.text)
+
+
+def claim_panel(bench: Workbench, claim: ClaimView) -> None:
+    st.subheader(f"Claim #{claim.id}")
+    in_article(bench, claim.id)
+    st.markdown(f"**{plain(claim.text)}**")
+    if claim.suggested:
+        st.info(
+            f"Suggestion, not a verdict: {badge(claim.suggested)} "
+            f"(confidence {claim.confidence or 0:.2f})  \n{plain(claim.reason or '')}",
+            icon=":material/lightbulb:",
+        )
+    if claim.label:
+        st.success(
+            f"Reviewed: {badge(claim.label)} by {plain(claim.reviewer or '')}",
+            icon=":material/task_alt:",
+        )
+    reviewer = state.reviewer()
+    if not reviewer:
+        st.warning("Enter your name as reviewer in the sidebar to record verdicts.")
+    options = {f"#{e.rank} {e.document} ({e.score:.2f})": e.passage_id for e in claim.evidence}
+    st.text_area("Note (optional)", key=f"q-note-{claim.id}", height=80)
+    st.multiselect(
+        "Evidence relied on",
+        list(options.values()),
+        format_func=lambda pid: next(k for k, v in options.items() if v == pid),
+        key=f"q-ev-{claim.id}",
+    )
+    buttons = st.columns(6)
+    for column, label in zip(buttons, KEYS, strict=False):
+        column.button(
+            f"{label.value.capitalize()}",
+            key=f"q-{label.value}",
+            shortcut=KEYS[label],
+            on_click=_decide,
+            args=(bench, claim, label),
+            disabled=not reviewer,
+            use_container_width=True,
+        )
+    buttons[3].button(
+        "Accept suggestion",
+        key="q-accept",
+        shortcut="A",
+        on_click=_decide,
+        args=(bench, claim, None),
+        disabled=not reviewer or claim.suggested is None,
+        use_container_width=True,
+    )
+    buttons[4].button(
+        "Previous",
+        key="q-prev",
+        shortcut="K",
+        on_click=_step,
+        args=(claim.id, -1),
+        use_container_width=True,
+    )
+    buttons[5].button(
+        "Next",
+        key="q-next",
+        shortcut="J",
+        on_click=_step,
+        args=(claim.id, 1),
+        use_container_width=True,
+    )
+    st.caption(
+        "Keys: S supported · D disputed · U unverified · A accept suggestion · J next · K previous"
+    )
+    evidence(claim)
+    if claim.history:
+        st.write("History")
+        st.table(history_rows(claim.history))
+
+
+def main() -> None:
+    bench = state.workbench()
+    st.header("Review queue")
+    if flash := st.session_state.pop("queue-flash", None):
+        st.success(flash)
+    if error := st.session_state.pop("queue-error", None):
+        st.error(plain(error))
+    wanted = filters(bench)
+    with bench.db.session() as session:
+        page = claim_queue(session, wanted, limit=PAGE_ROWS)
+    st.session_state[ORDER] = [row.claim_id for row in page.rows]
+    shown = f"{len(page.rows)} of {page.total}" if page.total > len(page.rows) else page.total
+    st.caption(f"{shown} claim(s)")
+    st.dataframe(
+        _table_rows(page),
+        key="queue-table",
+        on_select=_picked,
+        selection_mode="single-row",
+        hide_index=True,
+        height=260,
+        column_config={
+            "claim": st.column_config.NumberColumn("#", width="small"),
+            "text": st.column_config.TextColumn("claim", width="large"),
+            "worth": st.column_config.NumberColumn("check-worthiness", format="%.2f"),
+            "confidence": st.column_config.NumberColumn(format="%.2f"),
+        },
+    )
+    current = st.session_state.get(CURRENT)
+    if current is None and "claim" in st.query_params:
+        try:
+            current = int(st.query_params["claim"])
+        except ValueError:
+            current = None
+    if current is None and page.rows:
+        current = page.rows[0].claim_id
+    if current is None:
+        st.info("No claim matches these filters.")
+        return
+    with bench.db.session() as session:
+        claim = claim_view(session, current)
+    if claim is None:
+        st.warning(f"There is no claim #{current}.")
+        return
+    _open(current)
+    claim_panel(bench, claim)
+
+
+main()
