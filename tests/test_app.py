@@ -303,3 +303,14 @@ def test_a_claim_url_opens_that_claim(
     assert not app.exception
     assert app.subheader[0].value == "Claim #7"
     assert any(":orange-background[**" in m.value for m in app.markdown)  # in its article
+
+
+def test_the_dashboard_shows_open_work_and_agreement(app: AppTest) -> None:
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
+    app.button(key="q-accept").click().run()
+    app.switch_page("ui/pages/dashboard.py").run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert (metrics["Claims"], metrics["Reviewed"], metrics["Open"]) == ("11", "1", "10")
+    assert metrics["Suggestion kept"] == "100%"
+    assert len(app.get("arrow_vega_lite_chart")) + len(app.get("vega_lite_chart")) >= 3

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from browsing import app_server, body_text, chromium, screenshot
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -125,6 +126,17 @@ def _open_claim(driver: webdriver.Chrome) -> str:
     return found.group(0) if found else ""
 
 
+def _ready(driver: webdriver.Chrome) -> bool:
+    """The page has finished running and the verdict buttons take keys."""
+    try:
+        if driver.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']"):
+            return False
+        buttons = driver.find_elements(By.XPATH, "//button[.//p[text()='Supported']]")
+        return bool(buttons) and all(button.is_enabled() for button in buttons)
+    except StaleElementReferenceException:  # redrawn while we looked
+        return False
+
+
 def _claims_left(driver: webdriver.Chrome) -> int:
     found = re.search(r"(\d+) claim\(s\)", body_text(driver))
     return int(found.group(1)) if found else -1
@@ -140,13 +152,28 @@ def test_ten_claims_are_triaged_by_keyboard_only(server: str, browser: webdriver
     name.send_keys("Kim", Keys.ENTER)
     wait.until(lambda d: "Enter your name" not in body_text(d))
     name.send_keys(Keys.TAB)  # leave the text field: keys typed there are text, not verdicts
+    wait.until(_ready)
     left = _claims_left(browser)
     assert left >= 10, body_text(browser)
     for n, key in enumerate("sdusdusdua"):
+        wait.until(_ready)
         before = _open_claim(browser)
         ActionChains(browser).send_keys(key).perform()
-        wait.until(lambda d, before=before: _open_claim(d) not in ("", before))
+        try:
+            wait.until(lambda d, before=before: _open_claim(d) not in ("", before))
+        except TimeoutException as error:
+            screenshot(browser, "queue-stuck.png")
+            raise AssertionError(f"key {n} ({key}) did not move on from {before}") from error
         wait.until(lambda d, n=n: _claims_left(d) == left - n - 1)
         assert f"Saved {before.lower()}" in body_text(browser)
     screenshot(browser, "queue.png")
     assert _claims_left(browser) == left - 10
+
+
+def test_the_dashboard_renders(server: str, browser: webdriver.Chrome) -> None:
+    wait = WebDriverWait(browser, 90)
+    browser.get(f"{server}/dashboard")
+    wait.until(lambda d: "Suggested vs reviewed" in body_text(d))
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='stVegaLiteChart']"))
+    assert "Reviews per day" in body_text(browser)
+    screenshot(browser, "dashboard.png")

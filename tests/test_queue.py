@@ -3,11 +3,13 @@ both databases."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from verifier import pipeline
+from verifier.dashboard import dashboard, throughput
 from verifier.labels import Label
 from verifier.queue import QueueFilter, claim_queue
 from verifier.views import claim_in_article
@@ -95,3 +97,18 @@ def test_a_claim_is_shown_in_its_paragraph(bench: Workbench, claims: list[int]) 
     assert context.claim == "A weather front brought 38 degrees to southern Spain on Monday."
     assert context.before == "The Pentagon said Russia deployed tanks near Latakia. "
     assert context.after == ""  # the paragraph ends with the claim
+
+
+def test_the_dashboard_counts_open_work_throughput_and_agreement(
+    bench: Workbench, claims: list[int]
+) -> None:
+    today = datetime.now(UTC).date()
+    with bench.db.session() as session:
+        board = dashboard(session, days=7)
+        tomorrow = throughput(session, days=1, today=today + timedelta(days=1))
+    assert (board.summary.claims, board.reviewed, board.open) == (4, 2, 2)
+    assert board.throughput.days[-1] == today and len(board.throughput.days) == 7
+    assert board.throughput.per_reviewer == {"dana": [0] * 6 + [1], "omar": [0] * 6 + [1]}
+    assert tomorrow.total == 0  # today's reviews are not tomorrow's
+    assert board.summary.compared == 2  # both reviewed claims were matched first
+    assert sum(board.summary.confusion.values()) == 2
