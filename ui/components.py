@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+import streamlit as st
+
 from verifier.labels import Label
 from verifier.review import Change
+from verifier.stance.rules import conflicting_spans
 from verifier.text import web_address
 from verifier.views import EvidenceView
 
@@ -68,6 +71,16 @@ def highlighted(text: str, spans: list[tuple[int, int]]) -> str:
         at = end
     parts.append(plain(text[at:]))
     return "".join(parts)
+
+
+def show_passage(claim: str, item: EvidenceView) -> None:
+    """One ranked passage under its heading, conflicting figures or words highlighted."""
+    st.markdown(evidence_heading(item))
+    spans = conflicting_spans(claim, item.text)
+    if spans:
+        st.markdown(highlighted(item.text, spans))
+    else:
+        st.text(item.text)
 
 
 def history_rows(changes: list[Change]) -> list[dict[str, str]]:

@@ -9,16 +9,15 @@ import streamlit as st
 from ui import state
 from ui.components import (
     badge,
-    evidence_heading,
-    highlighted,
     history_rows,
     plain,
+    show_passage,
 )
 from verifier import pipeline
 from verifier.errors import VerifierError
 from verifier.labels import Label
 from verifier.queue import SORTS, STATUSES, QueueFilter, QueuePage, claim_queue
-from verifier.stance.rules import RELEVANT_SIMILARITY, conflicting_spans
+from verifier.stance.rules import RELEVANT_SIMILARITY
 from verifier.views import ClaimView, claim_in_article, claim_view, list_articles, list_reviewers
 from verifier.workbench import Workbench
 
@@ -145,20 +144,11 @@ def evidence(claim: ClaimView) -> None:
     if not claim.evidence:
         st.info("No evidence matched yet.")
     for item in relevant:
-        _passage(claim, item)
+        show_passage(claim.text, item)
     if weak:
         with st.expander(f"{len(weak)} passage(s) below the relevance threshold"):
             for item in weak:
-                _passage(claim, item)
-
-
-def _passage(claim: ClaimView, item) -> None:  # type: ignore[no-untyped-def]
-    st.markdown(evidence_heading(item))
-    spans = conflicting_spans(claim.text, item.text)
-    if spans:
-        st.markdown(highlighted(item.text, spans))
-    else:
-        st.text(item.text)
+                show_passage(claim.text, item)
 
 
 def claim_panel(bench: Workbench, claim: ClaimView) -> None:

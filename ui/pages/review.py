@@ -9,15 +9,13 @@ from ui.components import (
     PENDING,
     REVIEWED,
     badge,
-    evidence_heading,
-    highlighted,
     history_rows,
     plain,
+    show_passage,
 )
 from verifier import pipeline
 from verifier.errors import VerifierError
 from verifier.labels import Label
-from verifier.stance.rules import conflicting_spans
 from verifier.views import ClaimView, article_claims, list_articles
 from verifier.workbench import Workbench
 
@@ -69,12 +67,7 @@ def show_claim(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
         if claim.reason:
             st.caption(plain(claim.reason))
         for item in claim.evidence:
-            st.markdown(evidence_heading(item))
-            spans = conflicting_spans(claim.text, item.text)
-            if spans:
-                st.markdown(highlighted(item.text, spans))
-            else:
-                st.text(item.text)
+            show_passage(claim.text, item)
         review_form(bench, claim, reviewer)
         if claim.history:
             st.write("History")
