@@ -9,6 +9,8 @@ at once on an empty database all succeed: the first creates the tables, the othe
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ import migrations
 from verifier.db.models import DatabaseInfo
 from verifier.errors import SchemaError, VerifierError
 
+log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
 VERSION_TABLE = "alembic_version"
 # Any constant will do: PostgreSQL advisory locks are keyed by a number shared by all clients.
@@ -230,11 +233,31 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
         command.upgrade(config, "head")
         connection.commit()
         if connection.dialect.name == "sqlite":
-            # Write-ahead logging: readers never wait for a writer, and a writer waits only
-            # for the one transaction ahead of it. The mode is kept in the file, so it is set
-            # here, once the database is known to be ours. (In-memory databases keep theirs.)
-            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+            _use_wal(connection)
     return before.revision, head_revision()
+
+
+def _use_wal(connection: sa.Connection) -> None:
+    """Put a SQLite database in write-ahead-log mode: readers never wait for a writer, and a
+    writer waits only for the one transaction ahead of it. The mode is kept in the file, so
+    it is set here, once the database is known to be ours (in-memory ones keep theirs).
+
+    Changing the mode needs the database to itself; while another process holds it (several
+    starting at once), it is tried again a few times, and else left to the next start."""
+    for attempt in range(10):
+        mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+        if str(mode).lower() in ("wal", "memory"):
+            return
+        try:
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+            return
+        except OperationalError:
+            connection.rollback()
+            time.sleep(0.1 * (attempt + 1))
+    log.warning(
+        "could not switch %s to write-ahead logging; the next start will try again",
+        masked(connection.engine.url),
+    )
 
 
 def _missing_sqlite_file(engine: Engine) -> str | None:
