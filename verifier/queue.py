@@ -117,11 +117,6 @@ def claim_queue(
     )
 
 
-def claim_ids_in_queue(session: Session, wanted: QueueFilter, limit: int = 10_000) -> list[int]:
-    """The ids of the claims ``wanted`` keeps, in queue order (for next / previous)."""
-    return [row.claim_id for row in claim_queue(session, wanted, limit=limit).rows]
-
-
 def _filtered(query: Query, wanted: QueueFilter) -> Query:
     query = query.select_from(Claim).outerjoin(Verdict, Verdict.claim_id == Claim.id)
     query = query.outerjoin(Article, Article.id == Claim.article_id)
