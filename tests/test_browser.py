@@ -3,7 +3,9 @@ article checked on its page."""
 
 from __future__ import annotations
 
+import http.server
 import re
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -78,25 +80,80 @@ def test_an_article_checked_on_its_page_opens_for_review(
     browser.get(server)
     link = wait.until(
         ec.element_to_be_clickable(
-            (By.XPATH, "//a[@data-testid='stSidebarNavLink'][.//p[text()='Check an article']]")
+            (By.XPATH, "//a[@data-testid='stSidebarNavLink'][.//p[text()='Articles']]")
         )
     )
     link.click()
     wait.until(lambda d: "/articles" in d.current_url)
-    title = wait.until(
-        ec.element_to_be_clickable((By.XPATH, "//div[@data-testid='stForm']//input"))
+    text = wait.until(
+        ec.element_to_be_clickable((By.XPATH, "//div[@data-testid='stForm']//textarea"))
     )
-    title.send_keys("Derby report")
-    browser.find_element(By.XPATH, "//div[@data-testid='stForm']//textarea").send_keys(
+    text.send_keys(
         "Spartak Moscow beat Zenit 2-1 on Sunday in front of 40,000 fans, the club said."
     )
+    browser.find_element(By.XPATH, "//div[@data-testid='stForm']//input").send_keys("Derby report")
     screenshot(browser, "check-article.png")
     browser.find_element(By.XPATH, "//button[.//p[text()='Extract and match claims']]").click()
     wait.until(lambda d: "1 claim extracted from Derby report" in body_text(d))
-    wait.until(lambda d: "0 of 1 claims reviewed" in body_text(d))
-    assert "/articles" not in browser.current_url  # back on the review page
+    wait.until(lambda d: "1 claim(s), 0 reviewed" in body_text(d))
+    assert "article=" in browser.current_url  # the article has its own URL
     assert "Spartak Moscow beat Zenit" in body_text(browser)
     screenshot(browser, "checked-article.png")
+
+
+class _ArticleHandler(http.server.BaseHTTPRequestHandler):
+    PAGE = (
+        b"<html><head><title>Jets land at Latakia</title>"
+        b'<meta property="og:site_name" content="Frontline Wire"></head><body><article>'
+        b"<p>Russia has moved 28 combat aircraft to the Latakia air base, US officials said "
+        b"on Monday.</p><p>The Pentagon declined to comment on the report.</p>"
+        b"</article></body></html>"
+    )
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 (the handler's name)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(self.PAGE)))
+        self.end_headers()
+        self.wfile.write(self.PAGE)
+
+
+def test_an_article_is_added_from_a_local_url(server: str, browser: webdriver.Chrome) -> None:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ArticleHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        wait = WebDriverWait(browser, 90)
+        browser.get(f"{server}/articles")
+        address = wait.until(
+            ec.element_to_be_clickable(
+                (By.XPATH, "//input[@aria-label='Fetch from a web address']")
+            )
+        )
+        address.send_keys(f"http://127.0.0.1:{httpd.server_address[1]}/jets.html", Keys.ENTER)
+        browser.find_element(By.XPATH, "//button[.//p[text()='Fetch']]").click()
+        wait.until(
+            lambda d: (
+                "Russia has moved 28 combat aircraft"
+                in (
+                    d.find_element(
+                        By.XPATH, "//div[@data-testid='stForm']//textarea"
+                    ).get_attribute("value")
+                    or ""
+                )
+            )
+        )
+        outlet = browser.find_element(By.XPATH, "//input[@aria-label='Outlet']")
+        assert outlet.get_attribute("value") == "Frontline Wire"
+        screenshot(browser, "article-from-url.png")
+        browser.find_element(By.XPATH, "//button[.//p[text()='Extract and match claims']]").click()
+        wait.until(lambda d: "extracted from Jets land at Latakia" in body_text(d))
+        assert "Frontline Wire" in body_text(browser)
+        screenshot(browser, "article-from-url-checked.png")
+    finally:
+        httpd.shutdown()
 
 
 def _listening(port: int) -> set[str]:
@@ -177,3 +234,59 @@ def test_the_dashboard_renders(server: str, browser: webdriver.Chrome) -> None:
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='stVegaLiteChart']"))
     assert "Reviews per day" in body_text(browser)
     screenshot(browser, "dashboard.png")
+
+
+def test_a_source_is_uploaded_and_listed(
+    server: str, browser: webdriver.Chrome, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    upload = tmp_path_factory.mktemp("upload") / "tass-denial.md"
+    upload.write_text(
+        "---\ntitle: Moscow denies jets at Latakia\noutlet: Wire Desk\n"
+        "url: https://wire.example.org/denial\n---\n"
+        "The defence ministry said no Russian jets had landed at the Latakia air base.\n",
+        encoding="utf-8",
+    )
+    wait = WebDriverWait(browser, 90)
+    browser.get(f"{server}/sources")
+    wait.until(lambda d: "Add sources" in body_text(d) and "source(s)" in body_text(d))
+    listed = int(re.search(r"(\d+) source\(s\)", body_text(browser)).group(1))  # type: ignore[union-attr]
+    browser.find_elements(By.CSS_SELECTOR, "input[type='file']")[0].send_keys(str(upload))
+    wait.until(lambda d: "tass-denial.md" in body_text(d))
+    browser.find_element(By.XPATH, "//button[.//p[text()='Ingest']]").click()
+    wait.until(lambda d: "1 added" in body_text(d))
+    wait.until(lambda d: f"{listed + 1} source(s)" in body_text(d))
+    screenshot(browser, "sources.png")
+
+
+def test_a_past_verdict_is_reused_by_keyboard(server: str, browser: webdriver.Chrome) -> None:
+    """A claim the desk has checked before (here: the same sentence in a new article) shows
+    the past verdict; one key (B) reuses it."""
+    wait = WebDriverWait(browser, 90)
+    browser.get(f"{server}/articles")
+    text = wait.until(
+        ec.element_to_be_clickable((By.XPATH, "//div[@data-testid='stForm']//textarea"))
+    )
+    text.send_keys(
+        "Latakia is about 100 miles from territory held by the Islamic State group near Aleppo."
+    )
+    browser.find_element(By.XPATH, "//button[.//p[text()='Extract and match claims']]").click()
+    wait.until(lambda d: "1 claim extracted" in body_text(d))
+    browser.get(server)
+    wait.until(lambda d: "Review queue" in body_text(d) and _open_claim(d))
+    name = browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebar'] input[type='text']")
+    name.send_keys("Lee", Keys.ENTER)
+    search = browser.find_element(By.XPATH, "//input[@aria-label='Search claims']")
+    search.send_keys("100 miles", Keys.ENTER)
+    wait.until(lambda d: _claims_left(d) in (1, 2))
+    search.send_keys(Keys.TAB)  # leave the field: keys typed there are text
+    wait.until(_ready)
+    if "Checked before" not in body_text(browser):  # the sample's claim is not decided yet
+        before = _open_claim(browser)
+        ActionChains(browser).send_keys("d").perform()
+        wait.until(lambda d: _open_claim(d) not in ("", before))
+        wait.until(_ready)
+    wait.until(lambda d: "Checked before" in body_text(d))
+    reused = _open_claim(browser)
+    ActionChains(browser).send_keys("b").perform()
+    wait.until(lambda d: f"Saved {reused.lower()}" in body_text(d) and "(reused #" in body_text(d))
+    screenshot(browser, "reuse.png")

@@ -228,6 +228,17 @@ def test_remove_command(tmp_path: Path, sources: Path) -> None:
     result = run(home, db, "remove", str(sources / "weather.txt"))
     assert result.exit_code == 0 and "1 document(s) removed" in result.stdout
     assert run(home, db, "index", "check").exit_code == 0
+    # the URL the app shows with the evidence names the source too
+    listed = run(home, db, "sources", "--search", "wire", "--json")
+    (row,) = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert row["url"] == "https://wire.example.com/base" and row["passages"] == 2
+    result = run(home, db, "remove", "https://wire.example.com/base")
+    assert result.exit_code == 0 and "1 document(s) removed (2 passage(s))" in result.stdout
+    # a name that matches nothing is an error, and nothing is removed
+    result = run(home, db, "remove", str(sources / "imagery.md"), "https://wire.example.com/base")
+    assert result.exit_code == 1
+    assert "no source has the path, URL or uri 'https://wire.example.com/base'" in result.stderr
+    assert "2 of 2 source(s)" in run(home, db, "sources").stderr
 
 
 def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -110,7 +110,7 @@ def test_one_bad_file_means_nothing_is_written(bench: Workbench, sources: Path) 
 
 def test_remove_drops_passages_and_vectors(bench: Workbench, sources: Path) -> None:
     pipeline.ingest(bench, [sources])
-    assert bench.corpus.remove([str(sources / "football.txt"), "not-there"]) == 1
+    assert bench.corpus.remove([str(sources / "football.txt"), "not-there"]).documents == 1
     assert counts(bench)[0] == 3
     assert bench.corpus.index().ids() == bench.corpus.words().ids() == db_ids(bench)
 
@@ -422,7 +422,7 @@ def test_a_write_that_changes_nothing_leaves_the_saved_index_alone(
     stamp = PassageIndex.saved_stamp(bench.settings.index_dir)
     snapshot = bench.corpus.index()
     assert pipeline.ingest(bench, [sources]).unchanged == 4
-    assert bench.corpus.remove(["not-held"]) == 0
+    assert bench.corpus.remove(["not-held"]).documents == 0
     assert PassageIndex.saved_stamp(bench.settings.index_dir) == stamp
     assert bench.corpus.index() is snapshot  # readers have nothing to reload
     assert bench.corpus.stats()["passages"] == len(snapshot)

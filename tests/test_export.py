@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from verifier.claim_memory import PAST_CHECK_FIELDS
 from verifier.errors import InputError
 from verifier.export import (
     CLAIM_FIELDS,
@@ -46,7 +47,7 @@ def scored(claim_id: int | None = None) -> ScoredClaim:
 
 def test_the_record_fields_are_pinned() -> None:
     record = ClaimRecord.from_scored(scored(), {"id": 7, "desk": "world"}).to_dict()
-    assert list(record) == ["id", "desk", *CLAIM_FIELDS]
+    assert list(record) == ["id", "desk", *CLAIM_FIELDS, *PAST_CHECK_FIELDS]
     assert CLAIM_FIELDS == (
         "claim",
         "suggested_verdict",
@@ -87,7 +88,7 @@ def test_records_round_trip_through_every_format(tmp_path: Path) -> None:
     assert json.loads(frame["evidence"][0]) == records[0]["evidence"]
     write_records(records, tmp_path / "o.parquet")
     table = pq.read_table(tmp_path / "o.parquet")
-    assert table.column_names == ["id", *CLAIM_FIELDS]
+    assert table.column_names == ["id", *CLAIM_FIELDS, *PAST_CHECK_FIELDS]
     assert table.to_pylist() == records
 
 

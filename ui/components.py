@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 import streamlit as st
 
+from verifier.citations import CitedPassage
 from verifier.labels import Label
 from verifier.review import Change
 from verifier.stance.rules import conflicting_spans
@@ -81,6 +82,24 @@ def show_passage(claim: str, item: EvidenceView) -> None:
         st.markdown(highlighted(item.text, spans))
     else:
         st.text(item.text)
+
+
+def show_cited(cited: list[CitedPassage]) -> None:
+    """The passages the reviewer relied on, quoted; one whose source was removed since is
+    still quoted, marked as removed."""
+    if not cited:
+        return
+    st.markdown("**Evidence the verdict relied on**")
+    for item in cited:
+        source = " · ".join(
+            part
+            for part in (item.title, item.outlet, item.published and str(item.published))
+            if part
+        )
+        mark = " · :red[**source removed**]" if item.removed else ""
+        st.markdown(
+            f"> {plain(item.text)}  \n— {plain(source)}{mark}  \n{source_link(item.url, item.uri)}"
+        )
 
 
 def history_rows(changes: list[Change]) -> list[dict[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date
@@ -12,13 +13,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from verifier.claims import ExtractedClaim
 from verifier.db.limits import check_lengths
-from verifier.db.models import Article, Claim
+from verifier.db.models import Article, Claim, Verdict
 from verifier.errors import InputError
 from verifier.readers import read_text_file
 from verifier.sources import parse_date, read_html_doc, read_text_doc
 from verifier.text import first_line_title, text_hash, web_address
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+#: The longest article accepted (about 30,000 words; a long feature is a tenth of that).
+MAX_ARTICLE_CHARS = 200_000
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class StoredArticle:
     id: int
     title: str
     claims: list[StoredClaim]
+    language: str = "en"
 
 
 def read_article(
@@ -119,6 +123,8 @@ def store_article(
     title: str | None = None,
     uri: str | None = None,
     meta: ArticleMeta | None = None,
+    language: str | None = None,
+    allow_empty: bool = False,
 ) -> StoredArticle:
     """Save ``text`` as an article with the claims ``found`` in it (idempotent by content).
 
@@ -127,11 +133,16 @@ def store_article(
     threshold extends the list, and the ``meta`` fields given replace the stored ones.
     Nothing is ever removed here.
 
+    Args:
+        language: ISO 639-1 code of the text.
+        allow_empty: store an article in which no claim was found (the app does, so a
+            reviewer can pick claims by hand).
+
     Raises:
-        InputError: the text is empty, or neither ``found`` nor the stored article has a claim.
+        InputError: the text is empty or too long, or (unless ``allow_empty``) neither
+            ``found`` nor the stored article has a claim.
     """
-    if not text.strip():
-        raise InputError("the article is empty")
+    check_article_text(text)
     fields = {"title": title, "uri": uri, **(meta.__dict__ if meta is not None else {})}
     check_lengths(Article, fields, "the article")
     digest = text_hash(text)
@@ -141,15 +152,17 @@ def store_article(
         .options(selectinload(Article.claims))
     )
     if article is None:
-        if not found:
+        if not found and not allow_empty:
             raise InputError(
-                "no check-worthy sentence found in the article; lower --min-score to see more"
+                "no check-worthy sentence found in the article; lower the threshold "
+                "(--min-score) to see more"
             )
         article = Article(
             title=title or first_line_title(text, "Untitled article"),
             uri=uri,
             text=text,
             content_hash=digest,
+            language=language,
         )
         session.add(article)
     if meta is not None:
@@ -167,9 +180,138 @@ def store_article(
                 )
             )
     session.flush()
+    return _stored(article)
+
+
+def _stored(article: Article) -> StoredArticle:
     claims = sorted(article.claims, key=lambda claim: claim.start or 0)
     return StoredArticle(
         article.id,
         article.title,
         [StoredClaim(c.id, c.text, c.start, c.end, c.checkworthiness) for c in claims],
+        article.language or "en",
     )
+
+
+def check_article_text(text: str) -> None:
+    """Raises :class:`InputError` for an empty article or one over the size limit."""
+    if not text.strip():
+        raise InputError("the article is empty")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise InputError(
+            f"the article is {len(text):,} characters; the limit is {MAX_ARTICLE_CHARS:,}: "
+            "split it into parts and check each"
+        )
+
+
+def find_span(text: str, snippet: str, after: int = 0) -> tuple[int, int] | None:
+    """Where ``snippet`` stands in ``text`` (from ``after`` on): verbatim, or with the
+    spacing and line breaks of a copy from the page differing. ``None`` when it is not there."""
+    snippet = snippet.strip()
+    if not snippet:
+        return None
+    at = text.find(snippet, after)
+    if at != -1:
+        return at, at + len(snippet)
+    pattern = r"\s+".join(re.escape(word) for word in snippet.split())
+    found = re.compile(pattern).search(text, after)
+    return (found.start(), found.end()) if found else None
+
+
+def article_text(session: Session, article_id: int) -> str:
+    """The stored text of an article.
+
+    Raises:
+        InputError: no such article.
+    """
+    return _article(session, article_id).text
+
+
+def _article(session: Session, article_id: int) -> Article:
+    article = session.get(Article, article_id)
+    if article is None:
+        raise InputError(f"there is no article #{article_id}")
+    return article
+
+
+def _claim(session: Session, claim_id: int) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise InputError(f"there is no claim #{claim_id}")
+    return claim
+
+
+def _unreviewed(session: Session, claim: Claim, doing: str) -> None:
+    label = session.scalar(sa.select(Verdict.label).where(Verdict.claim_id == claim.id))
+    if label is not None:
+        raise InputError(
+            f"claim #{claim.id} has a reviewer's verdict ({label.value}); it cannot be "
+            f"{doing}, so the verdict keeps what was reviewed"
+        )
+
+
+def _not_held(session: Session, article_id: int, text: str, but: int | None = None) -> None:
+    held = session.scalar(
+        sa.select(Claim.id).where(
+            Claim.article_id == article_id, Claim.text_hash == text_hash(text), Claim.id != but
+        )
+    )
+    if held is not None:
+        raise InputError(f"the article already has this claim (#{held})")
+
+
+def add_claim(session: Session, article_id: int, snippet: str) -> int:
+    """Make the words ``snippet`` of the article a claim, picked by hand (check-worthiness
+    1.0: a person judged it worth checking). Returns the new claim's id.
+
+    Raises:
+        InputError: no such article, the words are not in it, or are a claim already.
+    """
+    article = _article(session, article_id)
+    span = find_span(article.text, snippet)
+    if span is None:
+        raise InputError(
+            "those words are not in the article; copy them from the article's text as shown"
+        )
+    words = article.text[span[0] : span[1]]
+    check_lengths(Claim, {"text": words}, "the claim")
+    _not_held(session, article_id, words)
+    claim = Claim(
+        article_id=article_id,
+        text=words,
+        text_hash=text_hash(words),
+        start=span[0],
+        end=span[1],
+        checkworthiness=1.0,
+    )
+    session.add(claim)
+    session.flush()
+    return claim.id
+
+
+def edit_claim(session: Session, claim_id: int, text: str) -> None:
+    """Change a claim's words (its place in the article stays).
+
+    Raises:
+        InputError: no such claim, empty text, a claim with a reviewer's verdict, or the
+            article has that claim already.
+    """
+    claim = _claim(session, claim_id)
+    text = " ".join(text.split())
+    if not any(char.isalnum() for char in text):
+        raise InputError("a claim needs words; to remove it, drop it")
+    _unreviewed(session, claim, "edited")
+    if claim.article_id is not None:
+        _not_held(session, claim.article_id, text, but=claim.id)
+    claim.text, claim.text_hash = text, text_hash(text)
+
+
+def drop_claim(session: Session, claim_id: int) -> None:
+    """Remove a claim that is not one (its matches and suggestion go with it).
+
+    Raises:
+        InputError: no such claim, or it has a reviewer's verdict (kept, with its history).
+    """
+    claim = _claim(session, claim_id)
+    _unreviewed(session, claim, "dropped")
+    session.delete(claim)

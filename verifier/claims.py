@@ -43,6 +43,9 @@ _BOILERPLATE = re.compile(
     r"related:|see also|follow us)",
     re.I,
 )
+_ANY_DIGIT = re.compile(r"\d")  # Unicode digits: Arabic-Indic, Devanagari...
+_QUESTION_MARKS = "?؟？"
+_SENTENCE_ENDS = ".!。！\"”’'»」"
 _CAPITALISED = re.compile(r"(?<![.!?]\s)\b[A-Z][a-zA-Z’'.-]+")
 
 
@@ -56,8 +59,13 @@ class ExtractedClaim:
     checkworthiness: float
 
 
-def checkworthiness(sentence: str) -> float:
-    """Score in [0, 1]: how much a sentence looks like a checkable factual claim."""
+def checkworthiness(sentence: str, language: str = "en") -> float:
+    """Score in [0, 1]: how much a sentence looks like a checkable factual claim.
+
+    English sentences are scored on the features above; other languages on those that hold
+    in any script (:func:`_neutral_checkworthiness`)."""
+    if language != "en":
+        return _neutral_checkworthiness(sentence)
     text = sentence.strip()
     words = text.split()
     if _BOILERPLATE.match(text) or len(words) < 4:
@@ -83,21 +91,48 @@ def checkworthiness(sentence: str) -> float:
     return round(min(max(score, 0.0), 1.0), 3)
 
 
-def extract_claims(article: str, threshold: float = 0.5) -> list[ExtractedClaim]:
+def _neutral_checkworthiness(sentence: str) -> float:
+    """Score in [0, 1] from what marks a checkable claim in any language: figures (digits of
+    any script), capitalised names (in scripts that have capitals), a full declarative
+    sentence of a readable length; questions and fragments score low."""
+    text = sentence.strip()
+    words = text.split()
+    # Scripts written without spaces (Chinese, Japanese): about two characters a word.
+    count = len(words) if len(words) > 2 else len(text) // 2
+    if count < 4:
+        return 0.0
+    names = [word for word in words[1:] if word[:1].isupper()]
+    score = 0.3
+    score += 0.25 if _ANY_DIGIT.search(text) else 0.0
+    score += min(len(names), 3) * 0.07
+    score += 0.15 if 7 <= count <= 80 else 0.0
+    if text[-1] in _QUESTION_MARKS:
+        score -= 0.4
+    elif text[-1] not in _SENTENCE_ENDS:
+        score -= 0.2  # captions, headings, fragments
+    if count < 7:
+        score -= 0.2
+    return round(min(max(score, 0.0), 1.0), 3)
+
+
+def extract_claims(
+    article: str, threshold: float = 0.5, language: str = "en"
+) -> list[ExtractedClaim]:
     """Check-worthy sentences of ``article`` in reading order.
 
     Args:
         article: the article text.
         threshold: minimum check-worthiness for a sentence to count as a claim.
+        language: ISO 639-1 code of the article's language (:mod:`verifier.language`).
     """
     claims: list[ExtractedClaim] = []
     seen: set[str] = set()
-    for span in sentences(article):
+    for span in sentences(article, language):
         key = normalise(span.text)
         if key in seen:
             continue
         seen.add(key)
-        score = checkworthiness(span.text)
+        score = checkworthiness(span.text, language)
         if score >= threshold:
             claims.append(ExtractedClaim(span.text, span.start, span.end, score))
     return claims

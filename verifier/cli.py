@@ -31,6 +31,7 @@ from verifier.db.session import (
     read_schema,
     upgrade,
 )
+from verifier.documents import list_sources
 from verifier.errors import VerifierError
 from verifier.export import REPORT_FORMATS, ClaimRecord, ReportFilter, check_output, output_format
 from verifier.labels import Label
@@ -213,25 +214,59 @@ def ingest(
     """
     bench = _bench(ctx)
     with _bar(None, "passage") as bar:
-        report = pipeline.ingest(bench, paths, bar.update, outlet=outlet, url=url, date=date)
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        report = pipeline.ingest(bench, paths, progress, outlet=outlet, url=url, date=date)
     for uri, kept in report.duplicates:
         click.echo(f"skipped {uri}: same text as {kept}", err=True)
     click.echo(report.summary())
 
 
 @cli.command()
-@click.argument("uris", nargs=-1, required=True)
+@click.argument("sources", nargs=-1, required=True)
 @click.pass_context
-def remove(ctx: click.Context, uris: tuple[str, ...]) -> None:
-    """Remove source documents by uri (as shown in evidence), from database and index.
+def remove(ctx: click.Context, sources: tuple[str, ...]) -> None:
+    """Remove source documents, from database and index, by path (a file, or all files in a
+    folder), web URL or uri (as shown with the evidence, or by `verifier sources`).
+
+    Claims whose evidence cited them are matched again; reviewers' verdicts keep quoting the
+    passages they relied on, marked as removed. A name that matches no source is an error,
+    and then nothing is removed.
 
     \b
     Example:
-        verifier remove /data/sources/old-report.txt
+        verifier remove /data/sources/old-report.txt https://example.org/retracted
     """
-    resolved = [str(Path(u).resolve()) if Path(u).exists() else u for u in uris]
-    removed = _bench(ctx).corpus.remove(resolved)
-    click.echo(f"{removed} document(s) removed")
+    click.echo(pipeline.remove_sources(_bench(ctx), sources).summary())
+
+
+@cli.command("sources")
+@click.option("--search", default="", help="Words in the title, outlet, URL or path.")
+@click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
+@click.pass_context
+def sources_command(ctx: click.Context, search: str, limit: int, as_json: bool) -> None:
+    """List the source documents, with their passage counts.
+
+    \b
+    Example:
+        verifier sources --search reuters
+    """
+    bench = _bench(ctx)
+    with bench.db.session() as session:
+        rows, total = list_sources(session, search, limit=limit)
+    for row in rows:
+        if as_json:
+            record = {**row.__dict__, "published": row.published and row.published.isoformat()}
+            record["ingested_at"] = row.ingested_at.isoformat()
+            click.echo(json.dumps(record, ensure_ascii=False))
+            continue
+        where = row.url or row.uri
+        click.echo(f"{row.passages:>5}  {row.title[:60]:<60}  {row.outlet or '-':<20}  {where}")
+    click.echo(f"{len(rows)} of {total} source(s)", err=True)
 
 
 @cli.group(cls=_Group)

@@ -39,6 +39,7 @@ from index import IndexStoreError, LexicalIndex, LexicalWriter, PassageIndex
 from verifier.cache import DbVectorCache
 from verifier.db.session import Database, database_id
 from verifier.documents import (
+    Deleted,
     IngestReport,
     delete_documents,
     passage_count,
@@ -255,17 +256,18 @@ class Corpus:
                 writers.words.add(ids, titles, fresh)
         return report
 
-    def remove(self, uris: Iterable[str]) -> int:
-        """Delete documents by uri, from the database and then the index.
+    def remove(self, uris: Iterable[str]) -> Deleted:
+        """Delete documents by uri, from the database and then the index (uris not held are
+        ignored). Cited passages are kept as removed citations (:mod:`verifier.citations`).
 
         Returns:
-            how many documents were removed; uris not held are ignored.
+            the documents and passages removed, and the claims whose evidence lost some.
         """
         with self._writing() as writers:
             with self._db.writing() as session:
-                removed, stale = delete_documents(session, uris)
-            writers.remove(stale)
-        return removed
+                deleted = delete_documents(session, uris)
+            writers.remove(deleted.passages)
+        return deleted
 
     def repair(self) -> IndexDrift:
         """Add missing passages to the index and drop stale ids. Returns what was fixed.

@@ -8,17 +8,21 @@ document's passages, and a text already held under another uri is skipped as a d
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from verifier.citations import next_passage_id, renumber_matches, retire_passages
 from verifier.db.models import Document, Passage
 from verifier.passages import split_passages
 from verifier.sentences import Span
 from verifier.sources import SourceDoc
-from verifier.text import text_hash
+from verifier.text import contains_pattern, text_hash
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +39,8 @@ class IngestReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (uri, kept uri)
     passages: int = 0
     removed_passages: int = 0
+    affected: set[int] = field(default_factory=set)  # claims whose evidence changed
+    rematched: int = 0  # of those, matched again after the ingest
 
     def summary(self) -> str:
         parts = [
@@ -44,7 +50,10 @@ class IngestReport:
         ]
         if self.duplicates:
             parts.append(f"{len(self.duplicates)} duplicate(s) skipped")
-        return f"documents: {', '.join(parts)}; {self.passages} passage(s) indexed"
+        line = f"documents: {', '.join(parts)}; {self.passages} passage(s) indexed"
+        if self.rematched:
+            line += f"; {self.rematched} claim(s) whose evidence changed matched again"
+        return line
 
 
 @dataclass
@@ -53,6 +62,7 @@ class StoredBatch:
 
     fresh: list[Passage] = field(default_factory=list)
     stale: list[int] = field(default_factory=list)
+    affected: set[int] = field(default_factory=set)  # claims whose evidence lost a passage
 
 
 def _set_meta(row: Document, doc: SourceDoc) -> bool:
@@ -86,6 +96,7 @@ def store_documents(
     """Add or update ``docs`` and their passages in ``session`` (not committed), tallying
     what happened to each document in ``report``."""
     batch = StoredBatch()
+    next_id = next_passage_id(session)
     hashes = {doc.uri: text_hash(doc.text) for doc in docs}
     existing = {
         row.uri: row
@@ -120,7 +131,9 @@ def store_documents(
             session.add(row)
             report.added += 1
         else:
-            batch.stale.extend(p.id for p in row.passages)
+            stale = [p.id for p in row.passages]
+            batch.affected |= retire_passages(session, stale)
+            batch.stale.extend(stale)
             row.passages.clear()
             session.flush()  # delete old rows before new ones reuse their seq numbers
             report.updated += 1
@@ -134,19 +147,30 @@ def store_documents(
                 text=span.text,
                 text_hash=text_hash(span.text),
             )
+            if next_id is not None:
+                passage.id, next_id = next_id, next_id + 1
             row.passages.append(passage)
             batch.fresh.append(passage)
     session.flush()
+    renumber_matches(session, batch.affected)
     report.passages += len(batch.fresh)
+    report.affected |= batch.affected
     return batch
 
 
-def delete_documents(session: Session, uris: Iterable[str]) -> tuple[int, list[int]]:
-    """Delete documents by uri (their passages and matches go with them).
+@dataclass(frozen=True)
+class Deleted:
+    """What :func:`delete_documents` deleted, and the claims whose evidence lost passages."""
 
-    Returns:
-        ``(documents deleted, passage ids deleted)``; uris not held are ignored.
-    """
+    documents: int
+    passages: list[int]
+    claims: set[int]
+
+
+def delete_documents(session: Session, uris: Iterable[str]) -> Deleted:
+    """Delete documents by uri (their passages and matches go with them); the passages a
+    reviewer cited are kept as removed citations, and the ranks of the evidence left are
+    renumbered. Uris not held are ignored."""
     rows = list(
         session.scalars(
             sa.select(Document)
@@ -155,9 +179,12 @@ def delete_documents(session: Session, uris: Iterable[str]) -> tuple[int, list[i
         )
     )
     stale = [p.id for row in rows for p in row.passages]
+    affected = retire_passages(session, stale)
     for row in rows:
         session.delete(row)
-    return len(rows), stale
+    session.flush()
+    renumber_matches(session, affected)
+    return Deleted(len(rows), stale, affected)
 
 
 def passage_ids(session: Session) -> set[int]:
@@ -192,3 +219,97 @@ def passages_with_source() -> sa.Select:
         Document.url,
         Document.uri,
     ).join(Document, Document.id == Passage.document_id)
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """A stored source document, as the sources list shows it."""
+
+    id: int
+    uri: str
+    title: str
+    outlet: str | None
+    url: str | None
+    published: date | None
+    format: str
+    passages: int
+    ingested_at: datetime
+
+
+def list_sources(
+    session: Session, search: str = "", limit: int = 100, offset: int = 0
+) -> tuple[list[SourceRow], int]:
+    """Sources by title, with their passage counts, and how many there are in all.
+
+    Args:
+        search: words (as typed, case-insensitive) the title, outlet, URL or path contains.
+    """
+    where: sa.ColumnElement[bool] = sa.true()
+    if search.strip():
+        pattern = contains_pattern(search.strip())
+        where = sa.or_(
+            *(
+                column.ilike(pattern, escape="\\")
+                for column in (Document.title, Document.outlet, Document.url, Document.uri)
+            )
+        )
+    counts = (
+        sa.select(Passage.document_id, sa.func.count(Passage.id).label("passages"))
+        .group_by(Passage.document_id)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(
+            Document.id,
+            Document.uri,
+            Document.title,
+            Document.outlet,
+            Document.url,
+            Document.published,
+            Document.format,
+            Document.ingested_at,
+            counts.c.passages,
+        )
+        .outerjoin(counts, counts.c.document_id == Document.id)
+        .where(where)
+        .order_by(Document.title, Document.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    total = session.scalar(sa.select(sa.func.count()).select_from(Document).where(where)) or 0
+    return [
+        SourceRow(
+            row.id,
+            row.uri,
+            row.title,
+            row.outlet,
+            row.url,
+            row.published,
+            row.format,
+            int(row.passages or 0),
+            row.ingested_at,
+        )
+        for row in rows
+    ], int(total)
+
+
+def find_documents(session: Session, keys: Iterable[str]) -> dict[str, list[str]]:
+    """The uris of the documents each key names: its uri, its web URL (as shown with the
+    evidence), or a path (a file, every row of a CSV/JSONL file, or every file under a
+    folder). A key that names nothing maps to ``[]``."""
+    found: dict[str, list[str]] = {}
+    for key in keys:
+        key = key.strip()
+        names = {key, key.rstrip("/"), key.rstrip("/") + "/"} - {""}
+        path = str(Path(key).expanduser().resolve()) if key and "://" not in key else None
+        where: list[sa.ColumnElement[bool]] = [Document.uri.in_(names), Document.url.in_(names)]
+        if path is not None:
+            where += [
+                Document.uri == path,
+                Document.uri.startswith(path + "#", autoescape=True),
+                Document.uri.startswith(path.rstrip(os.sep) + os.sep, autoescape=True),
+            ]
+        found[key] = list(
+            session.scalars(sa.select(Document.uri).where(sa.or_(*where)).order_by(Document.uri))
+        )
+    return found

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from verifier.cache import DbVectorCache
+from verifier.claim_memory import ClaimMemory, PastCheck
 from verifier.db.models import Claim, Match, Passage
 from verifier.db.verdicts import locked_verdicts
 from verifier.embed import Embedder
@@ -45,6 +46,7 @@ class ScoredClaim:
     evidence: list[Evidence]
     provenance: Provenance
     claim_id: int | None = None
+    past: PastCheck | None = None  # a reviewed claim that says the same
 
 
 def score_texts(
@@ -55,8 +57,11 @@ def score_texts(
     stance: StanceModel,
     top_k: int,
     cache: DbVectorCache | None = None,
+    memory: ClaimMemory | None = None,
+    claim_ids: Sequence[int | None] | None = None,
 ) -> list[ScoredClaim]:
-    """Evidence and a suggested verdict for each text, in order.
+    """Evidence and a suggested verdict for each text, in order (and, given the desk's
+    ``memory``, the reviewed claim that says the same, if any).
 
     Args:
         session: for the embedding cache and the passages' details.
@@ -66,13 +71,16 @@ def score_texts(
         retriever: finds the evidence.
         stance: suggests the verdict from it.
         top_k: evidence passages per claim.
+        memory: the reviewed claims, to find each text's past check.
+        claim_ids: the stored claim each text is (never its own past check).
     """
     vectors = embedder.embed(texts, cache=cache or DbVectorCache(session))
     found = retriever.retrieve(session, texts, vectors, top_k)
     provenance = Provenance.of(retriever, stance)
+    past = memory.nearest(session, vectors, claim_ids, texts) if memory else [None] * len(texts)
     return [
-        ScoredClaim(text, stance.suggest(text, evidence), evidence, provenance)
-        for text, evidence in zip(texts, found)
+        ScoredClaim(text, stance.suggest(text, evidence), evidence, provenance, past=before)
+        for text, evidence, before in zip(texts, found, past)
     ]
 
 
@@ -134,6 +142,16 @@ def store_suggestions(session: Session, scored: Sequence[ScoredClaim]) -> None:
         verdict.retriever = provenance.retriever
         verdict.stance_model = provenance.stance_model
         verdict.stance_version = provenance.stance_version
+
+
+def clear_suggestions(session: Session, claim_ids: Sequence[int]) -> None:
+    """Forget the suggestions (and evidence) of these claims: no source is left to match
+    them against. A reviewer's label, note and evidence stay."""
+    ids = _present(session, Claim.id, set(claim_ids))
+    session.execute(sa.delete(Match).where(Match.claim_id.in_(ids)))
+    for verdict in locked_verdicts(session, sorted(ids)).values():
+        verdict.suggested = verdict.confidence = verdict.reason = verdict.suggested_at = None
+        verdict.retriever = verdict.stance_model = verdict.stance_version = None
 
 
 def _present(session: Session, column: InstrumentedAttribute[int], ids: set[int]) -> set[int]:

@@ -1,8 +1,10 @@
 """The pipeline: the one place that chains the steps. The CLI, the app and the Python API call it.
 
-* :func:`ingest`: files -> source documents -> corpus (database, then index);
+* :func:`ingest` and :func:`remove_sources`: files -> source documents -> corpus (database,
+  then index), and the claims whose evidence changed matched again (:func:`rematch`);
 * :func:`extract_article` (and ``_file``), :func:`check_article`: article -> claims (stored)
-  -> matches;
+  -> matches; :func:`add_claim`, :func:`edit_claim`, :func:`drop_claim`: a reviewer's
+  changes to an article's claims;
 * :func:`match_claims` and :func:`score_claims`: claims -> embeddings -> retriever ->
   stance model -> suggestions (stored for stored claims);
 * :func:`score_file`: a claims file -> :func:`score_claims` -> report records -> output file;
@@ -17,6 +19,7 @@ long run does not hold one transaction open.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -24,11 +27,22 @@ from dataclasses import dataclass, replace
 from itertools import chain, islice
 from pathlib import Path
 
-from verifier.articles import ArticleMeta, StoredArticle, read_article, store_article
+from verifier.articles import (
+    ArticleMeta,
+    StoredArticle,
+    article_text,
+    check_article_text,
+    read_article,
+    store_article,
+)
+from verifier.articles import add_claim as add_claim_words
+from verifier.articles import drop_claim as drop_claim_row
+from verifier.articles import edit_claim as edit_claim_text
 from verifier.cache import DbVectorCache
+from verifier.claim_memory import PastCheck
 from verifier.claims import extract_claims
 from verifier.config import Settings
-from verifier.documents import IngestReport
+from verifier.documents import IngestReport, find_documents, passage_spans
 from verifier.errors import InputError, VerifierError
 from verifier.export import (
     DOCUMENT_FORMATS,
@@ -51,12 +65,22 @@ from verifier.export import (
     write_document,
     write_records,
 )
+from verifier.fetch import fetch_article
 from verifier.labels import Label
-from verifier.match import ScoredClaim, claim_ids, claim_texts, score_texts, store_suggestions
+from verifier.language import detect_language
+from verifier.match import (
+    ScoredClaim,
+    claim_ids,
+    claim_texts,
+    clear_suggestions,
+    score_texts,
+    store_suggestions,
+)
 from verifier.readers import read_claims, read_reviews
 from verifier.review import Change, record_review, record_reviews
 from verifier.sample import is_empty, sample_dir
 from verifier.sources import read_sources
+from verifier.uploads import keep_uploads, safe_name, staged_uploads
 from verifier.workbench import Workbench
 
 #: Called with (claims done so far, claims in all).
@@ -68,10 +92,11 @@ _CHUNK = 1024  # claims per transaction
 def ingest(
     bench: Workbench,
     paths: Iterable[Path],
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     **defaults: str | None,
 ) -> IngestReport:
-    """Check every file under ``paths`` first, then read them again to store and index them.
+    """Check every file under ``paths`` first, then read them again to store and index them;
+    then match again the claims whose evidence changed (a source's text replaced).
 
     The first pass reads and parses every file but keeps nothing, so a bad file stops the
     run before anything is written; the second streams documents to the corpus, which stores
@@ -80,7 +105,8 @@ def ingest(
     Args:
         bench: the open workbench.
         paths: files and folders.
-        progress: called with the number of passages just embedded.
+        progress: called with (passages embedded so far, passages in the files); passages
+            already stored are not embedded again, so the count may end short of the total.
         defaults: ``outlet``, ``url``, ``title``, ``date`` for documents that lack them.
 
     Raises:
@@ -88,9 +114,94 @@ def ingest(
     """
     paths = list(paths)
     max_bytes, encoding = bench.settings.max_file_bytes, bench.settings.encoding
-    for _ in read_sources(paths, max_bytes, encoding, **defaults):
-        pass
-    return bench.corpus.add(read_sources(paths, max_bytes, encoding, **defaults), progress)
+    total = sum(
+        len(passage_spans(doc.text, bench.corpus.passage_chars))
+        for doc in read_sources(paths, max_bytes, encoding, **defaults)
+    )
+    done = 0
+
+    def embedded(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress(done, total)
+
+    report = bench.corpus.add(read_sources(paths, max_bytes, encoding, **defaults), embedded)
+    report.rematched = rematch(bench, report.affected)
+    return report
+
+
+def ingest_uploads(
+    bench: Workbench, files: Sequence[tuple[str, bytes]], progress: Progress | None = None
+) -> IngestReport:
+    """:func:`ingest` files uploaded in the app, given as (name, content): they are checked
+    in a staging folder, then kept under ``uploads/sources/`` in the data folder (their
+    names are their uris: uploading a file again updates that source).
+
+    Raises:
+        InputError: a file cannot be used (named as uploaded); nothing is kept or written.
+    """
+    folder = bench.settings.home / "uploads" / "sources"
+    with staged_uploads(folder, files) as staged:
+        try:
+            for _ in read_sources(staged, bench.settings.max_file_bytes, bench.settings.encoding):
+                pass
+        except InputError as error:
+            raise InputError(str(error).replace(f"{staged[0].parent}{os.sep}", "")) from None
+        kept = keep_uploads(staged, folder)
+    return ingest(bench, kept, progress)
+
+
+@dataclass(frozen=True)
+class SourceRemoval:
+    """What :func:`remove_sources` did."""
+
+    documents: int
+    passages: int
+    rematched: int
+
+    def summary(self) -> str:
+        line = f"{self.documents} document(s) removed ({self.passages} passage(s))"
+        if self.rematched:
+            line += f"; {self.rematched} claim(s) that cited them matched again"
+        return line
+
+
+def remove_sources(bench: Workbench, keys: Iterable[str]) -> SourceRemoval:
+    """Remove the source documents ``keys`` name (a uri, a web URL, or a file or folder
+    path: :func:`verifier.documents.find_documents`), then match again the claims whose
+    evidence they were part of. Verdicts keep quoting the passages they cited.
+
+    Raises:
+        InputError: a key names no source; nothing is removed.
+    """
+    keys = [key for key in keys if key.strip()]
+    if not keys:
+        raise InputError("name the sources to remove (a path, a URL or a uri)")
+    with bench.db.session() as session:
+        found = find_documents(session, keys)
+    unknown = [key for key, uris in found.items() if not uris]
+    if unknown:
+        raise InputError(
+            f"no source has the path, URL or uri {unknown[0]!r}"
+            + (f" (nor {len(unknown) - 1} more)" if len(unknown) > 1 else "")
+            + "; `verifier sources --search WORDS` lists them; nothing was removed"
+        )
+    deleted = bench.corpus.remove({uri for uris in found.values() for uri in uris})
+    return SourceRemoval(deleted.documents, len(deleted.passages), rematch(bench, deleted.claims))
+
+
+def rematch(bench: Workbench, claim_ids: Iterable[int]) -> int:
+    """Match these claims again after their evidence changed (or, with no source left,
+    forget their suggestions). Returns how many were matched or cleared."""
+    ids = sorted(set(claim_ids))
+    if not ids:
+        return 0
+    if bench.corpus.is_empty():
+        with bench.db.writing() as session:
+            clear_suggestions(session, ids)
+        return len(ids)
+    return len(match_claims(bench, ids=ids))
 
 
 def extract_article(
@@ -100,21 +211,37 @@ def extract_article(
     uri: str | None = None,
     threshold: float | None = None,
     meta: ArticleMeta | None = None,
+    allow_empty: bool = False,
 ) -> StoredArticle:
-    """Find the check-worthy claims of ``text`` and store the article with them.
+    """Find the check-worthy claims of ``text`` (in the language it is written in) and
+    store the article with them.
 
     Args:
         threshold: check-worthiness from which a sentence is a claim; settings' when ``None``.
         meta: the article's url, outlet, author, date and fact-check url, for reports.
+        allow_empty: store the article even when no sentence reaches the threshold (for
+            claims picked by hand).
 
     Raises:
-        InputError: the text is empty, or holds no claim (and was not stored before).
+        InputError: the text is empty or too long, or holds no claim (and was not stored
+            before) while ``allow_empty`` is false.
     """
+    check_article_text(text)
+    language = detect_language(text)
     found = extract_claims(
-        text, bench.settings.min_checkworthiness if threshold is None else threshold
+        text, bench.settings.min_checkworthiness if threshold is None else threshold, language
     )
     with bench.db.writing() as session:
-        return store_article(session, text, found, title=title, uri=uri, meta=meta)
+        return store_article(
+            session,
+            text,
+            found,
+            title=title,
+            uri=uri,
+            meta=meta,
+            language=language,
+            allow_empty=allow_empty,
+        )
 
 
 def extract_article_file(
@@ -133,6 +260,17 @@ def extract_article_file(
     )
 
 
+def fetch_article_page(bench: Workbench, url: str) -> tuple[str, str, ArticleMeta]:
+    """``(title, text, details)`` of the article at a web address, fetched within the
+    time and size limits (:func:`verifier.fetch.fetch_article`), for the reviewer to check
+    before extracting its claims.
+
+    Raises:
+        InputError: the address cannot be used, fetched or read.
+    """
+    return fetch_article(url, bench.settings.max_file_bytes, bench.settings.encoding)
+
+
 @dataclass(frozen=True)
 class ArticleCheck:
     """An article as stored, and its claims matched against the sources."""
@@ -149,15 +287,98 @@ def check_article(
     threshold: float | None = None,
     top_k: int | None = None,
     meta: ArticleMeta | None = None,
+    allow_empty: bool = False,
+    progress: Progress | None = None,
 ) -> ArticleCheck:
     """Extract and store the article's claims (:func:`extract_article`), then match them.
+
+    Args:
+        progress: called with (claims matched, claims in all) as matching goes.
 
     Raises:
         InputError: as :func:`extract_article`.
         VerifierError: no sources are indexed yet (the article is stored all the same).
     """
-    article = extract_article(bench, text, title=title, uri=uri, threshold=threshold, meta=meta)
-    return ArticleCheck(article, match_claims(bench, article_id=article.id, top_k=top_k))
+    article = extract_article(
+        bench, text, title=title, uri=uri, threshold=threshold, meta=meta, allow_empty=allow_empty
+    )
+    if not article.claims:
+        return ArticleCheck(article, [])
+    chunk = 64 if progress else _CHUNK  # smaller steps when someone watches them
+    results = match_claims(
+        bench, article_id=article.id, top_k=top_k, chunk=chunk, progress=progress
+    )
+    return ArticleCheck(article, results)
+
+
+def extract_again(
+    bench: Workbench, article_id: int, threshold: float, progress: Progress | None = None
+) -> int:
+    """Extract a stored article's claims again at ``threshold``, adding those not held yet
+    (none is removed), and match the new ones. Returns how many were added.
+
+    Raises:
+        InputError: no such article.
+    """
+    with bench.db.session() as session:
+        text = article_text(session, article_id)
+        before = set(claim_ids(session, article_id=article_id))
+    article = extract_article(bench, text, threshold=threshold, allow_empty=True)
+    added = [claim.id for claim in article.claims if claim.id not in before]
+    if added and not bench.corpus.is_empty():
+        match_claims(bench, ids=added, chunk=64 if progress else _CHUNK, progress=progress)
+    return len(added)
+
+
+def read_article_upload(bench: Workbench, name: str, data: bytes) -> tuple[str, str, ArticleMeta]:
+    """``(title, text, details)`` of an article file uploaded in the app (.txt, .md or
+    .html), read as :func:`extract_article_file` reads one.
+
+    Raises:
+        InputError: the file cannot be used (named as uploaded).
+    """
+    with tempfile.TemporaryDirectory(prefix="verifier-article-") as folder:
+        path = Path(folder) / safe_name(name)
+        path.write_bytes(data)
+        try:
+            return read_article(path, bench.settings.max_file_bytes, bench.settings.encoding)
+        except InputError as error:
+            raise InputError(str(error).replace(f"{folder}{os.sep}", "")) from None
+
+
+def add_claim(bench: Workbench, article_id: int, words: str) -> int:
+    """Make words of a stored article a claim, picked by hand, and match it (when sources
+    are indexed). Returns its id.
+
+    Raises:
+        InputError: no such article, the words are not in it, or are a claim already.
+    """
+    with bench.db.writing() as session:
+        claim_id = add_claim_words(session, article_id, words)
+    if not bench.corpus.is_empty():
+        match_claims(bench, ids=[claim_id])
+    return claim_id
+
+
+def edit_claim(bench: Workbench, claim_id: int, text: str) -> None:
+    """Change a claim's words (not once a reviewer has decided it), then match it again.
+
+    Raises:
+        InputError: as :func:`verifier.articles.edit_claim`.
+    """
+    with bench.db.writing() as session:
+        edit_claim_text(session, claim_id, text)
+    rematch(bench, [claim_id])
+
+
+def drop_claim(bench: Workbench, claim_id: int) -> None:
+    """Remove a claim that is not one (not once a reviewer has decided it).
+
+    Raises:
+        InputError: as :func:`verifier.articles.drop_claim`.
+    """
+    with bench.db.writing() as session:
+        drop_claim_row(session, claim_id)
 
 
 def _score(
@@ -169,7 +390,15 @@ def _score(
     with bench.db.session() as session:
         cache = DbVectorCache(session, hold=True)
         scored = score_texts(
-            session, texts, bench.embedder, bench.retriever, bench.stance, k, cache=cache
+            session,
+            texts,
+            bench.embedder,
+            bench.retriever,
+            bench.stance,
+            k,
+            cache=cache,
+            memory=bench.memory,
+            claim_ids=stored_ids,
         )
     if stored_ids is not None:
         scored = [replace(r, claim_id=claim_id) for claim_id, r in zip(stored_ids, scored)]
@@ -192,6 +421,7 @@ def match_claims(
     article_id: int | None = None,
     top_k: int | None = None,
     chunk: int = _CHUNK,
+    progress: Progress | None = None,
 ) -> list[ScoredClaim]:
     """Match stored claims and store their evidence and suggested verdicts.
 
@@ -199,6 +429,7 @@ def match_claims(
         ids: the claims to match; all stored claims when ``None``.
         article_id: only this article's claims.
         top_k: evidence passages per claim; settings' when ``None``.
+        progress: called with (claims done, claims in all) after each chunk.
 
     Earlier matches of those claims are replaced; the suggested verdict is updated while a
     reviewer's label, note and evidence stay untouched.
@@ -215,6 +446,8 @@ def match_claims(
         with bench.db.session() as session:
             rows = claim_texts(session, wanted[start : start + chunk])
         results.extend(_score(bench, [text for _, text in rows], k, [cid for cid, _ in rows]))
+        if progress:
+            progress(len(results), len(wanted))
     return results
 
 
@@ -451,6 +684,26 @@ def review_claim(
     """
     with bench.db.writing() as session:
         return record_review(session, claim_id, reviewer, verdict, note, evidence)
+
+
+def past_checks(bench: Workbench, claims: Sequence[tuple[int, str]]) -> dict[int, PastCheck]:
+    """For stored claims ``(id, text)``, the reviewed claim each says the same as, if any
+    (:mod:`verifier.claim_memory`)."""
+    with bench.db.session() as session:
+        return bench.memory.for_claims(session, claims)
+
+
+def reuse_verdict(bench: Workbench, claim_id: int, past: PastCheck, reviewer: str) -> Change:
+    """Give a claim the verdict the desk gave the claim it says the same as: its label and
+    the evidence it cited, with a note naming it (and its note), as this reviewer's.
+
+    Raises:
+        InputError: as :func:`review_claim`.
+    """
+    note = f"Same claim as #{past.claim_id}, checked before by {past.reviewer or 'someone'}"
+    if past.note:
+        note += f": {past.note}"
+    return review_claim(bench, claim_id, past.label, reviewer, note, list(past.evidence))
 
 
 def import_reviews(bench: Workbench, path: Path) -> list[Change]:

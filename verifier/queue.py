@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from verifier.db.models import Article, Claim, Verdict
 from verifier.labels import Label
+from verifier.text import contains_pattern
 
 Status = Literal["needs review", "reviewed", "all"]
 Sort = Literal["check-worthiness", "confidence", "newest"]
@@ -136,11 +137,6 @@ def _filtered(query: Query, wanted: QueueFilter) -> Query:
     if wanted.reviewer:
         query = query.where(Verdict.reviewer == wanted.reviewer)
     if wanted.search.strip():
-        pattern = "%" + _escape_like(wanted.search.strip()) + "%"
+        pattern = contains_pattern(wanted.search.strip())
         query = query.where(Claim.text.ilike(pattern, escape="\\"))
     return query
-
-
-def _escape_like(text: str) -> str:
-    """``text`` matched literally by LIKE: its ``%``, ``_`` and ``\\`` escaped."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -62,7 +62,16 @@ def read_text_file(path: Path, max_bytes: int, encoding: str | None = None) -> s
         InputError: the file is not a regular file, is empty, larger than ``max_bytes``,
             binary, or of an unclear or wrong encoding.
     """
-    data = _read_regular(path, max_bytes)
+    return decode_text(path, _read_regular(path, max_bytes), encoding)
+
+
+def decode_text(path: Path | str, data: bytes, encoding: str | None = None) -> str:
+    """``data`` read from ``path`` (a file, or a web address) decoded as
+    :func:`read_text_file` decodes a file's bytes.
+
+    Raises:
+        InputError: empty, binary, or of an unclear or wrong encoding.
+    """
     if not data.strip():
         raise InputError(f"{path}: file is empty")
     for magic, kind in _BINARY_MAGIC.items():
@@ -123,7 +132,7 @@ def _too_large(path: Path, size: int, max_bytes: int) -> InputError:
     )
 
 
-def _detected(path: Path, data: bytes) -> str:
+def _detected(path: Path | str, data: bytes) -> str:
     """The encoding of non-UTF-8 ``data`` when detection is clear (see read_text_file).
 
     Raises:
@@ -160,7 +169,7 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(8, len(data) // 100)
 
 
-def _decode(path: Path, data: bytes, encoding: str) -> str:
+def _decode(path: Path | str, data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except (UnicodeDecodeError, LookupError):

@@ -10,7 +10,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from verifier.db.limits import check_lengths
-from verifier.db.models import Claim, Passage, Verdict, VerdictChange, as_utc, utcnow
+from verifier.db.models import (
+    Claim,
+    Passage,
+    RemovedPassage,
+    Verdict,
+    VerdictChange,
+    as_utc,
+    utcnow,
+)
 from verifier.db.verdicts import locked_verdicts
 from verifier.errors import InputError
 from verifier.labels import Label
@@ -95,10 +103,13 @@ def record_reviews(session: Session, rows: Sequence[ReviewRow]) -> list[Change]:
 
 
 def _passages(session: Session, ids: list[int]) -> set[int]:
-    """Those of the passage ``ids`` that exist."""
+    """Those of the passage ``ids`` that exist, or were cited and kept when their source was
+    removed (a reviewer may still rely on those)."""
     if not ids:
         return set()
-    return set(session.scalars(sa.select(Passage.id).where(Passage.id.in_(set(ids)))))
+    held = set(session.scalars(sa.select(Passage.id).where(Passage.id.in_(set(ids)))))
+    kept = sa.select(RemovedPassage.passage_id).where(RemovedPassage.passage_id.in_(set(ids)))
+    return held | set(session.scalars(kept))
 
 
 def _apply(

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 import sentencex
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+#: Characters that end a line inside a sentence without making it a heading (Latin, Arabic
+#: and CJK punctuation).
+_ENDS = ".!?:;,\"'”’»)؟،。！？、"
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,16 @@ def paragraphs(text: str) -> list[Span]:
     return spans
 
 
-def sentences(text: str) -> list[Span]:
-    """Sentences of ``text`` with offsets; never crosses a paragraph break."""
+def sentences(text: str, language: str = "en") -> list[Span]:
+    """Sentences of ``text`` with offsets; never crosses a paragraph break.
+
+    Args:
+        language: ISO 639-1 code; sentencex has rules for many languages (Arabic ``؟``,
+            Chinese and Japanese ``。``, ...) and falls back to generic ones.
+    """
     result: list[Span] = []
     for para in paragraphs(text):
-        for piece in sentencex.get_sentence_boundaries("en", para.text):
+        for piece in sentencex.get_sentence_boundaries(language, para.text):
             start, end = para.start + piece["start_index"], para.start + piece["end_index"]
             span = _trimmed(text, start, end)
             if span:
@@ -65,7 +73,7 @@ def _split_lines(text: str, span: Span) -> list[Span]:
     for line_break in re.finditer(r"\n", span.text):
         position = span.start + line_break.start()
         before = text[start:position].rstrip()
-        if before and before[-1] not in ".!?:;,\"'”’)":
+        if before and before[-1] not in _ENDS:
             part = _trimmed(text, start, position)
             if part:
                 parts.append(part)

@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -105,8 +106,9 @@ def _clean(value: object) -> str | None:
     return text or None
 
 
-def read_text_doc(path: Path, text: str) -> SourceDoc:
-    """A .txt/.md file: optional front matter, then the body."""
+def read_text_doc(path: Path | str, text: str) -> SourceDoc:
+    """A .txt/.md file (or a plain-text page at a web address): optional front matter,
+    then the body."""
     meta: dict[str, str] = {}
     match = _FRONT_MATTER.match(text)
     if match:
@@ -122,13 +124,20 @@ def read_text_doc(path: Path, text: str) -> SourceDoc:
         raise InputError(f"{path}: has front matter but no text")
     return SourceDoc(
         uri=str(path),
-        title=_clean(meta.get("title")) or first_line_title(text, path.stem),
+        title=_clean(meta.get("title")) or first_line_title(text, _stem(path)),
         text=text,
-        format=path.suffix.lower().lstrip("."),
+        format=path.suffix.lower().lstrip(".") if isinstance(path, Path) else "txt",
         outlet=_clean(meta.get("outlet") or meta.get("source")),
         url=_clean(meta.get("url")),
         published=parse_date(meta.get("date") or meta.get("published"), str(path)),
     )
+
+
+def _stem(path: Path | str) -> str:
+    """A file's name without its extension; for a web address, its last path segment's."""
+    if isinstance(path, Path):
+        return path.stem
+    return PurePosixPath(urlsplit(path).path).stem or urlsplit(path).hostname or "page"
 
 
 def _meta(soup: BeautifulSoup, *keys: str) -> str | None:
@@ -139,8 +148,9 @@ def _meta(soup: BeautifulSoup, *keys: str) -> str | None:
     return None
 
 
-def read_html_doc(path: Path, raw: str) -> SourceDoc:
-    """An HTML page: paragraph text from the article (or body), metadata from the head."""
+def read_html_doc(path: Path | str, raw: str) -> SourceDoc:
+    """An HTML page (a file, or fetched from a web address): paragraph text from the
+    article (or body), metadata from the head."""
     soup = BeautifulSoup(raw, "html.parser")
     canonical = soup.find("link", rel="canonical")
     time_tag = soup.find("time", attrs={"datetime": True})
@@ -168,7 +178,7 @@ def read_html_doc(path: Path, raw: str) -> SourceDoc:
     h1 = soup.find("h1")
     return SourceDoc(
         uri=str(path),
-        title=_clean(title) or _clean(h1.get_text() if h1 else None) or path.stem,
+        title=_clean(title) or _clean(h1.get_text() if h1 else None) or _stem(path),
         text=text,
         format="html",
         outlet=_clean(_meta(soup, "og:site_name", "publisher", "author")),

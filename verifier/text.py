@@ -44,3 +44,10 @@ def web_address(value: object) -> str | None:
     url = value.strip()
     parts = urlsplit(url)
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern (escape character ``\\``) matching values that contain ``text``
+    literally: its ``%``, ``_`` and ``\\`` are escaped."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

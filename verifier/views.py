@@ -6,16 +6,19 @@ across reruns and threads.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from verifier.citations import CitedPassage, cited_passages
 from verifier.db.models import Article, Claim, Match, Passage, Verdict
 from verifier.documents import passages_with_source
 from verifier.labels import Label
 from verifier.review import Change, histories
+from verifier.sentences import Span, paragraphs, sentences
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ class ClaimView:
     reviewer: str | None = None
     note: str | None = None
     relied_on: list[int] = field(default_factory=list)
+    #: The passages the reviewer relied on, in the order cited; a removed source's passage
+    #: is quoted as it was (``removed=True``).
+    cited: list[CitedPassage] = field(default_factory=list)
     evidence: list[EvidenceView] = field(default_factory=list)
     history: list[Change] = field(default_factory=list)
 
@@ -104,9 +110,12 @@ def list_reviewers(session: Session) -> list[str]:
     return sorted(name for name in session.scalars(sa.select(Verdict.reviewer).distinct()) if name)
 
 
-def article_claims(session: Session, article_id: int) -> list[ClaimView]:
-    """An article's claims in reading order, each with verdict, ranked evidence and history."""
-    return _claim_views(session, Claim.article_id == article_id)
+def article_claims(
+    session: Session, article_id: int, limit: int | None = None, offset: int = 0
+) -> list[ClaimView]:
+    """An article's claims in reading order (``limit`` of them from ``offset``; all when
+    ``None``), each with verdict, ranked evidence and history."""
+    return _claim_views(session, Claim.article_id == article_id, limit, offset)
 
 
 def claim_view(session: Session, claim_id: int) -> ClaimView | None:
@@ -146,18 +155,26 @@ def claim_in_article(session: Session, claim_id: int, around: int = 400) -> InCo
     )
 
 
-def _claim_views(session: Session, where: sa.ColumnElement[bool]) -> list[ClaimView]:
+def _claim_views(
+    session: Session, where: sa.ColumnElement[bool], limit: int | None = None, offset: int = 0
+) -> list[ClaimView]:
     rows = session.execute(
         sa.select(Claim, Verdict)
         .outerjoin(Verdict, Verdict.claim_id == Claim.id)
         .where(where)
         .order_by(Claim.start, Claim.id)
+        .limit(limit)
+        .offset(offset)
     ).all()
     ids = [claim.id for claim, _ in rows]
     evidence = _evidence(session, ids)
     changes = histories(session, ids)
+    quoted = cited_passages(
+        session, {pid for _, verdict in rows if verdict for pid in verdict.evidence or []}
+    )
     views = []
     for claim, verdict in rows:
+        relied = list(verdict.evidence or []) if verdict else []
         provenance = None
         if verdict is not None and verdict.stance_model:
             provenance = f"{verdict.retriever} + {verdict.stance_model} {verdict.stance_version}"
@@ -175,7 +192,8 @@ def _claim_views(session: Session, where: sa.ColumnElement[bool]) -> list[ClaimV
                 label=verdict.label if verdict else None,
                 reviewer=verdict.reviewer if verdict else None,
                 note=verdict.note if verdict else None,
-                relied_on=list(verdict.evidence or []) if verdict else [],
+                relied_on=relied,
+                cited=[quoted[pid] for pid in relied if pid in quoted],
                 evidence=evidence.get(claim.id, []),
                 history=changes.get(claim.id, []),
             )
@@ -209,3 +227,117 @@ def _evidence(session: Session, claim_ids: list[int]) -> dict[int, list[Evidence
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class PageClaim:
+    """A claim on a page of its article: where it stands, and where its review is."""
+
+    id: int
+    text: str
+    start: int
+    end: int
+    checkworthiness: float
+    suggested: Label | None
+    label: Label | None
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """One page of an article: a run of whole paragraphs, the claims in them, and the
+    sentences there that are not claims yet (for picking by hand)."""
+
+    id: int
+    title: str
+    language: str
+    url: str | None
+    outlet: str | None
+    author: str | None
+    published: str | None
+    claims_total: int
+    reviewed_total: int
+    page: int
+    pages: int
+    start: int
+    text: str  # the article's text from ``start``: offsets on the page are start + i
+    claims: list[PageClaim]
+    sentences: list[Span]
+
+
+#: A page holds this many paragraphs, or fewer once it holds this many claims.
+PAGE_PARAGRAPHS, PAGE_CLAIMS = 20, 25
+
+
+def article_page(session: Session, article_id: int, page: int = 1) -> ArticlePage | None:
+    """Page ``page`` (from 1; clamped) of an article, ``None`` for no such article. Costs
+    the same for an article of 600 claims as for one of 10: one page is read in full."""
+    article = session.get(Article, article_id)
+    if article is None:
+        return None
+    starts = list(
+        session.scalars(
+            sa.select(Claim.start).where(Claim.article_id == article_id).order_by(Claim.start)
+        )
+    )
+    reviewed = session.scalar(
+        sa.select(sa.func.count(Verdict.label))
+        .join(Claim, Claim.id == Verdict.claim_id)
+        .where(Claim.article_id == article_id)
+    )
+    bounds = _page_bounds(paragraphs(article.text), [s for s in starts if s is not None])
+    page = min(max(page, 1), len(bounds))
+    begin, stop = bounds[page - 1]
+    rows = session.execute(
+        sa.select(Claim, Verdict.suggested, Verdict.label)
+        .outerjoin(Verdict, Verdict.claim_id == Claim.id)
+        .where(Claim.article_id == article_id, Claim.start >= begin, Claim.start < stop)
+        .order_by(Claim.start, Claim.id)
+    ).all()
+    claims = [
+        PageClaim(c.id, c.text, c.start, c.end, c.checkworthiness, suggested, label)
+        for c, suggested, label in rows
+        if c.start is not None and c.end is not None
+    ]
+    taken = [(c.start, c.end) for c in claims]
+    text = article.text[begin:stop]
+    language = article.language or "en"
+    free = [
+        Span(begin + s.start, begin + s.end, s.text)
+        for s in sentences(text, language)
+        if not any(begin + s.start < end and start < begin + s.end for start, end in taken)
+    ]
+    return ArticlePage(
+        id=article.id,
+        title=article.title,
+        language=language,
+        url=article.url,
+        outlet=article.outlet,
+        author=article.author,
+        published=article.published.isoformat() if article.published else None,
+        claims_total=len(starts),
+        reviewed_total=int(reviewed or 0),
+        page=page,
+        pages=len(bounds),
+        start=begin,
+        text=text,
+        claims=claims,
+        sentences=free,
+    )
+
+
+def _page_bounds(blocks: list[Span], starts: list[int]) -> list[tuple[int, int]]:
+    """``(start, end)`` of each page: whole paragraphs, at most PAGE_PARAGRAPHS of them and
+    at most PAGE_CLAIMS claims (unless one paragraph holds more: it is never split)."""
+    if not blocks:
+        return [(0, 0)]
+    pages: list[tuple[int, int]] = []
+    first, count, claims = blocks[0].start, 0, 0
+    for block in blocks:
+        held = bisect_left(starts, block.end) - bisect_left(starts, block.start)
+        if count and (count >= PAGE_PARAGRAPHS or claims + held > PAGE_CLAIMS):
+            pages.append((first, block.start))
+            first, count, claims = block.start, 0, 0
+        count += 1
+        claims += held
+    pages.append((first, blocks[-1].end))
+    return pages

@@ -2,8 +2,8 @@
 
 A :class:`Workbench` only assembles: settings, the database, the embedder, the corpus
 (database + index, kept consistent), the retriever and the stance model chosen by the
-settings. The steps that use them live in their own modules and take just the parts they need;
-:mod:`verifier.pipeline` chains them.
+settings, and the desk's memory of reviewed claims. The steps that use them live in their own
+modules and take just the parts they need; :mod:`verifier.pipeline` chains them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from index import IndexStoreError, PassageIndex
+from verifier.claim_memory import ClaimMemory
 from verifier.config import Settings
 from verifier.corpus import Corpus
 from verifier.db.session import Database, open_database
@@ -37,6 +38,7 @@ class Workbench:
     corpus: Corpus
     retriever: Retriever
     stance: StanceModel
+    memory: ClaimMemory
 
     @classmethod
     def open(
@@ -80,6 +82,7 @@ class Workbench:
                     settings.retriever, corpus, settings.hybrid_weight, settings.title_boost
                 ),
                 stance=make_stance_model(settings.stance_model),
+                memory=ClaimMemory(embedder),
             )
             if repair:
                 drift = corpus.repair()

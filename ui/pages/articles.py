@@ -1,6 +1,14 @@
-"""Check-an-article page: paste an article; its claims are extracted and matched."""
+"""Articles page: add an article (pasted, uploaded or fetched from a web address), then read
+it a page at a time with its claims highlighted in place; pick sentences or words as claims,
+edit a claim's words, drop one, or extract again at another threshold.
+
+``?article=ID`` opens an article (a URL that can be shared); without it, the form for a new
+one shows. What is typed in the form stays there when something fails.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -9,42 +17,338 @@ from ui.components import plain
 from verifier import pipeline
 from verifier.articles import ArticleMeta
 from verifier.errors import VerifierError
+from verifier.language import model_reads
+from verifier.views import ArticlePage, article_page, list_articles
+from verifier.workbench import Workbench
+
+FORM_FIELDS = ("art-title", "art-text", "art-url", "art-outlet", "art-author", "art-published")
+LANGUAGES = {
+    "en": "English",
+    "ar": "Arabic",
+    "de": "German",
+    "es": "Spanish",
+    "fa": "Persian",
+    "fr": "French",
+    "it": "Italian",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "zh": "Chinese",
+}
+
+
+def _open(article_id: int | None) -> None:
+    if article_id is None:
+        st.query_params.pop("article", None)
+    else:
+        st.query_params["article"] = str(article_id)
+    st.session_state.pop("art-page", None)
+
+
+def _opened() -> int | None:
+    try:
+        return int(st.query_params["article"]) if "article" in st.query_params else None
+    except ValueError:
+        return None
+
+
+def _fill(title: str, text: str, meta: ArticleMeta) -> None:
+    """Put what was loaded into the form, for the reviewer to check before extracting."""
+    st.session_state["art-title"] = title
+    st.session_state["art-text"] = text
+    st.session_state["art-url"] = meta.url or ""
+    st.session_state["art-outlet"] = meta.outlet or ""
+    st.session_state["art-author"] = meta.author or ""
+    st.session_state["art-published"] = meta.published.isoformat() if meta.published else ""
+
+
+def _fetch(bench: Workbench) -> None:
+    try:
+        _fill(*pipeline.fetch_article_page(bench, st.session_state.get("art-fetch", "")))
+    except VerifierError as error:
+        st.session_state["art-error"] = str(error)
+
+
+def _load(bench: Workbench) -> None:
+    upload = st.session_state.get("art-file")
+    if upload is None:
+        st.session_state["art-error"] = "choose a .txt, .md or .html file first"
+        return
+    try:
+        _fill(*pipeline.read_article_upload(bench, upload.name, upload.getvalue()))
+    except VerifierError as error:
+        st.session_state["art-error"] = str(error)
+
+
+def new_article(bench: Workbench) -> None:
+    st.subheader("New article")
+    left, right = st.columns(2)
+    left.text_input("Fetch from a web address", key="art-fetch", placeholder="https://")
+    left.button("Fetch", key="art-fetch-button", on_click=_fetch, args=(bench,))
+    right.file_uploader("Or load a file", type=["txt", "md", "html", "htm"], key="art-file")
+    right.button("Load file", key="art-load-button", on_click=_load, args=(bench,))
+    if error := st.session_state.pop("art-error", None):
+        st.error(plain(error))
+    # The text stays in the form when something fails, so nothing typed is lost.
+    with st.form("new-article"):
+        text = st.text_area("Article text", height=300, key="art-text")
+        title = st.text_input(
+            "Title", key="art-title", help="Left empty, the article is named by its first line."
+        )
+        left, right = st.columns(2)
+        url = left.text_input("Article URL", placeholder="https://", key="art-url")
+        outlet = right.text_input("Outlet", key="art-outlet")
+        author = left.text_input("Author", key="art-author")
+        published = right.text_input("Published", placeholder="YYYY-MM-DD", key="art-published")
+        factcheck_url = st.text_input(
+            "Fact-check URL", placeholder="https://", help="Where the desk publishes its check."
+        )
+        threshold = st.slider(
+            "Extraction threshold",
+            0.0,
+            1.0,
+            bench.settings.min_checkworthiness,
+            0.05,
+            help="Check-worthiness from which a sentence is taken as a claim; lower it to "
+            "see more sentences (claims can also be picked by hand once the article is in).",
+        )
+        submitted = st.form_submit_button("Extract and match claims", type="primary")
+    if submitted:
+        meta = dict(
+            url=url, outlet=outlet, author=author, published=published, factcheck_url=factcheck_url
+        )
+        check(bench, text, title or None, meta, threshold)
+
+
+def check(
+    bench: Workbench, text: str, title: str | None, given: dict[str, str], threshold: float
+) -> None:
+    bar = st.progress(0.0, text="Extracting claims...")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"Matching claims: {done} of {total}")
+
+    try:
+        meta = ArticleMeta.parse(**given)
+        if bench.corpus.is_empty():  # stored, to be matched once sources are added
+            article = pipeline.extract_article(
+                bench, text, title=title, meta=meta, threshold=threshold, allow_empty=True
+            )
+            st.session_state["art-error"] = "no sources yet: add some on the Sources page"
+        else:
+            article = pipeline.check_article(
+                bench,
+                text,
+                title=title,
+                meta=meta,
+                threshold=threshold,
+                allow_empty=True,
+                progress=progress,
+            ).article
+    except VerifierError as error:
+        bar.empty()
+        st.error(plain(str(error)))
+        return
+    count = len(article.claims)
+    st.session_state["art-flash"] = (
+        f"{count} claim{'' if count == 1 else 's'} extracted from {plain(article.title)}"
+    )
+    for key in FORM_FIELDS:  # the next article starts from an empty form
+        st.session_state.pop(key, None)
+    _open(article.id)
+    st.rerun()
+
+
+def picker(bench: Workbench, current: int | None) -> None:
+    with bench.db.session() as session:
+        found = list_articles(session)
+    titles = {a.id: f"{a.title} (#{a.id}, {a.claims} claims)" for a in found}
+    ids = list(titles)
+    left, right = st.columns([4, 1])
+    chosen = left.selectbox(
+        "Open an article",
+        ids,
+        index=ids.index(current) if current in ids else None,
+        format_func=lambda key: titles[key],
+        placeholder="Choose an article...",
+        key=f"art-pick-{current}",
+    )
+    if chosen != current and chosen is not None:
+        _open(chosen)
+        st.rerun()
+    if current is not None and right.button("New article", key="art-new"):
+        _open(None)
+        st.rerun()
+
+
+def marked_up(page: ArticlePage) -> str:
+    """The page's text as markdown, each claim highlighted in place with its number (a link
+    that opens it in the review queue): orange until reviewed, then blue."""
+    parts, at = [], page.start
+    for claim in page.claims:
+        if claim.start < at:  # overlaps the claim before: shown in the list only
+            continue
+        parts.append(plain(page.text[at - page.start : claim.start - page.start]))
+        colour = "blue" if claim.label else "orange"
+        words = plain(page.text[claim.start - page.start : claim.end - page.start])
+        parts.append(f":{colour}-background[{words}] [#{claim.id}](./?claim={claim.id})")
+        at = claim.end
+    parts.append(plain(page.text[at - page.start :]))
+    return "".join(parts).replace("\n", "  \n")
+
+
+def show_article(bench: Workbench, article_id: int) -> None:
+    page_number = int(st.session_state.get("art-page", 1))
+    with bench.db.session() as session:
+        page = article_page(session, article_id, page_number)
+    if page is None:
+        st.warning(f"There is no article #{article_id}.")
+        return
+    st.subheader(plain(page.title))
+    details = [page.outlet, page.author, page.published, page.url]
+    language = LANGUAGES.get(page.language, page.language)
+    st.caption(
+        plain(" · ".join(part for part in details if part))
+        + f"  \n{page.claims_total} claim(s), {page.reviewed_total} reviewed · {language}"
+    )
+    if not model_reads(page.language):
+        st.warning(
+            f"This article reads as {language}. The bundled embedding model is English-only: "
+            "evidence for its claims is found mostly by shared words, so check the "
+            "suggestions with care, and pick claims by hand where extraction missed them."
+        )
+    if page.claims_total == 0:
+        st.info("No sentence reached the threshold: pick claims below, or extract again lower.")
+    if page.pages > 1:
+        st.number_input(f"Page (of {page.pages})", 1, page.pages, key="art-page", width=200)
+    st.markdown(marked_up(page))
+    st.divider()
+    edit_claims(bench, page)
+    add_claims(bench, page)
+    extract_again(bench, page)
+
+
+def _run(action: str, call: Callable[..., object], *args: object) -> None:
+    """``call(*args)``; what it did, or its error, shows after the rerun."""
+    try:
+        call(*args)
+    except VerifierError as error:
+        st.session_state["art-error"] = str(error)
+    else:
+        st.session_state["art-flash"] = action
+
+
+def edit_claims(bench: Workbench, page: ArticlePage) -> None:
+    if not page.claims:
+        return
+    st.markdown("**Claims on this page**")
+    st.dataframe(
+        [
+            {
+                "#": c.id,
+                "claim": c.text,
+                "worth": c.checkworthiness,
+                "suggested": c.suggested.value if c.suggested else "—",
+                "verdict": c.label.value if c.label else "—",
+            }
+            for c in page.claims
+        ],
+        hide_index=True,
+        column_config={"claim": st.column_config.TextColumn(width="large")},
+    )
+    by_id = {c.id: c for c in page.claims}
+    chosen = st.selectbox(
+        "Edit or drop a claim",
+        list(by_id),
+        index=None,
+        format_func=lambda key: f"#{key} {by_id[key].text[:90]}",
+        placeholder="Choose a claim...",
+        key=f"art-edit-pick-{page.id}",
+    )
+    if chosen is None:
+        return
+    claim = by_id[chosen]
+    if claim.label:
+        st.caption("A reviewer has decided this claim: its words stay as reviewed.")
+        return
+    words = st.text_area(
+        "Claim words (its place in the article stays)", claim.text, key=f"art-edit-{claim.id}"
+    )
+    left, right = st.columns(2)
+    if left.button("Save words", key=f"art-save-{claim.id}"):
+        done = f"Claim #{claim.id} changed and matched again"
+        _run(done, pipeline.edit_claim, bench, claim.id, words)
+        st.rerun()
+    if right.button("Drop claim", key=f"art-drop-{claim.id}"):
+        _run(f"Claim #{claim.id} dropped", pipeline.drop_claim, bench, claim.id)
+        st.rerun()
+
+
+def add_claims(bench: Workbench, page: ArticlePage) -> None:
+    st.markdown("**Add a claim by hand**")
+    spans = {span.start: span for span in page.sentences}
+    picked = st.selectbox(
+        "A sentence on this page",
+        list(spans),
+        index=None,
+        format_func=lambda key: spans[key].text[:120],
+        placeholder="Choose a sentence...",
+        key=f"art-add-pick-{page.id}-{page.page}",
+    )
+    words = st.text_input(
+        "Or words copied from the article", key=f"art-add-words-{page.id}", placeholder="..."
+    )
+    if st.button("Add as claim", key="art-add"):
+        chosen = spans[picked].text if picked is not None else words
+        if not chosen.strip():
+            st.session_state["art-error"] = "choose a sentence or paste words from the article"
+        else:
+            _run("Claim added", pipeline.add_claim, bench, page.id, chosen)
+        st.rerun()
+
+
+def extract_again(bench: Workbench, page: ArticlePage) -> None:
+    with st.expander("Extract again at another threshold"):
+        threshold = st.slider(
+            "Extraction threshold",
+            0.0,
+            1.0,
+            bench.settings.min_checkworthiness,
+            0.05,
+            key="art-rethreshold",
+            help="Sentences at or above it that are not claims yet are added; no claim is removed.",
+        )
+        if st.button("Extract again", key="art-reextract"):
+            bar = st.progress(0.0, text="Extracting claims...")
+
+            def progress(done: int, total: int) -> None:
+                bar.progress(done / total, text=f"Matching claims: {done} of {total}")
+
+            try:
+                added = pipeline.extract_again(bench, page.id, threshold, progress)
+            except VerifierError as error:
+                st.session_state["art-error"] = str(error)
+            else:
+                st.session_state["art-flash"] = f"{added} claim(s) added"
+            st.rerun()
 
 
 def main() -> None:
     bench = state.workbench()
-    st.header("Check an article")
-    # The text stays in the form when something fails, so nothing typed is lost.
-    with st.form("new-article"):
-        title = st.text_input("Title", help="Left empty, the article is named by its first line.")
-        text = st.text_area("Article text", height=300)
-        # What reports and ClaimReview cite about the checked article.
-        left, right = st.columns(2)
-        url = left.text_input("Article URL", placeholder="https://")
-        outlet = right.text_input("Outlet")
-        author = left.text_input("Author")
-        published = right.text_input("Published", placeholder="YYYY-MM-DD")
-        factcheck_url = st.text_input(
-            "Fact-check URL", placeholder="https://", help="Where the desk publishes its check."
-        )
-        submitted = st.form_submit_button("Extract and match claims", type="primary")
-    if not submitted:
+    st.header("Articles")
+    if flash := st.session_state.pop("art-flash", None):
+        st.success(flash)
+    current = _opened()
+    picker(bench, current)
+    if current is None:
+        new_article(bench)
         return
-    try:
-        meta = ArticleMeta.parse(
-            url=url, outlet=outlet, author=author, published=published, factcheck_url=factcheck_url
-        )
-        with st.spinner("Extracting and matching claims..."):
-            checked = pipeline.check_article(bench, text, title=title or None, meta=meta)
-    except VerifierError as error:
-        st.error(plain(str(error)))
-        return
-    st.session_state["article_id"] = checked.article.id
-    count = len(checked.article.claims)
-    st.session_state["flash"] = (
-        f"{count} claim{'' if count == 1 else 's'} extracted from {plain(checked.article.title)}"
-    )
-    st.switch_page("ui/pages/review.py")
+    if error := st.session_state.pop("art-error", None):
+        st.error(plain(error))
+    show_article(bench, current)
 
 
 main()

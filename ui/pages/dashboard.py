@@ -24,7 +24,7 @@ def main() -> None:
         board = dashboard(session, days=DAYS)
     summary = board.summary
     if not summary.claims:
-        st.info("No claim yet: add an article on the 'Check an article' page.")
+        st.info("No claim yet: add an article on the 'Articles' page.")
         return
     figures = st.columns(4)
     figures[0].metric("Claims", f"{summary.claims:,}")

@@ -11,9 +11,11 @@ from ui.components import (
     badge,
     history_rows,
     plain,
+    show_cited,
     show_passage,
 )
 from verifier import pipeline
+from verifier.claim_memory import PastCheck
 from verifier.errors import VerifierError
 from verifier.labels import Label
 from verifier.queue import SORTS, STATUSES, QueueFilter, QueuePage, claim_queue
@@ -26,6 +28,7 @@ PAGE_ROWS = 200
 KEYS = {Label.SUPPORTED: "S", Label.DISPUTED: "D", Label.UNVERIFIED: "U"}
 CURRENT = "queue-claim"  # the open claim's id, kept for the browser session
 ORDER = "queue-order"  # the ids of the table as shown, for next / previous
+LINKED = "queue-linked"  # the claim a shared URL opened
 
 
 def filters(bench: Workbench) -> QueueFilter:
@@ -64,7 +67,7 @@ def filters(bench: Workbench) -> QueueFilter:
     )
 
 
-def _table_rows(page: QueuePage) -> list[dict[str, object]]:
+def _table_rows(page: QueuePage, past: dict[int, PastCheck]) -> list[dict[str, object]]:
     return [
         {
             "claim": row.claim_id,
@@ -75,9 +78,37 @@ def _table_rows(page: QueuePage) -> list[dict[str, object]]:
             "confidence": row.confidence,
             "verdict": row.label.value if row.label else "—",
             "reviewer": row.reviewer or "",
+            "checked before": _before(past.get(row.claim_id)),
         }
         for row in page.rows
     ]
+
+
+def _before(past: PastCheck | None) -> str:
+    if past is None:
+        return ""
+    when = f"{past.reviewed_at:%Y-%m-%d}"
+    return f"{past.label.value} · {past.reviewer or ''} · {when} (#{past.claim_id})"
+
+
+def _reuse(bench: Workbench, claim: ClaimView, past: PastCheck) -> None:
+    """Give the claim the verdict of the claim it says the same as, then open the next."""
+    try:
+        change = pipeline.reuse_verdict(bench, claim.id, past, state.reviewer())
+    except VerifierError as error:
+        st.session_state["queue-error"] = str(error)
+        return
+    was = change.from_label.value if change.from_label else "unreviewed"
+    st.session_state["queue-flash"] = (
+        f"Saved claim #{claim.id}: {was} → {change.to_label.value} (reused #{past.claim_id})"
+    )
+    _next(claim.id)
+
+
+def _next(claim_id: int) -> None:
+    order: list[int] = st.session_state.get(ORDER, [])
+    following = order[order.index(claim_id) + 1 :] if claim_id in order else []
+    _open(following[0] if following else claim_id)
 
 
 def _picked() -> None:
@@ -119,9 +150,7 @@ def _decide(bench: Workbench, claim: ClaimView, label: Label | None) -> None:
         return
     was = change.from_label.value if change.from_label else "unreviewed"
     st.session_state["queue-flash"] = f"Saved claim #{claim.id}: {was} → {label.value}"
-    order: list[int] = st.session_state.get(ORDER, [])
-    following = order[order.index(claim.id) + 1 :] if claim.id in order else []
-    _open(following[0] if following else claim.id)
+    _next(claim.id)
 
 
 def in_article(bench: Workbench, claim_id: int) -> None:
@@ -151,10 +180,35 @@ def evidence(claim: ClaimView) -> None:
                 show_passage(claim.text, item)
 
 
+def past_check(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
+    """ "Checked before": the reviewed claim that says the same, and one key to reuse it."""
+    past = pipeline.past_checks(bench, [(claim.id, claim.text)]).get(claim.id)
+    if past is None:
+        return
+    with st.container(border=True):
+        st.markdown(
+            f":material/history: **Checked before:** {badge(past.label)} by "
+            f"{plain(past.reviewer or 'someone')} on {past.reviewed_at:%Y-%m-%d} · claim "
+            f"#{past.claim_id} in {plain(past.article or 'no article')} (similarity "
+            f"{past.similarity:.2f})  \n> {plain(past.text)}"
+        )
+        if past.note:
+            st.caption(f"Their note: {plain(past.note)}")
+        st.button(
+            f"Reuse this verdict ({past.label.value})",
+            key="q-reuse",
+            shortcut="B",
+            on_click=_reuse,
+            args=(bench, claim, past),
+            disabled=not reviewer or claim.label == past.label,
+        )
+
+
 def claim_panel(bench: Workbench, claim: ClaimView) -> None:
     st.subheader(f"Claim #{claim.id}")
     in_article(bench, claim.id)
     st.markdown(f"**{plain(claim.text)}**")
+    past_check(bench, claim, state.reviewer())
     if claim.suggested:
         st.info(
             f"Suggestion, not a verdict: {badge(claim.suggested)} "
@@ -166,6 +220,7 @@ def claim_panel(bench: Workbench, claim: ClaimView) -> None:
             f"Reviewed: {badge(claim.label)} by {plain(claim.reviewer or '')}",
             icon=":material/task_alt:",
         )
+        show_cited(claim.cited)
     reviewer = state.reviewer()
     if not reviewer:
         st.warning("Enter your name as reviewer in the sidebar to record verdicts.")
@@ -214,7 +269,8 @@ def claim_panel(bench: Workbench, claim: ClaimView) -> None:
         use_container_width=True,
     )
     st.caption(
-        "Keys: S supported · D disputed · U unverified · A accept suggestion · J next · K previous"
+        "Keys: S supported · D disputed · U unverified · A accept suggestion · B reuse the "
+        "verdict checked before · J next · K previous"
     )
     evidence(claim)
     if claim.history:
@@ -235,8 +291,9 @@ def main() -> None:
     st.session_state[ORDER] = [row.claim_id for row in page.rows]
     shown = f"{len(page.rows)} of {page.total}" if page.total > len(page.rows) else page.total
     st.caption(f"{shown} claim(s)")
+    past = pipeline.past_checks(bench, [(row.claim_id, row.text) for row in page.rows])
     st.dataframe(
-        _table_rows(page),
+        _table_rows(page, past),
         key="queue-table",
         on_select=_picked,
         selection_mode="single-row",
@@ -255,6 +312,10 @@ def main() -> None:
             current = int(st.query_params["claim"])
         except ValueError:
             current = None
+        st.session_state[LINKED] = current  # shown even when the filters leave it out
+    shown = st.session_state[ORDER]
+    if current not in shown and current != st.session_state.get(LINKED):
+        current = None  # the filters changed: open the first claim they show
     if current is None and page.rows:
         current = page.rows[0].claim_id
     if current is None:

@@ -11,6 +11,7 @@ from ui.components import (
     badge,
     history_rows,
     plain,
+    show_cited,
     show_passage,
 )
 from verifier import pipeline
@@ -20,25 +21,34 @@ from verifier.views import ClaimView, article_claims, list_articles
 from verifier.workbench import Workbench
 
 LABELS = list(Label)
+PAGE_CLAIMS = 25  # a long article opens as fast as a short one
 
 
 def review_form(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
     options = {f"#{e.rank} {e.document} ({e.score:.2f})": e.passage_id for e in claim.evidence}
     chosen = [key for key, pid in options.items() if pid in claim.relied_on]
     with st.form(f"review-{claim.id}"):
+        # Nothing is pre-selected but the desk's own verdict: a suggestion is not one.
         label = st.radio(
             "Verdict",
             LABELS,
-            index=LABELS.index(claim.shown),
+            index=LABELS.index(claim.label) if claim.label else None,
             format_func=lambda item: item.value,
             horizontal=True,
             key=f"label-{claim.id}",
         )
-        note = st.text_area("Note", value=claim.note or "", key=f"note-{claim.id}")
+        # A fresh note each time: the last one (shown above) was its author's, not yours.
+        note = st.text_area("Note", key=f"note-{claim.id}")
         relied = st.multiselect(
             "Evidence relied on", list(options), default=chosen, key=f"ev-{claim.id}"
         )
         if st.form_submit_button("Save verdict"):
+            if not reviewer:
+                st.error("enter your name as reviewer in the sidebar first")
+                return
+            if label is None:
+                st.error("pick a verdict first")
+                return
             try:
                 pipeline.review_claim(
                     bench, claim.id, label, reviewer, note, [options[k] for k in relied]
@@ -50,9 +60,19 @@ def review_form(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
                 st.rerun()
 
 
+def heading(claim: ClaimView) -> str:
+    """The claim's line: the reviewer's verdict in colour once decided; until then the
+    suggestion, in grey and named as one."""
+    if claim.label:
+        return f"{badge(claim.label)} {plain(claim.text)}"
+    if claim.suggested:
+        return f":gray[suggested {claim.suggested.value}] {plain(claim.text)}"
+    return f":gray[not matched] {plain(claim.text)}"
+
+
 def show_claim(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
     icon = REVIEWED if claim.reviewed else PENDING
-    with st.expander(f"{badge(claim.shown)} {plain(claim.text)}", expanded=False, icon=icon):
+    with st.expander(heading(claim), expanded=False, icon=icon):
         lines = []
         if claim.suggested:
             lines.append(f"suggested {badge(claim.suggested)} ({claim.confidence or 0:.2f})")
@@ -66,6 +86,9 @@ def show_claim(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
         st.markdown(" · ".join(lines))
         if claim.reason:
             st.caption(plain(claim.reason))
+        if claim.note:
+            st.caption(f"Note by {plain(claim.reviewer or '')}: {plain(claim.note)}")
+        show_cited(claim.cited)
         for item in claim.evidence:
             show_passage(claim.text, item)
         review_form(bench, claim, reviewer)
@@ -81,7 +104,7 @@ def main() -> None:
     with bench.db.session() as session:
         found = list_articles(session)
     if not found:
-        st.info("No article yet: add one on the 'Check an article' page.")
+        st.info("No article yet: add one on the 'Articles' page.")
         return
     titles = {a.id: f"{a.title} (#{a.id})" for a in found}
     ids = list(titles)
@@ -92,13 +115,18 @@ def main() -> None:
         index=ids.index(default) if default in ids else 0,
         format_func=lambda key: titles[key],
     )
-    with bench.db.session() as session:
-        claims = article_claims(session, article_id)
-    done = sum(1 for c in claims if c.reviewed)
+    summary = next(a for a in found if a.id == article_id)
     st.header(plain(titles[article_id]))
     st.progress(
-        done / len(claims) if claims else 0.0, text=f"{done} of {len(claims)} claims reviewed"
+        summary.reviewed / summary.claims if summary.claims else 0.0,
+        text=f"{summary.reviewed} of {summary.claims} claims reviewed",
     )
+    pages = max((summary.claims - 1) // PAGE_CLAIMS + 1, 1)
+    page = 1
+    if pages > 1:
+        page = int(st.number_input(f"Page (of {pages})", 1, pages, key=f"page-{article_id}"))
+    with bench.db.session() as session:
+        claims = article_claims(session, article_id, PAGE_CLAIMS, (page - 1) * PAGE_CLAIMS)
     reviewer = state.reviewer()
     if not reviewer:
         st.warning("Enter your name as reviewer in the sidebar to record verdicts.")

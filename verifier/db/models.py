@@ -119,6 +119,9 @@ class Article(Base):
     author: Mapped[str | None] = mapped_column(sa.String(256))
     published: Mapped[date | None] = mapped_column(sa.Date)
     factcheck_url: Mapped[str | None] = mapped_column(sa.String(2048))
+    # ISO 639-1 code detected from the text (NULL: stored before languages were detected,
+    # taken as English).
+    language: Mapped[str | None] = mapped_column(sa.String(16))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     claims: Mapped[list[Claim]] = relationship(
@@ -127,7 +130,9 @@ class Article(Base):
 
 
 class Claim(Base):
-    """A check-worthy statement; ``start``/``end`` are character offsets into the article."""
+    """A check-worthy statement; ``start``/``end`` are character offsets into the article:
+    ``text`` is the article's words there, unless a reviewer has edited it (made it stand
+    on its own, say), when they still mark where it stands."""
 
     __tablename__ = "claims"
     __table_args__ = (sa.UniqueConstraint("article_id", "text_hash"),)
@@ -229,6 +234,23 @@ class VerdictChange(Base):
     to_label: Mapped[Label] = mapped_column(LabelType)
     note: Mapped[str | None] = mapped_column(sa.Text)
     evidence: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+
+
+class RemovedPassage(Base):
+    """A passage a reviewer cited, kept as it was when its source was removed, so the verdict
+    still quotes it (marked as removed). Keyed by the passage's old id, which verdicts and
+    history name in their ``evidence``; ids are never reused."""
+
+    __tablename__ = "removed_passages"
+
+    passage_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    text: Mapped[str] = mapped_column(sa.Text)
+    uri: Mapped[str] = mapped_column(sa.String(2048))
+    title: Mapped[str] = mapped_column(sa.String(1024))
+    outlet: Mapped[str | None] = mapped_column(sa.String(256))
+    url: Mapped[str | None] = mapped_column(sa.String(2048))
+    published: Mapped[date | None] = mapped_column(sa.Date)
+    removed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class Embedding(Base):

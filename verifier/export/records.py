@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from verifier.claim_memory import PAST_CHECK_FIELDS, PastCheck
 from verifier.labels import Label
 from verifier.match import ScoredClaim
 
@@ -62,6 +63,7 @@ class ClaimRecord:
     stance_version: str
     evidence: list[EvidenceRecord]
     claim_id: int | None = None
+    past: PastCheck | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -91,11 +93,13 @@ class ClaimRecord:
                 for e in scored.evidence
             ],
             claim_id=scored.claim_id,
+            past=scored.past,
             extra=dict(extra or {}),
         )
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON-friendly record: input fields, then :data:`CLAIM_FIELDS`, then
+        """The JSON-friendly record: input fields, then :data:`CLAIM_FIELDS`, then the claim
+        the desk checked before (:data:`PAST_CHECK_FIELDS`, ``None`` when none), then
         ``claim_id`` for stored claims. Labels are plain strings."""
         record: dict[str, object] = dict(self.extra)
         for name in CLAIM_FIELDS:
@@ -105,6 +109,7 @@ class ClaimRecord:
             elif name == "suggested_verdict":
                 value = Label(value).value
             record[name] = value
+        record.update(self.past.to_fields() if self.past else dict.fromkeys(PAST_CHECK_FIELDS))
         if self.claim_id is not None:
             record["claim_id"] = self.claim_id
         return record

@@ -23,16 +23,15 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from verifier.citations import cited_passages
 from verifier.db.models import (
     Article,
     Claim,
     Match,
-    Passage,
     Verdict,
     VerdictChange,
     as_utc,
 )
-from verifier.documents import passages_with_source
 from verifier.labels import Label
 from verifier.sentences import Span, sentences
 
@@ -67,7 +66,16 @@ REPORT_FIELDS = (
     "history_entries",
 )
 #: Fields of each piece of evidence the reviewer relied on (a report's ``evidence``).
-REPORT_EVIDENCE_FIELDS = ("passage_id", "quote", "document", "outlet", "date", "url", "similarity")
+REPORT_EVIDENCE_FIELDS = (
+    "passage_id",
+    "quote",
+    "document",
+    "outlet",
+    "date",
+    "url",
+    "similarity",
+    "source_removed",
+)
 
 _EVIDENCE_TYPE = pa.struct(
     [
@@ -78,6 +86,7 @@ _EVIDENCE_TYPE = pa.struct(
         ("date", pa.string()),
         ("url", pa.string()),
         ("similarity", pa.float64()),
+        ("source_removed", pa.bool_()),
     ]
 )
 _TYPES = {
@@ -221,11 +230,11 @@ def _records(session: Session, ids: Sequence[int]) -> Iterator[dict[str, object]
 def _evidence(
     session: Session, relied: dict[int, list[int]]
 ) -> dict[tuple[int, int], dict[str, object]]:
-    """The cited passages of each claim, keyed by (claim id, passage id)."""
-    passage_ids = {pid for pids in relied.values() for pid in pids}
-    if not passage_ids:
+    """The cited passages of each claim, keyed by (claim id, passage id); a passage whose
+    source was removed since is quoted as it was kept, with ``source_removed`` set."""
+    quoted = cited_passages(session, {pid for pids in relied.values() for pid in pids})
+    if not quoted:
         return {}
-    passages = session.execute(passages_with_source().where(Passage.id.in_(passage_ids))).all()
     scores = {  # by claim only: the claim index finds a chunk's few matches at once
         (row.claim_id, row.passage_id): row.score
         for row in session.execute(
@@ -234,22 +243,22 @@ def _evidence(
             )
         )
     }
-    by_id = {row.id: row for row in passages}
     found: dict[tuple[int, int], dict[str, object]] = {}
     for claim_id, pids in relied.items():
         for pid in pids:
-            row = by_id.get(pid)
-            if row is None:  # the source was removed after the review
+            cited = quoted.get(pid)
+            if cited is None:  # removed before removed sources' citations were kept
                 continue
             score = scores.get((claim_id, pid))
             found[(claim_id, pid)] = {
                 "passage_id": pid,
-                "quote": row.text,
-                "document": row.title,
-                "outlet": row.outlet,
-                "date": _day(row.published),
-                "url": row.url or row.uri,
+                "quote": cited.text,
+                "document": cited.title,
+                "outlet": cited.outlet,
+                "date": _day(cited.published),
+                "url": cited.url or cited.uri,
                 "similarity": None if score is None else round(float(score), 4),
+                "source_removed": cited.removed,
             }
     return found
 

@@ -42,11 +42,24 @@ _NUMBER_WORDS = {
     word: str(value)
     for value, word in enumerate(
         "two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split(),
+        "fifteen sixteen seventeen eighteen nineteen".split(),
         start=2,
     )
 } | {"dozen": "12"}
-_QUANTITY = re.compile(r"\b(\d[\d,]*(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")\s+([a-z]+)", re.I)
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ONES = "one two three four five six seven eight nine".split()
+_NUMBER_WORDS |= {tens: str(20 + 10 * n) for n, tens in enumerate(_TENS)}
+_NUMBER_WORDS |= {  # "twenty-eight" is 28, not the "eight" after its hyphen
+    f"{tens}-{one}": str(20 + 10 * n + m + 1)
+    for n, tens in enumerate(_TENS)
+    for m, one in enumerate(_ONES)
+}
+_QUANTITY = re.compile(
+    r"\b(\d[\d,]*(?:\.\d+)?|"
+    + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+    + r")\s+([a-z]+)",
+    re.I,
+)
 _STOP_UNITS = {"the", "a", "an", "and", "or", "of", "in", "on", "to", "at", "by", "for"}
 # A result or tally such as "2-1" (not part of a date like 2015-09-14).
 _RESULT = re.compile(r"(?<![\d-])(\d{1,3})\s?[-–]\s?(\d{1,3})(?![\d-])")

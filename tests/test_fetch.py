@@ -1,0 +1,128 @@
+"""Articles fetched from a web address, against a local HTTP server: read like an article
+file, within a time and size limit, with one clear line for each way it can fail."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from verifier.errors import InputError
+from verifier.fetch import fetch_article
+
+PAGE = """<!doctype html><html><head><title>Jets at Latakia | Wire</title>
+<meta property="og:site_name" content="Frontline Wire">
+<link rel="canonical" href="https://wire.example.org/jets">
+<meta property="article:published_time" content="2015-09-21T10:00:00Z"></head>
+<body><nav>Home | World</nav><article><h1>Jets at Latakia</h1>
+<p>Russia has moved 28 combat aircraft to the Latakia air base, officials said.</p>
+<p>The Pentagon declined to comment.</p></article><footer>© Wire</footer></body></html>"""
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *_args: object) -> None:
+        pass
+
+    def send(self, status: int, kind: str, body: bytes, length: int | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body) if length is None else length))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:  # noqa: N802 (the handler's name)
+        if self.path == "/article.html":
+            self.send(200, "text/html; charset=utf-8", PAGE.encode())
+        elif self.path == "/cp1251.html":
+            body = "<p>Россия перебросила 28 самолётов на авиабазу, сообщили в министерстве.</p>"
+            self.send(200, "text/html; charset=windows-1251", body.encode("cp1251"))
+        elif self.path == "/plain.txt":
+            self.send(200, "text/plain", b"Spartak beat Zenit 2-1 on Sunday, the club said.\n")
+        elif self.path == "/moved":
+            self.send_response(302)
+            self.send_header("Location", "/article.html")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.path == "/loop":
+            self.send_response(302)
+            self.send_header("Location", "/loop")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.path == "/report.pdf":
+            self.send(200, "application/pdf", b"%PDF-1.4 ...")
+        elif self.path == "/big-announced":
+            self.send(200, "text/html", b"<p>x</p>", length=50_000_000)
+        elif self.path == "/big-unannounced":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()  # no length: the body streams on past the limit
+            for _ in range(100):
+                self.wfile.write(b"<p>" + b"words " * 2000 + b"</p>")
+        elif self.path == "/slow":
+            time.sleep(2)
+            self.send(200, "text/html", b"<p>late</p>")
+        elif self.path == "/empty.html":
+            self.send(200, "text/html", b"<html><body><script>x()</script></body></html>")
+        else:
+            self.send(404, "text/html", b"<p>not here</p>")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_a_page_is_read_as_an_article_with_its_details(server: str) -> None:
+    title, text, meta = fetch_article(f"{server}/moved", 2**20)
+    assert title == "Jets at Latakia | Wire"
+    assert text.startswith("Jets at Latakia\n\nRussia has moved 28 combat aircraft")
+    assert "Home | World" not in text and "© Wire" not in text
+    assert meta.url == "https://wire.example.org/jets" and meta.outlet == "Frontline Wire"
+    assert meta.published is not None and meta.published.isoformat() == "2015-09-21"
+
+
+def test_the_servers_charset_and_plain_text_pages(server: str) -> None:
+    _, text, meta = fetch_article(f"{server}/cp1251.html", 2**20)
+    assert text.startswith("Россия перебросила 28 самолётов")
+    assert meta.url == f"{server}/cp1251.html"  # no canonical link: the address fetched
+    title, text, _ = fetch_article(f"{server}/plain.txt", 2**20)
+    assert text.startswith("Spartak beat Zenit") and title.startswith("Spartak")
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/missing", r"the server answered 404"),
+        ("/report.pdf", r"is application/pdf, not a web page"),
+        ("/big-announced", r"the page is 47\.7 MB, over the 1 MB limit"),
+        ("/big-unannounced", r"the page runs over the 1 MB limit"),
+        ("/slow", r"no answer within 0\.5 s"),
+        ("/loop", r"redirects more than 5 times"),
+        ("/empty.html", r"HTML page has no text"),
+    ],
+)
+def test_each_failure_is_one_clear_line(server: str, path: str, message: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(InputError, match=message) as caught:
+        fetch_article(f"{server}{path}", 2**20, timeout=0.5)
+    assert "\n" not in str(caught.value)
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "javascript:alert(1)", "wire.example.org"])
+def test_only_web_addresses_are_fetched(url: str) -> None:
+    with pytest.raises(InputError, match="is not a web address"):
+        fetch_article(url, 2**20)
+
+
+def test_a_closed_port_says_it_cannot_be_fetched() -> None:
+    with pytest.raises(InputError, match=r"cannot be fetched \(Connection error\)"):
+        fetch_article("http://127.0.0.1:9/", 2**20, timeout=2)

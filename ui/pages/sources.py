@@ -1,0 +1,142 @@
+"""Sources page: upload files (or a folder's) to ingest, list and search the sources with
+their passage counts, remove sources, and match the claims again after the sources changed."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import state
+from ui.components import plain
+from verifier import pipeline
+from verifier.documents import list_sources
+from verifier.errors import VerifierError
+from verifier.sources import SUPPORTED
+from verifier.views import list_articles
+from verifier.workbench import Workbench
+
+PAGE_ROWS = 100
+TYPES = sorted(suffix.lstrip(".") for suffix in SUPPORTED)
+
+
+def upload(bench: Workbench) -> None:
+    st.subheader("Add sources")
+    with st.form("upload-sources", clear_on_submit=True):
+        files = st.file_uploader(
+            "Files", type=TYPES, accept_multiple_files=True, key="upload-files"
+        )
+        folder = st.file_uploader(
+            "Or a folder (every supported file in it)",
+            type=TYPES,
+            accept_multiple_files="directory",
+            key="upload-folder",
+        )
+        submitted = st.form_submit_button("Ingest", type="primary")
+    if not submitted:
+        return
+    chosen = [*(files or []), *(folder or [])]
+    bar = st.progress(0.0, text="Reading the files...")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(min(done / max(total, 1), 1.0), text=f"{done} of {total} passages embedded")
+
+    try:
+        report = pipeline.ingest_uploads(
+            bench, [(item.name, item.getvalue()) for item in chosen], progress
+        )
+    except VerifierError as error:
+        bar.empty()
+        st.error(plain(str(error)))
+        return
+    bar.empty()
+    st.session_state["sources-flash"] = report.summary()
+    st.rerun()
+
+
+def rematch(bench: Workbench) -> None:
+    with bench.db.session() as session:
+        count = sum(article.claims for article in list_articles(session))
+    if not count:
+        return
+    left, right = st.columns([3, 1])
+    left.caption(
+        f"After adding sources, match the desk's {count} claim(s) again so their suggestions "
+        "use them (reviewers' verdicts are kept)."
+    )
+    if not right.button("Match all claims again", key="rematch-all"):
+        return
+    bar = st.progress(0.0, text="Matching...")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"{done} of {total} claims matched")
+
+    try:
+        done = pipeline.match_claims(bench, progress=progress)
+    except VerifierError as error:
+        st.error(plain(str(error)))
+        return
+    bar.empty()
+    st.success(f"{len(done)} claim(s) matched again")
+
+
+def listing(bench: Workbench) -> None:
+    st.subheader("In the corpus")
+    search = st.text_input("Search sources", key="sources-search", placeholder="title, outlet, URL")
+    with bench.db.session() as session:
+        _, total = list_sources(session, search, limit=1)
+    pages = max((total - 1) // PAGE_ROWS + 1, 1)
+    page = st.number_input("Page", 1, pages, 1, key="sources-page") if pages > 1 else 1
+    with bench.db.session() as session:
+        rows, total = list_sources(session, search, limit=PAGE_ROWS, offset=(page - 1) * PAGE_ROWS)
+    st.caption(f"{total} source(s)" + (f", page {page} of {pages}" if pages > 1 else ""))
+    table = st.dataframe(
+        [
+            {
+                "title": row.title,
+                "outlet": row.outlet or "",
+                "date": row.published.isoformat() if row.published else "",
+                "passages": row.passages,
+                "link or path": row.url or row.uri,
+                "added": row.ingested_at.strftime("%Y-%m-%d %H:%M"),
+            }
+            for row in rows
+        ],
+        key="sources-table",
+        on_select="rerun",
+        selection_mode="multi-row",
+        hide_index=True,
+    )
+    picked = [rows[i].uri for i in table.selection.rows if i < len(rows)]
+    if picked and st.button(f"Remove {len(picked)} selected source(s)", key="remove-picked"):
+        remove(bench, picked)
+    with st.form("remove-by-name", clear_on_submit=False):
+        name = st.text_input(
+            "Remove by path or URL",
+            placeholder="/data/sources/old.txt or https://...",
+            help="A file or folder path, a web URL or a uri, as listed above.",
+        )
+        if st.form_submit_button("Remove"):
+            remove(bench, [name])
+
+
+def remove(bench: Workbench, names: list[str]) -> None:
+    try:
+        with st.spinner("Removing and matching the claims that cited them again..."):
+            done = pipeline.remove_sources(bench, names)
+    except VerifierError as error:
+        st.error(plain(str(error)))
+        return
+    st.session_state["sources-flash"] = done.summary()
+    st.rerun()
+
+
+def main() -> None:
+    bench = state.workbench()
+    st.header("Sources")
+    if flash := st.session_state.pop("sources-flash", None):
+        st.success(plain(flash))
+    upload(bench)
+    rematch(bench)
+    listing(bench)
+
+
+main()
