@@ -78,6 +78,7 @@ def test_review_needs_a_name_then_is_saved_with_history(app: AppTest) -> None:
 
 
 def test_checking_an_article_extracts_and_matches_its_claims(app: AppTest) -> None:
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
     app.switch_page(ARTICLES_PAGE).run()
     assert not app.exception
     app.text_area[0].input(
@@ -110,6 +111,10 @@ def test_a_failed_check_keeps_the_pasted_text(app: AppTest) -> None:
     text = "The ministry said 28 aircraft landed. " * 6000  # over 200,000 characters
     app.text_area[0].input(text)
     app.button(key=EXTRACT).click().run()
+    assert "enter your name as reviewer in the sidebar before adding" in app.error[0].value
+    assert app.text_area[0].value == text
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
+    app.button(key=EXTRACT).click().run()
     assert "the limit is 200,000" in app.error[0].value
     assert app.text_area[0].value == text
     assert "article" not in app.query_params
@@ -135,6 +140,7 @@ def test_a_bad_setting_is_one_escaped_error_not_a_traceback(
 
 
 def test_the_article_form_keeps_what_reports_cite(app: AppTest, db_url: str) -> None:
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
     app.switch_page(ARTICLES_PAGE).run()
     text = "The club said the new stadium cost $5 million and the roof $3 million more."
     app.text_area[0].input(text)
@@ -284,7 +290,9 @@ def test_the_queue_opens_a_claim_as_a_suggestion_and_saves_with_one_key(app: App
     first = app.subheader[0].value
     assert any("Suggestion, not a verdict" in info.value for info in app.info)
     assert not app.radio  # nothing stands pre-selected as the desk's verdict
-    assert app.button(key="q-disputed").proto.disabled  # no reviewer yet
+    app.button(key="q-disputed").click().run()  # no reviewer yet: nothing is saved
+    assert "enter your name as reviewer" in app.error[0].value
+    assert app.subheader[0].value == first
     app.sidebar.text_input(key="reviewer").input("Dana").run()
     claim_id = int(first.removeprefix("Claim #"))
     app.text_area(key=f"q-note-{claim_id}").input("the ministry says six jets")
@@ -329,6 +337,12 @@ def test_the_sources_page_lists_searches_and_removes_by_url(app: AppTest) -> Non
     app.switch_page("ui/pages/sources.py").run()
     assert not app.exception
     listed = app.dataframe[0].value
+    form_input = next(t for t in app.text_input if t.label == "Remove by path or URL")
+    form_input.input("https://frontlinewatch.example.net/posts/jets-latakia")
+    app.button(key="FormSubmitter:remove-by-name-Remove").click().run()
+    assert "enter your name as reviewer in the sidebar before removing" in app.error[0].value
+    assert len(app.dataframe[0].value) == len(listed)  # nothing removed
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
     assert len(listed) >= 15 and listed["passages"].min() >= 1
     assert "https://frontlinewatch.example.net/posts/jets-latakia" in set(listed["link or path"])
     app.text_input(key="sources-search").input("frontlinewatch").run()
@@ -348,6 +362,7 @@ def test_the_sources_page_lists_searches_and_removes_by_url(app: AppTest) -> Non
 
 
 def test_the_article_page_picks_edits_and_drops_claims(app: AppTest) -> None:
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
     app.switch_page(ARTICLES_PAGE).run()
     text = (
         "Spartak Moscow beat Zenit 2-1 on Sunday in front of 40,000 fans, the club said.\n\n"
@@ -386,6 +401,7 @@ def test_the_article_page_picks_edits_and_drops_claims(app: AppTest) -> None:
 
 
 def test_an_article_in_russian_says_the_model_reads_english(app: AppTest) -> None:
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
     app.switch_page(ARTICLES_PAGE).run()
     app.text_area[0].input(
         "Россия перебросила 28 боевых самолётов на авиабазу в Латакии, сообщили в Пентагоне "
@@ -400,6 +416,7 @@ def test_an_article_in_russian_says_the_model_reads_english(app: AppTest) -> Non
 
 
 def test_a_claim_checked_before_shows_the_past_verdict_and_reuses_it(app: AppTest) -> None:
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
     app.switch_page(ARTICLES_PAGE).run()
     app.text_area[0].input(
         "Latakia is about 100 miles from territory held by the Islamic State group near "

@@ -85,6 +85,7 @@ def test_an_article_checked_on_its_page_opens_for_review(
     )
     link.click()
     wait.until(lambda d: "/articles" in d.current_url)
+    _sign_in(browser, "Ana")
     text = wait.until(
         ec.element_to_be_clickable((By.XPATH, "//div[@data-testid='stForm']//textarea"))
     )
@@ -127,6 +128,7 @@ def test_an_article_is_added_from_a_local_url(server: str, browser: webdriver.Ch
     try:
         wait = WebDriverWait(browser, 90)
         browser.get(f"{server}/articles")
+        _sign_in(browser, "Ana")
         address = wait.until(
             ec.element_to_be_clickable(
                 (By.XPATH, "//input[@aria-label='Fetch from a web address']")
@@ -174,6 +176,25 @@ def test_the_app_listens_on_this_computer_only(server: str) -> None:
     addresses = _listening(port)
     # 127.0.0.1 as the kernel writes it (little-endian hex); never 0.0.0.0 or ::.
     assert addresses == {"0100007F"}, addresses
+
+
+def _idle(driver: webdriver.Chrome) -> bool:
+    """The page has finished running."""
+    try:
+        return not driver.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']")
+    except StaleElementReferenceException:
+        return False
+
+
+def _sign_in(driver: webdriver.Chrome, name: str) -> None:
+    """Type the reviewer's name in the sidebar (each new page load is a new session)."""
+    field = WebDriverWait(driver, 90).until(
+        ec.element_to_be_clickable(
+            (By.CSS_SELECTOR, "[data-testid='stSidebar'] input[type='text']")
+        )
+    )
+    field.send_keys(name, Keys.ENTER)
+    WebDriverWait(driver, 90).until(_idle)
 
 
 def _open_claim(driver: webdriver.Chrome) -> str:
@@ -249,6 +270,7 @@ def test_a_source_is_uploaded_and_listed(
     wait = WebDriverWait(browser, 90)
     browser.get(f"{server}/sources")
     wait.until(lambda d: "Add sources" in body_text(d) and "source(s)" in body_text(d))
+    _sign_in(browser, "Ana")
     listed = int(re.search(r"(\d+) source\(s\)", body_text(browser)).group(1))  # type: ignore[union-attr]
     browser.find_elements(By.CSS_SELECTOR, "input[type='file']")[0].send_keys(str(upload))
     wait.until(lambda d: "tass-denial.md" in body_text(d))
@@ -263,6 +285,7 @@ def test_a_past_verdict_is_reused_by_keyboard(server: str, browser: webdriver.Ch
     the past verdict; one key (B) reuses it."""
     wait = WebDriverWait(browser, 90)
     browser.get(f"{server}/articles")
+    _sign_in(browser, "Lee")
     text = wait.until(
         ec.element_to_be_clickable((By.XPATH, "//div[@data-testid='stForm']//textarea"))
     )
@@ -273,12 +296,11 @@ def test_a_past_verdict_is_reused_by_keyboard(server: str, browser: webdriver.Ch
     wait.until(lambda d: "1 claim extracted" in body_text(d))
     browser.get(server)
     wait.until(lambda d: "Review queue" in body_text(d) and _open_claim(d))
-    name = browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebar'] input[type='text']")
-    name.send_keys("Lee", Keys.ENTER)
+    _sign_in(browser, "Lee")
     search = browser.find_element(By.XPATH, "//input[@aria-label='Search claims']")
     search.send_keys("100 miles", Keys.ENTER)
     wait.until(lambda d: _claims_left(d) in (1, 2))
-    search.send_keys(Keys.TAB)  # leave the field: keys typed there are text
+    browser.execute_script("document.activeElement.blur()")  # keys typed in a field are text
     wait.until(_ready)
     if "Checked before" not in body_text(browser):  # the sample's claim is not decided yet
         before = _open_claim(browser)
@@ -286,7 +308,24 @@ def test_a_past_verdict_is_reused_by_keyboard(server: str, browser: webdriver.Ch
         wait.until(lambda d: _open_claim(d) not in ("", before))
         wait.until(_ready)
     wait.until(lambda d: "Checked before" in body_text(d))
+    screenshot(browser, "checked-before.png")
     reused = _open_claim(browser)
     ActionChains(browser).send_keys("b").perform()
     wait.until(lambda d: f"Saved {reused.lower()}" in body_text(d) and "(reused #" in body_text(d))
     screenshot(browser, "reuse.png")
+
+
+def test_a_name_typed_without_enter_counts_for_the_click(
+    server: str, browser: webdriver.Chrome
+) -> None:
+    """Typing a name and clicking a verdict at once (no Enter) saves it under that name."""
+    wait = WebDriverWait(browser, 90)
+    browser.get(server)
+    wait.until(lambda d: "Review queue" in body_text(d) and _open_claim(d))
+    wait.until(_idle)
+    opened = _open_claim(browser)
+    name = browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebar'] input[type='text']")
+    name.send_keys("Sam")
+    browser.find_element(By.XPATH, "//button[.//p[text()='Unverified']]").click()
+    wait.until(lambda d: f"Saved {opened.lower()}" in body_text(d))
+    assert "enter your name" not in body_text(browser)

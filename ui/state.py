@@ -43,6 +43,16 @@ def reviewer() -> str:
     return str(st.session_state.get("reviewer") or "").strip()
 
 
+def signed_in(doing: str) -> str | None:
+    """The reviewer's name; without one, an error line saying what to do (nothing is saved
+    under no name), and ``None``."""
+    name = reviewer()
+    if not name:
+        st.error(f"enter your name as reviewer in the sidebar before {doing}")
+        return None
+    return name
+
+
 def sidebar() -> None:
     """Reviewer name and corpus size, on every page."""
     bench = workbench()

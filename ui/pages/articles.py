@@ -116,7 +116,7 @@ def new_article(bench: Workbench) -> None:
             "see more sentences (claims can also be picked by hand once the article is in).",
         )
         submitted = st.form_submit_button("Extract and match claims", type="primary")
-    if submitted:
+    if submitted and state.signed_in("adding an article"):
         meta = dict(
             url=url, outlet=outlet, author=author, published=published, factcheck_url=factcheck_url
         )
@@ -278,11 +278,11 @@ def edit_claims(bench: Workbench, page: ArticlePage) -> None:
         "Claim words (its place in the article stays)", claim.text, key=f"art-edit-{claim.id}"
     )
     left, right = st.columns(2)
-    if left.button("Save words", key=f"art-save-{claim.id}"):
+    if left.button("Save words", key=f"art-save-{claim.id}") and state.signed_in("editing"):
         done = f"Claim #{claim.id} changed and matched again"
         _run(done, pipeline.edit_claim, bench, claim.id, words)
         st.rerun()
-    if right.button("Drop claim", key=f"art-drop-{claim.id}"):
+    if right.button("Drop claim", key=f"art-drop-{claim.id}") and state.signed_in("dropping"):
         _run(f"Claim #{claim.id} dropped", pipeline.drop_claim, bench, claim.id)
         st.rerun()
 
@@ -301,7 +301,7 @@ def add_claims(bench: Workbench, page: ArticlePage) -> None:
     words = st.text_input(
         "Or words copied from the article", key=f"art-add-words-{page.id}", placeholder="..."
     )
-    if st.button("Add as claim", key="art-add"):
+    if st.button("Add as claim", key="art-add") and state.signed_in("adding a claim"):
         chosen = spans[picked].text if picked is not None else words
         if not chosen.strip():
             st.session_state["art-error"] = "choose a sentence or paste words from the article"
@@ -321,7 +321,7 @@ def extract_again(bench: Workbench, page: ArticlePage) -> None:
             key="art-rethreshold",
             help="Sentences at or above it that are not claims yet are added; no claim is removed.",
         )
-        if st.button("Extract again", key="art-reextract"):
+        if st.button("Extract again", key="art-reextract") and state.signed_in("extracting"):
             bar = st.progress(0.0, text="Extracting claims...")
 
             def progress(done: int, total: int) -> None:

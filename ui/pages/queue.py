@@ -180,7 +180,7 @@ def evidence(claim: ClaimView) -> None:
                 show_passage(claim.text, item)
 
 
-def past_check(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
+def past_check(bench: Workbench, claim: ClaimView) -> None:
     """ "Checked before": the reviewed claim that says the same, and one key to reuse it."""
     past = pipeline.past_checks(bench, [(claim.id, claim.text)]).get(claim.id)
     if past is None:
@@ -200,7 +200,7 @@ def past_check(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
             shortcut="B",
             on_click=_reuse,
             args=(bench, claim, past),
-            disabled=not reviewer or claim.label == past.label,
+            disabled=claim.label == past.label,
         )
 
 
@@ -208,7 +208,7 @@ def claim_panel(bench: Workbench, claim: ClaimView) -> None:
     st.subheader(f"Claim #{claim.id}")
     in_article(bench, claim.id)
     st.markdown(f"**{plain(claim.text)}**")
-    past_check(bench, claim, state.reviewer())
+    past_check(bench, claim)
     if claim.suggested:
         st.info(
             f"Suggestion, not a verdict: {badge(claim.suggested)} "
@@ -240,7 +240,6 @@ def claim_panel(bench: Workbench, claim: ClaimView) -> None:
             shortcut=KEYS[label],
             on_click=_decide,
             args=(bench, claim, label),
-            disabled=not reviewer,
             use_container_width=True,
         )
     buttons[3].button(
@@ -249,7 +248,7 @@ def claim_panel(bench: Workbench, claim: ClaimView) -> None:
         shortcut="A",
         on_click=_decide,
         args=(bench, claim, None),
-        disabled=not reviewer or claim.suggested is None,
+        disabled=claim.suggested is None,
         use_container_width=True,
     )
     buttons[4].button(

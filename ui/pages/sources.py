@@ -31,7 +31,7 @@ def upload(bench: Workbench) -> None:
             key="upload-folder",
         )
         submitted = st.form_submit_button("Ingest", type="primary")
-    if not submitted:
+    if not submitted or not state.signed_in("adding sources"):
         return
     chosen = [*(files or []), *(folder or [])]
     bar = st.progress(0.0, text="Reading the files...")
@@ -63,6 +63,8 @@ def rematch(bench: Workbench) -> None:
         "use them (reviewers' verdicts are kept)."
     )
     if not right.button("Match all claims again", key="rematch-all"):
+        return
+    if not state.signed_in("matching claims"):
         return
     bar = st.progress(0.0, text="Matching...")
 
@@ -119,6 +121,8 @@ def listing(bench: Workbench) -> None:
 
 
 def remove(bench: Workbench, names: list[str]) -> None:
+    if not state.signed_in("removing sources"):
+        return
     try:
         with st.spinner("Removing and matching the claims that cited them again..."):
             done = pipeline.remove_sources(bench, names)
