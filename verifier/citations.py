@@ -49,6 +49,20 @@ class CitedPassage:
     removed: bool = False
 
 
+def passages_with_source() -> sa.Select:
+    """A query of passages with what a reader cites about their source: ``id``, ``text``,
+    ``title``, ``outlet``, ``published``, ``url`` and ``uri`` (add ``where``, columns, joins)."""
+    return sa.select(
+        Passage.id,
+        Passage.text,
+        Document.title,
+        Document.outlet,
+        Document.published,
+        Document.url,
+        Document.uri,
+    ).join(Document, Document.id == Passage.document_id)
+
+
 def cited_ids(session: Session) -> set[int]:
     """Every passage id a verdict or a history entry cites."""
     found: set[int] = set()
@@ -81,19 +95,7 @@ def retire_passages(session: Session, passage_ids: Collection[int]) -> set[int]:
                 sa.select(RemovedPassage.passage_id).where(RemovedPassage.passage_id.in_(keep))
             )
         )
-        rows = session.execute(
-            sa.select(
-                Passage.id,
-                Passage.text,
-                Document.uri,
-                Document.title,
-                Document.outlet,
-                Document.url,
-                Document.published,
-            )
-            .join(Document, Document.id == Passage.document_id)
-            .where(Passage.id.in_(keep - already))
-        )
+        rows = session.execute(passages_with_source().where(Passage.id.in_(keep - already)))
         session.add_all(
             RemovedPassage(
                 passage_id=row.id,
@@ -154,19 +156,7 @@ def cited_passages(session: Session, passage_ids: Collection[int]) -> dict[int, 
         row.id: CitedPassage(
             row.id, row.text, row.title, row.outlet, row.published, row.url, row.uri
         )
-        for row in session.execute(
-            sa.select(
-                Passage.id,
-                Passage.text,
-                Document.title,
-                Document.outlet,
-                Document.published,
-                Document.url,
-                Document.uri,
-            )
-            .join(Document, Document.id == Passage.document_id)
-            .where(Passage.id.in_(wanted))
-        )
+        for row in session.execute(passages_with_source().where(Passage.id.in_(wanted)))
     }
     for kept in session.scalars(
         sa.select(RemovedPassage).where(RemovedPassage.passage_id.in_(wanted))

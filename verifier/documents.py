@@ -207,20 +207,6 @@ def passage_texts(session: Session, ids: Sequence[int]) -> list[tuple[int, str, 
     return [(pid, title, text) for pid, title, text in session.execute(query)]
 
 
-def passages_with_source() -> sa.Select:
-    """A query of passages with what a reader cites about their source: ``id``, ``text``,
-    ``title``, ``outlet``, ``published``, ``url`` and ``uri`` (add ``where``, columns, joins)."""
-    return sa.select(
-        Passage.id,
-        Passage.text,
-        Document.title,
-        Document.outlet,
-        Document.published,
-        Document.url,
-        Document.uri,
-    ).join(Document, Document.id == Passage.document_id)
-
-
 @dataclass(frozen=True)
 class SourceRow:
     """A stored source document, as the sources list shows it."""

@@ -8,7 +8,7 @@ article in another language.
 
 from __future__ import annotations
 
-import functools
+import py3langid
 
 #: Languages the bundled embedding model (all-MiniLM-L6-v2) was trained on.
 MODEL_LANGUAGES = frozenset({"en"})
@@ -17,20 +17,13 @@ _MIN_LETTERS = 20
 _SAMPLE_CHARS = 5000
 
 
-@functools.cache
-def _identifier():  # type: ignore[no-untyped-def]
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
-
-
 def detect_language(text: str) -> str:
     """The ISO 639-1 code of the language ``text`` is written in (``en`` when too short to
     tell). Reads the first few thousand characters."""
     sample = text[:_SAMPLE_CHARS]
     if sum(char.isalpha() for char in sample) < _MIN_LETTERS:
         return "en"
-    code, _ = _identifier().classify(sample)
+    code, _ = py3langid.classify(sample)
     return str(code)
 
 

@@ -13,9 +13,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from verifier.citations import CitedPassage, cited_passages
+from verifier.citations import CitedPassage, cited_passages, passages_with_source
 from verifier.db.models import Article, Claim, Match, Passage, Verdict
-from verifier.documents import passages_with_source
 from verifier.labels import Label
 from verifier.review import Change, histories
 from verifier.sentences import Span, paragraphs, sentences

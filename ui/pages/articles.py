@@ -83,6 +83,21 @@ def _load(bench: Workbench) -> None:
         st.session_state["art-error"] = str(error)
 
 
+def threshold_slider(bench: Workbench, key: str, more: str) -> float:
+    """The extraction threshold, from the settings' value."""
+    return float(
+        st.slider(
+            "Extraction threshold",
+            0.0,
+            1.0,
+            bench.settings.min_checkworthiness,
+            0.05,
+            key=key,
+            help=f"Check-worthiness from which a sentence is taken as a claim; {more}.",
+        )
+    )
+
+
 def new_article(bench: Workbench) -> None:
     st.subheader("New article")
     left, right = st.columns(2)
@@ -106,14 +121,11 @@ def new_article(bench: Workbench) -> None:
         factcheck_url = st.text_input(
             "Fact-check URL", placeholder="https://", help="Where the desk publishes its check."
         )
-        threshold = st.slider(
-            "Extraction threshold",
-            0.0,
-            1.0,
-            bench.settings.min_checkworthiness,
-            0.05,
-            help="Check-worthiness from which a sentence is taken as a claim; lower it to "
-            "see more sentences (claims can also be picked by hand once the article is in).",
+        threshold = threshold_slider(
+            bench,
+            "art-threshold",
+            "lower it to see more sentences (claims can also be picked by hand once the "
+            "article is in)",
         )
         submitted = st.form_submit_button("Extract and match claims", type="primary")
     if submitted and state.signed_in("adding an article"):
