@@ -445,3 +445,24 @@ def test_a_claim_checked_before_shows_the_past_verdict_and_reuses_it(app: AppTes
     assert app.success[0].value == (
         f"Saved claim #{second}: unreviewed → disputed (reused #{first})"
     )
+
+
+def test_the_queue_pages_through_many_claims(app: AppTest) -> None:
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
+    app.switch_page(ARTICLES_PAGE).run()
+    app.text_area[0].input(
+        "\n\n".join(
+            f"Officials said {n} aircraft landed at the Latakia air base on Monday, a "
+            "spokesman confirmed."
+            for n in range(60)
+        )
+    )
+    app.button(key=EXTRACT).click().run()
+    assert "60 claims extracted" in app.success[0].value
+    app.switch_page("ui/pages/queue.py").run()
+    assert len(app.dataframe[0].value) == 50
+    assert app.caption[0].value == "1–50 of 71 claim(s)"
+    app.number_input(key="q-page").set_value(2).run()
+    assert len(app.dataframe[0].value) == 21
+    assert app.caption[0].value == "51–71 of 71 claim(s)"
+    assert app.subheader[0].value == f"Claim #{app.dataframe[0].value['claim'].iloc[0]}"

@@ -23,7 +23,7 @@ from verifier.stance.rules import RELEVANT_SIMILARITY
 from verifier.views import ClaimView, claim_in_article, claim_view, list_articles, list_reviewers
 from verifier.workbench import Workbench
 
-PAGE_ROWS = 200
+PAGE_ROWS = 50  # a page of the table; the rest are a page number away
 #: One key per verdict (shortcuts do not fire while typing in the note).
 KEYS = {Label.SUPPORTED: "S", Label.DISPUTED: "D", Label.UNVERIFIED: "U"}
 CURRENT = "queue-claim"  # the open claim's id, kept for the browser session
@@ -285,11 +285,22 @@ def main() -> None:
     if error := st.session_state.pop("queue-error", None):
         st.error(plain(error))
     wanted = filters(bench)
+    number = int(st.session_state.get("q-page", 1))
     with bench.db.session() as session:
-        page = claim_queue(session, wanted, limit=PAGE_ROWS)
+        page = claim_queue(session, wanted, PAGE_ROWS, (number - 1) * PAGE_ROWS)
+        pages = max((page.total - 1) // PAGE_ROWS + 1, 1)
+        if number > pages:  # fewer claims match now: the last page
+            number = st.session_state["q-page"] = pages
+            page = claim_queue(session, wanted, PAGE_ROWS, (number - 1) * PAGE_ROWS)
     st.session_state[ORDER] = [row.claim_id for row in page.rows]
-    shown = f"{len(page.rows)} of {page.total}" if page.total > len(page.rows) else page.total
-    st.caption(f"{shown} claim(s)")
+    left, right = st.columns([4, 1])
+    first = (number - 1) * PAGE_ROWS
+    shown = f"{first + 1}–{first + len(page.rows)} of {page.total}" if pages > 1 else page.total
+    left.caption(f"{shown} claim(s)")
+    if pages > 1:
+        right.number_input(
+            f"Page (of {pages})", 1, pages, key="q-page", label_visibility="collapsed"
+        )
     past = pipeline.past_checks(bench, [(row.claim_id, row.text) for row in page.rows])
     st.dataframe(
         _table_rows(page, past),
