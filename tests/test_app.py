@@ -466,3 +466,16 @@ def test_the_queue_pages_through_many_claims(app: AppTest) -> None:
     assert len(app.dataframe[0].value) == 21
     assert app.caption[0].value == "51–71 of 71 claim(s)"
     assert app.subheader[0].value == f"Claim #{app.dataframe[0].value['claim'].iloc[0]}"
+
+
+def test_claims_by_article_follow_the_url(app: AppTest) -> None:
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
+    app.switch_page(ARTICLES_PAGE).run()
+    app.text_area[0].input("The ministry said 28 aircraft landed at the base on Monday.")
+    app.button(key=EXTRACT).click().run()
+    new = int(app.query_params["article"])
+    app.switch_page(REVIEW_PAGE).run()
+    assert app.selectbox[0].value == new and app.query_params["article"] == str(new)
+    app.selectbox[0].set_value(1).run()  # the sample article
+    assert app.query_params["article"] == "1"
+    assert app.header[0].value.startswith("Russia builds up forces")

@@ -108,13 +108,15 @@ def main() -> None:
         return
     titles = {a.id: f"{a.title} (#{a.id})" for a in found}
     ids = list(titles)
-    default = st.session_state.get("article_id", ids[0])
+    linked = st.query_params.get("article", "")
+    default = int(linked) if linked.isdigit() else ids[0]
     article_id: int = st.selectbox(
         "Article",
         ids,
         index=ids.index(default) if default in ids else 0,
         format_func=lambda key: titles[key],
     )
+    st.query_params["article"] = str(article_id)  # the page's URL names the article
     summary = next(a for a in found if a.id == article_id)
     st.header(plain(titles[article_id]))
     st.progress(
