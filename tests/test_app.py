@@ -273,6 +273,7 @@ def test_links_planted_in_sources_and_notes_render_inert(app: AppTest, db_url: s
     assert not any("<img" in MarkdownIt("commonmark").render(body) for body in rendered)
     assert not any("<h1>" in MarkdownIt("commonmark").render(body) for body in rendered)
     assert table.iloc[-1]["note"].startswith("See \\[the proof\\]")
+    app.query_params.clear()  # a page switch in a browser clears them; AppTest keeps them
     app.switch_page(ARTICLES_PAGE).run()
     {field.label: field for field in app.text_input}["Title"].input(
         "[Click to verify](https://evil.example/article)"
