@@ -114,8 +114,10 @@ def ingest(
     """
     paths = list(paths)
     max_bytes, encoding = bench.settings.max_file_bytes, bench.settings.encoding
+    # The check pass also counts the passages for the progress total (split only when
+    # someone watches: the split is done again when the documents are stored).
     total = sum(
-        len(passage_spans(doc.text, bench.corpus.passage_chars))
+        len(passage_spans(doc.text, bench.corpus.passage_chars)) if progress else 0
         for doc in read_sources(paths, max_bytes, encoding, **defaults)
     )
     done = 0

@@ -83,12 +83,15 @@ def rematch(bench: Workbench) -> None:
 def listing(bench: Workbench) -> None:
     st.subheader("In the corpus")
     search = st.text_input("Search sources", key="sources-search", placeholder="title, outlet, URL")
+    page = int(st.session_state.get("sources-page", 1))
     with bench.db.session() as session:
-        _, total = list_sources(session, search, limit=1)
-    pages = max((total - 1) // PAGE_ROWS + 1, 1)
-    page = st.number_input("Page", 1, pages, 1, key="sources-page") if pages > 1 else 1
-    with bench.db.session() as session:
-        rows, total = list_sources(session, search, limit=PAGE_ROWS, offset=(page - 1) * PAGE_ROWS)
+        rows, total = list_sources(session, search, PAGE_ROWS, (page - 1) * PAGE_ROWS)
+        pages = max((total - 1) // PAGE_ROWS + 1, 1)
+        if page > pages:  # fewer sources match now: the last page
+            page = st.session_state["sources-page"] = pages
+            rows, total = list_sources(session, search, PAGE_ROWS, (page - 1) * PAGE_ROWS)
+    if pages > 1:
+        st.number_input("Page", 1, pages, key="sources-page")
     st.caption(f"{total} source(s)" + (f", page {page} of {pages}" if pages > 1 else ""))
     table = st.dataframe(
         [
