@@ -480,3 +480,21 @@ def test_claims_by_article_follow_the_url(app: AppTest) -> None:
     app.selectbox[0].set_value(1).run()  # the sample article
     assert app.query_params["article"] == "1"
     assert app.header[0].value.startswith("Russia builds up forces")
+
+
+def test_the_article_form_says_when_the_desks_checkworthiness_model_scores(
+    app: AppTest, tmp_path: Path
+) -> None:
+    from tests.test_checkworthy_model import labelled_rows, write_jsonl
+    from verifier import Settings, Workbench, pipeline
+
+    app.switch_page(ARTICLES_PAGE).run()
+    assert "desk's model" not in app.slider(key="art-threshold").help
+    path = write_jsonl(tmp_path / "checked.jsonl", labelled_rows())
+    with Workbench.open(Settings.from_env(), upgrade=True) as bench:
+        pipeline.train_checkworthiness(bench, path)
+    app.run()
+    assert not app.exception
+    assert "scored by the desk's model, trained on 55 sentences" in (
+        app.slider(key="art-threshold").help
+    )

@@ -10,6 +10,7 @@ import pytest
 from verifier.errors import SettingsError
 from verifier.labels import Label
 from verifier.retrieve import Evidence
+from verifier.sentences import sentences
 from verifier.stance import Stance, make_stance_model
 from verifier.stance.trained import (
     FEATURES,
@@ -20,6 +21,7 @@ from verifier.stance.trained import (
     TrainedStance,
     claim_features,
     premise,
+    read_passages,
 )
 
 CLAIM = "Russia has sent 28 jets to the air base."
@@ -33,6 +35,31 @@ EVIDENCE = [
 def test_the_premise_is_the_source_title_then_the_passage() -> None:
     assert premise(EVIDENCE[0]) == "Wire. Russia has sent six jets to the base near Latakia."
     assert premise(Evidence(4, "Text only.", 0.5, "u", "")) == "Text only."
+
+
+@pytest.mark.model
+def test_each_passage_is_read_by_its_most_telling_sentence() -> None:
+    model = make_stance_model("trained")
+    assert isinstance(model, TrainedStance)
+    passage = Evidence(
+        7,
+        "Heavy rain is expected on the coast. Russia has sent six jets to the base. "
+        "The market opens at nine.",
+        0.7,
+        "wire",
+        "Wire",
+    )
+    probs, telling = read_passages(model.pairs, CLAIM, [passage, EVIDENCE[2]])
+    each = model.pairs.probabilities(
+        CLAIM, [premise(passage, span.text) for span in sentences(passage.text)]
+    )
+    assert len(each) == 3
+    assert probs.shape == (2, 3) and probs.sum(axis=1) == pytest.approx(np.ones(2), abs=1e-3)
+    # The row kept is the least neutral sentence's, and that sentence is what it quotes.
+    assert probs[0, 2] == pytest.approx(each[:, 2].min(), abs=1e-3)
+    assert telling[0] == "Russia has sent six jets to the base."
+    assert telling[1] == EVIDENCE[2].text
+    assert read_passages(model.pairs, CLAIM, [])[0].shape == (0, 3)
 
 
 def test_claim_features_weigh_sources_once_and_read_the_rules() -> None:
@@ -77,7 +104,7 @@ def test_the_shipped_model_reads_each_passage_and_suggests_with_its_probability(
     suggestion = model.suggest(CLAIM, EVIDENCE)
     assert suggestion.label in VERDICTS
     assert [s.passage_id for s in suggestion.stances] == [1, 2, 3]
-    probs = model.pairs.probabilities(CLAIM, [premise(e) for e in EVIDENCE])
+    probs, telling = read_passages(model.pairs, CLAIM, EVIDENCE)
     verdict = model.head.probabilities(claim_features(CLAIM, EVIDENCE, probs))[0]
     assert suggestion.confidence == pytest.approx(
         verdict[VERDICTS.index(suggestion.label)], abs=1e-3
@@ -104,10 +131,10 @@ def test_a_figure_a_close_source_contradicts_is_disputed_whatever_the_head_says(
     assert suggestion.reason.startswith("the rules: 'A': different figure (mile): claim 300")
     assert "the model: " in suggestion.reason
     # The confidence stays the head's (calibrated) probability of disputed.
-    probs = model.pairs.probabilities(claim, [premise(e) for e in evidence])
+    probs, _ = read_passages(model.pairs, claim, evidence)
     verdict = model.head.probabilities(claim_features(claim, evidence, probs))[0]
     assert suggestion.confidence == pytest.approx(verdict[VERDICTS.index(Label.DISPUTED)], abs=1e-3)
-    assert model.version.endswith(".2")
+    assert model.version.endswith(".3")
 
 
 @pytest.mark.model

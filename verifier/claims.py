@@ -10,6 +10,7 @@ repeated sentences (the same words up to quotes and case) are kept once.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from verifier.sentences import sentences
@@ -116,7 +117,10 @@ def _neutral_checkworthiness(sentence: str) -> float:
 
 
 def extract_claims(
-    article: str, threshold: float = 0.5, language: str = "en"
+    article: str,
+    threshold: float = 0.5,
+    language: str = "en",
+    scorer: Callable[[list[str]], Sequence[float]] | None = None,
 ) -> list[ExtractedClaim]:
     """Check-worthy sentences of ``article`` in reading order.
 
@@ -124,15 +128,23 @@ def extract_claims(
         article: the article text.
         threshold: minimum check-worthiness for a sentence to count as a claim.
         language: ISO 639-1 code of the article's language (:mod:`verifier.language`).
+        scorer: scores English sentences (given all of them, in reading order) in place of
+            :func:`checkworthiness`: the desk's trained model (:mod:`verifier.checkworthy_model`).
     """
-    claims: list[ExtractedClaim] = []
+    spans = []
     seen: set[str] = set()
     for span in sentences(article, language):
         key = normalise(span.text)
-        if key in seen:
-            continue
-        seen.add(key)
-        score = checkworthiness(span.text, language)
-        if score >= threshold:
-            claims.append(ExtractedClaim(span.text, span.start, span.end, score))
-    return claims
+        if key not in seen:
+            seen.add(key)
+            spans.append(span)
+    texts = [span.text for span in spans]
+    if scorer is not None and language == "en" and texts:
+        scores = [round(float(score), 3) for score in scorer(texts)]
+    else:
+        scores = [checkworthiness(text, language) for text in texts]
+    return [
+        ExtractedClaim(span.text, span.start, span.end, score)
+        for span, score in zip(spans, scores)
+        if score >= threshold
+    ]

@@ -316,6 +316,79 @@ def claims_extract(
     click.echo(f"article {saved.id}: {len(saved.claims)} claim(s)", err=True)
 
 
+@claims.group("model", cls=_Group)
+def claims_model() -> None:
+    """The desk's own check-worthiness model (extraction uses the heuristic without one)."""
+
+
+@claims_model.command("train")
+@click.argument("labelled", type=click.Path(path_type=Path))
+@click.pass_context
+def claims_model_train(ctx: click.Context, labelled: Path) -> None:
+    """Train the check-worthiness model on LABELLED sentences and use it from now on.
+
+    LABELLED is a .jsonl or .csv file with `text` and `checkworthy` (1 for a sentence the
+    desk would check, 0 for one it would not), in reading order, and optionally `document`
+    (or `debate`, `article`) naming where each sentence comes from. With two documents or
+    more, each is scored by a model trained on the others and the mean average precision is
+    printed next to the heuristic's. English articles only; it replaces any earlier model.
+
+    \b
+    Example:
+        verifier claims model train checked-sentences.jsonl
+    """
+    bench = _bench(ctx)
+    report = pipeline.train_checkworthiness(bench, labelled)
+    click.echo(
+        f"trained on {report.sentences} sentences ({report.checkworthy} check-worthy) "
+        f"from {report.documents} document(s)"
+    )
+    if report.map_model is not None and report.map_heuristic is not None:
+        click.echo(
+            f"mean average precision, each document left out: model {report.map_model:.3f}, "
+            f"heuristic {report.map_heuristic:.3f}"
+        )
+        if report.map_model <= report.map_heuristic:
+            click.echo(
+                "warning: the model ranks no better than the heuristic on these documents; "
+                "run `verifier claims model forget` to keep the heuristic",
+                err=True,
+            )
+    click.echo("claim extraction now uses this model for English articles")
+
+
+@claims_model.command("show")
+@click.pass_context
+def claims_model_show(ctx: click.Context) -> None:
+    """Say which check-worthiness scorer extraction uses, and how the model measured.
+
+    \b
+    Example:
+        verifier claims model show
+    """
+    trained = pipeline.checkworthiness_model(_bench(ctx))
+    if trained is None:
+        click.echo("extraction uses the heuristic (no model trained)")
+        return
+    for key, value in trained.items():
+        click.echo(f"{key}: {value}")
+
+
+@claims_model.command("forget")
+@click.pass_context
+def claims_model_forget(ctx: click.Context) -> None:
+    """Drop the trained check-worthiness model: extraction goes back to the heuristic.
+
+    \b
+    Example:
+        verifier claims model forget
+    """
+    if pipeline.forget_checkworthiness(_bench(ctx)):
+        click.echo("model dropped; extraction uses the heuristic")
+    else:
+        click.echo("no model was trained; extraction uses the heuristic")
+
+
 @cli.command()
 @click.option("--top-k", type=click.IntRange(1, 100), help="Evidence passages per claim.")
 @click.option("--article", "article_id", type=int, help="Only this article's claims.")

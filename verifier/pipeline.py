@@ -39,6 +39,15 @@ from verifier.articles import add_claim as add_claim_words
 from verifier.articles import drop_claim as drop_claim_row
 from verifier.articles import edit_claim as edit_claim_text
 from verifier.cache import DbVectorCache
+from verifier.checkworthy_model import (
+    TrainingReport,
+    forget_model,
+    read_labelled,
+    store_model,
+    stored_model,
+)
+from verifier.checkworthy_model import features as checkworthiness_features
+from verifier.checkworthy_model import train as train_model
 from verifier.claim_memory import PastCheck
 from verifier.claims import extract_claims
 from verifier.config import Settings
@@ -231,7 +240,10 @@ def extract_article(
     check_article_text(text)
     language = detect_language(text)
     found = extract_claims(
-        text, bench.settings.min_checkworthiness if threshold is None else threshold, language
+        text,
+        bench.settings.min_checkworthiness if threshold is None else threshold,
+        language,
+        scorer=_checkworthiness_scorer(bench),
     )
     with bench.db.writing() as session:
         return store_article(
@@ -244,6 +256,50 @@ def extract_article(
             language=language,
             allow_empty=allow_empty,
         )
+
+
+def _checkworthiness_scorer(bench: Workbench) -> Callable[[list[str]], Sequence[float]] | None:
+    """The desk's trained check-worthiness model as a scorer, or ``None`` (the heuristic)."""
+    with bench.db.session() as session:
+        model = stored_model(session, bench.embedder)
+    if model is None:
+        return None
+
+    def score(texts: list[str]) -> Sequence[float]:
+        with bench.db.session() as session:
+            vectors = bench.embedder.embed(texts, cache=DbVectorCache(session))
+        return list(model.score(checkworthiness_features(texts, vectors)))
+
+    return score
+
+
+def train_checkworthiness(bench: Workbench, path: Path) -> TrainingReport:
+    """Train the desk's check-worthiness model on a labelled file
+    (:func:`verifier.checkworthy_model.read_labelled`) and keep it; extraction uses it from
+    then on, for English articles.
+
+    Raises:
+        InputError: the file cannot be used (see :func:`read_labelled`).
+    """
+    labelled = read_labelled(path, bench.settings.max_file_bytes, bench.settings.encoding)
+    model, report = train_model(labelled, bench.embedder)
+    with bench.db.writing() as session:
+        store_model(session, model)
+    return report
+
+
+def forget_checkworthiness(bench: Workbench) -> bool:
+    """Drop the desk's check-worthiness model (back to the heuristic); whether there was one."""
+    with bench.db.writing() as session:
+        return forget_model(session)
+
+
+def checkworthiness_model(bench: Workbench) -> dict[str, object] | None:
+    """What the desk's check-worthiness model was trained on and how it measured, or
+    ``None`` when extraction uses the heuristic."""
+    with bench.db.session() as session:
+        model = stored_model(session, bench.embedder)
+    return None if model is None else dict(model.trained)
 
 
 def extract_article_file(

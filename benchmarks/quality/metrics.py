@@ -80,15 +80,6 @@ def verdict_table(name: str, gold: list[Label], got: list[Label]) -> str:
     )
 
 
-def average_precision(scores: np.ndarray, gold: np.ndarray) -> float:
-    order = np.argsort(-scores, kind="stable")
-    hits = gold[order]
-    if not hits.any():
-        return 0.0
-    precision = np.cumsum(hits) / np.arange(1, len(hits) + 1)
-    return float(precision[hits == 1].mean())
-
-
 def calibration(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> tuple[float, str]:
     """Expected calibration error over equal-width bins, and the reliability table."""
     edges = np.linspace(0, 1, bins + 1)

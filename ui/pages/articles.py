@@ -84,7 +84,17 @@ def _load(bench: Workbench) -> None:
 
 
 def threshold_slider(bench: Workbench, key: str, more: str) -> float:
-    """The extraction threshold, from the settings' value."""
+    """The extraction threshold, from the settings' value; its help says which scorer is in
+    use (the desk's trained model or the heuristic)."""
+    try:
+        trained = pipeline.checkworthiness_model(bench)
+    except VerifierError as error:
+        trained, more = None, f"{more}. {error}"
+    if trained is not None:
+        more += (
+            f". English sentences are scored by the desk's model, trained on "
+            f"{trained.get('sentences')} sentences (`verifier claims model show`)"
+        )
     return float(
         st.slider(
             "Extraction threshold",

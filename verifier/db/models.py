@@ -253,6 +253,17 @@ class RemovedPassage(Base):
     removed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
+class TrainedModel(Base):
+    """A model the desk trained on its own data (``checkworthiness``), its parameters as
+    JSON: kept in the database, so every app server sharing it uses the same one."""
+
+    __tablename__ = "trained_models"
+
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    body: Mapped[dict[str, object]] = mapped_column(sa.JSON)
+    trained_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
 class Embedding(Base):
     """Vector cache: the same text under the same model is embedded once."""
 

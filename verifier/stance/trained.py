@@ -3,12 +3,15 @@ claim-level head weighs the sources, and the rules stay as features and as the f
 
 1. **Per passage**: a cross-encoder made from the bundled all-MiniLM-L6-v2 (its embeddings and
    lower layers as shipped, its upper layers fine-tuned) gives support / refute / neutral
-   probabilities for "source title. passage" against the claim. Only the tuned tensors ship
-   (``model/stance-*.safetensors``, fp16); the rest is the bundled model, checked by sha256.
+   probabilities for "source title. sentence" against the claim, for each sentence of the
+   passage; the passage takes its most telling (least neutral) sentence's
+   (:func:`read_passages`). Only the tuned tensors ship (``model/stance-*.safetensors``,
+   fp16); the rest is the bundled model, checked by sha256.
 2. **Per claim**: :func:`claim_features` sums up the passages (strongest support and
    refutation per source, the closest passage, how close the evidence is, what the rules
    say), and a multinomial logistic head turns them into verdict probabilities, scaled by a
-   temperature fitted on held-in data so that the confidence is a calibrated probability.
+   temperature so that the confidence is a calibrated probability. The head is fitted on
+   cross-fitted probabilities: each tuning claim read by a cross-encoder trained without it.
    The verdict is the label with the highest probability after per-label decision weights
    (fitted for macro-F1); the confidence is that label's probability.
 3. **Rules as the fallback**: when the rules find a decisive conflict in a close passage (a
@@ -32,6 +35,7 @@ import numpy as np
 from verifier.errors import SettingsError
 from verifier.labels import Label
 from verifier.retrieve.base import Evidence
+from verifier.sentences import sentences
 from verifier.stance.base import EvidenceStance, Stance, Suggestion
 from verifier.stance.nli import quote
 from verifier.stance.rules import suggest as rules_suggest
@@ -48,7 +52,7 @@ MAX_TOKENS = 128
 #: training data, so the head cannot learn them, but they are what a desk looks for first.
 DECISIVE_CUES = ("different figure", "refuting language")
 #: Part of the model's version: bumped when the code around the weights changes a suggestion.
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 FEATURES = (
     "max_support",
     "max_refute",
@@ -66,10 +70,35 @@ FEATURES = (
 )
 
 
-def premise(evidence: Evidence) -> str:
-    """What the cross-encoder reads for a passage: its source's title, then the passage."""
+def premise(evidence: Evidence, text: str | None = None) -> str:
+    """What the cross-encoder reads: the source's title, then the passage (or ``text``, one
+    of its sentences)."""
     title = (evidence.document or "").strip()
-    return f"{title}. {evidence.text}" if title else evidence.text
+    body = evidence.text if text is None else text
+    return f"{title}. {body}" if title else body
+
+
+def read_passages(
+    pairs: PairModel, claim: str, evidence: Sequence[Evidence]
+) -> tuple[np.ndarray, list[str]]:
+    """Each passage read sentence by sentence against the claim: per passage, the
+    :data:`PAIR_STANCES` probabilities of its most telling sentence (the least neutral) and
+    that sentence. Sentences are what the cross-encoder was trained on, and a passage read
+    whole would be cut at :data:`MAX_TOKENS`."""
+    premises, owner, texts = [], [], []
+    for i, item in enumerate(evidence):
+        for text in [span.text for span in sentences(item.text)] or [item.text]:
+            premises.append(premise(item, text))
+            owner.append(i)
+            texts.append(text)
+    read = pairs.probabilities(claim, premises)
+    rows = np.tile([0.0, 0.0, 1.0], (len(evidence), 1))
+    telling = [item.text for item in evidence]
+    strongest = [-1.0] * len(evidence)
+    for row, i, text in zip(read, owner, texts):
+        if 1 - row[2] > strongest[i]:
+            strongest[i], rows[i], telling[i] = 1 - row[2], row, text
+    return rows, telling
 
 
 def claim_features(
@@ -235,7 +264,7 @@ class TrainedStance:
         if not evidence:
             fallback = rules_suggest(claim, evidence)
             return Suggestion(Label.UNVERIFIED, fallback.confidence, fallback.reason)
-        probs = self.pairs.probabilities(claim, [premise(e) for e in evidence])
+        probs, telling = read_passages(self.pairs, claim, evidence)
         rules = rules_suggest(claim, evidence)
         verdict = self.head.probabilities(claim_features(claim, evidence, probs, rules))[0]
         label = VERDICTS[int(self.head.decide(verdict)[0])]
@@ -251,7 +280,7 @@ class TrainedStance:
             if stance is Stance.REFUTES and rule.stance is Stance.REFUTES and rule.why:
                 why += f"; {rule.why}"
             stances.append(EvidenceStance(item.passage_id, stance, why))
-        reason = _reason(label, evidence, probs, stances)
+        reason = _reason(label, evidence, probs, stances, telling)
         if overruled:
             reason = f"the rules: {rules.reason}; the model: {reason}"
         return Suggestion(
@@ -268,8 +297,10 @@ def _reason(
     evidence: Sequence[Evidence],
     probs: np.ndarray,
     stances: Sequence[EvidenceStance],
+    telling: Sequence[str],
 ) -> str:
-    """The passages the verdict rests on, best first, with what the model saw in them."""
+    """The passages the verdict rests on, best first, with what the model saw in them: the
+    sentence it read as supporting or refuting, and the rules' conflict where they found one."""
     column = {Label.SUPPORTED: 0, Label.DISPUTED: 1}.get(label)
     if column is None:
         return (
@@ -284,5 +315,5 @@ def _reason(
             continue
         said = stances[i].why if stances[i].stance is side and stances[i].why else None
         detail = said or f"{side.value} {probs[i, column]:.2f}"
-        parts.append(f"{detail}: {quote(evidence[i].text)!r} ({evidence[i].document})")
+        parts.append(f"{detail}: {quote(telling[i])!r} ({evidence[i].document})")
     return "; ".join(parts) or f"weak evidence (strongest {probs[order[0], column]:.2f})"

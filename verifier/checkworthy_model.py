@@ -1,0 +1,266 @@
+"""A check-worthiness model a desk trains on its own labelled sentences.
+
+The heuristic in :mod:`verifier.claims` is transparent but ranks check-worthy sentences only
+about three times better than chance. A desk that has sentences it did and did not check
+(transcripts, past articles) can train this model with ``verifier claims model train``:
+a logistic regression over each sentence's embedding, the heuristic's score and the mean
+embedding of the sentences either side of it (claims come in runs). It is kept in the database
+(table ``trained_models``, so every app server sharing the database uses it), and extraction
+uses it for English articles when it is there; otherwise, and for other languages, the
+heuristic stays.
+
+No model ships with the project: the public check-worthiness data (CLEF CheckThat!) is for
+research use only, so a model trained on it stays with whoever trained it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from verifier.claims import checkworthiness
+from verifier.db.models import TrainedModel, utcnow
+from verifier.embed import Embedder
+from verifier.errors import InputError, SettingsError
+from verifier.readers import read_csv_rows, read_jsonl_rows, read_text_file
+
+#: Regularisation: chosen by leave-one-debate-out mean average precision on the shared
+#: CheckThat! 2019 debates (C = 0.01-0.2 all within 0.012; docs/benchmarks.md).
+REGULARISATION = 0.05
+#: Fields that may name the document a sentence comes from, in order of preference.
+GROUP_FIELDS = ("document", "debate", "article")
+TRUE_WORDS = {"1", "true", "yes", "y"}
+FALSE_WORDS = {"0", "false", "no", "n", ""}
+FORMAT = 1
+MODEL_NAME = "checkworthiness"
+
+
+@dataclass(frozen=True)
+class LabelledSentence:
+    """One training sentence, in its document's reading order."""
+
+    text: str
+    checkworthy: bool
+    document: str
+
+
+def _label(value: object, where: str) -> bool:
+    word = str(value).strip().lower()
+    if isinstance(value, bool) or word in TRUE_WORDS | FALSE_WORDS:
+        return bool(value) if isinstance(value, bool) else word in TRUE_WORDS
+    raise InputError(f"{where}: 'checkworthy' is {value!r}; use 1 or 0 (true/false, yes/no)")
+
+
+def read_labelled(
+    path: Path, max_bytes: int, encoding: str | None = None
+) -> list[LabelledSentence]:
+    """Sentences of a ``.jsonl`` or ``.csv`` file with ``text`` and ``checkworthy`` (1/0) and
+    optionally the document each comes from (``document``, ``debate`` or ``article``), in
+    reading order.
+
+    Raises:
+        InputError: another file type, a missing field, a label that is not 1/0, or fewer
+            than two check-worthy and two other sentences.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in (".jsonl", ".csv"):
+        raise InputError(f"{path}: labelled sentences must be in .jsonl or .csv, not {suffix}")
+    raw = read_text_file(path, max_bytes, encoding)
+    reader = read_jsonl_rows if suffix == ".jsonl" else read_csv_rows
+    rows = reader(path, raw, "text")
+    sentences = []
+    for number, record in rows:
+        if "checkworthy" not in record:
+            raise InputError(
+                f"{path}:{number}: no 'checkworthy' field; give 1 for a sentence worth "
+                "checking and 0 for one that is not"
+            )
+        group = next((str(record[f]) for f in GROUP_FIELDS if record.get(f) is not None), "")
+        label = _label(record["checkworthy"], f"{path}:{number}")
+        sentences.append(LabelledSentence(str(record["text"]).strip(), label, group))
+    positives = sum(s.checkworthy for s in sentences)
+    if positives < 2 or len(sentences) - positives < 2:
+        raise InputError(
+            f"{path}: {positives} check-worthy and {len(sentences) - positives} other "
+            "sentence(s); training needs at least two of each"
+        )
+    return sentences
+
+
+def features(
+    texts: Sequence[str], vectors: np.ndarray, documents: Sequence[str] | None = None
+) -> np.ndarray:
+    """The model's inputs per sentence: its embedding, the heuristic's score and the mean
+    embedding of the sentences before and after it in the same document (``texts`` in
+    reading order; all one document when ``documents`` is ``None``)."""
+    if len(texts) == 0:
+        return np.zeros((0, 2 * vectors.shape[1] + 1))
+    of = np.asarray(documents if documents is not None else [""] * len(texts), dtype=object)
+    starts = np.r_[True, of[1:] != of[:-1]]
+    ends = np.r_[of[1:] != of[:-1], True]
+    zero = np.zeros((1, vectors.shape[1]), dtype=vectors.dtype)
+    before = np.vstack([zero, vectors[:-1]])
+    after = np.vstack([vectors[1:], zero])
+    before[starts] = 0
+    after[ends] = 0
+    heuristic = np.array([[checkworthiness(t)] for t in texts])
+    return np.hstack([vectors, heuristic, 0.5 * (before + after)])
+
+
+def average_precision(scores: np.ndarray, gold: np.ndarray) -> float:
+    """Average precision of ``gold`` (0/1) ranked by ``scores`` (CheckThat!'s measure)."""
+    order = np.argsort(-scores, kind="stable")
+    hits = np.asarray(gold)[order]
+    if not hits.any():
+        return 0.0
+    precision = np.cumsum(hits) / np.arange(1, len(hits) + 1)
+    return float(precision[hits == 1].mean())
+
+
+class CheckworthinessModel:
+    """Logistic regression over :func:`features`; :meth:`score` gives the probability-like
+    score extraction compares with its threshold (classes weighted equally in training, so
+    0.5 means "more like the check-worthy sentences than the others")."""
+
+    def __init__(
+        self, weights: np.ndarray, bias: float, embedder: str, trained: dict[str, object]
+    ) -> None:
+        self.weights, self.bias = weights, bias
+        self.embedder, self.trained = embedder, trained
+
+    @classmethod
+    def fit(
+        cls, x: np.ndarray, gold: np.ndarray, embedder: str, trained: dict[str, object]
+    ) -> CheckworthinessModel:
+        from sklearn.linear_model import LogisticRegression
+
+        model = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=3000)
+        model.fit(x, gold)
+        return cls(model.coef_[0], float(model.intercept_[0]), embedder, trained)
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        return 1 / (1 + np.exp(-(x @ self.weights + self.bias)))
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "format": FORMAT,
+            "embedder": self.embedder,
+            "weights": self.weights.tolist(),
+            "bias": self.bias,
+            "trained": self.trained,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CheckworthinessModel:
+        weights = np.array(data["weights"], dtype=float)
+        return cls(weights, float(data["bias"]), str(data["embedder"]), dict(data["trained"]))
+
+
+def stored_model(session: Session, embedder: Embedder) -> CheckworthinessModel | None:
+    """The desk's model, or ``None`` when none was trained (the heuristic is used).
+
+    Raises:
+        SettingsError: it was trained with another embedder (other vectors).
+    """
+    row = session.get(TrainedModel, MODEL_NAME)
+    if row is None:
+        return None
+    model = CheckworthinessModel.from_json(row.body)
+    if len(model.weights) != 2 * embedder.dim + 1 or model.embedder != embedder.name:
+        raise SettingsError(
+            f"the check-worthiness model was trained with the embedder {model.embedder}, "
+            f"not {embedder.name}; train it again (`verifier claims model train`) or drop "
+            "it (`verifier claims model forget`)"
+        )
+    return model
+
+
+def store_model(session: Session, model: CheckworthinessModel) -> None:
+    """Keep ``model`` as the desk's, replacing any earlier one."""
+    row = session.get(TrainedModel, MODEL_NAME)
+    if row is None:
+        session.add(TrainedModel(name=MODEL_NAME, body=model.to_json(), trained_at=utcnow()))
+    else:
+        row.body, row.trained_at = model.to_json(), utcnow()
+
+
+def forget_model(session: Session) -> bool:
+    """Drop the desk's model (extraction goes back to the heuristic); whether there was one."""
+    row = session.get(TrainedModel, MODEL_NAME)
+    if row is not None:
+        session.delete(row)
+    return row is not None
+
+
+@dataclass(frozen=True)
+class TrainingReport:
+    """What ``verifier claims model train`` did, with its leave-documents-out measure."""
+
+    sentences: int
+    checkworthy: int
+    documents: int
+    map_model: float | None
+    map_heuristic: float | None
+
+
+def left_out_scores(x: np.ndarray, gold: np.ndarray, documents: Sequence[str]) -> np.ndarray:
+    """Each document's scores from a model trained on the other documents."""
+    of = np.asarray(documents, dtype=object)
+    scores = np.zeros(len(gold))
+    for document in dict.fromkeys(documents):
+        held = of == document
+        rest = gold[~held]
+        if rest.all() or not rest.any():
+            raise InputError(
+                f"without document {document!r} the sentences hold only one class; "
+                "give more documents with both kinds of sentence"
+            )
+        scores[held] = CheckworthinessModel.fit(x[~held], rest, "", {}).score(x[held])
+    return scores
+
+
+def mean_average_precision(
+    scores: np.ndarray, gold: np.ndarray, documents: Sequence[str]
+) -> float | None:
+    """Mean over documents holding a check-worthy sentence; ``None`` when none does."""
+    of = np.asarray(documents, dtype=object)
+    per = [
+        average_precision(scores[of == d], gold[of == d])
+        for d in dict.fromkeys(documents)
+        if gold[of == d].any()
+    ]
+    return float(np.mean(per)) if per else None
+
+
+def train(
+    sentences: Sequence[LabelledSentence], embedder: Embedder
+) -> tuple[CheckworthinessModel, TrainingReport]:
+    """Fit the model on every sentence and measure it by leave-one-document-out mean average
+    precision against the heuristic (when there are two documents or more)."""
+    texts = [s.text for s in sentences]
+    documents = [s.document for s in sentences]
+    gold = np.array([s.checkworthy for s in sentences], dtype=int)
+    x = features(texts, embedder.embed(texts), documents)
+    count = len(dict.fromkeys(documents))
+    measured = count >= 2
+    map_model = (
+        mean_average_precision(left_out_scores(x, gold, documents), gold, documents)
+        if measured
+        else None
+    )
+    heuristic = x[:, embedder.dim]
+    map_heuristic = mean_average_precision(heuristic, gold, documents) if measured else None
+    report = TrainingReport(len(texts), int(gold.sum()), count, map_model, map_heuristic)
+    trained: dict[str, object] = {
+        "sentences": report.sentences,
+        "checkworthy": report.checkworthy,
+        "documents": report.documents,
+        "map_left_out": map_model,
+        "map_heuristic": map_heuristic,
+    }
+    return CheckworthinessModel.fit(x, gold, embedder.name, trained), report
