@@ -146,7 +146,8 @@ def test_bad_training_files_say_what_is_wrong(
 def test_csv_labels_in_words_and_documents(tmp_path: Path) -> None:
     path = tmp_path / "l.csv"
     path.write_text(
-        "text,checkworthy,document\nA one.,yes,x\nB two.,no,x\nC three.,TRUE,y\nD four.,0,y\n",
+        "text,checkworthy,document\nA one.,yes,x\nB two.,no,x\n ,1,x\n"
+        "C three.,TRUE,y\nD four.,0,y\n",
         encoding="utf-8",
     )
     rows = read_labelled(path, 1 << 20)

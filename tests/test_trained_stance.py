@@ -60,6 +60,11 @@ def test_each_passage_is_read_by_its_most_telling_sentence() -> None:
     assert telling[0] == "Russia has sent six jets to the base."
     assert telling[1] == EVIDENCE[2].text
     assert read_passages(model.pairs, CLAIM, [])[0].shape == (0, 3)
+    # A markdown heading repeating the title is not read again: the title leads every premise.
+    headed = Evidence(8, "# Wire\n\nRussia has sent six jets to the base.", 0.7, "w", "Wire")
+    assert read_passages(model.pairs, CLAIM, [headed])[1] == [
+        "Russia has sent six jets to the base."
+    ]
 
 
 def test_claim_features_weigh_sources_once_and_read_the_rules() -> None:

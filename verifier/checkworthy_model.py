@@ -80,9 +80,12 @@ def read_labelled(
                 f"{path}:{number}: no 'checkworthy' field; give 1 for a sentence worth "
                 "checking and 0 for one that is not"
             )
+        text = str(record["text"]).strip()
+        if not text:
+            continue  # a blank row, as in every other file verifier reads
         group = next((str(record[f]) for f in GROUP_FIELDS if record.get(f) is not None), "")
         label = _label(record["checkworthy"], f"{path}:{number}")
-        sentences.append(LabelledSentence(str(record["text"]).strip(), label, group))
+        sentences.append(LabelledSentence(text, label, group))
     positives = sum(s.checkworthy for s in sentences)
     if positives < 2 or len(sentences) - positives < 2:
         raise InputError(

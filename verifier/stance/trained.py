@@ -84,10 +84,14 @@ def read_passages(
     """Each passage read sentence by sentence against the claim: per passage, the
     :data:`PAIR_STANCES` probabilities of its most telling sentence (the least neutral) and
     that sentence. Sentences are what the cross-encoder was trained on, and a passage read
-    whole would be cut at :data:`MAX_TOKENS`."""
+    whole would be cut at :data:`MAX_TOKENS`. A heading that repeats the source's title is
+    not read again."""
     premises, owner, texts = [], [], []
     for i, item in enumerate(evidence):
-        for text in [span.text for span in sentences(item.text)] or [item.text]:
+        title = (item.document or "").strip()
+        # A heading that is the title (a markdown source's "# Title") is in every premise already.
+        said = [span.text for span in sentences(item.text)]
+        for text in [t for t in said if t.lstrip("#").strip() != title] or [item.text]:
             premises.append(premise(item, text))
             owner.append(i)
             texts.append(text)
