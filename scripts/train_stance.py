@@ -224,7 +224,10 @@ def tuning_claims(
     saw, not from pairs it was trained on (which read surer than they should)."""
     from verifier import Settings, Workbench, pipeline
 
-    readers = [PairModel(folds / f"fold-{k}.safetensors") for k in range(FOLDS)]
+    paths = [folds / f"fold-{k}.safetensors" for k in range(FOLDS)]
+    if not all(path.exists() for path in paths):
+        raise SystemExit(f"no cross-fitting models in {folds}: run --stage folds first")
+    readers = [PairModel(path) for path in paths]
     features, gold = [], []
     for name in ("climate-fever", "scifact"):
         claims = [

@@ -18,9 +18,10 @@ from click.testing import CliRunner
 
 from tests.fakes import HashEmbedder
 from verifier import pipeline
-from verifier.checkworthy_model import features, read_labelled
+from verifier.checkworthy_model import MODEL_NAME, features, read_labelled
 from verifier.claims import checkworthiness
 from verifier.cli import cli
+from verifier.db.models import TrainedModel
 from verifier.errors import InputError, SettingsError
 from verifier.workbench import Workbench
 
@@ -122,6 +123,28 @@ def test_one_document_trains_without_a_measure(bench: Workbench, tmp_path: Path)
     assert report.documents == 1 and report.map_model is None
 
 
+def test_documents_that_cannot_be_left_out_still_train(bench: Workbench, tmp_path: Path) -> None:
+    # Without the only document holding check-worthy sentences, nothing is left to learn
+    # them from: the model is trained, the measure is not made.
+    rows = labelled_rows(1) + [{"text": t, "checkworthy": False, "debate": "x"} for t in FILLER]
+    report = pipeline.train_checkworthiness(bench, write_jsonl(tmp_path / "two.jsonl", rows))
+    assert report.documents == 2 and report.map_model is None
+    assert pipeline.checkworthiness_model(bench) is not None
+
+
+def test_a_model_stored_in_another_format_is_refused_in_one_line(
+    bench: Workbench, tmp_path: Path
+) -> None:
+    pipeline.train_checkworthiness(bench, write_jsonl(tmp_path / "l.jsonl", labelled_rows()))
+    with bench.db.writing() as session:
+        row = session.get(TrainedModel, MODEL_NAME)
+        assert row is not None
+        row.body = row.body | {"format": 2}
+    with pytest.raises(SettingsError, match="format 2, which this verifier") as error:
+        pipeline.extract_article(bench, ARTICLE, title="x")
+    assert "\n" not in str(error.value)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
@@ -151,6 +174,13 @@ def test_csv_labels_in_words_and_documents(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     rows = read_labelled(path, 1 << 20)
+    json_rows = tmp_path / "l.jsonl"
+    json_rows.write_text(
+        '{"text": "A.", "checkworthy": true}\n{"text": "B.", "checkworthy": false}\n'
+        '{"text": "C.", "checkworthy": 1}\n{"text": "D.", "checkworthy": ""}\n',
+        encoding="utf-8",
+    )
+    assert [r.checkworthy for r in read_labelled(json_rows, 1 << 20)] == [True, False, True, False]
     assert [(r.checkworthy, r.document) for r in rows] == [
         (True, "x"),
         (False, "x"),

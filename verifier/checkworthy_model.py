@@ -50,9 +50,13 @@ class LabelledSentence:
 
 
 def _label(value: object, where: str) -> bool:
+    """A training label: JSON true/false, or 1/0, true/false, yes/no in any case (a blank
+    cell counts as 0, as a desk's "checked" column is usually left empty when it was not)."""
+    if isinstance(value, bool):
+        return value
     word = str(value).strip().lower()
-    if isinstance(value, bool) or word in TRUE_WORDS | FALSE_WORDS:
-        return bool(value) if isinstance(value, bool) else word in TRUE_WORDS
+    if word in TRUE_WORDS or word in FALSE_WORDS:
+        return word in TRUE_WORDS
     raise InputError(f"{where}: 'checkworthy' is {value!r}; use 1 or 0 (true/false, yes/no)")
 
 
@@ -160,6 +164,14 @@ class CheckworthinessModel:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CheckworthinessModel:
+        """Raises:
+        SettingsError: the model was stored by a verifier whose format this one lacks."""
+        if data.get("format") != FORMAT:
+            raise SettingsError(
+                f"the check-worthiness model is stored in format {data.get('format')!r}, which "
+                f"this verifier (format {FORMAT}) cannot read; upgrade verifier, or train it "
+                "again (`verifier claims model train`)"
+            )
         weights = np.array(data["weights"], dtype=float)
         return cls(weights, float(data["bias"]), str(data["embedder"]), dict(data["trained"]))
 
@@ -168,7 +180,8 @@ def stored_model(session: Session, embedder: Embedder) -> CheckworthinessModel |
     """The desk's model, or ``None`` when none was trained (the heuristic is used).
 
     Raises:
-        SettingsError: it was trained with another embedder (other vectors).
+        SettingsError: it was trained with another embedder (other vectors), or stored in a
+            format this verifier cannot read.
     """
     row = session.get(TrainedModel, MODEL_NAME)
     if row is None:
@@ -240,17 +253,25 @@ def mean_average_precision(
     return float(np.mean(per)) if per else None
 
 
+def measurable(gold: np.ndarray, documents: Sequence[str]) -> bool:
+    """Whether :func:`left_out_scores` can run: two documents or more, and without any one of
+    them both kinds of sentence are left to train on."""
+    of = np.asarray(documents, dtype=object)
+    names = dict.fromkeys(documents)
+    return len(names) >= 2 and all(0 < gold[of != d].sum() < (of != d).sum() for d in names)
+
+
 def train(
     sentences: Sequence[LabelledSentence], embedder: Embedder
 ) -> tuple[CheckworthinessModel, TrainingReport]:
     """Fit the model on every sentence and measure it by leave-one-document-out mean average
-    precision against the heuristic (when there are two documents or more)."""
+    precision against the heuristic (when the documents allow it: :func:`measurable`)."""
     texts = [s.text for s in sentences]
     documents = [s.document for s in sentences]
     gold = np.array([s.checkworthy for s in sentences], dtype=int)
     x = features(texts, embedder.embed(texts), documents)
     count = len(dict.fromkeys(documents))
-    measured = count >= 2
+    measured = measurable(gold, documents)
     map_model = (
         mean_average_precision(left_out_scores(x, gold, documents), gold, documents)
         if measured

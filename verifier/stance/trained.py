@@ -96,12 +96,14 @@ def read_passages(
             owner.append(i)
             texts.append(text)
     read = pairs.probabilities(claim, premises)
-    rows = np.tile([0.0, 0.0, 1.0], (len(evidence), 1))
-    telling = [item.text for item in evidence]
-    strongest = [-1.0] * len(evidence)
-    for row, i, text in zip(read, owner, texts):
-        if 1 - row[2] > strongest[i]:
-            strongest[i], rows[i], telling[i] = 1 - row[2], row, text
+    of = np.array(owner)
+    rows = np.zeros((len(evidence), len(PAIR_STANCES)))
+    telling = []
+    for i in range(len(evidence)):  # every passage has at least one premise
+        mine = np.flatnonzero(of == i)
+        best = mine[np.argmin(read[mine, 2])]
+        rows[i] = read[best]
+        telling.append(texts[best])
     return rows, telling
 
 
