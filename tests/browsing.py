@@ -17,8 +17,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from selenium import webdriver
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    ElementNotInteractableException,
+    NoSuchElementException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(__file__).resolve().parents[1]
 # Screenshots are kept here (git-ignored) so a person can look at what the browser saw.
@@ -108,6 +115,27 @@ def chromium(downloads: Path | None = None) -> Iterator[webdriver.Chrome]:
 
 def body_text(driver: webdriver.Chrome) -> str:
     return str(driver.find_element(By.TAG_NAME, "body").text)
+
+
+def press(driver: webdriver.Chrome, label: str, timeout: float = 90) -> None:
+    """Click the button labelled `label` as soon as it is drawn. Streamlit draws a page from
+    the top while its script runs, so a form's fields can be ready before its button is."""
+
+    def clicked(d: webdriver.Chrome) -> bool:
+        try:
+            button = d.find_element(By.XPATH, f"//button[.//p[text()='{label}']]")
+            d.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+            button.click()
+        except (
+            NoSuchElementException,
+            StaleElementReferenceException,
+            ElementClickInterceptedException,
+            ElementNotInteractableException,
+        ):
+            return False
+        return True
+
+    WebDriverWait(driver, timeout).until(clicked, f"no button {label!r} to click")
 
 
 def screenshot(driver: webdriver.Chrome, name: str) -> Path:

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from browsing import app_server, body_text, chromium, screenshot
+from browsing import app_server, body_text, chromium, press, screenshot
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
@@ -94,7 +94,7 @@ def test_an_article_checked_on_its_page_opens_for_review(
     )
     browser.find_element(By.XPATH, "//div[@data-testid='stForm']//input").send_keys("Derby report")
     screenshot(browser, "check-article.png")
-    browser.find_element(By.XPATH, "//button[.//p[text()='Extract and match claims']]").click()
+    press(browser, "Extract and match claims")
     wait.until(lambda d: "1 claim extracted from Derby report" in body_text(d))
     wait.until(lambda d: "1 claim(s), 0 reviewed" in body_text(d))
     assert "article=" in browser.current_url  # the article has its own URL
@@ -135,7 +135,7 @@ def test_an_article_is_added_from_a_local_url(server: str, browser: webdriver.Ch
             )
         )
         address.send_keys(f"http://127.0.0.1:{httpd.server_address[1]}/jets.html", Keys.ENTER)
-        browser.find_element(By.XPATH, "//button[.//p[text()='Fetch']]").click()
+        press(browser, "Fetch")
         wait.until(
             lambda d: (
                 "Russia has moved 28 combat aircraft"
@@ -150,7 +150,7 @@ def test_an_article_is_added_from_a_local_url(server: str, browser: webdriver.Ch
         outlet = browser.find_element(By.XPATH, "//input[@aria-label='Outlet']")
         assert outlet.get_attribute("value") == "Frontline Wire"
         screenshot(browser, "article-from-url.png")
-        browser.find_element(By.XPATH, "//button[.//p[text()='Extract and match claims']]").click()
+        press(browser, "Extract and match claims")
         wait.until(lambda d: "extracted from Jets land at Latakia" in body_text(d))
         assert "Frontline Wire" in body_text(browser)
         screenshot(browser, "article-from-url-checked.png")
@@ -274,7 +274,7 @@ def test_a_source_is_uploaded_and_listed(
     listed = int(re.search(r"(\d+) source\(s\)", body_text(browser)).group(1))  # type: ignore[union-attr]
     browser.find_elements(By.CSS_SELECTOR, "input[type='file']")[0].send_keys(str(upload))
     wait.until(lambda d: "tass-denial.md" in body_text(d))
-    browser.find_element(By.XPATH, "//button[.//p[text()='Ingest']]").click()
+    press(browser, "Ingest")
     wait.until(lambda d: "1 added" in body_text(d))
     wait.until(lambda d: f"{listed + 1} source(s)" in body_text(d))
     screenshot(browser, "sources.png")
@@ -292,7 +292,7 @@ def test_a_past_verdict_is_reused_by_keyboard(server: str, browser: webdriver.Ch
     text.send_keys(
         "Latakia is about 100 miles from territory held by the Islamic State group near Aleppo."
     )
-    browser.find_element(By.XPATH, "//button[.//p[text()='Extract and match claims']]").click()
+    press(browser, "Extract and match claims")
     wait.until(lambda d: "1 claim extracted" in body_text(d))
     browser.get(server)
     wait.until(lambda d: "Review queue" in body_text(d) and _open_claim(d))
@@ -326,6 +326,6 @@ def test_a_name_typed_without_enter_counts_for_the_click(
     opened = _open_claim(browser)
     name = browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebar'] input[type='text']")
     name.send_keys("Sam")
-    browser.find_element(By.XPATH, "//button[.//p[text()='Unverified']]").click()
+    press(browser, "Unverified")
     wait.until(lambda d: f"Saved {opened.lower()}" in body_text(d))
     assert "enter your name" not in body_text(browser)

@@ -19,7 +19,7 @@ from pathlib import Path
 import jsonschema
 import pyarrow.parquet as pq
 import pytest
-from browsing import ROOT, app_server, body_text, chromium, screenshot
+from browsing import ROOT, app_server, body_text, chromium, press, screenshot
 from markdown_it import MarkdownIt
 from openpyxl import load_workbook
 from selenium import webdriver
@@ -174,7 +174,7 @@ def test_reviewed_claims_export_the_same_from_the_page_and_the_cli(
     started = time.monotonic()
     page = {label: download(browser, wait, downloads, label) for label in list(FILES)[:6]}
     print(f"downloads took {time.monotonic() - started:.1f} s")
-    click(browser, browser.find_element(By.XPATH, "//button[.//p[text()='Build ClaimReview']]"))
+    press(browser, "Build ClaimReview")
     try:
         wait.until(lambda d: "3 ClaimReview object(s) ready" in body_text(d))
     finally:
