@@ -215,6 +215,12 @@ def test_the_command_line_trains_shows_and_forgets(tmp_path: Path) -> None:
     assert "trained on 55 sentences (20 check-worthy) from 5 document(s)" in trained.output
     assert "mean average precision, each document left out: model" in trained.output
     assert "sentences: 55" in run("claims", "model", "show").output
+    one = [{k: v for k, v in r.items() if k != "debate"} for r in labelled_rows(1)]
+    unmeasured = run("claims", "model", "train", str(write_jsonl(tmp_path / "one.jsonl", one)))
+    assert unmeasured.exit_code == 0 and "not measured: it takes two documents" in unmeasured.output
+    assert "mean average precision" not in unmeasured.output
+    path = write_jsonl(tmp_path / "l.jsonl", labelled_rows())
+    assert run("claims", "model", "train", str(path)).exit_code == 0
     bad = run("claims", "model", "train", str(tmp_path / "missing.jsonl"))
     assert bad.exit_code != 0 and "missing.jsonl" in bad.output
     assert "sentences: 55" in run("claims", "model", "show").output  # the model is kept

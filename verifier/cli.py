@@ -354,6 +354,11 @@ def claims_model_train(ctx: click.Context, labelled: Path) -> None:
                 "run `verifier claims model forget` to keep the heuristic",
                 err=True,
             )
+    else:
+        click.echo(
+            "not measured: it takes two documents or more, each leaving both kinds of "
+            "sentence in the others (name them in a `document` field)"
+        )
     click.echo("claim extraction now uses this model for English articles")
 
 
