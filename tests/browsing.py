@@ -117,15 +117,22 @@ def body_text(driver: webdriver.Chrome) -> str:
     return str(driver.find_element(By.TAG_NAME, "body").text)
 
 
-def press(driver: webdriver.Chrome, label: str, timeout: float = 90) -> None:
-    """Click the button labelled `label` as soon as it is drawn. Streamlit draws a page from
-    the top while its script runs, so a form's fields can be ready before its button is."""
+def click_when_ready(
+    driver: webdriver.Chrome, xpath: str, timeout: float = 90, scroll: bool = True
+) -> None:
+    """Click the element at `xpath` as soon as it is drawn and can take a click. Streamlit
+    draws a page from the top while its script runs, and redraws parts of it (an expander
+    opening, a form after a rerun), so an element found a moment ago may be covered, not yet
+    interactable or replaced: each of those is retried until `timeout`. With `scroll` (the
+    default) the element is first scrolled to the middle of the window; pass ``False`` where
+    a scroll would move what is opening or close what is open."""
 
     def clicked(d: webdriver.Chrome) -> bool:
         try:
-            button = d.find_element(By.XPATH, f"//button[.//p[text()='{label}']]")
-            d.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
-            button.click()
+            element = d.find_element(By.XPATH, xpath)
+            if scroll:
+                d.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+            element.click()
         except (
             NoSuchElementException,
             StaleElementReferenceException,
@@ -135,7 +142,12 @@ def press(driver: webdriver.Chrome, label: str, timeout: float = 90) -> None:
             return False
         return True
 
-    WebDriverWait(driver, timeout).until(clicked, f"no button {label!r} to click")
+    WebDriverWait(driver, timeout).until(clicked, f"nothing at {xpath} to click")
+
+
+def press(driver: webdriver.Chrome, label: str, timeout: float = 90) -> None:
+    """Click the button labelled `label` as soon as it is drawn (see :func:`click_when_ready`)."""
+    click_when_ready(driver, f"//button[.//p[text()='{label}']]", timeout)
 
 
 def screenshot(driver: webdriver.Chrome, name: str) -> Path:

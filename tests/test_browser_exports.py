@@ -19,7 +19,7 @@ from pathlib import Path
 import jsonschema
 import pyarrow.parquet as pq
 import pytest
-from browsing import ROOT, app_server, body_text, chromium, press, screenshot
+from browsing import ROOT, app_server, body_text, chromium, click_when_ready, press, screenshot
 from markdown_it import MarkdownIt
 from openpyxl import load_workbook
 from selenium import webdriver
@@ -90,9 +90,8 @@ def review(browser: webdriver.Chrome, wait: WebDriverWait, done: int) -> None:
         notes = browser.find_elements(By.XPATH, f"{box}//textarea")
         if not (notes and notes[0].is_displayed()):
             browser.find_element(By.XPATH, f"{box}//summary").click()
-        wait.until(
-            ec.element_to_be_clickable((By.XPATH, f"{box}//label[.//p[text()='{verdict}']]"))
-        ).click()
+        # The expander may still be opening: retried until the choice takes the click.
+        click_when_ready(browser, f"{box}//label[.//p[text()='{verdict}']]", scroll=False)
         if note:
             browser.find_element(By.XPATH, f"{box}//textarea").send_keys(note)
         if cite:
