@@ -12,6 +12,7 @@ from verifier.labels import Label
 from verifier.retrieve import Evidence
 from verifier.sentences import sentences
 from verifier.stance import Stance, make_stance_model
+from verifier.stance.rules import suggest as rules_suggest
 from verifier.stance.trained import (
     FEATURES,
     MODEL_DIR,
@@ -22,6 +23,7 @@ from verifier.stance.trained import (
     claim_features,
     premise,
     read_passages,
+    rules_verdict,
 )
 
 CLAIM = "Russia has sent 28 jets to the air base."
@@ -139,7 +141,60 @@ def test_a_figure_a_close_source_contradicts_is_disputed_whatever_the_head_says(
     probs, _ = read_passages(model.pairs, claim, evidence)
     verdict = model.head.probabilities(claim_features(claim, evidence, probs))[0]
     assert suggestion.confidence == pytest.approx(verdict[VERDICTS.index(Label.DISPUTED)], abs=1e-3)
-    assert model.version.endswith(".3")
+    assert model.version.endswith(".4")
+
+
+def test_the_rules_settle_a_decisive_conflict_and_a_close_paraphrase_with_none() -> None:
+    claim = "The US and Russian militaries have had no direct contact in recent months."
+
+    def settled(*evidence: Evidence) -> Label | None:
+        return rules_verdict(rules_suggest(claim, evidence), evidence)
+
+    copy = Evidence(1, "US and Russian forces have had no direct contact in months.", 0.9, "a", "A")
+    loose = Evidence(2, "US and Russian forces have had no contact.", 0.7, "b", "B")
+    flipped = Evidence(3, "US and Russian forces have had direct contact.", 0.8, "c", "C")
+    assert settled(copy) is Label.SUPPORTED
+    assert settled(copy, loose) is Label.SUPPORTED
+    # Not close enough for the rules to call it a paraphrase: the head decides.
+    assert settled(loose) is None
+    # A negation flipped in a close passage is a conflict, but not a decisive one: the head
+    # decides, and no paraphrase elsewhere makes it supported.
+    assert settled(copy, flipped) is None
+    assert settled() is None
+    figure = "Russia has sent 28 jets to the air base."
+    six = Evidence(5, "Russia has sent six jets to the air base.", 0.9, "e", "E")
+    assert rules_verdict(rules_suggest(figure, [six]), [six]) is Label.DISPUTED
+
+
+@pytest.mark.model
+def test_a_close_paraphrase_no_source_contradicts_is_supported_whatever_the_head_says() -> None:
+    model = make_stance_model("trained")
+    claim = "The US and Russian militaries have had no direct contact in recent months."
+    evidence = [
+        Evidence(
+            1,
+            "The US and Russian armed forces have had no direct contact in recent months, "
+            "the Pentagon said.",
+            0.92,
+            "a",
+            "A",
+        ),
+        Evidence(2, "Washington is worried about accidents in the air.", 0.62, "b", "B"),
+    ]
+    suggestion = model.suggest(claim, evidence)
+    assert suggestion.label is Label.SUPPORTED
+    assert suggestion.reason.startswith("the rules: 2 source(s) agree (best similarity 0.92)")
+    assert ", none in conflict; the model: " in suggestion.reason
+    probs, _ = read_passages(model.pairs, claim, evidence)
+    verdict = model.head.probabilities(claim_features(claim, evidence, probs))[0]
+    assert suggestion.confidence == pytest.approx(
+        verdict[VERDICTS.index(Label.SUPPORTED)], abs=1e-3
+    )
+    # Looser, the same sources leave the verdict to the head.
+    looser = [Evidence(e.passage_id, e.text, 0.7, e.uri, e.document) for e in evidence]
+    probs, _ = read_passages(model.pairs, claim, looser)
+    verdict = model.head.probabilities(claim_features(claim, looser, probs))[0]
+    assert model.suggest(claim, looser).label is VERDICTS[int(model.head.decide(verdict)[0])]
 
 
 @pytest.mark.model

@@ -38,6 +38,10 @@ _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|neither)\b|n't\b
 #: Similarity from which a passage counts as evidence about the claim (below it, the rules
 #: call it unrelated and the review page shows it apart).
 RELEVANT_SIMILARITY = 0.6
+#: Similarity from which a passage is a close paraphrase of the claim: a negation in one and
+#: not the other then counts as a conflict (in looser matches the "not" is usually about
+#: something else).
+PARAPHRASE_SIMILARITY = 0.75
 _NUMBER_WORDS = {
     word: str(value)
     for value, word in enumerate(
@@ -98,8 +102,7 @@ def conflict(claim: str, passage: str, similarity: float = 1.0) -> str | None:
     """Why ``passage`` contradicts ``claim``, or ``None`` when nothing suggests it does.
 
     A negation present in one text and not the other only counts when the two are close
-    paraphrases (``similarity >= 0.75``): in looser matches the "not" is usually about
-    something else.
+    paraphrases (:data:`PARAPHRASE_SIMILARITY`).
     """
     return _conflict(_ClaimFacts.of(claim), passage, similarity)
 
@@ -114,7 +117,7 @@ def _conflict(claim: _ClaimFacts, passage: str, similarity: float) -> str | None
     if refuting and not claim.refuting:
         return f"refuting language ({refuting.group(0)!r})"
     passage_neg = bool(_NEGATION.search(normalise(passage)))
-    if similarity >= 0.75 and claim.negated != passage_neg:
+    if similarity >= PARAPHRASE_SIMILARITY and claim.negated != passage_neg:
         return "one of them is negated"
     return None
 

@@ -14,11 +14,13 @@ claim-level head weighs the sources, and the rules stay as features and as the f
    cross-fitted probabilities: each tuning claim read by a cross-encoder trained without it.
    The verdict is the label with the highest probability after per-label decision weights
    (fitted for macro-F1); the confidence is that label's probability.
-3. **Rules as the fallback**: when the rules find a decisive conflict in a close passage (a
-   different figure, a fact-check rating word: :data:`DECISIVE_CUES`), the verdict is
-   ``disputed`` and the reason says so first; the confidence stays the head's probability of
-   ``disputed`` (so a desk that auto-accepts above a threshold does not accept these
-   unseen).
+3. **Rules as the fallback**, both ways: when the rules find a decisive conflict in a close
+   passage (a different figure, a fact-check rating word: :data:`DECISIVE_CUES`), the
+   verdict is ``disputed``; when a passage is a close paraphrase of the claim
+   (:data:`~verifier.stance.rules.PARAPHRASE_SIMILARITY`) and the rules find no conflict in
+   any passage (same figures, no rating word, negations agreeing), it is ``supported``. The
+   reason then says so first, and the confidence stays the head's probability of that label
+   (so a desk that auto-accepts above a threshold does not accept these unseen).
 
 Trained by ``scripts/train_stance.py``; data, licences and figures in ``model/MODEL_CARD.md``.
 """
@@ -38,6 +40,7 @@ from verifier.retrieve.base import Evidence
 from verifier.sentences import sentences
 from verifier.stance.base import EvidenceStance, Stance, Suggestion
 from verifier.stance.nli import quote
+from verifier.stance.rules import PARAPHRASE_SIMILARITY
 from verifier.stance.rules import suggest as rules_suggest
 
 MODEL_DIR = Path(__file__).parent / "model"
@@ -52,7 +55,7 @@ MAX_TOKENS = 128
 #: training data, so the head cannot learn them, but they are what a desk looks for first.
 DECISIVE_CUES = ("different figure", "refuting language")
 #: Part of the model's version: bumped when the code around the weights changes a suggestion.
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 FEATURES = (
     "max_support",
     "max_refute",
@@ -274,11 +277,9 @@ class TrainedStance:
         rules = rules_suggest(claim, evidence)
         verdict = self.head.probabilities(claim_features(claim, evidence, probs, rules))[0]
         label = VERDICTS[int(self.head.decide(verdict)[0])]
-        overruled = rules.label is Label.DISPUTED and any(
-            s.why and s.why.startswith(DECISIVE_CUES) for s in rules.stances
-        )
-        if overruled:
-            label = Label.DISPUTED
+        overruled = rules_verdict(rules, evidence)
+        if overruled is not None:
+            label = overruled
         stances = []
         for item, row, rule in zip(evidence, probs, rules.stances):
             stance = PAIR_STANCES[int(np.argmax(row))]
@@ -287,8 +288,10 @@ class TrainedStance:
                 why += f"; {rule.why}"
             stances.append(EvidenceStance(item.passage_id, stance, why))
         reason = _reason(label, evidence, probs, stances, telling)
-        if overruled:
+        if overruled is Label.DISPUTED:
             reason = f"the rules: {rules.reason}; the model: {reason}"
+        elif overruled is Label.SUPPORTED:
+            reason = f"the rules: {rules.reason}, none in conflict; the model: {reason}"
         return Suggestion(
             label,
             round(float(verdict[VERDICTS.index(label)]), 3),
@@ -296,6 +299,26 @@ class TrainedStance:
             [e.passage_id for e, s in zip(evidence, stances) if s.stance is not Stance.NEUTRAL],
             stances,
         )
+
+
+def rules_verdict(rules: Suggestion, evidence: Sequence[Evidence]) -> Label | None:
+    """The verdict the rules settle whatever the head says, or ``None``: ``disputed`` for a
+    decisive conflict (:data:`DECISIVE_CUES`), ``supported`` for a close paraphrase with no
+    conflict in any passage. The cross-encoder reads two reports of the same thing that
+    differ in wording as a refutation (near copies of a sentence read as refuting it at
+    0.6-0.7), which is what a desk's own sources mostly are."""
+    if rules.label is Label.DISPUTED and any(
+        s.why and s.why.startswith(DECISIVE_CUES) for s in rules.stances
+    ):
+        return Label.DISPUTED
+    closest = max((e.score for e in evidence), default=0.0)
+    if (
+        rules.label is Label.SUPPORTED
+        and closest >= PARAPHRASE_SIMILARITY
+        and not any(s.stance is Stance.REFUTES for s in rules.stances)
+    ):
+        return Label.SUPPORTED
+    return None
 
 
 def _reason(
