@@ -204,3 +204,9 @@ def test_a_damaged_model_folder_is_one_clear_error(tmp_path: Path) -> None:
     (folder / f"{MODEL_NAME}.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(SettingsError, match="cannot be read.*VERIFIER_STANCE_MODEL=rules"):
         TrainedStance(folder)
+    # Missing weights are found when the model is made, not at the first claim scored (the
+    # cross-encoder itself is loaded then).
+    shutil.copy(MODEL_DIR / f"{MODEL_NAME}.json", folder)
+    (folder / f"{MODEL_NAME}.safetensors").unlink()
+    with pytest.raises(SettingsError, match="weights are missing.*VERIFIER_STANCE_MODEL=rules"):
+        TrainedStance(folder)

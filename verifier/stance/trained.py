@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -267,7 +268,25 @@ class TrainedStance:
             ) from error
         self.version = f"{meta['version']}.{RULES_VERSION}"
         self.head = ClaimHead.from_json(meta["head"])
-        self.pairs = PairModel(folder / f"{MODEL_NAME}.safetensors")
+        self._tensors = folder / f"{MODEL_NAME}.safetensors"
+        if not self._tensors.is_file():
+            raise SettingsError(
+                f"the trained stance model's weights are missing ({self._tensors}); "
+                "reinstall verifier, or set VERIFIER_STANCE_MODEL=rules"
+            )
+
+        self._pairs: PairModel | None = None
+        self._loading = threading.Lock()
+
+    @property
+    def pairs(self) -> PairModel:
+        """The cross-encoder, loaded once, when the first claim is scored (PyTorch and the
+        weights take seconds): opening a workbench to ingest or export does not wait for it.
+        The app's sessions share one workbench, hence the lock."""
+        with self._loading:
+            if self._pairs is None:
+                self._pairs = PairModel(self._tensors)
+            return self._pairs
 
     def suggest(self, claim: str, evidence: Sequence[Evidence]) -> Suggestion:
         if not evidence:
