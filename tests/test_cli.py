@@ -121,6 +121,8 @@ def test_the_trained_stance_model_scores_from_the_command_line(tmp_path: Path) -
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert {r["stance_model"] for r in records} == {"trained"}
     assert all(r["stance_version"].endswith(".4") for r in records)
+    # It reads the 10 passages it was fitted on, not the default 5: here all 6 there are.
+    assert all(len(r["evidence"]) == len(UNSEEN) for r in records)
     assert all(0.0 < r["confidence"] < 1.0 for r in records)
     assert all(
         e["stance"] in {"supports", "refutes", "neutral"} for r in records for e in r["evidence"]

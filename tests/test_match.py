@@ -14,6 +14,7 @@ from verifier.export import ClaimRecord
 from verifier.labels import Label
 from verifier.retrieve import make_retriever
 from verifier.review import record_review
+from verifier.stance import RuleStance
 from verifier.workbench import Workbench
 
 
@@ -61,6 +62,26 @@ def test_every_retriever_settings_allow_is_built_and_finds_evidence(
         assert len(found) == 2 and found[0].uri.endswith("football.txt")
     with pytest.raises(SettingsError, match="VERIFIER_RETRIEVER"):
         make_retriever("oracle", bench.corpus)  # type: ignore[arg-type]
+
+
+def test_a_stance_model_reads_at_least_the_passages_it_was_fitted_on(
+    bench: Workbench, sources: Path
+) -> None:
+    pipeline.ingest(bench, [sources])
+    claim = "Spartak Moscow beat Zenit 2-1 in the derby."
+    [narrow] = pipeline.score_claims(bench, [claim], top_k=2)
+    assert len(narrow.evidence) == 2  # the rules read any number (depth 0)
+
+    class Fitted(RuleStance):
+        depth = 4
+
+    bench.stance = Fitted()
+    [fitted] = pipeline.score_claims(bench, [claim], top_k=2)
+    assert [e.passage_id for e in fitted.evidence][:2] == [e.passage_id for e in narrow.evidence]
+    assert len(fitted.evidence) == 4  # every passage the model read is kept, and shown
+    assert len(fitted.suggestion.stances) == 4
+    [wide] = pipeline.score_claims(bench, [claim], top_k=5)
+    assert len(wide.evidence) == 5  # more than its depth when asked
 
 
 def test_scoring_without_sources_is_a_clear_error(bench: Workbench) -> None:

@@ -108,6 +108,7 @@ def test_the_head_is_a_calibrated_softmax_with_decision_weights() -> None:
 def test_the_shipped_model_reads_each_passage_and_suggests_with_its_probability() -> None:
     model = make_stance_model("trained")
     assert isinstance(model, TrainedStance) and model.name == "trained" and model.version
+    assert model.depth == 10  # the head was fitted on the top 10 passages
     suggestion = model.suggest(CLAIM, EVIDENCE)
     assert suggestion.label in VERDICTS
     assert [s.passage_id for s in suggestion.stances] == [1, 2, 3]

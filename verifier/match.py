@@ -70,12 +70,14 @@ def score_texts(
         embedder: embeds the claims (through the cache).
         retriever: finds the evidence.
         stance: suggests the verdict from it.
-        top_k: evidence passages per claim.
+        top_k: evidence passages per claim; at least the stance model's ``depth``, the
+            number it was fitted on (the trained model: 10), so that its confidence keeps
+            its meaning. Every passage the model read is kept with the claim.
         memory: the reviewed claims, to find each text's past check.
         claim_ids: the stored claim each text is (never its own past check).
     """
     vectors = embedder.embed(texts, cache=cache or DbVectorCache(session))
-    found = retriever.retrieve(session, texts, vectors, top_k)
+    found = retriever.retrieve(session, texts, vectors, max(top_k, stance.depth))
     provenance = Provenance.of(retriever, stance)
     past = memory.nearest(session, vectors, claim_ids, texts) if memory else [None] * len(texts)
     return [

@@ -53,10 +53,14 @@ class StanceModel(Protocol):
     Attributes:
         name: recorded with every suggestion as its provenance (e.g. ``rules``).
         version: changes whenever the same input could get a different suggestion.
+        depth: the fewest passages it reads per claim (0: any number). A model fitted on the
+            top 10 passages gives calibrated confidences on 10, not on 3, so the matcher
+            retrieves at least this many for it.
     """
 
     name: str
     version: str
+    depth: int
 
     def suggest(self, claim: str, evidence: Sequence[Evidence]) -> Suggestion:
         """The per-evidence stances and the claim-level suggestion for ``claim``.

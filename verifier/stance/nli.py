@@ -86,6 +86,7 @@ class NliStance:
         self.batch_size = batch_size
         self.name = f"nli:{folder.name}"
         self.version = _weights_digest(folder)
+        self.depth = 0
 
     def probabilities(self, claim: str, passages: Sequence[str]) -> np.ndarray:
         """Rows of (supports, refutes, neutral) probabilities, one per passage."""

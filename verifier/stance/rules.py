@@ -224,6 +224,7 @@ class RuleStance:
 
     name = "rules"
     version = "1"
+    depth = 0
 
     def __init__(self, relevant: float = RELEVANT_SIMILARITY, strong: float = 0.85) -> None:
         self.relevant = relevant

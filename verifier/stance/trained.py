@@ -268,6 +268,9 @@ class TrainedStance:
             ) from error
         self.version = f"{meta['version']}.{RULES_VERSION}"
         self.head = ClaimHead.from_json(meta["head"])
+        # The head was fitted on this many passages a claim: its features (top-3 means, the
+        # share of sources) and so its calibration hold there.
+        self.depth = int(meta.get("head_training", {}).get("top_k", 10))
         self._tensors = folder / f"{MODEL_NAME}.safetensors"
         if not self._tensors.is_file():
             raise SettingsError(
