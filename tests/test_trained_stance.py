@@ -24,6 +24,7 @@ from verifier.stance.trained import (
     premise,
     read_passages,
     rules_verdict,
+    runtime_for,
 )
 
 CLAIM = "Russia has sent 28 jets to the air base."
@@ -34,14 +35,23 @@ EVIDENCE = [
 ]
 
 
+@pytest.fixture(scope="module")
+def trained() -> TrainedStance:
+    """The shipped model as the workbench makes it (OpenVINO here), loaded once: converting
+    the cross-encoder takes seconds."""
+    model = make_stance_model("trained")
+    assert isinstance(model, TrainedStance)
+    return model
+
+
 def test_the_premise_is_the_source_title_then_the_passage() -> None:
     assert premise(EVIDENCE[0]) == "Wire. Russia has sent six jets to the base near Latakia."
     assert premise(Evidence(4, "Text only.", 0.5, "u", "")) == "Text only."
 
 
 @pytest.mark.model
-def test_each_passage_is_read_by_its_most_telling_sentence() -> None:
-    model = make_stance_model("trained")
+def test_each_passage_is_read_by_its_most_telling_sentence(trained: TrainedStance) -> None:
+    model = trained
     assert isinstance(model, TrainedStance)
     passage = Evidence(
         7,
@@ -105,8 +115,10 @@ def test_the_head_is_a_calibrated_softmax_with_decision_weights() -> None:
 
 
 @pytest.mark.model
-def test_the_shipped_model_reads_each_passage_and_suggests_with_its_probability() -> None:
-    model = make_stance_model("trained")
+def test_the_shipped_model_reads_each_passage_and_suggests_with_its_probability(
+    trained: TrainedStance,
+) -> None:
+    model = trained
     assert isinstance(model, TrainedStance) and model.name == "trained" and model.version
     assert model.depth == 10  # the head was fitted on the top 10 passages
     suggestion = model.suggest(CLAIM, EVIDENCE)
@@ -127,8 +139,10 @@ def test_the_shipped_model_reads_each_passage_and_suggests_with_its_probability(
 
 
 @pytest.mark.model
-def test_a_figure_a_close_source_contradicts_is_disputed_whatever_the_head_says() -> None:
-    model = make_stance_model("trained")
+def test_a_figure_a_close_source_contradicts_is_disputed_whatever_the_head_says(
+    trained: TrainedStance,
+) -> None:
+    model = trained
     claim = "Latakia is 300 miles from Islamic State territory near Aleppo."
     evidence = [
         Evidence(1, "Latakia is 200 miles from the front lines near Aleppo.", 0.85, "a", "A"),
@@ -142,7 +156,7 @@ def test_a_figure_a_close_source_contradicts_is_disputed_whatever_the_head_says(
     probs, _ = read_passages(model.pairs, claim, evidence)
     verdict = model.head.probabilities(claim_features(claim, evidence, probs))[0]
     assert suggestion.confidence == pytest.approx(verdict[VERDICTS.index(Label.DISPUTED)], abs=1e-3)
-    assert model.version.endswith(".4")
+    assert ".4+openvino-" in model.version
 
 
 def test_the_rules_settle_a_decisive_conflict_and_a_close_paraphrase_with_none() -> None:
@@ -168,8 +182,10 @@ def test_the_rules_settle_a_decisive_conflict_and_a_close_paraphrase_with_none()
 
 
 @pytest.mark.model
-def test_a_close_paraphrase_no_source_contradicts_is_supported_whatever_the_head_says() -> None:
-    model = make_stance_model("trained")
+def test_a_close_paraphrase_no_source_contradicts_is_supported_whatever_the_head_says(
+    trained: TrainedStance,
+) -> None:
+    model = trained
     claim = "The US and Russian militaries have had no direct contact in recent months."
     evidence = [
         Evidence(
@@ -196,6 +212,29 @@ def test_a_close_paraphrase_no_source_contradicts_is_supported_whatever_the_head
     probs, _ = read_passages(model.pairs, claim, looser)
     verdict = model.head.probabilities(claim_features(claim, looser, probs))[0]
     assert model.suggest(claim, looser).label is VERDICTS[int(model.head.decide(verdict)[0])]
+
+
+@pytest.mark.model
+def test_the_cross_encoder_reads_the_same_on_openvino_as_on_pytorch() -> None:
+    assert runtime_for("torch") == runtime_for("torch-bf16") == "torch"
+    assert runtime_for("auto") in ("openvino-bf16", "openvino-f32")
+    reference = TrainedStance(backend="torch")
+    faster = TrainedStance(backend="openvino")
+    assert reference.version.endswith(".4") and "+" not in reference.version
+    assert faster.version == f"{reference.version}+{runtime_for('auto')}"
+    premises = [premise(e) for e in EVIDENCE] + [
+        "Wire. Russia has sent 28 jets to the air base, officials said on Monday.",
+        "Wire. No jets have arrived at the base.",
+    ]
+    torch_read = reference.pairs.probabilities(CLAIM, premises)
+    openvino_read = faster.pairs.probabilities(CLAIM, premises, batch=2)  # shapes vary
+    assert openvino_read.shape == (5, 3)
+    assert openvino_read.sum(axis=1) == pytest.approx(np.ones(5), abs=1e-6)
+    # bf16 arithmetic: the same reading to about one hundredth.
+    assert np.abs(openvino_read - torch_read).max() < 0.02
+    suggestion, again = reference.suggest(CLAIM, EVIDENCE), faster.suggest(CLAIM, EVIDENCE)
+    assert suggestion.label is again.label
+    assert suggestion.confidence == pytest.approx(again.confidence, abs=0.02)
 
 
 @pytest.mark.model

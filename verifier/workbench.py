@@ -81,7 +81,7 @@ class Workbench:
                 retriever=make_retriever(
                     settings.retriever, corpus, settings.hybrid_weight, settings.title_boost
                 ),
-                stance=make_stance_model(settings.stance_model),
+                stance=make_stance_model(settings.stance_model, settings.backend),
                 memory=ClaimMemory(embedder),
             )
             if repair:

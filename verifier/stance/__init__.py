@@ -23,8 +23,10 @@ __all__ = [
 ]
 
 
-def make_stance_model(name: str) -> StanceModel:
-    """The stance model called ``name``: ``rules``, or a CrossEncoder NLI model folder.
+def make_stance_model(name: str, backend: str = "auto") -> StanceModel:
+    """The stance model called ``name``: ``rules``, ``trained``, or a CrossEncoder NLI model
+    folder. ``backend`` is the embedding backend setting: the trained model's cross-encoder
+    runs on PyTorch when it names PyTorch, else on OpenVINO.
 
     Raises:
         SettingsError: no stance model has that name, or the folder holds no usable model.
@@ -34,7 +36,7 @@ def make_stance_model(name: str) -> StanceModel:
     if name == "trained":
         from verifier.stance.trained import TrainedStance  # loads torch: only when asked for
 
-        return TrainedStance()
+        return TrainedStance(backend=backend)
     if Path(name).is_dir():
         from verifier.stance.nli import NliStance  # loads torch: only when asked for
 

@@ -1,0 +1,98 @@
+"""The trained stance model's speed per runtime: PyTorch (the baseline) against OpenVINO.
+
+The claims are retrieved once (the workbench's default retriever, 10 passages each: the
+depth the model reads), then each runtime suggests a verdict for every claim on the same
+evidence. Printed per runtime: loading time (weights, and for OpenVINO the conversion),
+seconds per claim after a warm-up claim, the ratio to PyTorch, and how far its suggestions
+are from PyTorch's (labels that differ, the largest confidence difference).
+
+Data: the sample corpus and its 30 claims (``benchmarks/data/sample_claims.jsonl``), short
+news passages; or, with ``--dataset ../shared/bench/NAME --home DIR``, that set's evaluated
+claims against its corpus in a data folder ``benchmarks/bench_quality.py`` has filled.
+
+Run: .venv/bin/python benchmarks/bench_stance.py [--dataset ../shared/bench/scifact
+     --home /path/to/its/data/folder] [--claims 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from quality.metrics import evaluated  # noqa: E402
+
+from verifier import Settings, Workbench, pipeline  # noqa: E402
+from verifier.retrieve import Evidence  # noqa: E402
+from verifier.stance import Suggestion  # noqa: E402
+from verifier.stance.trained import TrainedStance  # noqa: E402
+
+
+def sample_claims() -> list[str]:
+    lines = (ROOT / "benchmarks/data/sample_claims.jsonl").read_text().splitlines()
+    return [json.loads(line)["claim"] for line in lines]
+
+
+def dataset_claims(folder: Path, limit: int) -> list[str]:
+    rows = [json.loads(line) for line in (folder / "claims.jsonl").open()]
+    return [row["claim"] for row in rows if evaluated(row)][:limit]
+
+
+def retrieve(settings: Settings, claims: list[str], load: Path | None) -> list[list[Evidence]]:
+    """The 10 passages of each claim (scored with the rules, which take no time)."""
+    with Workbench.open(replace(settings, stance_model="rules"), upgrade=True) as bench:
+        if load is not None:
+            pipeline.ingest(bench, [load])
+        return [r.evidence for r in pipeline.score_claims(bench, claims, top_k=10)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dataset", type=Path, help="a folder of ../shared/bench")
+    parser.add_argument("--home", type=Path, help="its data folder (bench_quality.py --home)")
+    parser.add_argument("--claims", type=int, default=100, help="claims of --dataset to score")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        if args.dataset:
+            if args.home is None:
+                parser.error("--dataset needs --home, the data folder holding its corpus")
+            claims = dataset_claims(args.dataset, args.claims)
+            found = retrieve(Settings.from_env(home=args.home), claims, None)
+        else:
+            claims = sample_claims()
+            settings = Settings.from_env(home=Path(scratch))
+            found = retrieve(settings, claims, ROOT / "sample_corpus/sources")
+    premises = sum(len(e) for e in found)
+    print(f"{len(claims)} claims, {premises} passages ({premises / len(claims):.1f} a claim)")
+    baseline: list[Suggestion] | None = None
+    base_seconds = 0.0
+    print("| runtime | load s | s a claim | vs PyTorch | labels differ | confidence gap |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for backend in ("torch", "auto"):
+        started = time.perf_counter()
+        model = TrainedStance(backend=backend)
+        model.suggest(claims[0], found[0])  # loads (and converts), then one warm-up claim
+        loaded = time.perf_counter() - started
+        started = time.perf_counter()
+        made = [model.suggest(claim, evidence) for claim, evidence in zip(claims, found)]
+        seconds = (time.perf_counter() - started) / len(claims)
+        if baseline is None:
+            baseline, base_seconds = made, seconds
+        differ = sum(a.label is not b.label for a, b in zip(made, baseline))
+        gap = max(abs(a.confidence - b.confidence) for a, b in zip(made, baseline))
+        print(
+            f"| {model.runtime} | {loaded:.1f} | {seconds:.3f} | {base_seconds / seconds:.2f}x "
+            f"| {differ} of {len(claims)} | {gap:.3f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
