@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -235,6 +236,14 @@ def test_the_cross_encoder_reads_the_same_on_openvino_as_on_pytorch() -> None:
     suggestion, again = reference.suggest(CLAIM, EVIDENCE), faster.suggest(CLAIM, EVIDENCE)
     assert suggestion.label is again.label
     assert suggestion.confidence == pytest.approx(again.confidence, abs=0.02)
+
+
+@pytest.mark.model
+def test_the_app_sessions_can_score_with_one_model_at_once(trained: TrainedStance) -> None:
+    alone = trained.suggest(CLAIM, EVIDENCE)
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda _: trained.suggest(CLAIM, EVIDENCE), range(8)))
+    assert all(s.label is alone.label and s.confidence == alone.confidence for s in together)
 
 
 @pytest.mark.model

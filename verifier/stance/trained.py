@@ -238,6 +238,9 @@ class PairModel:
             raise SettingsError(f"{tensors} holds tensors the model lacks: {sorted(missing)[:3]}")
         self.model.load_state_dict(tuned, strict=False)
         self.model.eval()
+        # The app's sessions share one model: the tokenizer (a Rust one, which refuses a
+        # second caller mid-call) and the compiled network are used by one call at a time.
+        self._busy = threading.Lock()
         self._compiled: Any = None
         if runtime == "openvino":
             import openvino
@@ -252,7 +255,7 @@ class PairModel:
         """Rows of :data:`PAIR_STANCES` probabilities, one per premise."""
         torch = self._torch
         rows = []
-        with torch.inference_mode():
+        with self._busy, torch.inference_mode():
             for start in range(0, len(premises), batch):
                 chunk = list(premises[start : start + batch])
                 encoded = self.tokenizer(
