@@ -1,6 +1,7 @@
 """VERIFIER_STANCE_MODEL=/folder: any CrossEncoder NLI model as the stance model, its labels
 mapped from its config; tried with tiny models made here."""
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -67,6 +68,10 @@ def test_a_folder_model_suggests_from_its_own_labels(
         assert suggestion.evidence == [1, 2, 3]
     if label is Label.UNVERIFIED:
         assert suggestion.evidence == [] and "no passage" in suggestion.reason
+    # The app's sessions share one model: reads from several threads at once agree.
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda _: model.suggest(CLAIM, EVIDENCE), range(8)))
+    assert {(s.label, s.confidence) for s in together} == {(label, suggestion.confidence)}
 
 
 def test_the_workbench_scores_with_a_folder_model(

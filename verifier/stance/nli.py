@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -87,17 +88,19 @@ class NliStance:
         self.name = f"nli:{folder.name}"
         self.version = _weights_digest(folder)
         self.depth = 0
+        self._busy = threading.Lock()  # the app's sessions share it; see trained.PairModel
 
     def probabilities(self, claim: str, passages: Sequence[str]) -> np.ndarray:
         """Rows of (supports, refutes, neutral) probabilities, one per passage."""
         if not passages:
             return np.zeros((0, 3))
-        raw = self._model.predict(
-            [(text, claim) for text in passages],
-            batch_size=self.batch_size,
-            apply_softmax=True,
-            show_progress_bar=False,
-        )
+        with self._busy:
+            raw = self._model.predict(
+                [(text, claim) for text in passages],
+                batch_size=self.batch_size,
+                apply_softmax=True,
+                show_progress_bar=False,
+            )
         columns = [
             self._stances.index(s) for s in (Stance.SUPPORTS, Stance.REFUTES, Stance.NEUTRAL)
         ]
