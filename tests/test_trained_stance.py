@@ -45,6 +45,12 @@ def trained() -> TrainedStance:
     return model
 
 
+def head_reads(model: TrainedStance, claim: str, evidence: list[Evidence]) -> np.ndarray:
+    """The head's verdict probabilities for ``claim``, computed step by step."""
+    probs, _ = read_passages(model.pairs, claim, evidence)
+    return model.head.probabilities(claim_features(claim, evidence, probs))[0]
+
+
 def test_the_premise_is_the_source_title_then_the_passage() -> None:
     assert premise(EVIDENCE[0]) == "Wire. Russia has sent six jets to the base near Latakia."
     assert premise(Evidence(4, "Text only.", 0.5, "u", "")) == "Text only."
@@ -125,8 +131,8 @@ def test_the_shipped_model_reads_each_passage_and_suggests_with_its_probability(
     suggestion = model.suggest(CLAIM, EVIDENCE)
     assert suggestion.label in VERDICTS
     assert [s.passage_id for s in suggestion.stances] == [1, 2, 3]
-    probs, telling = read_passages(model.pairs, CLAIM, EVIDENCE)
-    verdict = model.head.probabilities(claim_features(CLAIM, EVIDENCE, probs))[0]
+    probs, _ = read_passages(model.pairs, CLAIM, EVIDENCE)
+    verdict = head_reads(model, CLAIM, EVIDENCE)
     assert suggestion.confidence == pytest.approx(
         verdict[VERDICTS.index(suggestion.label)], abs=1e-3
     )
@@ -154,8 +160,7 @@ def test_a_figure_a_close_source_contradicts_is_disputed_whatever_the_head_says(
     assert suggestion.reason.startswith("the rules: 'A': different figure (mile): claim 300")
     assert "the model: " in suggestion.reason
     # The confidence stays the head's (calibrated) probability of disputed.
-    probs, _ = read_passages(model.pairs, claim, evidence)
-    verdict = model.head.probabilities(claim_features(claim, evidence, probs))[0]
+    verdict = head_reads(model, claim, evidence)
     assert suggestion.confidence == pytest.approx(verdict[VERDICTS.index(Label.DISPUTED)], abs=1e-3)
     assert ".4+openvino-" in model.version
 
@@ -203,15 +208,13 @@ def test_a_close_paraphrase_no_source_contradicts_is_supported_whatever_the_head
     assert suggestion.label is Label.SUPPORTED
     assert suggestion.reason.startswith("the rules: 2 source(s) agree (best similarity 0.92)")
     assert ", none in conflict; the model: " in suggestion.reason
-    probs, _ = read_passages(model.pairs, claim, evidence)
-    verdict = model.head.probabilities(claim_features(claim, evidence, probs))[0]
+    verdict = head_reads(model, claim, evidence)
     assert suggestion.confidence == pytest.approx(
         verdict[VERDICTS.index(Label.SUPPORTED)], abs=1e-3
     )
     # Looser, the same sources leave the verdict to the head.
     looser = [Evidence(e.passage_id, e.text, 0.7, e.uri, e.document) for e in evidence]
-    probs, _ = read_passages(model.pairs, claim, looser)
-    verdict = model.head.probabilities(claim_features(claim, looser, probs))[0]
+    verdict = head_reads(model, claim, looser)
     assert model.suggest(claim, looser).label is VERDICTS[int(model.head.decide(verdict)[0])]
 
 
