@@ -12,8 +12,10 @@ import sqlalchemy as sa
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
+from ui.components import split_evidence
 from verifier.db.session import make_engine
 from verifier.labels import Label
+from verifier.views import EvidenceView
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 ARTICLES_PAGE = "ui/pages/articles.py"
@@ -58,6 +60,39 @@ def test_first_start_loads_the_sample_article_with_evidence(app: AppTest) -> Non
     assert any("'Fact\\-check\\: Has Assad moved" in c for c in captions), captions
     assert "0 of" in app.get("progress")[0].proto.text
     assert "passages indexed" in app.sidebar.caption[0].value
+
+
+def test_a_far_passage_the_stance_model_read_as_refuting_stays_in_view() -> None:
+    def view(rank: int, score: float, stance: str | None) -> EvidenceView:
+        return EvidenceView(rank, score, rank, "text", "Doc", None, None, None, "u", stance)
+
+    near, far, refuting, unread = (
+        view(1, 0.8, "supports"),
+        view(2, 0.5, "neutral"),
+        view(3, 0.47, "refutes"),
+        view(4, 0.4, None),
+    )
+    assert split_evidence([near, far, refuting, unread]) == ([near, refuting], [far, unread])
+
+
+def test_passages_far_from_a_claim_and_read_as_neutral_fold_away(app: AppTest) -> None:
+    app.switch_page(REVIEW_PAGE).run()
+    headings = [m.value for m in app.markdown if m.value.startswith("**#")]
+    shown = [float(h.split(" · ")[1]) for h in headings]
+    # With the rules every passage under 0.6 similarity is neutral ("not close enough").
+    assert shown and min(shown) >= 0.6
+    toggles = [t for t in app.toggle if t.key and t.key.startswith("weak-")]
+    assert toggles, "the sample has claims with passages below the relevance threshold"
+    first = toggles[0]
+    count = re.search(r"Show (\d+) passage", first.label)
+    assert count, first.label
+    folded = int(count.group(1))
+    first.set_value(True).run()
+    assert not app.exception
+    opened = [m.value for m in app.markdown if m.value.startswith("**#")]
+    assert len(opened) == len(headings) + folded
+    assert min(float(h.split(" · ")[1]) for h in opened) < 0.6
+    assert all(":gray[**neutral**]" in h for h in opened if h not in headings)
 
 
 def test_review_needs_a_name_then_is_saved_with_history(app: AppTest) -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 from verifier.citations import CitedPassage
 from verifier.labels import Label
 from verifier.review import Change
-from verifier.stance.rules import conflicting_spans
+from verifier.stance.rules import RELEVANT_SIMILARITY, conflicting_spans
 from verifier.text import web_address
 from verifier.views import EvidenceView
 
@@ -82,6 +82,19 @@ def show_passage(claim: str, item: EvidenceView) -> None:
         st.markdown(highlighted(item.text, spans))
     else:
         st.text(item.text)
+
+
+def split_evidence(
+    evidence: list[EvidenceView],
+) -> tuple[list[EvidenceView], list[EvidenceView]]:
+    """The passages to show, and those to fold away: below the relevance threshold and read
+    as neutral. A passage the stance model read as supporting or refuting stays in view however
+    far it is, since the suggestion may rest on it (the trained model reads 10 passages)."""
+
+    def far(item: EvidenceView) -> bool:
+        return item.score < RELEVANT_SIMILARITY and item.stance not in ("supports", "refutes")
+
+    return [e for e in evidence if not far(e)], [e for e in evidence if far(e)]
 
 
 def show_cited(cited: list[CitedPassage]) -> None:

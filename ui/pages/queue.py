@@ -13,13 +13,13 @@ from ui.components import (
     plain,
     show_cited,
     show_passage,
+    split_evidence,
 )
 from verifier import pipeline
 from verifier.claim_memory import PastCheck
 from verifier.errors import VerifierError
 from verifier.labels import Label
 from verifier.queue import SORTS, STATUSES, QueueFilter, QueuePage, claim_queue
-from verifier.stance.rules import RELEVANT_SIMILARITY
 from verifier.views import ClaimView, claim_in_article, claim_view, list_articles, list_reviewers
 from verifier.workbench import Workbench
 
@@ -168,8 +168,7 @@ def in_article(bench: Workbench, claim_id: int) -> None:
 
 
 def evidence(claim: ClaimView) -> None:
-    relevant = [e for e in claim.evidence if e.score >= RELEVANT_SIMILARITY]
-    weak = [e for e in claim.evidence if e.score < RELEVANT_SIMILARITY]
+    relevant, weak = split_evidence(claim.evidence)
     if not claim.evidence:
         st.info("No evidence matched yet.")
     for item in relevant:

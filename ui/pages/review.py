@@ -13,6 +13,7 @@ from ui.components import (
     plain,
     show_cited,
     show_passage,
+    split_evidence,
 )
 from verifier import pipeline
 from verifier.errors import VerifierError
@@ -89,8 +90,16 @@ def show_claim(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
         if claim.note:
             st.caption(f"Note by {plain(claim.reviewer or '')}: {plain(claim.note)}")
         show_cited(claim.cited)
-        for item in claim.evidence:
+        shown, folded = split_evidence(claim.evidence)
+        for item in shown:
             show_passage(claim.text, item)
+        # Inside the claim's expander, where no second expander may open: a toggle instead.
+        if folded and st.toggle(
+            f"Show {len(folded)} passage(s) below the relevance threshold",
+            key=f"weak-{claim.id}",
+        ):
+            for item in folded:
+                show_passage(claim.text, item)
         review_form(bench, claim, reviewer)
         if claim.history:
             st.write("History")
