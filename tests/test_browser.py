@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from browsing import app_server, body_text, chromium, press, screenshot
+from browsing import app_server, body_text, chromium, click_when_ready, press, screenshot
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
@@ -60,9 +60,9 @@ def test_reviewer_records_a_verdict_in_the_browser(server: str, browser: webdriv
     ).click()
 
     wait.until(lambda d: "1 of" in d.find_element(By.TAG_NAME, "body").text)
-    summary = browser.find_element(By.CSS_SELECTOR, "[data-testid='stExpander'] summary")
     if "History" not in browser.find_element(By.TAG_NAME, "body").text:
-        summary.click()
+        # The page redraws after the save: a summary found a moment ago may be replaced.
+        click_when_ready(browser, "(//div[@data-testid='stExpander'])[1]//summary", scroll=False)
     wait.until(
         lambda d: (
             "Checked against the ministry statement" in d.find_element(By.TAG_NAME, "body").text
@@ -152,7 +152,8 @@ def test_an_article_is_added_from_a_local_url(server: str, browser: webdriver.Ch
         screenshot(browser, "article-from-url.png")
         press(browser, "Extract and match claims")
         wait.until(lambda d: "extracted from Jets land at Latakia" in body_text(d))
-        assert "Frontline Wire" in body_text(browser)
+        # The page is still redrawing (matching's progress bar): wait for the outlet too.
+        wait.until(lambda d: "Frontline Wire" in body_text(d))
         screenshot(browser, "article-from-url-checked.png")
     finally:
         httpd.shutdown()
