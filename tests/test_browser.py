@@ -147,8 +147,13 @@ def test_an_article_is_added_from_a_local_url(server: str, browser: webdriver.Ch
                 )
             )
         )
-        outlet = browser.find_element(By.XPATH, "//input[@aria-label='Outlet']")
-        assert outlet.get_attribute("value") == "Frontline Wire"
+        # The form's fields are filled one redraw at a time: wait for the outlet's too.
+        WebDriverWait(browser, 90, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda d: (
+                d.find_element(By.XPATH, "//input[@aria-label='Outlet']").get_attribute("value")
+                == "Frontline Wire"
+            )
+        )
         screenshot(browser, "article-from-url.png")
         press(browser, "Extract and match claims")
         wait.until(lambda d: "extracted from Jets land at Latakia" in body_text(d))
