@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -37,7 +38,7 @@ EVIDENCE = [
 
 
 @pytest.fixture(scope="module")
-def trained() -> TrainedStance:
+def model() -> TrainedStance:
     """The shipped model as the workbench makes it (OpenVINO here), loaded once: converting
     the cross-encoder takes seconds."""
     model = make_stance_model("trained")
@@ -57,8 +58,7 @@ def test_the_premise_is_the_source_title_then_the_passage() -> None:
 
 
 @pytest.mark.model
-def test_each_passage_is_read_by_its_most_telling_sentence(trained: TrainedStance) -> None:
-    model = trained
+def test_each_passage_is_read_by_its_most_telling_sentence(model: TrainedStance) -> None:
     assert isinstance(model, TrainedStance)
     passage = Evidence(
         7,
@@ -123,9 +123,8 @@ def test_the_head_is_a_calibrated_softmax_with_decision_weights() -> None:
 
 @pytest.mark.model
 def test_the_shipped_model_reads_each_passage_and_suggests_with_its_probability(
-    trained: TrainedStance,
+    model: TrainedStance,
 ) -> None:
-    model = trained
     assert isinstance(model, TrainedStance) and model.name == "trained" and model.version
     assert model.depth == 10  # the head was fitted on the top 10 passages
     suggestion = model.suggest(CLAIM, EVIDENCE)
@@ -147,9 +146,8 @@ def test_the_shipped_model_reads_each_passage_and_suggests_with_its_probability(
 
 @pytest.mark.model
 def test_a_figure_a_close_source_contradicts_is_disputed_whatever_the_head_says(
-    trained: TrainedStance,
+    model: TrainedStance,
 ) -> None:
-    model = trained
     claim = "Latakia is 300 miles from Islamic State territory near Aleppo."
     evidence = [
         Evidence(1, "Latakia is 200 miles from the front lines near Aleppo.", 0.85, "a", "A"),
@@ -189,9 +187,8 @@ def test_the_rules_settle_a_decisive_conflict_and_a_close_paraphrase_with_none()
 
 @pytest.mark.model
 def test_a_close_paraphrase_no_source_contradicts_is_supported_whatever_the_head_says(
-    trained: TrainedStance,
+    model: TrainedStance,
 ) -> None:
-    model = trained
     claim = "The US and Russian militaries have had no direct contact in recent months."
     evidence = [
         Evidence(
@@ -218,6 +215,14 @@ def test_a_close_paraphrase_no_source_contradicts_is_supported_whatever_the_head
     assert model.suggest(claim, looser).label is VERDICTS[int(model.head.decide(verdict)[0])]
 
 
+def test_without_openvino_the_cross_encoder_runs_on_pytorch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "openvino", None)  # "import openvino" now fails
+    assert runtime_for("auto") == runtime_for("openvino") == "torch"
+    assert "+" not in TrainedStance(backend="auto").version  # made, not loaded: no torch
+
+
 @pytest.mark.model
 def test_the_cross_encoder_reads_the_same_on_openvino_as_on_pytorch() -> None:
     assert runtime_for("torch") == runtime_for("torch-bf16") == "torch"
@@ -242,10 +247,10 @@ def test_the_cross_encoder_reads_the_same_on_openvino_as_on_pytorch() -> None:
 
 
 @pytest.mark.model
-def test_the_app_sessions_can_score_with_one_model_at_once(trained: TrainedStance) -> None:
-    alone = trained.suggest(CLAIM, EVIDENCE)
+def test_the_app_sessions_can_score_with_one_model_at_once(model: TrainedStance) -> None:
+    alone = model.suggest(CLAIM, EVIDENCE)
     with ThreadPoolExecutor(4) as pool:
-        together = list(pool.map(lambda _: trained.suggest(CLAIM, EVIDENCE), range(8)))
+        together = list(pool.map(lambda _: model.suggest(CLAIM, EVIDENCE), range(8)))
     assert all(s.label is alone.label and s.confidence == alone.confidence for s in together)
 
 
