@@ -18,7 +18,12 @@ from click.testing import CliRunner
 
 from tests.fakes import HashEmbedder
 from verifier import pipeline
-from verifier.checkworthy_model import MODEL_NAME, features, read_labelled
+from verifier.checkworthy_model import (
+    MODEL_NAME,
+    CheckworthinessModel,
+    features,
+    read_labelled,
+)
 from verifier.claims import checkworthiness
 from verifier.cli import cli
 from verifier.db.models import TrainedModel
@@ -139,10 +144,46 @@ def test_a_model_stored_in_another_format_is_refused_in_one_line(
     with bench.db.writing() as session:
         row = session.get(TrainedModel, MODEL_NAME)
         assert row is not None
-        row.body = row.body | {"format": 2}
-    with pytest.raises(SettingsError, match="format 2, which this verifier") as error:
+        row.body = row.body | {"format": 3}
+    with pytest.raises(SettingsError, match="format 3, which this verifier") as error:
         pipeline.extract_article(bench, ARTICLE, title="x")
     assert "\n" not in str(error.value)
+
+
+def test_a_model_stored_before_the_word_model_still_decides(
+    bench: Workbench, tmp_path: Path
+) -> None:
+    # A desk that trained with an earlier verifier keeps its model: format 1, embeddings only.
+    pipeline.train_checkworthiness(bench, write_jsonl(tmp_path / "l.jsonl", labelled_rows()))
+    with bench.db.writing() as session:
+        row = session.get(TrainedModel, MODEL_NAME)
+        assert row is not None and row.body["words"]["vocabulary"]
+        row.body = {k: v for k, v in row.body.items() if k != "words"} | {"format": 1}
+    claims = claim_texts(bench, 1)
+    assert any(c.startswith("Heavy rain made the river flood") for c in claims)
+    assert not any(c.startswith("The ministry said 40 tanks") for c in claims)
+
+
+def test_the_word_model_learns_the_wording_and_keeps_it_in_storage() -> None:
+    # The embeddings (all zero here) cannot tell the sentences apart; only the words can.
+    rng = np.random.default_rng(0)
+    filler = ["tonight", "people", "country", "jobs", "plan", "great", "very", "we", "they"]
+    texts, gold = [], []
+    for i in range(60):
+        words = list(rng.choice(filler, 6))
+        if i % 3 == 0:
+            words.insert(3, "percent")
+        texts.append(" ".join(words) + ".")
+        gold.append(int(i % 3 == 0))
+    x = np.zeros((len(texts), 9))
+    model = CheckworthinessModel.fit(x, texts, np.array(gold), "e", {})
+    new = ["they plan 40 percent more jobs.", "they plan more jobs tonight."]
+    scores = model.score(np.zeros((2, 9)), new)
+    assert scores[0] > 0.5 > scores[1]
+    stored = CheckworthinessModel.from_json(json.loads(json.dumps(model.to_json())))
+    assert np.allclose(stored.score(np.zeros((2, 9)), new), scores)
+    alone = CheckworthinessModel.fit(x, texts, np.array(gold), "e", {}, words=False)
+    assert alone.words is None and np.ptp(alone.score(np.zeros((2, 9)), new)) == 0
 
 
 @pytest.mark.parametrize(

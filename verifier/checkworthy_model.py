@@ -4,10 +4,12 @@ The heuristic in :mod:`verifier.claims` is transparent but ranks check-worthy se
 about three times better than chance. A desk that has sentences it did and did not check
 (transcripts, past articles) can train this model with ``verifier claims model train``:
 a logistic regression over each sentence's embedding, the heuristic's score and the mean
-embedding of the sentences either side of it (claims come in runs). It is kept in the database
-(table ``trained_models``, so every app server sharing the database uses it), and extraction
-uses it for English articles when it is there; otherwise, and for other languages, the
-heuristic stays.
+embedding of the sentences either side of it (claims come in runs), pooled with a second
+logistic regression over the sentence's words and word pairs (TF-IDF), which catches the
+wording a desk checks ("percent", "voted for") that a sentence embedding blurs. It is kept
+in the database (table ``trained_models``, so every app server sharing the database uses
+it), and extraction uses it for English articles when it is there; otherwise, and for
+other languages, the heuristic stays.
 
 No model ships with the project: the public check-worthiness data (CLEF CheckThat!) is for
 research use only, so a model trained on it stays with whoever trained it.
@@ -32,11 +34,19 @@ from verifier.readers import read_csv_rows, read_jsonl_rows, read_text_file
 #: Regularisation: chosen by leave-one-debate-out mean average precision on the shared
 #: CheckThat! 2019 debates (C = 0.01-0.2 all within 0.012; docs/benchmarks.md).
 REGULARISATION = 0.05
+#: The word model: its regularisation (scikit-learn's default) and its share of the pooled
+#: log-odds, chosen on the same debates (0.3 of 0.2-0.5; docs/benchmarks.md).
+WORD_REGULARISATION = 1.0
+WORD_WEIGHT = 0.3
+#: Words and word pairs seen in fewer training sentences than this are left out.
+WORD_MIN_SENTENCES = 2
 #: Fields that may name the document a sentence comes from, in order of preference.
 GROUP_FIELDS = ("document", "debate", "article")
 TRUE_WORDS = {"1", "true", "yes", "y"}
 FALSE_WORDS = {"0", "false", "no", "n", ""}
-FORMAT = 1
+#: Format 2 adds the word model; format 1 (embeddings only) is still read.
+FORMAT = 2
+FORMATS = (1, 2)
 MODEL_NAME = "checkworthiness"
 
 
@@ -129,29 +139,99 @@ def average_precision(scores: np.ndarray, gold: np.ndarray) -> float:
     return float(precision[hits == 1].mean())
 
 
-class CheckworthinessModel:
-    """Logistic regression over :func:`features`; :meth:`score` gives the probability-like
-    score extraction compares with its threshold (classes weighted equally in training, so
-    0.5 means "more like the check-worthy sentences than the others")."""
+class WordModel:
+    """Logistic regression over a sentence's words and word pairs (TF-IDF, sublinear term
+    frequency), as log-odds; kept as its vocabulary, inverse document frequencies and
+    weights."""
 
     def __init__(
-        self, weights: np.ndarray, bias: float, embedder: str, trained: dict[str, object]
+        self, vocabulary: list[str], idf: np.ndarray, weights: np.ndarray, bias: float
     ) -> None:
-        self.weights, self.bias = weights, bias
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.vocabulary, self.idf, self.weights, self.bias = vocabulary, idf, weights, bias
+        self._vectorizer = TfidfVectorizer(
+            ngram_range=(1, 2), sublinear_tf=True, vocabulary=vocabulary
+        )
+        self._vectorizer.idf_ = idf
+
+    @classmethod
+    def fit(cls, texts: Sequence[str], gold: np.ndarray) -> WordModel:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        # A handful of sentences may share no word twice: then every word is kept.
+        least = WORD_MIN_SENTENCES if len(texts) >= 10 * WORD_MIN_SENTENCES else 1
+        vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=least)
+        x = vectorizer.fit_transform(texts)
+        model = LogisticRegression(C=WORD_REGULARISATION, class_weight="balanced", max_iter=3000)
+        model.fit(x, gold)
+        vocabulary = vectorizer.get_feature_names_out().tolist()
+        return cls(vocabulary, vectorizer.idf_, model.coef_[0], float(model.intercept_[0]))
+
+    def log_odds(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self._vectorizer.transform(texts) @ self.weights + self.bias)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "vocabulary": self.vocabulary,
+            "idf": self.idf.tolist(),
+            "weights": self.weights.tolist(),
+            "bias": self.bias,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> WordModel:
+        return cls(
+            list(data["vocabulary"]),
+            np.array(data["idf"], dtype=float),
+            np.array(data["weights"], dtype=float),
+            float(data["bias"]),
+        )
+
+
+class CheckworthinessModel:
+    """Logistic regression over :func:`features`, pooled with a :class:`WordModel` (their
+    log-odds weighted ``1 - WORD_WEIGHT`` and ``WORD_WEIGHT``); :meth:`score` gives the
+    probability-like score extraction compares with its threshold (classes weighted equally
+    in training, so 0.5 means "more like the check-worthy sentences than the others"). A
+    model stored in format 1 has no word model and scores by the embeddings alone."""
+
+    def __init__(
+        self,
+        weights: np.ndarray,
+        bias: float,
+        words: WordModel | None,
+        embedder: str,
+        trained: dict[str, object],
+    ) -> None:
+        self.weights, self.bias, self.words = weights, bias, words
         self.embedder, self.trained = embedder, trained
 
     @classmethod
     def fit(
-        cls, x: np.ndarray, gold: np.ndarray, embedder: str, trained: dict[str, object]
+        cls,
+        x: np.ndarray,
+        texts: Sequence[str],
+        gold: np.ndarray,
+        embedder: str,
+        trained: dict[str, object],
+        words: bool = True,
     ) -> CheckworthinessModel:
+        """``words=False``: the embeddings alone (a format-1 model), for comparison."""
         from sklearn.linear_model import LogisticRegression
 
         model = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=3000)
         model.fit(x, gold)
-        return cls(model.coef_[0], float(model.intercept_[0]), embedder, trained)
+        word_model = WordModel.fit(texts, gold) if words else None
+        return cls(model.coef_[0], float(model.intercept_[0]), word_model, embedder, trained)
 
-    def score(self, x: np.ndarray) -> np.ndarray:
-        return 1 / (1 + np.exp(-(x @ self.weights + self.bias)))
+    def score(self, x: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """Scores of sentences ``texts`` with :func:`features` ``x``."""
+        log_odds = x @ self.weights + self.bias
+        if self.words is not None:
+            log_odds = (1 - WORD_WEIGHT) * log_odds + WORD_WEIGHT * self.words.log_odds(texts)
+        return np.asarray(1 / (1 + np.exp(-log_odds)))
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -159,6 +239,7 @@ class CheckworthinessModel:
             "embedder": self.embedder,
             "weights": self.weights.tolist(),
             "bias": self.bias,
+            "words": None if self.words is None else self.words.to_json(),
             "trained": self.trained,
         }
 
@@ -166,14 +247,17 @@ class CheckworthinessModel:
     def from_json(cls, data: dict[str, Any]) -> CheckworthinessModel:
         """Raises:
         SettingsError: the model was stored by a verifier whose format this one lacks."""
-        if data.get("format") != FORMAT:
+        if data.get("format") not in FORMATS:
             raise SettingsError(
                 f"the check-worthiness model is stored in format {data.get('format')!r}, which "
                 f"this verifier (format {FORMAT}) cannot read; upgrade verifier, or train it "
                 "again (`verifier claims model train`)"
             )
         weights = np.array(data["weights"], dtype=float)
-        return cls(weights, float(data["bias"]), str(data["embedder"]), dict(data["trained"]))
+        words = WordModel.from_json(data["words"]) if data.get("words") else None
+        return cls(
+            weights, float(data["bias"]), words, str(data["embedder"]), dict(data["trained"])
+        )
 
 
 def stored_model(session: Session, embedder: Embedder) -> CheckworthinessModel | None:
@@ -224,9 +308,17 @@ class TrainingReport:
     map_heuristic: float | None
 
 
-def left_out_scores(x: np.ndarray, gold: np.ndarray, documents: Sequence[str]) -> np.ndarray:
-    """Each document's scores from a model trained on the other documents."""
+def left_out_scores(
+    x: np.ndarray,
+    texts: Sequence[str],
+    gold: np.ndarray,
+    documents: Sequence[str],
+    words: bool = True,
+) -> np.ndarray:
+    """Each document's scores from a model trained on the other documents (``words=False``:
+    without the word model)."""
     of = np.asarray(documents, dtype=object)
+    texts_of = np.asarray(texts, dtype=object)
     scores = np.zeros(len(gold))
     for document in dict.fromkeys(documents):
         held = of == document
@@ -236,7 +328,8 @@ def left_out_scores(x: np.ndarray, gold: np.ndarray, documents: Sequence[str]) -
                 f"without document {document!r} the sentences hold only one class; "
                 "give more documents with both kinds of sentence"
             )
-        scores[held] = CheckworthinessModel.fit(x[~held], rest, "", {}).score(x[held])
+        model = CheckworthinessModel.fit(x[~held], texts_of[~held], rest, "", {}, words)
+        scores[held] = model.score(x[held], texts_of[held])
     return scores
 
 
@@ -273,7 +366,7 @@ def train(
     count = len(dict.fromkeys(documents))
     measured = measurable(gold, documents)
     map_model = (
-        mean_average_precision(left_out_scores(x, gold, documents), gold, documents)
+        mean_average_precision(left_out_scores(x, texts, gold, documents), gold, documents)
         if measured
         else None
     )
@@ -287,4 +380,4 @@ def train(
         "map_left_out": map_model,
         "map_heuristic": map_heuristic,
     }
-    return CheckworthinessModel.fit(x, gold, embedder.name, trained), report
+    return CheckworthinessModel.fit(x, texts, gold, embedder.name, trained), report

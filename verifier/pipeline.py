@@ -268,7 +268,7 @@ def _checkworthiness_scorer(bench: Workbench) -> Callable[[list[str]], Sequence[
     def score(texts: list[str]) -> Sequence[float]:
         with bench.db.session() as session:
             vectors = bench.embedder.embed(texts, cache=DbVectorCache(session))
-        return list(model.score(checkworthiness_features(texts, vectors)))
+        return list(model.score(checkworthiness_features(texts, vectors), texts))
 
     return score
 

@@ -39,14 +39,18 @@ def run(folder: Path) -> None:
     x = features(texts, vectors, debates)
     heuristic = x[:, embedder.dim]
     started = time.perf_counter()
-    trained = left_out_scores(x, gold, debates)
+    trained = left_out_scores(x, texts, gold, debates)
     print(f"{len(names)} models trained in {time.perf_counter() - started:.1f} s")
+    embeddings_only = left_out_scores(x, texts, gold, debates, words=False)
     rng = np.random.default_rng(0)
     shuffled = [mean_average_precision(rng.random(len(rows)), gold, debates) for _ in range(20)]
     results = {
         "random order (mean of 20 shuffles)": float(np.mean([s or 0.0 for s in shuffled])),
         "heuristic (verifier.claims.checkworthiness)": mean_average_precision(
             heuristic, gold, debates
+        ),
+        "trained model, embeddings only (format 1), each debate left out": (
+            mean_average_precision(embeddings_only, gold, debates)
         ),
         "trained model (verifier.checkworthy_model), each debate left out": (
             mean_average_precision(trained, gold, debates)
@@ -56,8 +60,10 @@ def run(folder: Path) -> None:
     print("|---|---:|")
     for name, value in results.items():
         print(f"| {name} | {value or 0.0:.3f} |")
-    print("\n| debate | sentences | check-worthy | AP heuristic | AP trained |")
-    print("|---|---:|---:|---:|---:|")
+    print(
+        "\n| debate | sentences | check-worthy | AP heuristic | AP embeddings only | AP trained |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
     of = np.array(debates, dtype=object)
     for name in names:
         held = of == name
@@ -65,6 +71,7 @@ def run(folder: Path) -> None:
             print(
                 f"| {name} | {int(held.sum())} | {int(gold[held].sum())} | "
                 f"{average_precision(heuristic[held], gold[held]):.3f} | "
+                f"{average_precision(embeddings_only[held], gold[held]):.3f} | "
                 f"{average_precision(trained[held], gold[held]):.3f} |"
             )
     above = trained >= 0.5
