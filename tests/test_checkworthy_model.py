@@ -93,6 +93,7 @@ def test_extraction_follows_the_trained_model_until_it_is_forgotten(
     assert not any(c.startswith(tanks) for c in after)
     trained = pipeline.checkworthiness_model(bench)
     assert trained is not None and trained["sentences"] == 55
+    assert trained["scorer"] == "embeddings and words"
 
     assert pipeline.forget_checkworthiness(bench) is True
     assert claim_texts(bench, 3) == before
@@ -159,6 +160,8 @@ def test_a_model_stored_before_the_word_model_still_decides(
         row = session.get(TrainedModel, MODEL_NAME)
         assert row is not None and row.body["words"]["vocabulary"]
         row.body = {k: v for k, v in row.body.items() if k != "words"} | {"format": 1}
+    shown = pipeline.checkworthiness_model(bench)
+    assert shown is not None and str(shown["scorer"]).startswith("embeddings only")
     claims = claim_texts(bench, 1)
     assert any(c.startswith("Heavy rain made the river flood") for c in claims)
     assert not any(c.startswith("The ministry said 40 tanks") for c in claims)
@@ -255,7 +258,8 @@ def test_the_command_line_trains_shows_and_forgets(tmp_path: Path) -> None:
     assert trained.exit_code == 0, trained.output
     assert "trained on 55 sentences (20 check-worthy) from 5 document(s)" in trained.output
     assert "mean average precision, each document left out: model" in trained.output
-    assert "sentences: 55" in run("claims", "model", "show").output
+    described = run("claims", "model", "show").output
+    assert "sentences: 55" in described and "scorer: embeddings and words" in described
     one = [{k: v for k, v in r.items() if k != "debate"} for r in labelled_rows(1)]
     unmeasured = run("claims", "model", "train", str(write_jsonl(tmp_path / "one.jsonl", one)))
     assert unmeasured.exit_code == 0 and "not measured: it takes two documents" in unmeasured.output

@@ -295,11 +295,18 @@ def forget_checkworthiness(bench: Workbench) -> bool:
 
 
 def checkworthiness_model(bench: Workbench) -> dict[str, object] | None:
-    """What the desk's check-worthiness model was trained on and how it measured, or
-    ``None`` when extraction uses the heuristic."""
+    """What the desk's check-worthiness model was trained on, how it measured and what it
+    scores with, or ``None`` when extraction uses the heuristic."""
     with bench.db.session() as session:
         model = stored_model(session, bench.embedder)
-    return None if model is None else dict(model.trained)
+    if model is None:
+        return None
+    scorer = (
+        "embeddings and words"
+        if model.words is not None
+        else "embeddings only (trained before the word model; train it again to add it)"
+    )
+    return dict(model.trained) | {"scorer": scorer}
 
 
 def extract_article_file(
