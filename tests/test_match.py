@@ -84,6 +84,25 @@ def test_a_stance_model_reads_at_least_the_passages_it_was_fitted_on(
     assert len(wide.evidence) == 5  # more than its depth when asked
 
 
+def test_the_provenance_is_the_stance_models_version_after_it_scored(
+    bench: Workbench, sources: Path
+) -> None:
+    # The trained model loads at its first claim, and names PyTorch from then on if OpenVINO
+    # could not run it: the version a suggestion records is the one that made it.
+    pipeline.ingest(bench, [sources])
+
+    class LoadsLate(RuleStance):
+        version = "1+openvino"
+
+        def suggest(self, claim, evidence):  # type: ignore[no-untyped-def]
+            self.version = "1"
+            return super().suggest(claim, evidence)
+
+    bench.stance = LoadsLate()
+    [result] = pipeline.score_claims(bench, ["Spartak Moscow beat Zenit 2-1."], top_k=2)
+    assert result.provenance.stance_version == "1"
+
+
 def test_scoring_without_sources_is_a_clear_error(bench: Workbench) -> None:
     with pytest.raises(VerifierError, match="no sources are indexed yet"):
         pipeline.score_claims(bench, ["anything"])

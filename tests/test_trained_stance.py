@@ -1,6 +1,7 @@
 """The trained stance model: claim features, the claim-level head, and the shipped model."""
 
 import json
+import logging
 import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -221,6 +222,29 @@ def test_without_openvino_the_cross_encoder_runs_on_pytorch(
     monkeypatch.setitem(sys.modules, "openvino", None)  # "import openvino" now fails
     assert runtime_for("auto") == runtime_for("openvino") == "torch"
     assert "+" not in TrainedStance(backend="auto").version  # made, not loaded: no torch
+
+
+@pytest.mark.model
+def test_where_openvino_cannot_compile_it_the_cross_encoder_runs_on_pytorch_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import openvino
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("Exception from src/inference: unsupported CPU\nsecond line")
+
+    # Not reproducible for real on this CPU: the failure OpenVINO raises on one it cannot use.
+    monkeypatch.setattr(openvino.Core, "compile_model", refuse)
+    stance = TrainedStance(backend="openvino")
+    assert "+openvino-" in stance.version
+    with caplog.at_level(logging.WARNING):
+        suggestion = stance.suggest(CLAIM, EVIDENCE)
+    assert suggestion.label in VERDICTS and len(suggestion.stances) == len(EVIDENCE)
+    [warning] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "cannot run on OpenVINO here (Exception from src/inference: unsupported CPU)" in warning
+    assert "using PyTorch instead" in warning
+    assert stance.runtime == "torch" and "+" not in stance.version
+    assert stance.version == TrainedStance(backend="torch").version
 
 
 @pytest.mark.model

@@ -19,3 +19,10 @@ class SchemaError(VerifierError):
 
 class ModelError(VerifierError):
     """The embedding model is missing, or its weights are not the expected file."""
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message (its type's name when it has none): what a
+    warning about a third-party failure quotes."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__

@@ -78,11 +78,13 @@ def score_texts(
     """
     vectors = embedder.embed(texts, cache=cache or DbVectorCache(session))
     found = retriever.retrieve(session, texts, vectors, max(top_k, stance.depth))
+    suggestions = [stance.suggest(text, evidence) for text, evidence in zip(texts, found)]
+    # After scoring: a model that fell back to another runtime when it loaded says so.
     provenance = Provenance.of(retriever, stance)
     past = memory.nearest(session, vectors, claim_ids, texts) if memory else [None] * len(texts)
     return [
-        ScoredClaim(text, stance.suggest(text, evidence), evidence, provenance, past=before)
-        for text, evidence, before in zip(texts, found, past)
+        ScoredClaim(text, suggestion, evidence, provenance, past=before)
+        for text, suggestion, evidence, before in zip(texts, suggestions, found, past)
     ]
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
 from verifier.db.models import DatabaseInfo
-from verifier.errors import SchemaError, VerifierError
+from verifier.errors import SchemaError, VerifierError, first_line
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
@@ -48,11 +48,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     cursor.close()
-
-
-def _first_line(error: BaseException) -> str:
-    lines = str(error).strip().splitlines()
-    return lines[0] if lines else type(error).__name__
 
 
 def masked(url: str | sa.URL) -> str:
@@ -101,7 +96,7 @@ def make_engine(url: str, create: bool = False) -> Engine:
     except (ArgumentError, ImportError, ValueError) as error:
         # The message of a URL that does not parse may quote it, password and all.
         try:
-            why = _unmasked_removed(_first_line(error), sa.make_url(url).password)
+            why = _unmasked_removed(first_line(error), sa.make_url(url).password)
         except (ArgumentError, ValueError):
             why = "it is not a URL of the form scheme://user:password@host:port/database"
         raise VerifierError(
@@ -197,7 +192,7 @@ def _connected(engine: Engine) -> Iterator[sa.Connection]:
 
 
 def _unreachable(engine: Engine, error: DBAPIError) -> VerifierError:
-    reason = _unmasked_removed(_first_line(error.orig or error), engine.url.password)
+    reason = _unmasked_removed(first_line(error.orig or error), engine.url.password)
     return VerifierError(
         f"cannot reach the database at {masked(engine.url)}: {reason}; check --db / VERIFIER_DB_URL"
     )

@@ -23,7 +23,7 @@ from verifier.config import MODEL_NAME, BackendName, Settings
 from verifier.embed.base import Embedder
 from verifier.embed.model_files import bundled_model_dir, verify_model_dir
 from verifier.embed.torch_backend import TorchEmbedder
-from verifier.errors import ModelError
+from verifier.errors import ModelError, first_line
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def make_embedder(settings: Settings, index_model: str | None = None) -> Embedde
             except ModelError:
                 raise
             except Exception as error:
-                log.info("cannot run %s here (%s)", index_model, _first_line(error))
+                log.info("cannot run %s here (%s)", index_model, first_line(error))
             else:
                 if kept[0] != choice:
                     log.info(
@@ -110,7 +110,7 @@ def make_embedder(settings: Settings, index_model: str | None = None) -> Embedde
         log.warning(
             "embedding backend %s cannot load (%s); using PyTorch instead",
             choice,
-            _first_line(error),
+            first_line(error),
         )
         return TorchEmbedder(model_dir, settings.batch_size)
 
@@ -149,8 +149,3 @@ def _parse(name: str) -> tuple[str, str | None] | None:
 
 def _has_openvino() -> bool:
     return importlib.util.find_spec("openvino") is not None
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

@@ -28,6 +28,7 @@ Trained by ``scripts/train_stance.py``; data, licences and figures in ``model/MO
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import warnings
@@ -37,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from verifier.errors import SettingsError
+from verifier.errors import ModelError, SettingsError, first_line
 from verifier.labels import Label
 from verifier.retrieve.base import Evidence
 from verifier.sentences import sentences
@@ -45,6 +46,8 @@ from verifier.stance.base import EvidenceStance, Stance, Suggestion
 from verifier.stance.nli import quote
 from verifier.stance.rules import PARAPHRASE_SIMILARITY
 from verifier.stance.rules import suggest as rules_suggest
+
+log = logging.getLogger(__name__)
 
 MODEL_DIR = Path(__file__).parent / "model"
 MODEL_NAME = "stance-v1"
@@ -311,7 +314,8 @@ class TrainedStance:
                 "reinstall verifier, or set VERIFIER_STANCE_MODEL=rules"
             ) from error
         self.runtime = runtime_for(backend)
-        self.version = f"{meta['version']}.{RULES_VERSION}"
+        self._weights_version = f"{meta['version']}.{RULES_VERSION}"
+        self.version = self._weights_version
         if self.runtime != "torch":
             self.version += f"+{self.runtime}"
         self.head = ClaimHead.from_json(meta["head"])
@@ -331,10 +335,26 @@ class TrainedStance:
     def pairs(self) -> PairModel:
         """The cross-encoder, loaded once, when the first claim is scored (PyTorch and the
         weights take seconds): opening a workbench to ingest or export does not wait for it.
-        The app's sessions share one workbench, hence the lock."""
+        The app's sessions share one workbench, hence the lock. Where OpenVINO cannot convert
+        or compile it on this machine, it runs on PyTorch, with one warning, and the version
+        says so from then on (as the embedder falls back)."""
         with self._loading:
             if self._pairs is None:
-                self._pairs = PairModel(self._tensors, self.runtime.partition("-")[0])
+                runtime = self.runtime.partition("-")[0]
+                try:
+                    self._pairs = PairModel(self._tensors, runtime)
+                except (SettingsError, ModelError):
+                    raise  # the weights themselves: PyTorch would not read them either
+                except Exception as error:
+                    if runtime == "torch":
+                        raise
+                    log.warning(
+                        "the trained stance model cannot run on OpenVINO here (%s); "
+                        "using PyTorch instead",
+                        first_line(error),
+                    )
+                    self._pairs = PairModel(self._tensors, "torch")
+                    self.runtime, self.version = "torch", self._weights_version
             return self._pairs
 
     def suggest(self, claim: str, evidence: Sequence[Evidence]) -> Suggestion:
