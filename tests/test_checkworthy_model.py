@@ -9,8 +9,10 @@ rather than the heuristic is what shows the model is used."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -138,14 +140,21 @@ def test_documents_that_cannot_be_left_out_still_train(bench: Workbench, tmp_pat
     assert pipeline.checkworthiness_model(bench) is not None
 
 
-def test_a_model_stored_in_another_format_is_refused_in_one_line(
-    bench: Workbench, tmp_path: Path
+def train_and_store_as(
+    bench: Workbench, tmp_path: Path, change: Callable[[dict[str, Any]], dict[str, Any]]
 ) -> None:
+    """Train the desk's model, then store it as ``change`` makes it (another verifier's)."""
     pipeline.train_checkworthiness(bench, write_jsonl(tmp_path / "l.jsonl", labelled_rows()))
     with bench.db.writing() as session:
         row = session.get(TrainedModel, MODEL_NAME)
         assert row is not None
-        row.body = row.body | {"format": 3}
+        row.body = change(row.body)
+
+
+def test_a_model_stored_in_another_format_is_refused_in_one_line(
+    bench: Workbench, tmp_path: Path
+) -> None:
+    train_and_store_as(bench, tmp_path, lambda body: body | {"format": 3})
     with pytest.raises(SettingsError, match="format 3, which this verifier") as error:
         pipeline.extract_article(bench, ARTICLE, title="x")
     assert "\n" not in str(error.value)
@@ -155,11 +164,11 @@ def test_a_model_stored_before_the_word_model_still_decides(
     bench: Workbench, tmp_path: Path
 ) -> None:
     # A desk that trained with an earlier verifier keeps its model: format 1, embeddings only.
-    pipeline.train_checkworthiness(bench, write_jsonl(tmp_path / "l.jsonl", labelled_rows()))
-    with bench.db.writing() as session:
-        row = session.get(TrainedModel, MODEL_NAME)
-        assert row is not None and row.body["words"]["vocabulary"]
-        row.body = {k: v for k, v in row.body.items() if k != "words"} | {"format": 1}
+    def without_words(body: dict[str, Any]) -> dict[str, Any]:
+        assert body["words"]["vocabulary"]
+        return {k: v for k, v in body.items() if k != "words"} | {"format": 1}
+
+    train_and_store_as(bench, tmp_path, without_words)
     shown = pipeline.checkworthiness_model(bench)
     assert shown is not None and str(shown["scorer"]).startswith("embeddings only")
     claims = claim_texts(bench, 1)
