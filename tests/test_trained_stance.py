@@ -243,7 +243,7 @@ def test_where_openvino_cannot_compile_it_the_cross_encoder_runs_on_pytorch_with
     [warning] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert "cannot run on OpenVINO here (Exception from src/inference: unsupported CPU)" in warning
     assert "using PyTorch instead" in warning
-    assert stance.runtime == "torch" and "+" not in stance.version
+    assert stance.runtime == stance.pairs.runtime == "torch" and "+" not in stance.version
     assert stance.version == TrainedStance(backend="torch").version
 
 

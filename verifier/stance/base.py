@@ -52,15 +52,18 @@ class StanceModel(Protocol):
 
     Attributes:
         name: recorded with every suggestion as its provenance (e.g. ``rules``).
-        version: changes whenever the same input could get a different suggestion.
+        version: changes whenever the same input could get a different suggestion (read
+            after scoring: a model may settle its runtime when it loads).
         depth: the fewest passages it reads per claim (0: any number). A model fitted on the
             top 10 passages gives calibrated confidences on 10, not on 3, so the matcher
             retrieves at least this many for it.
     """
 
     name: str
-    version: str
     depth: int
+
+    @property
+    def version(self) -> str: ...
 
     def suggest(self, claim: str, evidence: Sequence[Evidence]) -> Suggestion:
         """The per-evidence stances and the claim-level suggestion for ``claim``.

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from verifier.errors import ModelError, SettingsError, first_line
+from verifier.errors import SettingsError, first_line
 from verifier.labels import Label
 from verifier.retrieve.base import Evidence
 from verifier.sentences import sentences
@@ -218,7 +218,9 @@ class PairModel:
             ``openvino`` (the same network converted with ``openvino.convert_model`` when it
             is loaded, about 2.5 s, and run in OpenVINO's precision for this CPU: bf16 where
             the CPU has it, about 2.4 times as fast on 2 cores, probabilities within about
-            0.01 of PyTorch's; docs/benchmarks.md).
+            0.01 of PyTorch's; docs/benchmarks.md). Where OpenVINO cannot convert or
+            compile it on this machine, the PyTorch model runs instead, with one warning;
+            :attr:`runtime` says which runs.
     """
 
     def __init__(self, tensors: Path, runtime: str = "torch") -> None:
@@ -245,14 +247,27 @@ class PairModel:
         # second caller mid-call) and the compiled network are used by one call at a time.
         self._busy = threading.Lock()
         self._compiled: Any = None
+        self.runtime = "torch"
         if runtime == "openvino":
-            import openvino
+            try:
+                self._compiled = self._compile()
+                self.runtime = "openvino"
+            except Exception as error:  # a CPU or model OpenVINO cannot handle
+                log.warning(
+                    "the trained stance model cannot run on OpenVINO here (%s); "
+                    "using PyTorch instead",
+                    first_line(error),
+                )
 
-            example = self.tokenizer(["A title. A sentence."], ["A claim."], return_tensors="pt")
-            with warnings.catch_warnings():  # tracing warnings of transformers' attention code
-                warnings.simplefilter("ignore")
-                converted = openvino.convert_model(self.model, example_input=dict(example))
-            self._compiled = openvino.Core().compile_model(converted, "CPU")
+    def _compile(self) -> Any:
+        """The network converted by OpenVINO and compiled for this CPU."""
+        import openvino
+
+        example = self.tokenizer(["A title. A sentence."], ["A claim."], return_tensors="pt")
+        with warnings.catch_warnings():  # tracing warnings of transformers' attention code
+            warnings.simplefilter("ignore")
+            converted = openvino.convert_model(self.model, example_input=dict(example))
+        return openvino.Core().compile_model(converted, "CPU")
 
     def probabilities(self, claim: str, premises: Sequence[str], batch: int = 32) -> np.ndarray:
         """Rows of :data:`PAIR_STANCES` probabilities, one per premise."""
@@ -315,9 +330,6 @@ class TrainedStance:
             ) from error
         self.runtime = runtime_for(backend)
         self._weights_version = f"{meta['version']}.{RULES_VERSION}"
-        self.version = self._weights_version
-        if self.runtime != "torch":
-            self.version += f"+{self.runtime}"
         self.head = ClaimHead.from_json(meta["head"])
         # The head was fitted on this many passages a claim: its features (top-3 means, the
         # share of sources) and so its calibration hold there.
@@ -332,6 +344,13 @@ class TrainedStance:
         self._loading = threading.Lock()
 
     @property
+    def version(self) -> str:
+        """The weights' and rules' version, and the runtime unless PyTorch (its reference)."""
+        if self.runtime == "torch":
+            return self._weights_version
+        return f"{self._weights_version}+{self.runtime}"
+
+    @property
     def pairs(self) -> PairModel:
         """The cross-encoder, loaded once, when the first claim is scored (PyTorch and the
         weights take seconds): opening a workbench to ingest or export does not wait for it.
@@ -340,21 +359,9 @@ class TrainedStance:
         says so from then on (as the embedder falls back)."""
         with self._loading:
             if self._pairs is None:
-                runtime = self.runtime.partition("-")[0]
-                try:
-                    self._pairs = PairModel(self._tensors, runtime)
-                except (SettingsError, ModelError):
-                    raise  # the weights themselves: PyTorch would not read them either
-                except Exception as error:
-                    if runtime == "torch":
-                        raise
-                    log.warning(
-                        "the trained stance model cannot run on OpenVINO here (%s); "
-                        "using PyTorch instead",
-                        first_line(error),
-                    )
-                    self._pairs = PairModel(self._tensors, "torch")
-                    self.runtime, self.version = "torch", self._weights_version
+                self._pairs = PairModel(self._tensors, self.runtime.partition("-")[0])
+                if self._pairs.runtime == "torch":
+                    self.runtime = "torch"
             return self._pairs
 
     def suggest(self, claim: str, evidence: Sequence[Evidence]) -> Suggestion:
