@@ -19,8 +19,9 @@ weight and title boost tuned on the rest:
   macro-F1, per-class F1, disputed recall and confusion, for the stance model the settings
   name (``VERIFIER_STANCE_MODEL=trained`` for the trained one) and the rules, on the same
   evidence, next to the majority class;
-* calibration of each model's confidence: expected calibration error (10 bins) and the
-  reliability table.
+* calibration of each model's confidence: expected calibration error (10 bins), the error a
+  perfectly calibrated model would show on as many claims (mean and 95th percentile of draws
+  at the same confidences: on a few hundred claims it is 0.04-0.07), and the reliability table.
 
 With ``--dataset ../shared/bench/checkthat2019-task1``: claim detection, the check-worthiness
 score's mean average precision per debate (the CheckThat! 2019 measure), for the heuristic,

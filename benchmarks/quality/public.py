@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from quality.metrics import (
     VERDICT_HEADER,
     calibration,
+    calibration_noise,
     confusion_table,
     evaluated,
     ndcg,
@@ -154,5 +155,10 @@ def verdicts(bench: Workbench, claims: list[dict], texts: list[str], top_k: int)
         confidence = np.array([s.confidence for s in found])
         correct = np.array([g == p for g, p in zip(gold, got)], dtype=float)
         ece, table = calibration(confidence, correct)
-        print(f"\ncalibration of {name}: expected calibration error {ece:.3f}\n")
+        noise, high = calibration_noise(confidence)
+        print(
+            f"\ncalibration of {name}: expected calibration error {ece:.3f} (a perfectly "
+            f"calibrated model would show {noise:.3f} on these claims, up to {high:.3f} in 19 "
+            "of 20 draws)\n"
+        )
         print(table)

@@ -13,6 +13,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from verifier import Label, Settings, Workbench, pipeline
 from verifier.db.models import Document, Passage
+from verifier.stance import make_stance_model
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = list(Label)
@@ -36,6 +37,11 @@ def run() -> None:
         print(f"embedder: {bench.embedder.name}")
         pipeline.ingest(bench, [ROOT / "sample_corpus/sources"])
         results = pipeline.score_claims(bench, claims, top_k=3)
+        # The rules on the same data, next to the default stance model (the trained one).
+        scored = {bench.stance.name: results}
+        if "rules" not in scored:
+            bench.stance = make_stance_model("rules")
+            scored["rules"] = pipeline.score_claims(bench, claims, top_k=3)
         with bench.db.session() as session:
             passages = session.execute(
                 sa.select(Passage.id, Passage.text, Document.uri).join(Document)
@@ -59,15 +65,21 @@ def run() -> None:
         ratio = f"{dense / sparse:.2f}x" if sparse else "n/a"
         print(f"recall@{k}:  dense {dense:.1%}   tf-idf {sparse:.1%}   ({ratio} the baseline)")
 
-    suggested = [r.suggestion.label for r in results]
     expected = [Label.parse(case["label"]) for case in cases]
-    accuracy = np.mean([s == e for s, e in zip(suggested, expected)])
     majority = Counter(expected).most_common(1)[0]
     baseline = majority[1] / len(cases)
-    print(
-        f"verdict accuracy: {accuracy:.1%}   majority baseline ('{majority[0]}') {baseline:.1%}"
-        f"   ({accuracy / baseline:.2f}x)"
-    )
+    for name, found in scored.items():
+        verdicts(name, cases, expected, found, baseline)
+    print(f"majority baseline ('{majority[0]}'): {baseline:.1%}")
+
+
+def verdicts(
+    name: str, cases: list[dict], expected: list[Label], results: list, baseline: float
+) -> None:
+    """Accuracy against the majority class, confusion and the misses of one stance model."""
+    suggested = [r.suggestion.label for r in results]
+    accuracy = np.mean([s == e for s, e in zip(suggested, expected)])
+    print(f"\n{name}: verdict accuracy {accuracy:.1%}   ({accuracy / baseline:.2f}x the majority)")
     print("confusion (rows expected, columns suggested):")
     print(" " * 12 + "".join(f"{label:>12}" for label in LABELS))
     pairs = Counter(zip(expected, suggested))
