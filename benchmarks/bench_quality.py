@@ -4,7 +4,8 @@ Without ``--dataset``: the sample corpus (``sample_corpus/sources`` and
 ``benchmarks/data/sample_claims.jsonl``, 30 claims written by the team, each with the source
 file that covers it or none, and the verdict a reviewer would give), as a regression check:
 recall@1 / recall@3 of the covering source for the workbench and a TF-IDF baseline, and the
-verdict accuracy against the majority class, with a confusion table.
+verdict accuracy of the default stance model and of the rules against the majority class,
+with a confusion table and the misses.
 
 With ``--dataset ../shared/bench/scifact`` or ``climate-fever`` (never shipped): the corpus
 ingested as one JSONL file and every claim searched and scored through the workbench

@@ -103,6 +103,7 @@ def best(step: Callable[[], object], repeat: int) -> float:
 
 def measure(home: Path, long_id: int, title: str, repeat: int) -> dict[str, float]:
     os.environ["VERIFIER_HOME"] = str(home)
+    os.environ["VERIFIER_STANCE_MODEL"] = "rules"  # as the data was scored: see main()
     AppTest.from_file(APP, default_timeout=600).run()  # warm: model and workbench loaded
     found: dict[str, float] = {}
     found["queue first paint"] = best(
@@ -182,7 +183,9 @@ def main() -> None:
     browser: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as base, tempfile.TemporaryDirectory() as busy:
         for name, home in (("baseline", Path(base)), ("busy", Path(busy))):
-            with Workbench.open(Settings.from_env(home=home), upgrade=True) as bench:
+            # The rules make the suggestions here: this measures the pages, not the scoring.
+            settings = Settings.from_env(home=home, stance_model="rules")
+            with Workbench.open(settings, upgrade=True) as bench:
                 sample = pipeline.load_sample(bench)
                 if name == "busy":
                     long_id, title = fill(bench, args.claims), "Long read"

@@ -41,6 +41,9 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["VERIFIER_MODEL_CACHE"] = _MADE_CACHE[0] = tempfile.mkdtemp(
             prefix="verifier-models-"
         )
+    # The same for every workbench a test opens through the environment (CLI, app); the tests
+    # of the trained model, the default, ask for it or take this away.
+    os.environ.setdefault("VERIFIER_STANCE_MODEL", "rules")
     if os.environ.get("CI") and not PG_URL:
         raise pytest.UsageError(
             "CI must test PostgreSQL too: run scripts/test, which sets VERIFIER_TEST_PG_URL"
@@ -124,7 +127,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def settings(tmp_path: Path, db_url: str) -> Settings:
-    return Settings(home=tmp_path / "home", db_url=db_url)
+    # The rules, not the default trained model: most tests check what the pipeline does with
+    # a suggestion, and the rules make it in milliseconds, from the fake embedder's scores.
+    return Settings(home=tmp_path / "home", db_url=db_url, stance_model="rules")
 
 
 @pytest.fixture

@@ -62,6 +62,24 @@ def test_first_start_loads_the_sample_article_with_evidence(app: AppTest) -> Non
     assert "passages indexed" in app.sidebar.caption[0].value
 
 
+def test_first_start_on_the_default_settings_suggests_with_the_trained_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As a new desk starts it: no settings at all (SQLite in the home folder).
+    monkeypatch.delenv("VERIFIER_STANCE_MODEL", raising=False)
+    monkeypatch.delenv("VERIFIER_DB_URL", raising=False)
+    monkeypatch.setenv("VERIFIER_HOME", str(tmp_path / "home"))
+    app = AppTest.from_file(APP, default_timeout=180).run()
+    app.switch_page(REVIEW_PAGE).run()
+    assert not app.exception
+    captions = [c.value.replace("\\", "") for c in app.caption]  # markdown escapes away
+    assert any(re.search(r"suggested by hybrid\S* \+ trained \S+\.4", c) for c in captions)
+    # Each passage read shows the cross-encoder's stance and its probability.
+    text = " ".join(m.value for m in app.markdown)
+    assert re.search(r":(green|red|gray)\[\*\*(supports|refutes|neutral)\*\*\]", text)
+    assert re.search(r"(supports|refutes|neutral) 0\.\d\d", " ".join(captions + [text]))
+
+
 def test_a_far_passage_the_stance_model_read_as_refuting_stays_in_view() -> None:
     def view(rank: int, score: float, stance: str | None) -> EvidenceView:
         return EvidenceView(rank, score, rank, "text", "Doc", None, None, None, "u", stance)

@@ -94,15 +94,18 @@ def test_ingest_then_score_puts_the_right_source_in_the_top_3(tmp_path: Path, db
     assert [r["id"] for r in records] == list(range(len(CLAIMS)))  # input fields carried
 
 
-def test_the_trained_stance_model_scores_from_the_command_line(tmp_path: Path) -> None:
-    """VERIFIER_STANCE_MODEL=trained in a real process, as a desk would set it."""
+def test_the_default_stance_model_is_the_trained_one_from_the_command_line(
+    tmp_path: Path,
+) -> None:
+    """The default stance model, the trained one, in a real process, as a desk gets it."""
     folder = tmp_path / "unseen"
     for name, text in UNSEEN.items():
         write(folder, name, text)
     claims = tmp_path / "claims.jsonl"
     claims.write_text("".join(json.dumps({"claim": c}) + "\n" for c, _ in CLAIMS))
-    env = {k: v for k, v in os.environ.items() if k != "VERIFIER_DB_URL"}
-    env |= {"VERIFIER_HOME": str(tmp_path / "h"), "VERIFIER_STANCE_MODEL": "trained"}
+    unset = {"VERIFIER_DB_URL", "VERIFIER_STANCE_MODEL"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env |= {"VERIFIER_HOME": str(tmp_path / "h")}
 
     def verifier(*args: str) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(

@@ -14,7 +14,7 @@ def test_defaults_are_per_user_and_sqlite(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert settings.home == tmp_path / "data" / "verifier"
     assert settings.database_url == f"sqlite:///{tmp_path / 'data' / 'verifier' / 'verifier.db'}"
     assert settings.index_dir == tmp_path / "data" / "verifier" / "index"
-    assert (settings.top_k, settings.retriever, settings.stance_model) == (5, "hybrid", "rules")
+    assert (settings.top_k, settings.retriever, settings.stance_model) == (5, "hybrid", "trained")
 
 
 def test_environment_then_options_override(tmp_path: Path) -> None:

@@ -138,8 +138,10 @@ class Settings:
             1: embeddings alone); tuned on public benchmarks.
         title_boost: BM25 weight of a word found in the source's title, against one found
             in the passage text.
-        stance_model: how a verdict is suggested from the evidence: ``rules``, or the
-            folder of a sentence-transformers CrossEncoder NLI model
+        stance_model: how a verdict is suggested from the evidence: ``trained`` (the
+            shipped cross-encoder and claim head, :mod:`verifier.stance.trained`; the
+            default), ``rules`` (transparent and instant, :mod:`verifier.stance.rules`), or
+            the folder of a sentence-transformers CrossEncoder NLI model
             (:mod:`verifier.stance.nli`).
         backend: what computes the embeddings: ``auto`` (the fastest measured to keep the
             vectors on this CPU), ``torch`` (PyTorch fp32, the reference), ``torch-bf16``,
@@ -169,7 +171,7 @@ class Settings:
     retriever: RetrieverName = "hybrid"
     hybrid_weight: float = 0.5
     title_boost: float = 1.0
-    stance_model: str = "rules"
+    stance_model: str = "trained"
     backend: BackendName = "auto"
     model_cache: Path | None = None
     publisher_name: str | None = None
