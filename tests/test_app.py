@@ -73,7 +73,7 @@ def test_first_start_on_the_default_settings_suggests_with_the_trained_model(
     app.switch_page(REVIEW_PAGE).run()
     assert not app.exception
     captions = [c.value.replace("\\", "") for c in app.caption]  # markdown escapes away
-    assert any(re.search(r"suggested by hybrid\S* \+ trained \S+\.4", c) for c in captions)
+    assert any(re.search(r"suggested by hybrid\S* \+ trained \S+\.5", c) for c in captions)
     # Each passage read shows the cross-encoder's stance and its probability.
     text = " ".join(m.value for m in app.markdown)
     assert re.search(r":(green|red|gray)\[\*\*(supports|refutes|neutral)\*\*\]", text)

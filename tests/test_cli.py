@@ -125,7 +125,7 @@ def test_the_default_stance_model_is_the_trained_one_from_the_command_line(
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert {r["stance_model"] for r in records} == {"trained"}
     # The code's version, and the runtime: OpenVINO unless the desk asked for PyTorch.
-    assert all(re.search(r"\.4\+openvino-(bf16|f32)$", r["stance_version"]) for r in records)
+    assert all(re.search(r"\.5\+openvino-(bf16|f32)$", r["stance_version"]) for r in records)
     # It reads the 10 passages it was fitted on, not the default 5: here all 6 there are.
     assert all(len(r["evidence"]) == len(UNSEEN) for r in records)
     assert all(0.0 < r["confidence"] < 1.0 for r in records)

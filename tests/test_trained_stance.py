@@ -26,8 +26,10 @@ from verifier.stance.trained import (
     claim_features,
     premise,
     read_passages,
+    restates,
     rules_verdict,
     runtime_for,
+    settle_restatements,
 )
 
 CLAIM = "Russia has sent 28 jets to the air base."
@@ -49,7 +51,8 @@ def model() -> TrainedStance:
 
 def head_reads(model: TrainedStance, claim: str, evidence: list[Evidence]) -> np.ndarray:
     """The head's verdict probabilities for ``claim``, computed step by step."""
-    probs, _ = read_passages(model.pairs, claim, evidence)
+    read, telling = read_passages(model.pairs, claim, evidence)
+    probs, _ = settle_restatements(claim, read, telling)
     return model.head.probabilities(claim_features(claim, evidence, probs))[0]
 
 
@@ -161,7 +164,7 @@ def test_a_figure_a_close_source_contradicts_is_disputed_whatever_the_head_says(
     # The confidence stays the head's (calibrated) probability of disputed.
     verdict = head_reads(model, claim, evidence)
     assert suggestion.confidence == pytest.approx(verdict[VERDICTS.index(Label.DISPUTED)], abs=1e-3)
-    assert ".4+openvino-" in model.version
+    assert ".5+openvino-" in model.version
 
 
 def test_the_rules_settle_a_decisive_conflict_and_a_close_paraphrase_with_none() -> None:
@@ -216,6 +219,42 @@ def test_a_close_paraphrase_no_source_contradicts_is_supported_whatever_the_head
     assert model.suggest(claim, looser).label is VERDICTS[int(model.head.decide(verdict)[0])]
 
 
+def test_a_sentence_that_restates_the_claim_is_read_as_supporting_it() -> None:
+    claim = "Russian fighter jets have already landed at the base, according to local sources."
+    copy = "Local sources told this blog that Russian fighter jets have already landed there."
+    assert restates(claim, copy)
+    assert restates(claim, claim)
+    # The rules' conflicts: another figure, a negation, a fact-check's rating word.
+    assert not restates("Russia has sent 28 jets.", "Russia has sent 12 jets.")
+    assert not restates(claim, copy.replace("have already landed", "have not landed"))
+    assert not restates(claim, copy + " That is false.")
+    # Too few of the claim's words: a sentence on a neighbouring point.
+    assert not restates(claim, "Local sources said Russian fighter jets were expected soon.")
+    assert not restates("", copy)
+
+    read = np.array([[0.2, 0.7, 0.1], [0.2, 0.7, 0.1], [0.7, 0.2, 0.1]])
+    telling = [copy, "Heavy rain is expected on the coast.", copy]
+    settled, swapped = settle_restatements(claim, read, telling)
+    assert swapped == [True, False, False]  # the third already reads as supporting
+    assert settled.tolist() == [[0.7, 0.2, 0.1], [0.2, 0.7, 0.1], [0.7, 0.2, 0.1]]
+    assert read[0].tolist() == [0.2, 0.7, 0.1]  # the reads themselves are kept
+
+
+@pytest.mark.model
+def test_the_model_reads_a_restatement_of_the_claim_as_supporting_and_says_why(
+    model: TrainedStance,
+) -> None:
+    claim = "The US and Russian militaries have had no direct contact in recent months."
+    copy = "The US and Russian armed forces have had no direct contact in recent months."
+    evidence = [Evidence(1, copy, 0.7, "a", "A")]
+    read, telling = read_passages(model.pairs, claim, evidence)
+    assert read[0, 1] > read[0, 0], "the cross-encoder reads this near copy as refuting"
+    suggestion = model.suggest(claim, evidence)
+    assert suggestion.stances[0].stance is Stance.SUPPORTS
+    assert "the rules: it restates the claim" in (suggestion.stances[0].why or "")
+    assert suggestion.stances[0].why.startswith(f"supports {read[0, 1]:.2f}")
+
+
 def test_without_openvino_the_cross_encoder_runs_on_pytorch(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -253,7 +292,7 @@ def test_the_cross_encoder_reads_the_same_on_openvino_as_on_pytorch() -> None:
     assert runtime_for("auto") in ("openvino-bf16", "openvino-f32")
     reference = TrainedStance(backend="torch")
     faster = TrainedStance(backend="openvino")
-    assert reference.version.endswith(".4") and "+" not in reference.version
+    assert reference.version.endswith(".5") and "+" not in reference.version
     assert faster.version == f"{reference.version}+{runtime_for('auto')}"
     premises = [premise(e) for e in EVIDENCE] + [
         "Wire. Russia has sent 28 jets to the air base, officials said on Monday.",
