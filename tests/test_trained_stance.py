@@ -231,6 +231,9 @@ def test_a_sentence_that_restates_the_claim_is_read_as_supporting_it() -> None:
     # Too few of the claim's words: a sentence on a neighbouring point.
     assert not restates(claim, "Local sources said Russian fighter jets were expected soon.")
     assert not restates("", copy)
+    # A fact-check's statement of the claim it checks quotes it, it does not say it.
+    assert not restates(claim, f"Claim: {claim}")
+    assert not restates(claim, f"**Claim** - {claim}")
 
     read = np.array([[0.2, 0.7, 0.1], [0.2, 0.7, 0.1], [0.7, 0.2, 0.1]])
     telling = [copy, "Heavy rain is expected on the coast.", copy]

@@ -70,6 +70,9 @@ RULES_VERSION = "5"
 #: three in four. No label changed on the public sets at any value from 0.6 to 1.0.
 RESTATEMENT_OVERLAP = 0.75
 _WORD = re.compile(r"[a-z0-9]+")
+#: A fact-check's line that states the claim it checks ("Claim: ..."): it quotes the claim,
+#: it does not assert it.
+_CHECKED_CLAIM = re.compile(r"^\W*claim(?:ed)?[\s*_]*[:\-–]", re.I)
 FEATURES = (
     "max_support",
     "max_refute",
@@ -131,8 +134,11 @@ def content_words(text: str) -> set[str]:
 
 def restates(claim: str, sentence: str) -> bool:
     """Whether ``sentence`` says what ``claim`` says: it holds at least
-    :data:`RESTATEMENT_OVERLAP` of the claim's content words, and the rules find no conflict
-    between them (the same figures, no fact-check rating word, negations agreeing)."""
+    :data:`RESTATEMENT_OVERLAP` of the claim's content words, the rules find no conflict
+    between them (the same figures, no fact-check rating word, negations agreeing), and it is
+    not a fact-check's statement of the claim it checks ("Claim: ...")."""
+    if _CHECKED_CLAIM.match(sentence):
+        return False
     wanted = content_words(claim)
     if not wanted or len(wanted & content_words(sentence)) < RESTATEMENT_OVERLAP * len(wanted):
         return False
