@@ -232,7 +232,9 @@ def test_ten_claims_are_triaged_by_keyboard_only(server: str, browser: webdriver
     wait = WebDriverWait(browser, 90)
     browser.get(server)
     wait.until(lambda d: "Review queue" in body_text(d) and _open_claim(d))
-    name = browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebar'] input[type='text']")
+    # Streamlit may still be drawing the sidebar when the open claim shows: wait for it.
+    sidebar_name = (By.CSS_SELECTOR, "[data-testid='stSidebar'] input[type='text']")
+    name = wait.until(ec.element_to_be_clickable(sidebar_name))
     name.send_keys("Kim", Keys.ENTER)
     wait.until(lambda d: "Enter your name" not in body_text(d))
     name.send_keys(Keys.TAB)  # leave the text field: keys typed there are text, not verdicts
