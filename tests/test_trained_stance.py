@@ -15,6 +15,7 @@ from verifier.labels import Label
 from verifier.retrieve import Evidence
 from verifier.sentences import sentences
 from verifier.stance import Stance, make_stance_model
+from verifier.stance.rules import restates
 from verifier.stance.rules import suggest as rules_suggest
 from verifier.stance.trained import (
     FEATURES,
@@ -26,7 +27,6 @@ from verifier.stance.trained import (
     claim_features,
     premise,
     read_passages,
-    restates,
     rules_verdict,
     runtime_for,
     settle_restatements,

@@ -21,8 +21,9 @@ claim-level head weighs the sources, and the rules stay as features and as the f
    any passage (same figures, no rating word, negations agreeing), it is ``supported``. The
    reason then says so first, and the confidence stays the head's probability of that label
    (so a desk that auto-accepts above a threshold does not accept these unseen).
-   And per sentence: a sentence that restates the claim (:func:`restates`) and that the
-   cross-encoder read as refuting it is read as supporting it (:func:`settle_restatements`).
+   And per sentence: a sentence that restates the claim
+   (:func:`~verifier.stance.rules.restates`) but that the cross-encoder read as refuting it
+   is read as supporting it (:func:`settle_restatements`).
 
 Trained by ``scripts/train_stance.py``; data, licences and figures in ``model/MODEL_CARD.md``.
 """
@@ -32,7 +33,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import threading
 import warnings
 from collections.abc import Sequence
@@ -40,7 +40,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from verifier.errors import SettingsError, first_line
 from verifier.labels import Label
@@ -48,7 +47,7 @@ from verifier.retrieve.base import Evidence
 from verifier.sentences import sentences
 from verifier.stance.base import EvidenceStance, Stance, Suggestion
 from verifier.stance.nli import quote
-from verifier.stance.rules import PARAPHRASE_SIMILARITY, conflict
+from verifier.stance.rules import PARAPHRASE_SIMILARITY, restates
 from verifier.stance.rules import suggest as rules_suggest
 
 log = logging.getLogger(__name__)
@@ -66,13 +65,6 @@ MAX_TOKENS = 128
 DECISIVE_CUES = ("different figure", "refuting language")
 #: Part of the model's version: bumped when the code around the weights changes a suggestion.
 RULES_VERSION = "5"
-#: Share of the claim's content words a sentence must hold to restate it (:func:`restates`):
-#: three in four. No label changed on the public sets at any value from 0.6 to 1.0.
-RESTATEMENT_OVERLAP = 0.75
-_WORD = re.compile(r"[a-z0-9]+")
-#: A fact-check's line that states the claim it checks ("Claim: ..."): it quotes the claim,
-#: it does not assert it.
-_CHECKED_CLAIM = re.compile(r"^\W*claim(?:ed)?[\s*_]*[:\-–]", re.I)
 FEATURES = (
     "max_support",
     "max_refute",
@@ -125,24 +117,6 @@ def read_passages(
         rows[i] = read[best]
         telling.append(texts[best])
     return rows, telling
-
-
-def content_words(text: str) -> set[str]:
-    """Lower-cased words and figures, English stop words left out."""
-    return {w for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS}
-
-
-def restates(claim: str, sentence: str) -> bool:
-    """Whether ``sentence`` says what ``claim`` says: it holds at least
-    :data:`RESTATEMENT_OVERLAP` of the claim's content words, the rules find no conflict
-    between them (the same figures, no fact-check rating word, negations agreeing), and it is
-    not a fact-check's statement of the claim it checks ("Claim: ...")."""
-    if _CHECKED_CLAIM.match(sentence):
-        return False
-    wanted = content_words(claim)
-    if not wanted or len(wanted & content_words(sentence)) < RESTATEMENT_OVERLAP * len(wanted):
-        return False
-    return conflict(claim, sentence) is None
 
 
 def settle_restatements(
