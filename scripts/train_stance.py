@@ -49,8 +49,7 @@ from verifier.stance.trained import (  # noqa: E402
     PairModel,
     claim_features,
     premise,
-    read_passages,
-    settle_restatements,
+    read_claim,
 )
 
 STANCE_INDEX = {"support": 0, "contradict": 1, "neutral": 2}
@@ -243,9 +242,8 @@ def tuning_claims(
                 found = wb.retriever.retrieve(session, texts, vectors, top_k)
         started = time.perf_counter()
         for claim, evidence in zip(claims, found):
-            read, telling = read_passages(readers[fold_of(claim["id"])], claim["claim"], evidence)
-            # As the model reads at suggestion time: restatements read as refuting are settled.
-            probs, _ = settle_restatements(claim["claim"], read, telling)
+            # As the model reads when it suggests, restatements settled.
+            probs, _, _ = read_claim(readers[fold_of(claim["id"])], claim["claim"], evidence)
             features.append(claim_features(claim["claim"], evidence, probs))
             gold.append(VERDICTS.index(Label.parse(claim["label"])))
         print(f"{name}: {len(claims)} claims read in {time.perf_counter() - started:.0f} s")

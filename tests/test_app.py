@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from ui.components import split_evidence
 from verifier.db.session import make_engine
 from verifier.labels import Label
+from verifier.stance.trained import RULES_VERSION
 from verifier.views import EvidenceView
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -73,7 +74,8 @@ def test_first_start_on_the_default_settings_suggests_with_the_trained_model(
     app.switch_page(REVIEW_PAGE).run()
     assert not app.exception
     captions = [c.value.replace("\\", "") for c in app.caption]  # markdown escapes away
-    assert any(re.search(r"suggested by hybrid\S* \+ trained \S+\.5", c) for c in captions)
+    made_by = rf"suggested by hybrid\S* \+ trained \S+\.{RULES_VERSION}"
+    assert any(re.search(made_by, c) for c in captions)
     # Each passage read shows the cross-encoder's stance and its probability.
     text = " ".join(m.value for m in app.markdown)
     assert re.search(r":(green|red|gray)\[\*\*(supports|refutes|neutral)\*\*\]", text)

@@ -19,6 +19,7 @@ from conftest import write
 from verifier.cli import cli, reach
 from verifier.db.session import head_revision
 from verifier.labels import Label
+from verifier.stance.trained import RULES_VERSION
 
 pytestmark = pytest.mark.model
 
@@ -125,7 +126,8 @@ def test_the_default_stance_model_is_the_trained_one_from_the_command_line(
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert {r["stance_model"] for r in records} == {"trained"}
     # The code's version, and the runtime: OpenVINO unless the desk asked for PyTorch.
-    assert all(re.search(r"\.5\+openvino-(bf16|f32)$", r["stance_version"]) for r in records)
+    version = rf"\.{RULES_VERSION}\+openvino-(bf16|f32)$"
+    assert all(re.search(version, r["stance_version"]) for r in records)
     # It reads the 10 passages it was fitted on, not the default 5: here all 6 there are.
     assert all(len(r["evidence"]) == len(UNSEEN) for r in records)
     assert all(0.0 < r["confidence"] < 1.0 for r in records)

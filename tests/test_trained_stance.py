@@ -21,11 +21,13 @@ from verifier.stance.trained import (
     FEATURES,
     MODEL_DIR,
     MODEL_NAME,
+    RULES_VERSION,
     VERDICTS,
     ClaimHead,
     TrainedStance,
     claim_features,
     premise,
+    read_claim,
     read_passages,
     rules_verdict,
     runtime_for,
@@ -51,8 +53,7 @@ def model() -> TrainedStance:
 
 def head_reads(model: TrainedStance, claim: str, evidence: list[Evidence]) -> np.ndarray:
     """The head's verdict probabilities for ``claim``, computed step by step."""
-    read, telling = read_passages(model.pairs, claim, evidence)
-    probs, _ = settle_restatements(claim, read, telling)
+    probs, _, _ = read_claim(model.pairs, claim, evidence)
     return model.head.probabilities(claim_features(claim, evidence, probs))[0]
 
 
@@ -134,7 +135,7 @@ def test_the_shipped_model_reads_each_passage_and_suggests_with_its_probability(
     suggestion = model.suggest(CLAIM, EVIDENCE)
     assert suggestion.label in VERDICTS
     assert [s.passage_id for s in suggestion.stances] == [1, 2, 3]
-    probs, _ = read_passages(model.pairs, CLAIM, EVIDENCE)
+    probs, _, _ = read_claim(model.pairs, CLAIM, EVIDENCE)
     verdict = head_reads(model, CLAIM, EVIDENCE)
     assert suggestion.confidence == pytest.approx(
         verdict[VERDICTS.index(suggestion.label)], abs=1e-3
@@ -164,7 +165,7 @@ def test_a_figure_a_close_source_contradicts_is_disputed_whatever_the_head_says(
     # The confidence stays the head's (calibrated) probability of disputed.
     verdict = head_reads(model, claim, evidence)
     assert suggestion.confidence == pytest.approx(verdict[VERDICTS.index(Label.DISPUTED)], abs=1e-3)
-    assert ".5+openvino-" in model.version
+    assert f".{RULES_VERSION}+openvino-" in model.version
 
 
 def test_the_rules_settle_a_decisive_conflict_and_a_close_paraphrase_with_none() -> None:
@@ -295,7 +296,7 @@ def test_the_cross_encoder_reads_the_same_on_openvino_as_on_pytorch() -> None:
     assert runtime_for("auto") in ("openvino-bf16", "openvino-f32")
     reference = TrainedStance(backend="torch")
     faster = TrainedStance(backend="openvino")
-    assert reference.version.endswith(".5") and "+" not in reference.version
+    assert reference.version.endswith(f".{RULES_VERSION}") and "+" not in reference.version
     assert faster.version == f"{reference.version}+{runtime_for('auto')}"
     premises = [premise(e) for e in EVIDENCE] + [
         "Wire. Russia has sent 28 jets to the air base, officials said on Monday.",

@@ -130,12 +130,13 @@ def _conflict(claim: _ClaimFacts, passage: str, similarity: float) -> str | None
 
 
 def content_words(text: str) -> set[str]:
-    """Lower-cased words and figures, English stop words left out."""
+    """Words and figures of :func:`~verifier.text.normalise`'s form, English stop words left
+    out."""
     # Here, not at the top: scikit-learn takes about 2 s to import, and opening a workbench
     # (the app's first page) need not wait for it.
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return {w for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS}
+    return {w for w in _WORD.findall(normalise(text)) if w not in ENGLISH_STOP_WORDS}
 
 
 def restates(claim: str, sentence: str) -> bool:

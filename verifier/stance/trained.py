@@ -137,6 +137,17 @@ def settle_restatements(
     return settled, swapped
 
 
+def read_claim(
+    pairs: PairModel, claim: str, evidence: Sequence[Evidence]
+) -> tuple[np.ndarray, list[str], list[bool]]:
+    """What the model goes on for a claim: :func:`read_passages`, then
+    :func:`settle_restatements`. Returns the passages' probabilities, their telling
+    sentences, and which were settled as restatements."""
+    read, telling = read_passages(pairs, claim, evidence)
+    probs, restated = settle_restatements(claim, read, telling)
+    return probs, telling, restated
+
+
 def claim_features(
     claim: str,
     evidence: Sequence[Evidence],
@@ -389,8 +400,7 @@ class TrainedStance:
         if not evidence:
             fallback = rules_suggest(claim, evidence)
             return Suggestion(Label.UNVERIFIED, fallback.confidence, fallback.reason)
-        read, telling = read_passages(self.pairs, claim, evidence)
-        probs, restated = settle_restatements(claim, read, telling)
+        probs, telling, restated = read_claim(self.pairs, claim, evidence)
         rules = rules_suggest(claim, evidence)
         verdict = self.head.probabilities(claim_features(claim, evidence, probs, rules))[0]
         label = VERDICTS[int(self.head.decide(verdict)[0])]
