@@ -74,8 +74,10 @@ def test_first_start_on_the_default_settings_suggests_with_the_trained_model(
     app.switch_page(REVIEW_PAGE).run()
     assert not app.exception
     captions = [c.value.replace("\\", "") for c in app.caption]  # markdown escapes away
-    made_by = rf"suggested by hybrid\S* \+ trained \S+\.{RULES_VERSION}"
-    assert any(re.search(made_by, c) for c in captions)
+    made_by = rf"suggested by the trained stance model \S+\.{RULES_VERSION}, on keyword and meaning"
+    lines = [c for c in app.caption if re.search(made_by, c.value.replace("\\", ""))]
+    in_full = rf"hybrid\S* \+ trained \S+\.{RULES_VERSION}"
+    assert lines and all(re.search(in_full, c.help.replace("\\", "")) for c in lines)
     # Each passage read shows the cross-encoder's stance and its probability.
     text = " ".join(m.value for m in app.markdown)
     assert re.search(r":(green|red|gray)\[\*\*(supports|refutes|neutral)\*\*\]", text)

@@ -87,8 +87,11 @@ def show_claim(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
         st.markdown(" · ".join(lines))
         if claim.reason:
             st.caption(plain(claim.reason))
-        if claim.suggested_by:
-            st.caption(f"suggested by {plain(claim.suggested_by)}")
+        if claim.suggested_by_summary:
+            st.caption(
+                f"suggested by {plain(claim.suggested_by_summary)}",
+                help=f"In full: {claim.suggested_by}",
+            )
         if claim.note:
             st.caption(f"Note by {plain(claim.reviewer or '')}: {plain(claim.note)}")
         show_cited(claim.cited)
