@@ -6,6 +6,12 @@ evidence. Printed per runtime: loading time (weights, and for OpenVINO the conve
 seconds per claim after a warm-up claim, the ratio to PyTorch, and how far its suggestions
 are from PyTorch's (labels that differ, the largest confidence difference).
 
+Then, on the runtime the workbench picks, the cross-encoder alone: each claim's sentences
+read in batches of 32 in sentence order (the reading before it sorted them: the baseline),
+against batches sorted by length (less padding), per claim (what ``suggest`` does) and across
+claims: the milliseconds a (sentence, claim) pair, the ratio to the baseline, and the largest
+difference in the probabilities read.
+
 Data: the sample corpus and its 30 claims (``benchmarks/data/sample_claims.jsonl``), short
 news passages; or, with ``--dataset ../shared/bench/NAME --home DIR``, that set's evaluated
 claims against its corpus in a data folder ``benchmarks/bench_quality.py`` has filled.
@@ -24,6 +30,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -33,7 +41,7 @@ from quality.metrics import evaluated  # noqa: E402
 from verifier import Settings, Workbench, pipeline  # noqa: E402
 from verifier.retrieve import Evidence  # noqa: E402
 from verifier.stance import Suggestion  # noqa: E402
-from verifier.stance.trained import TrainedStance  # noqa: E402
+from verifier.stance.trained import TrainedStance, sentence_premises  # noqa: E402
 
 
 def sample_claims() -> list[str]:
@@ -92,6 +100,35 @@ def main() -> None:
             f"| {model.runtime} | {loaded:.1f} | {seconds:.3f} | {base_seconds / seconds:.2f}x "
             f"| {differ} of {len(claims)} | {gap:.3f} |"
         )
+    batches(model, claims, found)
+
+
+def batches(model: TrainedStance, claims: list[str], found: list[list[Evidence]]) -> None:
+    """The cross-encoder per claim in batches of 32 in sentence order (the reading before
+    it sorted by length: the baseline), against sorting by length, per claim and across
+    claims."""
+    read = model.pairs.read_pairs
+    per_claim = [[(p, c) for p in sentence_premises(e)[0]] for c, e in zip(claims, found)]
+    pairs = [pair for mine in per_claim for pair in mine]
+    each = len(pairs) / len(claims)
+    print(f"\n{model.runtime}: {len(pairs)} (sentence, claim) pairs, {each:.1f} a claim")
+    print("| reading | ms a pair | vs the baseline | largest difference |")
+    print("|---|---:|---:|---:|")
+    started = time.perf_counter()
+    base = np.concatenate([read(mine, batch=32, by_length=False) for mine in per_claim])
+    base_ms = (time.perf_counter() - started) * 1000 / len(pairs)
+    print(f"| per claim, batches of 32 in order (baseline) | {base_ms:.2f} | 1.00x | 0 |")
+    runs = [(f"per claim, batches of {n} by length", n, False) for n in (16, 32)] + [
+        (f"across claims, batches of {n} by length", n, True) for n in (16, 64)
+    ]
+    for name, size, across in runs:
+        started = time.perf_counter()
+        if across:
+            got = read(pairs, batch=size)
+        else:
+            got = np.concatenate([read(mine, batch=size) for mine in per_claim])
+        ms = (time.perf_counter() - started) * 1000 / len(pairs)
+        print(f"| {name} | {ms:.2f} | {base_ms / ms:.2f}x | {np.abs(got - base).max():.4f} |")
 
 
 if __name__ == "__main__":

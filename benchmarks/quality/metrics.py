@@ -82,7 +82,9 @@ def verdict_table(name: str, gold: list[Label], got: list[Label]) -> str:
 
 def calibration(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> tuple[float, str]:
     """Expected calibration error over equal-width bins, and the reliability table."""
-    edges = np.linspace(0, 1, bins + 1)
+    # Rounded: linspace's 0.30000000000000004 would put a confidence of 0.3 (suggestions
+    # are rounded to 3 decimals) in the 0.2-0.3 bin.
+    edges = np.round(np.linspace(0, 1, bins + 1), 9)
     where = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
     ece = 0.0
     lines = [
