@@ -169,6 +169,25 @@ def test_the_shipped_model_reads_each_passage_and_suggests_with_its_probability(
 
 
 @pytest.mark.model
+def test_claims_scored_together_get_what_each_gets_alone(model: TrainedStance) -> None:
+    claims = [CLAIM, "Heavy rain is expected on the coast.", CLAIM, "No jets landed on Monday."]
+    evidence = [EVIDENCE, EVIDENCE[2:], [], EVIDENCE[1:]]
+    together = model.suggest_many(claims, evidence)
+    alone = [model.suggest(claim, found) for claim, found in zip(claims, evidence)]
+    assert [s.label for s in together] == [s.label for s in alone]
+    # The sentences of all claims are read in other batches: bf16 pads differently.
+    for one, other in zip(together, alone):
+        assert one.confidence == pytest.approx(other.confidence, abs=0.02)
+        assert [e.passage_id for e in one.stances] == [e.passage_id for e in other.stances]
+    assert together[2].label is Label.UNVERIFIED and together[2].stances == []
+    assert [len(s.stances) for s in together] == [3, 1, 0, 2]
+    # With no evidence anywhere, nothing is read (and a model not yet loaded stays so).
+    unloaded = TrainedStance()
+    assert [s.label for s in unloaded.suggest_many(claims[:2], [[], []])] == [Label.UNVERIFIED] * 2
+    assert unloaded._pairs is None
+
+
+@pytest.mark.model
 def test_a_figure_a_close_source_contradicts_is_disputed_whatever_the_head_says(
     model: TrainedStance,
 ) -> None:
