@@ -78,7 +78,7 @@ def score_texts(
     """
     vectors = embedder.embed(texts, cache=cache or DbVectorCache(session))
     found = retriever.retrieve(session, texts, vectors, max(top_k, stance.depth))
-    suggestions = stance.suggest_many(texts, found)
+    suggestions = [stance.suggest(text, evidence) for text, evidence in zip(texts, found)]
     # After scoring: a model that fell back to another runtime when it loaded says so.
     provenance = Provenance.of(retriever, stance)
     past = memory.nearest(session, vectors, claim_ids, texts) if memory else [None] * len(texts)

@@ -73,22 +73,3 @@ class StanceModel(Protocol):
             evidence: passages, best first, as a retriever returned them.
         """
         ...
-
-    def suggest_many(
-        self, claims: Sequence[str], evidence: Sequence[Sequence[Evidence]]
-    ) -> list[Suggestion]:
-        """:meth:`suggest` for each claim and its evidence, in order; a model may read the
-        claims together (bulk scoring) where that is quicker."""
-        ...
-
-
-class OneByOne:
-    """``suggest_many`` for a model that reads one claim at a time."""
-
-    def suggest(self, claim: str, evidence: Sequence[Evidence]) -> Suggestion:
-        raise NotImplementedError
-
-    def suggest_many(
-        self, claims: Sequence[str], evidence: Sequence[Sequence[Evidence]]
-    ) -> list[Suggestion]:
-        return [self.suggest(claim, found) for claim, found in zip(claims, evidence)]

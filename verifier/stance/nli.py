@@ -27,7 +27,7 @@ from verifier.embed.model_files import file_sha256
 from verifier.errors import SettingsError
 from verifier.labels import Label
 from verifier.retrieve.base import Evidence
-from verifier.stance.base import EvidenceStance, OneByOne, Stance, Suggestion
+from verifier.stance.base import EvidenceStance, Stance, Suggestion
 from verifier.stance.rules import conflict
 
 _LABEL_WORDS = [
@@ -52,7 +52,7 @@ def quote(text: str, limit: int = _QUOTE_CHARS) -> str:
     return flat[: limit + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-class NliStance(OneByOne):
+class NliStance:
     """Stance from a CrossEncoder NLI model in ``folder``.
 
     Args:

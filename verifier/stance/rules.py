@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from verifier.labels import Label
 from verifier.retrieve.base import Evidence
-from verifier.stance.base import EvidenceStance, OneByOne, Stance, Suggestion
+from verifier.stance.base import EvidenceStance, Stance, Suggestion
 from verifier.text import normalise
 
 # Rating words of fact-checks and flat contradictions. Verbs of reported speech ("denied",
@@ -244,7 +244,7 @@ def suggest(
     )
 
 
-class RuleStance(OneByOne):
+class RuleStance:
     """The rules above as a :class:`~verifier.stance.base.StanceModel`.
 
     Args:

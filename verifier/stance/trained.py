@@ -59,8 +59,6 @@ PAIR_STANCES = (Stance.SUPPORTS, Stance.REFUTES, Stance.NEUTRAL)
 #: The claim-level head's output columns.
 VERDICTS = (Label.SUPPORTED, Label.DISPUTED, Label.UNVERIFIED)
 MAX_TOKENS = 128
-#: (sentence, claim) pairs a batch when many claims are read together (bulk scoring).
-TOGETHER = 64
 #: Conflicts the rules find that decide ``disputed`` whatever the head says: a source giving
 #: another figure for the same thing, or a fact-check's rating word. Rare in the public
 #: training data, so the head cannot learn them, but they are what a desk looks for first.
@@ -116,17 +114,11 @@ def read_passages(
     that sentence. Sentences are what the cross-encoder was trained on, and a passage read
     whole would be cut at :data:`MAX_TOKENS` (:func:`sentence_premises`)."""
     premises, owner, texts = sentence_premises(evidence)
-    return _most_telling(pairs.probabilities(claim, premises), owner, texts, len(evidence))
-
-
-def _most_telling(
-    read: np.ndarray, owner: Sequence[int], texts: Sequence[str], passages: int
-) -> tuple[np.ndarray, list[str]]:
-    """Per passage, the row and the sentence of its least neutral sentence."""
+    read = pairs.probabilities(claim, premises)
     of = np.array(owner)
-    rows = np.zeros((passages, len(PAIR_STANCES)))
+    rows = np.zeros((len(evidence), len(PAIR_STANCES)))
     telling = []
-    for i in range(passages):  # every passage has at least one premise
+    for i in range(len(evidence)):  # every passage has at least one premise
         mine = np.flatnonzero(of == i)
         best = mine[np.argmin(read[mine, 2])]
         rows[i] = read[best]
@@ -158,28 +150,9 @@ def read_claim(
     """What the model goes on for a claim: :func:`read_passages`, then
     :func:`settle_restatements`. Returns the passages' probabilities, their telling
     sentences, and which were settled as restatements."""
-    return read_claims(pairs, [claim], [evidence])[0]
-
-
-def read_claims(
-    pairs: PairModel, claims: Sequence[str], evidence: Sequence[Sequence[Evidence]]
-) -> list[tuple[np.ndarray, list[str], list[bool]]]:
-    """:func:`read_claim` for each claim, the sentences of all of them read together: in
-    batches of :data:`TOGETHER` pairs, shortest first, where one claim's are read in
-    batches of 16 (about 1.2-1.4 times as fast on bulk scoring, benchmarks/bench_stance.py)."""
-    owned = [sentence_premises(found) for found in evidence]
-    read = pairs.read_pairs(
-        [(text, claim) for claim, (premises, _, _) in zip(claims, owned) for text in premises],
-        batch=16 if len(claims) == 1 else TOGETHER,
-    )
-    made, start = [], 0
-    for claim, found, (premises, owner, texts) in zip(claims, evidence, owned):
-        mine = read[start : start + len(premises)]
-        start += len(premises)
-        probs, telling = _most_telling(mine, owner, texts, len(found))
-        settled, restated = settle_restatements(claim, probs, telling)
-        made.append((settled, telling, restated))
-    return made
+    read, telling = read_passages(pairs, claim, evidence)
+    probs, restated = settle_restatements(claim, read, telling)
+    return probs, telling, restated
 
 
 def claim_features(
@@ -335,25 +308,26 @@ class PairModel:
             converted = openvino.convert_model(self.model, example_input=dict(example))
         return openvino.Core().compile_model(converted, "CPU")
 
-    def probabilities(self, claim: str, premises: Sequence[str], batch: int = 16) -> np.ndarray:
+    def probabilities(self, claim: str, premises: Sequence[str], batch: int = 32) -> np.ndarray:
         """Rows of :data:`PAIR_STANCES` probabilities, one per premise."""
         return self.read_pairs([(text, claim) for text in premises], batch)
 
     def read_pairs(
-        self, pairs: Sequence[tuple[str, str]], batch: int = 16, by_length: bool = True
+        self, pairs: Sequence[tuple[str, str]], batch: int = 32, by_length: bool = False
     ) -> np.ndarray:
         """Rows of :data:`PAIR_STANCES` probabilities, one per (premise, claim) pair, in
-        the order given. Read in batches of ``batch`` pairs, shortest first with
-        ``by_length``: a batch is padded to its longest pair, so pairs of like length read
-        quicker (benchmarks/bench_stance.py)."""
+        the order given; read in batches of ``batch`` pairs, shortest first with
+        ``by_length`` (less padding). Neither sorting nor reading many claims' pairs
+        together is used: on 2 cores they gain under a fifth, within run-to-run noise
+        (benchmarks/bench_stance.py)."""
         order = list(range(len(pairs)))
         if by_length:
             order.sort(key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+        torch = self._torch
         rows = []
-        for start in range(0, len(order), batch):
-            chunk = [pairs[i] for i in order[start : start + batch]]
-            # A batch at a time: a bulk reading does not keep another session waiting long.
-            with self._busy, self._torch.inference_mode():
+        with self._busy, torch.inference_mode():
+            for start in range(0, len(order), batch):
+                chunk = [pairs[i] for i in order[start : start + batch]]
                 encoded = self.tokenizer(
                     [premise for premise, _ in chunk],
                     [claim for _, claim in chunk],
@@ -447,30 +421,10 @@ class TrainedStance:
             return self._pairs
 
     def suggest(self, claim: str, evidence: Sequence[Evidence]) -> Suggestion:
-        return self.suggest_many([claim], [evidence])[0]
-
-    def suggest_many(
-        self, claims: Sequence[str], evidence: Sequence[Sequence[Evidence]]
-    ) -> list[Suggestion]:
-        """:meth:`suggest` for each claim, the cross-encoder reading their sentences together
-        (:func:`read_claims`)."""
-        if not any(evidence):  # nothing to read: the cross-encoder is not loaded for it
-            return [_nothing_found(claim) for claim in claims]
-        read = read_claims(self.pairs, claims, evidence)
-        return [
-            self._decide(claim, found, *reading) if found else _nothing_found(claim)
-            for claim, found, reading in zip(claims, evidence, read)
-        ]
-
-    def _decide(
-        self,
-        claim: str,
-        evidence: Sequence[Evidence],
-        probs: np.ndarray,
-        telling: Sequence[str],
-        restated: Sequence[bool],
-    ) -> Suggestion:
-        """The suggestion for a claim from what the cross-encoder read in its passages."""
+        if not evidence:
+            fallback = rules_suggest(claim, evidence)
+            return Suggestion(Label.UNVERIFIED, fallback.confidence, fallback.reason)
+        probs, telling, restated = read_claim(self.pairs, claim, evidence)
         rules = rules_suggest(claim, evidence)
         verdict = self.head.probabilities(claim_features(claim, evidence, probs, rules))[0]
         label = VERDICTS[int(self.head.decide(verdict)[0])]
@@ -498,12 +452,6 @@ class TrainedStance:
             [e.passage_id for e, s in zip(evidence, stances) if s.stance is not Stance.NEUTRAL],
             stances,
         )
-
-
-def _nothing_found(claim: str) -> Suggestion:
-    """Unverified, with the rules' confidence and reason, for a claim with no evidence."""
-    fallback = rules_suggest(claim, [])
-    return Suggestion(Label.UNVERIFIED, fallback.confidence, fallback.reason)
 
 
 def rules_verdict(rules: Suggestion, evidence: Sequence[Evidence]) -> Label | None:
