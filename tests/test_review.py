@@ -5,8 +5,9 @@ import pytest
 from verifier import pipeline
 from verifier.errors import InputError
 from verifier.labels import Label
+from verifier.match import Provenance
 from verifier.review import history, record_review
-from verifier.views import article_claims, describe_provenance, list_articles
+from verifier.views import article_claims, list_articles
 from verifier.workbench import Workbench
 
 
@@ -57,8 +58,9 @@ def test_claim_views_carry_evidence_and_provenance(
         [claim] = article_claims(s, article_id)
     assert claim.suggested is not None and not claim.reviewed
     assert claim.shown == claim.suggested
-    assert claim.suggested_by == f"{bench.retriever.name} + rules 1"
-    assert claim.suggested_by_summary == "the rules 1, on keyword and meaning search"
+    assert str(claim.suggested_by) == f"{bench.retriever.name} + rules 1"
+    assert claim.suggested_by is not None
+    assert claim.suggested_by.in_words() == "the rules 1, on keyword and meaning search"
     assert [e.rank for e in claim.evidence] == list(range(1, len(claim.evidence) + 1))
     assert claim.evidence[0].url == "https://wire.example.com/base"
     assert claim.evidence[0].document == "Russia readies Latakia air base"
@@ -111,10 +113,8 @@ def test_a_claim_can_be_reviewed_before_it_is_matched(bench: Workbench) -> None:
         ),
         ("dense:all-MiniLM-L6-v2", "rules", "1", "the rules 1, on meaning search"),
         ("bm25(title=1)", "nli:tiny-nli", "abc", "the NLI model tiny-nli abc, on keyword search"),
-        (None, "rules", None, "the rules"),
+        ("", "rules", "", "the rules"),
     ],
 )
-def test_provenance_is_told_in_words(
-    retriever: str | None, model: str, version: str | None, words: str
-) -> None:
-    assert describe_provenance(retriever, model, version) == words
+def test_provenance_is_told_in_words(retriever: str, model: str, version: str, words: str) -> None:
+    assert Provenance(retriever, model, version).in_words() == words

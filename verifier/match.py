@@ -36,6 +36,30 @@ class Provenance:
     def of(cls, retriever: Retriever, stance: StanceModel) -> Provenance:
         return cls(retriever.name, stance.name, stance.version)
 
+    def __str__(self) -> str:
+        return f"{self.retriever} + {self.stance_model} {self.stance_version}"
+
+    def in_words(self) -> str:
+        """Which stance model (and version, without its runtime) read the evidence that
+        which search found: ``trained`` ``48b8ff1eb208.5+openvino-bf16`` on
+        ``hybrid:all-MiniLM-L6-v2+...+bm25(...)`` reads "the trained stance model
+        48b8ff1eb208.5, on keyword and meaning search"."""
+        model = self.stance_model
+        if model == "rules":
+            reader = "the rules"
+        elif model.startswith("nli:"):
+            reader = f"the NLI model {model.partition(':')[2]}"
+        else:
+            reader = f"the {model} stance model"
+        if self.stance_version:
+            reader += f" {self.stance_version.partition('+')[0]}"
+        kind = self.retriever.partition(":")[0]
+        search = _SEARCHES.get(kind, "keyword search" if kind.startswith("bm25") else kind)
+        return f"{reader}, on {search}" if search else reader
+
+
+_SEARCHES = {"hybrid": "keyword and meaning search", "dense": "meaning search"}
+
 
 @dataclass(frozen=True)
 class ScoredClaim:

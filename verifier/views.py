@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from verifier.citations import CitedPassage, cited_passages, passages_with_source
 from verifier.db.models import Article, Claim, Match, Passage, Verdict
 from verifier.labels import Label
+from verifier.match import Provenance
 from verifier.review import Change, histories
 from verifier.sentences import Span, paragraphs, sentences
 
@@ -60,10 +61,8 @@ class ClaimView:
     suggested: Label | None = None
     confidence: float | None = None
     reason: str | None = None
-    #: Which retriever and stance model (and version) made the suggestion, in full, and
-    #: in words a reviewer reads (:func:`describe_provenance`).
-    suggested_by: str | None = None
-    suggested_by_summary: str | None = None
+    #: Which retriever and stance model (and version) made the suggestion.
+    suggested_by: Provenance | None = None
     label: Label | None = None
     reviewer: str | None = None
     note: str | None = None
@@ -177,11 +176,10 @@ def _claim_views(
     views = []
     for claim, verdict in rows:
         relied = list(verdict.evidence or []) if verdict else []
-        provenance = summary = None
+        provenance = None
         if verdict is not None and verdict.stance_model:
-            provenance = f"{verdict.retriever} + {verdict.stance_model} {verdict.stance_version}"
-            summary = describe_provenance(
-                verdict.retriever, verdict.stance_model, verdict.stance_version
+            provenance = Provenance(
+                verdict.retriever or "", verdict.stance_model, verdict.stance_version or ""
             )
         views.append(
             ClaimView(
@@ -194,7 +192,6 @@ def _claim_views(
                 confidence=verdict.confidence if verdict else None,
                 reason=verdict.reason if verdict else None,
                 suggested_by=provenance,
-                suggested_by_summary=summary,
                 label=verdict.label if verdict else None,
                 reviewer=verdict.reviewer if verdict else None,
                 note=verdict.note if verdict else None,
@@ -347,24 +344,3 @@ def _page_bounds(blocks: list[Span], starts: list[int]) -> list[tuple[int, int]]
         claims += held
     pages.append((first, blocks[-1].end))
     return pages
-
-
-_SEARCHES = {"hybrid": "keyword and meaning search", "dense": "meaning search"}
-
-
-def describe_provenance(retriever: str | None, model: str, version: str | None) -> str:
-    """A suggestion's provenance in words: which stance model (and version, without its
-    runtime) read the evidence that which search found. ``trained`` with ``48b8ff1eb208.5+
-    openvino-bf16`` on ``hybrid:all-MiniLM-L6-v2+...+bm25(...)`` reads "the trained stance
-    model 48b8ff1eb208.5, on keyword and meaning search"."""
-    if model == "rules":
-        reader = "the rules"
-    elif model.startswith("nli:"):
-        reader = f"the NLI model {model.partition(':')[2]}"
-    else:
-        reader = f"the {model} stance model"
-    if version:
-        reader += f" {version.partition('+')[0]}"
-    kind = (retriever or "").partition(":")[0]
-    search = _SEARCHES.get(kind, "keyword search" if kind.startswith("bm25") else kind)
-    return f"{reader}, on {search}" if search else reader

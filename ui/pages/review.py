@@ -87,9 +87,9 @@ def show_claim(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
         st.markdown(" · ".join(lines))
         if claim.reason:
             st.caption(plain(claim.reason))
-        if claim.suggested_by_summary:
+        if claim.suggested_by:
             st.caption(
-                f"suggested by {plain(claim.suggested_by_summary)}",
+                f"suggested by {plain(claim.suggested_by.in_words())}",
                 help=f"In full: {claim.suggested_by}",
             )
         if claim.note:
