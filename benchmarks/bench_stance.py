@@ -117,11 +117,19 @@ def batches(model: TrainedStance, claims: list[str], found: list[list[Evidence]]
     print("| reading (best of 3 rounds) | ms a pair | vs the baseline | largest difference |")
     print("|---|---:|---:|---:|")
 
-    def per(size: int, by_length: bool) -> Callable[[], np.ndarray]:
-        return lambda: np.concatenate([read(mine, size, by_length) for mine in per_claim])
+    def by_length(some: list[tuple[str, str]], size: int) -> np.ndarray:
+        """``some`` read shortest first (less padding), the rows put back in order."""
+        order = sorted(range(len(some)), key=lambda i: len(some[i][0]) + len(some[i][1]))
+        rows = np.empty((len(some), 3))
+        rows[order] = read([some[i] for i in order], size)
+        return rows
+
+    def per(size: int, sort: bool) -> Callable[[], np.ndarray]:
+        how = by_length if sort else read
+        return lambda: np.concatenate([how(mine, size) for mine in per_claim])
 
     def across(size: int) -> Callable[[], np.ndarray]:
-        return lambda: read(pairs, size, True)
+        return lambda: by_length(pairs, size)
 
     runs = {
         "per claim, batches of 32 in order (suggest; baseline)": per(32, False),

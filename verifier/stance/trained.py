@@ -312,22 +312,16 @@ class PairModel:
         """Rows of :data:`PAIR_STANCES` probabilities, one per premise."""
         return self.read_pairs([(text, claim) for text in premises], batch)
 
-    def read_pairs(
-        self, pairs: Sequence[tuple[str, str]], batch: int = 32, by_length: bool = False
-    ) -> np.ndarray:
+    def read_pairs(self, pairs: Sequence[tuple[str, str]], batch: int = 32) -> np.ndarray:
         """Rows of :data:`PAIR_STANCES` probabilities, one per (premise, claim) pair, in
-        the order given; read in batches of ``batch`` pairs, shortest first with
-        ``by_length`` (less padding). Neither sorting nor reading many claims' pairs
-        together is used: on 2 cores they gain under a fifth, within run-to-run noise
-        (benchmarks/bench_stance.py)."""
-        order = list(range(len(pairs)))
-        if by_length:
-            order.sort(key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+        batches of ``batch`` pairs as given. Reading many claims' pairs together, or sorted by
+        length, gains under a fifth on 2 cores, within run-to-run noise, so ``suggest`` reads
+        one claim at a time (benchmarks/bench_stance.py)."""
         torch = self._torch
         rows = []
         with self._busy, torch.inference_mode():
-            for start in range(0, len(order), batch):
-                chunk = [pairs[i] for i in order[start : start + batch]]
+            for start in range(0, len(pairs), batch):
+                chunk = pairs[start : start + batch]
                 encoded = self.tokenizer(
                     [premise for premise, _ in chunk],
                     [claim for _, claim in chunk],
@@ -342,11 +336,7 @@ class PairModel:
                     logits = self.model(**encoded).logits.double().numpy()
                 logits -= logits.max(axis=1, keepdims=True)
                 rows.append(np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True))
-        if not rows:
-            return np.zeros((0, len(PAIR_STANCES)))
-        read = np.empty((len(pairs), len(PAIR_STANCES)))
-        read[order] = np.concatenate(rows)
-        return read
+        return np.concatenate(rows) if rows else np.zeros((0, len(PAIR_STANCES)))
 
 
 def runtime_for(backend: str = "auto") -> str:
