@@ -145,6 +145,55 @@ def click_when_ready(
     WebDriverWait(driver, timeout).until(clicked, f"nothing at {xpath} to click")
 
 
+def type_when_ready(driver: webdriver.Chrome, xpath: str, *keys: str, timeout: float = 90) -> None:
+    """Type `keys` into the field at `xpath` as soon as it takes them; a field replaced or not
+    yet interactable after a redraw is retried until `timeout` (see :func:`click_when_ready`)."""
+
+    def typed(d: webdriver.Chrome) -> bool:
+        try:
+            d.find_element(By.XPATH, xpath).send_keys(*keys)
+        except (
+            NoSuchElementException,
+            StaleElementReferenceException,
+            ElementNotInteractableException,
+        ):
+            return False
+        return True
+
+    WebDriverWait(driver, timeout).until(typed, f"nothing at {xpath} to type into")
+
+
+def expand(driver: webdriver.Chrome, box: str, timeout: float = 90) -> None:
+    """Open the expander at `box` (an XPath to its ``stExpander`` div) and wait until it is
+    open and its content takes clicks. A click on its summary can be lost while the page
+    redraws, so the summary is clicked again, at most once a second, while it is closed."""
+    clicked_at = 0.0
+
+    def opened(d: webdriver.Chrome) -> bool:
+        nonlocal clicked_at
+        try:
+            details = d.find_element(By.XPATH, f"{box}//details")
+            content = d.find_element(By.XPATH, f"{box}//*[@data-testid='stExpanderDetails']")
+            # A closed expander's content is inert: it is drawn but takes no clicks.
+            # (get_dom_attribute: get_attribute would answer with the `inert` property, "false")
+            is_open = details.get_dom_attribute("open") is not None
+            if is_open:
+                return content.get_dom_attribute("inert") is None
+            if time.monotonic() - clicked_at > 1:
+                clicked_at = time.monotonic()
+                details.find_element(By.TAG_NAME, "summary").click()
+        except (
+            NoSuchElementException,
+            StaleElementReferenceException,
+            ElementClickInterceptedException,
+            ElementNotInteractableException,
+        ):
+            pass
+        return False
+
+    WebDriverWait(driver, timeout, poll_frequency=0.2).until(opened, f"{box} did not open")
+
+
 def press(driver: webdriver.Chrome, label: str, timeout: float = 90) -> None:
     """Click the button labelled `label` as soon as it is drawn (see :func:`click_when_ready`)."""
     click_when_ready(driver, f"//button[.//p[text()='{label}']]", timeout)

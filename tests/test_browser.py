@@ -9,7 +9,16 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from browsing import app_server, body_text, chromium, click_when_ready, press, screenshot
+from browsing import (
+    app_server,
+    body_text,
+    chromium,
+    click_when_ready,
+    expand,
+    press,
+    screenshot,
+    type_when_ready,
+)
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
@@ -46,23 +55,14 @@ def test_reviewer_records_a_verdict_in_the_browser(server: str, browser: webdriv
     name = browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebar'] input[type='text']")
     name.send_keys("Dana", Keys.ENTER)
     wait.until(lambda d: "Enter your name" not in d.find_element(By.TAG_NAME, "body").text)
-    browser.find_element(By.CSS_SELECTOR, "[data-testid='stExpander'] summary").click()
-    disputed = wait.until(
-        ec.element_to_be_clickable(
-            (By.XPATH, "(//div[@data-testid='stExpander'])[1]//label[.//p[text()='disputed']]")
-        )
-    )
-    disputed.click()
-    note = browser.find_element(By.XPATH, "(//div[@data-testid='stExpander'])[1]//textarea")
-    note.send_keys("Checked against the ministry statement")
-    browser.find_element(
-        By.XPATH, "(//div[@data-testid='stExpander'])[1]//button[.//p[text()='Save verdict']]"
-    ).click()
+    box = "(//div[@data-testid='stExpander'])[1]"
+    expand(browser, box)
+    click_when_ready(browser, f"{box}//label[.//p[text()='disputed']]", scroll=False)
+    type_when_ready(browser, f"{box}//textarea", "Checked against the ministry statement")
+    click_when_ready(browser, f"{box}//button[.//p[text()='Save verdict']]")
 
     wait.until(lambda d: "1 of" in d.find_element(By.TAG_NAME, "body").text)
-    if "History" not in browser.find_element(By.TAG_NAME, "body").text:
-        # The page redraws after the save: a summary found a moment ago may be replaced.
-        click_when_ready(browser, "(//div[@data-testid='stExpander'])[1]//summary", scroll=False)
+    expand(browser, box)  # the page redraws after the save; the claim's box may have closed
     wait.until(
         lambda d: (
             "Checked against the ministry statement" in d.find_element(By.TAG_NAME, "body").text
@@ -78,12 +78,7 @@ def test_an_article_checked_on_its_page_opens_for_review(
 ) -> None:
     wait = WebDriverWait(browser, 90)
     browser.get(server)
-    link = wait.until(
-        ec.element_to_be_clickable(
-            (By.XPATH, "//a[@data-testid='stSidebarNavLink'][.//p[text()='Articles']]")
-        )
-    )
-    link.click()
+    click_when_ready(browser, "//a[@data-testid='stSidebarNavLink'][.//p[text()='Articles']]")
     wait.until(lambda d: "/articles" in d.current_url)
     _sign_in(browser, "Ana")
     text = wait.until(

@@ -19,7 +19,17 @@ from pathlib import Path
 import jsonschema
 import pyarrow.parquet as pq
 import pytest
-from browsing import ROOT, app_server, body_text, chromium, click_when_ready, press, screenshot
+from browsing import (
+    ROOT,
+    app_server,
+    body_text,
+    chromium,
+    click_when_ready,
+    expand,
+    press,
+    screenshot,
+    type_when_ready,
+)
 from markdown_it import MarkdownIt
 from openpyxl import load_workbook
 from selenium import webdriver
@@ -87,21 +97,16 @@ def review(browser: webdriver.Chrome, wait: WebDriverWait, done: int) -> None:
     """Record :data:`REVIEWS` through the review page's forms."""
     for number, verdict, note, cite in REVIEWS:
         box = claim_box(number)
-        notes = browser.find_elements(By.XPATH, f"{box}//textarea")
-        if not (notes and notes[0].is_displayed()):
-            browser.find_element(By.XPATH, f"{box}//summary").click()
-        # The expander may still be opening: retried until the choice takes the click.
+        expand(browser, box)
         click_when_ready(browser, f"{box}//label[.//p[text()='{verdict}']]", scroll=False)
         if note:
-            browser.find_element(By.XPATH, f"{box}//textarea").send_keys(note)
+            type_when_ready(browser, f"{box}//textarea", note)
         if cite:
-            browser.find_element(
-                By.XPATH, f"{box}//div[@data-testid='stMultiSelect']//input"
-            ).click()
+            click_when_ready(browser, f"{box}//div[@data-testid='stMultiSelect']//input")
             best = "//*[@role='option'][starts-with(normalize-space(.), '#1 ')]"
-            wait.until(ec.element_to_be_clickable((By.XPATH, best))).click()
+            click_when_ready(browser, best, scroll=False)
             browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
-        browser.find_element(By.XPATH, f"{box}//button[.//p[text()='Save verdict']]").click()
+        click_when_ready(browser, f"{box}//button[.//p[text()='Save verdict']]")
         done += 1
         wait.until(lambda d, n=done: f"{n} of 11 claims reviewed" in body_text(d))
 
@@ -164,9 +169,7 @@ def test_reviewed_claims_export_the_same_from_the_page_and_the_cli(
     wait.until(lambda d: "Enter your name" not in body_text(d))
     review(browser, wait, 0)
 
-    browser.find_element(
-        By.XPATH, "//a[@data-testid='stSidebarNavLink'][.//p[text()='Export reports']]"
-    ).click()
+    click_when_ready(browser, "//a[@data-testid='stSidebarNavLink'][.//p[text()='Export reports']]")
     wait.until(lambda d: "/exports" in d.current_url and "Download" in body_text(d))
     wait.until(lambda d: "Suggestion kept" in body_text(d))
     screenshot(browser, "exports.png")
