@@ -60,7 +60,7 @@ def test_claim_views_carry_evidence_and_provenance(
     assert claim.shown == claim.suggested
     assert str(claim.suggested_by) == f"{bench.retriever.name} + rules 1"
     assert claim.suggested_by is not None
-    assert claim.suggested_by.in_words() == "the rules 1, on keyword and meaning search"
+    assert claim.suggested_by.in_words() == "the rules v1, on keyword and meaning search"
     assert [e.rank for e in claim.evidence] == list(range(1, len(claim.evidence) + 1))
     assert claim.evidence[0].url == "https://wire.example.com/base"
     assert claim.evidence[0].document == "Russia readies Latakia air base"
@@ -111,7 +111,7 @@ def test_a_claim_can_be_reviewed_before_it_is_matched(bench: Workbench) -> None:
             "48b8ff1eb208.5+openvino-bf16",
             "the trained stance model 48b8ff1eb208.5, on keyword and meaning search",
         ),
-        ("dense:all-MiniLM-L6-v2", "rules", "1", "the rules 1, on meaning search"),
+        ("dense:all-MiniLM-L6-v2", "rules", "1", "the rules v1, on meaning search"),
         ("bm25(title=1)", "nli:tiny-nli", "abc", "the NLI model tiny-nli abc, on keyword search"),
         ("", "rules", "", "the rules"),
     ],

@@ -52,7 +52,9 @@ class Provenance:
         else:
             reader = f"the {model} stance model"
         if self.stance_version:
-            reader += f" {self.stance_version.partition('+')[0]}"
+            version = self.stance_version.partition("+")[0]
+            # The rules' version is a bare number: "the rules v1", not "the rules 1".
+            reader += f" v{version}" if model == "rules" and version.isdigit() else f" {version}"
         kind = self.retriever.partition(":")[0]
         search = _SEARCHES.get(kind, "keyword search" if kind.startswith("bm25") else kind)
         return f"{reader}, on {search}" if search else reader
