@@ -194,6 +194,37 @@ def expand(driver: webdriver.Chrome, box: str, timeout: float = 90) -> None:
     WebDriverWait(driver, timeout, poll_frequency=0.2).until(opened, f"{box} did not open")
 
 
+def settle(driver: webdriver.Chrome, timeout: float = 90) -> None:
+    """Wait until the app's script run is over: no element on the page is stale (drawn by
+    the last run and not yet redrawn by this one) and the running icon is gone."""
+    busy = "[data-stale='true'], [data-testid^='stStatusWidgetRunning']"
+    WebDriverWait(driver, timeout).until(
+        lambda d: not d.find_elements(By.CSS_SELECTOR, busy), "the app kept running"
+    )
+
+
+def pick(driver: webdriver.Chrome, label: str, timeout: float = 90) -> None:
+    """Choose the radio option whose ``<label>`` is at the XPath `label`, clicking it again
+    until its input says it is chosen: a click on an option the page is redrawing is lost."""
+
+    def chosen(d: webdriver.Chrome) -> bool:
+        try:
+            element = d.find_element(By.XPATH, label)
+            if element.find_element(By.TAG_NAME, "input").is_selected():
+                return True
+            element.click()
+        except (
+            NoSuchElementException,
+            StaleElementReferenceException,
+            ElementClickInterceptedException,
+            ElementNotInteractableException,
+        ):
+            pass
+        return False
+
+    WebDriverWait(driver, timeout, poll_frequency=0.3).until(chosen, f"{label} not chosen")
+
+
 def press(driver: webdriver.Chrome, label: str, timeout: float = 90) -> None:
     """Click the button labelled `label` as soon as it is drawn (see :func:`click_when_ready`)."""
     click_when_ready(driver, f"//button[.//p[text()='{label}']]", timeout)

@@ -15,8 +15,10 @@ from browsing import (
     chromium,
     click_when_ready,
     expand,
+    pick,
     press,
     screenshot,
+    settle,
     type_when_ready,
 )
 from selenium import webdriver
@@ -56,8 +58,9 @@ def test_reviewer_records_a_verdict_in_the_browser(server: str, browser: webdriv
     name.send_keys("Dana", Keys.ENTER)
     wait.until(lambda d: "Enter your name" not in d.find_element(By.TAG_NAME, "body").text)
     box = "(//div[@data-testid='stExpander'])[1]"
+    settle(browser)
     expand(browser, box)
-    click_when_ready(browser, f"{box}//label[.//p[text()='disputed']]", scroll=False)
+    pick(browser, f"{box}//label[.//p[text()='disputed']]")
     type_when_ready(browser, f"{box}//textarea", "Checked against the ministry statement")
     click_when_ready(browser, f"{box}//button[.//p[text()='Save verdict']]")
 

@@ -26,14 +26,16 @@ from browsing import (
     chromium,
     click_when_ready,
     expand,
+    pick,
     press,
     screenshot,
+    settle,
     type_when_ready,
 )
 from markdown_it import MarkdownIt
 from openpyxl import load_workbook
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
@@ -97,8 +99,9 @@ def review(browser: webdriver.Chrome, wait: WebDriverWait, done: int) -> None:
     """Record :data:`REVIEWS` through the review page's forms."""
     for number, verdict, note, cite in REVIEWS:
         box = claim_box(number)
+        settle(browser)  # the last save's rerun may still be redrawing the claims
         expand(browser, box)
-        click_when_ready(browser, f"{box}//label[.//p[text()='{verdict}']]", scroll=False)
+        pick(browser, f"{box}//label[.//p[text()='{verdict}']]")
         if note:
             type_when_ready(browser, f"{box}//textarea", note)
         if cite:
@@ -108,7 +111,12 @@ def review(browser: webdriver.Chrome, wait: WebDriverWait, done: int) -> None:
             browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
         click_when_ready(browser, f"{box}//button[.//p[text()='Save verdict']]")
         done += 1
-        wait.until(lambda d, n=done: f"{n} of 11 claims reviewed" in body_text(d))
+        try:
+            wait.until(lambda d, n=done: f"{n} of 11 claims reviewed" in body_text(d))
+        except TimeoutException:
+            screenshot(browser, f"review-{number}-not-saved.png")
+            shown = browser.find_element(By.XPATH, box).text
+            pytest.fail(f"claim {number} not saved; its box reads: {shown[-2000:]}")
 
 
 def click(browser: webdriver.Chrome, element: WebElement) -> None:
