@@ -163,11 +163,31 @@ def test_score_writes_csv_and_parquet(tmp_path: Path, sources: Path) -> None:
     assert len(nested) == 2 and nested[0]["uri"].endswith("imagery.md")
 
 
+def test_score_reads_the_claims_from_the_column_named(tmp_path: Path, sources: Path) -> None:
+    home, db = fresh(tmp_path)
+    assert run(home, db, "ingest", str(sources)).exit_code == 0
+    # A desk's own sheet: the claims under another heading, in another case.
+    claims = write(tmp_path, "sheet.csv", 'Statement,desk\n"Spartak beat Zenit 2-1.",sport\n')
+    out = tmp_path / "o.csv"
+    result = run(home, db, "score", str(claims), "--column", "statement", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out)
+    assert frame["claim"].tolist() == ["Spartak beat Zenit 2-1."]
+    assert frame["desk"].tolist() == ["sport"] and "statement" not in frame
+    assert frame["top_uri"][0].endswith("football.txt")
+
+
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
         ("", "c.txt", "file is empty"),
-        ("text\nfoo\n", "c.csv", "no 'claim' column (found: text)"),
+        ("text\nfoo\n", "c.csv", "no 'claim' column (found: text); name the column that"),
+        (
+            '{"text": "A claim."}\n',
+            "c.jsonl",
+            "c.jsonl:1: each line must be an object with a "
+            "'claim' string (found: text); name the column that holds the claims (--column)",
+        ),
         ('{"claim": "ok"}\nnot json\n', "c.jsonl", "c.jsonl:2: not valid JSON"),
         ("a claim", "c.docx", "claims must be in .txt, .csv, .jsonl"),
     ],

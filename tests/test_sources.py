@@ -225,6 +225,17 @@ def test_claims_are_split_at_newlines_only_and_made_one_line(tmp_path: Path) -> 
     assert read_claims(write(tmp_path, "c.jsonl", jsonl), MB).texts == ["Six Su-27 jets"]
 
 
+def test_claims_are_read_from_the_column_or_field_named(tmp_path: Path) -> None:
+    jsonl = '{"statement": "Six Su-27 jets landed.", "claim": "C-1"}\n'
+    rows = read_claims(write(tmp_path, "c.jsonl", jsonl), MB, column="statement")
+    assert (rows.texts, rows.extras) == (["Six Su-27 jets landed."], [{"claim": "C-1"}])
+    csv_text = "ID, Claim Text \n7,Six Su-27 jets landed.\n"
+    rows = read_claims(write(tmp_path, "c.csv", csv_text), MB, column="Claim text")
+    assert (rows.texts, rows.extras) == (["Six Su-27 jets landed."], [{"id": "7"}])
+    with pytest.raises(InputError, match=r"no 'headline' column \(found: id, claim text\)"):
+        read_claims(write(tmp_path, "c.csv", csv_text), MB, column="headline")
+
+
 @pytest.mark.parametrize("junk", ["\x01\x02\x03\x04", "— … —", "\u200b\u200b\x7f"])
 def test_a_claim_with_no_words_is_refused_with_its_line(tmp_path: Path, junk: str) -> None:
     path = write(tmp_path, "c.txt", f"A real claim about 28 jets.\n{junk}\n")

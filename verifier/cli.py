@@ -444,16 +444,23 @@ def _output_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> P
     help="Output file: .jsonl, .csv, .xlsx or .parquet.",
 )
 @click.option("--top-k", type=click.IntRange(1, 100), help="Evidence passages per claim.")
+@click.option(
+    "--column",
+    default="claim",
+    show_default=True,
+    help="The .csv column or .jsonl field that holds the claims.",
+)
 @click.pass_context
-def score(ctx: click.Context, claims_file: Path, out: Path, top_k: int | None) -> None:
+def score(ctx: click.Context, claims_file: Path, out: Path, top_k: int | None, column: str) -> None:
     """Score many claims at once: evidence and a suggested verdict for each.
 
     CLAIMS is a .txt file (one claim per line), a .csv with a 'claim' column, or a .jsonl file
-    with a 'claim' field. Other columns are carried to the output.
+    with a 'claim' field (--column names another). Other columns are carried to the output.
 
     \b
     Example:
         verifier score claims.csv --out scored.parquet --top-k 3
+        verifier score sheet.csv --column statement --out scored.xlsx
     """
     bench = _bench(ctx)
     with _bar(None, "claim") as bar:
@@ -462,7 +469,7 @@ def score(ctx: click.Context, claims_file: Path, out: Path, top_k: int | None) -
             bar.total = total
             bar.update(done - bar.n)
 
-        report = pipeline.score_file(bench, claims_file, out, top_k, progress)
+        report = pipeline.score_file(bench, claims_file, out, top_k, progress, column)
     if report.duplicates:
         click.echo(f"note: {report.duplicates} repeated claim(s); each was scored once", err=True)
     click.echo(report.summary())

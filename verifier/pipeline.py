@@ -564,11 +564,13 @@ def score_file(
     out: Path,
     top_k: int | None = None,
     progress: Progress | None = None,
+    column: str = "claim",
 ) -> ScoreFileReport:
     """Score every claim in a ``.txt``/``.csv``/``.jsonl`` file and write the report records
     to ``out`` (``.jsonl``, ``.csv`` or ``.parquet``; written whole or not at all).
 
-    Each input row's other fields are carried to its output record.
+    The claims are in a CSV file's ``column`` column or a JSONL file's ``column`` field; each
+    input row's other fields are carried to its output record.
 
     Raises:
         InputError: the claims file or the output path cannot be used (checked before any
@@ -576,7 +578,7 @@ def score_file(
         VerifierError: no sources are indexed yet.
     """
     check_output(out)
-    rows = read_claims(claims, bench.settings.max_file_bytes, bench.settings.encoding)
+    rows = read_claims(claims, bench.settings.max_file_bytes, bench.settings.encoding, column)
     results = score_claims(bench, rows.texts, top_k, progress)
     records = [
         ClaimRecord.from_scored(r, extra).to_dict() for r, extra in zip(results, rows.extras)

@@ -179,8 +179,11 @@ def _decode(path: Path | str, data: bytes, encoding: str) -> str:
         ) from None
 
 
-def read_csv_rows(path: Path, raw: str, required: str) -> list[tuple[int, dict[str, object]]]:
+def read_csv_rows(
+    path: Path, raw: str, required: str, hint: str | None = None
+) -> list[tuple[int, dict[str, object]]]:
     """Rows of a CSV file as ``(line number, {column: value})``; column names lower-cased.
+    ``hint`` is what to do when the ``required`` column is missing (by default: add it).
 
     Raises:
         InputError: malformed CSV (unclosed quote, a row with more or fewer fields than the
@@ -192,7 +195,7 @@ def read_csv_rows(path: Path, raw: str, required: str) -> list[tuple[int, dict[s
         if required not in header:
             raise InputError(
                 f"{path}: no '{required}' column (found: {', '.join(header)}); "
-                f"add a '{required}' column"
+                f"{hint or f'add a {required!r} column'}"
             )
         rows = []
         for record in reader:
@@ -211,8 +214,11 @@ def read_csv_rows(path: Path, raw: str, required: str) -> list[tuple[int, dict[s
     return rows
 
 
-def read_jsonl_rows(path: Path, raw: str, required: str) -> list[tuple[int, dict[str, object]]]:
+def read_jsonl_rows(
+    path: Path, raw: str, required: str, hint: str | None = None
+) -> list[tuple[int, dict[str, object]]]:
     """Objects of a JSON Lines file as ``(line number, object)``; blank lines skipped.
+    ``hint`` is added to the message of a line without the ``required`` string.
 
     Raises:
         InputError: a line is not JSON, not an object, or lacks a ``required`` string.
@@ -233,8 +239,10 @@ def read_jsonl_rows(path: Path, raw: str, required: str) -> list[tuple[int, dict
                 "flatten the record"
             )
         if not isinstance(record, dict) or not isinstance(record.get(required), str):
+            found = f" (found: {', '.join(record)})" if isinstance(record, dict) else ""
             raise InputError(
                 f"{path}:{number}: each line must be an object with a '{required}' string"
+                + (f"{found}; {hint}" if hint else found)
             )
         rows.append((number, record))
     return rows
@@ -272,13 +280,16 @@ class ClaimRows:
         return len(self.texts) - len(set(self.texts))
 
 
-def read_claims(path: Path, max_bytes: int, encoding: str | None = None) -> ClaimRows:
-    """Claims for bulk scoring: ``.txt`` (one per line), ``.csv`` (column ``claim``) or
-    ``.jsonl`` (field ``claim``). Only ``\n`` (or ``\r\n``) ends a line; each claim is
-    made one line by :func:`claim_text`; blank lines and rows are skipped.
+def read_claims(
+    path: Path, max_bytes: int, encoding: str | None = None, column: str = "claim"
+) -> ClaimRows:
+    """Claims for bulk scoring: ``.txt`` (one per line), ``.csv`` (the ``column`` column,
+    matched case-insensitively like every CSV header) or ``.jsonl`` (the ``column`` field).
+    Only ``\n`` (or ``\r\n``) ends a line; each claim is made one line by
+    :func:`claim_text`; blank lines and rows are skipped.
 
     Raises:
-        InputError: unsupported type, empty, malformed, missing ``claim`` column/field, or
+        InputError: unsupported type, empty, malformed, missing ``column`` column/field, or
             a claim with no letter or digit in it (the message names its line).
     """
     suffix = path.suffix.lower()
@@ -292,8 +303,11 @@ def read_claims(path: Path, max_bytes: int, encoding: str | None = None) -> Clai
     if suffix == ".txt":
         found = [(n, line, {}) for n, line in enumerate(raw.split("\n"), start=1)]
     else:
+        if suffix == ".csv":
+            column = column.strip().lower()
+        hint = f"name the column that holds the claims (--column), or add a {column!r} one"
         reader = read_csv_rows if suffix == ".csv" else read_jsonl_rows
-        found = [(n, record.pop("claim"), record) for n, record in reader(path, raw, "claim")]
+        found = [(n, record.pop(column), record) for n, record in reader(path, raw, column, hint)]
     for number, raw_text, extra in found:
         text = claim_text(raw_text)
         if not text and not str(raw_text).strip():
