@@ -239,13 +239,21 @@ def read_jsonl_rows(
                 "flatten the record"
             )
         if not isinstance(record, dict) or not isinstance(record.get(required), str):
-            found = f" (found: {', '.join(record)})" if isinstance(record, dict) else ""
+            found = f" (found: {_field_names(record)})" if isinstance(record, dict) else ""
             raise InputError(
                 f"{path}:{number}: each line must be an object with a '{required}' string"
                 + (f"{found}; {hint}" if hint else found)
             )
         rows.append((number, record))
     return rows
+
+
+def _field_names(record: dict[str, object], most: int = 10) -> str:
+    """The first ``most`` field names of ``record``, quoted and escaped (a name may hold a
+    line break) and cut at 40 characters each, for a one-line message."""
+    names = [repr(name[:40]) for name in list(record)[:most]]
+    more = f" and {len(record) - most} more" if len(record) > most else ""
+    return (", ".join(names) or "no fields") + more
 
 
 def _depth(value: object) -> int:
