@@ -44,6 +44,16 @@ CHROMIUM_FLAGS = [
 ]
 
 
+# What a page being redrawn answers to a find, click or keystroke a moment too early: not
+# there yet, replaced, covered, or not yet taking input. Each is tried again until a timeout.
+REDRAWN = (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    ElementClickInterceptedException,
+    ElementNotInteractableException,
+)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -133,12 +143,7 @@ def click_when_ready(
             if scroll:
                 d.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
             element.click()
-        except (
-            NoSuchElementException,
-            StaleElementReferenceException,
-            ElementClickInterceptedException,
-            ElementNotInteractableException,
-        ):
+        except REDRAWN:
             return False
         return True
 
@@ -152,11 +157,7 @@ def type_when_ready(driver: webdriver.Chrome, xpath: str, *keys: str, timeout: f
     def typed(d: webdriver.Chrome) -> bool:
         try:
             d.find_element(By.XPATH, xpath).send_keys(*keys)
-        except (
-            NoSuchElementException,
-            StaleElementReferenceException,
-            ElementNotInteractableException,
-        ):
+        except REDRAWN:
             return False
         return True
 
@@ -182,12 +183,7 @@ def expand(driver: webdriver.Chrome, box: str, timeout: float = 90) -> None:
             if time.monotonic() - clicked_at > 1:
                 clicked_at = time.monotonic()
                 details.find_element(By.TAG_NAME, "summary").click()
-        except (
-            NoSuchElementException,
-            StaleElementReferenceException,
-            ElementClickInterceptedException,
-            ElementNotInteractableException,
-        ):
+        except REDRAWN:
             pass
         return False
 
@@ -213,12 +209,7 @@ def pick(driver: webdriver.Chrome, label: str, timeout: float = 90) -> None:
             if element.find_element(By.TAG_NAME, "input").is_selected():
                 return True
             element.click()
-        except (
-            NoSuchElementException,
-            StaleElementReferenceException,
-            ElementClickInterceptedException,
-            ElementNotInteractableException,
-        ):
+        except REDRAWN:
             pass
         return False
 
