@@ -186,7 +186,7 @@ def test_score_reads_the_claims_from_the_column_named(tmp_path: Path, sources: P
             '{"text": "A claim."}\n',
             "c.jsonl",
             "c.jsonl:1: each line must be an object with a "
-            "'claim' string (found: 'text'); name the column that holds the claims (--column)",
+            "'claim' string (found: text); name the column that holds the claims (--column)",
         ),
         ('{"claim": "ok"}\nnot json\n', "c.jsonl", "c.jsonl:2: not valid JSON"),
         ("a claim", "c.docx", "claims must be in .txt, .csv, .jsonl"),

@@ -234,6 +234,10 @@ def test_claims_are_read_from_the_column_or_field_named(tmp_path: Path) -> None:
     assert (rows.texts, rows.extras) == (["Six Su-27 jets landed."], [{"id": "7"}])
     with pytest.raises(InputError, match=r"no 'headline' column \(found: id, claim text\)"):
         read_claims(write(tmp_path, "c.csv", csv_text), MB, column="headline")
+    # Headings in the message are one line each, however they were written.
+    odd = '"Claim\ntext",,id\n"Six jets.",,1\n'
+    with pytest.raises(InputError, match=r"\(found: claim text, \(blank\), id\); name the"):
+        read_claims(write(tmp_path, "c.csv", odd), MB)
 
 
 @pytest.mark.parametrize("junk", ["\x01\x02\x03\x04", "— … —", "\u200b\u200b\x7f"])

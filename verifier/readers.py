@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -194,7 +195,7 @@ def read_csv_rows(
         header = [column.strip().lower() for column in next(reader)]
         if required not in header:
             raise InputError(
-                f"{path}: no '{required}' column (found: {', '.join(header)}); "
+                f"{path}: no '{required}' column (found: {_field_names(header)}); "
                 f"{hint or f'add a {required!r} column'}"
             )
         rows = []
@@ -239,7 +240,7 @@ def read_jsonl_rows(
                 "flatten the record"
             )
         if not isinstance(record, dict) or not isinstance(record.get(required), str):
-            found = f" (found: {_field_names(record)})" if isinstance(record, dict) else ""
+            found = f" (found: {_field_names(list(record))})" if isinstance(record, dict) else ""
             raise InputError(
                 f"{path}:{number}: each line must be an object with a '{required}' string"
                 + (f"{found}; {hint}" if hint else found)
@@ -248,12 +249,12 @@ def read_jsonl_rows(
     return rows
 
 
-def _field_names(record: dict[str, object], most: int = 10) -> str:
-    """The first ``most`` field names of ``record``, quoted and escaped (a name may hold a
-    line break) and cut at 40 characters each, for a one-line message."""
-    names = [repr(name[:40]) for name in list(record)[:most]]
-    more = f" and {len(record) - most} more" if len(record) > most else ""
-    return (", ".join(names) or "no fields") + more
+def _field_names(names: Sequence[str], most: int = 10) -> str:
+    """The first ``most`` column or field ``names`` for a one-line message: each made one
+    line (a name may hold a line break), cut at 40 characters, ``(blank)`` when empty."""
+    shown = [claim_text(name)[:40] or "(blank)" for name in names[:most]]
+    more = f" and {len(names) - most} more" if len(names) > most else ""
+    return (", ".join(shown) or "no fields") + more
 
 
 def _depth(value: object) -> int:
