@@ -167,13 +167,15 @@ def test_score_reads_the_claims_from_the_column_named(tmp_path: Path, sources: P
     home, db = fresh(tmp_path)
     assert run(home, db, "ingest", str(sources)).exit_code == 0
     # A desk's own sheet: the claims under another heading, in another case.
-    claims = write(tmp_path, "sheet.csv", 'Statement,desk\n"Spartak beat Zenit 2-1.",sport\n')
+    sheet = 'Claim,Statement,desk\nC-1,"Spartak beat Zenit 2-1.",sport\n'
+    claims = write(tmp_path, "sheet.csv", sheet)
     out = tmp_path / "o.csv"
     result = run(home, db, "score", str(claims), "--column", "statement", "--out", str(out))
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(out)
     assert frame["claim"].tolist() == ["Spartak beat Zenit 2-1."]
     assert frame["desk"].tolist() == ["sport"] and "statement" not in frame
+    assert frame["input_claim"].tolist() == ["C-1"]  # the sheet's own column, not overwritten
     assert frame["top_uri"][0].endswith("football.txt")
 
 

@@ -77,6 +77,22 @@ def test_the_record_fields_are_pinned() -> None:
     assert list(stored)[-1] == "claim_id" and stored["claim_id"] == 3
 
 
+def test_an_input_field_named_like_an_output_field_is_kept_under_its_own_name() -> None:
+    extra = {"claim": "C-12", "confidence": "high", "input_claim": "x", "top_uri": "u", "id": 1}
+    record = ClaimRecord.from_scored(scored(claim_id=3), extra).to_dict()
+    assert {k: record[k] for k in list(record)[:5]} == {
+        "input_input_claim": "C-12",
+        "input_confidence": "high",
+        "input_claim": "x",
+        "input_top_uri": "u",
+        "id": 1,
+    }
+    assert record["claim"] == "Latakia is 100 miles from Aleppo." and record["claim_id"] == 3
+    assert record["confidence"] == 0.61
+    row = spreadsheet_row(record)
+    assert row["input_top_uri"] == "u" and row["top_uri"] == "https://a.example/1"
+
+
 def test_records_round_trip_through_every_format(tmp_path: Path) -> None:
     records = [ClaimRecord.from_scored(scored(), {"id": i}).to_dict() for i in range(3)]
     write_records(records, tmp_path / "o.jsonl")

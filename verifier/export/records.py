@@ -100,8 +100,14 @@ class ClaimRecord:
     def to_dict(self) -> dict[str, object]:
         """The JSON-friendly record: input fields, then :data:`CLAIM_FIELDS`, then the claim
         the desk checked before (:data:`PAST_CHECK_FIELDS`, ``None`` when none), then
-        ``claim_id`` for stored claims. Labels are plain strings."""
-        record: dict[str, object] = dict(self.extra)
+        ``claim_id`` for stored claims. Labels are plain strings. An input field with the
+        name of one the record writes is kept as ``input_<name>``, not overwritten."""
+        record: dict[str, object] = {}
+        for name, value in self.extra.items():
+            kept = name
+            while kept in _WRITTEN or kept in record or (kept != name and kept in self.extra):
+                kept = f"input_{kept}"
+            record[kept] = value
         for name in CLAIM_FIELDS:
             value = getattr(self, name)
             if name == "evidence":
@@ -116,6 +122,8 @@ class ClaimRecord:
 
 
 _TOP_FIELDS = ("top_uri", "top_score", "top_text")
+# Every name a scored record or its spreadsheet row writes itself.
+_WRITTEN = frozenset((*CLAIM_FIELDS, *PAST_CHECK_FIELDS, "claim_id", *_TOP_FIELDS))
 
 
 def spreadsheet_columns(records: Sequence[dict[str, object]]) -> list[str]:
