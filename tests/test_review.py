@@ -113,8 +113,10 @@ def test_a_claim_can_be_reviewed_before_it_is_matched(bench: Workbench) -> None:
         ),
         ("dense:all-MiniLM-L6-v2", "rules", "1", "the rules v1, on meaning search"),
         ("bm25(title=1)", "nli:tiny-nli", "abc", "the NLI model tiny-nli abc, on keyword search"),
+        ("bm25(title=1)", "nli:tiny-nli", "2", "the NLI model tiny-nli v2, on keyword search"),
         ("", "rules", "", "the rules"),
     ],
 )
 def test_provenance_is_told_in_words(retriever: str, model: str, version: str, words: str) -> None:
     assert Provenance(retriever, model, version).in_words() == words
+    assert not str(Provenance(retriever, model, version)).endswith(" ")

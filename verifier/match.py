@@ -37,7 +37,7 @@ class Provenance:
         return cls(retriever.name, stance.name, stance.version)
 
     def __str__(self) -> str:
-        return f"{self.retriever} + {self.stance_model} {self.stance_version}"
+        return f"{self.retriever} + {self.stance_model} {self.stance_version}".strip()
 
     def in_words(self) -> str:
         """Which stance model (and version, without its runtime) read the evidence that
@@ -53,8 +53,8 @@ class Provenance:
             reader = f"the {model} stance model"
         if self.stance_version:
             version = self.stance_version.partition("+")[0]
-            # The rules' version is a bare number: "the rules v1", not "the rules 1".
-            reader += f" v{version}" if model == "rules" and version.isdigit() else f" {version}"
+            # A bare number reads as one: "the rules v1", not "the rules 1".
+            reader += f" v{version}" if version.isdigit() else f" {version}"
         kind = self.retriever.partition(":")[0]
         search = _SEARCHES.get(kind, "keyword search" if kind.startswith("bm25") else kind)
         return f"{reader}, on {search}" if search else reader
