@@ -54,6 +54,10 @@ REDRAWN = (
 )
 
 
+# The reviewer's name in the sidebar (the app's only text field there).
+REVIEWER_FIELD = "//*[@data-testid='stSidebar']//input[@type='text']"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

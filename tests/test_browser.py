@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from browsing import (
+    REVIEWER_FIELD,
     app_server,
     body_text,
     chromium,
@@ -54,8 +55,7 @@ def test_reviewer_records_a_verdict_in_the_browser(server: str, browser: webdriv
     assert "Russia is steadily building up" in first.text
     wait.until(lambda d: "0 of 11 claims reviewed" in d.find_element(By.TAG_NAME, "body").text)
 
-    name = browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebar'] input[type='text']")
-    name.send_keys("Dana", Keys.ENTER)
+    type_when_ready(browser, REVIEWER_FIELD, "Dana", Keys.ENTER)
     wait.until(lambda d: "Enter your name" not in d.find_element(By.TAG_NAME, "body").text)
     box = "(//div[@data-testid='stExpander'])[1]"
     settle(browser)
@@ -192,12 +192,7 @@ def _idle(driver: webdriver.Chrome) -> bool:
 
 def _sign_in(driver: webdriver.Chrome, name: str) -> None:
     """Type the reviewer's name in the sidebar (each new page load is a new session)."""
-    field = WebDriverWait(driver, 90).until(
-        ec.element_to_be_clickable(
-            (By.CSS_SELECTOR, "[data-testid='stSidebar'] input[type='text']")
-        )
-    )
-    field.send_keys(name, Keys.ENTER)
+    type_when_ready(driver, REVIEWER_FIELD, name, Keys.ENTER)
     WebDriverWait(driver, 90).until(_idle)
 
 
@@ -230,12 +225,11 @@ def test_ten_claims_are_triaged_by_keyboard_only(server: str, browser: webdriver
     wait = WebDriverWait(browser, 90)
     browser.get(server)
     wait.until(lambda d: "Review queue" in body_text(d) and _open_claim(d))
-    # Streamlit may still be drawing the sidebar when the open claim shows: wait for it.
-    sidebar_name = (By.CSS_SELECTOR, "[data-testid='stSidebar'] input[type='text']")
-    name = wait.until(ec.element_to_be_clickable(sidebar_name))
-    name.send_keys("Kim", Keys.ENTER)
+    # Streamlit may still be drawing the sidebar when the open claim shows: typed when it is.
+    type_when_ready(browser, REVIEWER_FIELD, "Kim", Keys.ENTER)
     wait.until(lambda d: "Enter your name" not in body_text(d))
-    name.send_keys(Keys.TAB)  # leave the text field: keys typed there are text, not verdicts
+    # Leave the text field: keys typed there are text, not verdicts.
+    type_when_ready(browser, REVIEWER_FIELD, Keys.TAB)
     wait.until(_ready)
     left = _claims_left(browser)
     assert left >= 10, body_text(browser)
@@ -330,8 +324,7 @@ def test_a_name_typed_without_enter_counts_for_the_click(
     wait.until(lambda d: "Review queue" in body_text(d) and _open_claim(d))
     wait.until(_idle)
     opened = _open_claim(browser)
-    name = browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebar'] input[type='text']")
-    name.send_keys("Sam")
+    type_when_ready(browser, REVIEWER_FIELD, "Sam")
     press(browser, "Unverified")
     wait.until(lambda d: f"Saved {opened.lower()}" in body_text(d))
     assert "enter your name" not in body_text(browser)

@@ -20,6 +20,7 @@ import jsonschema
 import pyarrow.parquet as pq
 import pytest
 from browsing import (
+    REVIEWER_FIELD,
     ROOT,
     app_server,
     body_text,
@@ -172,8 +173,7 @@ def test_reviewed_claims_export_the_same_from_the_page_and_the_cli(
     wait = WebDriverWait(browser, 90)
     browser.get(f"{server}/review")
     wait.until(lambda d: "0 of 11 claims reviewed" in body_text(d))
-    name = browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebar'] input[type='text']")
-    name.send_keys("Dana", Keys.ENTER)
+    type_when_ready(browser, REVIEWER_FIELD, "Dana", Keys.ENTER)
     wait.until(lambda d: "Enter your name" not in body_text(d))
     review(browser, wait, 0)
 
