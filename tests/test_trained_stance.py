@@ -21,11 +21,15 @@ from verifier.stance.trained import (
     FEATURES,
     MODEL_DIR,
     MODEL_NAME,
+    POOLINGS,
     RULES_VERSION,
     VERDICTS,
     ClaimHead,
+    PairModel,
     TrainedStance,
     claim_features,
+    logits_of,
+    pair_network,
     premise,
     read_claim,
     read_passages,
@@ -266,8 +270,9 @@ def test_a_sentence_that_restates_the_claim_is_read_as_supporting_it() -> None:
 def test_the_model_reads_a_restatement_of_the_claim_as_supporting_and_says_why(
     model: TrainedStance,
 ) -> None:
-    claim = "The US and Russian militaries have had no direct contact in recent months."
-    copy = "The US and Russian armed forces have had no direct contact in recent months."
+    # A near copy `stance-v2` still reads as refuting (0.73; `stance-v1` read most of them so).
+    claim = "No Russian fighter jets or attack helicopters have arrived."
+    copy = "Davis stressed that no Russian fighter jets or attack helicopters had arrived."
     evidence = [Evidence(1, copy, 0.7, "a", "A")]
     read, telling = read_passages(model.pairs, claim, evidence)
     assert read[0, 1] > read[0, 0], "the cross-encoder reads this near copy as refuting"
@@ -352,3 +357,46 @@ def test_a_damaged_model_folder_is_one_clear_error(tmp_path: Path) -> None:
     (folder / f"{MODEL_NAME}.safetensors").unlink()
     with pytest.raises(SettingsError, match="weights are missing.*VERIFIER_STANCE_MODEL=rules"):
         TrainedStance(folder)
+
+
+@pytest.mark.model
+def test_the_shipped_cross_encoder_pools_as_its_json_says_and_holds_only_tuned_tensors(
+    model: TrainedStance,
+) -> None:
+    from safetensors import safe_open
+
+    meta = json.loads((MODEL_DIR / f"{MODEL_NAME}.json").read_text(encoding="utf-8"))
+    assert model.pooling == meta["pairs"]["pooling"] == "mean"
+    with safe_open(str(MODEL_DIR / f"{MODEL_NAME}.safetensors"), "np") as tensors:
+        names = set(tensors.keys())
+    # The classifier and the tuned upper layers; no pooler (mean pooling has none), and the
+    # embeddings and lower layers come from the bundled, checksum-verified encoder.
+    assert {"classifier.weight", "classifier.bias"} <= names
+    assert not any("pooler" in n or "embeddings" in n or ".layer.0." in n for n in names)
+    # Loaded as the other pooling, the tensors do not fit: one clear error, not a silent
+    # half-loaded network.
+    with pytest.raises(SettingsError, match="not trained with cls pooling"):
+        PairModel(MODEL_DIR / f"{MODEL_NAME}.safetensors", "torch", "cls")
+
+
+@pytest.mark.model
+def test_both_poolings_build_a_three_way_classifier_and_an_unknown_one_is_refused() -> None:
+    import torch
+    from transformers import AutoTokenizer
+
+    from verifier.embed.model_files import bundled_model_dir
+
+    base = bundled_model_dir()
+    encoded = AutoTokenizer.from_pretrained(base)(
+        ["A title. A sentence.", "Another title. Another, longer sentence here."],
+        ["A claim.", "Another claim."],
+        padding=True,
+        return_tensors="pt",
+    )
+    for pooling in POOLINGS:
+        network = pair_network(base, pooling).eval()
+        with torch.inference_mode():
+            logits = logits_of(network(**encoded))
+        assert tuple(logits.shape) == (2, 3)
+    with pytest.raises(SettingsError, match="unknown cross-encoder pooling 'max'"):
+        pair_network(base, "max")

@@ -41,9 +41,9 @@ class Provenance:
 
     def in_words(self) -> str:
         """Which stance model (and version, without its runtime) read the evidence that
-        which search found: ``trained`` ``48b8ff1eb208.5+openvino-bf16`` on
+        which search found: ``trained`` ``6166980c62ae.5+openvino-bf16`` on
         ``hybrid:all-MiniLM-L6-v2+...+bm25(...)`` reads "the trained stance model
-        48b8ff1eb208.5, on keyword and meaning search"."""
+        6166980c62ae.5, on keyword and meaning search"."""
         model = self.stance_model
         if model == "rules":
             reader = "the rules"

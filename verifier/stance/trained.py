@@ -53,7 +53,7 @@ from verifier.stance.rules import suggest as rules_suggest
 log = logging.getLogger(__name__)
 
 MODEL_DIR = Path(__file__).parent / "model"
-MODEL_NAME = "stance-v1"
+MODEL_NAME = "stance-v2"
 #: The cross-encoder's output columns.
 PAIR_STANCES = (Stance.SUPPORTS, Stance.REFUTES, Stance.NEUTRAL)
 #: The claim-level head's output columns.
@@ -248,11 +248,53 @@ class ClaimHead:
         )
 
 
+#: How the cross-encoder sums up its tokens before the classifier: ``mean`` (the mean of the
+#: last layer's token vectors, as the bundled encoder was trained to; ``stance-v2``) or ``cls``
+#: (BERT's pooler on the first token; ``stance-v1``).
+POOLINGS = ("mean", "cls")
+
+
+def pair_network(base: Path, pooling: str) -> Any:
+    """The cross-encoder's network (PyTorch), the bundled encoder ``base`` under a new 3-way
+    classifier, untrained: its forward takes the tokenizer's tensors and returns logits."""
+    import torch
+    from transformers import AutoModel, AutoModelForSequenceClassification
+
+    if pooling not in POOLINGS:
+        raise SettingsError(f"unknown cross-encoder pooling {pooling!r}: one of {POOLINGS}")
+    if pooling == "cls":
+        return AutoModelForSequenceClassification.from_pretrained(
+            base, num_labels=len(PAIR_STANCES)
+        )
+
+    class MeanPooled(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = AutoModel.from_pretrained(base, add_pooling_layer=False)
+            self.dropout = torch.nn.Dropout(0.1)
+            self.classifier = torch.nn.Linear(self.bert.config.hidden_size, len(PAIR_STANCES))
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any = None) -> Any:
+            hidden = self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            return self.classifier(self.dropout((hidden * mask).sum(1) / mask.sum(1)))
+
+    return MeanPooled()
+
+
+def logits_of(output: Any) -> Any:
+    """The logits tensor of :func:`pair_network`'s output (a transformers classifier returns
+    them in an output object, the mean-pooled network bare)."""
+    return getattr(output, "logits", output)
+
+
 class PairModel:
     """The fine-tuned cross-encoder: the bundled encoder with the shipped tensors on top.
 
     Args:
-        tensors: the tuned tensors (``stance-v1.safetensors``).
+        tensors: the tuned tensors (``stance-v2.safetensors``).
         runtime: ``torch`` (PyTorch fp32, the reference, and what training uses) or
             ``openvino`` (the same network converted with ``openvino.convert_model`` when it
             is loaded, about 2.5 s, and run in OpenVINO's precision for this CPU: bf16 where
@@ -260,26 +302,32 @@ class PairModel:
             0.01 of PyTorch's; docs/benchmarks.md). Where OpenVINO cannot convert or
             compile it on this machine, the PyTorch model runs instead, with one warning;
             :attr:`runtime` says which runs.
+        pooling: how the network was built (:data:`POOLINGS`; the model's JSON says). Tensors
+            trained with the other pooling are refused with a :class:`SettingsError`.
     """
 
-    def __init__(self, tensors: Path, runtime: str = "torch") -> None:
+    def __init__(self, tensors: Path, runtime: str = "torch", pooling: str = "mean") -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch
         from safetensors.torch import load_file
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers import AutoTokenizer
 
         from verifier.embed.model_files import bundled_model_dir, verify_model_dir
 
         base = verify_model_dir(bundled_model_dir())
         self._torch = torch
         self.tokenizer = AutoTokenizer.from_pretrained(base)
-        self.model = AutoModelForSequenceClassification.from_pretrained(
-            base, num_labels=len(PAIR_STANCES)
-        )
+        self.model = pair_network(base, pooling)
         tuned = {name: t.float() for name, t in load_file(str(tensors)).items()}
         missing = set(tuned) - set(self.model.state_dict())
         if missing:
             raise SettingsError(f"{tensors} holds tensors the model lacks: {sorted(missing)[:3]}")
+        # Both networks share their other tensor names: the tuned pooler tells them apart.
+        if any(name.startswith("bert.pooler.") for name in tuned) != (pooling == "cls"):
+            raise SettingsError(
+                f"{tensors} was not trained with {pooling} pooling; reinstall verifier, "
+                "or set VERIFIER_STANCE_MODEL=rules"
+            )
         self.model.load_state_dict(tuned, strict=False)
         self.model.eval()
         # The app's sessions share one model: the tokenizer (a Rust one, which refuses a
@@ -333,7 +381,7 @@ class PairModel:
                 if self._compiled is not None:
                     logits = np.asarray(self._compiled(dict(encoded))[0], dtype=np.float64)
                 else:
-                    logits = self.model(**encoded).logits.double().numpy()
+                    logits = logits_of(self.model(**encoded)).double().numpy()
                 logits -= logits.max(axis=1, keepdims=True)
                 rows.append(np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True))
         return np.concatenate(rows) if rows else np.zeros((0, len(PAIR_STANCES)))
@@ -357,7 +405,7 @@ class TrainedStance:
     """The trained stance model (``VERIFIER_STANCE_MODEL=trained``). See the module's docstring.
 
     Args:
-        folder: holds ``stance-v1.safetensors`` and ``stance-v1.json``.
+        folder: holds ``stance-v2.safetensors`` and ``stance-v2.json``.
         backend: the embedding backend setting; the cross-encoder runs on OpenVINO unless it
             is a PyTorch one (:func:`runtime_for`). The version says which, since bf16
             probabilities differ from PyTorch's in the second decimal at most.
@@ -380,6 +428,8 @@ class TrainedStance:
         # The head was fitted on this many passages a claim: its features (top-3 means, the
         # share of sources) and so its calibration hold there.
         self.depth = int(meta.get("head_training", {}).get("top_k", 10))
+        # stance-v1's JSON predates the setting: it pooled by BERT's pooler.
+        self.pooling = str(meta.get("pairs", {}).get("pooling", "cls"))
         self._tensors = folder / f"{MODEL_NAME}.safetensors"
         if not self._tensors.is_file():
             raise SettingsError(
@@ -405,7 +455,7 @@ class TrainedStance:
         says so from then on (as the embedder falls back)."""
         with self._loading:
             if self._pairs is None:
-                self._pairs = PairModel(self._tensors, self.runtime.partition("-")[0])
+                self._pairs = PairModel(self._tensors, self.runtime.partition("-")[0], self.pooling)
                 if self._pairs.runtime == "torch":
                     self.runtime = "torch"
             return self._pairs
