@@ -357,6 +357,12 @@ def test_a_damaged_model_folder_is_one_clear_error(tmp_path: Path) -> None:
     (folder / f"{MODEL_NAME}.safetensors").unlink()
     with pytest.raises(SettingsError, match="weights are missing.*VERIFIER_STANCE_MODEL=rules"):
         TrainedStance(folder)
+    # A JSON naming a network the code cannot build is found when the model is made too.
+    meta = json.loads((MODEL_DIR / f"{MODEL_NAME}.json").read_text(encoding="utf-8"))
+    meta["pairs"]["pooling"] = "max"
+    (folder / f"{MODEL_NAME}.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(SettingsError, match="unknown pooling 'max'.*VERIFIER_STANCE_MODEL=rules"):
+        TrainedStance(folder)
 
 
 @pytest.mark.model

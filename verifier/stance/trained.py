@@ -430,6 +430,11 @@ class TrainedStance:
         self.depth = int(meta.get("head_training", {}).get("top_k", 10))
         # stance-v1's JSON predates the setting: it pooled by BERT's pooler.
         self.pooling = str(meta.get("pairs", {}).get("pooling", "cls"))
+        if self.pooling not in POOLINGS:  # found now, not at the first claim scored
+            raise SettingsError(
+                f"the trained stance model in {meta_path} names an unknown pooling "
+                f"{self.pooling!r}; reinstall verifier, or set VERIFIER_STANCE_MODEL=rules"
+            )
         self._tensors = folder / f"{MODEL_NAME}.safetensors"
         if not self._tensors.is_file():
             raise SettingsError(
