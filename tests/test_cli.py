@@ -237,6 +237,23 @@ def test_ingest_bad_file_exits_1_with_nothing_ingested(tmp_path: Path, sources: 
     assert "vectors: 0" in stats.stdout and "passages: 0" in stats.stdout
 
 
+def test_ingest_reads_a_table_s_text_from_the_column_named(tmp_path: Path) -> None:
+    home, db = fresh(tmp_path)
+    table = write(tmp_path, "archive.csv", "id,Body\n1,Six Su-27 jets landed at Latakia.\n")
+    refused = run(home, db, "ingest", str(table))
+    assert refused.exit_code == 1
+    assert refused.stderr.strip() == (
+        f"Error: {table}: no 'text' column (found: id, body); "
+        "name the column that holds the text (--column), or add a 'text' one"
+    )
+    assert "passages: 0" in run(home, db, "index", "stats").stdout
+    result = run(home, db, "ingest", str(table), "--column", "Body")
+    assert result.exit_code == 0, result.output
+    [listed] = [json.loads(line) for line in run(home, db, "sources", "--json").stdout.splitlines()]
+    assert listed["uri"] == f"{table}#id=1"
+    assert "passages: 1" in run(home, db, "index", "stats").stdout
+
+
 def test_claims_extract_match_and_index_commands(tmp_path: Path, sources: Path) -> None:
     home, db = fresh(tmp_path)
     assert run(home, db, "ingest", str(sources)).exit_code == 0

@@ -86,6 +86,23 @@ def test_jsonl_one_document_per_line(tmp_path: Path) -> None:
     assert docs[0].outlet == "W"
 
 
+def test_table_text_is_read_from_the_column_or_field_named(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", "ID,Headline, Body \n4,Jets land,Six Su-27 jets landed.\n")
+    [doc] = read_file(path, MB, column="body")
+    assert (doc.uri, doc.text) == (f"{path}#id=4", "Six Su-27 jets landed.")
+    jsonl = write(tmp_path, "a.jsonl", '{"content": "Six jets landed.", "title": "Jets"}\n')
+    [doc] = read_file(jsonl, MB, column="content")
+    assert (doc.title, doc.text) == ("Jets", "Six jets landed.")
+    with pytest.raises(InputError) as caught:
+        read_file(path, MB)
+    assert str(caught.value) == (
+        f"{path}: no 'text' column (found: id, headline, body); "
+        "name the column that holds the text (--column), or add a 'text' one"
+    )
+    with pytest.raises(InputError, match=r"a.jsonl:1: .* 'text' string \(found: content, title\)"):
+        read_file(jsonl, MB)
+
+
 def test_latin1_file_is_decoded_with_its_encoding(tmp_path: Path) -> None:
     path = write(tmp_path, "l.txt", "Le café de la gare est fermé depuis lundi.".encode("latin-1"))
     with pytest.raises(InputError, match="encoding is unclear"):

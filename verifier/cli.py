@@ -195,6 +195,12 @@ def db_status(ctx: click.Context) -> None:
 @click.option("--outlet", help="Outlet for documents that do not name one.")
 @click.option("--url", help="URL for documents that do not give one.")
 @click.option("--date", help="Publication date (YYYY-MM-DD) for documents without one.")
+@click.option(
+    "--column",
+    default="text",
+    show_default=True,
+    help="The .csv column or .jsonl field that holds each row's text.",
+)
 @click.pass_context
 def ingest(
     ctx: click.Context,
@@ -202,15 +208,19 @@ def ingest(
     outlet: str | None,
     url: str | None,
     date: str | None,
+    column: str,
 ) -> None:
     """Add source documents (.txt .md .html .csv .jsonl files or folders).
 
     Front matter in .txt/.md (title, outlet, url, date between --- lines) and the <head> of
-    HTML pages give the metadata. Running it again on the same files changes only what changed.
+    HTML pages give the metadata; a .csv or .jsonl row is a document, with its text in a
+    'text' column (--column names another) and optional id, title, outlet, url and date.
+    Running it again on the same files changes only what changed.
 
     \b
     Example:
         verifier ingest wires/ statements/mod-2015-09-08.html --outlet "Desk archive"
+        verifier ingest archive.csv --column body
     """
     bench = _bench(ctx)
     with _bar(None, "passage") as bar:
@@ -219,7 +229,7 @@ def ingest(
             bar.total = total
             bar.update(done - bar.n)
 
-        report = pipeline.ingest(bench, paths, progress, outlet=outlet, url=url, date=date)
+        report = pipeline.ingest(bench, paths, progress, column, outlet=outlet, url=url, date=date)
     for uri, kept in report.duplicates:
         click.echo(f"skipped {uri}: same text as {kept}", err=True)
     click.echo(report.summary())

@@ -102,6 +102,7 @@ def ingest(
     bench: Workbench,
     paths: Iterable[Path],
     progress: Progress | None = None,
+    column: str = "text",
     **defaults: str | None,
 ) -> IngestReport:
     """Check every file under ``paths`` first, then read them again to store and index them;
@@ -116,6 +117,7 @@ def ingest(
         paths: files and folders.
         progress: called with (passages embedded so far, passages in the files); passages
             already stored are not embedded again, so the count may end short of the total.
+        column: the CSV column or JSONL field that holds a row's text.
         defaults: ``outlet``, ``url``, ``title``, ``date`` for documents that lack them.
 
     Raises:
@@ -127,7 +129,7 @@ def ingest(
     # someone watches: the split is done again when the documents are stored).
     total = sum(
         len(passage_spans(doc.text, bench.corpus.passage_chars)) if progress else 0
-        for doc in read_sources(paths, max_bytes, encoding, **defaults)
+        for doc in read_sources(paths, max_bytes, encoding, column, **defaults)
     )
     done = 0
 
@@ -137,7 +139,8 @@ def ingest(
         if progress:
             progress(done, total)
 
-    report = bench.corpus.add(read_sources(paths, max_bytes, encoding, **defaults), embedded)
+    docs = read_sources(paths, max_bytes, encoding, column, **defaults)
+    report = bench.corpus.add(docs, embedded)
     report.rematched = rematch(bench, report.affected)
     return report
 

@@ -187,8 +187,10 @@ def read_html_doc(path: Path | str, raw: str) -> SourceDoc:
     )
 
 
-def _row_doc(path: Path, key: str, record: dict[str, object], fmt: str) -> SourceDoc:
-    text = str(record.get("text") or "").strip()
+def _row_doc(
+    path: Path, key: str, record: dict[str, object], fmt: str, column: str = "text"
+) -> SourceDoc:
+    text = str(record.get(column) or "").strip()
     where = f"{path} ({key})"
     return SourceDoc(
         uri=f"{path}#{key}",
@@ -201,12 +203,15 @@ def _row_doc(path: Path, key: str, record: dict[str, object], fmt: str) -> Sourc
     )
 
 
-def _table_docs(path: Path, rows: list[tuple[int, dict[str, object]]], fmt: str) -> list[SourceDoc]:
-    """One document per row of a CSV or JSONL file, keyed by its ``id`` or line number."""
+def _table_docs(
+    path: Path, rows: list[tuple[int, dict[str, object]]], fmt: str, column: str = "text"
+) -> list[SourceDoc]:
+    """One document per row of a CSV or JSONL file (its text in ``column``), keyed by its
+    ``id`` or line number."""
     docs = []
     for number, record in rows:
         key = f"id={record['id']}" if record.get("id") not in (None, "") else f"line={number}"
-        doc = _row_doc(path, key, record, fmt)
+        doc = _row_doc(path, key, record, fmt, column)
         if doc.text:
             docs.append(doc)
         else:
@@ -214,8 +219,11 @@ def _table_docs(path: Path, rows: list[tuple[int, dict[str, object]]], fmt: str)
     return docs
 
 
-def read_file(path: Path, max_bytes: int, encoding: str | None = None) -> list[SourceDoc]:
-    """Every document in one file (one for text/HTML, one per row for CSV/JSONL).
+def read_file(
+    path: Path, max_bytes: int, encoding: str | None = None, column: str = "text"
+) -> list[SourceDoc]:
+    """Every document in one file (one for text/HTML, one per row for CSV/JSONL, its text in
+    the ``column`` column or field; a CSV header is matched case-insensitively).
 
     Raises:
         InputError: the file cannot be used; the message names the file and the fix.
@@ -224,10 +232,12 @@ def read_file(path: Path, max_bytes: int, encoding: str | None = None) -> list[S
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES:
         docs = [read_html_doc(path, raw)]
-    elif suffix == ".csv":
-        docs = _table_docs(path, read_csv_rows(path, raw, "text"), "csv")
-    elif suffix == ".jsonl":
-        docs = _table_docs(path, read_jsonl_rows(path, raw, "text"), "jsonl")
+    elif suffix in (".csv", ".jsonl"):
+        if suffix == ".csv":
+            column = column.strip().lower()
+        hint = f"name the column that holds the text (--column), or add a {column!r} one"
+        reader = read_csv_rows if suffix == ".csv" else read_jsonl_rows
+        docs = _table_docs(path, reader(path, raw, column, hint), suffix[1:], column)
     else:
         docs = [read_text_doc(path, raw)]
     if not docs:
@@ -239,7 +249,11 @@ def read_file(path: Path, max_bytes: int, encoding: str | None = None) -> list[S
 
 
 def read_sources(
-    paths: Iterable[Path], max_bytes: int, encoding: str | None = None, **defaults: str | None
+    paths: Iterable[Path],
+    max_bytes: int,
+    encoding: str | None = None,
+    column: str = "text",
+    **defaults: str | None,
 ) -> Iterator[SourceDoc]:
     """Documents from files and folders; ``defaults`` fill metadata a file does not give.
 
@@ -247,6 +261,7 @@ def read_sources(
         paths: files and folders.
         max_bytes: largest file accepted.
         encoding: of files that are not UTF-8 (detected when ``None``).
+        column: the CSV column or JSONL field that holds a row's text.
         defaults: ``outlet``, ``url``, ``title`` or ``date`` applied where a document has none.
     """
     fill = {key: value for key, value in defaults.items() if value}
@@ -254,7 +269,7 @@ def read_sources(
         fill["published"] = parse_date(fill.pop("date"), "--date")  # type: ignore[assignment]
     seen: set[str] = set()
     for path in expand_paths(paths):
-        for doc in read_file(path, max_bytes, encoding):
+        for doc in read_file(path, max_bytes, encoding, column):
             if doc.uri in seen:
                 raise InputError(f"{doc.uri}: appears twice; ids in a file must be unique")
             seen.add(doc.uri)
