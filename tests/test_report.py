@@ -166,6 +166,22 @@ def test_the_export_command_filters_and_reports(
 
 
 @pytest.mark.model
+def test_exporting_listing_and_reviewing_load_no_model(
+    bench: Workbench, claims: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VERIFIER_MODEL_DIR", str(tmp_path))  # a folder with no model in it
+    matching = run(bench, tmp_path, "match")
+    assert matching.exit_code == 1 and "model.safetensors" in matching.output
+    out = tmp_path / "all.csv"
+    done = run(bench, tmp_path, "export", "--out", str(out), "--all")
+    assert done.exit_code == 0 and f"exported {len(claims)} claim(s)" in done.output
+    listed = run(bench, tmp_path, "sources")
+    assert listed.exit_code == 0 and "source(s)" in listed.output
+    review = ["review", str(claims[2]), "--verdict", "supported", "--reviewer", "kim"]
+    assert run(bench, tmp_path, *review).exit_code == 0
+
+
+@pytest.mark.model
 def test_verdicts_from_scripts_go_through_the_same_history(
     bench: Workbench, claims: list[int], tmp_path: Path
 ) -> None:

@@ -36,7 +36,7 @@ from verifier.errors import VerifierError
 from verifier.export import REPORT_FORMATS, ClaimRecord, ReportFilter, check_output, output_format
 from verifier.labels import Label
 from verifier.sources import parse_date
-from verifier.workbench import Workbench
+from verifier.workbench import Records, Workbench, open_records
 
 
 class _Group(click.Group):
@@ -62,6 +62,13 @@ def _bench(
     )
     ctx.call_on_close(bench.close)
     return bench
+
+
+def _records(ctx: click.Context) -> Records:
+    """The database alone, for commands that load no model or index."""
+    records = open_records(_settings(ctx))
+    ctx.call_on_close(records.close)
+    return records
 
 
 def reach(host: str, port: int) -> str:
@@ -265,8 +272,7 @@ def sources_command(ctx: click.Context, search: str, limit: int, as_json: bool) 
     Example:
         verifier sources --search reuters
     """
-    bench = _bench(ctx)
-    with bench.db.session() as session:
+    with _records(ctx).db.session() as session:
         rows, total = list_sources(session, search, limit=limit)
     for row in rows:
         if as_json:
@@ -398,7 +404,7 @@ def claims_model_forget(ctx: click.Context) -> None:
     Example:
         verifier claims model forget
     """
-    if pipeline.forget_checkworthiness(_bench(ctx)):
+    if pipeline.forget_checkworthiness(_records(ctx)):
         click.echo("model dropped; extraction uses the heuristic")
     else:
         click.echo("no model was trained; extraction uses the heuristic")
@@ -579,9 +585,8 @@ def export(
         reviewed_only=reviewed_only,
         min_confidence=min_confidence,
     )
-    # An export reads the database alone: the index is neither needed nor repaired here.
-    bench = _bench(ctx, repair=False)
-    done = pipeline.export_report(bench, selection, out, fmt, publisher=by, title=title)
+    # An export reads the database alone: no index or model is loaded.
+    done = pipeline.export_report(_records(ctx), selection, out, fmt, publisher=by, title=title)
     click.echo(done.summary())
 
 
@@ -619,12 +624,12 @@ def review(
     if import_file is not None:
         if claim_id is not None or verdict or reviewer or note or evidence:
             raise click.UsageError("--import takes the verdicts from the file; give nothing else")
-        changes = pipeline.import_reviews(_bench(ctx), import_file)
+        changes = pipeline.import_reviews(_records(ctx), import_file)
         click.echo(f"imported {len(changes)} verdict(s) from {import_file}")
         return
     if claim_id is None or not verdict or not reviewer:
         raise click.UsageError("give CLAIM_ID, --verdict and --reviewer (or --import FILE.csv)")
-    change = pipeline.review_claim(_bench(ctx), claim_id, verdict, reviewer, note, evidence)
+    change = pipeline.review_claim(_records(ctx), claim_id, verdict, reviewer, note, evidence)
     was = change.from_label or "unreviewed"
     click.echo(f"claim {claim_id}: {was} -> {change.to_label} by {change.changed_by}")
 

@@ -90,7 +90,7 @@ from verifier.review import Change, record_review, record_reviews
 from verifier.sample import is_empty, sample_dir
 from verifier.sources import read_sources
 from verifier.uploads import keep_uploads, safe_name, staged_uploads
-from verifier.workbench import Workbench
+from verifier.workbench import Records, Workbench
 
 #: Called with (claims done so far, claims in all).
 Progress = Callable[[int, int], None]
@@ -291,7 +291,7 @@ def train_checkworthiness(bench: Workbench, path: Path) -> TrainingReport:
     return report
 
 
-def forget_checkworthiness(bench: Workbench) -> bool:
+def forget_checkworthiness(bench: Records) -> bool:
     """Drop the desk's check-worthiness model (back to the heuristic); whether there was one."""
     with bench.db.writing() as session:
         return forget_model(session)
@@ -666,7 +666,7 @@ def claimreview_publisher(
 
 
 def export_report(
-    bench: Workbench,
+    bench: Records,
     selection: ReportFilter,
     out: Path,
     fmt: str | None = None,
@@ -705,14 +705,14 @@ def export_report(
         )
 
 
-def summarise_report(bench: Workbench, selection: ReportFilter) -> ReportSummary:
+def summarise_report(bench: Records, selection: ReportFilter) -> ReportSummary:
     """The summary a report of ``selection`` opens with (counts, agreement)."""
     with bench.db.session() as session:
         return report_summary(session, selection)
 
 
 def preview_report(
-    bench: Workbench, selection: ReportFilter, limit: int = 100
+    bench: Records, selection: ReportFilter, limit: int = 100
 ) -> list[dict[str, object]]:
     """The first ``limit`` report records of ``selection`` (for a preview table)."""
     with bench.db.session() as session:
@@ -720,7 +720,7 @@ def preview_report(
 
 
 def export_files(
-    bench: Workbench,
+    bench: Records,
     selection: ReportFilter,
     fmt: str,
     *,
@@ -740,7 +740,7 @@ def export_files(
 
 
 def review_claim(
-    bench: Workbench,
+    bench: Records,
     claim_id: int,
     verdict: Label | str,
     reviewer: str,
@@ -763,7 +763,7 @@ def past_checks(bench: Workbench, claims: Sequence[tuple[int, str]]) -> dict[int
         return bench.memory.for_claims(session, claims)
 
 
-def reuse_verdict(bench: Workbench, claim_id: int, past: PastCheck, reviewer: str) -> Change:
+def reuse_verdict(bench: Records, claim_id: int, past: PastCheck, reviewer: str) -> Change:
     """Give a claim the verdict the desk gave the claim it says the same as: its label and
     the evidence it cited, with a note naming it (and its note), as this reviewer's.
 
@@ -776,7 +776,7 @@ def reuse_verdict(bench: Workbench, claim_id: int, past: PastCheck, reviewer: st
     return review_claim(bench, claim_id, past.label, reviewer, note, list(past.evidence))
 
 
-def import_reviews(bench: Workbench, path: Path) -> list[Change]:
+def import_reviews(bench: Records, path: Path) -> list[Change]:
     """Record the verdicts of a CSV file (:func:`verifier.readers.read_reviews`), all or none.
 
     Raises:

@@ -4,6 +4,8 @@ A :class:`Workbench` only assembles: settings, the database, the embedder, the c
 (database + index, kept consistent), the retriever and the stance model chosen by the
 settings, and the desk's memory of reviewed claims. The steps that use them live in their own
 modules and take just the parts they need; :mod:`verifier.pipeline` chains them.
+:class:`Records` is the settings and the database alone, for the steps that only read or
+write records (listing sources, exporting reports): it loads no model, so they start at once.
 """
 
 from __future__ import annotations
@@ -24,7 +26,28 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class Workbench:
+class Records:
+    """The data folder's settings and database, with no model loaded.
+
+    Use :func:`open_records`; close with :meth:`close` or a ``with`` block. A
+    :class:`Workbench` is also a ``Records``, so a step that takes one takes the other.
+    """
+
+    settings: Settings
+    db: Database
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Records:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+@dataclass
+class Workbench(Records):
     """Database, corpus, embedder, retriever and stance model for one data folder.
 
     Use :meth:`open`; close with :meth:`close` or a ``with`` block. One workbench may be
@@ -32,8 +55,6 @@ class Workbench:
     session per call, and the corpus gives readers immutable index snapshots.
     """
 
-    settings: Settings
-    db: Database
     embedder: Embedder
     corpus: Corpus
     retriever: Retriever
@@ -93,14 +114,20 @@ class Workbench:
             raise
         return bench
 
-    def close(self) -> None:
-        self.db.close()
-
     def __enter__(self) -> Workbench:
         return self
 
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
+
+def open_records(settings: Settings | None = None) -> Records:
+    """The database described by ``settings`` (from the environment when ``None``), without
+    the index or any model.
+
+    Raises:
+        SchemaError: the database has no verifier schema, or not the current one.
+        VerifierError: the database cannot be reached.
+    """
+    settings = settings or Settings.from_env()
+    return Records(settings, open_database(settings.database_url))
 
 
 def _index_model(settings: Settings) -> str | None:
