@@ -29,7 +29,7 @@ from verifier.claims import checkworthiness
 from verifier.db.models import TrainedModel, utcnow
 from verifier.embed import Embedder
 from verifier.errors import InputError, SettingsError
-from verifier.readers import read_csv_rows, read_jsonl_rows, read_text_file
+from verifier.readers import read_table_rows, read_text_file
 
 #: Regularisation: chosen by leave-one-debate-out mean average precision on the shared
 #: CheckThat! 2019 debates (C = 0.01-0.2 all within 0.012; docs/benchmarks.md).
@@ -85,8 +85,7 @@ def read_labelled(
     if suffix not in (".jsonl", ".csv"):
         raise InputError(f"{path}: labelled sentences must be in .jsonl or .csv, not {suffix}")
     raw = read_text_file(path, max_bytes, encoding)
-    reader = read_jsonl_rows if suffix == ".jsonl" else read_csv_rows
-    rows = reader(path, raw, "text")
+    rows = read_table_rows(path, raw, "text")
     sentences = []
     for number, record in rows:
         if "checkworthy" not in record:

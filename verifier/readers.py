@@ -249,6 +249,26 @@ def read_jsonl_rows(
     return rows
 
 
+def read_table_rows(
+    path: Path, raw: str, column: str, hint: str | None = None
+) -> list[tuple[int, dict[str, object]]]:
+    """Rows of a ``.csv`` (:func:`read_csv_rows`) or ``.jsonl`` file (:func:`read_jsonl_rows`),
+    by its suffix, that hold ``column``. A CSV header is matched case-insensitively, and the
+    ``column`` is keyed as given (the other columns lower-cased).
+
+    Raises:
+        InputError: as the reader of that suffix.
+    """
+    if path.suffix.lower() != ".csv":
+        return read_jsonl_rows(path, raw, column, hint)
+    header = column.strip().lower()
+    rows = read_csv_rows(path, raw, header, hint)
+    if header != column:
+        for _, record in rows:
+            record[column] = record.pop(header)
+    return rows
+
+
 def _field_names(names: Sequence[str], most: int = 10) -> str:
     """The first ``most`` column or field ``names`` for a one-line message: each made one
     line (a name may hold a line break), cut at 40 characters, ``(blank)`` when empty."""
@@ -312,11 +332,9 @@ def read_claims(
     if suffix == ".txt":
         found = [(n, line, {}) for n, line in enumerate(raw.split("\n"), start=1)]
     else:
-        if suffix == ".csv":
-            column = column.strip().lower()
         hint = f"name the column that holds the claims (--column), or add a {column!r} one"
-        reader = read_csv_rows if suffix == ".csv" else read_jsonl_rows
-        found = [(n, record.pop(column), record) for n, record in reader(path, raw, column, hint)]
+        rows_read = read_table_rows(path, raw, column, hint)
+        found = [(n, record.pop(column), record) for n, record in rows_read]
     for number, raw_text, extra in found:
         text = claim_text(raw_text)
         if not text and not str(raw_text).strip():

@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from verifier.db.limits import check_lengths
 from verifier.db.models import Document
 from verifier.errors import InputError
-from verifier.readers import read_csv_rows, read_jsonl_rows, read_text_file
+from verifier.readers import read_table_rows, read_text_file
 from verifier.text import first_line_title
 
 log = logging.getLogger(__name__)
@@ -233,11 +233,8 @@ def read_file(
     if suffix in HTML_SUFFIXES:
         docs = [read_html_doc(path, raw)]
     elif suffix in (".csv", ".jsonl"):
-        if suffix == ".csv":
-            column = column.strip().lower()
         hint = f"name the column that holds the text (--column), or add a {column!r} one"
-        reader = read_csv_rows if suffix == ".csv" else read_jsonl_rows
-        docs = _table_docs(path, reader(path, raw, column, hint), suffix[1:], column)
+        docs = _table_docs(path, read_table_rows(path, raw, column, hint), suffix[1:], column)
     else:
         docs = [read_text_doc(path, raw)]
     if not docs:
