@@ -280,6 +280,42 @@ def test_a_source_is_uploaded_and_listed(
     screenshot(browser, "sources.png")
 
 
+def test_a_table_is_uploaded_with_its_text_column_and_outlet(
+    server: str, browser: webdriver.Chrome, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A .csv whose text is in a ``body`` column: refused with one line naming the field to
+    fill, then ingested once it is filled, with the outlet given for rows that lack one."""
+    upload = tmp_path_factory.mktemp("table") / "desk-archive.csv"
+    upload.write_text(
+        "id,body\n1,Crews were seen extending the runway at Hmeimim.\n"
+        "2,Officials said helicopter pads were being built.\n",
+        encoding="utf-8",
+    )
+    wait = WebDriverWait(browser, 90)
+    browser.get(f"{server}/sources")
+    wait.until(lambda d: "Add sources" in body_text(d) and "source(s)" in body_text(d))
+    _sign_in(browser, "Ana")
+    browser.find_elements(By.CSS_SELECTOR, "input[type='file']")[0].send_keys(str(upload))
+    wait.until(lambda d: "desk-archive.csv" in body_text(d))
+    press(browser, "Ingest")
+    wait.until(lambda d: "no 'text' column (found: id, body)" in body_text(d))
+    assert "(Text column (tables), under 'For files that do not say')" in body_text(browser)
+    screenshot(browser, "sources-column-missing.png")
+    browser.find_elements(By.CSS_SELECTOR, "input[type='file']")[0].send_keys(str(upload))
+    wait.until(lambda d: "desk-archive.csv" in body_text(d))
+    expand(browser, "//div[@data-testid='stExpander'][.//summary[contains(., 'For files')]]")
+    field = "//input[@aria-label='Text column (tables)']"
+    type_when_ready(browser, field, Keys.CONTROL, "a")
+    type_when_ready(browser, field, Keys.BACKSPACE, "body")
+    type_when_ready(browser, "//input[@aria-label='Outlet']", "Desk archive")
+    press(browser, "Ingest")
+    wait.until(lambda d: "2 added" in body_text(d))
+    search = browser.find_element(By.XPATH, "//input[@aria-label='Search sources']")
+    search.send_keys("desk-archive", Keys.ENTER)
+    wait.until(lambda d: "2 source(s)" in body_text(d))
+    screenshot(browser, "sources-table-upload.png")
+
+
 def test_a_past_verdict_is_reused_by_keyboard(server: str, browser: webdriver.Chrome) -> None:
     """A claim the desk has checked before (here: the same sentence in a new article) shows
     the past verdict; one key (B) reuses it."""

@@ -199,6 +199,30 @@ def test_uploads_are_checked_then_kept_in_the_data_folder(bench: Workbench) -> N
         assert list_sources(session)[1] == 3
 
 
+def test_an_uploaded_table_names_its_text_column_and_takes_the_desk_s_details(
+    bench: Workbench,
+) -> None:
+    """As ``verifier ingest --column --outlet --date``: the error names the app's field."""
+    table = [
+        ("archive.csv", b"id,body,outlet\n1,Jets landed at Latakia.,Own Wire\n2,Crews arrived.,\n")
+    ]
+    with pytest.raises(InputError) as error:
+        pipeline.ingest_uploads(bench, table, column_field="Text column")
+    assert str(error.value) == (
+        "archive.csv: no 'text' column (found: id, body, outlet); name the column that holds "
+        "the text (Text column), or add a 'text' one"
+    )
+    assert not any((bench.settings.home / "uploads" / "sources").iterdir())
+    report = pipeline.ingest_uploads(
+        bench, table, column="Body", outlet="Desk archive", date="2015-09-08"
+    )
+    assert report.added == 2
+    with bench.db.session() as session:
+        rows, total = list_sources(session, "archive.csv")
+        found = {(row.outlet, str(row.published)) for row in rows}
+    assert total == 2 and found == {("Own Wire", "2015-09-08"), ("Desk archive", "2015-09-08")}
+
+
 def test_a_bad_upload_is_named_as_uploaded_and_nothing_is_kept(bench: Workbench) -> None:
     pipeline.ingest_uploads(bench, [("wire.txt", b"The first version.\n")])
     bad = [("wire.txt", b"A replacement.\n"), ("scan.txt", b"\x00\x01binary\x00" * 40)]

@@ -88,7 +88,7 @@ from verifier.match import (
 from verifier.readers import read_claims, read_reviews
 from verifier.review import Change, record_review, record_reviews
 from verifier.sample import is_empty, sample_dir
-from verifier.sources import read_sources
+from verifier.sources import COLUMN_OPTION, read_sources
 from verifier.uploads import keep_uploads, safe_name, staged_uploads
 from verifier.workbench import Records, Workbench
 
@@ -146,24 +146,37 @@ def ingest(
 
 
 def ingest_uploads(
-    bench: Workbench, files: Sequence[tuple[str, bytes]], progress: Progress | None = None
+    bench: Workbench,
+    files: Sequence[tuple[str, bytes]],
+    progress: Progress | None = None,
+    column: str = "text",
+    column_field: str = "--column",
+    **defaults: str | None,
 ) -> IngestReport:
     """:func:`ingest` files uploaded in the app, given as (name, content): they are checked
     in a staging folder, then kept under ``uploads/sources/`` in the data folder (their
     names are their uris: uploading a file again updates that source).
 
+    ``column`` and ``defaults`` are as for :func:`ingest`; ``column_field`` is what the
+    app calls the column's field, named in the error when a table lacks the column.
+
     Raises:
         InputError: a file cannot be used (named as uploaded); nothing is kept or written.
     """
     folder = bench.settings.home / "uploads" / "sources"
+    settings = bench.settings
     with staged_uploads(folder, files) as staged:
         try:
-            for _ in read_sources(staged, bench.settings.max_file_bytes, bench.settings.encoding):
+            for _ in read_sources(
+                staged, settings.max_file_bytes, settings.encoding, column, **defaults
+            ):
                 pass
         except InputError as error:
-            raise InputError(str(error).replace(f"{staged[0].parent}{os.sep}", "")) from None
+            message = str(error).replace(f"{staged[0].parent}{os.sep}", "")
+            message = message.replace(f"({COLUMN_OPTION})", f"({column_field})")
+            raise InputError(message) from None
         kept = keep_uploads(staged, folder)
-    return ingest(bench, kept, progress)
+    return ingest(bench, kept, progress, column, **defaults)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 TABLE_SUFFIXES = {".csv", ".jsonl"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | TABLE_SUFFIXES
+# How the command line names the column of a table that holds the text (the app has a field).
+COLUMN_OPTION = "--column"
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 
@@ -233,7 +235,7 @@ def read_file(
     if suffix in HTML_SUFFIXES:
         docs = [read_html_doc(path, raw)]
     elif suffix in (".csv", ".jsonl"):
-        hint = f"name the column that holds the text (--column), or add a {column!r} one"
+        hint = f"name the column that holds the text ({COLUMN_OPTION}), or add a {column!r} one"
         docs = _table_docs(path, read_table_rows(path, raw, column, hint), suffix[1:], column)
     else:
         docs = [read_text_doc(path, raw)]

@@ -16,6 +16,8 @@ from verifier.workbench import Workbench
 
 PAGE_ROWS = 100
 TYPES = sorted(suffix.lstrip(".") for suffix in SUPPORTED)
+DETAILS = "For files that do not say"
+COLUMN_FIELD = "Text column (tables)"
 
 
 def upload(bench: Workbench) -> None:
@@ -30,6 +32,16 @@ def upload(bench: Workbench) -> None:
             accept_multiple_files="directory",
             key="upload-folder",
         )
+        with st.expander(DETAILS):
+            outlet = st.text_input("Outlet", key="upload-outlet", placeholder="Wire Desk")
+            published = st.date_input("Published", value=None, key="upload-date")
+            column = st.text_input(
+                COLUMN_FIELD,
+                value="text",
+                key="upload-column",
+                help="The column of a .csv file, or the field of a .jsonl file, that holds "
+                "each row's text.",
+            )
         submitted = st.form_submit_button("Ingest", type="primary")
     if not submitted or not state.signed_in("adding sources"):
         return
@@ -41,7 +53,13 @@ def upload(bench: Workbench) -> None:
 
     try:
         report = pipeline.ingest_uploads(
-            bench, [(item.name, item.getvalue()) for item in chosen], progress
+            bench,
+            [(item.name, item.getvalue()) for item in chosen],
+            progress,
+            column.strip() or "text",
+            f"{COLUMN_FIELD}, under {DETAILS!r}",
+            outlet=outlet.strip() or None,
+            date=published.isoformat() if published else None,
         )
     except VerifierError as error:
         bar.empty()
