@@ -137,13 +137,16 @@ def click_when_ready(
     """Click the element at `xpath` as soon as it is drawn and can take a click. Streamlit
     draws a page from the top while its script runs, and redraws parts of it (an expander
     opening, a form after a rerun), so an element found a moment ago may be covered, not yet
-    interactable or replaced: each of those is retried until `timeout`. With `scroll` (the
-    default) the element is first scrolled to the middle of the window; pass ``False`` where
-    a scroll would move what is opening or close what is open."""
+    interactable, replaced or disabled (a form's button while a file is still uploading):
+    each of those is retried until `timeout`. With `scroll` (the default) the element is
+    first scrolled to the middle of the window; pass ``False`` where a scroll would move what
+    is opening or close what is open."""
 
     def clicked(d: webdriver.Chrome) -> bool:
         try:
             element = d.find_element(By.XPATH, xpath)
+            if not element.is_enabled():  # a form's submit button while a file uploads
+                return False
             if scroll:
                 d.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
             element.click()

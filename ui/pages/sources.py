@@ -22,7 +22,9 @@ COLUMN_FIELD = "Text column (tables)"
 
 def upload(bench: Workbench) -> None:
     st.subheader("Add sources")
-    with st.form("upload-sources", clear_on_submit=True):
+    # The chosen files stay after a refusal, to ingest again once the details are right (and
+    # after an ingest: ingesting them again leaves them unchanged).
+    with st.form("upload-sources"):
         files = st.file_uploader(
             "Files", type=TYPES, accept_multiple_files=True, key="upload-files"
         )
