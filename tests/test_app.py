@@ -419,6 +419,15 @@ def test_the_sources_page_lists_searches_and_removes_by_url(app: AppTest) -> Non
     assert "no source has the path, URL or uri" in app.error[0].value
 
 
+def test_an_upload_can_be_dated_from_an_archive(app: AppTest) -> None:
+    """The publication date for uploads goes back beyond the picker's default ten years (the
+    sample's own story is from 2015)."""
+    app.switch_page("ui/pages/sources.py").run()
+    picker = app.date_input(key="upload-date")
+    assert picker.form_id == "upload-sources" and picker.value is None
+    assert picker.min <= date(2015, 9, 8) <= picker.max
+
+
 def test_the_article_page_picks_edits_and_drops_claims(app: AppTest) -> None:
     app.sidebar.text_input(key="reviewer").input("Dana").run()
     app.switch_page(ARTICLES_PAGE).run()
