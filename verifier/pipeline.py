@@ -150,7 +150,7 @@ def ingest_uploads(
     files: Sequence[tuple[str, bytes]],
     progress: Progress | None = None,
     column: str = "text",
-    column_field: str = "--column",
+    column_field: str = COLUMN_OPTION,
     **defaults: str | None,
 ) -> IngestReport:
     """:func:`ingest` files uploaded in the app, given as (name, content): they are checked
@@ -163,8 +163,8 @@ def ingest_uploads(
     Raises:
         InputError: a file cannot be used (named as uploaded); nothing is kept or written.
     """
-    folder = bench.settings.home / "uploads" / "sources"
     settings = bench.settings
+    folder = settings.home / "uploads" / "sources"
     with staged_uploads(folder, files) as staged:
         try:
             for _ in read_sources(
