@@ -168,13 +168,11 @@ def ingest_uploads(
     with staged_uploads(folder, files) as staged:
         try:
             for _ in read_sources(
-                staged, settings.max_file_bytes, settings.encoding, column, **defaults
+                staged, settings.max_file_bytes, settings.encoding, column, column_field, **defaults
             ):
                 pass
         except InputError as error:
-            message = str(error).replace(f"{staged[0].parent}{os.sep}", "")
-            message = message.replace(f"({COLUMN_OPTION})", f"({column_field})")
-            raise InputError(message) from None
+            raise InputError(str(error).replace(f"{staged[0].parent}{os.sep}", "")) from None
         kept = keep_uploads(staged, folder)
     return ingest(bench, kept, progress, column, **defaults)
 

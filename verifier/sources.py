@@ -222,10 +222,16 @@ def _table_docs(
 
 
 def read_file(
-    path: Path, max_bytes: int, encoding: str | None = None, column: str = "text"
+    path: Path,
+    max_bytes: int,
+    encoding: str | None = None,
+    column: str = "text",
+    column_option: str = COLUMN_OPTION,
 ) -> list[SourceDoc]:
     """Every document in one file (one for text/HTML, one per row for CSV/JSONL, its text in
     the ``column`` column or field; a CSV header is matched case-insensitively).
+    ``column_option`` is how the caller lets a user name the column (the command line's
+    option, a field in the app), for the error when a table lacks it.
 
     Raises:
         InputError: the file cannot be used; the message names the file and the fix.
@@ -234,8 +240,8 @@ def read_file(
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES:
         docs = [read_html_doc(path, raw)]
-    elif suffix in (".csv", ".jsonl"):
-        hint = f"name the column that holds the text ({COLUMN_OPTION}), or add a {column!r} one"
+    elif suffix in TABLE_SUFFIXES:
+        hint = f"name the column that holds the text ({column_option}), or add a {column!r} one"
         docs = _table_docs(path, read_table_rows(path, raw, column, hint), suffix[1:], column)
     else:
         docs = [read_text_doc(path, raw)]
@@ -252,6 +258,7 @@ def read_sources(
     max_bytes: int,
     encoding: str | None = None,
     column: str = "text",
+    column_option: str | None = None,
     **defaults: str | None,
 ) -> Iterator[SourceDoc]:
     """Documents from files and folders; ``defaults`` fill metadata a file does not give.
@@ -261,6 +268,8 @@ def read_sources(
         max_bytes: largest file accepted.
         encoding: of files that are not UTF-8 (detected when ``None``).
         column: the CSV column or JSONL field that holds a row's text.
+        column_option: how the user names ``column`` (:func:`read_file`; by default the
+            command line's option).
         defaults: ``outlet``, ``url``, ``title`` or ``date`` applied where a document has none.
     """
     fill = {key: value for key, value in defaults.items() if value}
@@ -268,7 +277,7 @@ def read_sources(
         fill["published"] = parse_date(fill.pop("date"), "--date")  # type: ignore[assignment]
     seen: set[str] = set()
     for path in expand_paths(paths):
-        for doc in read_file(path, max_bytes, encoding, column):
+        for doc in read_file(path, max_bytes, encoding, column, column_option or COLUMN_OPTION):
             if doc.uri in seen:
                 raise InputError(f"{doc.uri}: appears twice; ids in a file must be unique")
             seen.add(doc.uri)
