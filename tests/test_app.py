@@ -202,14 +202,18 @@ def test_the_article_form_keeps_what_reports_cite(app: AppTest, db_url: str) -> 
     text = "The club said the new stadium cost $5 million and the roof $3 million more."
     app.text_area[0].input(text)
     fields = {field.label: field for field in app.text_input}
-    fields["Article URL"].input("https://sport.example.org/stadium")
+    fields["Article URL"].input("sport.example.org/stadium")
     fields["Outlet"].input("Sport Example")
     fields["Author"].input("K. Reporter")
-    fields["Published"].input("last week")
+    # A date picker, and one that reaches back past Streamlit's default ten years.
+    app.date_input(key="art-published").set_value(date(2015, 9, 21))
     app.button(key=EXTRACT).click().run()
-    assert "date 'last week' is not a date" in app.error[0].value
+    assert "must start with http" in app.error[0].value
     assert app.text_area[0].value == text  # nothing typed is lost
-    {field.label: field for field in app.text_input}["Published"].input("2026-11-20")
+    assert app.date_input(key="art-published").value == date(2015, 9, 21)
+    {field.label: field for field in app.text_input}["Article URL"].input(
+        "https://sport.example.org/stadium"
+    )
     app.button(key=EXTRACT).click().run()
     assert not app.exception and not app.error, [e.value for e in app.error]
     engine = make_engine(db_url)
@@ -226,7 +230,7 @@ def test_the_article_form_keeps_what_reports_cite(app: AppTest, db_url: str) -> 
         "Sport Example",
         "K. Reporter",
     )
-    assert str(stored[3]) == "2026-11-20"
+    assert str(stored[3]) == "2015-09-21"
 
 
 def test_the_exports_page_filters_previews_and_builds_claimreview(app: AppTest) -> None:
@@ -419,12 +423,21 @@ def test_the_sources_page_lists_searches_and_removes_by_url(app: AppTest) -> Non
     assert "no source has the path, URL or uri" in app.error[0].value
 
 
-def test_an_upload_can_be_dated_from_an_archive(app: AppTest) -> None:
-    """The publication date for uploads goes back beyond the picker's default ten years (the
-    sample's own story is from 2015)."""
-    app.switch_page("ui/pages/sources.py").run()
-    picker = app.date_input(key="upload-date")
-    assert picker.form_id == "upload-sources" and picker.value is None
+@pytest.mark.parametrize(
+    ("page", "key"),
+    [
+        ("ui/pages/sources.py", "upload-date"),
+        (ARTICLES_PAGE, "art-published"),
+        ("ui/pages/exports.py", "x-since"),
+        ("ui/pages/exports.py", "x-until"),
+    ],
+)
+def test_every_date_picker_reaches_back_to_archives(app: AppTest, page: str, key: str) -> None:
+    """Dates go back beyond the picker's default ten years (the sample's own story is from
+    2015), start empty, and read as the exports write them."""
+    app.switch_page(page).run()
+    picker = app.date_input(key=key)
+    assert picker.value is None
     assert picker.min <= date(2015, 9, 8) <= picker.max
 
 

@@ -104,7 +104,9 @@ def test_an_article_checked_on_its_page_opens_for_review(
 class _ArticleHandler(http.server.BaseHTTPRequestHandler):
     PAGE = (
         b"<html><head><title>Jets land at Latakia</title>"
-        b'<meta property="og:site_name" content="Frontline Wire"></head><body><article>'
+        b'<meta property="og:site_name" content="Frontline Wire">'
+        b'<meta property="article:published_time" content="2015-09-21T08:30:00Z">'
+        b"</head><body><article>"
         b"<p>Russia has moved 28 combat aircraft to the Latakia air base, US officials said "
         b"on Monday.</p><p>The Pentagon declined to comment on the report.</p>"
         b"</article></body></html>"
@@ -153,11 +155,17 @@ def test_an_article_is_added_from_a_local_url(server: str, browser: webdriver.Ch
                 == "Frontline Wire"
             )
         )
+        # The page's date fills the date picker, though it is older than the picker's default
+        # ten years.
+        published = browser.find_element(
+            By.XPATH, "//div[@data-testid='stDateInput']//input"
+        ).get_attribute("value")
+        assert published == "2015-09-21"
         screenshot(browser, "article-from-url.png")
         press(browser, "Extract and match claims")
         wait.until(lambda d: "extracted from Jets land at Latakia" in body_text(d))
         # The page is still redrawing (matching's progress bar): wait for the outlet too.
-        wait.until(lambda d: "Frontline Wire" in body_text(d))
+        wait.until(lambda d: "Frontline Wire · 2015-09-21" in body_text(d))
         screenshot(browser, "article-from-url-checked.png")
     finally:
         httpd.shutdown()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from datetime import date
+from typing import Any
 from urllib.parse import quote
 
 import streamlit as st
@@ -22,11 +24,23 @@ _MARKDOWN_CHARS = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|$~:=])")
 #: Characters left as they are in a linked URL; the rest (spaces, ``<>``, brackets, quotes,
 #: backticks...) are percent-encoded, so the URL cannot end the link or start markup.
 _URL_KEEP = ":/?#@!$&'()*+,;=%~"
+#: The earliest date a date field takes: archives go back further than Streamlit's default
+#: of ten years (a 2015 story is out of reach of that in 2026).
+EARLIEST = date(1900, 1, 1)
 
 
 def plain(text: str) -> str:
     """``text`` escaped for Streamlit markdown: "$5 billion" must not turn into LaTeX."""
     return _MARKDOWN_CHARS.sub(r"\\\1", text)
+
+
+def date_field(label: str, key: str, where: Any = st, **more: Any) -> date | None:
+    """An empty date picker (in ``where``: a column or the page) that reaches back to
+    :data:`EARLIEST` and shows dates as ``YYYY-MM-DD``, as the exports and the command line
+    write them."""
+    return where.date_input(  # type: ignore[no-any-return]
+        label, value=None, min_value=EARLIEST, format="YYYY-MM-DD", key=key, **more
+    )
 
 
 def source_link(url: str | None, uri: str) -> str:

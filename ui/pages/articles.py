@@ -9,11 +9,12 @@ one shows. What is typed in the form stays there when something fails.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import streamlit as st
 
 from ui import state
-from ui.components import plain
+from ui.components import date_field, plain
 from verifier import pipeline
 from verifier.articles import ArticleMeta
 from verifier.errors import VerifierError
@@ -62,7 +63,7 @@ def _fill(title: str, text: str, meta: ArticleMeta) -> None:
     st.session_state["art-url"] = meta.url or ""
     st.session_state["art-outlet"] = meta.outlet or ""
     st.session_state["art-author"] = meta.author or ""
-    st.session_state["art-published"] = meta.published.isoformat() if meta.published else ""
+    st.session_state["art-published"] = meta.published
 
 
 def _fetch(bench: Workbench) -> None:
@@ -127,7 +128,7 @@ def new_article(bench: Workbench) -> None:
         url = left.text_input("Article URL", placeholder="https://", key="art-url")
         outlet = right.text_input("Outlet", key="art-outlet")
         author = left.text_input("Author", key="art-author")
-        published = right.text_input("Published", placeholder="YYYY-MM-DD", key="art-published")
+        published = date_field("Published", "art-published", right)
         factcheck_url = st.text_input(
             "Fact-check URL", placeholder="https://", help="Where the desk publishes its check."
         )
@@ -146,7 +147,11 @@ def new_article(bench: Workbench) -> None:
 
 
 def check(
-    bench: Workbench, text: str, title: str | None, given: dict[str, str], threshold: float
+    bench: Workbench,
+    text: str,
+    title: str | None,
+    given: dict[str, str | date | None],
+    threshold: float,
 ) -> None:
     bar = st.progress(0.0, text="Extracting claims...")
 

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import state
-from ui.components import plain
+from ui.components import date_field, plain
 from verifier import pipeline
 from verifier.errors import VerifierError
 from verifier.export import DOCUMENT_FORMATS, FORMATS, REPORT_FORMATS, ReportFilter
@@ -80,8 +80,8 @@ def choose(bench: Workbench) -> ReportFilter:
         key="x-verdicts",
     )
     since_col, until_col, confidence_col, all_col = st.columns(4)
-    since = since_col.date_input("Reviewed on or after", value=None, key="x-since")
-    until = until_col.date_input("Reviewed on or before", value=None, key="x-until")
+    since = date_field("Reviewed on or after", "x-since", since_col)
+    until = date_field("Reviewed on or before", "x-until", until_col)
     confidence = confidence_col.slider(
         "Suggestion confidence at least", 0.0, 1.0, 0.0, 0.05, key="x-confidence"
     )
@@ -92,8 +92,8 @@ def choose(bench: Workbench) -> ReportFilter:
         articles=tuple(chosen),
         reviewer=reviewer or None,
         verdicts=tuple(verdicts),
-        since=since,  # type: ignore[arg-type]
-        until=until,  # type: ignore[arg-type]
+        since=since,
+        until=until,
         reviewed_only=not everything,
         min_confidence=confidence or None,
     )

@@ -3,12 +3,10 @@ their passage counts, remove sources, and match the claims again after the sourc
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from ui import state
-from ui.components import plain
+from ui.components import date_field, plain
 from verifier import pipeline
 from verifier.documents import list_sources
 from verifier.errors import VerifierError
@@ -19,8 +17,6 @@ from verifier.workbench import Workbench
 PAGE_ROWS = 100
 TYPES = sorted(suffix.lstrip(".") for suffix in SUPPORTED)
 DETAILS = "For files that do not say"
-# Archives go back further than the date picker's default of ten years.
-EARLIEST = date(1900, 1, 1)
 COLUMN_FIELD = "Text column (tables)"
 
 
@@ -40,9 +36,7 @@ def upload(bench: Workbench) -> None:
         )
         with st.expander(DETAILS):
             outlet = st.text_input("Outlet", key="upload-outlet", placeholder="Wire Desk")
-            published = st.date_input(
-                "Published", value=None, min_value=EARLIEST, key="upload-date"
-            )
+            published = date_field("Published", "upload-date")
             column = st.text_input(
                 COLUMN_FIELD,
                 value="text",
