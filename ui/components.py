@@ -34,12 +34,12 @@ def plain(text: str) -> str:
     return _MARKDOWN_CHARS.sub(r"\\\1", text)
 
 
-def date_field(label: str, key: str, where: Any = st, **more: Any) -> date | None:
+def date_field(label: str, key: str, where: Any = st) -> date | None:
     """An empty date picker (in ``where``: a column or the page) that reaches back to
     :data:`EARLIEST` and shows dates as ``YYYY-MM-DD``, as the exports and the command line
     write them."""
     return where.date_input(  # type: ignore[no-any-return]
-        label, value=None, min_value=EARLIEST, format="YYYY-MM-DD", key=key, **more
+        label, value=None, min_value=EARLIEST, format="YYYY-MM-DD", key=key
     )
 
 
