@@ -437,7 +437,7 @@ def test_every_date_picker_reaches_back_to_archives(app: AppTest, page: str, key
     2015), start empty, and read as the exports write them."""
     app.switch_page(page).run()
     picker = app.date_input(key=key)
-    assert picker.value is None
+    assert picker.value is None and picker.proto.format == "YYYY-MM-DD"
     assert picker.min <= date(2015, 9, 8) <= picker.max
 
 
