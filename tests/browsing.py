@@ -22,6 +22,7 @@ from selenium.common.exceptions import (
     ElementNotInteractableException,
     NoSuchElementException,
     StaleElementReferenceException,
+    TimeoutException,
 )
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -174,27 +175,39 @@ def type_when_ready(driver: webdriver.Chrome, xpath: str, *keys: str, timeout: f
 def expand(driver: webdriver.Chrome, box: str, timeout: float = 90) -> None:
     """Open the expander at `box` (an XPath to its ``stExpander`` div) and wait until it is
     open and its content takes clicks. A click on its summary can be lost while the page
-    redraws, so the summary is clicked again, at most once a second, while it is closed."""
+    redraws, so the summary is clicked again while it is closed (at most once a second) or
+    still drawn open with inert content (after 3 s: longer than a closing animation, or than
+    the page takes to redraw after a click that opened it). The summary is first scrolled to
+    the middle of the window, out from under the page's fixed header. On timeout the message
+    says what was seen last."""
     clicked_at = 0.0
+    seen = "nothing yet"
 
     def opened(d: webdriver.Chrome) -> bool:
-        nonlocal clicked_at
+        nonlocal clicked_at, seen
         try:
             details = d.find_element(By.XPATH, f"{box}//details")
             content = d.find_element(By.XPATH, f"{box}//*[@data-testid='stExpanderDetails']")
             # A closed expander's content is inert: it is drawn but takes no clicks.
             # (get_dom_attribute: get_attribute would answer with the `inert` property, "false")
             is_open = details.get_dom_attribute("open") is not None
-            if is_open:
-                return content.get_dom_attribute("inert") is None
-            if time.monotonic() - clicked_at > 1:
+            inert = content.get_dom_attribute("inert") is not None
+            seen = f"open={is_open}, content inert={inert}"
+            if is_open and not inert:
+                return True
+            if time.monotonic() - clicked_at > (3 if is_open else 1):
                 clicked_at = time.monotonic()
-                details.find_element(By.TAG_NAME, "summary").click()
-        except REDRAWN:
-            pass
+                summary = details.find_element(By.TAG_NAME, "summary")
+                d.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+                summary.click()
+        except REDRAWN as error:
+            seen = f"{type(error).__name__}: {error.msg}"
         return False
 
-    WebDriverWait(driver, timeout, poll_frequency=0.2).until(opened, f"{box} did not open")
+    try:
+        WebDriverWait(driver, timeout, poll_frequency=0.2).until(opened)
+    except TimeoutException as error:
+        raise TimeoutException(f"{box} did not open; last seen: {seen}") from error
 
 
 def settle(driver: webdriver.Chrome, timeout: float = 90) -> None:

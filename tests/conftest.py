@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -59,6 +59,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.model)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A browser test that fails leaves a screenshot of what the browser saw, and the report
+    carries the page's text: a failure seen only in CI can be read from its log."""
+    report: pytest.TestReport = yield
+    if report.failed and report.when == "call":
+        for value in getattr(item, "funcargs", {}).values():
+            if not hasattr(value, "save_screenshot"):  # a selenium webdriver
+                continue
+            from browsing import body_text, screenshot
+
+            try:
+                path = screenshot(value, f"failed-{item.name}.png")
+                text = body_text(value)
+            except Exception as error:  # a browser that died with the test
+                report.sections.append(("browser", f"no screenshot: {error}"))
+            else:
+                report.sections.append(
+                    ("browser", f"screenshot: {path}\npage text:\n{text[:4000]}")
+                )
+    return report
 
 
 def pytest_report_header(config: pytest.Config) -> str:

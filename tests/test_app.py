@@ -1,7 +1,9 @@
 """The Streamlit app through AppTest: first start loads the sample, reviews are recorded, an
 article is checked from its page, and bad settings give one escaped error line."""
 
+import http.server
 import re
+import threading
 from datetime import date, timedelta
 from html import unescape
 from pathlib import Path
@@ -231,6 +233,45 @@ def test_the_article_form_keeps_what_reports_cite(app: AppTest, db_url: str) -> 
         "K. Reporter",
     )
     assert str(stored[3]) == "2015-09-21"
+
+
+class _OldPage(http.server.BaseHTTPRequestHandler):
+    """A page whose date no date field takes (a typo for 1985, say)."""
+
+    PAGE = (
+        b"<html><head><title>Air base history</title>"
+        b'<meta property="og:site_name" content="Archive Wire">'
+        b'<meta property="article:published_time" content="1885-06-01T08:30:00Z">'
+        b"</head><body><article><p>The air base near Latakia was built in 1975, officials "
+        b"said on Monday.</p></article></body></html>"
+    )
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 (the handler's name)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(self.PAGE)))
+        self.end_headers()
+        self.wfile.write(self.PAGE)
+
+
+def test_a_fetched_date_the_picker_cannot_show_is_named(app: AppTest) -> None:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _OldPage)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        app.switch_page(ARTICLES_PAGE).run()
+        app.text_input(key="art-fetch").input(f"http://127.0.0.1:{httpd.server_address[1]}/old")
+        app.button(key="art-fetch-button").click().run()
+    finally:
+        httpd.shutdown()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    assert app.text_input(key="art-outlet").value == "Archive Wire"  # the rest is filled
+    assert app.date_input(key="art-published").value is None
+    [warning] = [w.value for w in app.warning]
+    assert "1885\\-06\\-01 is outside what the date field takes" in warning
+    assert "enter it by hand" in warning
 
 
 def test_the_exports_page_filters_previews_and_builds_claimreview(app: AppTest) -> None:

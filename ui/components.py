@@ -27,6 +27,8 @@ _URL_KEEP = ":/?#@!$&'()*+,;=%~"
 #: The earliest date a date field takes: archives go back further than Streamlit's default
 #: of ten years (a 2015 story is out of reach of that in 2026).
 EARLIEST = date(1900, 1, 1)
+#: How far ahead of today a date field reaches (Streamlit's own default).
+AHEAD_YEARS = 10
 
 
 def plain(text: str) -> str:
@@ -34,12 +36,37 @@ def plain(text: str) -> str:
     return _MARKDOWN_CHARS.sub(r"\\\1", text)
 
 
+def latest_date() -> date:
+    """The latest date a date field takes: :data:`AHEAD_YEARS` from today."""
+    today = date.today()
+    try:
+        return today.replace(year=today.year + AHEAD_YEARS)
+    except ValueError:  # 29 February, ten years on
+        return today.replace(year=today.year + AHEAD_YEARS, day=28)
+
+
+def out_of_picker_range(day: date | None) -> str | None:
+    """Why a date field cannot show ``day`` (a date a page or file gave), or None if it
+    can. Streamlit silently drops a value outside the field's range."""
+    if day is None or EARLIEST <= day <= latest_date():
+        return None
+    return (
+        f"the date {day.isoformat()} is outside what the date field takes "
+        f"({EARLIEST.isoformat()} to {latest_date().isoformat()}): check it and enter it by hand"
+    )
+
+
 def date_field(label: str, key: str, where: Any = st) -> date | None:
     """An empty date picker (in ``where``: a column or the page) that reaches back to
     :data:`EARLIEST` and shows dates as ``YYYY-MM-DD``, as the exports and the command line
     write them."""
     return where.date_input(  # type: ignore[no-any-return]
-        label, value=None, min_value=EARLIEST, format="YYYY-MM-DD", key=key
+        label,
+        value=None,
+        min_value=EARLIEST,
+        max_value=latest_date(),
+        format="YYYY-MM-DD",
+        key=key,
     )
 
 

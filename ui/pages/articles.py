@@ -14,7 +14,7 @@ from datetime import date
 import streamlit as st
 
 from ui import state
-from ui.components import date_field, plain
+from ui.components import date_field, out_of_picker_range, plain
 from verifier import pipeline
 from verifier.articles import ArticleMeta
 from verifier.errors import VerifierError
@@ -63,7 +63,11 @@ def _fill(title: str, text: str, meta: ArticleMeta) -> None:
     st.session_state["art-url"] = meta.url or ""
     st.session_state["art-outlet"] = meta.outlet or ""
     st.session_state["art-author"] = meta.author or ""
-    st.session_state["art-published"] = meta.published
+    if warning := out_of_picker_range(meta.published):
+        st.session_state["art-warning"] = f"Published left empty: {warning}"
+        st.session_state["art-published"] = None
+    else:
+        st.session_state["art-published"] = meta.published
 
 
 def _fetch(bench: Workbench) -> None:
@@ -118,6 +122,8 @@ def new_article(bench: Workbench) -> None:
     right.button("Load file", key="art-load-button", on_click=_load, args=(bench,))
     if error := st.session_state.pop("art-error", None):
         st.error(plain(error))
+    if warning := st.session_state.pop("art-warning", None):
+        st.warning(plain(warning))
     # The text stays in the form when something fails, so nothing typed is lost.
     with st.form("new-article"):
         text = st.text_area("Article text", height=300, key="art-text")
