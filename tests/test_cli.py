@@ -191,6 +191,17 @@ def test_score_reads_the_claims_from_the_column_named(tmp_path: Path, sources: P
             "'claim' string (found: text); name the column that holds the claims (--column)",
         ),
         ('{"claim": "ok"}\nnot json\n', "c.jsonl", "c.jsonl:2: not valid JSON"),
+        (
+            '{"claim": "ok"}\n{"claim": 5}\n',
+            "c.jsonl",
+            "c.jsonl:2: 'claim' is a number (5), not text",
+        ),
+        (
+            '{"claim": null}\n',
+            "c.jsonl",
+            "c.jsonl:1: 'claim' is null, not text; write it in quotes",
+        ),
+        ('{"claim": ["a", "b"]}\n', "c.jsonl", '\'claim\' is a list (["a", "b"]), not text'),
         ("a claim", "c.docx", "claims must be in .txt, .csv, .jsonl"),
     ],
 )

@@ -239,6 +239,11 @@ def read_jsonl_rows(
                 f"{path}:{number}: nested more than {MAX_JSON_DEPTH} levels deep; "
                 "flatten the record"
             )
+        if isinstance(record, dict) and not isinstance(record.get(required, ""), str):
+            raise InputError(
+                f"{path}:{number}: '{required}' is {_json_kind(record[required])}, not text; "
+                "write it in quotes"
+            )
         if not isinstance(record, dict) or not isinstance(record.get(required), str):
             found = f" (found: {_field_names(list(record))})" if isinstance(record, dict) else ""
             raise InputError(
@@ -247,6 +252,15 @@ def read_jsonl_rows(
             )
         rows.append((number, record))
     return rows
+
+
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in a message: ``a number (5)``, ``a list ([1, 2])``..."""
+    if value is None:
+        return "null"
+    kinds = ((bool, "true or false"), (int, "a number"), (float, "a number"), (list, "a list"))
+    kind = next((name for type_, name in kinds if isinstance(value, type_)), "an object")
+    return f"{kind} ({json.dumps(value)[:40]})"
 
 
 def read_table_rows(
