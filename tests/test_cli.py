@@ -177,6 +177,15 @@ def test_score_reads_the_claims_from_the_column_named(tmp_path: Path, sources: P
     assert frame["desk"].tolist() == ["sport"] and "statement" not in frame
     assert frame["input_claim"].tolist() == ["C-1"]  # the sheet's own column, not overwritten
     assert frame["top_uri"][0].endswith("football.txt")
+    # The same sheet saved where the decimal mark is a comma: fields split by semicolons.
+    semicolons = write(
+        tmp_path, "sheet-eu.csv", sheet.replace(",", ";").replace("2-1.", "2-1, at home.")
+    )
+    result = run(home, db, "score", str(semicolons), "--column", "statement", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out)
+    assert frame["claim"].tolist() == ["Spartak beat Zenit 2-1, at home."]
+    assert frame["desk"].tolist() == ["sport"]
 
 
 @pytest.mark.parametrize(

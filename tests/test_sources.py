@@ -86,6 +86,34 @@ def test_jsonl_one_document_per_line(tmp_path: Path) -> None:
     assert docs[0].outlet == "W"
 
 
+@pytest.mark.parametrize(
+    ("delimiter", "named"), [(";", "semicolons"), ("\t", "tabs"), ("|", "'|'"), (",", "commas")]
+)
+def test_csv_fields_may_be_separated_as_spreadsheets_save_them(
+    tmp_path: Path, delimiter: str, named: str
+) -> None:
+    # Where the decimal mark is a comma, spreadsheets save CSV with semicolons; the header
+    # line says which delimiter the file uses, and a comma inside a field is then text.
+    header = delimiter.join(["id", "outlet", "text"])
+    row = delimiter.join(["7", "Wire", '"Jets landed, 28 of them; officials said so."'])
+    path = write(tmp_path, "d.csv", f"\ufeff{header}\n{row}\n")
+    [doc] = read_file(path, MB)
+    assert (doc.uri, doc.outlet) == (f"{path}#id=7", "Wire")
+    assert doc.text == "Jets landed, 28 of them; officials said so."
+    ragged = write(tmp_path, "r.csv", f"{header}\n8{delimiter}Wire{delimiter}a{delimiter}b\n")
+    with pytest.raises(
+        InputError,
+        match=f"r.csv:2: 4 fields where the header has 3; quote values that contain {named}",
+    ):
+        read_file(ragged, MB)
+
+
+def test_a_one_column_csv_keeps_its_semicolons_and_tabs(tmp_path: Path) -> None:
+    path = write(tmp_path, "one.csv", "text\nJets landed; officials\tsaid so.\n")
+    [doc] = read_file(path, MB)
+    assert doc.text == "Jets landed; officials\tsaid so."
+
+
 def test_table_text_is_read_from_the_column_or_field_named(tmp_path: Path) -> None:
     path = write(tmp_path, "a.csv", "ID,Headline, Body \n4,Jets land,Six Su-27 jets landed.\n")
     [doc] = read_file(path, MB, column="body")

@@ -180,17 +180,35 @@ def _decode(path: Path | str, data: bytes, encoding: str) -> str:
         ) from None
 
 
+#: The field delimiters a CSV file may use, most usual first, with their names in messages.
+DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "'|'"}
+
+
+def csv_delimiter(raw: str) -> str:
+    """The delimiter of a CSV file's text: of :data:`DELIMITER_NAMES`, the one its header
+    line (outside quotes) holds most often; a comma when it holds none (one column) or on
+    a tie."""
+    header = raw.split("\n", 1)[0]
+    unquoted = "".join(header.split('"')[::2])
+    counts = {delimiter: unquoted.count(delimiter) for delimiter in DELIMITER_NAMES}
+    best = max(counts, key=lambda delimiter: counts[delimiter])  # the first on a tie
+    return best if counts[best] else ","
+
+
 def read_csv_rows(
     path: Path, raw: str, required: str, hint: str | None = None
 ) -> list[tuple[int, dict[str, object]]]:
     """Rows of a CSV file as ``(line number, {column: value})``; column names lower-cased.
+    The delimiter is the one the header line uses (:func:`csv_delimiter`): a spreadsheet
+    saved as CSV where the decimal mark is a comma separates fields with semicolons.
     ``hint`` is what to do when the ``required`` column is missing (by default: add it).
 
     Raises:
         InputError: malformed CSV (unclosed quote, a row with more or fewer fields than the
             header), or no ``required`` column.
     """
-    reader = csv.reader(io.StringIO(raw, newline=""), strict=True)
+    delimiter = csv_delimiter(raw)
+    reader = csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, strict=True)
     try:
         header = [column.strip().lower() for column in next(reader)]
         if required not in header:
@@ -205,7 +223,7 @@ def read_csv_rows(
             if len(record) != len(header):
                 raise InputError(
                     f"{path}:{reader.line_num}: {len(record)} fields where the header has "
-                    f"{len(header)}; quote values that contain commas"
+                    f"{len(header)}; quote values that contain {DELIMITER_NAMES[delimiter]}"
                 )
             rows.append((reader.line_num, dict[str, object](zip(header, record))))
     except csv.Error as error:
