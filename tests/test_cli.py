@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from conftest import write
+from openpyxl import Workbook
 
 from verifier.cli import cli, reach
 from verifier.db.session import head_revision
@@ -186,6 +187,35 @@ def test_score_reads_the_claims_from_the_column_named(tmp_path: Path, sources: P
     frame = pd.read_csv(out)
     assert frame["claim"].tolist() == ["Spartak beat Zenit 2-1, at home."]
     assert frame["desk"].tolist() == ["sport"]
+
+
+def test_a_desk_spreadsheet_is_scored_and_ingested(tmp_path: Path, sources: Path) -> None:
+    home, db = fresh(tmp_path)
+    assert run(home, db, "ingest", str(sources)).exit_code == 0
+    book = Workbook()
+    book.active.append(["Ref", "Claim"])
+    book.active.append([101, "Spartak beat Zenit 2-1."])
+    book.create_sheet("Notes").append(["text"])  # a second sheet, not read
+    claims = tmp_path / "desk.xlsx"
+    book.save(claims)
+    out = tmp_path / "scored.xlsx"
+    result = run(home, db, "score", str(claims), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    frame = pd.read_excel(out)
+    assert frame["ref"].tolist() == [101] and frame["claim"].tolist() == ["Spartak beat Zenit 2-1."]
+    assert frame["top_uri"][0].endswith("football.txt")
+    # Ingested, the file is read twice (checked, then stored): its note is said once. (In
+    # a process of its own: the log goes to the stderr of the first command run in one.)
+    done = subprocess.run(
+        [sys.executable, "-m", "verifier", "--home", str(home), "--db", db]
+        + ["ingest", str(claims), "--column", "claim"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("read the first sheet, 'Sheet', of 2") == 1, done.stderr
+    assert "documents: 1 added" in done.stdout
 
 
 @pytest.mark.parametrize(

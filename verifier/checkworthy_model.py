@@ -29,7 +29,7 @@ from verifier.claims import checkworthiness
 from verifier.db.models import TrainedModel, utcnow
 from verifier.embed import Embedder
 from verifier.errors import InputError, SettingsError
-from verifier.readers import read_table_rows, read_text_file
+from verifier.readers import TABLE_SUFFIXES, read_table
 
 #: Regularisation: chosen by leave-one-debate-out mean average precision on the shared
 #: CheckThat! 2019 debates (C = 0.01-0.2 all within 0.012; docs/benchmarks.md).
@@ -82,10 +82,11 @@ def read_labelled(
             than two check-worthy and two other sentences.
     """
     suffix = path.suffix.lower()
-    if suffix not in (".jsonl", ".csv"):
-        raise InputError(f"{path}: labelled sentences must be in .jsonl or .csv, not {suffix}")
-    raw = read_text_file(path, max_bytes, encoding)
-    rows = read_table_rows(path, raw, "text")
+    if suffix not in TABLE_SUFFIXES:
+        raise InputError(
+            f"{path}: labelled sentences must be in {', '.join(TABLE_SUFFIXES)}, not {suffix}"
+        )
+    rows = read_table(path, max_bytes, encoding, "text")
     sentences = []
     for number, record in rows:
         if "checkworthy" not in record:

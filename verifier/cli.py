@@ -92,6 +92,22 @@ def _bar(total: int | None, unit: str) -> tqdm:
     return tqdm(total=total, unit=unit, disable=None, file=sys.stderr, leave=False)
 
 
+class _Once(logging.Filter):
+    """Shows a log line once per command: files are read twice (checked, then stored), and
+    a note on a file (its encoding, the sheet read) need not be said twice."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        line = record.getMessage()
+        if line in self.seen:
+            return False
+        self.seen.add(line)
+        return True
+
+
 @click.group(cls=_Group)
 @click.option(
     "--home", type=click.Path(file_okay=False, path_type=Path), help="Data folder (VERIFIER_HOME)."
@@ -127,6 +143,10 @@ def cli(
     )
     for noisy in ("alembic", "sentence_transformers", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:  # a fresh one per command (tests run many)
+        for done in [f for f in handler.filters if isinstance(f, _Once)]:
+            handler.removeFilter(done)
+        handler.addFilter(_Once())
     ctx.obj = {"settings": Settings.from_env(home=home, db_url=db_url, encoding=encoding)}
 
 
@@ -206,7 +226,7 @@ def db_status(ctx: click.Context) -> None:
     "--column",
     default="text",
     show_default=True,
-    help="The .csv column or .jsonl field that holds each row's text.",
+    help="The .csv or .xlsx column or .jsonl field that holds each row's text.",
 )
 @click.pass_context
 def ingest(
@@ -217,10 +237,10 @@ def ingest(
     date: str | None,
     column: str,
 ) -> None:
-    """Add source documents (.txt .md .html .csv .jsonl files or folders).
+    """Add source documents (.txt .md .html .csv .jsonl .xlsx files or folders).
 
     Front matter in .txt/.md (title, outlet, url, date between --- lines) and the <head> of
-    HTML pages give the metadata; a .csv or .jsonl row is a document, with its text in a
+    HTML pages give the metadata; a .csv, .jsonl or .xlsx row is a document, with its text in a
     'text' column (--column names another) and optional id, title, outlet, url and date.
     Running it again on the same files changes only what changed.
 
@@ -343,7 +363,7 @@ def claims_model() -> None:
 def claims_model_train(ctx: click.Context, labelled: Path) -> None:
     """Train the check-worthiness model on LABELLED sentences and use it from now on.
 
-    LABELLED is a .jsonl or .csv file with `text` and `checkworthy` (1 for a sentence the
+    LABELLED is a .jsonl, .csv or .xlsx file with `text` and `checkworthy` (1 for a sentence the
     desk would check, 0 for one it would not), in reading order, and optionally `document`
     (or `debate`, `article`) naming where each sentence comes from. With two documents or
     more, each is scored by a model trained on the others and the mean average precision is
@@ -464,14 +484,15 @@ def _output_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> P
     "--column",
     default="claim",
     show_default=True,
-    help="The .csv column or .jsonl field that holds the claims.",
+    help="The .csv or .xlsx column or .jsonl field that holds the claims.",
 )
 @click.pass_context
 def score(ctx: click.Context, claims_file: Path, out: Path, top_k: int | None, column: str) -> None:
     """Score many claims at once: evidence and a suggested verdict for each.
 
-    CLAIMS is a .txt file (one claim per line), a .csv with a 'claim' column, or a .jsonl file
-    with a 'claim' field (--column names another). Other columns are carried to the output.
+    CLAIMS is a .txt file (one claim per line), a .csv or .xlsx with a 'claim' column, or a
+    .jsonl file with a 'claim' field (--column names another). Other columns are carried to
+    the output.
 
     \b
     Example:
@@ -600,7 +621,7 @@ def export(
     "--import",
     "import_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="A .csv of verdicts: claim_id, verdict, reviewer[, note, evidence].",
+    help="A .csv or .xlsx of verdicts: claim_id, verdict, reviewer[, note, evidence].",
 )
 @click.pass_context
 def review(

@@ -23,10 +23,13 @@ from charset_normalizer import from_bytes
 
 from verifier.errors import InputError
 from verifier.labels import Label
+from verifier.spreadsheets import read_xlsx_rows
 
 log = logging.getLogger(__name__)
 
-CLAIM_SUFFIXES = (".txt", ".csv", ".jsonl")
+#: Files of rows: one document, claim, verdict or labelled sentence per row.
+TABLE_SUFFIXES = (".csv", ".jsonl", ".xlsx")
+CLAIM_SUFFIXES = (".txt", *TABLE_SUFFIXES)
 
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
@@ -281,6 +284,25 @@ def _json_kind(value: object) -> str:
     return f"{kind} ({json.dumps(value)[:40]})"
 
 
+def read_table(
+    path: Path, max_bytes: int, encoding: str | None, column: str, hint: str | None = None
+) -> list[tuple[int, dict[str, object]]]:
+    """Rows of a ``.csv``, ``.jsonl`` or ``.xlsx`` file (:data:`TABLE_SUFFIXES`, by its
+    suffix) that hold ``column``, read with the checks of :func:`read_text_file` (an Excel
+    workbook: :func:`verifier.spreadsheets.read_xlsx_rows`).
+
+    Raises:
+        InputError: as the reader of that suffix.
+    """
+    if path.suffix.lower() != ".xlsx":
+        return read_table_rows(path, read_text_file(path, max_bytes, encoding), column, hint)
+    data = _read_regular(path, max_bytes)
+    if not data:
+        raise InputError(f"{path}: file is empty")
+    header = column.strip().lower()
+    return _keyed_as_given(read_xlsx_rows(path, data, header, hint, max_bytes), header, column)
+
+
 def read_table_rows(
     path: Path, raw: str, column: str, hint: str | None = None
 ) -> list[tuple[int, dict[str, object]]]:
@@ -294,7 +316,13 @@ def read_table_rows(
     if path.suffix.lower() != ".csv":
         return read_jsonl_rows(path, raw, column, hint)
     header = column.strip().lower()
-    rows = read_csv_rows(path, raw, header, hint)
+    return _keyed_as_given(read_csv_rows(path, raw, header, hint), header, column)
+
+
+def _keyed_as_given(
+    rows: list[tuple[int, dict[str, object]]], header: str, column: str
+) -> list[tuple[int, dict[str, object]]]:
+    """``rows`` with the value under the lower-cased ``header`` keyed as ``column``."""
     if header != column:
         for _, record in rows:
             record[column] = record.pop(header)
@@ -358,14 +386,14 @@ def read_claims(
         raise InputError(
             f"{path}: claims must be in {', '.join(CLAIM_SUFFIXES)}, not {suffix or '(none)'}"
         )
-    raw = read_text_file(path, max_bytes, encoding)
     rows = ClaimRows()
     found: list[tuple[int, object, dict[str, object]]]
     if suffix == ".txt":
+        raw = read_text_file(path, max_bytes, encoding)
         found = [(n, line, {}) for n, line in enumerate(raw.split("\n"), start=1)]
     else:
         hint = f"name the column that holds the claims (--column), or add a {column!r} one"
-        rows_read = read_table_rows(path, raw, column, hint)
+        rows_read = read_table(path, max_bytes, encoding, column, hint)
         found = [(n, record.pop(column), record) for n, record in rows_read]
     for number, raw_text, extra in found:
         text = claim_text(raw_text)
@@ -406,9 +434,9 @@ def read_reviews(path: Path, max_bytes: int, encoding: str | None = None) -> lis
         InputError: not a CSV, malformed, a missing column, or a row with a bad claim id,
             verdict, reviewer or evidence id (the message names the line).
     """
-    if path.suffix.lower() != ".csv":
-        raise InputError(f"{path}: verdicts are imported from a .csv file")
-    records = read_csv_rows(path, read_text_file(path, max_bytes, encoding), "claim_id")
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise InputError(f"{path}: verdicts are imported from a .csv or .xlsx file")
+    records = read_table(path, max_bytes, encoding, "claim_id")
     if records and (missing := [c for c in ("verdict", "reviewer") if c not in records[0][1]]):
         raise InputError(
             f"{path}: no '{missing[0]}' column; columns are claim_id, verdict, "

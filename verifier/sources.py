@@ -22,15 +22,14 @@ from bs4 import BeautifulSoup
 from verifier.db.limits import check_lengths
 from verifier.db.models import Document
 from verifier.errors import InputError
-from verifier.readers import read_table_rows, read_text_file
+from verifier.readers import TABLE_SUFFIXES, read_table, read_text_file
 from verifier.text import first_line_title
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
-TABLE_SUFFIXES = {".csv", ".jsonl"}
-SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | TABLE_SUFFIXES
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | set(TABLE_SUFFIXES)
 # How the command line names the column of a table that holds the text (the app has a field).
 COLUMN_OPTION = "--column"
 
@@ -236,15 +235,15 @@ def read_file(
     Raises:
         InputError: the file cannot be used; the message names the file and the fix.
     """
-    raw = read_text_file(path, max_bytes, encoding)
     suffix = path.suffix.lower()
-    if suffix in HTML_SUFFIXES:
-        docs = [read_html_doc(path, raw)]
-    elif suffix in TABLE_SUFFIXES:
+    if suffix in TABLE_SUFFIXES:
         hint = f"name the column that holds the text ({column_option}), or add a {column!r} one"
-        docs = _table_docs(path, read_table_rows(path, raw, column, hint), suffix[1:], column)
+        rows = read_table(path, max_bytes, encoding, column, hint)
+        docs = _table_docs(path, rows, suffix[1:], column)
+    elif suffix in HTML_SUFFIXES:
+        docs = [read_html_doc(path, read_text_file(path, max_bytes, encoding))]
     else:
-        docs = [read_text_doc(path, raw)]
+        docs = [read_text_doc(path, read_text_file(path, max_bytes, encoding))]
     if not docs:
         raise InputError(f"{path}: no document with text in it")
     for doc in docs:

@@ -41,8 +41,8 @@ def upload(bench: Workbench) -> None:
                 COLUMN_FIELD,
                 value="text",
                 key="upload-column",
-                help="The column of a .csv file, or the field of a .jsonl file, that holds "
-                "each row's text.",
+                help="The column of a .csv or .xlsx file (its first sheet), or the field of a "
+                ".jsonl file, that holds each row's text.",
             )
         submitted = st.form_submit_button("Ingest", type="primary")
     if not submitted or not state.signed_in("adding sources"):

@@ -1,0 +1,167 @@
+"""Excel workbooks (.xlsx) are read as CSV files are: sources, claims, verdicts and
+labelled sentences, with the same one-line errors for what cannot be used."""
+
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from conftest import write
+from openpyxl import Workbook
+
+from verifier import pipeline
+from verifier.checkworthy_model import read_labelled
+from verifier.documents import list_sources
+from verifier.errors import InputError
+from verifier.labels import Label
+from verifier.readers import read_claims, read_reviews
+from verifier.sources import read_file
+from verifier.workbench import Workbench
+
+MB = 1024 * 1024
+
+
+def workbook(path: Path, *sheets: list[list[object]]) -> Path:
+    """A workbook with one sheet per list of rows, named Sheet1, Sheet2..."""
+    book = Workbook()
+    book.remove(book.active)
+    for number, rows in enumerate(sheets, start=1):
+        sheet = book.create_sheet(f"Sheet{number}")
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_sheet_of_sources_gives_one_document_per_row(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "wires.xlsx",
+        [
+            ["ID", " Text ", "Outlet", "Date", None],
+            [7, "Six Su-27 jets landed at the base, officials said.", "Wire", date(2015, 9, 21)],
+            [None, None, None, None],  # a blank row in the middle
+            [8.0, "The Pentagon declined to comment.", "Capital", datetime(2015, 9, 22), "x"],
+        ],
+        [["text"], ["A second sheet is not read."]],
+    )
+    docs = read_file(path, MB)
+    assert [d.uri for d in docs] == [f"{path}#id=7", f"{path}#id=8"]
+    assert [d.text for d in docs] == [
+        "Six Su-27 jets landed at the base, officials said.",
+        "The Pentagon declined to comment.",
+    ]
+    assert [(d.outlet, d.published, d.format) for d in docs] == [
+        ("Wire", date(2015, 9, 21), "xlsx"),
+        ("Capital", date(2015, 9, 22), "xlsx"),
+    ]
+
+
+def test_a_sheet_of_claims_keeps_its_other_columns_as_shown(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "claims.xlsx",
+        [
+            [],  # the table may start lower down
+            ["Desk", "Statement", "Checked", "Share"],
+            ["world", "Russia moved 28 jets to Latakia.", date(2015, 9, 21), 2.5],
+            ["sport", "Spartak beat Zenit 2-1.", None, 3.0],
+        ],
+    )
+    rows = read_claims(path, MB, column="statement")
+    assert rows.texts == ["Russia moved 28 jets to Latakia.", "Spartak beat Zenit 2-1."]
+    assert rows.extras == [
+        {"desk": "world", "checked": "2015-09-21", "share": "2.5"},
+        {"desk": "sport", "checked": "", "share": "3"},
+    ]
+
+
+def test_verdicts_and_labelled_sentences_come_from_sheets_too(tmp_path: Path) -> None:
+    verdicts = workbook(
+        tmp_path / "verdicts.xlsx",
+        [["claim_id", "verdict", "reviewer", "note"], [3, "disputed", "Dana", "six, not 28"]],
+    )
+    [row] = read_reviews(verdicts, MB)
+    assert (row.line, row.claim_id, row.verdict, row.reviewer, row.note) == (
+        2,
+        3,
+        Label.DISPUTED,
+        "Dana",
+        "six, not 28",
+    )
+    labelled = workbook(
+        tmp_path / "labels.xlsx",
+        [["text", "checkworthy"]]
+        + [[f"Russia sent {n} jets in {2000 + n}.", 1] for n in range(2)]
+        + [[f"Thank you, number {n}.", 0] for n in range(2)],
+    )
+    sentences = read_labelled(labelled, MB)
+    assert [(s.text, s.checkworthy) for s in sentences][::3] == [
+        ("Russia sent 0 jets in 2000.", True),
+        ("Thank you, number 1.", False),
+    ]
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "message"),
+    [
+        ("empty.xlsx", lambda p: write(p.parent, p.name, b""), "file is empty"),
+        (
+            "text.xlsx",
+            lambda p: write(p.parent, p.name, "text\nA claim.\n"),
+            "not an Excel (.xlsx) workbook; open it in a spreadsheet and save it as .xlsx",
+        ),
+        (
+            "old.xlsx",
+            lambda p: write(p.parent, p.name, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512),
+            "an old Excel (.xls) workbook",
+        ),
+        (
+            "other.xlsx",
+            lambda p: _zip(p, {"notes.txt": b"not a workbook"}),
+            "not a readable Excel workbook",
+        ),
+        (
+            "bomb.xlsx",
+            lambda p: _zip(p, {"xl/sharedStrings.xml": b"\0" * (30 * MB)}),
+            "unpacks to 30 MB, over 20 times the 1 MB limit",
+        ),
+        ("blank.xlsx", lambda p: workbook(p, [[None, " "]]), "the first sheet is empty"),
+        (
+            "nocol.xlsx",
+            lambda p: workbook(p, [["Title", "Body"], ["a", "b"]]),
+            "no 'text' column (found: title, body); name the column that holds the text",
+        ),
+    ],
+)
+def test_a_workbook_that_cannot_be_used_is_one_clear_line(
+    tmp_path: Path, name: str, make: object, message: str
+) -> None:
+    path = tmp_path / name
+    make(path)  # type: ignore[operator]
+    with pytest.raises(InputError) as caught:
+        read_file(path, MB)
+    assert message in str(caught.value)
+    assert str(caught.value).startswith(str(path)) and "\n" not in str(caught.value)
+
+
+def test_a_workbook_uploaded_in_the_app_is_ingested_as_its_rows(
+    tmp_path: Path, bench: Workbench
+) -> None:
+    path = workbook(tmp_path / "desk.xlsx", [["Body", "Outlet"], ["Jets landed.", "Own Wire"]])
+    with pytest.raises(InputError) as error:
+        pipeline.ingest_uploads(bench, [("desk.xlsx", path.read_bytes())], column_field="Text")
+    assert str(error.value) == (
+        "desk.xlsx: no 'text' column (found: body, outlet); name the column that holds the "
+        "text (Text), or add a 'text' one"
+    )
+    report = pipeline.ingest_uploads(bench, [("desk.xlsx", path.read_bytes())], column="body")
+    assert (report.added, report.passages) == (1, 1)
+    with bench.db.session() as session:
+        [row], total = list_sources(session, "desk.xlsx")
+    assert (total, row.outlet) == (1, "Own Wire")

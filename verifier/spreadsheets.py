@@ -1,0 +1,117 @@
+"""Rows of an Excel workbook (``.xlsx``), read as a CSV file's rows are read.
+
+Desks keep claims, sources and verdicts in spreadsheets; a sheet saved as ``.xlsx`` is read
+without a detour through CSV. The first sheet is read; its first non-empty row is the
+header. Cells become text as a spreadsheet shows them: a whole number without ``.0``, a
+date as ``YYYY-MM-DD``. The workbook is opened with openpyxl (XML parsed by defusedxml), and
+what it unpacks to is checked against a limit before any of it is parsed, so a small file
+that unpacks to gigabytes is refused.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+import zipfile
+from datetime import date, datetime, time
+from pathlib import Path
+
+from verifier.errors import InputError
+
+log = logging.getLogger(__name__)
+
+#: A workbook may unpack to this many times the file-size limit (XML is verbose; a sheet's
+#: text compresses about five to ten times).
+UNPACKED_FACTOR = 20
+
+
+def read_xlsx_rows(
+    path: Path, data: bytes, required: str, hint: str | None = None, max_bytes: int = 0
+) -> list[tuple[int, dict[str, object]]]:
+    """Rows of the first sheet of the workbook ``data`` (read from ``path``) as ``(row
+    number, {column: text})``, column names lower-cased and stripped; blank rows skipped;
+    cells under no header ignored. ``max_bytes`` (the file-size limit) bounds what the
+    workbook may unpack to (:data:`UNPACKED_FACTOR` times it).
+
+    Raises:
+        InputError: not a workbook (or an old ``.xls`` one), unpacking to too much, an empty
+            first sheet, or no ``required`` column (``hint`` says what to do).
+    """
+    _check_unpacked(path, data, max_bytes)
+    from openpyxl import load_workbook  # a second or so to import; only for workbooks
+
+    try:
+        with warnings.catch_warnings():  # "no default style" and the like: nothing to act on
+            warnings.simplefilter("ignore")
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise InputError(
+            f"{path}: not a readable Excel workbook ({type(error).__name__}); open it in a "
+            "spreadsheet and save it again as .xlsx, or as .csv"
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        if len(book.worksheets) > 1:
+            log.warning(
+                "%s: read the first sheet, %r, of %d", path, sheet.title, len(book.worksheets)
+            )
+        rows = iter(enumerate(sheet.iter_rows(values_only=True), start=1))
+        header: list[str] = []
+        for _, values in rows:
+            if any(_cell_text(value) for value in values):
+                header = [_cell_text(value).lower() for value in values]
+                break
+        if not header:
+            raise InputError(f"{path}: the first sheet is empty; put the table on it")
+        if required not in header:
+            found = ", ".join(name for name in header if name) or "(no names)"
+            raise InputError(
+                f"{path}: no '{required}' column (found: {found}); "
+                f"{hint or f'add a {required!r} column'}"
+            )
+        records = []
+        for number, values in rows:
+            cells = [_cell_text(value) for value in values]
+            if not any(cells):
+                continue
+            cells += [""] * (len(header) - len(cells))
+            record = {name: cell for name, cell in zip(header, cells, strict=False) if name}
+            records.append((number, dict[str, object](record)))
+        return records
+    finally:
+        book.close()
+
+
+def _check_unpacked(path: Path, data: bytes, max_bytes: int) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        old = data.startswith(b"\xd0\xcf\x11\xe0")  # the OLE2 container of .xls
+        raise InputError(
+            f"{path}: "
+            + ("an old Excel (.xls) workbook" if old else "not an Excel (.xlsx) workbook")
+            + "; open it in a spreadsheet and save it as .xlsx or .csv"
+        ) from None
+    if max_bytes and unpacked > UNPACKED_FACTOR * max_bytes:
+        raise InputError(
+            f"{path}: the workbook unpacks to {unpacked / 2**20:.0f} MB, over "
+            f"{UNPACKED_FACTOR} times the {max_bytes / 2**20:.0f} MB limit; split it or "
+            "raise VERIFIER_MAX_FILE_MB"
+        )
+
+
+def _cell_text(value: object) -> str:
+    """A cell as a spreadsheet shows it: ``7`` not ``7.0``, a date as ``YYYY-MM-DD``."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value).strip()
