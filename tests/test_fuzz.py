@@ -3,12 +3,16 @@ gives a clean result or one clear error line, never a traceback or a hang."""
 
 from __future__ import annotations
 
+import io
 import json
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from verifier.config import ENV, Settings
 from verifier.db.limits import limit
@@ -20,7 +24,7 @@ from verifier.sources import read_file
 MB = 1024 * 1024
 FUZZ = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-SUFFIXES = (".txt", ".md", ".html", ".csv", ".jsonl")
+SUFFIXES = (".txt", ".md", ".html", ".csv", ".jsonl", ".xlsx")
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "cp1251")
 
 # Text that stresses the readers: separators, controls, markup, quotes, non-Latin scripts.
@@ -40,10 +44,41 @@ json_values = st.recursive(
 
 
 @st.composite
+def workbook_bytes(draw: st.DrawFn) -> bytes:
+    """An Excel workbook of drawn cells (text, numbers, dates, blanks), whole, cut short or
+    with bytes changed."""
+    book = Workbook()
+    header = draw(st.sampled_from([["id", "text", "title"], ["Claim"], ["x", "date"], []]))
+    cell = st.one_of(
+        st.none(),
+        tricky.map(lambda text: ILLEGAL_CHARACTERS_RE.sub("", text)),
+        st.integers(min_value=-(10**15), max_value=10**15),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.dates(min_value=date(1900, 3, 1)),
+    )
+    for row in [header, *draw(st.lists(st.lists(cell, max_size=4), max_size=5))]:
+        book.active.append(row)
+    if draw(st.booleans()):
+        book.create_sheet("second").append(["text", "not read"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    damage = draw(st.sampled_from(["none", "none", "cut", "changed"]))
+    if damage == "cut":
+        data = data[: draw(st.integers(0, len(data)))]
+    elif damage == "changed":
+        at = draw(st.integers(0, len(data) - 1))
+        data = data[:at] + draw(st.binary(min_size=1, max_size=8)) + data[at + 8 :]
+    return data
+
+
+@st.composite
 def file_bytes(draw: st.DrawFn) -> tuple[str, bytes]:
     """A file name and content: structured (front matter, CSV, JSON Lines, HTML) or raw."""
     suffix = draw(st.sampled_from(SUFFIXES))
     kind = draw(st.sampled_from(["text", "structured", "bytes"]))
+    if suffix == ".xlsx" and kind == "structured":
+        return suffix, draw(workbook_bytes())
     if kind == "bytes":
         return suffix, draw(st.binary(max_size=600))
     if kind == "text" or suffix in (".txt", ".md"):

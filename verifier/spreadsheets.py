@@ -14,6 +14,7 @@ import io
 import logging
 import warnings
 import zipfile
+from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -41,46 +42,56 @@ def read_xlsx_rows(
     _check_unpacked(path, data, max_bytes)
     from openpyxl import load_workbook  # a second or so to import; only for workbooks
 
+    book = None
     try:
         with warnings.catch_warnings():  # "no default style" and the like: nothing to act on
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
+            sheet = book.worksheets[0]
+            if len(book.worksheets) > 1:
+                log.warning(
+                    "%s: read the first sheet, %r, of %d", path, sheet.title, len(book.worksheets)
+                )
+            # A read-only sheet is parsed as its rows are read: damage shows up here too.
+            return _records(path, sheet.iter_rows(values_only=True), required, hint)
+    except InputError:
+        raise
+    except Exception as error:  # openpyxl and the XML parser raise many kinds for damage
         raise InputError(
             f"{path}: not a readable Excel workbook ({type(error).__name__}); open it in a "
             "spreadsheet and save it again as .xlsx, or as .csv"
         ) from None
-    try:
-        sheet = book.worksheets[0]
-        if len(book.worksheets) > 1:
-            log.warning(
-                "%s: read the first sheet, %r, of %d", path, sheet.title, len(book.worksheets)
-            )
-        rows = iter(enumerate(sheet.iter_rows(values_only=True), start=1))
-        header: list[str] = []
-        for _, values in rows:
-            if any(_cell_text(value) for value in values):
-                header = [_cell_text(value).lower() for value in values]
-                break
-        if not header:
-            raise InputError(f"{path}: the first sheet is empty; put the table on it")
-        if required not in header:
-            found = ", ".join(name for name in header if name) or "(no names)"
-            raise InputError(
-                f"{path}: no '{required}' column (found: {found}); "
-                f"{hint or f'add a {required!r} column'}"
-            )
-        records = []
-        for number, values in rows:
-            cells = [_cell_text(value) for value in values]
-            if not any(cells):
-                continue
-            cells += [""] * (len(header) - len(cells))
-            record = {name: cell for name, cell in zip(header, cells, strict=False) if name}
-            records.append((number, dict[str, object](record)))
-        return records
     finally:
-        book.close()
+        if book is not None:
+            book.close()
+
+
+def _records(
+    path: Path, values: Iterator[tuple[object, ...]], required: str, hint: str | None
+) -> list[tuple[int, dict[str, object]]]:
+    rows = enumerate(values, start=1)
+    header: list[str] = []
+    for _, cells in rows:
+        if any(_cell_text(value) for value in cells):
+            header = [_cell_text(value).lower() for value in cells]
+            break
+    if not header:
+        raise InputError(f"{path}: the first sheet is empty; put the table on it")
+    if required not in header:
+        found = ", ".join(name for name in header if name) or "(no names)"
+        raise InputError(
+            f"{path}: no '{required}' column (found: {found}); "
+            f"{hint or f'add a {required!r} column'}"
+        )
+    records = []
+    for number, cells in rows:
+        texts = [_cell_text(value) for value in cells]
+        if not any(texts):
+            continue
+        texts += [""] * (len(header) - len(texts))
+        record = {name: text for name, text in zip(header, texts, strict=False) if name}
+        records.append((number, dict[str, object](record)))
+    return records
 
 
 def _check_unpacked(path: Path, data: bytes, max_bytes: int) -> None:
