@@ -1,8 +1,9 @@
-"""Read the user's files safely: text of any encoding, CSV and JSON Lines rows, claim lists.
+"""Read the user's files safely: text of any encoding, rows of CSV, JSON Lines and Excel
+files (:mod:`verifier.spreadsheets`), claim lists.
 
 Every reader refuses bad input with one line that names the file (and line) and what to do:
 empty, over-size, binary (PDF, images, NUL bytes) or undecodable files, malformed CSV or
-JSON, a missing required column. Source documents are built from these in
+JSON, a damaged workbook, a missing required column. Source documents are built from these in
 :mod:`verifier.sources`; claims for bulk scoring are read here by :func:`read_claims`.
 """
 
