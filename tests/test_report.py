@@ -22,6 +22,7 @@ from verifier.cli import cli
 from verifier.errors import InputError
 from verifier.export import REPORT_EVIDENCE_FIELDS, REPORT_FIELDS, ReportFilter, safe_cell
 from verifier.labels import Label
+from verifier.readers import read_reviews
 from verifier.review import history
 from verifier.workbench import Workbench
 
@@ -236,6 +237,85 @@ def test_verdicts_from_scripts_go_through_the_same_history(
     assert usage.exit_code == 2 and "give CLAIM_ID, --verdict and --reviewer" in usage.output
 
 
+def test_imported_evidence_is_ids_or_a_report_s_json_and_blank_verdicts_wait(
+    tmp_path: Path,
+) -> None:
+    evidence = [
+        '"4 5;6"',
+        '"[4, 5]"',
+        '"[{""passage_id"": 4, ""quote"": ""x""}]"',
+        '"[]"',
+        "",
+    ]
+    lines = [f"{n},supported,ana,{cell}" for n, cell in enumerate(evidence, start=1)]
+    path = write(
+        tmp_path, "v.csv", "\n".join(["claim_id,verdict,reviewer,evidence", *lines, "9,,,"])
+    )
+    found = read_reviews(path, 2**20)
+    assert [row.evidence for row in found.rows] == [(4, 5, 6), (4, 5), (4,), (), ()]
+    assert found.undecided == [7]
+    for bad in ('"[{""id"": 4}]"', "four", '"[[4]]"', '"[4"'):
+        path = write(
+            tmp_path, "b.csv", f"claim_id,verdict,reviewer,evidence\n1,supported,ana,{bad}\n"
+        )
+        with pytest.raises(InputError, match="b.csv:2: evidence must be passage ids"):
+            read_reviews(path, 2**20)
+    blank = write(tmp_path, "n.csv", "claim_id,verdict,reviewer\n1,,\n2, ,\n")
+    with pytest.raises(InputError, match=r"n.csv: holds no verdicts \(2 row\(s\) without one\)"):
+        read_reviews(blank, 2**20)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_verdict_report_filled_in_a_spreadsheet_comes_back(
+    bench: Workbench, claims: list[int], tmp_path: Path, suffix: str
+) -> None:
+    """Export every claim, decide one more in the sheet, import the sheet: only that claim
+    gets a history entry; the reviewed claims, unchanged (a formula-like note, cited
+    evidence as the report's JSON), and the undecided ones are counted and left."""
+    report = tmp_path / f"report{suffix}"
+    done = run(bench, tmp_path, "export", "--out", str(report), "--all")
+    assert done.exit_code == 0, done.output
+    if suffix == ".xlsx":
+        book = load_workbook(report)
+        sheet = book.active
+        header = [cell.value for cell in sheet[1]]
+        rows = [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    else:
+        with report.open(newline="", encoding="utf-8") as handle:
+            header, *rows = list(csv.reader(handle))
+    column = {name: header.index(name) for name in ("claim_id", "verdict", "reviewer", "note")}
+    assert len(rows) == len(claims) >= 3
+    third = next(row for row in rows if int(row[column["claim_id"]]) == claims[2])
+    assert not third[column["verdict"]]  # not decided yet
+    third[column["verdict"]], third[column["reviewer"]] = "unverified", "kim"
+    third[column["note"]] = "-no source yet"  # a formula-like note, as a desk may type
+    if suffix == ".xlsx":
+        for number, row in enumerate(rows, start=2):
+            for index, value in enumerate(row, start=1):
+                sheet.cell(number, index, value)
+        book.save(report)
+    else:
+        with report.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows([header, *rows])
+
+    imported = run(bench, tmp_path, "review", "--import", str(report))
+    assert imported.exit_code == 0, imported.output
+    undecided = len(claims) - 3
+    assert f"imported 1 verdict(s) (2 unchanged, {undecided} without a verdict)" in (
+        imported.output
+    )
+    with bench.db.session() as s:
+        assert [len(history(s, claim_id)) for claim_id in claims[:3]] == [1, 2, 1]
+        [change] = history(s, claims[2])
+    assert (change.changed_by, change.to_label, change.note) == (
+        "kim",
+        Label.UNVERIFIED,
+        "-no source yet",
+    )
+    again = run(bench, tmp_path, "review", "--import", str(report))
+    assert f"imported 0 verdict(s) (3 unchanged, {undecided} without a verdict)" in again.output
+
+
 @pytest.mark.model
 def test_article_details_are_checked_and_updated_on_a_second_extract(
     bench: Workbench, tmp_path: Path
@@ -285,10 +365,10 @@ def test_an_import_reads_its_claims_in_one_query_not_one_per_row(
 
     sa.event.listen(bench.db.engine, "before_cursor_execute", count)
     try:
-        changes = pipeline.import_reviews(bench, path)
+        report = pipeline.import_reviews(bench, path)
     finally:
         sa.event.remove(bench.db.engine, "before_cursor_execute", count)
-    assert len(changes) == len(claims) >= 3
+    assert len(report.changes) == len(claims) >= 3
     assert len(selects) <= 2, selects  # the claims, then their verdicts
 
 

@@ -79,7 +79,7 @@ def test_verdicts_and_labelled_sentences_come_from_sheets_too(tmp_path: Path) ->
         tmp_path / "verdicts.xlsx",
         [["claim_id", "verdict", "reviewer", "note"], [3, "disputed", "Dana", "six, not 28"]],
     )
-    [row] = read_reviews(verdicts, MB)
+    [row] = read_reviews(verdicts, MB).rows
     assert (row.line, row.claim_id, row.verdict, row.reviewer, row.note) == (
         2,
         3,

@@ -645,8 +645,8 @@ def review(
     if import_file is not None:
         if claim_id is not None or verdict or reviewer or note or evidence:
             raise click.UsageError("--import takes the verdicts from the file; give nothing else")
-        changes = pipeline.import_reviews(_records(ctx), import_file)
-        click.echo(f"imported {len(changes)} verdict(s) from {import_file}")
+        report = pipeline.import_reviews(_records(ctx), import_file)
+        click.echo(f"imported {report.summary()} from {import_file}")
         return
     if claim_id is None or not verdict or not reviewer:
         raise click.UsageError("give CLAIM_ID, --verdict and --reviewer (or --import FILE.csv)")

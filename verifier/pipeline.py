@@ -86,7 +86,7 @@ from verifier.match import (
     store_suggestions,
 )
 from verifier.readers import read_claims, read_reviews
-from verifier.review import Change, record_review, record_reviews
+from verifier.review import Change, ImportReport, record_review, record_reviews
 from verifier.sample import is_empty, sample_dir
 from verifier.sources import COLUMN_OPTION, read_sources
 from verifier.uploads import keep_uploads, safe_name, staged_uploads
@@ -787,12 +787,14 @@ def reuse_verdict(bench: Records, claim_id: int, past: PastCheck, reviewer: str)
     return review_claim(bench, claim_id, past.label, reviewer, note, list(past.evidence))
 
 
-def import_reviews(bench: Records, path: Path) -> list[Change]:
-    """Record the verdicts of a CSV file (:func:`verifier.readers.read_reviews`), all or none.
+def import_reviews(bench: Records, path: Path) -> ImportReport:
+    """Record the verdicts of a CSV or Excel file (:func:`verifier.readers.read_reviews`),
+    all or none; rows without a verdict, or that change nothing, are left out
+    (:func:`verifier.review.record_reviews`).
 
     Raises:
         InputError: the file or one of its rows cannot be used; nothing is recorded.
     """
-    rows = read_reviews(path, bench.settings.max_file_bytes, bench.settings.encoding)
+    found = read_reviews(path, bench.settings.max_file_bytes, bench.settings.encoding)
     with bench.db.writing() as session:
-        return record_reviews(session, rows)
+        return record_reviews(session, found)

@@ -25,6 +25,7 @@ from charset_normalizer import from_bytes
 from verifier.errors import InputError
 from verifier.labels import Label
 from verifier.spreadsheets import read_xlsx_rows
+from verifier.text import as_written
 
 log = logging.getLogger(__name__)
 
@@ -424,16 +425,28 @@ class ReviewRow:
     evidence: tuple[int, ...]
 
 
-def read_reviews(path: Path, max_bytes: int, encoding: str | None = None) -> list[ReviewRow]:
-    """Verdicts from a CSV file with columns ``claim_id``, ``verdict``, ``reviewer`` and,
-    optionally, ``note`` and ``evidence`` (passage ids separated by spaces or semicolons).
+@dataclass(frozen=True)
+class ReviewFile:
+    """The verdicts of a file for ``verifier review --import``, and the lines it skipped."""
+
+    rows: list[ReviewRow]
+    undecided: list[int]  # lines with no verdict (a claim of a report not yet decided)
+
+
+def read_reviews(path: Path, max_bytes: int, encoding: str | None = None) -> ReviewFile:
+    """Verdicts from a CSV or Excel file with columns ``claim_id``, ``verdict``, ``reviewer``
+    and, optionally, ``note`` and ``evidence`` (passage ids separated by spaces or
+    semicolons, or the JSON list of a verdict report's ``evidence``). A row whose verdict is
+    blank is skipped: a report of every claim (``verifier export --all``), filled in a
+    spreadsheet, comes back with the claims nobody decided yet.
 
     Every row is checked before any is returned, so a bad row stops the import before
     anything is written.
 
     Raises:
-        InputError: not a CSV, malformed, a missing column, or a row with a bad claim id,
-            verdict, reviewer or evidence id (the message names the line).
+        InputError: not a CSV or Excel file, malformed, a missing column, no verdict at all,
+            or a row with a bad claim id, verdict, reviewer or evidence id (the message names
+            the line).
     """
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise InputError(f"{path}: verdicts are imported from a .csv or .xlsx file")
@@ -443,9 +456,12 @@ def read_reviews(path: Path, max_bytes: int, encoding: str | None = None) -> lis
             f"{path}: no '{missing[0]}' column; columns are claim_id, verdict, "
             "reviewer and optionally note, evidence"
         )
-    rows = []
+    found = ReviewFile([], [])
     for line, record in records:
         where = f"{path}:{line}"
+        if not str(record["verdict"]).strip():
+            found.undecided.append(line)
+            continue
         try:
             claim_id = int(str(record["claim_id"]).strip())
         except ValueError:
@@ -454,18 +470,27 @@ def read_reviews(path: Path, max_bytes: int, encoding: str | None = None) -> lis
             verdict = Label.parse(record["verdict"])
         except InputError as error:
             raise InputError(f"{where}: {error}") from None
-        reviewer = str(record["reviewer"]).strip()
+        reviewer = as_written(str(record["reviewer"]).strip())
         if not reviewer:
             raise InputError(f"{where}: no reviewer; every verdict needs the name of who decided")
-        pieces = re.split(r"[\s;,]+", str(record.get("evidence") or "").strip())
-        try:
-            evidence = tuple(int(p) for p in pieces if p)
-        except ValueError:
-            raise InputError(
-                f"{where}: evidence must be passage ids, not {record['evidence']!r}"
-            ) from None
-        note = str(record.get("note") or "").strip() or None
-        rows.append(ReviewRow(line, claim_id, verdict, reviewer, note, evidence))
-    if not rows:
-        raise InputError(f"{path}: holds no verdicts")
-    return rows
+        evidence = _evidence_ids(str(record.get("evidence") or ""), where)
+        note = as_written(str(record.get("note") or "").strip()) or None
+        found.rows.append(ReviewRow(line, claim_id, verdict, reviewer, note, evidence))
+    if not found.rows:
+        undecided = f" ({len(found.undecided)} row(s) without one)" if found.undecided else ""
+        raise InputError(f"{path}: holds no verdicts{undecided}")
+    return found
+
+
+def _evidence_ids(cell: str, where: str) -> tuple[int, ...]:
+    """Passage ids: separated by spaces, commas or semicolons, or a verdict report's JSON
+    list (of ids, or of passages with their ``passage_id``)."""
+    try:
+        if cell.lstrip().startswith("["):
+            items = json.loads(cell)
+            return tuple(
+                int(item["passage_id"] if isinstance(item, dict) else item) for item in items
+            )
+        return tuple(int(piece) for piece in re.split(r"[\s;,]+", cell.strip()) if piece)
+    except (ValueError, TypeError, KeyError, RecursionError):
+        raise InputError(f"{where}: evidence must be passage ids, not {cell[:60]!r}") from None

@@ -22,7 +22,7 @@ from verifier.db.models import (
 from verifier.db.verdicts import locked_verdicts
 from verifier.errors import InputError
 from verifier.labels import Label
-from verifier.readers import ReviewRow
+from verifier.readers import ReviewFile, ReviewRow
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,32 @@ def record_review(
     return change
 
 
-def record_reviews(session: Session, rows: Sequence[ReviewRow]) -> list[Change]:
+@dataclass(frozen=True)
+class ImportReport:
+    """What ``verifier review --import`` did: the changes recorded, and the lines left."""
+
+    changes: list[Change]
+    unchanged: list[int]  # lines whose verdict, reviewer, note and evidence were already so
+    undecided: list[int]  # lines without a verdict
+
+    def summary(self) -> str:
+        skipped = [
+            f"{len(lines)} {what}"
+            for lines, what in (
+                (self.unchanged, "unchanged"),
+                (self.undecided, "without a verdict"),
+            )
+            if lines
+        ]
+        return f"{len(self.changes)} verdict(s)" + (f" ({', '.join(skipped)})" if skipped else "")
+
+
+def record_reviews(session: Session, found: ReviewFile) -> ImportReport:
     """Record each imported verdict in order (:func:`record_review`), in the caller's
-    transaction: a row that cannot be recorded fails them all.
+    transaction: a row that cannot be recorded fails them all. A row that would change
+    nothing (the claim's verdict, reviewer, note and evidence are already what it says: a
+    verdict report coming back with its reviewed claims as they were) is left out of the
+    history.
 
     The file's claims, their verdicts (locked at once, in id order, so two imports never
     deadlock) and the passages it cites are each read in one query, not one per row.
@@ -83,23 +106,37 @@ def record_reviews(session: Session, rows: Sequence[ReviewRow]) -> list[Change]:
     Raises:
         InputError: a row names an unknown claim or passage (the message gives its line).
     """
+    rows = found.rows
     ids = {row.claim_id for row in rows}
     present = list(session.scalars(sa.select(Claim.id).where(Claim.id.in_(ids))))
     verdicts = locked_verdicts(session, present)
     known = _passages(session, [int(pid) for row in rows for pid in row.evidence])
-    changes = []
+    report = ImportReport([], [], list(found.undecided))
     for row in rows:
         try:
             if row.claim_id not in verdicts:
                 raise InputError(f"no claim with id {row.claim_id}")
             verdict = verdicts[row.claim_id]
-            changes.append(
+            if _already(verdict, row):
+                report.unchanged.append(row.line)
+                continue
+            report.changes.append(
                 _apply(session, verdict, row.reviewer, row.verdict, row.note, row.evidence, known)
             )
         except InputError as error:
             raise InputError(f"line {row.line}: {error}; nothing was imported") from None
     session.flush()
-    return changes
+    return report
+
+
+def _already(verdict: Verdict, row: ReviewRow) -> bool:
+    """Whether ``verdict`` already says what the imported ``row`` says."""
+    return (
+        verdict.label == row.verdict
+        and verdict.reviewer == row.reviewer
+        and (verdict.note or None) == row.note
+        and [int(pid) for pid in verdict.evidence or []] == list(row.evidence)
+    )
 
 
 def _passages(session: Session, ids: list[int]) -> set[int]:

@@ -9,6 +9,9 @@ import unicodedata
 from urllib.parse import urlsplit
 
 _TITLE_CHARS = 100
+#: How text that a spreadsheet would run as a formula begins; exports write such text after
+#: an apostrophe (:func:`verifier.export.safe_cell`), so that it shows as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def text_hash(text: str) -> str:
@@ -51,3 +54,11 @@ def contains_pattern(text: str) -> str:
     literally: its ``%``, ``_`` and ``\\`` are escaped."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def as_written(cell: str) -> str:
+    """A spreadsheet cell's text as it was before an export made it inert: a verdict report
+    that comes back (``verifier review --import``) keeps a note such as ``=6, not 28``."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_START):
+        return cell[1:]
+    return cell

@@ -20,8 +20,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from verifier.export.formats import atomic_output, check_output
+from verifier.text import FORMULA_START
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ROW_GROUP = 5_000
 _XLSX_MAX_CELL = 32_767  # Excel's limit on one cell's text
 
@@ -32,7 +32,7 @@ def safe_cell(value: object) -> object:
     """``value`` as a spreadsheet cell: nested values as JSON, formula-like text made inert."""
     if isinstance(value, list | dict):
         value = json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
