@@ -274,6 +274,19 @@ def test_a_fetched_date_the_picker_cannot_show_is_named(app: AppTest) -> None:
     assert "enter it by hand" in warning
 
 
+def test_the_exports_page_takes_verdicts_back_only_from_a_named_reviewer(app: AppTest) -> None:
+    app.switch_page(EXPORTS_PAGE).run()
+    submit = "FormSubmitter:import-verdicts-Import verdicts"
+    app.button(key=submit).click().run()
+    assert [e.value for e in app.error] == [
+        "enter your name as reviewer in the sidebar before importing verdicts"
+    ]
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
+    app.button(key=submit).click().run()
+    assert [e.value for e in app.error] == ["choose a .csv or .xlsx file of verdicts first"]
+    assert not app.exception
+
+
 def test_the_exports_page_filters_previews_and_builds_claimreview(app: AppTest) -> None:
     app.switch_page(REVIEW_PAGE).run()
     app.sidebar.text_input(key="reviewer").input("Dana").run()

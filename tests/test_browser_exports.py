@@ -250,3 +250,31 @@ def test_reviewed_claims_export_the_same_from_the_page_and_the_cli(
     browser.set_window_size(1400, 1000)
     print(f"screenshot of the HTML report: {path}")
     assert path.stat().st_size > 10_000
+
+    # The Excel report, filled in offline (the third claim re-checked), comes back on the page:
+    # only that claim changes; the two others, hostile note included, come back as they were.
+    book = load_workbook(page["Excel"])
+    header = [cell.value for cell in book.active[1]]
+    book.active.cell(4, header.index("verdict") + 1, "supported")
+    book.active.cell(4, header.index("note") + 1, "Re-checked with the ministry")
+    filled = tmp_path / "filled.xlsx"
+    book.save(filled)
+    browser.get(f"{server}/exports")
+    wait.until(lambda d: "Import verdicts" in body_text(d))
+    type_when_ready(browser, REVIEWER_FIELD, "Dana", Keys.ENTER)
+    settle(browser)
+    browser.find_element(By.CSS_SELECTOR, "input[type='file']").send_keys(str(filled))
+    wait.until(lambda d: "filled.xlsx" in body_text(d))
+    press(browser, "Import verdicts")
+    try:
+        wait.until(lambda d: "Imported 1 verdict(s) (2 unchanged) from filled.xlsx" in body_text(d))
+    finally:
+        screenshot(browser, "import-verdicts.png")
+    cli_export(home, tmp_path / "after.jsonl")
+    after = [json.loads(line) for line in (tmp_path / "after.jsonl").read_text().splitlines()]
+    assert after[:2] == records[:2]
+    assert (after[2]["verdict"], after[2]["note"], after[2]["history_entries"]) == (
+        "supported",
+        "Re-checked with the ministry",
+        2,
+    )

@@ -265,6 +265,18 @@ def test_imported_evidence_is_ids_or_a_report_s_json_and_blank_verdicts_wait(
         read_reviews(blank, 2**20)
 
 
+def test_a_sheet_of_verdicts_uploaded_in_the_app_is_imported_or_named_as_uploaded(
+    bench: Workbench, claims: list[int]
+) -> None:
+    sheet = f"claim_id,verdict,reviewer\n{claims[2]},disputed,ana\n{claims[3]},,\n".encode()
+    report = pipeline.import_review_upload(bench, "desk verdicts.csv", sheet)
+    assert report.summary() == "1 verdict(s) (1 without a verdict)"
+    with pytest.raises(InputError) as error:
+        pipeline.import_review_upload(bench, "desk.csv", b"claim_id,verdict\n1,supported\n")
+    assert str(error.value).startswith("desk.csv: no 'reviewer' column")
+    assert not [p for p in bench.settings.home.rglob("*") if ".staging" in p.name]
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_a_verdict_report_filled_in_a_spreadsheet_comes_back(
     bench: Workbench, claims: list[int], tmp_path: Path, suffix: str

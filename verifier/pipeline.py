@@ -8,7 +8,8 @@
 * :func:`match_claims` and :func:`score_claims`: claims -> embeddings -> retriever ->
   stance model -> suggestions (stored for stored claims);
 * :func:`score_file`: a claims file -> :func:`score_claims` -> report records -> output file;
-* :func:`review_claim` and :func:`import_reviews`: reviewers' verdicts, with their history;
+* :func:`review_claim`, :func:`import_reviews` and :func:`import_review_upload`: reviewers'
+  verdicts, with their history;
 * :func:`export_report` (and :func:`export_files` for downloads): report records -> a table,
   an HTML or Markdown report, or ClaimReview JSON-LD;
 * :func:`load_sample` and :func:`load_sample_if_empty`: the sample corpus, on first start.
@@ -798,3 +799,18 @@ def import_reviews(bench: Records, path: Path) -> ImportReport:
     found = read_reviews(path, bench.settings.max_file_bytes, bench.settings.encoding)
     with bench.db.writing() as session:
         return record_reviews(session, found)
+
+
+def import_review_upload(bench: Records, name: str, data: bytes) -> ImportReport:
+    """:func:`import_reviews` for a file uploaded in the app, given as its name and content
+    (read from a staging folder, removed afterwards; the message of a refusal names the
+    file as uploaded).
+
+    Raises:
+        InputError: the file or one of its rows cannot be used; nothing is recorded.
+    """
+    with staged_uploads(bench.settings.home / "uploads", [(name, data)]) as [staged]:
+        try:
+            return import_reviews(bench, staged)
+        except InputError as error:
+            raise InputError(str(error).replace(f"{staged.parent}{os.sep}", "")) from None

@@ -1,4 +1,5 @@
-"""Exports page: pick claims with the report's filters, preview them, download every format.
+"""Exports page: pick claims with the report's filters, preview them, download every format;
+import verdicts decided in a spreadsheet.
 
 Every download is made by :func:`verifier.pipeline.export_files`, the code path of
 ``verifier export``, when its button is clicked. ClaimReview is built on request, so the
@@ -170,9 +171,45 @@ def claimreview(bench: Workbench, selection: ReportFilter) -> None:
         )
 
 
+def import_verdicts(bench: Workbench) -> None:
+    """A verdict report filled in a spreadsheet (or any sheet of claim_id, verdict,
+    reviewer, note, evidence) comes back, as with ``verifier review --import``."""
+    st.subheader("Import verdicts")
+    if flash := st.session_state.pop("x-flash", None):  # next to the button that was pressed
+        st.success(plain(flash))
+    with st.form("import-verdicts"):
+        upload = st.file_uploader(
+            "A report filled in a spreadsheet, or a sheet of verdicts",
+            type=["csv", "xlsx"],
+            key="import-file",
+            help="Columns claim_id, verdict, reviewer and optionally note and evidence (passage "
+            "ids, or the report's own column). Rows without a verdict are skipped; rows that "
+            "change nothing add nothing to the history.",
+        )
+        submitted = st.form_submit_button("Import verdicts")
+    if not submitted or not state.signed_in("importing verdicts"):
+        return
+    if upload is None:
+        st.error("choose a .csv or .xlsx file of verdicts first")
+        return
+    try:
+        report = pipeline.import_review_upload(bench, upload.name, upload.getvalue())
+    except VerifierError as error:
+        st.error(plain(str(error)))
+        return
+    st.session_state["x-flash"] = f"Imported {report.summary()} from {upload.name}."
+    st.rerun()  # the counts and preview above now hold the imported verdicts
+
+
 def main() -> None:
     bench = state.workbench()
     st.header("Export verdict reports")
+    report(bench)
+    import_verdicts(bench)
+
+
+def report(bench: Workbench) -> None:
+    """The report's filters, counts, preview and downloads."""
     selection = choose(bench)
     summary = pipeline.summarise_report(bench, selection)
     if not summary.claims:
