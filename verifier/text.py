@@ -1,5 +1,5 @@
-"""Small text helpers shared by sources, claims, stance and export code: hashes, comparison keys,
-titles, web addresses."""
+"""Small text helpers shared by sources, claims, stance, review and export code: hashes,
+comparison keys, titles, web addresses, spreadsheet cells."""
 
 from __future__ import annotations
 
