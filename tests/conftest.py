@@ -12,12 +12,15 @@ Quick local run without the slow parts: ``pytest -m "not model and not pg and no
 
 from __future__ import annotations
 
+import http.server
 import os
 import shutil
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -202,3 +205,27 @@ def sources(tmp_path: Path) -> Path:
     for name, text in SOURCES.items():
         write(folder, name, text)
     return folder
+
+
+@contextmanager
+def served(page: bytes) -> Iterator[str]:
+    """``page`` served as HTML at every path of a local web server, while the block runs;
+    yields the server's address (``http://127.0.0.1:PORT``)."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *_args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 (the handler's name)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()

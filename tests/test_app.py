@@ -1,9 +1,7 @@
 """The Streamlit app through AppTest: first start loads the sample, reviews are recorded, an
 article is checked from its page, and bad settings give one escaped error line."""
 
-import http.server
 import re
-import threading
 from datetime import date, timedelta
 from html import unescape
 from pathlib import Path
@@ -11,6 +9,7 @@ from urllib.parse import unquote
 
 import pytest
 import sqlalchemy as sa
+from conftest import served
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
@@ -235,37 +234,21 @@ def test_the_article_form_keeps_what_reports_cite(app: AppTest, db_url: str) -> 
     assert str(stored[3]) == "2015-09-21"
 
 
-class _OldPage(http.server.BaseHTTPRequestHandler):
-    """A page whose date no date field takes (a typo for 1985, say)."""
-
-    PAGE = (
-        b"<html><head><title>Air base history</title>"
-        b'<meta property="og:site_name" content="Archive Wire">'
-        b'<meta property="article:published_time" content="1885-06-01T08:30:00Z">'
-        b"</head><body><article><p>The air base near Latakia was built in 1975, officials "
-        b"said on Monday.</p></article></body></html>"
-    )
-
-    def log_message(self, *_args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:  # noqa: N802 (the handler's name)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(self.PAGE)))
-        self.end_headers()
-        self.wfile.write(self.PAGE)
+# A page whose date no date field takes (a typo for 1985, say).
+OLD_PAGE = (
+    b"<html><head><title>Air base history</title>"
+    b'<meta property="og:site_name" content="Archive Wire">'
+    b'<meta property="article:published_time" content="1885-06-01T08:30:00Z">'
+    b"</head><body><article><p>The air base near Latakia was built in 1975, officials "
+    b"said on Monday.</p></article></body></html>"
+)
 
 
 def test_a_fetched_date_the_picker_cannot_show_is_named(app: AppTest) -> None:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _OldPage)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
+    with served(OLD_PAGE) as address:
         app.switch_page(ARTICLES_PAGE).run()
-        app.text_input(key="art-fetch").input(f"http://127.0.0.1:{httpd.server_address[1]}/old")
+        app.text_input(key="art-fetch").input(f"{address}/old")
         app.button(key="art-fetch-button").click().run()
-    finally:
-        httpd.shutdown()
     assert not app.exception and not app.error, [e.value for e in app.error]
     assert app.text_input(key="art-outlet").value == "Archive Wire"  # the rest is filled
     assert app.date_input(key="art-published").value is None

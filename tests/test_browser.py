@@ -3,9 +3,7 @@ article checked on its page."""
 
 from __future__ import annotations
 
-import http.server
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from browsing import (
     settle,
     type_when_ready,
 )
+from conftest import served
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
@@ -101,32 +100,19 @@ def test_an_article_checked_on_its_page_opens_for_review(
     screenshot(browser, "checked-article.png")
 
 
-class _ArticleHandler(http.server.BaseHTTPRequestHandler):
-    PAGE = (
-        b"<html><head><title>Jets land at Latakia</title>"
-        b'<meta property="og:site_name" content="Frontline Wire">'
-        b'<meta property="article:published_time" content="2015-09-21T08:30:00Z">'
-        b"</head><body><article>"
-        b"<p>Russia has moved 28 combat aircraft to the Latakia air base, US officials said "
-        b"on Monday.</p><p>The Pentagon declined to comment on the report.</p>"
-        b"</article></body></html>"
-    )
-
-    def log_message(self, *_args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:  # noqa: N802 (the handler's name)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(self.PAGE)))
-        self.end_headers()
-        self.wfile.write(self.PAGE)
+ARTICLE_PAGE = (
+    b"<html><head><title>Jets land at Latakia</title>"
+    b'<meta property="og:site_name" content="Frontline Wire">'
+    b'<meta property="article:published_time" content="2015-09-21T08:30:00Z">'
+    b"</head><body><article>"
+    b"<p>Russia has moved 28 combat aircraft to the Latakia air base, US officials said "
+    b"on Monday.</p><p>The Pentagon declined to comment on the report.</p>"
+    b"</article></body></html>"
+)
 
 
 def test_an_article_is_added_from_a_local_url(server: str, browser: webdriver.Chrome) -> None:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ArticleHandler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
+    with served(ARTICLE_PAGE) as page_address:
         wait = WebDriverWait(browser, 90)
         browser.get(f"{server}/articles")
         _sign_in(browser, "Ana")
@@ -135,7 +121,7 @@ def test_an_article_is_added_from_a_local_url(server: str, browser: webdriver.Ch
                 (By.XPATH, "//input[@aria-label='Fetch from a web address']")
             )
         )
-        address.send_keys(f"http://127.0.0.1:{httpd.server_address[1]}/jets.html", Keys.ENTER)
+        address.send_keys(f"{page_address}/jets.html", Keys.ENTER)
         press(browser, "Fetch")
         wait.until(
             lambda d: (
@@ -167,8 +153,6 @@ def test_an_article_is_added_from_a_local_url(server: str, browser: webdriver.Ch
         # The page is still redrawing (matching's progress bar): wait for the outlet too.
         wait.until(lambda d: "Frontline Wire · 2015-09-21" in body_text(d))
         screenshot(browser, "article-from-url-checked.png")
-    finally:
-        httpd.shutdown()
 
 
 def _listening(port: int) -> set[str]:

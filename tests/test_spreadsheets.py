@@ -137,6 +137,11 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
             lambda p: workbook(p, [["Title", "Body"], ["a", "b"]]),
             "no 'text' column (found: title, body); name the column that holds the text",
         ),
+        (  # a heading typed over two lines in its cell: the message stays one line
+            "wrapped.xlsx",
+            lambda p: workbook(p, [["Story\nbody", None, "Desk"], ["a", None, "b"]]),
+            "no 'text' column (found: story body, desk); name the column",
+        ),
     ],
 )
 def test_a_workbook_that_cannot_be_used_is_one_clear_line(

@@ -302,7 +302,13 @@ def read_table(
     if not data:
         raise InputError(f"{path}: file is empty")
     header = column.strip().lower()
-    return _keyed_as_given(read_xlsx_rows(path, data, header, hint, max_bytes), header, column)
+    names, rows = read_xlsx_rows(path, data, max_bytes)
+    if header not in names:
+        raise InputError(
+            f"{path}: no '{header}' column (found: {_field_names(names)}); "
+            f"{hint or f'add a {header!r} column'}"
+        )
+    return _keyed_as_given(rows, header, column)
 
 
 def read_table_rows(

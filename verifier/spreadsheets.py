@@ -28,16 +28,18 @@ UNPACKED_FACTOR = 20
 
 
 def read_xlsx_rows(
-    path: Path, data: bytes, required: str, hint: str | None = None, max_bytes: int = 0
-) -> list[tuple[int, dict[str, object]]]:
-    """Rows of the first sheet of the workbook ``data`` (read from ``path``) as ``(row
-    number, {column: text})``, column names lower-cased and stripped; blank rows skipped;
-    cells under no header ignored. ``max_bytes`` (the file-size limit) bounds what the
-    workbook may unpack to (:data:`UNPACKED_FACTOR` times it).
+    path: Path, data: bytes, max_bytes: int = 0
+) -> tuple[list[str], list[tuple[int, dict[str, object]]]]:
+    """The header of the first sheet of the workbook ``data`` (read from ``path``; column
+    names lower-cased and stripped, blank ones left out) and its rows as ``(row number,
+    {column: text})``; blank rows skipped, cells under no header ignored. Which columns a
+    caller needs it checks itself (:func:`verifier.readers.read_table`). ``max_bytes`` (the
+    file-size limit) bounds what the workbook may unpack to (:data:`UNPACKED_FACTOR` times
+    it).
 
     Raises:
-        InputError: not a workbook (or an old ``.xls`` one), unpacking to too much, an empty
-            first sheet, or no ``required`` column (``hint`` says what to do).
+        InputError: not a workbook (or an old ``.xls`` one), unpacking to too much, or an
+            empty first sheet.
     """
     _check_unpacked(path, data, max_bytes)
     from openpyxl import load_workbook  # a second or so to import; only for workbooks
@@ -53,7 +55,7 @@ def read_xlsx_rows(
                     "%s: read the first sheet, %r, of %d", path, sheet.title, len(book.worksheets)
                 )
             # A read-only sheet is parsed as its rows are read: damage shows up here too.
-            return _records(path, sheet.iter_rows(values_only=True), required, hint)
+            return _records(path, sheet.iter_rows(values_only=True))
     except InputError:
         raise
     except Exception as error:  # openpyxl and the XML parser raise many kinds for damage
@@ -67,8 +69,8 @@ def read_xlsx_rows(
 
 
 def _records(
-    path: Path, values: Iterator[tuple[object, ...]], required: str, hint: str | None
-) -> list[tuple[int, dict[str, object]]]:
+    path: Path, values: Iterator[tuple[object, ...]]
+) -> tuple[list[str], list[tuple[int, dict[str, object]]]]:
     rows = enumerate(values, start=1)
     header: list[str] = []
     for _, cells in rows:
@@ -77,12 +79,6 @@ def _records(
             break
     if not header:
         raise InputError(f"{path}: the first sheet is empty; put the table on it")
-    if required not in header:
-        found = ", ".join(name for name in header if name) or "(no names)"
-        raise InputError(
-            f"{path}: no '{required}' column (found: {found}); "
-            f"{hint or f'add a {required!r} column'}"
-        )
     records = []
     for number, cells in rows:
         texts = [_cell_text(value) for value in cells]
@@ -91,7 +87,7 @@ def _records(
         texts += [""] * (len(header) - len(texts))
         record = {name: text for name, text in zip(header, texts, strict=False) if name}
         records.append((number, dict[str, object](record)))
-    return records
+    return [name for name in header if name], records
 
 
 def _check_unpacked(path: Path, data: bytes, max_bytes: int) -> None:
