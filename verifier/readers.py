@@ -217,10 +217,7 @@ def read_csv_rows(
     try:
         header = [column.strip().lower() for column in next(reader)]
         if required not in header:
-            raise InputError(
-                f"{path}: no '{required}' column (found: {_field_names(header)}); "
-                f"{hint or f'add a {required!r} column'}"
-            )
+            raise _missing_column(path, required, header, hint)
         rows = []
         for record in reader:
             if not any(field.strip() for field in record):
@@ -304,10 +301,7 @@ def read_table(
     header = column.strip().lower()
     names, rows = read_xlsx_rows(path, data, max_bytes)
     if header not in names:
-        raise InputError(
-            f"{path}: no '{header}' column (found: {_field_names(names)}); "
-            f"{hint or f'add a {header!r} column'}"
-        )
+        raise _missing_column(path, header, names, hint)
     return _keyed_as_given(rows, header, column)
 
 
@@ -335,6 +329,17 @@ def _keyed_as_given(
         for _, record in rows:
             record[column] = record.pop(header)
     return rows
+
+
+def _missing_column(
+    path: Path, required: str, names: Sequence[str], hint: str | None
+) -> InputError:
+    """The error for a table (CSV or workbook) without its ``required`` column: the columns
+    it has, and ``hint`` (by default: add the column)."""
+    return InputError(
+        f"{path}: no '{required}' column (found: {_field_names(names)}); "
+        f"{hint or f'add a {required!r} column'}"
+    )
 
 
 def _field_names(names: Sequence[str], most: int = 10) -> str:

@@ -193,22 +193,22 @@ def import_verdicts(bench: Workbench) -> None:
         st.error("choose a .csv or .xlsx file of verdicts first")
         return
     try:
-        report = pipeline.import_review_upload(bench, upload.name, upload.getvalue())
+        imported = pipeline.import_review_upload(bench, upload.name, upload.getvalue())
     except VerifierError as error:
         st.error(plain(str(error)))
         return
-    st.session_state["x-flash"] = f"Imported {report.summary()} from {upload.name}."
+    st.session_state["x-flash"] = f"Imported {imported.summary()} from {upload.name}."
     st.rerun()  # the counts and preview above now hold the imported verdicts
 
 
 def main() -> None:
     bench = state.workbench()
     st.header("Export verdict reports")
-    report(bench)
+    report_section(bench)
     import_verdicts(bench)
 
 
-def report(bench: Workbench) -> None:
+def report_section(bench: Workbench) -> None:
     """The report's filters, counts, preview and downloads."""
     selection = choose(bench)
     summary = pipeline.summarise_report(bench, selection)
