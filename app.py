@@ -15,6 +15,7 @@ page = st.navigation(
         st.Page("ui/pages/review.py", title="Claims by article", icon=":material/fact_check:"),
         st.Page("ui/pages/articles.py", title="Articles", icon=":material/post_add:"),
         st.Page("ui/pages/sources.py", title="Sources", icon=":material/library_books:"),
+        st.Page("ui/pages/score.py", title="Score claims", icon=":material/playlist_add_check:"),
         st.Page("ui/pages/dashboard.py", title="Dashboard", icon=":material/monitoring:"),
         st.Page("ui/pages/exports.py", title="Export reports", icon=":material/download:"),
     ]

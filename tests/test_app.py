@@ -14,16 +14,20 @@ from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
 from ui.components import split_evidence
+from verifier import pipeline
+from verifier.config import Settings
 from verifier.db.session import make_engine
 from verifier.labels import Label
 from verifier.stance.trained import RULES_VERSION
 from verifier.views import EvidenceView
+from verifier.workbench import Workbench
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 ARTICLES_PAGE = "ui/pages/articles.py"
 EXTRACT = "FormSubmitter:new-article-Extract and match claims"
 REVIEW_PAGE = "ui/pages/review.py"
 EXPORTS_PAGE = "ui/pages/exports.py"
+SCORE_PAGE = "ui/pages/score.py"
 pytestmark = pytest.mark.model  # the app opens the real model and loads the sample corpus
 
 
@@ -458,6 +462,36 @@ def test_the_sources_page_lists_searches_and_removes_by_url(app: AppTest) -> Non
     form_input.input("https://frontlinewatch.example.net/posts/jets-latakia")
     app.button(key="FormSubmitter:remove-by-name-Remove").click().run()
     assert "no source has the path, URL or uri" in app.error[0].value
+
+
+def test_the_score_page_shows_a_scored_file_and_filters_it(app: AppTest) -> None:
+    app.switch_page(SCORE_PAGE).run()
+    app.button(key="FormSubmitter:score-claims-Score").click().run()
+    assert [e.value for e in app.error] == [
+        "choose a file of claims first (.txt, .csv, .jsonl, .xlsx)"
+    ]
+    # A file scored as the page scores an upload (AppTest cannot upload; the browser test
+    # does), then shown: counts, one row per claim with its row in the file, a filter.
+    sheet = (
+        "ref,claim\n"
+        "1,Russia deployed 28 combat aircraft to the Latakia air base.\n"
+        "2,\n"
+        "3,The Pentagon said Russian fighter jets had not yet arrived.\n"
+    )
+    with Workbench.open(Settings.from_env()) as bench:
+        scored = pipeline.score_upload(bench, "desk.csv", sheet.encode())
+    app.session_state["score-result"] = ("desk.csv", scored)
+    app.run()
+    assert not app.exception and not app.error
+    [message] = [s.value for s in app.success]
+    assert re.sub(r"\\(.)", r"\1", message).startswith("Scored 2 claim(s) from desk.csv: ")
+    table = app.dataframe[0].value
+    assert table["row"].tolist() == [2, 4] and table["best_source"].str.len().min() > 0
+    verdicts = table["suggested_verdict"].tolist()
+    app.multiselect(key="score-verdicts").select(verdicts[0]).run()
+    assert app.dataframe[0].value["suggested_verdict"].tolist() == [
+        v for v in verdicts if v == verdicts[0]
+    ]
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ from browsing import (
     type_when_ready,
 )
 from markdown_it import MarkdownIt
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException, TimeoutException
 from selenium.webdriver.common.by import By
@@ -125,14 +125,18 @@ def click(browser: webdriver.Chrome, element: WebElement) -> None:
     element.click()
 
 
-def download(browser: webdriver.Chrome, wait: WebDriverWait, folder: Path, label: str) -> Path:
+def download(
+    browser: webdriver.Chrome, wait: WebDriverWait, folder: Path, label: str, name: str = ""
+) -> Path:
+    """Click the download button ``label``; the file it saves (``name``, by default the
+    report's file of :data:`FILES`), once complete."""
     button = wait.until(
         ec.element_to_be_clickable(
             (By.XPATH, f"//div[@data-testid='stDownloadButton']//button[.//p[text()='{label}']]")
         )
     )
     click(browser, button)
-    path = folder / FILES[label]
+    path = folder / (name or FILES[label])
     deadline = time.monotonic() + 60
     while not (path.exists() and path.stat().st_size and not list(folder.glob("*.crdownload"))):
         assert time.monotonic() < deadline, f"{label}: no {path.name} in {os.listdir(folder)}"
@@ -278,3 +282,36 @@ def test_reviewed_claims_export_the_same_from_the_page_and_the_cli(
         "Re-checked with the ministry",
         2,
     )
+
+
+def test_a_desks_sheet_of_claims_is_scored_on_the_page(
+    server: str, browser: webdriver.Chrome, downloads: Path, tmp_path: Path
+) -> None:
+    """Uploaded on the Score page, a sheet comes back as a scored workbook: its own columns
+    first, each claim's row in the sheet, the suggestion and the best source."""
+    book = Workbook()
+    book.active.append(["Ref", "Statement", "Seen on"])
+    book.active.append(["V-1", "Russia has deployed 28 combat aircraft to Syria.", "X"])
+    book.active.append(["V-2", None, "TikTok"])  # not written yet: skipped
+    book.active.append(["V-3", "Davis said no Russian fighter jets had arrived.", "Telegram"])
+    sheet = tmp_path / "going-round.xlsx"
+    book.save(sheet)
+    wait = WebDriverWait(browser, 120)
+    browser.get(f"{server}/score")
+    wait.until(lambda d: "Score claims" in body_text(d))
+    settle(browser)
+    type_when_ready(browser, "//input[@aria-label='Claim column (tables)']", Keys.CONTROL, "a")
+    type_when_ready(browser, "//input[@aria-label='Claim column (tables)']", "statement")
+    browser.find_element(By.CSS_SELECTOR, "input[type='file']").send_keys(str(sheet))
+    wait.until(lambda d: "going-round.xlsx" in body_text(d))
+    press(browser, "Score")
+    wait.until(lambda d: "Scored 2 claim(s) from going-round.xlsx" in body_text(d))
+    path = download(browser, wait, downloads, "Excel", "going-round-scored.xlsx")
+    screenshot(browser, "score-claims.png")  # (a failure leaves its own: see conftest)
+    header, *rows = sheet_cells(path)
+    assert header[:3] == ["row", "ref", "seen on"]
+    assert [row[:3] for row in rows] == [[2, "V-1", "X"], [4, "V-3", "Telegram"]]
+    assert {"claim", "suggested_verdict", "confidence", "top_uri", "evidence"} <= set(header)
+    claims = [row[header.index("claim")] for row in rows]
+    assert claims[0] == "Russia has deployed 28 combat aircraft to Syria."
+    assert all(row[header.index("top_uri")] for row in rows)

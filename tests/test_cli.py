@@ -195,6 +195,8 @@ def test_a_desk_spreadsheet_is_scored_and_ingested(tmp_path: Path, sources: Path
     book = Workbook()
     book.active.append(["Ref", "Claim"])
     book.active.append([101, "Spartak beat Zenit 2-1."])
+    book.active.append([102, None])  # not written yet: skipped
+    book.active.append([103, "Crews built helicopter pads at the Syrian airport."])
     book.create_sheet("Notes").append(["text"])  # a second sheet, not read
     claims = tmp_path / "desk.xlsx"
     book.save(claims)
@@ -202,7 +204,8 @@ def test_a_desk_spreadsheet_is_scored_and_ingested(tmp_path: Path, sources: Path
     result = run(home, db, "score", str(claims), "--out", str(out))
     assert result.exit_code == 0, result.output
     frame = pd.read_excel(out)
-    assert frame["ref"].tolist() == [101] and frame["claim"].tolist() == ["Spartak beat Zenit 2-1."]
+    assert frame["ref"].tolist() == [101, 103] and frame["claim"][0] == "Spartak beat Zenit 2-1."
+    assert frame["row"].tolist() == [2, 4]  # the sheet's own row numbers
     assert frame["top_uri"][0].endswith("football.txt")
     # Ingested, the file is read twice (checked, then stored): its note is said once. (In
     # a process of its own: the log goes to the stderr of the first command run in one.)
@@ -215,7 +218,8 @@ def test_a_desk_spreadsheet_is_scored_and_ingested(tmp_path: Path, sources: Path
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("read the first sheet, 'Sheet', of 2") == 1, done.stderr
-    assert "documents: 1 added" in done.stdout
+    assert "documents: 2 added" in done.stdout
+    assert "desk.xlsx:3 has no text; skipped" in done.stderr  # the row without a claim
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,10 @@
 """The pipeline end to end on the fast embedder: scoring a file, checking an article, the sample."""
 
+import io
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import write
 
@@ -22,6 +24,7 @@ def test_score_file_writes_one_record_per_claim_with_its_fields(
         "claims.jsonl",
         '{"claim": "Spartak beat Zenit 2-1 in the derby.", "id": "a"}\n'
         '{"claim": "Crews built helicopter pads at the Syrian airport.", "id": "b"}\n'
+        '{"claim": " ", "id": "skipped"}\n'
         '{"claim": "Spartak beat Zenit 2-1 in the derby.", "id": "c"}\n',
     )
     seen: list[tuple[int, int]] = []
@@ -30,6 +33,7 @@ def test_score_file_writes_one_record_per_claim_with_its_fields(
     )
     records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert [r["id"] for r in records] == ["a", "b", "c"]
+    assert [r["row"] for r in records] == [1, 2, 4]  # where each was, past the blank claim
     assert records[0]["evidence"][0]["uri"].endswith("football.txt")
     assert (report.scored, report.duplicates, seen[-1]) == (3, 1, (3, 3))
     assert sum(report.labels.values()) == 3
@@ -46,6 +50,41 @@ def test_score_file_checks_input_and_output_before_scoring(
     with pytest.raises(VerifierError, match="no sources are indexed yet"):
         pipeline.score_file(bench, write(tmp_path, "c.txt", "A claim.\n"), tmp_path / "o.csv")
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_an_uploaded_claims_sheet_is_scored_and_offered_in_every_format(
+    bench: Workbench, sources: Path, tmp_path: Path
+) -> None:
+    pipeline.ingest(bench, [sources])
+    sheet = b"Ref,Statement\nA-1,Spartak beat Zenit 2-1.\nA-2,\nA-3,Crews built helicopter pads.\n"
+    seen: list[tuple[int, int]] = []
+    scored = pipeline.score_upload(
+        bench, "desk/claims.csv", sheet, 2, lambda *a: seen.append(a), "statement", "Column"
+    )
+    assert [(r["row"], r["ref"]) for r in scored.records] == [(2, "A-1"), (4, "A-3")]
+    assert seen[-1] == (2, 2) and sum(scored.labels.values()) == 2
+    assert scored.counts().count(",") == 2 and "supported" in scored.counts()
+    assert not list((bench.settings.home / "uploads").iterdir())  # the staged copy is gone
+    for fmt, read in [
+        ("csv", pd.read_csv),
+        ("xlsx", pd.read_excel),
+        ("jsonl", lambda b: pd.read_json(b, lines=True)),
+        ("parquet", pd.read_parquet),
+    ]:
+        frame = read(io.BytesIO(pipeline.scored_download(scored.records, fmt)))
+        assert frame["ref"].tolist() == ["A-1", "A-3"], fmt
+        assert frame["claim"][0] == "Spartak beat Zenit 2-1.", fmt
+    with pytest.raises(InputError, match="holds 2 claims, more than the 1 the app scores"):
+        pipeline.score_upload(bench, "claims.csv", sheet, column="statement", most=1)
+    # A refusal names the file as uploaded, and the app's field for the column.
+    with pytest.raises(InputError) as refused:
+        pipeline.score_upload(
+            bench, "desk/claims.csv", sheet, column="claim", column_field="Column"
+        )
+    assert str(refused.value) == (
+        "claims.csv: no 'claim' column (found: ref, statement); "
+        "name the column that holds the claims (Column), or add a 'claim' one"
+    )
 
 
 def test_check_article_stores_and_matches(bench: Workbench, sources: Path) -> None:

@@ -7,7 +7,8 @@
   changes to an article's claims;
 * :func:`match_claims` and :func:`score_claims`: claims -> embeddings -> retriever ->
   stance model -> suggestions (stored for stored claims);
-* :func:`score_file`: a claims file -> :func:`score_claims` -> report records -> output file;
+* :func:`score_file` and :func:`score_upload`: a claims file -> :func:`score_claims` ->
+  report records -> an output file, or a download (:func:`scored_download`);
 * :func:`review_claim`, :func:`import_reviews` and :func:`import_review_upload`: reviewers'
   verdicts, with their history;
 * :func:`export_report` (and :func:`export_files` for downloads): report records -> a table,
@@ -173,7 +174,7 @@ def ingest_uploads(
             ):
                 pass
         except InputError as error:
-            raise InputError(str(error).replace(f"{staged[0].parent}{os.sep}", "")) from None
+            raise _as_uploaded(error, staged[0].parent) from None
         kept = keep_uploads(staged, folder)
     return ingest(bench, kept, progress, column, **defaults)
 
@@ -423,7 +424,7 @@ def read_article_upload(bench: Workbench, name: str, data: bytes) -> tuple[str, 
         try:
             return read_article(path, bench.settings.max_file_bytes, bench.settings.encoding)
         except InputError as error:
-            raise InputError(str(error).replace(f"{folder}{os.sep}", "")) from None
+            raise _as_uploaded(error, folder) from None
 
 
 def add_claim(bench: Workbench, article_id: int, words: str) -> int:
@@ -560,6 +561,20 @@ def score_claims(
 
 
 @dataclass(frozen=True)
+class ScoredClaims:
+    """The report records of a scored claims file (:func:`score_claims_file`), in input
+    order, with how many claims repeated and how many got each suggested verdict."""
+
+    records: list[dict[str, object]]
+    duplicates: int
+    labels: dict[Label, int]
+
+    def counts(self) -> str:
+        """``"3 supported, 1 disputed, 0 unverified"``."""
+        return _label_counts(self.labels)
+
+
+@dataclass(frozen=True)
 class ScoreFileReport:
     """What :func:`score_file` wrote."""
 
@@ -569,8 +584,51 @@ class ScoreFileReport:
     labels: dict[Label, int]
 
     def summary(self) -> str:
-        counts = ", ".join(f"{self.labels.get(label, 0)} {label}" for label in Label)
-        return f"scored {self.scored} claim(s) -> {self.out} ({counts})"
+        return f"scored {self.scored} claim(s) -> {self.out} ({_label_counts(self.labels)})"
+
+
+def _label_counts(labels: dict[Label, int]) -> str:
+    return ", ".join(f"{labels.get(label, 0)} {label}" for label in Label)
+
+
+def score_claims_file(
+    bench: Workbench,
+    claims: Path,
+    top_k: int | None = None,
+    progress: Progress | None = None,
+    column: str = "claim",
+    column_field: str = "--column",
+    most: int | None = None,
+) -> ScoredClaims:
+    """Score every claim in a ``.txt``/``.csv``/``.jsonl``/``.xlsx`` file
+    (:func:`verifier.readers.read_claims`) into report records: each input row's other
+    fields are carried to its record, after its ``row`` (line, or workbook row) in the input.
+
+    Raises:
+        InputError: the claims file cannot be used, or holds more than ``most`` claims
+            (checked before any claim is scored).
+        VerifierError: no sources are indexed yet.
+    """
+    settings = bench.settings
+    rows = read_claims(claims, settings.max_file_bytes, settings.encoding, column, column_field)
+    if most is not None and len(rows.texts) > most:
+        raise InputError(
+            f"{claims}: holds {len(rows.texts):,} claims, more than the {most:,} the app scores "
+            f"at once; split the file, or run `verifier score {claims.name} --out scored.csv`"
+        )
+    results = score_claims(bench, rows.texts, top_k, progress)
+    records = [
+        ClaimRecord.from_scored(result, extra, row).to_dict()
+        for result, extra, row in zip(results, rows.extras, rows.rows)
+    ]
+    labels = Counter(result.suggestion.label for result in results)
+    return ScoredClaims(records, rows.duplicates, dict(labels))
+
+
+def write_scored(records: Sequence[dict[str, object]], out: Path) -> None:
+    """Write scored claims' records to ``out`` in the format its suffix names (CSV and Excel
+    with the best match spelled out and the evidence as JSON); whole or not at all."""
+    write_records(records, out, columns=spreadsheet_columns(records), flatten=spreadsheet_row)
 
 
 def score_file(
@@ -581,11 +639,8 @@ def score_file(
     progress: Progress | None = None,
     column: str = "claim",
 ) -> ScoreFileReport:
-    """Score every claim in a ``.txt``/``.csv``/``.jsonl`` file and write the report records
-    to ``out`` (``.jsonl``, ``.csv`` or ``.parquet``; written whole or not at all).
-
-    The claims are in a CSV file's ``column`` column or a JSONL file's ``column`` field; each
-    input row's other fields are carried to its output record.
+    """:func:`score_claims_file`, then the records written to ``out`` (a suffix of
+    :data:`~verifier.export.formats.OUTPUT_SUFFIXES`) by :func:`write_scored`.
 
     Raises:
         InputError: the claims file or the output path cannot be used (checked before any
@@ -593,14 +648,49 @@ def score_file(
         VerifierError: no sources are indexed yet.
     """
     check_output(out)
-    rows = read_claims(claims, bench.settings.max_file_bytes, bench.settings.encoding, column)
-    results = score_claims(bench, rows.texts, top_k, progress)
-    records = [
-        ClaimRecord.from_scored(r, extra).to_dict() for r, extra in zip(results, rows.extras)
-    ]
-    write_records(records, out, columns=spreadsheet_columns(records), flatten=spreadsheet_row)
-    labels = Counter(result.suggestion.label for result in results)
-    return ScoreFileReport(out, len(results), rows.duplicates, dict(labels))
+    scored = score_claims_file(bench, claims, top_k, progress, column)
+    write_scored(scored.records, out)
+    return ScoreFileReport(out, len(scored.records), scored.duplicates, scored.labels)
+
+
+def score_upload(
+    bench: Workbench,
+    name: str,
+    data: bytes,
+    top_k: int | None = None,
+    progress: Progress | None = None,
+    column: str = "claim",
+    column_field: str = "--column",
+    most: int | None = None,
+) -> ScoredClaims:
+    """:func:`score_claims_file` for a file uploaded in the app, given as its name and
+    content (read from a staging folder, removed afterwards); nothing is stored but the
+    embedding cache.
+
+    Raises:
+        InputError: the file cannot be used (named as uploaded).
+        VerifierError: no sources are indexed yet.
+    """
+    with staged_uploads(bench.settings.home / "uploads", [(name, data)]) as [staged]:
+        try:
+            return score_claims_file(bench, staged, top_k, progress, column, column_field, most)
+        except InputError as error:
+            raise _as_uploaded(error, staged.parent) from None
+
+
+def scored_download(records: Sequence[dict[str, object]], fmt: str) -> bytes:
+    """Scored claims' records as the content of a file in ``fmt`` (a key of
+    :data:`~verifier.export.formats.FORMATS`), made by :func:`write_scored`."""
+    with tempfile.TemporaryDirectory(prefix="verifier-scored-") as folder:
+        out = Path(folder) / f"scored{FORMATS[fmt]}"
+        write_scored(records, out)
+        return out.read_bytes()
+
+
+def _as_uploaded(error: InputError, folder: str | Path) -> InputError:
+    """``error`` with the staging ``folder`` taken out of its message, so that it names the
+    file as the user uploaded it."""
+    return InputError(str(error).replace(f"{folder}{os.sep}", ""))
 
 
 @dataclass(frozen=True)
@@ -813,4 +903,4 @@ def import_review_upload(bench: Records, name: str, data: bytes) -> ImportReport
         try:
             return import_reviews(bench, staged)
         except InputError as error:
-            raise InputError(str(error).replace(f"{staged.parent}{os.sep}", "")) from None
+            raise _as_uploaded(error, staged.parent) from None

@@ -372,10 +372,13 @@ def claim_text(raw: object) -> str:
 
 @dataclass
 class ClaimRows:
-    """Claim texts in input order, with each row's other fields (carried to the output)."""
+    """Claim texts in input order, with each row's other fields (carried to the output) and
+    where it was: its line in a ``.txt``, ``.csv`` or ``.jsonl`` file, its row in a workbook
+    (so scored output still lines up with its input when blank rows were skipped)."""
 
     texts: list[str] = field(default_factory=list)
     extras: list[dict[str, object]] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
 
     @property
     def duplicates(self) -> int:
@@ -383,12 +386,19 @@ class ClaimRows:
 
 
 def read_claims(
-    path: Path, max_bytes: int, encoding: str | None = None, column: str = "claim"
+    path: Path,
+    max_bytes: int,
+    encoding: str | None = None,
+    column: str = "claim",
+    column_field: str = "--column",
 ) -> ClaimRows:
     """Claims for bulk scoring: ``.txt`` (one per line), ``.csv`` (the ``column`` column,
     matched case-insensitively like every CSV header) or ``.jsonl`` (the ``column`` field).
     Only ``\n`` (or ``\r\n``) ends a line; each claim is made one line by
     :func:`claim_text`; blank lines and rows are skipped.
+
+    ``column_field`` is where the user names the column (an option, a field of the app),
+    said in the error when a table lacks it.
 
     Raises:
         InputError: unsupported type, empty, malformed, missing ``column`` column/field, or
@@ -405,7 +415,7 @@ def read_claims(
         raw = read_text_file(path, max_bytes, encoding)
         found = [(n, line, {}) for n, line in enumerate(raw.split("\n"), start=1)]
     else:
-        hint = f"name the column that holds the claims (--column), or add a {column!r} one"
+        hint = f"name the column that holds the claims ({column_field}), or add a {column!r} one"
         rows_read = read_table(path, max_bytes, encoding, column, hint)
         found = [(n, record.pop(column), record) for n, record in rows_read]
     for number, raw_text, extra in found:
@@ -419,6 +429,7 @@ def read_claims(
             )
         rows.texts.append(text)
         rows.extras.append(extra)
+        rows.rows.append(number)
     if not rows.texts:
         raise InputError(f"{path}: holds no claims")
     return rows

@@ -52,6 +52,7 @@ class ClaimRecord:
     Attributes:
         extra: the input row's other fields (an ``id``, say), carried to the output first.
         claim_id: set for claims stored in the database.
+        row: for a claim read from a file, its line (its row in a workbook); written first.
     """
 
     claim: str
@@ -65,10 +66,14 @@ class ClaimRecord:
     claim_id: int | None = None
     past: PastCheck | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
+    row: int | None = None
 
     @classmethod
     def from_scored(
-        cls, scored: ScoredClaim, extra: Mapping[str, object] | None = None
+        cls,
+        scored: ScoredClaim,
+        extra: Mapping[str, object] | None = None,
+        row: int | None = None,
     ) -> ClaimRecord:
         stances = {s.passage_id: s.stance.value for s in scored.suggestion.stances}
         return cls(
@@ -95,14 +100,16 @@ class ClaimRecord:
             claim_id=scored.claim_id,
             past=scored.past,
             extra=dict(extra or {}),
+            row=row,
         )
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON-friendly record: input fields, then :data:`CLAIM_FIELDS`, then the claim
-        the desk checked before (:data:`PAST_CHECK_FIELDS`, ``None`` when none), then
-        ``claim_id`` for stored claims. Labels are plain strings. An input field with the
-        name of one the record writes is kept as ``input_<name>``, not overwritten."""
-        record: dict[str, object] = {}
+        """The JSON-friendly record: ``row`` for a claim read from a file, input fields, then
+        :data:`CLAIM_FIELDS`, then the claim the desk checked before
+        (:data:`PAST_CHECK_FIELDS`, ``None`` when none), then ``claim_id`` for stored claims.
+        Labels are plain strings. An input field with the name of one the record writes is
+        kept as ``input_<name>``, not overwritten."""
+        record: dict[str, object] = {} if self.row is None else {"row": self.row}
         for name, value in self.extra.items():
             kept = name
             while kept in _WRITTEN or kept in record or (kept != name and kept in self.extra):
@@ -123,7 +130,7 @@ class ClaimRecord:
 
 _TOP_FIELDS = ("top_uri", "top_score", "top_text")
 # Every name a scored record or its spreadsheet row writes itself.
-_WRITTEN = frozenset((*CLAIM_FIELDS, *PAST_CHECK_FIELDS, "claim_id", *_TOP_FIELDS))
+_WRITTEN = frozenset((*CLAIM_FIELDS, *PAST_CHECK_FIELDS, "claim_id", "row", *_TOP_FIELDS))
 
 
 def spreadsheet_columns(records: Sequence[dict[str, object]]) -> list[str]:

@@ -1,0 +1,164 @@
+"""Score page: a file of claims (a desk's sheet of claims going round, say) scored against the
+sources as ``verifier score`` scores it, through :func:`verifier.pipeline.score_upload`: the
+suggestions in a table, and the scored file to download in every table format. Nothing is
+stored but the embedding cache; claims to review go in through the Articles page."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from ui import state
+from ui.components import plain
+from verifier import pipeline
+from verifier.errors import VerifierError
+from verifier.export import FORMATS
+from verifier.labels import Label
+from verifier.readers import CLAIM_SUFFIXES
+from verifier.workbench import Workbench
+
+#: Claims the page scores at once; a longer file is pointed to ``verifier score``, which
+#: writes as it goes rather than holding every record in the app's memory.
+MOST = 5_000
+RESULT = "score-result"  # (file name, ScoredClaims) of the last file scored
+COLUMN_FIELD = "Claim column (tables)"
+NAMES = {"csv": "CSV", "xlsx": "Excel", "jsonl": "JSON Lines", "parquet": "Parquet"}
+MIME = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jsonl": "application/jsonl",
+    "parquet": "application/vnd.apache.parquet",
+}
+
+
+def upload(bench: Workbench) -> None:
+    """The file, its claim column and the evidence per claim; scored when submitted."""
+    with st.form("score-claims"):
+        chosen = st.file_uploader(
+            "Claims",
+            type=[suffix.lstrip(".") for suffix in CLAIM_SUFFIXES],
+            key="score-file",
+            help="A .txt file holds one claim per line; a .csv, .xlsx (its first sheet) or "
+            ".jsonl file holds them in a column, and its other columns are kept.",
+        )
+        left, right = st.columns([3, 1])
+        column = left.text_input(COLUMN_FIELD, value="claim", key="score-column")
+        top_k = right.number_input(
+            "Evidence per claim", 1, 50, bench.settings.top_k, key="score-top-k"
+        )
+        submitted = st.form_submit_button("Score", type="primary")
+    if not submitted:
+        return
+    if chosen is None:
+        st.error(f"choose a file of claims first ({', '.join(CLAIM_SUFFIXES)})")
+        return
+    bar = st.progress(0.0, text="Reading the file...")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"{done} of {total} claims scored")
+
+    try:
+        scored = pipeline.score_upload(
+            bench,
+            chosen.name,
+            chosen.getvalue(),
+            int(top_k),
+            progress,
+            column.strip() or "claim",
+            COLUMN_FIELD,
+            most=MOST,
+        )
+    except VerifierError as error:
+        bar.empty()
+        st.session_state.pop(RESULT, None)
+        st.error(plain(str(error)))
+        return
+    bar.empty()
+    st.session_state[RESULT] = (chosen.name, scored)
+
+
+def results() -> None:
+    """The last file scored: its counts, a table of suggestions, and the downloads."""
+    if RESULT not in st.session_state:
+        return
+    name, scored = st.session_state[RESULT]
+    repeated = f"; {scored.duplicates} repeated claim(s) were scored once" * bool(scored.duplicates)
+    st.success(
+        plain(f"Scored {len(scored.records)} claim(s) from {name}: {scored.counts()}{repeated}.")
+    )
+    shown = st.multiselect(
+        "Suggested verdicts",
+        list(Label),
+        format_func=lambda label: label.value,
+        placeholder="All verdicts",
+        key="score-verdicts",
+    )
+    rows = [
+        {
+            "row": record["row"],
+            "claim": record["claim"],
+            "suggested_verdict": record["suggested_verdict"],
+            "confidence": record["confidence"],
+            "best_source": _best_source(record),
+            "reason": record["reason"],
+        }
+        for record in scored.records
+        if not shown or record["suggested_verdict"] in shown
+    ]
+    st.dataframe(
+        pd.DataFrame(
+            rows,
+            columns=["row", "claim", "suggested_verdict", "confidence"] + ["best_source", "reason"],
+        ),
+        hide_index=True,
+        column_config={
+            "row": st.column_config.NumberColumn(width="small", help="Its line or row in the file"),
+            "claim": st.column_config.TextColumn(width="large"),
+            "confidence": st.column_config.NumberColumn(format="%.2f", width="small"),
+            "suggested_verdict": st.column_config.TextColumn("suggestion", width="small"),
+            "best_source": st.column_config.TextColumn("best source", width="medium"),
+            "reason": st.column_config.TextColumn(width="large"),
+        },
+    )
+    st.caption("Downloads hold every claim with its evidence, and the file's other columns.")
+    stem = Path(name).stem
+    for column, fmt in zip(st.columns(len(NAMES)), NAMES, strict=True):
+        column.download_button(
+            NAMES[fmt],
+            data=partial(pipeline.scored_download, scored.records, fmt),
+            file_name=f"{stem}-scored{FORMATS[fmt]}",
+            mime=MIME[fmt],
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"score-download-{fmt}",
+        )
+
+
+def _best_source(record: dict[str, object]) -> str:
+    evidence = record["evidence"]
+    if not isinstance(evidence, list) or not evidence:
+        return ""
+    best = evidence[0]
+    outlet = f" ({best['outlet']})" if best.get("outlet") else ""
+    return f"{best['document']}{outlet}"
+
+
+def main() -> None:
+    bench = state.workbench()
+    st.header("Score claims")
+    st.caption(
+        "Each claim of a file gets its evidence and a suggested verdict, as `verifier score` "
+        "gives them. Nothing is saved for review: to review claims, check their article on "
+        "the Articles page."
+    )
+    if bench.corpus.is_empty():
+        st.info("No sources are indexed yet: add some on the Sources page first.")
+        return
+    upload(bench)
+    results()
+
+
+main()
