@@ -19,7 +19,7 @@ from verifier.config import Settings
 from verifier.db.session import make_engine
 from verifier.labels import Label
 from verifier.stance.trained import RULES_VERSION
-from verifier.views import EvidenceView
+from verifier.views import EvidenceView, article_claims, list_articles
 from verifier.workbench import Workbench
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -492,6 +492,22 @@ def test_the_score_page_shows_a_scored_file_and_filters_it(app: AppTest) -> None
     assert app.dataframe[0].value["suggested_verdict"].tolist() == [
         v for v in verdicts if v == verdicts[0]
     ]
+    # Then added for review, as one list (under a reviewer's name), and matched.
+    add = "FormSubmitter:score-add-Add to the review queue"
+    app.button(key=add).click().run()
+    assert [e.value for e in app.error] == [
+        "enter your name as reviewer in the sidebar before adding claims for review"
+    ]
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
+    app.text_input(key="score-title-desk.csv").input("Tips, 28 November")
+    app.button(key=add).click().run()  # (a form's fields are sent with its button)
+    assert not app.exception and not app.error
+    assert "2 claim\\(s\\) in the list 'Tips, 28 November', to review" in app.success[-1].value
+    with Workbench.open(Settings.from_env()) as bench, bench.db.session() as session:
+        [listed] = [a for a in list_articles(session) if a.title == "Tips, 28 November"]
+        claims = article_claims(session, listed.id)
+    assert [c.text for c in claims] == [r["claim"] for r in scored.records]
+    assert all(c.suggested is not None and c.evidence for c in claims)
 
 
 @pytest.mark.parametrize(

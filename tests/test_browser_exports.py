@@ -315,3 +315,12 @@ def test_a_desks_sheet_of_claims_is_scored_on_the_page(
     claims = [row[header.index("claim")] for row in rows]
     assert claims[0] == "Russia has deployed 28 combat aircraft to Syria."
     assert all(row[header.index("top_uri")] for row in rows)
+    # Added for review as one list, and opened from the link the page gives.
+    type_when_ready(browser, REVIEWER_FIELD, "Dana", Keys.ENTER)
+    settle(browser)
+    press(browser, "Add to the review queue")
+    wait.until(lambda d: "2 claim(s) in the list 'going-round.xlsx', to review" in body_text(d))
+    click_when_ready(browser, "//a[.//p[text()='Open the list']]")
+    wait.until(lambda d: "/review?article=" in d.current_url)
+    wait.until(lambda d: all(claim in body_text(d) for claim in claims))
+    screenshot(browser, "score-claims-listed.png")

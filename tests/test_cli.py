@@ -189,6 +189,29 @@ def test_score_reads_the_claims_from_the_column_named(tmp_path: Path, sources: P
     assert frame["desk"].tolist() == ["sport"]
 
 
+def test_a_list_of_claims_is_imported_for_review_then_matched(
+    tmp_path: Path, sources: Path
+) -> None:
+    home, db = fresh(tmp_path)
+    assert run(home, db, "ingest", str(sources)).exit_code == 0
+    tips = write(tmp_path, "tips.txt", "Spartak beat Zenit 2-1.\n\nSpartak beat Zenit 2-1.\n")
+    result = run(home, db, "claims", "import", str(tips), "--title", "Tips, 28 November")
+    assert result.exit_code == 0, result.output
+    assert "Spartak beat Zenit 2-1." in result.stdout and len(result.stdout.splitlines()) == 1
+    assert (
+        "list 1 (Tips, 28 November): 1 claim(s); match them with `verifier match --article 1`"
+        in (result.stderr)
+    )
+    matched = run(home, db, "match", "--article", "1", "--top-k", "1")
+    assert matched.exit_code == 0, matched.output
+    assert "football.txt" in matched.stdout
+    refused = run(home, db, "claims", "import", str(write(tmp_path, "t.csv", "text\nx\n")))
+    assert refused.exit_code != 0
+    assert "no 'claim' column (found: text); name the column that holds the claims" in (
+        refused.output
+    )
+
+
 def test_a_desk_spreadsheet_is_scored_and_ingested(tmp_path: Path, sources: Path) -> None:
     home, db = fresh(tmp_path)
     assert run(home, db, "ingest", str(sources)).exit_code == 0

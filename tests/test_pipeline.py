@@ -87,6 +87,42 @@ def test_an_uploaded_claims_sheet_is_scored_and_offered_in_every_format(
     )
 
 
+def test_a_list_of_claims_is_stored_for_review_and_kept_when_added_again(
+    bench: Workbench, sources: Path, tmp_path: Path
+) -> None:
+    pipeline.ingest(bench, [sources])
+    tips = write(
+        tmp_path,
+        "tips.csv",
+        "Statement,Seen on\nSpartak beat Zenit 2-1.,X\n,TikTok\n"
+        "Crews built helicopter pads at the Syrian airport.,Telegram\n"
+        "Spartak beat Zenit 2-1.,Facebook\n",
+    )
+    saved = pipeline.store_claims_file(bench, tips, "statement")
+    assert saved.title == "tips.csv"
+    assert [c.text for c in saved.claims] == [
+        "Spartak beat Zenit 2-1.",
+        "Crews built helicopter pads at the Syrian airport.",
+    ]
+    matched = pipeline.match_claims(bench, article_id=saved.id, top_k=2)
+    assert matched[0].evidence[0].uri.endswith("football.txt")
+    first = saved.claims[0].id
+    pipeline.review_claim(bench, first, Label.SUPPORTED, "Dana", "Club's own report")
+    again = pipeline.store_claim_list(bench, [c.text for c in saved.claims], "Tips again")
+    assert again.id == saved.id and [c.id for c in again.claims] == [c.id for c in saved.claims]
+    with bench.db.session() as session:
+        [listed] = [a for a in list_articles(session) if a.id == saved.id]
+        assert (listed.claims, listed.reviewed) == (2, 1)  # the review is kept
+        assert article_claims(session, saved.id)[0].label is Label.SUPPORTED
+    with pytest.raises(InputError, match="^the list holds no claims$"):
+        pipeline.store_claim_list(bench, [" "], "Nothing")
+    long = [f"Claim number {n} says {'x' * 90}." for n in range(2_100)]
+    with pytest.raises(InputError, match=r"^the 2,100 claims come to .* split the file"):
+        pipeline.store_claim_list(bench, long, "Too many")
+    with bench.db.session() as session:
+        assert len(list_articles(session)) == 1  # nothing stored by a refusal
+
+
 def test_check_article_stores_and_matches(bench: Workbench, sources: Path) -> None:
     pipeline.ingest(bench, [sources])
     checked = pipeline.check_article(

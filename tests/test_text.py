@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from verifier.claims import checkworthiness, extract_claims
+from verifier.claims import checkworthiness, extract_claims, listed_claims
 from verifier.passages import split_passages
 from verifier.sentences import sentences
 
@@ -34,6 +34,25 @@ def test_claims_have_offsets_scores_and_no_boilerplate_or_repeats() -> None:
     for claim in claims:
         assert ARTICLE[claim.start : claim.end] == claim.text
         assert 0.5 <= claim.checkworthiness <= 1.0
+
+
+def test_a_list_of_claims_keeps_every_line_once_with_offsets() -> None:
+    listed = [
+        "Russia has deployed 28 combat aircraft to Syria.",
+        "Is this real?",  # the desk chose it: kept, however low it scores
+        " ",
+        "RUSSIA has deployed 28 combat aircraft to Syria",  # the same claim again
+        "Две тысячи военных прибыли в Латакию.",
+    ]
+    text, claims = listed_claims(listed)
+    assert [c.text for c in claims] == [listed[0], listed[1], listed[4]]
+    assert text == "\n".join(c.text for c in claims)
+    for claim in claims:
+        assert text[claim.start : claim.end] == claim.text
+    assert claims[1].checkworthiness < 0.5 < claims[0].checkworthiness
+    scored = listed_claims(listed[:2], scorer=lambda texts: [0.25] * len(texts))[1]
+    assert [c.checkworthiness for c in scored] == [0.25, 0.25]
+    assert listed_claims(["", "  "]) == ("", [])
 
 
 def test_checkworthiness_orders_concrete_over_vague() -> None:

@@ -138,13 +138,42 @@ def extract_claims(
         if key not in seen:
             seen.add(key)
             spans.append(span)
-    texts = [span.text for span in spans]
-    if scorer is not None and language == "en" and texts:
-        scores = [round(float(score), 3) for score in scorer(texts)]
-    else:
-        scores = [checkworthiness(text, language) for text in texts]
+    scores = _scores([span.text for span in spans], language, scorer)
     return [
         ExtractedClaim(span.text, span.start, span.end, score)
         for span, score in zip(spans, scores)
         if score >= threshold
     ]
+
+
+def listed_claims(
+    texts: Sequence[str],
+    language: str = "en",
+    scorer: Callable[[list[str]], Sequence[float]] | None = None,
+) -> tuple[str, list[ExtractedClaim]]:
+    """A list of claims (a desk's sheet of claims going round) as an article text with its
+    claims: one claim per line, each line a claim whatever its check-worthiness (the desk
+    chose them; the score is kept for ordering), a repeated claim once. ``texts`` are one
+    line each (:func:`verifier.text.claim_text`); ``language`` and ``scorer`` are as for
+    :func:`extract_claims`."""
+    kept: list[str] = []
+    seen: set[str] = set()
+    for text in texts:
+        key = normalise(text)
+        if text.strip() and key not in seen:
+            seen.add(key)
+            kept.append(text.strip())
+    found, start = [], 0
+    for text, score in zip(kept, _scores(kept, language, scorer)):
+        found.append(ExtractedClaim(text, start, start + len(text), score))
+        start += len(text) + 1
+    return "\n".join(kept), found
+
+
+def _scores(
+    texts: list[str], language: str, scorer: Callable[[list[str]], Sequence[float]] | None
+) -> list[float]:
+    """Check-worthiness of ``texts``: by ``scorer`` for English, else :func:`checkworthiness`."""
+    if scorer is not None and language == "en" and texts:
+        return [round(float(score), 3) for score in scorer(texts)]
+    return [checkworthiness(text, language) for text in texts]

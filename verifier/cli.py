@@ -352,6 +352,37 @@ def claims_extract(
     click.echo(f"article {saved.id}: {len(saved.claims)} claim(s)", err=True)
 
 
+@claims.command("import")
+@click.argument("claims_file", metavar="FILE", type=click.Path(path_type=Path))
+@click.option("--title", help="What to call the list (default: the file's name).")
+@click.option(
+    "--column",
+    default="claim",
+    show_default=True,
+    help="The CSV or Excel column (JSON Lines field) that holds the claims.",
+)
+@click.pass_context
+def claims_import(ctx: click.Context, claims_file: Path, title: str | None, column: str) -> None:
+    """Save the claims of FILE for review, as one list: every line of a .txt file, or every
+    row of a .csv, .xlsx or .jsonl file, is a claim (a repeated one is saved once).
+
+    Importing the same file again keeps its claims and reviews. Then `verifier match
+    --article ID` matches them, and they join the review queue.
+
+    \b
+    Example:
+        verifier claims import tips.xlsx --column statement --title "Tips, 28 November"
+    """
+    saved = pipeline.store_claims_file(_bench(ctx), claims_file, column, title)
+    for claim in saved.claims:
+        click.echo(f"{claim.id:>5}  {claim.checkworthiness:.2f}  {claim.text}")
+    click.echo(
+        f"list {saved.id} ({saved.title}): {len(saved.claims)} claim(s); "
+        f"match them with `verifier match --article {saved.id}`",
+        err=True,
+    )
+
+
 @claims.group("model", cls=_Group)
 def claims_model() -> None:
     """The desk's own check-worthiness model (extraction uses the heuristic without one)."""

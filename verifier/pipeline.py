@@ -3,8 +3,9 @@
 * :func:`ingest` and :func:`remove_sources`: files -> source documents -> corpus (database,
   then index), and the claims whose evidence changed matched again (:func:`rematch`);
 * :func:`extract_article` (and ``_file``), :func:`check_article`: article -> claims (stored)
-  -> matches; :func:`add_claim`, :func:`edit_claim`, :func:`drop_claim`: a reviewer's
-  changes to an article's claims;
+  -> matches; :func:`store_claim_list` (and :func:`store_claims_file`): a desk's list of
+  claims -> claims (stored as one article); :func:`add_claim`, :func:`edit_claim`,
+  :func:`drop_claim`: a reviewer's changes to an article's claims;
 * :func:`match_claims` and :func:`score_claims`: claims -> embeddings -> retriever ->
   stance model -> suggestions (stored for stored claims);
 * :func:`score_file` and :func:`score_upload`: a claims file -> :func:`score_claims` ->
@@ -30,6 +31,7 @@ from itertools import chain, islice
 from pathlib import Path
 
 from verifier.articles import (
+    MAX_ARTICLE_CHARS,
     ArticleMeta,
     StoredArticle,
     article_text,
@@ -51,7 +53,7 @@ from verifier.checkworthy_model import (
 from verifier.checkworthy_model import features as checkworthiness_features
 from verifier.checkworthy_model import train as train_model
 from verifier.claim_memory import PastCheck
-from verifier.claims import extract_claims
+from verifier.claims import extract_claims, listed_claims
 from verifier.config import Settings
 from verifier.documents import IngestReport, find_documents, passage_spans
 from verifier.errors import InputError, VerifierError
@@ -339,6 +341,45 @@ def extract_article_file(
     return extract_article(
         bench, text, title=title, uri=str(path.resolve()), threshold=threshold, meta=meta
     )
+
+
+def store_claim_list(
+    bench: Workbench, texts: Sequence[str], title: str, uri: str | None = None
+) -> StoredArticle:
+    """Store a list of claims for review as one article titled ``title``
+    (:func:`verifier.claims.listed_claims`: one claim per line, every line a claim, a
+    repeated claim once); they join the review queue once matched (:func:`match_claims`).
+    Storing the same list again keeps it, its claims and their reviews.
+
+    Raises:
+        InputError: the list holds no claims, or more text than an article may (nothing is
+            stored).
+    """
+    language = detect_language("\n".join(texts))
+    text, found = listed_claims(texts, language, _checkworthiness_scorer(bench))
+    if not found:
+        raise InputError("the list holds no claims")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise InputError(
+            f"the {len(found):,} claims come to {len(text):,} characters, more than the "
+            f"{MAX_ARTICLE_CHARS:,} one list may hold: split the file and add each part"
+        )
+    with bench.db.writing() as session:
+        return store_article(session, text, found, title=title, uri=uri, language=language)
+
+
+def store_claims_file(
+    bench: Workbench, path: Path, column: str = "claim", title: str | None = None
+) -> StoredArticle:
+    """:func:`store_claim_list` for the claims of a ``.txt``/``.csv``/``.jsonl``/``.xlsx`` file
+    (:func:`verifier.readers.read_claims`), titled by its name unless ``title`` is given.
+
+    Raises:
+        InputError: the file cannot be used, or its list cannot be stored.
+    """
+    settings = bench.settings
+    rows = read_claims(path, settings.max_file_bytes, settings.encoding, column)
+    return store_claim_list(bench, rows.texts, title or path.name, str(path.resolve()))
 
 
 def fetch_article_page(bench: Workbench, url: str) -> tuple[str, str, ArticleMeta]:

@@ -1,7 +1,8 @@
 """Score page: a file of claims (a desk's sheet of claims going round, say) scored against the
 sources as ``verifier score`` scores it, through :func:`verifier.pipeline.score_upload`: the
-suggestions in a table, and the scored file to download in every table format. Nothing is
-stored but the embedding cache; claims to review go in through the Articles page."""
+suggestions in a table, and the scored file to download in every table format. Scoring
+stores nothing but the embedding cache; the claims can then be added for review as one list
+(:func:`verifier.pipeline.store_claim_list`)."""
 
 from __future__ import annotations
 
@@ -137,6 +138,47 @@ def results() -> None:
         )
 
 
+def add_for_review(bench: Workbench) -> None:
+    """The scored claims saved as one list for review (as ``verifier claims import``), then
+    matched: they join the review queue."""
+    if RESULT not in st.session_state:
+        return
+    name, scored = st.session_state[RESULT]
+    st.subheader("Review these claims")
+    with st.form("score-add"):
+        title = st.text_input(
+            "List title",
+            value=name,
+            key=f"score-title-{name}",
+            help="The claims are saved as one list under this title; adding the same claims "
+            "again keeps them and their reviews.",
+        )
+        add = st.form_submit_button("Add to the review queue")
+    if not add or not state.signed_in("adding claims for review"):
+        return
+    bar = st.progress(0.0, text="Saving the claims...")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"{done} of {total} claims matched")
+
+    try:
+        texts = [str(record["claim"]) for record in scored.records]
+        saved = pipeline.store_claim_list(bench, texts, title.strip() or name)
+        pipeline.match_claims(bench, article_id=saved.id, chunk=64, progress=progress)
+    except VerifierError as error:
+        bar.empty()
+        st.error(plain(str(error)))
+        return
+    bar.empty()
+    st.success(plain(f"{len(saved.claims)} claim(s) in the list '{saved.title}', to review."))
+    st.page_link(
+        "ui/pages/review.py",
+        label="Open the list",
+        icon=":material/fact_check:",
+        query_params={"article": str(saved.id)},
+    )
+
+
 def _best_source(record: dict[str, object]) -> str:
     evidence = record["evidence"]
     if not isinstance(evidence, list) or not evidence:
@@ -151,14 +193,14 @@ def main() -> None:
     st.header("Score claims")
     st.caption(
         "Each claim of a file gets its evidence and a suggested verdict, as `verifier score` "
-        "gives them. Nothing is saved for review: to review claims, check their article on "
-        "the Articles page."
+        "gives them. Nothing is saved until you add the claims for review."
     )
     if bench.corpus.is_empty():
         st.info("No sources are indexed yet: add some on the Sources page first.")
         return
     upload(bench)
     results()
+    add_for_review(bench)
 
 
 main()
