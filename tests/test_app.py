@@ -506,7 +506,7 @@ def test_the_score_page_shows_a_scored_file_and_filters_it(app: AppTest) -> None
     with Workbench.open(Settings.from_env()) as bench, bench.db.session() as session:
         [listed] = [a for a in list_articles(session) if a.title == "Tips, 28 November"]
         claims = article_claims(session, listed.id)
-    assert [c.text for c in claims] == [r["claim"] for r in scored.records]
+    assert [c.text for c in claims] == [r.claim for r in scored.results]
     assert all(c.suggested is not None and c.evidence for c in claims)
 
 

@@ -61,7 +61,8 @@ def test_an_uploaded_claims_sheet_is_scored_and_offered_in_every_format(
     scored = pipeline.score_upload(
         bench, "desk/claims.csv", sheet, 2, lambda *a: seen.append(a), "statement", "Column"
     )
-    assert [(r["row"], r["ref"]) for r in scored.records] == [(2, "A-1"), (4, "A-3")]
+    records = scored.records()
+    assert [(r["row"], r["ref"]) for r in records] == [(2, "A-1"), (4, "A-3")]
     assert seen[-1] == (2, 2) and sum(scored.labels.values()) == 2
     assert scored.counts().count(",") == 2 and "supported" in scored.counts()
     assert not list((bench.settings.home / "uploads").iterdir())  # the staged copy is gone
@@ -71,11 +72,19 @@ def test_an_uploaded_claims_sheet_is_scored_and_offered_in_every_format(
         ("jsonl", lambda b: pd.read_json(b, lines=True)),
         ("parquet", pd.read_parquet),
     ]:
-        frame = read(io.BytesIO(pipeline.scored_download(scored.records, fmt)))
+        frame = read(io.BytesIO(pipeline.scored_download(scored, fmt)))
         assert frame["ref"].tolist() == ["A-1", "A-3"], fmt
         assert frame["claim"][0] == "Spartak beat Zenit 2-1.", fmt
     with pytest.raises(InputError, match="holds 2 claims, more than the 1 the app scores"):
         pipeline.score_upload(bench, "claims.csv", sheet, column="statement", most=1)
+    # Added for review: stored as one list with the evidence and suggestion scored.
+    saved = pipeline.add_scored_for_review(bench, scored, "Desk sheet")
+    assert [c.text for c in saved.claims] == [r.claim for r in scored.results]
+    with bench.db.session() as session:
+        views = article_claims(session, saved.id)
+    for view, result in zip(views, scored.results, strict=True):
+        assert view.suggested is result.suggestion.label
+        assert [e.passage_id for e in view.evidence] == [e.passage_id for e in result.evidence]
     # A refusal names the file as uploaded, and the app's field for the column.
     with pytest.raises(InputError) as refused:
         pipeline.score_upload(

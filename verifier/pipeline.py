@@ -93,6 +93,7 @@ from verifier.readers import read_claims, read_reviews
 from verifier.review import Change, ImportReport, record_review, record_reviews
 from verifier.sample import is_empty, sample_dir
 from verifier.sources import COLUMN_OPTION, read_sources
+from verifier.text import normalise
 from verifier.uploads import keep_uploads, safe_name, staged_uploads
 from verifier.workbench import Records, Workbench
 
@@ -603,16 +604,30 @@ def score_claims(
 
 @dataclass(frozen=True)
 class ScoredClaims:
-    """The report records of a scored claims file (:func:`score_claims_file`), in input
-    order, with how many claims repeated and how many got each suggested verdict."""
+    """The claims of a file as scored (:func:`score_claims_file`), in input order, with each
+    row's other fields and its row in the file, and how many claims repeated."""
 
-    records: list[dict[str, object]]
+    results: list[ScoredClaim]
+    extras: list[dict[str, object]]
+    rows: list[int]
     duplicates: int
-    labels: dict[Label, int]
+
+    @property
+    def labels(self) -> dict[Label, int]:
+        """How many claims got each suggested verdict."""
+        return dict(Counter(result.suggestion.label for result in self.results))
 
     def counts(self) -> str:
         """``"3 supported, 1 disputed, 0 unverified"``."""
         return _label_counts(self.labels)
+
+    def records(self) -> list[dict[str, object]]:
+        """The report records (:class:`~verifier.export.ClaimRecord`), made when asked for:
+        held by the app between pages, the results are the smaller form."""
+        return [
+            ClaimRecord.from_scored(result, extra, row).to_dict()
+            for result, extra, row in zip(self.results, self.extras, self.rows)
+        ]
 
 
 @dataclass(frozen=True)
@@ -658,12 +673,7 @@ def score_claims_file(
             f"at once; split the file, or run `verifier score {claims.name} --out scored.csv`"
         )
     results = score_claims(bench, rows.texts, top_k, progress)
-    records = [
-        ClaimRecord.from_scored(result, extra, row).to_dict()
-        for result, extra, row in zip(results, rows.extras, rows.rows)
-    ]
-    labels = Counter(result.suggestion.label for result in results)
-    return ScoredClaims(records, rows.duplicates, dict(labels))
+    return ScoredClaims(results, rows.extras, rows.rows, rows.duplicates)
 
 
 def write_scored(records: Sequence[dict[str, object]], out: Path) -> None:
@@ -690,8 +700,8 @@ def score_file(
     """
     check_output(out)
     scored = score_claims_file(bench, claims, top_k, progress, column)
-    write_scored(scored.records, out)
-    return ScoreFileReport(out, len(scored.records), scored.duplicates, scored.labels)
+    write_scored(scored.records(), out)
+    return ScoreFileReport(out, len(scored.results), scored.duplicates, scored.labels)
 
 
 def score_upload(
@@ -719,13 +729,36 @@ def score_upload(
             raise _as_uploaded(error, staged.parent) from None
 
 
-def scored_download(records: Sequence[dict[str, object]], fmt: str) -> bytes:
-    """Scored claims' records as the content of a file in ``fmt`` (a key of
+def scored_download(scored: ScoredClaims, fmt: str) -> bytes:
+    """Scored claims as the content of a file in ``fmt`` (a key of
     :data:`~verifier.export.formats.FORMATS`), made by :func:`write_scored`."""
     with tempfile.TemporaryDirectory(prefix="verifier-scored-") as folder:
         out = Path(folder) / f"scored{FORMATS[fmt]}"
-        write_scored(records, out)
+        write_scored(scored.records(), out)
         return out.read_bytes()
+
+
+def add_scored_for_review(bench: Workbench, scored: ScoredClaims, title: str) -> StoredArticle:
+    """Save scored claims for review as one list (:func:`store_claim_list`), each with the
+    evidence and suggestion it was scored with (stored as :func:`match_claims` stores them,
+    without reading the claims again). A claim picked by hand in the stored list before keeps
+    its own matches.
+
+    Raises:
+        InputError: as :func:`store_claim_list`.
+    """
+    saved = store_claim_list(bench, [result.claim for result in scored.results], title)
+    by_text: dict[str, ScoredClaim] = {}
+    for result in scored.results:
+        by_text.setdefault(normalise(result.claim), result)
+    found = [
+        replace(by_text[normalise(claim.text)], claim_id=claim.id)
+        for claim in saved.claims
+        if normalise(claim.text) in by_text
+    ]
+    with bench.db.writing() as session:
+        store_suggestions(session, found)
+    return saved
 
 
 def _as_uploaded(error: InputError, folder: str | Path) -> InputError:

@@ -18,6 +18,7 @@ from verifier import pipeline
 from verifier.errors import VerifierError
 from verifier.export import FORMATS
 from verifier.labels import Label
+from verifier.match import ScoredClaim
 from verifier.readers import CLAIM_SUFFIXES
 from verifier.workbench import Workbench
 
@@ -88,7 +89,7 @@ def results() -> None:
     name, scored = st.session_state[RESULT]
     repeated = f"; {scored.duplicates} repeated claim(s) were scored once" * bool(scored.duplicates)
     st.success(
-        plain(f"Scored {len(scored.records)} claim(s) from {name}: {scored.counts()}{repeated}.")
+        plain(f"Scored {len(scored.results)} claim(s) from {name}: {scored.counts()}{repeated}.")
     )
     shown = st.multiselect(
         "Suggested verdicts",
@@ -99,15 +100,15 @@ def results() -> None:
     )
     rows = [
         {
-            "row": record["row"],
-            "claim": record["claim"],
-            "suggested_verdict": record["suggested_verdict"],
-            "confidence": record["confidence"],
-            "best_source": _best_source(record),
-            "reason": record["reason"],
+            "row": row,
+            "claim": result.claim,
+            "suggested_verdict": result.suggestion.label.value,
+            "confidence": result.suggestion.confidence,
+            "best_source": _best_source(result),
+            "reason": result.suggestion.reason,
         }
-        for record in scored.records
-        if not shown or record["suggested_verdict"] in shown
+        for result, row in zip(scored.results, scored.rows)
+        if not shown or result.suggestion.label in shown
     ]
     st.dataframe(
         pd.DataFrame(
@@ -129,7 +130,7 @@ def results() -> None:
     for column, fmt in zip(st.columns(len(NAMES)), NAMES, strict=True):
         column.download_button(
             NAMES[fmt],
-            data=partial(pipeline.scored_download, scored.records, fmt),
+            data=partial(pipeline.scored_download, scored, fmt),
             file_name=f"{stem}-scored{FORMATS[fmt]}",
             mime=MIME[fmt],
             on_click="ignore",
@@ -139,8 +140,8 @@ def results() -> None:
 
 
 def add_for_review(bench: Workbench) -> None:
-    """The scored claims saved as one list for review (as ``verifier claims import``), then
-    matched: they join the review queue."""
+    """The scored claims saved as one list for review (as ``verifier claims import``), with
+    the evidence and suggestions they were scored with: they join the review queue."""
     if RESULT not in st.session_state:
         return
     name, scored = st.session_state[RESULT]
@@ -156,20 +157,12 @@ def add_for_review(bench: Workbench) -> None:
         add = st.form_submit_button("Add to the review queue")
     if not add or not state.signed_in("adding claims for review"):
         return
-    bar = st.progress(0.0, text="Saving the claims...")
-
-    def progress(done: int, total: int) -> None:
-        bar.progress(done / total, text=f"{done} of {total} claims matched")
-
     try:
-        texts = [str(record["claim"]) for record in scored.records]
-        saved = pipeline.store_claim_list(bench, texts, title.strip() or name)
-        pipeline.match_claims(bench, article_id=saved.id, chunk=64, progress=progress)
+        with st.spinner("Saving the claims with their evidence..."):
+            saved = pipeline.add_scored_for_review(bench, scored, title.strip() or name)
     except VerifierError as error:
-        bar.empty()
         st.error(plain(str(error)))
         return
-    bar.empty()
     st.success(plain(f"{len(saved.claims)} claim(s) in the list '{saved.title}', to review."))
     st.page_link(
         "ui/pages/review.py",
@@ -179,13 +172,11 @@ def add_for_review(bench: Workbench) -> None:
     )
 
 
-def _best_source(record: dict[str, object]) -> str:
-    evidence = record["evidence"]
-    if not isinstance(evidence, list) or not evidence:
+def _best_source(result: ScoredClaim) -> str:
+    if not result.evidence:
         return ""
-    best = evidence[0]
-    outlet = f" ({best['outlet']})" if best.get("outlet") else ""
-    return f"{best['document']}{outlet}"
+    best = result.evidence[0]
+    return f"{best.document} ({best.outlet})" if best.outlet else best.document
 
 
 def main() -> None:
