@@ -50,6 +50,7 @@ PUBLISHER = {
     "VERIFIER_PUBLISHER_NAME": "Desk Check",
     "VERIFIER_PUBLISHER_URL": "https://desk.example.org",
     "VERIFIER_FACTCHECK_URL": "https://desk.example.org/checks/{claim_id}",
+    "VERIFIER_MAX_FILE_MB": "4.5",
 }
 FILES = {
     "JSON Lines": "verdict-report.jsonl",
@@ -300,6 +301,9 @@ def test_a_desks_sheet_of_claims_is_scored_on_the_page(
     browser.get(f"{server}/score")
     wait.until(lambda d: "Score claims" in body_text(d))
     settle(browser)
+    # The upload field keeps to VERIFIER_MAX_FILE_MB (rounded up), not Streamlit's 200 MB.
+    wait.until(lambda d: "MB per file" in body_text(d))
+    assert "5MB per file" in body_text(browser)
     type_when_ready(browser, "//input[@aria-label='Claim column (tables)']", Keys.CONTROL, "a")
     type_when_ready(browser, "//input[@aria-label='Claim column (tables)']", "statement")
     browser.find_element(By.CSS_SELECTOR, "input[type='file']").send_keys(str(sheet))

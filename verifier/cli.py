@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import math
 import os
 import subprocess
 import sys
@@ -772,5 +773,7 @@ def app(ctx: click.Context, port: int, host: str) -> None:
     command = [sys.executable, "-m", "streamlit", "run", str(app_py), "--server.port", str(port)]
     command += ["--server.address", host]
     command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    # The upload fields say, and keep to, the size verifier reads (Streamlit's own: 200 MB).
+    command += ["--server.maxUploadSize", str(math.ceil(settings.max_file_mb))]
     click.echo(f"verifier: {reach(host, port)}", err=True)
     raise SystemExit(subprocess.call(command, env=env))
