@@ -9,7 +9,8 @@
 * :func:`match_claims` and :func:`score_claims`: claims -> embeddings -> retriever ->
   stance model -> suggestions (stored for stored claims);
 * :func:`score_file` and :func:`score_upload`: a claims file -> :func:`score_claims` ->
-  report records -> an output file, or a download (:func:`scored_download`);
+  report records -> an output file, or a download (:func:`scored_download`); the scored
+  claims can then be stored for review as they were scored (:func:`add_scored_for_review`);
 * :func:`review_claim`, :func:`import_reviews` and :func:`import_review_upload`: reviewers'
   verdicts, with their history;
 * :func:`export_report` (and :func:`export_files` for downloads): report records -> a table,
@@ -657,8 +658,8 @@ def score_claims_file(
     most: int | None = None,
 ) -> ScoredClaims:
     """Score every claim in a ``.txt``/``.csv``/``.jsonl``/``.xlsx`` file
-    (:func:`verifier.readers.read_claims`) into report records: each input row's other
-    fields are carried to its record, after its ``row`` (line, or workbook row) in the input.
+    (:func:`verifier.readers.read_claims`), keeping each input row's other fields and its
+    ``row`` (line, or workbook row) for its report record (:meth:`ScoredClaims.records`).
 
     Raises:
         InputError: the claims file cannot be used, or holds more than ``most`` claims

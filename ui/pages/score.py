@@ -87,7 +87,9 @@ def results() -> None:
     if RESULT not in st.session_state:
         return
     name, scored = st.session_state[RESULT]
-    repeated = f"; {scored.duplicates} repeated claim(s) were scored once" * bool(scored.duplicates)
+    repeated = (
+        f"; {scored.duplicates} repeated claim(s) were scored once" if scored.duplicates else ""
+    )
     st.success(
         plain(f"Scored {len(scored.results)} claim(s) from {name}: {scored.counts()}{repeated}.")
     )
