@@ -473,10 +473,10 @@ def test_the_score_page_shows_a_scored_file_and_filters_it(app: AppTest) -> None
     # A file scored as the page scores an upload (AppTest cannot upload; the browser test
     # does), then shown: counts, one row per claim with its row in the file, a filter.
     sheet = (
-        "ref,claim\n"
-        "1,Russia deployed 28 combat aircraft to the Latakia air base.\n"
-        "2,\n"
-        "3,The Pentagon said Russian fighter jets had not yet arrived.\n"
+        "ref,claim,url\n"
+        "1,Russia deployed 28 combat aircraft to the Latakia air base.,https://t.example/p/1\n"
+        "2,,\n"
+        "3,The Pentagon said Russian fighter jets had not yet arrived.,\n"
     )
     with Workbench.open(Settings.from_env()) as bench:
         scored = pipeline.score_upload(bench, "desk.csv", sheet.encode())
@@ -508,6 +508,12 @@ def test_the_score_page_shows_a_scored_file_and_filters_it(app: AppTest) -> None
         claims = article_claims(session, listed.id)
     assert [c.text for c in claims] == [r.claim for r in scored.results]
     assert all(c.suggested is not None and c.evidence for c in claims)
+    # Its claims are reviewed like an article's, the first linked to where it was seen.
+    app.query_params["article"] = str(listed.id)
+    app.switch_page(REVIEW_PAGE).run()
+    assert not app.exception
+    seen = [m.value for m in app.markdown if m.value.startswith("Seen at")]
+    assert seen == ["Seen at <https://t.example/p/1>"]
 
 
 @pytest.mark.parametrize(

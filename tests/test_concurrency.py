@@ -116,7 +116,9 @@ def test_a_save_waits_at_most_a_moment_during_a_long_ingest(
     settings: Settings, tmp_path: Path
 ) -> None:
     """An ingest embeds outside its short write transactions: a reviewer saving meanwhile
-    is not held up by the model (here 0.4 s a batch of 64 passages, 1,200 passages)."""
+    is not held up by the model (here 0.4 s a batch of 64 passages, 1,200 passages). Were
+    the embedding inside the write transaction, a save would wait for most of the ingest;
+    the bound is a share of the ingest's own time, so a loaded machine slows both alike."""
     folder = tmp_path / "many"
     folder.mkdir()
     for n in range(1200):
@@ -135,6 +137,7 @@ def test_a_save_waits_at_most_a_moment_during_a_long_ingest(
                 done.set()
 
         thread = threading.Thread(target=ingest)
+        began = time.perf_counter()
         thread.start()
         while not done.is_set():
             started = time.perf_counter()
@@ -142,7 +145,8 @@ def test_a_save_waits_at_most_a_moment_during_a_long_ingest(
             waits.append(time.perf_counter() - started)
             time.sleep(0.05)
         thread.join()
+        took = time.perf_counter() - began
         with bench.db.session() as session:
             assert len(history(session, claim_id)) == len(waits)
     assert len(waits) >= 10, "the ingest was too quick to measure saves during it"
-    assert max(waits) < 2.0, f"a save waited {max(waits):.2f} s"
+    assert max(waits) < took / 3, f"a save waited {max(waits):.2f} s of the ingest's {took:.1f} s"

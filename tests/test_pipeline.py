@@ -10,6 +10,7 @@ from conftest import write
 
 from verifier import pipeline
 from verifier.errors import InputError, VerifierError
+from verifier.export import ReportFilter
 from verifier.labels import Label
 from verifier.views import article_claims, list_articles
 from verifier.workbench import Workbench
@@ -130,6 +131,61 @@ def test_a_list_of_claims_is_stored_for_review_and_kept_when_added_again(
         pipeline.store_claim_list(bench, long, "Too many")
     with bench.db.session() as session:
         assert len(list_articles(session)) == 1  # nothing stored by a refusal
+
+
+def test_where_each_listed_claim_was_seen_reaches_the_reports(
+    bench: Workbench, sources: Path, tmp_path: Path
+) -> None:
+    pipeline.ingest(bench, [sources])
+    post = "https://social.example.net/@watcher/1234"
+    tips = write(
+        tmp_path,
+        "tips.csv",
+        f"claim,URL\nSpartak beat Zenit 2-1.,{post}\nCrews built helicopter pads.,\n",
+    )
+    saved = pipeline.store_claims_file(bench, tips)
+    first, second = (c.id for c in saved.claims)
+    pipeline.review_claim(bench, first, Label.DISPUTED, "Dana", "It was 1-1")
+    pipeline.review_claim(bench, second, Label.UNVERIFIED, "Dana")
+    with bench.db.session() as session:
+        views = article_claims(session, saved.id)
+    assert [v.appearance_url for v in views] == [post, None]
+    out = tmp_path / "report"
+    out.mkdir()
+    pipeline.export_report(bench, ReportFilter(), out / "r.jsonl")
+    records = [json.loads(line) for line in (out / "r.jsonl").read_text().splitlines()]
+    assert [r["appearance_url"] for r in records] == [post, None]
+    publisher = pipeline.claimreview_publisher(
+        bench.settings, "Desk", None, "https://desk.example.org/checks/{claim_id}"
+    )
+    pipeline.export_report(bench, ReportFilter(), out / "cr.json", publisher=publisher)
+    reviews = json.loads((out / "cr.json").read_text())
+    assert reviews[0]["itemReviewed"]["appearance"] == [{"@type": "CreativeWork", "url": post}]
+    assert "appearance" not in reviews[1]["itemReviewed"]  # the list itself has no URL
+    pipeline.export_report(bench, ReportFilter(), out / "r.html")
+    assert f'Seen at <a href="{post}">{post}</a>' in (out / "r.html").read_text()
+    pipeline.export_report(bench, ReportFilter(), out / "r.md")
+    assert f"Seen at <{post}>" in (out / "r.md").read_text()
+    # A URL column holding something else is named with its line; nothing is stored.
+    bad = write(tmp_path, "bad.csv", "claim,url\nA claim.,\nAnother claim.,javascript:alert(1)\n")
+    with pytest.raises(InputError) as refused:
+        pipeline.store_claims_file(bench, bad)
+    assert str(refused.value) == (
+        f"{bad}:3: url 'javascript:alert(1)' is not a web address (http:// or https://, up to "
+        "2,048 characters); fix it or leave it empty"
+    )
+    with bench.db.session() as session:
+        assert len(list_articles(session)) == 1
+    # The same from the app: scored, then added for review.
+    sheet = f"claim,url\nSpartak beat Zenit 2-1 at home.,{post}\nA claim.,htp:/typo\n"
+    scored = pipeline.score_upload(bench, "desk/sheet.csv", sheet.encode())
+    with pytest.raises(InputError, match="^sheet.csv:3: url 'htp:/typo' is not a web address"):
+        pipeline.add_scored_for_review(bench, scored, "Sheet")
+    scored = pipeline.score_upload(bench, "sheet.csv", sheet.encode().replace(b"htp:/typo", b""))
+    listed = pipeline.add_scored_for_review(bench, scored, "Sheet")
+    with bench.db.session() as session:
+        views = article_claims(session, listed.id)
+    assert [v.appearance_url for v in views] == [post, None]
 
 
 def test_check_article_stores_and_matches(bench: Workbench, sources: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
@@ -181,6 +181,13 @@ def store_article(
             )
     session.flush()
     return _stored(article)
+
+
+def set_appearances(session: Session, seen: Mapping[int, str]) -> None:
+    """Record where claims were seen: ``seen`` maps a claim id to the URL of the post or
+    page it appeared in (:attr:`Claim.appearance_url`)."""
+    for claim in session.scalars(sa.select(Claim).where(Claim.id.in_(list(seen)))):
+        claim.appearance_url = seen[claim.id]
 
 
 def _stored(article: Article) -> StoredArticle:

@@ -38,6 +38,7 @@ from verifier.articles import (
     article_text,
     check_article_text,
     read_article,
+    set_appearances,
     store_article,
 )
 from verifier.articles import add_claim as add_claim_words
@@ -90,7 +91,7 @@ from verifier.match import (
     score_texts,
     store_suggestions,
 )
-from verifier.readers import read_claims, read_reviews
+from verifier.readers import claim_appearances, read_claims, read_reviews
 from verifier.review import Change, ImportReport, record_review, record_reviews
 from verifier.sample import is_empty, sample_dir
 from verifier.sources import COLUMN_OPTION, read_sources
@@ -346,17 +347,29 @@ def extract_article_file(
 
 
 def store_claim_list(
-    bench: Workbench, texts: Sequence[str], title: str, uri: str | None = None
+    bench: Workbench,
+    texts: Sequence[str],
+    title: str,
+    uri: str | None = None,
+    appearances: Sequence[str | None] | None = None,
 ) -> StoredArticle:
     """Store a list of claims for review as one article titled ``title``
     (:func:`verifier.claims.listed_claims`: one claim per line, every line a claim, a
     repeated claim once); they join the review queue once matched (:func:`match_claims`).
     Storing the same list again keeps it, its claims and their reviews.
 
+    Args:
+        appearances: where each text was seen (a URL, or ``None``), kept with its claim for
+            reports and ClaimReview; a repeated claim keeps the first one given.
+
     Raises:
         InputError: the list holds no claims, or more text than an article may (nothing is
             stored).
     """
+    seen: dict[str, str] = {}
+    for text, url in zip(texts, appearances or ()):
+        if url:
+            seen.setdefault(normalise(text), url)
     language = detect_language("\n".join(texts))
     text, found = listed_claims(texts, language, _checkworthiness_scorer(bench))
     if not found:
@@ -367,21 +380,29 @@ def store_claim_list(
             f"{MAX_ARTICLE_CHARS:,} one list may hold: split the file and add each part"
         )
     with bench.db.writing() as session:
-        return store_article(session, text, found, title=title, uri=uri, language=language)
+        saved = store_article(session, text, found, title=title, uri=uri, language=language)
+        set_appearances(
+            session,
+            {c.id: seen[normalise(c.text)] for c in saved.claims if normalise(c.text) in seen},
+        )
+    return saved
 
 
 def store_claims_file(
     bench: Workbench, path: Path, column: str = "claim", title: str | None = None
 ) -> StoredArticle:
     """:func:`store_claim_list` for the claims of a ``.txt``/``.csv``/``.jsonl``/``.xlsx`` file
-    (:func:`verifier.readers.read_claims`), titled by its name unless ``title`` is given.
+    (:func:`verifier.readers.read_claims`), titled by its name unless ``title`` is given,
+    each with where it was seen when the file has a ``url`` column
+    (:func:`verifier.readers.claim_appearances`).
 
     Raises:
         InputError: the file cannot be used, or its list cannot be stored.
     """
     settings = bench.settings
     rows = read_claims(path, settings.max_file_bytes, settings.encoding, column)
-    return store_claim_list(bench, rows.texts, title or path.name, str(path.resolve()))
+    seen = claim_appearances(path, rows.extras, rows.rows)
+    return store_claim_list(bench, rows.texts, title or path.name, str(path.resolve()), seen)
 
 
 def fetch_article_page(bench: Workbench, url: str) -> tuple[str, str, ArticleMeta]:
@@ -606,12 +627,14 @@ def score_claims(
 @dataclass(frozen=True)
 class ScoredClaims:
     """The claims of a file as scored (:func:`score_claims_file`), in input order, with each
-    row's other fields and its row in the file, and how many claims repeated."""
+    row's other fields and its row in the file, how many claims repeated, and the file's
+    name as the user gave it (named in errors)."""
 
     results: list[ScoredClaim]
     extras: list[dict[str, object]]
     rows: list[int]
     duplicates: int
+    source: str = ""
 
     @property
     def labels(self) -> dict[Label, int]:
@@ -674,7 +697,7 @@ def score_claims_file(
             f"at once; split the file, or run `verifier score {claims.name} --out scored.csv`"
         )
     results = score_claims(bench, rows.texts, top_k, progress)
-    return ScoredClaims(results, rows.extras, rows.rows, rows.duplicates)
+    return ScoredClaims(results, rows.extras, rows.rows, rows.duplicates, claims.name)
 
 
 def write_scored(records: Sequence[dict[str, object]], out: Path) -> None:
@@ -742,13 +765,16 @@ def scored_download(scored: ScoredClaims, fmt: str) -> bytes:
 def add_scored_for_review(bench: Workbench, scored: ScoredClaims, title: str) -> StoredArticle:
     """Save scored claims for review as one list (:func:`store_claim_list`), each with the
     evidence and suggestion it was scored with (stored as :func:`match_claims` stores them,
-    without reading the claims again). A claim picked by hand in the stored list before keeps
-    its own matches.
+    without reading the claims again) and where it was seen (the file's ``url`` column). A
+    claim picked by hand in the stored list before keeps its own matches.
 
     Raises:
-        InputError: as :func:`store_claim_list`.
+        InputError: a ``url`` that is not a web address, or as :func:`store_claim_list`;
+            nothing is stored.
     """
-    saved = store_claim_list(bench, [result.claim for result in scored.results], title)
+    seen = claim_appearances(scored.source, scored.extras, scored.rows)
+    texts = [result.claim for result in scored.results]
+    saved = store_claim_list(bench, texts, title, appearances=seen)
     by_text: dict[str, ScoredClaim] = {}
     for result in scored.results:
         by_text.setdefault(normalise(result.claim), result)

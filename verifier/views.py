@@ -58,6 +58,8 @@ class ClaimView:
     start: int | None
     end: int | None
     checkworthiness: float
+    #: Where a claim of a desk's list was seen (a post, a video).
+    appearance_url: str | None = None
     suggested: Label | None = None
     confidence: float | None = None
     reason: str | None = None
@@ -188,6 +190,7 @@ def _claim_views(
                 start=claim.start,
                 end=claim.end,
                 checkworthiness=claim.checkworthiness,
+                appearance_url=claim.appearance_url,
                 suggested=verdict.suggested if verdict else None,
                 confidence=verdict.confidence if verdict else None,
                 reason=verdict.reason if verdict else None,

@@ -13,6 +13,7 @@ from ui.components import (
     plain,
     show_cited,
     show_passage,
+    source_link,
     split_evidence,
 )
 from verifier import pipeline
@@ -207,6 +208,8 @@ def claim_panel(bench: Workbench, claim: ClaimView) -> None:
     st.subheader(f"Claim #{claim.id}")
     in_article(bench, claim.id)
     st.markdown(f"**{plain(claim.text)}**")
+    if claim.appearance_url:
+        st.markdown(f"Seen at {source_link(claim.appearance_url, '')}")
     past_check(bench, claim)
     if claim.suggested:
         st.info(

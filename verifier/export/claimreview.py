@@ -123,7 +123,8 @@ def _factcheck_url(record: Record, publisher: Publisher) -> str | None:
 
 
 def _item_reviewed(record: Record) -> dict[str, object]:
-    """The checked article's claim: where it appeared, who made it and when."""
+    """The checked claim: where it appeared, who made it and when. A claim of a desk's list
+    appeared where it was seen (``appearance_url``); an article's, in the article."""
     item: dict[str, object] = {"@type": "Claim"}
     writer, outlet = record.get("article_author"), record.get("article_outlet")
     if writer or outlet:
@@ -131,7 +132,9 @@ def _item_reviewed(record: Record) -> dict[str, object]:
         item["author"] = {"@type": kind, "name": writer or outlet}
     if record.get("article_date"):
         item["datePublished"] = record["article_date"]
-    if record.get("article_url"):
+    if record.get("appearance_url"):
+        item["appearance"] = [{"@type": "CreativeWork", "url": record["appearance_url"]}]
+    elif record.get("article_url"):
         appearance: dict[str, object] = {"@type": "CreativeWork", "url": record["article_url"]}
         if record.get("article_title"):
             appearance["headline"] = record["article_title"]
