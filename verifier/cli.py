@@ -308,7 +308,7 @@ def sources_command(ctx: click.Context, search: str, limit: int, as_json: bool) 
 
 @cli.group(cls=_Group)
 def claims() -> None:
-    """Extract and list claims."""
+    """Extract claims from articles, or import a list of claims, for review."""
 
 
 @claims.command("extract")
