@@ -2,6 +2,7 @@
 
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -141,7 +142,8 @@ def test_where_each_listed_claim_was_seen_reaches_the_reports(
     tips = write(
         tmp_path,
         "tips.csv",
-        f"claim,URL\nSpartak beat Zenit 2-1.,{post}\nCrews built helicopter pads.,\n",
+        f"claim,URL,Author,Date\nSpartak beat Zenit 2-1.,{post},@watcher,2026-11-20\n"
+        "Crews built helicopter pads.,,,\n",
     )
     saved = pipeline.store_claims_file(bench, tips)
     first, second = (c.id for c in saved.claims)
@@ -149,31 +151,50 @@ def test_where_each_listed_claim_was_seen_reaches_the_reports(
     pipeline.review_claim(bench, second, Label.UNVERIFIED, "Dana")
     with bench.db.session() as session:
         views = article_claims(session, saved.id)
-    assert [v.appearance_url for v in views] == [post, None]
+    assert [(v.appearance_url, v.appearance_author) for v in views] == [
+        (post, "@watcher"),
+        (None, None),
+    ]
+    assert views[0].appearance_date == date(2026, 11, 20) and views[1].appearance_date is None
     out = tmp_path / "report"
     out.mkdir()
     pipeline.export_report(bench, ReportFilter(), out / "r.jsonl")
     records = [json.loads(line) for line in (out / "r.jsonl").read_text().splitlines()]
     assert [r["appearance_url"] for r in records] == [post, None]
+    assert (records[0]["appearance_author"], records[0]["appearance_date"]) == (
+        "@watcher",
+        "2026-11-20",
+    )
     publisher = pipeline.claimreview_publisher(
         bench.settings, "Desk", None, "https://desk.example.org/checks/{claim_id}"
     )
     pipeline.export_report(bench, ReportFilter(), out / "cr.json", publisher=publisher)
     reviews = json.loads((out / "cr.json").read_text())
-    assert reviews[0]["itemReviewed"]["appearance"] == [{"@type": "CreativeWork", "url": post}]
+    item = reviews[0]["itemReviewed"]
+    assert item["appearance"] == [{"@type": "CreativeWork", "url": post}]
+    assert item["author"] == {"@type": "Person", "name": "@watcher"}
+    assert item["datePublished"] == "2026-11-20"
     assert "appearance" not in reviews[1]["itemReviewed"]  # the list itself has no URL
     pipeline.export_report(bench, ReportFilter(), out / "r.html")
-    assert f'Seen at <a href="{post}">{post}</a>' in (out / "r.html").read_text()
+    assert f'Seen at <a href="{post}">{post}</a> · by @watcher · 2026-11-20' in (
+        (out / "r.html").read_text()
+    )
     pipeline.export_report(bench, ReportFilter(), out / "r.md")
-    assert f"Seen at <{post}>" in (out / "r.md").read_text()
+    assert f"Seen at <{post}> · by @watcher · 2026-11-20" in (out / "r.md").read_text()
     # A URL column holding something else is named with its line; nothing is stored.
     bad = write(tmp_path, "bad.csv", "claim,url\nA claim.,\nAnother claim.,javascript:alert(1)\n")
     with pytest.raises(InputError) as refused:
         pipeline.store_claims_file(bench, bad)
     assert str(refused.value) == (
-        f"{bad}:3: url 'javascript:alert(1)' is not a web address (http:// or https://, up to "
-        "2,048 characters); fix it or leave it empty"
+        f"{bad}:3: url 'javascript:alert(1)' is not a web address (http:// or https://); "
+        "fix it or leave it empty"
     )
+    bad = write(tmp_path, "bad.csv", "claim,date\nA claim.,20 Nov\n")
+    with pytest.raises(InputError, match=r"bad.csv:2: date '20 Nov' is not a date; use YYYY-MM-DD"):
+        pipeline.store_claims_file(bench, bad)
+    bad = write(tmp_path, "bad.csv", f"claim,author\nA claim.,{'x' * 300}\n")
+    with pytest.raises(InputError, match=r"bad.csv:2: the author is 300 characters, over the 256"):
+        pipeline.store_claims_file(bench, bad)
     with bench.db.session() as session:
         assert len(list_articles(session)) == 1
     # The same from the app: scored, then added for review.

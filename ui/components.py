@@ -14,7 +14,7 @@ from verifier.labels import Label
 from verifier.review import Change
 from verifier.stance.rules import RELEVANT_SIMILARITY, conflicting_spans
 from verifier.text import web_address
-from verifier.views import EvidenceView
+from verifier.views import ClaimView, EvidenceView
 
 COLOUR = {Label.SUPPORTED: "green", Label.DISPUTED: "red", Label.UNVERIFIED: "gray"}
 STANCE_COLOUR = {"supports": "green", "refutes": "red", "neutral": "gray"}
@@ -78,6 +78,19 @@ def source_link(url: str | None, uri: str) -> str:
     if safe is None:
         return plain(url or uri)
     return "<" + quote(safe, safe=_URL_KEEP) + ">"
+
+
+def appearance(claim: ClaimView) -> str | None:
+    """Where a claim of a desk's list was seen, by who and when, as markdown (``None`` for a
+    claim with none of them: an article's)."""
+    parts = []
+    if claim.appearance_url:
+        parts.append(f"Seen at {source_link(claim.appearance_url, '')}")
+    if claim.appearance_author:
+        parts.append(f"by {plain(claim.appearance_author)}")
+    if claim.appearance_date:
+        parts.append(claim.appearance_date.isoformat())
+    return " · ".join(parts) or None
 
 
 def badge(label: Label) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from verifier.claim_lists import Appearance
 from verifier.claims import ExtractedClaim
 from verifier.db.limits import check_lengths
 from verifier.db.models import Article, Claim, Verdict
@@ -183,11 +184,12 @@ def store_article(
     return _stored(article)
 
 
-def set_appearances(session: Session, seen: Mapping[int, str]) -> None:
-    """Record where claims were seen: ``seen`` maps a claim id to the URL of the post or
-    page it appeared in (:attr:`Claim.appearance_url`)."""
+def set_appearances(session: Session, seen: Mapping[int, Appearance]) -> None:
+    """Record where claims were seen: ``seen`` maps a claim id to where it appeared, who
+    made it there and when (:class:`~verifier.claim_lists.Appearance`)."""
     for claim in session.scalars(sa.select(Claim).where(Claim.id.in_(list(seen)))):
-        claim.appearance_url = seen[claim.id]
+        for name, value in seen[claim.id].fields().items():
+            setattr(claim, name, value)
 
 
 def _stored(article: Article) -> StoredArticle:

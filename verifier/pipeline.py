@@ -54,6 +54,7 @@ from verifier.checkworthy_model import (
 )
 from verifier.checkworthy_model import features as checkworthiness_features
 from verifier.checkworthy_model import train as train_model
+from verifier.claim_lists import Appearance, appearances
 from verifier.claim_memory import PastCheck
 from verifier.claims import extract_claims, listed_claims
 from verifier.config import Settings
@@ -91,7 +92,7 @@ from verifier.match import (
     score_texts,
     store_suggestions,
 )
-from verifier.readers import claim_appearances, read_claims, read_reviews
+from verifier.readers import read_claims, read_reviews
 from verifier.review import Change, ImportReport, record_review, record_reviews
 from verifier.sample import is_empty, sample_dir
 from verifier.sources import COLUMN_OPTION, read_sources
@@ -351,7 +352,7 @@ def store_claim_list(
     texts: Sequence[str],
     title: str,
     uri: str | None = None,
-    appearances: Sequence[str | None] | None = None,
+    seen_at: Sequence[Appearance] | None = None,
 ) -> StoredArticle:
     """Store a list of claims for review as one article titled ``title``
     (:func:`verifier.claims.listed_claims`: one claim per line, every line a claim, a
@@ -359,17 +360,17 @@ def store_claim_list(
     Storing the same list again keeps it, its claims and their reviews.
 
     Args:
-        appearances: where each text was seen (a URL, or ``None``), kept with its claim for
+        seen_at: where each text was seen, by who and when, kept with its claim for
             reports and ClaimReview; a repeated claim keeps the first one given.
 
     Raises:
         InputError: the list holds no claims, or more text than an article may (nothing is
             stored).
     """
-    seen: dict[str, str] = {}
-    for text, url in zip(texts, appearances or ()):
-        if url:
-            seen.setdefault(normalise(text), url)
+    seen: dict[str, Appearance] = {}
+    for text, appearance in zip(texts, seen_at or ()):
+        if appearance:
+            seen.setdefault(normalise(text), appearance)
     language = detect_language("\n".join(texts))
     text, found = listed_claims(texts, language, _checkworthiness_scorer(bench))
     if not found:
@@ -393,15 +394,15 @@ def store_claims_file(
 ) -> StoredArticle:
     """:func:`store_claim_list` for the claims of a ``.txt``/``.csv``/``.jsonl``/``.xlsx`` file
     (:func:`verifier.readers.read_claims`), titled by its name unless ``title`` is given,
-    each with where it was seen when the file has a ``url`` column
-    (:func:`verifier.readers.claim_appearances`).
+    each with where it was seen when the file has ``url``, ``author`` or ``date`` columns
+    (:func:`verifier.claim_lists.appearances`).
 
     Raises:
         InputError: the file cannot be used, or its list cannot be stored.
     """
     settings = bench.settings
     rows = read_claims(path, settings.max_file_bytes, settings.encoding, column)
-    seen = claim_appearances(path, rows.extras, rows.rows)
+    seen = appearances(path, rows.extras, rows.rows)
     return store_claim_list(bench, rows.texts, title or path.name, str(path.resolve()), seen)
 
 
@@ -765,16 +766,17 @@ def scored_download(scored: ScoredClaims, fmt: str) -> bytes:
 def add_scored_for_review(bench: Workbench, scored: ScoredClaims, title: str) -> StoredArticle:
     """Save scored claims for review as one list (:func:`store_claim_list`), each with the
     evidence and suggestion it was scored with (stored as :func:`match_claims` stores them,
-    without reading the claims again) and where it was seen (the file's ``url`` column). A
+    without reading the claims again) and where it was seen (the file's ``url``, ``author``
+    and ``date`` columns). A
     claim picked by hand in the stored list before keeps its own matches.
 
     Raises:
-        InputError: a ``url`` that is not a web address, or as :func:`store_claim_list`;
-            nothing is stored.
+        InputError: a ``url`` that is not a web address, a ``date`` that is not a date, or
+            as :func:`store_claim_list`; nothing is stored.
     """
-    seen = claim_appearances(scored.source, scored.extras, scored.rows)
+    seen = appearances(scored.source, scored.extras, scored.rows)
     texts = [result.claim for result in scored.results]
-    saved = store_claim_list(bench, texts, title, appearances=seen)
+    saved = store_claim_list(bench, texts, title, seen_at=seen)
     by_text: dict[str, ScoredClaim] = {}
     for result in scored.results:
         by_text.setdefault(normalise(result.claim), result)

@@ -16,7 +16,7 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,16 +25,13 @@ from charset_normalizer import from_bytes
 from verifier.errors import InputError
 from verifier.labels import Label
 from verifier.spreadsheets import read_xlsx_rows
-from verifier.text import as_written, web_address
+from verifier.text import as_written
 
 log = logging.getLogger(__name__)
 
 #: Files of rows: one document, claim, verdict or labelled sentence per row.
 TABLE_SUFFIXES = (".csv", ".jsonl", ".xlsx")
 CLAIM_SUFFIXES = (".txt", *TABLE_SUFFIXES)
-#: The column (a JSON Lines field) of a claims file that says where each claim was seen.
-APPEARANCE_COLUMN = "url"
-MAX_URL_CHARS = 2048  # as the database keeps a URL
 
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
@@ -436,29 +433,6 @@ def read_claims(
     if not rows.texts:
         raise InputError(f"{path}: holds no claims")
     return rows
-
-
-def claim_appearances(
-    path: Path | str, extras: Sequence[Mapping[str, object]], rows: Sequence[int]
-) -> list[str | None]:
-    """Where each claim of a claims file was seen: its row's :data:`APPEARANCE_COLUMN` in
-    ``extras`` (:attr:`ClaimRows.extras`; ``None`` when the file has no such column, or the
-    row leaves it blank). ``path`` and ``rows`` name a row in an error.
-
-    Raises:
-        InputError: a value that is not a web address, or too long (named with its line).
-    """
-    found: list[str | None] = []
-    for extra, row in zip(extras, rows):
-        value = str(extra.get(APPEARANCE_COLUMN) or "").strip() or None
-        if value is not None and (not web_address(value) or len(value) > MAX_URL_CHARS):
-            raise InputError(
-                f"{path}:{row}: {APPEARANCE_COLUMN} {value[:60]!r} is not a web address "
-                f"(http:// or https://, up to {MAX_URL_CHARS:,} characters); fix it or leave "
-                "it empty"
-            )
-        found.append(value)
-    return found
 
 
 @dataclass(frozen=True)

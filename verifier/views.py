@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -58,8 +58,10 @@ class ClaimView:
     start: int | None
     end: int | None
     checkworthiness: float
-    #: Where a claim of a desk's list was seen (a post, a video).
+    #: Where a claim of a desk's list was seen (a post, a video), who made it and when.
     appearance_url: str | None = None
+    appearance_author: str | None = None
+    appearance_date: date | None = None
     suggested: Label | None = None
     confidence: float | None = None
     reason: str | None = None
@@ -191,6 +193,8 @@ def _claim_views(
                 end=claim.end,
                 checkworthiness=claim.checkworthiness,
                 appearance_url=claim.appearance_url,
+                appearance_author=claim.appearance_author,
+                appearance_date=claim.appearance_date,
                 suggested=verdict.suggested if verdict else None,
                 confidence=verdict.confidence if verdict else None,
                 reason=verdict.reason if verdict else None,

@@ -8,12 +8,12 @@ import streamlit as st
 
 from ui import state
 from ui.components import (
+    appearance,
     badge,
     history_rows,
     plain,
     show_cited,
     show_passage,
-    source_link,
     split_evidence,
 )
 from verifier import pipeline
@@ -208,8 +208,8 @@ def claim_panel(bench: Workbench, claim: ClaimView) -> None:
     st.subheader(f"Claim #{claim.id}")
     in_article(bench, claim.id)
     st.markdown(f"**{plain(claim.text)}**")
-    if claim.appearance_url:
-        st.markdown(f"Seen at {source_link(claim.appearance_url, '')}")
+    if seen := appearance(claim):
+        st.markdown(seen)
     past_check(bench, claim)
     if claim.suggested:
         st.info(

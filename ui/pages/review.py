@@ -8,12 +8,12 @@ from ui import state
 from ui.components import (
     PENDING,
     REVIEWED,
+    appearance,
     badge,
     history_rows,
     plain,
     show_cited,
     show_passage,
-    source_link,
     split_evidence,
 )
 from verifier import pipeline
@@ -86,8 +86,8 @@ def show_claim(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
             f"chars {claim.start}–{claim.end} · check-worthiness {claim.checkworthiness:.2f}"
         )
         st.markdown(" · ".join(lines))
-        if claim.appearance_url:
-            st.markdown(f"Seen at {source_link(claim.appearance_url, '')}")
+        if seen := appearance(claim):
+            st.markdown(seen)
         if claim.reason:
             st.caption(plain(claim.reason))
         if claim.suggested_by:

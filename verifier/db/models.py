@@ -146,9 +146,12 @@ class Claim(Base):
     start: Mapped[int | None]
     end: Mapped[int | None]
     checkworthiness: Mapped[float]
-    # Where the claim itself was seen (a post, a video), for a claim of a desk's list; an
-    # article's claims appear in the article (ClaimReview's ``appearance``).
+    # Where the claim itself was seen (a post, a video), who made it there and when, for a
+    # claim of a desk's list; an article's claims appear in the article (ClaimReview's
+    # ``appearance``, ``author`` and ``datePublished``).
     appearance_url: Mapped[str | None] = mapped_column(sa.String(2048))
+    appearance_author: Mapped[str | None] = mapped_column(sa.String(256))
+    appearance_date: Mapped[date | None] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     article: Mapped[Article | None] = relationship(back_populates="claims")

@@ -124,14 +124,17 @@ def _factcheck_url(record: Record, publisher: Publisher) -> str | None:
 
 def _item_reviewed(record: Record) -> dict[str, object]:
     """The checked claim: where it appeared, who made it and when. A claim of a desk's list
-    appeared where it was seen (``appearance_url``); an article's, in the article."""
+    appeared where it was seen (``appearance_*``: made there by a person); an article's, in
+    the article."""
     item: dict[str, object] = {"@type": "Claim"}
     writer, outlet = record.get("article_author"), record.get("article_outlet")
-    if writer or outlet:
+    if record.get("appearance_author"):
+        item["author"] = {"@type": "Person", "name": record["appearance_author"]}
+    elif writer or outlet:
         kind = "Organization" if not writer or writer == outlet else "Person"
         item["author"] = {"@type": kind, "name": writer or outlet}
-    if record.get("article_date"):
-        item["datePublished"] = record["article_date"]
+    if record.get("appearance_date") or record.get("article_date"):
+        item["datePublished"] = record.get("appearance_date") or record["article_date"]
     if record.get("appearance_url"):
         item["appearance"] = [{"@type": "CreativeWork", "url": record["appearance_url"]}]
     elif record.get("article_url"):

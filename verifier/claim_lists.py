@@ -1,0 +1,75 @@
+"""Where each claim of a desk's list was seen: the ``url``, ``author`` and ``date`` columns
+(JSON Lines fields) of a claims file, checked row by row, for ClaimReview's ``appearance``,
+``author`` and ``datePublished`` of a claim that came from a post rather than an article."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from verifier.db.limits import limit
+from verifier.db.models import Claim
+from verifier.errors import InputError
+from verifier.sources import parse_date
+from verifier.text import web_address
+
+#: The columns of a claims file that say where each claim was seen, by who, and when.
+URL_COLUMN, AUTHOR_COLUMN, DATE_COLUMN = "url", "author", "date"
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """Where a claim was seen (a post, a video), who made it there, and when."""
+
+    url: str | None = None
+    author: str | None = None
+    published: date | None = None
+
+    def __bool__(self) -> bool:
+        return any((self.url, self.author, self.published))
+
+    def fields(self) -> dict[str, object]:
+        """As :class:`~verifier.db.models.Claim` columns."""
+        return {
+            "appearance_url": self.url,
+            "appearance_author": self.author,
+            "appearance_date": self.published,
+        }
+
+
+def appearances(
+    path: Path | str, extras: Sequence[Mapping[str, object]], rows: Sequence[int]
+) -> list[Appearance]:
+    """Each claim's :class:`Appearance` from its row's other fields (``extras``, as
+    :attr:`verifier.readers.ClaimRows.extras` holds them); empty where the file has none of
+    the columns or the row leaves them blank. ``path`` and ``rows`` name a row in an error.
+
+    Raises:
+        InputError: a url that is not an http(s) address, a date that is not a date, or a
+            value longer than the database keeps (named with its line).
+    """
+    found = []
+    for extra, row in zip(extras, rows):
+        where = f"{path}:{row}"
+        url, author = _text(extra.get(URL_COLUMN)), _text(extra.get(AUTHOR_COLUMN))
+        if url is not None and not web_address(url):
+            raise InputError(
+                f"{where}: url {url[:60]!r} is not a web address (http:// or https://); "
+                "fix it or leave it empty"
+            )
+        seen = Appearance(url, author, parse_date(extra.get(DATE_COLUMN), where))
+        for name, value in seen.fields().items():
+            most = limit(Claim, name)
+            if isinstance(value, str) and most is not None and len(value) > most:
+                raise InputError(
+                    f"{where}: the {name.removeprefix('appearance_')} is {len(value):,} "
+                    f"characters, over the {most:,} it may have; shorten it"
+                )
+        found.append(seen)
+    return found
+
+
+def _text(value: object) -> str | None:
+    return " ".join(str(value).split()) or None if value is not None else None
