@@ -193,7 +193,9 @@ def test_where_each_listed_claim_was_seen_reaches_the_reports(
     with pytest.raises(InputError, match=r"bad.csv:2: date '20 Nov' is not a date; use YYYY-MM-DD"):
         pipeline.store_claims_file(bench, bad)
     bad = write(tmp_path, "bad.csv", f"claim,author\nA claim.,{'x' * 300}\n")
-    with pytest.raises(InputError, match=r"bad.csv:2: the author is 300 characters, over the 256"):
+    with pytest.raises(
+        InputError, match=r"bad.csv:2: the appearance_author is 300 characters, over the 256"
+    ):
         pipeline.store_claims_file(bench, bad)
     with bench.db.session() as session:
         assert len(list_articles(session)) == 1

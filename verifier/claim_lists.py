@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from verifier.db.limits import limit
+from verifier.db.limits import check_lengths
 from verifier.db.models import Claim
 from verifier.errors import InputError
-from verifier.sources import parse_date
+from verifier.sources import clean_field, parse_date
 from verifier.text import web_address
 
 #: The columns of a claims file that say where each claim was seen, by who, and when.
@@ -53,23 +53,13 @@ def appearances(
     found = []
     for extra, row in zip(extras, rows):
         where = f"{path}:{row}"
-        url, author = _text(extra.get(URL_COLUMN)), _text(extra.get(AUTHOR_COLUMN))
+        url, author = clean_field(extra.get(URL_COLUMN)), clean_field(extra.get(AUTHOR_COLUMN))
         if url is not None and not web_address(url):
             raise InputError(
                 f"{where}: url {url[:60]!r} is not a web address (http:// or https://); "
                 "fix it or leave it empty"
             )
         seen = Appearance(url, author, parse_date(extra.get(DATE_COLUMN), where))
-        for name, value in seen.fields().items():
-            most = limit(Claim, name)
-            if isinstance(value, str) and most is not None and len(value) > most:
-                raise InputError(
-                    f"{where}: the {name.removeprefix('appearance_')} is {len(value):,} "
-                    f"characters, over the {most:,} it may have; shorten it"
-                )
+        check_lengths(Claim, seen.fields(), where)
         found.append(seen)
     return found
-
-
-def _text(value: object) -> str | None:
-    return " ".join(str(value).split()) or None if value is not None else None

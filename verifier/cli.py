@@ -365,7 +365,8 @@ def claims_extract(
 @click.pass_context
 def claims_import(ctx: click.Context, claims_file: Path, title: str | None, column: str) -> None:
     """Save the claims of FILE for review, as one list: every line of a .txt file, or every
-    row of a .csv, .xlsx or .jsonl file, is a claim (a repeated one is saved once).
+    row of a .csv, .xlsx or .jsonl file, is a claim (a repeated one is saved once). Its url,
+    author and date columns, if any, say where each claim was seen, by whom and when.
 
     Importing the same file again keeps its claims and reviews. Then `verifier match
     --article ID` matches them, and they join the review queue.

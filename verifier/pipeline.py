@@ -635,7 +635,7 @@ class ScoredClaims:
     extras: list[dict[str, object]]
     rows: list[int]
     duplicates: int
-    source: str = ""
+    source: str
 
     @property
     def labels(self) -> dict[Label, int]:

@@ -100,7 +100,8 @@ def parse_date(value: object, where: str) -> date | None:
         raise InputError(f"{where}: date {text!r} is not a date; use YYYY-MM-DD") from None
 
 
-def _clean(value: object) -> str | None:
+def clean_field(value: object) -> str | None:
+    """A metadata value as one line of text; ``None`` when missing or blank."""
     if value is None:
         return None
     text = " ".join(str(value).split())
@@ -125,11 +126,11 @@ def read_text_doc(path: Path | str, text: str) -> SourceDoc:
         raise InputError(f"{path}: has front matter but no text")
     return SourceDoc(
         uri=str(path),
-        title=_clean(meta.get("title")) or first_line_title(text, _stem(path)),
+        title=clean_field(meta.get("title")) or first_line_title(text, _stem(path)),
         text=text,
         format=path.suffix.lower().lstrip(".") if isinstance(path, Path) else "txt",
-        outlet=_clean(meta.get("outlet") or meta.get("source")),
-        url=_clean(meta.get("url")),
+        outlet=clean_field(meta.get("outlet") or meta.get("source")),
+        url=clean_field(meta.get("url")),
         published=parse_date(meta.get("date") or meta.get("published"), str(path)),
     )
 
@@ -179,11 +180,11 @@ def read_html_doc(path: Path | str, raw: str) -> SourceDoc:
     h1 = soup.find("h1")
     return SourceDoc(
         uri=str(path),
-        title=_clean(title) or _clean(h1.get_text() if h1 else None) or _stem(path),
+        title=clean_field(title) or clean_field(h1.get_text() if h1 else None) or _stem(path),
         text=text,
         format="html",
-        outlet=_clean(_meta(soup, "og:site_name", "publisher", "author")),
-        url=_clean((canonical.get("href") if canonical else None) or _meta(soup, "og:url")),
+        outlet=clean_field(_meta(soup, "og:site_name", "publisher", "author")),
+        url=clean_field((canonical.get("href") if canonical else None) or _meta(soup, "og:url")),
         published=parse_date(published, str(path)),
     )
 
@@ -195,11 +196,11 @@ def _row_doc(
     where = f"{path} ({key})"
     return SourceDoc(
         uri=f"{path}#{key}",
-        title=_clean(record.get("title")) or first_line_title(text, f"{path.stem} {key}"),
+        title=clean_field(record.get("title")) or first_line_title(text, f"{path.stem} {key}"),
         text=text,
         format=fmt,
-        outlet=_clean(record.get("outlet")),
-        url=_clean(record.get("url")),
+        outlet=clean_field(record.get("outlet")),
+        url=clean_field(record.get("url")),
         published=parse_date(record.get("date"), where),
     )
 
