@@ -107,12 +107,22 @@ def model_embedder() -> Embedder:
     return TorchEmbedder()
 
 
-def make_pg_database() -> str:
-    """A new, empty database on the test server; returns its URL."""
+def make_pg_database(template: str | None = None, url: str | None = None) -> str:
+    """A new database on the test server (at ``url``, or a new name), empty or a copy of the
+    database at URL ``template`` (which nobody may be connected to); returns its URL."""
     assert PG_URL
-    name = f"verifier_t_{uuid.uuid4().hex[:12]}"
-    with _pg_admin() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    name = sa.make_url(url).database if url else f"verifier_t_{uuid.uuid4().hex[:12]}"
+    copied = f' TEMPLATE "{sa.make_url(template).database}"' if template else ""
+    # An autovacuum worker busy on the template refuses the copy for a moment: try again.
+    for attempt in range(20):
+        try:
+            with _pg_admin() as conn:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"{copied}'))
+            break
+        except sa.exc.DBAPIError as error:
+            if attempt == 19 or "being accessed by other users" not in str(error):
+                raise
+            time.sleep(0.25)
     return sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
 
 

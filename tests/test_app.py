@@ -2,6 +2,8 @@
 article is checked from its page, and bad settings give one escaped error line."""
 
 import re
+import shutil
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from html import unescape
 from pathlib import Path
@@ -9,8 +11,9 @@ from urllib.parse import unquote
 
 import pytest
 import sqlalchemy as sa
-from conftest import served
+from conftest import drop_pg_database, make_pg_database, served
 from markdown_it import MarkdownIt
+from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.testing.v1 import AppTest
 
 from ui.components import split_evidence
@@ -23,6 +26,7 @@ from verifier.views import EvidenceView, article_claims, list_articles
 from verifier.workbench import Workbench
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
+_COMPONENTS: list[BidiComponentManager] = []  # see new_app
 ARTICLES_PAGE = "ui/pages/articles.py"
 EXTRACT = "FormSubmitter:new-article-Extract and match claims"
 REVIEW_PAGE = "ui/pages/review.py"
@@ -31,14 +35,74 @@ SCORE_PAGE = "ui/pages/score.py"
 pytestmark = pytest.mark.model  # the app opens the real model and loads the sample corpus
 
 
+@pytest.fixture(scope="module")
+def first_started(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[[str, Path], None]]:
+    """``copy(db_url, home)``: fills the empty database at ``db_url`` and the data folder
+    ``home`` as the app's first start leaves them (``ui.state``: schema upgraded, sample corpus
+    loaded), from a first start made once per backend for the module. Each test's app starts
+    on such a copy rather than loading the sample again (a second or two a test); the
+    first-start tests start on empty ones."""
+    made: dict[str, tuple[Path, str]] = {}
+
+    def copy(db_url: str, home: Path) -> None:
+        kind = sa.make_url(db_url).get_backend_name()
+        if kind not in made:
+            folder = tmp_path_factory.mktemp(f"first-start-{kind}")
+            url = make_pg_database() if kind == "postgresql" else f"sqlite:///{folder / 'first.db'}"
+            settings = Settings.from_env(home=folder / "home", db_url=url)
+            with Workbench.open(settings, upgrade=True) as bench:
+                pipeline.load_sample_if_empty(bench)
+            made[kind] = (folder / "home", url)
+        first_home, first_url = made[kind]
+        shutil.copytree(first_home, home)
+        if kind == "postgresql":
+            drop_pg_database(db_url)
+            make_pg_database(template=first_url, url=db_url)
+        else:
+            shutil.copyfile(str(sa.make_url(first_url).database), str(sa.make_url(db_url).database))
+
+    yield copy
+    for _, url in made.values():
+        if url.startswith("postgresql"):
+            drop_pg_database(url)
+
+
+def new_app(timeout: float = 120) -> AppTest:
+    """AppTest of the app. Each AppTest scans every installed package for Streamlit
+    components (0.8 s a test here), which a server does once when it starts: these tests
+    share one scan, made the way AppTest makes its own (Streamlit 1.67)."""
+    app = AppTest.from_file(APP, default_timeout=timeout)
+    if getattr(app, "_bidi_component_manager", False) is None:
+        if not _COMPONENTS:
+            manager = BidiComponentManager()
+            manager.discover_and_register_components(start_file_watching=False)
+            _COMPONENTS.append(manager)
+        app._bidi_component_manager = _COMPONENTS[0]
+    return app
+
+
 @pytest.fixture
-def app(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def app(
+    tmp_path: Path,
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    first_started: Callable[[str, Path], None],
+) -> AppTest:
+    """The app on a copy of a first start's data folder and database (see ``first_started``)."""
+    first_started(db_url, tmp_path / "home")
     monkeypatch.setenv("VERIFIER_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("VERIFIER_DB_URL", db_url)
-    return AppTest.from_file(APP, default_timeout=120).run()
+    return new_app().run()
 
 
-def test_first_start_loads_the_sample_article_with_evidence(app: AppTest) -> None:
+def test_first_start_loads_the_sample_article_with_evidence(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VERIFIER_HOME", str(tmp_path / "home"))  # empty, as is the database
+    monkeypatch.setenv("VERIFIER_DB_URL", db_url)
+    app = new_app().run()
     app.switch_page(REVIEW_PAGE).run()
     assert not app.exception
     assert (
@@ -75,7 +139,7 @@ def test_first_start_on_the_default_settings_suggests_with_the_trained_model(
     monkeypatch.delenv("VERIFIER_STANCE_MODEL", raising=False)
     monkeypatch.delenv("VERIFIER_DB_URL", raising=False)
     monkeypatch.setenv("VERIFIER_HOME", str(tmp_path / "home"))
-    app = AppTest.from_file(APP, default_timeout=180).run()
+    app = new_app(180).run()
     app.switch_page(REVIEW_PAGE).run()
     assert not app.exception
     captions = [c.value.replace("\\", "") for c in app.caption]  # markdown escapes away
@@ -194,7 +258,7 @@ def test_a_bad_setting_is_one_escaped_error_not_a_traceback(
 ) -> None:
     monkeypatch.setenv("VERIFIER_HOME", str(tmp_path / "home"))
     monkeypatch.setenv(variable, value)
-    app = AppTest.from_file(APP, default_timeout=60).run()
+    app = new_app(60).run()
     assert not app.exception
     [error] = [e.value for e in app.error]
     # Underscores escaped, or markdown would set "user@host/fact" in italics.
@@ -417,7 +481,7 @@ def test_a_claim_url_opens_that_claim(
 ) -> None:
     monkeypatch.setenv("VERIFIER_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("VERIFIER_DB_URL", db_url)
-    app = AppTest.from_file(APP, default_timeout=120)
+    app = new_app()
     app.query_params["claim"] = "7"
     app.run()
     assert not app.exception

@@ -134,19 +134,22 @@ def test_an_article_is_added_from_a_local_url(server: str, browser: webdriver.Ch
                 )
             )
         )
-        # The form's fields are filled one redraw at a time: wait for the outlet's too.
-        WebDriverWait(browser, 90, ignored_exceptions=[StaleElementReferenceException]).until(
-            lambda d: (
-                d.find_element(By.XPATH, "//input[@aria-label='Outlet']").get_attribute("value")
-                == "Frontline Wire"
-            )
-        )
-        # The page's date fills the date picker, though it is older than the picker's default
-        # ten years.
-        published = browser.find_element(
-            By.XPATH, "//div[@data-testid='stDateInput']//input"
-        ).get_attribute("value")
-        assert published == "2015-09-21"
+        # The form's fields are filled one redraw at a time: wait for the outlet's and the
+        # date's too. The page's date fills the date picker, though it is older than the
+        # picker's default ten years.
+        fields = {"//input[@aria-label='Outlet']": "Frontline Wire"}
+        fields["//div[@data-testid='stDateInput']//input"] = "2015-09-21"
+        filled = WebDriverWait(browser, 90, ignored_exceptions=[StaleElementReferenceException])
+        for field, value in fields.items():
+            try:
+                filled.until(
+                    lambda d, f=field, v=value: (
+                        d.find_element(By.XPATH, f).get_attribute("value") == v
+                    )
+                )
+            except TimeoutException as error:
+                shown = browser.find_element(By.XPATH, field).get_attribute("value")
+                raise AssertionError(f"{field} reads {shown!r}, not {value!r}") from error
         screenshot(browser, "article-from-url.png")
         press(browser, "Extract and match claims")
         wait.until(lambda d: "extracted from Jets land at Latakia" in body_text(d))

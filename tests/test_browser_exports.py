@@ -145,10 +145,10 @@ def download(
     return path
 
 
-def cli_export(home: Path, out: Path, *args: str) -> None:
+def cli_export(home: Path, *args: str) -> None:
     env = {k: v for k, v in os.environ.items() if k != "VERIFIER_DB_URL"} | PUBLISHER
     done = subprocess.run(
-        [sys.executable, "-m", "verifier", "--home", str(home), "export", "--out", str(out), *args],
+        [sys.executable, "-m", "verifier", "--home", str(home), "export", *args],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -197,10 +197,9 @@ def test_reviewed_claims_export_the_same_from_the_page_and_the_cli(
     for label in list(FILES)[6:]:
         page[label] = download(browser, wait, downloads, label)
 
+    # One command writes every format (ClaimReview's .json its snippets beside it).
     cli = {label: tmp_path / name for label, name in FILES.items()}
-    for label in list(FILES)[:6]:
-        cli_export(home, cli[label])
-    cli_export(home, cli["JSON-LD array"], "--format", "claimreview")
+    cli_export(home, *(f"--out={cli[label]}" for label in FILES if label != "Script snippets"))
 
     # The same records whichever way they were exported.
     lines = page["JSON Lines"].read_text(encoding="utf-8").splitlines()
@@ -275,7 +274,7 @@ def test_reviewed_claims_export_the_same_from_the_page_and_the_cli(
         wait.until(lambda d: "Imported 1 verdict(s) (2 unchanged) from filled.xlsx" in body_text(d))
     finally:
         screenshot(browser, "import-verdicts.png")
-    cli_export(home, tmp_path / "after.jsonl")
+    cli_export(home, "--out", str(tmp_path / "after.jsonl"))
     after = [json.loads(line) for line in (tmp_path / "after.jsonl").read_text().splitlines()]
     assert after[:2] == records[:2]
     assert (after[2]["verdict"], after[2]["note"], after[2]["history_entries"]) == (

@@ -166,6 +166,31 @@ def test_the_export_command_filters_and_reports(
     assert bad_day.exit_code == 2 and "YYYY-MM-DD" in bad_day.output
 
 
+def test_one_export_command_writes_several_formats(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    outs = [tmp_path / name for name in ("r.csv", "r.html", "r.jsonl")]
+    done = run(bench, tmp_path, "export", *(f"--out={out}" for out in outs), "--all")
+    assert done.exit_code == 0, done.output
+    for out, fmt in zip(outs, ("csv", "html", "jsonl"), strict=True):
+        assert f"exported {len(claims)} claim(s) as {fmt} -> {out}" in done.output
+    records = [json.loads(line) for line in outs[2].read_text().splitlines()]
+    assert [r["claim_id"] for r in records] == claims
+    with open(outs[0], encoding="utf-8", newline="") as handle:
+        assert [int(row["claim_id"]) for row in csv.DictReader(handle)] == claims
+    # Refused before anything is written: --format with several, or one file named twice
+    # (ClaimReview's r.json also writes r.snippets.html).
+    for args, said in (
+        (["--out", "{d}/x.csv", "--out", "{d}/x.md", "--format", "csv"], "one --out only"),
+        (["--out", "{d}/x.csv", "--out", "{d}/./x.csv"], "a file of its own"),
+        (["--out", "{d}/x.json", "--out", "{d}/x.snippets.html"], "a file of its own"),
+        (["--out", "{d}/x.csv", "--out", "{d}/x.pdf"], "x.pdf"),
+    ):
+        refused = run(bench, tmp_path, "export", *(a.format(d=tmp_path) for a in args))
+        assert refused.exit_code != 0 and said in refused.output, refused.output
+        assert not list(tmp_path.glob("x.*"))
+
+
 @pytest.mark.model
 def test_exporting_listing_and_reviewing_load_no_model(
     bench: Workbench, claims: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -35,6 +35,7 @@ from verifier.db.session import (
 from verifier.documents import list_sources
 from verifier.errors import VerifierError
 from verifier.export import REPORT_FORMATS, ClaimRecord, ReportFilter, check_output, output_format
+from verifier.export.claimreview import snippets_path
 from verifier.labels import Label
 from verifier.sources import parse_date
 from verifier.workbench import Records, Workbench, open_records
@@ -555,16 +556,19 @@ def _day(_ctx: click.Context, param: click.Parameter, value: str | None) -> date
 @cli.command()
 @click.option(
     "--out",
+    "outs",
     required=True,
+    multiple=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Output file; its extension names the format unless --format is given.",
+    help="Output file; its extension names the format unless --format is given. Repeat it "
+    "to write several formats of the same claims at once.",
 )
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(list(REPORT_FORMATS)),
     help="csv, xlsx, jsonl, parquet, html, md or claimreview (a .json JSON-LD array, with "
-    "<script> snippets beside it).",
+    "<script> snippets beside it); with one --out only.",
 )
 @click.option(
     "--article", "articles", type=int, multiple=True, help="Only this article (repeatable)."
@@ -601,7 +605,7 @@ def _day(_ctx: click.Context, param: click.Parameter, value: str | None) -> date
 @click.pass_context
 def export(
     ctx: click.Context,
-    out: Path,
+    outs: tuple[Path, ...],
     fmt: str | None,
     articles: tuple[int, ...],
     reviewer: str | None,
@@ -625,10 +629,23 @@ def export(
         verifier export --out report.html --article 3
         verifier export --out reviews.json --publisher "Desk" \\
             --factcheck-url "https://desk.example.org/checks/{claim_id}"
+        verifier export --out report.html --out report.csv --out reviews.json
     """
-    fmt = output_format(out, fmt)  # checked before the workbench opens
+    if fmt and len(outs) > 1:
+        raise click.UsageError(
+            "--format goes with one --out only; with several, each file's ending names its format"
+        )
+    # Every output is checked before the workbench opens, and before anything is written.
+    formats = [output_format(out, fmt) for out in outs]
+    files = [out.resolve() for out in outs]
+    files += [snippets_path(o).resolve() for o, f in zip(outs, formats) if f == "claimreview"]
+    if len(set(files)) < len(files):
+        raise click.UsageError(
+            "each --out must name a file of its own (ClaimReview's NAME.json also writes "
+            "NAME.snippets.html)"
+        )
     by = None
-    if fmt == "claimreview":
+    if "claimreview" in formats:
         by = pipeline.claimreview_publisher(_settings(ctx), publisher, publisher_url, factcheck_url)
     selection = ReportFilter(
         articles=articles,
@@ -640,8 +657,10 @@ def export(
         min_confidence=min_confidence,
     )
     # An export reads the database alone: no index or model is loaded.
-    done = pipeline.export_report(_records(ctx), selection, out, fmt, publisher=by, title=title)
-    click.echo(done.summary())
+    records = _records(ctx)
+    for out, chosen in zip(outs, formats, strict=True):
+        done = pipeline.export_report(records, selection, out, chosen, publisher=by, title=title)
+        click.echo(done.summary())
 
 
 @cli.command()
