@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -131,8 +132,9 @@ def test_the_converted_model_is_reused_and_a_damaged_one_made_again(
     model_cache: Path, tmp_path: Path, reference: np.ndarray, caplog: pytest.LogCaptureFixture
 ) -> None:
     cache = tmp_path / "models"
-    OpenVINOEmbedder(cache)
     folder = ir_folder(cache, int8=False)
+    OpenVINOEmbedder(model_cache)  # converted once for the run; the copy is this test's own
+    shutil.copytree(ir_folder(model_cache, int8=False), folder)
     saved = json.loads((folder / "checksums.json").read_text())
     assert set(saved["files"]) == {"model.xml", "model.bin"}
     stamp = (folder / "model.bin").stat().st_mtime_ns
