@@ -3,6 +3,7 @@ article is checked from its page, and bad settings give one escaped error line."
 
 import re
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from html import unescape
@@ -16,6 +17,7 @@ from markdown_it import MarkdownIt
 from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.testing.v1 import AppTest
 
+from ui import state
 from ui.components import split_evidence
 from verifier import pipeline
 from verifier.config import Settings
@@ -542,11 +544,28 @@ def test_the_score_page_shows_a_scored_file_and_filters_it(app: AppTest) -> None
         "2,,\n"
         "3,The Pentagon said Russian fighter jets had not yet arrived.,\n"
     )
-    with Workbench.open(Settings.from_env()) as bench:
-        scored = pipeline.score_upload(bench, "desk.csv", sheet.encode())
-    app.session_state["score-result"] = ("desk.csv", scored)
+    # Sent to the app's scoring jobs as the form sends it, behind a long file: while it
+    # waits the page shows where it stands; once scored, its results.
+    jobs = state.scoring_jobs()
+    long = "claim\n" + "".join(f"{n} jets landed at the Latakia base.\n" for n in range(300))
+    jobs.submit("long.csv", long.encode())
+    job = jobs.submit("desk.csv", sheet.encode())
+    app.session_state["score-job"] = job.id
     app.run()
-    assert not app.exception and not app.error
+    assert not app.exception
+    [bar] = app.get("progress")
+    assert bar.proto.text == "desk.csv: waiting for the file before it"
+    deadline = time.monotonic() + 120
+    while job.active:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    app.run()
+    assert not app.exception and not app.error and not app.get("progress")
+    scored = job.result
+    assert scored is not None
+    # Both files ended are listed, the one this session sent shown.
+    assert app.selectbox(key=f"score-shown-{job.id}").value == job.id
+    assert len(app.selectbox(key=f"score-shown-{job.id}").options) == 2
     [message] = [s.value for s in app.success]
     assert re.sub(r"\\(.)", r"\1", message).startswith("Scored 2 claim(s) from desk.csv: ")
     table = app.dataframe[0].value

@@ -269,6 +269,7 @@ def test_reviewed_claims_export_the_same_from_the_page_and_the_cli(
     settle(browser)
     browser.find_element(By.CSS_SELECTOR, "input[type='file']").send_keys(str(filled))
     wait.until(lambda d: "filled.xlsx" in body_text(d))
+    settle(browser)  # the file's rerun over: a click during a redraw can be lost
     press(browser, "Import verdicts")
     try:
         wait.until(lambda d: "Imported 1 verdict(s) (2 unchanged) from filled.xlsx" in body_text(d))
@@ -309,6 +310,10 @@ def test_a_desks_sheet_of_claims_is_scored_on_the_page(
     wait.until(lambda d: "going-round.xlsx" in body_text(d))
     press(browser, "Score")
     wait.until(lambda d: "Scored 2 claim(s) from going-round.xlsx" in body_text(d))
+    # Scored in the background and kept: a reloaded page (a new session) shows it again.
+    browser.refresh()
+    wait.until(lambda d: "Scored 2 claim(s) from going-round.xlsx" in body_text(d))
+    settle(browser)
     path = download(browser, wait, downloads, "Excel", "going-round-scored.xlsx")
     screenshot(browser, "score-claims.png")  # (a failure leaves its own: see conftest)
     header, *rows = sheet_cells(path)

@@ -219,7 +219,9 @@ def test_match_in_chunks_equals_match_at_once(bench: Workbench, sources: Path) -
     assert pipeline.match_claims(bench, article_id=article.id + 1) == []
 
 
-def test_score_claims_reports_progress_per_chunk(bench: Workbench, sources: Path) -> None:
+def test_score_claims_reports_progress_before_and_per_chunk(
+    bench: Workbench, sources: Path
+) -> None:
     pipeline.ingest(bench, [sources])
     seen: list[tuple[int, int]] = []
     claims = [f"Claim number {i} about Latakia." for i in range(5)]
@@ -227,4 +229,4 @@ def test_score_claims_reports_progress_per_chunk(bench: Workbench, sources: Path
         bench, claims, top_k=1, progress=lambda *a: seen.append(a), chunk=2
     )
     assert [r.claim for r in results] == claims
-    assert seen == [(2, 5), (4, 5), (5, 5)]
+    assert seen == [(0, 5), (2, 5), (4, 5), (5, 5)]  # told first how many there are

@@ -13,6 +13,7 @@ from ui.components import plain
 from verifier import pipeline
 from verifier.config import Settings
 from verifier.errors import VerifierError
+from verifier.jobs import ScoringJobs
 from verifier.workbench import Workbench
 
 
@@ -25,6 +26,18 @@ def _open(home: str, db_url: str | None) -> Workbench:
     bench = Workbench.open(Settings.from_env(home=home, db_url=db_url), upgrade=True)
     pipeline.load_sample_if_empty(bench)
     return bench
+
+
+@st.cache_resource(show_spinner=False, on_release=ScoringJobs.close)
+def _jobs(home: str, db_url: str | None) -> ScoringJobs:
+    return ScoringJobs(_open(home, db_url))
+
+
+def scoring_jobs() -> ScoringJobs:
+    """The files of claims being scored in the background, shared by every session."""
+    workbench()  # its error line, if the settings or the database cannot be used
+    settings = Settings.from_env()
+    return _jobs(str(settings.home), settings.db_url)
 
 
 def workbench() -> Workbench:

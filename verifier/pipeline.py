@@ -104,6 +104,10 @@ from verifier.workbench import Records, Workbench
 Progress = Callable[[int, int], None]
 
 _CHUNK = 1024  # claims per transaction
+#: Claims per transaction where a person watches the progress (the app): about 12 s a chunk
+#: with the trained model on the sample corpus, for no cost told apart from noise against
+#: 1,024 at once (benchmarks/bench_progress.py; docs/benchmarks.md).
+PROGRESS_CHUNK = 64
 
 
 def ingest(
@@ -610,7 +614,8 @@ def score_claims(
     Args:
         texts: claim texts; a repeated claim is embedded once.
         top_k: evidence passages per claim; settings' when ``None``.
-        progress: called with (claims done, claims in all) after each chunk.
+        progress: called with (claims done, claims in all) before the first chunk and
+            after each.
 
     Raises:
         VerifierError: no sources are indexed yet.
@@ -618,6 +623,8 @@ def score_claims(
     _require_sources(bench)
     k = top_k or bench.settings.top_k
     results: list[ScoredClaim] = []
+    if progress:
+        progress(0, len(texts))
     for start in range(0, len(texts), chunk):
         results.extend(_score(bench, texts[start : start + chunk], k))
         if progress:
@@ -680,10 +687,12 @@ def score_claims_file(
     column: str = "claim",
     column_field: str = "--column",
     most: int | None = None,
+    chunk: int = _CHUNK,
 ) -> ScoredClaims:
     """Score every claim in a ``.txt``/``.csv``/``.jsonl``/``.xlsx`` file
     (:func:`verifier.readers.read_claims`), keeping each input row's other fields and its
-    ``row`` (line, or workbook row) for its report record (:meth:`ScoredClaims.records`).
+    ``row`` (line, or workbook row) for its report record (:meth:`ScoredClaims.records`);
+    ``progress`` is told after every ``chunk`` claims.
 
     Raises:
         InputError: the claims file cannot be used, or holds more than ``most`` claims
@@ -697,7 +706,7 @@ def score_claims_file(
             f"{claims}: holds {len(rows.texts):,} claims, more than the {most:,} the app scores "
             f"at once; split the file, or run `verifier score {claims.name} --out scored.csv`"
         )
-    results = score_claims(bench, rows.texts, top_k, progress)
+    results = score_claims(bench, rows.texts, top_k, progress, chunk)
     return ScoredClaims(results, rows.extras, rows.rows, rows.duplicates, claims.name)
 
 
@@ -741,7 +750,8 @@ def score_upload(
 ) -> ScoredClaims:
     """:func:`score_claims_file` for a file uploaded in the app, given as its name and
     content (read from a staging folder, removed afterwards); nothing is stored but the
-    embedding cache.
+    embedding cache. ``progress`` is told every :data:`PROGRESS_CHUNK` claims, so that the
+    page moves every few seconds.
 
     Raises:
         InputError: the file cannot be used (named as uploaded).
@@ -749,7 +759,9 @@ def score_upload(
     """
     with staged_uploads(bench.settings.home / "uploads", [(name, data)]) as [staged]:
         try:
-            return score_claims_file(bench, staged, top_k, progress, column, column_field, most)
+            return score_claims_file(
+                bench, staged, top_k, progress, column, column_field, most, PROGRESS_CHUNK
+            )
         except InputError as error:
             raise _as_uploaded(error, staged.parent) from None
 

@@ -1,8 +1,9 @@
 """Score page: a file of claims (a desk's sheet of claims going round, say) scored against the
-sources as ``verifier score`` scores it, through :func:`verifier.pipeline.score_upload`: the
-suggestions in a table, and the scored file to download in every table format. Scoring
-stores nothing but the embedding cache; the claims can then be added for review as one list
-(:func:`verifier.pipeline.store_claim_list`)."""
+sources as ``verifier score`` scores it, in the background (:class:`verifier.jobs.ScoringJobs`:
+the reviewer may leave the page, or reload it, and come back): the suggestions in a table, and
+the scored file to download in every table format. Scoring stores nothing but the embedding
+cache; the claims can then be added for review as one list
+(:func:`verifier.pipeline.add_scored_for_review`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ui.components import plain
 from verifier import pipeline
 from verifier.errors import VerifierError
 from verifier.export import FORMATS
+from verifier.jobs import ScoringJob, ScoringJobs
 from verifier.labels import Label
 from verifier.match import ScoredClaim
 from verifier.readers import CLAIM_SUFFIXES
@@ -25,7 +27,7 @@ from verifier.workbench import Workbench
 #: Claims the page scores at once; a longer file is pointed to ``verifier score``, which
 #: writes as it goes rather than holding every record in the app's memory.
 MOST = 5_000
-RESULT = "score-result"  # (file name, ScoredClaims) of the last file scored
+JOB = "score-job"  # the id of the job this session sent last, or opened
 COLUMN_FIELD = "Claim column (tables)"
 NAMES = {"csv": "CSV", "xlsx": "Excel", "jsonl": "JSON Lines", "parquet": "Parquet"}
 MIME = {
@@ -36,8 +38,9 @@ MIME = {
 }
 
 
-def upload(bench: Workbench) -> None:
-    """The file, its claim column and the evidence per claim; scored when submitted."""
+def upload(bench: Workbench, jobs: ScoringJobs) -> None:
+    """The file, its claim column and the evidence per claim; sent to be scored when
+    submitted, and followed by this session (:data:`JOB`)."""
     with st.form("score-claims"):
         chosen = st.file_uploader(
             "Claims",
@@ -57,43 +60,72 @@ def upload(bench: Workbench) -> None:
     if chosen is None:
         st.error(f"choose a file of claims first ({', '.join(CLAIM_SUFFIXES)})")
         return
-    bar = st.progress(0.0, text="Reading the file...")
+    job = jobs.submit(
+        chosen.name,
+        chosen.getvalue(),
+        int(top_k),
+        column.strip() or "claim",
+        COLUMN_FIELD,
+        most=MOST,
+        by=state.reviewer(),
+    )
+    st.session_state[JOB] = job.id
 
-    def progress(done: int, total: int) -> None:
-        bar.progress(done / total, text=f"{done} of {total} claims scored")
 
-    try:
-        scored = pipeline.score_upload(
-            bench,
-            chosen.name,
-            chosen.getvalue(),
-            int(top_k),
-            progress,
-            column.strip() or "claim",
-            COLUMN_FIELD,
-            most=MOST,
-        )
-    except VerifierError as error:
-        bar.empty()
-        st.session_state.pop(RESULT, None)
-        st.error(plain(str(error)))
+def watch(jobs: ScoringJobs) -> None:
+    """While this session's job runs: its progress, redrawn each second (that part of the
+    page alone); when it ends, the whole page again, with its results."""
+    job = _followed(jobs)
+    if job is None or not job.active:
         return
-    bar.empty()
-    st.session_state[RESULT] = (chosen.name, scored)
+
+    @st.fragment(run_every=1.0)
+    def progress() -> None:
+        now = jobs.get(job.id)
+        if now is None or not now.active:
+            st.rerun(scope="app")
+        assert now is not None
+        share = now.done / now.total if now.total else 0.0
+        st.progress(share, text=f"{now.name}: {now.status()}")
+        st.caption("Scoring goes on if you leave this page: come back to it for the results.")
+
+    progress()
 
 
-def results() -> None:
-    """The last file scored: its counts, a table of suggestions, and the downloads."""
-    if RESULT not in st.session_state:
-        return
-    name, scored = st.session_state[RESULT]
+def results(jobs: ScoringJobs) -> ScoringJob | None:
+    """The job this session follows, once ended: its error line, or its counts, a table of
+    suggestions, and the downloads; any other finished job can be opened instead. Returns
+    the job shown, when it scored its file."""
+    ended = {job.id: job for job in jobs.jobs() if not job.active}
+    if not ended:
+        return None
+    followed = _followed(jobs)
+    if followed is not None and followed.active:
+        return None  # this session's file is still being scored (see watch)
+    first = followed.id if followed is not None else next(iter(ended))
+    picked = st.selectbox(
+        "Scored files",
+        list(ended),
+        index=list(ended).index(first),
+        format_func=lambda job_id: f"{ended[job_id].label()}: {ended[job_id].status()}",
+        # The file followed is the one shown: a widget of its own for each.
+        key=f"score-shown-{first}",
+        help=f"Files scored on this workbench since the app started, by anyone (the newest "
+        f"{jobs.keep} are kept).",
+    )
+    shown = ended[picked]
+    st.session_state[JOB] = shown.id
+    if shown.result is None:
+        st.error(plain(shown.error))
+        return None
+    name, scored = shown.name, shown.result
     repeated = (
         f"; {scored.duplicates} repeated claim(s) were scored once" if scored.duplicates else ""
     )
     st.success(
         plain(f"Scored {len(scored.results)} claim(s) from {name}: {scored.counts()}{repeated}.")
     )
-    shown = st.multiselect(
+    chosen = st.multiselect(
         "Suggested verdicts",
         list(Label),
         format_func=lambda label: label.value,
@@ -110,7 +142,7 @@ def results() -> None:
             "reason": result.suggestion.reason,
         }
         for result, row in zip(scored.results, scored.rows)
-        if not shown or result.suggestion.label in shown
+        if not chosen or result.suggestion.label in chosen
     ]
     st.dataframe(
         pd.DataFrame(
@@ -139,14 +171,15 @@ def results() -> None:
             icon=":material/download:",
             key=f"score-download-{fmt}",
         )
+    return shown
 
 
-def add_for_review(bench: Workbench) -> None:
+def add_for_review(bench: Workbench, job: ScoringJob | None) -> None:
     """The scored claims saved as one list for review (as ``verifier claims import``), with
     the evidence and suggestions they were scored with: they join the review queue."""
-    if RESULT not in st.session_state:
+    if job is None or job.result is None:
         return
-    name, scored = st.session_state[RESULT]
+    name, scored = job.name, job.result
     st.subheader("Review these claims")
     with st.form("score-add"):
         title = st.text_input(
@@ -174,6 +207,18 @@ def add_for_review(bench: Workbench) -> None:
     )
 
 
+def _followed(jobs: ScoringJobs) -> ScoringJob | None:
+    """The job this session sent or opened; a session that has none (a page reloaded, say)
+    follows the newest file being scored, if one is."""
+    job_id = st.session_state.get(JOB)
+    if not isinstance(job_id, int):
+        active = [job for job in jobs.jobs() if job.active]
+        if not active:
+            return None
+        job_id = st.session_state[JOB] = active[0].id
+    return jobs.get(job_id)
+
+
 def _best_source(result: ScoredClaim) -> str:
     if not result.evidence:
         return ""
@@ -186,14 +231,16 @@ def main() -> None:
     st.header("Score claims")
     st.caption(
         "Each claim of a file gets its evidence and a suggested verdict, as `verifier score` "
-        "gives them. Nothing is saved until you add the claims for review."
+        "gives them. Files are scored in the background, one after another, and kept until "
+        "the app restarts; nothing is saved until you add the claims for review."
     )
     if bench.corpus.is_empty():
         st.info("No sources are indexed yet: add some on the Sources page first.")
         return
-    upload(bench)
-    results()
-    add_for_review(bench)
+    jobs = state.scoring_jobs()
+    upload(bench, jobs)
+    watch(jobs)
+    add_for_review(bench, results(jobs))
 
 
 main()

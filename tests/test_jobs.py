@@ -1,0 +1,101 @@
+"""Files of claims scored in the background (the Score page's jobs): one after another on a
+worker thread, progress readable meanwhile, a file that cannot be scored failing its own job
+with one line, and only the newest jobs kept."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from verifier import pipeline
+from verifier.jobs import JobState, ScoringJob, ScoringJobs
+from verifier.workbench import Workbench
+
+MANY = b"claim\n" + b"".join(f"{n} jets landed at the base.\n".encode() for n in range(400))
+SHEET = b"Ref,Statement\nA-1,Spartak beat Zenit 2-1.\nA-2,\nA-3,Crews built helicopter pads.\n"
+
+
+def ended(job: ScoringJob, within: float = 60) -> ScoringJob:
+    deadline = time.monotonic() + within
+    while job.active:
+        assert time.monotonic() < deadline, f"job {job.id} still {job.status()}"
+        time.sleep(0.02)
+    return job
+
+
+def test_files_are_scored_in_the_background_one_after_another(
+    bench: Workbench, sources: Path
+) -> None:
+    pipeline.ingest(bench, [sources])
+    jobs = ScoringJobs(bench)
+    try:
+        first = jobs.submit("many.csv", MANY, 2, by="Dana")
+        second = jobs.submit("desk/sheet.csv", SHEET, 2, "statement", "Column")
+        # Sent at once; the second waits for the first.
+        assert (
+            second.state is JobState.QUEUED and second.status() == "waiting for the file before it"
+        )
+        assert [job.id for job in jobs.jobs()] == [second.id, first.id]
+        assert first.label().startswith(f"#{first.id} many.csv, ") and first.label().endswith(
+            " UTC by Dana"
+        )
+        ended(second)
+        assert first.state is JobState.DONE and second.state is JobState.DONE
+        assert first.finished is not None and second.finished is not None
+        assert first.finished <= second.finished
+        assert (first.done, first.total) == (400, 400)
+        assert first.result is not None and len(first.result.results) == 400
+        # The results are what score_upload gives: the rows, the file's columns, the counts.
+        assert second.result is not None
+        records = second.result.records()
+        assert [(r["row"], r["ref"]) for r in records] == [(2, "A-1"), (4, "A-3")]
+        assert second.status() == f"2 claim(s): {second.result.counts()}"
+        assert jobs.get(second.id) is second
+    finally:
+        jobs.close()
+
+
+def test_a_file_that_cannot_be_scored_fails_its_job_in_one_line(
+    bench: Workbench, sources: Path
+) -> None:
+    pipeline.ingest(bench, [sources])
+    jobs = ScoringJobs(bench)
+    try:
+        missing = ended(jobs.submit("desk/sheet.csv", SHEET, column_field="Column"))
+        assert missing.state is JobState.FAILED and missing.result is None
+        assert missing.error == (
+            "sheet.csv: no 'claim' column (found: ref, statement); "
+            "name the column that holds the claims (Column), or add a 'claim' one"
+        )
+        assert missing.status() == f"failed: {missing.error}"
+        binary = ended(jobs.submit("claims.csv", b"\x00\x01\x02 not text"))
+        assert binary.state is JobState.FAILED and "\n" not in binary.error
+        assert binary.error.startswith("claims.csv")
+        # The worker goes on with the next file.
+        fine = ended(jobs.submit("sheet.csv", SHEET, column="statement"))
+        assert fine.state is JobState.DONE
+        assert not list((bench.settings.home / "uploads").iterdir())  # nothing staged is left
+    finally:
+        jobs.close()
+
+
+def test_only_the_newest_jobs_are_kept_and_a_running_one_never_goes(
+    bench: Workbench, sources: Path
+) -> None:
+    pipeline.ingest(bench, [sources])
+    jobs = ScoringJobs(bench, keep=2)
+    try:
+        done = [ended(jobs.submit(f"s{n}.csv", SHEET, column="statement")) for n in range(3)]
+        assert [job.id for job in jobs.jobs()] == [done[2].id, done[1].id]
+        assert jobs.get(done[0].id) is None
+        # A long file, then two sent behind it: none has ended, so all three are kept for
+        # now, beyond the two; the oldest goes once a fourth is sent after they ended.
+        batch = [jobs.submit("t0.csv", MANY)]
+        batch += [jobs.submit(f"t{n}.csv", SHEET, column="statement") for n in (1, 2)]
+        assert [job.id for job in jobs.jobs()] == [job.id for job in reversed(batch)]
+        for job in batch:
+            ended(job)
+        last = ended(jobs.submit("u.csv", SHEET, column="statement"))
+        assert [job.id for job in jobs.jobs()] == [last.id, batch[2].id]
+    finally:
+        jobs.close()

@@ -1,0 +1,176 @@
+"""Scoring that outlives a page: files of claims scored on a worker thread of the app's
+process, one after another (:class:`ScoringJobs`), each job's progress readable while it runs
+and its results kept until the app restarts. A desk's sheet of 5,000 claims takes minutes to
+score (0.2 s a claim on the sample corpus); the reviewer who sent it may go on with other
+pages, or reload, and come back for the results.
+
+Jobs are held in memory, not in the database: they store nothing (scoring writes only the
+embedding cache), and the results are for download or to be added for review
+(:func:`verifier.pipeline.add_scored_for_review`). The newest :data:`KEEP` jobs are kept.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from functools import partial
+
+from verifier import pipeline
+from verifier.errors import VerifierError
+from verifier.pipeline import ScoredClaims
+from verifier.workbench import Workbench
+
+log = logging.getLogger(__name__)
+
+#: Jobs kept, newest first; an older finished job is forgotten, results and all.
+KEEP = 10
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass
+class ScoringJob:
+    """One file of claims to score, and what became of it. Written by the worker thread
+    alone; readers see each field whole."""
+
+    id: int
+    name: str  # the file's name as uploaded
+    by: str  # who sent it ('' when no reviewer name was given)
+    submitted: datetime
+    state: JobState = JobState.QUEUED
+    done: int = 0
+    total: int = 0
+    result: ScoredClaims | None = None
+    error: str = ""
+    finished: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.state in (JobState.QUEUED, JobState.RUNNING)
+
+    def status(self) -> str:
+        """One line: where the job stands."""
+        if self.state is JobState.QUEUED:
+            return "waiting for the file before it"
+        if self.state is JobState.RUNNING:
+            return f"{self.done} of {self.total} claims scored" if self.total else "reading it"
+        if self.state is JobState.FAILED:
+            return f"failed: {self.error}"
+        assert self.result is not None
+        return f"{len(self.result.results)} claim(s): {self.result.counts()}"
+
+    def label(self) -> str:
+        """How a list of jobs names it: ``#3 sheet.xlsx, 14:02 UTC by Dana``."""
+        by = f" by {self.by}" if self.by else ""
+        return f"#{self.id} {self.name}, {self.submitted:%H:%M} UTC{by}"
+
+    def _progress(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+
+
+class ScoringJobs:
+    """Files of claims scored in the background against one workbench, in the order sent.
+
+    Thread-safe: the app's sessions share one (``ui.state.scoring_jobs``). Scoring runs on one
+    worker thread, so two desks' files never compete for the model. The thread is a daemon:
+    stopping the app does not wait for a long file (scoring stores nothing to lose).
+    """
+
+    def __init__(self, bench: Workbench, keep: int = KEEP) -> None:
+        self.bench = bench
+        self.keep = keep
+        self._jobs: dict[int, ScoringJob] = {}
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self._queue: queue.SimpleQueue[tuple[ScoringJob, Callable[[], ScoredClaims]]] = (
+            queue.SimpleQueue()
+        )
+        self._closed = threading.Event()
+        self._worker = threading.Thread(target=self._work, name="verifier-scoring", daemon=True)
+        self._worker.start()
+
+    def submit(
+        self,
+        name: str,
+        data: bytes,
+        top_k: int | None = None,
+        column: str = "claim",
+        column_field: str = "--column",
+        most: int | None = None,
+        by: str = "",
+    ) -> ScoringJob:
+        """Queue the file ``name`` (its ``data`` as uploaded) to be scored as
+        :func:`verifier.pipeline.score_upload` scores it; returns its job at once. A file that
+        cannot be scored fails its job with the one line that says why."""
+        with self._lock:
+            job = ScoringJob(next(self._ids), name, by, datetime.now(UTC))
+            self._jobs[job.id] = job
+            self._forget_old()
+        score = partial(
+            pipeline.score_upload,
+            self.bench,
+            name,
+            data,
+            top_k,
+            job._progress,
+            column,
+            column_field,
+            most,
+        )
+        self._queue.put((job, score))
+        return job
+
+    def get(self, job_id: int) -> ScoringJob | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def jobs(self) -> list[ScoringJob]:
+        """Every job kept, newest first."""
+        with self._lock:
+            return sorted(self._jobs.values(), key=lambda job: job.id, reverse=True)
+
+    def close(self) -> None:
+        """Stop taking jobs: the one running finishes, queued ones fail with a line saying
+        so."""
+        self._closed.set()
+
+    def _work(self) -> None:
+        while True:
+            job, score = self._queue.get()
+            if self._closed.is_set():
+                job.error = "the app stopped scoring before this file's turn; send it again"
+                job.state = JobState.FAILED
+            else:
+                job.state = JobState.RUNNING
+                self._run(job, score)
+            job.finished = datetime.now(UTC)
+
+    @staticmethod
+    def _run(job: ScoringJob, score: Callable[[], ScoredClaims]) -> None:
+        try:
+            job.result = score()
+            job.state = JobState.DONE
+        except VerifierError as error:
+            job.error = str(error)
+            job.state = JobState.FAILED
+        except Exception as error:  # noqa: BLE001 (a worker thread: reported on the job)
+            log.exception("scoring %s failed", job.name)
+            job.error = f"scoring stopped on an unexpected error ({error}); send the file again"
+            job.state = JobState.FAILED
+
+    def _forget_old(self) -> None:
+        """Beyond :attr:`keep`, the oldest finished jobs go (a running or queued one stays)."""
+        finished = sorted(job.id for job in self._jobs.values() if not job.active)
+        for job_id in finished[: max(0, len(self._jobs) - self.keep)]:
+            del self._jobs[job_id]
