@@ -113,30 +113,28 @@ def make_pg_database(template: str | None = None, url: str | None = None) -> str
     assert PG_URL
     name = sa.make_url(url).database if url else f"verifier_t_{uuid.uuid4().hex[:12]}"
     copied = f' TEMPLATE "{sa.make_url(template).database}"' if template else ""
-    # An autovacuum worker busy on the template refuses the copy for a moment: try again.
-    for attempt in range(20):
-        try:
-            with _pg_admin() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"{copied}'))
-            break
-        except sa.exc.DBAPIError as error:
-            if attempt == 19 or "being accessed by other users" not in str(error):
-                raise
-            time.sleep(0.25)
+    # An autovacuum worker busy on the template refuses the copy for a moment.
+    _pg_admin_run(f'CREATE DATABASE "{name}"{copied}', "being accessed by other users")
     return sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
 
 
 def drop_pg_database(url: str) -> None:
     name = sa.make_url(url).database
     # FORCE ends the test's leftover sessions, but not a superuser's: an autovacuum worker
-    # busy on the new database refuses it for a moment, so try again briefly.
+    # busy on the new database refuses it for a moment.
+    _pg_admin_run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', "pg_signal_backend")
+
+
+def _pg_admin_run(statement: str, passing: str) -> None:
+    """``statement`` on the test server, tried again for a few seconds while it fails with
+    an error holding ``passing`` (a moment's refusal)."""
     for attempt in range(20):
         try:
             with _pg_admin() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                conn.execute(sa.text(statement))
             return
         except sa.exc.DBAPIError as error:
-            if attempt == 19 or "pg_signal_backend" not in str(error):
+            if attempt == 19 or passing not in str(error):
                 raise
             time.sleep(0.25)
 

@@ -21,6 +21,7 @@ from verifier.export import FORMATS
 from verifier.jobs import ScoringJob, ScoringJobs
 from verifier.labels import Label
 from verifier.match import ScoredClaim
+from verifier.pipeline import ScoredClaims
 from verifier.readers import CLAIM_SUFFIXES
 from verifier.workbench import Workbench
 
@@ -93,9 +94,9 @@ def watch(jobs: ScoringJobs) -> None:
 
 
 def results(jobs: ScoringJobs) -> ScoringJob | None:
-    """The job this session follows, once ended: its error line, or its counts, a table of
-    suggestions, and the downloads; any other finished job can be opened instead. Returns
-    the job shown, when it scored its file."""
+    """The job this session follows, once ended: its error line, or its scored file
+    (:func:`scored_file`); any other ended job can be opened instead. Returns the job shown,
+    when it scored its file."""
     ended = {job.id: job for job in jobs.jobs() if not job.active}
     if not ended:
         return None
@@ -118,7 +119,12 @@ def results(jobs: ScoringJobs) -> ScoringJob | None:
     if shown.result is None:
         st.error(plain(shown.error))
         return None
-    name, scored = shown.name, shown.result
+    scored_file(shown.name, shown.result)
+    return shown
+
+
+def scored_file(name: str, scored: ScoredClaims) -> None:
+    """A file's scored claims: the counts, a table of suggestions, and the downloads."""
     repeated = (
         f"; {scored.duplicates} repeated claim(s) were scored once" if scored.duplicates else ""
     )
@@ -171,7 +177,6 @@ def results(jobs: ScoringJobs) -> ScoringJob | None:
             icon=":material/download:",
             key=f"score-download-{fmt}",
         )
-    return shown
 
 
 def add_for_review(bench: Workbench, job: ScoringJob | None) -> None:
