@@ -189,6 +189,13 @@ def test_one_export_command_writes_several_formats(
         refused = run(bench, tmp_path, "export", *(a.format(d=tmp_path) for a in args))
         assert refused.exit_code != 0 and said in refused.output, refused.output
         assert not list(tmp_path.glob("x.*"))
+    # ClaimReview goes first: where it can publish none of the claims (none reviewed), the
+    # table named before it is not written either.
+    other = pipeline.check_article(bench, "Russia moved jets to Latakia.", threshold=0).article
+    outs = [f"--out={tmp_path}/x.csv", f"--out={tmp_path}/x.json", "--publisher=Desk"]
+    refused = run(bench, tmp_path, "export", *outs, "--all", f"--article={other.id}")
+    assert refused.exit_code == 1 and "no claim can be published as ClaimReview" in refused.output
+    assert not list(tmp_path.glob("x.*"))
 
 
 @pytest.mark.model

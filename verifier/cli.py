@@ -658,7 +658,8 @@ def export(
     )
     # An export reads the database alone: no index or model is loaded.
     records = _records(ctx)
-    for out, chosen in zip(outs, formats, strict=True):
+    # ClaimReview first: its refusal (no claim it can publish) comes before any file is written.
+    for out, chosen in sorted(zip(outs, formats), key=lambda pair: pair[1] != "claimreview"):
         done = pipeline.export_report(records, selection, out, chosen, publisher=by, title=title)
         click.echo(done.summary())
 
