@@ -5,7 +5,10 @@ with one line, and only the newest jobs kept."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from verifier import pipeline
 from verifier.jobs import JobState, ScoringJob, ScoringJobs
@@ -13,6 +16,15 @@ from verifier.workbench import Workbench
 
 MANY = b"claim\n" + b"".join(f"{n} jets landed at the base.\n".encode() for n in range(400))
 SHEET = b"Ref,Statement\nA-1,Spartak beat Zenit 2-1.\nA-2,\nA-3,Crews built helicopter pads.\n"
+
+
+@pytest.fixture
+def jobs(bench: Workbench, sources: Path) -> Iterator[ScoringJobs]:
+    """Scoring jobs on a workbench with the test sources indexed."""
+    pipeline.ingest(bench, [sources])
+    made = ScoringJobs(bench, keep=2)
+    yield made
+    made.close()
 
 
 def ended(job: ScoringJob, within: float = 60) -> ScoringJob:
@@ -23,79 +35,69 @@ def ended(job: ScoringJob, within: float = 60) -> ScoringJob:
     return job
 
 
-def test_files_are_scored_in_the_background_one_after_another(
-    bench: Workbench, sources: Path
+def test_files_are_scored_in_the_background_one_after_another(jobs: ScoringJobs) -> None:
+    first = jobs.submit("many.csv", MANY, 2, by="Dana")
+    second = jobs.submit("desk/sheet.csv", SHEET, 2, "statement", "Column")
+    # Sent at once; the second waits for the first.
+    assert second.state is JobState.QUEUED and second.status() == "waiting for the file before it"
+    assert [job.id for job in jobs.jobs()] == [second.id, first.id]
+    assert first.label().startswith(f"#{first.id} many.csv, ") and first.label().endswith(
+        " UTC by Dana"
+    )
+    ended(second)
+    assert first.state is JobState.DONE and second.state is JobState.DONE
+    assert first.finished is not None and second.finished is not None
+    assert first.finished <= second.finished
+    assert (first.done, first.total) == (400, 400)
+    assert first.result is not None and len(first.result.results) == 400
+    # The results are what score_upload gives: the rows, the file's columns, the counts.
+    assert second.result is not None
+    records = second.result.records()
+    assert [(r["row"], r["ref"]) for r in records] == [(2, "A-1"), (4, "A-3")]
+    assert second.status() == f"2 claim(s): {second.result.counts()}"
+    assert jobs.get(second.id) is second
+
+
+def test_a_file_that_cannot_be_scored_fails_its_job_in_one_line(jobs: ScoringJobs) -> None:
+    missing = ended(jobs.submit("desk/sheet.csv", SHEET, column_field="Column"))
+    assert missing.state is JobState.FAILED and missing.result is None
+    assert missing.error == (
+        "sheet.csv: no 'claim' column (found: ref, statement); "
+        "name the column that holds the claims (Column), or add a 'claim' one"
+    )
+    assert missing.status() == f"failed: {missing.error}"
+    binary = ended(jobs.submit("claims.csv", b"\x00\x01\x02 not text"))
+    assert binary.state is JobState.FAILED and "\n" not in binary.error
+    assert binary.error.startswith("claims.csv")
+    # The worker goes on with the next file.
+    fine = ended(jobs.submit("sheet.csv", SHEET, column="statement"))
+    assert fine.state is JobState.DONE
+    assert not list((jobs.bench.settings.home / "uploads").iterdir())  # nothing staged is left
+
+
+def test_only_the_newest_jobs_are_kept_and_a_running_one_never_goes(jobs: ScoringJobs) -> None:
+    done = [ended(jobs.submit(f"s{n}.csv", SHEET, column="statement")) for n in range(3)]
+    assert [job.id for job in jobs.jobs()] == [done[2].id, done[1].id]
+    assert jobs.get(done[0].id) is None
+    # A long file, then two sent behind it: none has ended, so all three are kept for
+    # now, beyond the two; the oldest goes once a fourth is sent after they ended.
+    batch = [jobs.submit("t0.csv", MANY)]
+    batch += [jobs.submit(f"t{n}.csv", SHEET, column="statement") for n in (1, 2)]
+    assert [job.id for job in jobs.jobs()] == [job.id for job in reversed(batch)]
+    for job in batch:
+        ended(job)
+    last = ended(jobs.submit("u.csv", SHEET, column="statement"))
+    assert [job.id for job in jobs.jobs()] == [last.id, batch[2].id]
+
+
+def test_closed_jobs_finish_the_file_being_scored_and_fail_the_queued(
+    jobs: ScoringJobs,
 ) -> None:
-    pipeline.ingest(bench, [sources])
-    jobs = ScoringJobs(bench)
-    try:
-        first = jobs.submit("many.csv", MANY, 2, by="Dana")
-        second = jobs.submit("desk/sheet.csv", SHEET, 2, "statement", "Column")
-        # Sent at once; the second waits for the first.
-        assert (
-            second.state is JobState.QUEUED and second.status() == "waiting for the file before it"
-        )
-        assert [job.id for job in jobs.jobs()] == [second.id, first.id]
-        assert first.label().startswith(f"#{first.id} many.csv, ") and first.label().endswith(
-            " UTC by Dana"
-        )
-        ended(second)
-        assert first.state is JobState.DONE and second.state is JobState.DONE
-        assert first.finished is not None and second.finished is not None
-        assert first.finished <= second.finished
-        assert (first.done, first.total) == (400, 400)
-        assert first.result is not None and len(first.result.results) == 400
-        # The results are what score_upload gives: the rows, the file's columns, the counts.
-        assert second.result is not None
-        records = second.result.records()
-        assert [(r["row"], r["ref"]) for r in records] == [(2, "A-1"), (4, "A-3")]
-        assert second.status() == f"2 claim(s): {second.result.counts()}"
-        assert jobs.get(second.id) is second
-    finally:
-        jobs.close()
-
-
-def test_a_file_that_cannot_be_scored_fails_its_job_in_one_line(
-    bench: Workbench, sources: Path
-) -> None:
-    pipeline.ingest(bench, [sources])
-    jobs = ScoringJobs(bench)
-    try:
-        missing = ended(jobs.submit("desk/sheet.csv", SHEET, column_field="Column"))
-        assert missing.state is JobState.FAILED and missing.result is None
-        assert missing.error == (
-            "sheet.csv: no 'claim' column (found: ref, statement); "
-            "name the column that holds the claims (Column), or add a 'claim' one"
-        )
-        assert missing.status() == f"failed: {missing.error}"
-        binary = ended(jobs.submit("claims.csv", b"\x00\x01\x02 not text"))
-        assert binary.state is JobState.FAILED and "\n" not in binary.error
-        assert binary.error.startswith("claims.csv")
-        # The worker goes on with the next file.
-        fine = ended(jobs.submit("sheet.csv", SHEET, column="statement"))
-        assert fine.state is JobState.DONE
-        assert not list((bench.settings.home / "uploads").iterdir())  # nothing staged is left
-    finally:
-        jobs.close()
-
-
-def test_only_the_newest_jobs_are_kept_and_a_running_one_never_goes(
-    bench: Workbench, sources: Path
-) -> None:
-    pipeline.ingest(bench, [sources])
-    jobs = ScoringJobs(bench, keep=2)
-    try:
-        done = [ended(jobs.submit(f"s{n}.csv", SHEET, column="statement")) for n in range(3)]
-        assert [job.id for job in jobs.jobs()] == [done[2].id, done[1].id]
-        assert jobs.get(done[0].id) is None
-        # A long file, then two sent behind it: none has ended, so all three are kept for
-        # now, beyond the two; the oldest goes once a fourth is sent after they ended.
-        batch = [jobs.submit("t0.csv", MANY)]
-        batch += [jobs.submit(f"t{n}.csv", SHEET, column="statement") for n in (1, 2)]
-        assert [job.id for job in jobs.jobs()] == [job.id for job in reversed(batch)]
-        for job in batch:
-            ended(job)
-        last = ended(jobs.submit("u.csv", SHEET, column="statement"))
-        assert [job.id for job in jobs.jobs()] == [last.id, batch[2].id]
-    finally:
-        jobs.close()
+    running = jobs.submit("long.csv", MANY)
+    queued = jobs.submit("sheet.csv", SHEET, column="statement")
+    while running.state is JobState.QUEUED:  # taken up by the worker (400 claims: ~0.3 s)
+        time.sleep(0.002)
+    jobs.close()
+    assert ended(queued).state is JobState.FAILED and queued.finished is not None
+    assert queued.error == "the app stopped scoring before this file's turn; send it again"
+    assert ended(running).state is JobState.DONE and running.result is not None

@@ -141,33 +141,32 @@ class ScoringJobs:
             return sorted(self._jobs.values(), key=lambda job: job.id, reverse=True)
 
     def close(self) -> None:
-        """Stop taking jobs: the one running finishes, queued ones fail with a line saying
-        so."""
+        """Stop scoring: the file being scored finishes; files queued, or sent later, fail
+        with a line saying so."""
         self._closed.set()
 
     def _work(self) -> None:
         while True:
             job, score = self._queue.get()
             if self._closed.is_set():
-                job.error = "the app stopped scoring before this file's turn; send it again"
-                job.state = JobState.FAILED
-            else:
-                job.state = JobState.RUNNING
-                self._run(job, score)
-            job.finished = datetime.now(UTC)
+                error = "the app stopped scoring before this file's turn; send it again"
+                self._end(job, None, error)
+                continue
+            job.state = JobState.RUNNING
+            try:
+                self._end(job, score(), "")
+            except VerifierError as error:
+                self._end(job, None, str(error))
+            except Exception as error:  # noqa: BLE001 (a worker thread: reported on the job)
+                log.exception("scoring %s failed", job.name)
+                unexpected = f"scoring stopped on an unexpected error ({error}); send it again"
+                self._end(job, None, unexpected)
 
     @staticmethod
-    def _run(job: ScoringJob, score: Callable[[], ScoredClaims]) -> None:
-        try:
-            job.result = score()
-            job.state = JobState.DONE
-        except VerifierError as error:
-            job.error = str(error)
-            job.state = JobState.FAILED
-        except Exception as error:  # noqa: BLE001 (a worker thread: reported on the job)
-            log.exception("scoring %s failed", job.name)
-            job.error = f"scoring stopped on an unexpected error ({error}); send the file again"
-            job.state = JobState.FAILED
+    def _end(job: ScoringJob, result: ScoredClaims | None, error: str) -> None:
+        """The job's outcome, every field set before its state says it ended."""
+        job.result, job.error, job.finished = result, error, datetime.now(UTC)
+        job.state = JobState.DONE if result is not None else JobState.FAILED
 
     def _forget_old(self) -> None:
         """Beyond :attr:`keep`, the oldest finished jobs go (a running or queued one stays)."""
