@@ -22,6 +22,7 @@ from ui.components import split_evidence
 from verifier import pipeline
 from verifier.config import Settings
 from verifier.db.session import make_engine
+from verifier.jobs import JobState
 from verifier.labels import Label
 from verifier.stance.trained import RULES_VERSION
 from verifier.views import EvidenceView, article_claims, list_articles
@@ -548,13 +549,25 @@ def test_the_score_page_shows_a_scored_file_and_filters_it(app: AppTest) -> None
     # waits the page shows where it stands; once scored, its results.
     jobs = state.scoring_jobs()
     long = "claim\n" + "".join(f"{n} jets landed at the Latakia base.\n" for n in range(300))
-    jobs.submit("long.csv", long.encode())
+    first = jobs.submit("long.csv", long.encode())
+    dropped = jobs.submit("other.csv", long.encode())
     job = jobs.submit("desk.csv", sheet.encode())
     app.session_state["score-job"] = job.id
     app.run()
     assert not app.exception
     [bar] = app.get("progress")
     assert bar.proto.text == "desk.csv: waiting for the file before it"
+    # A file waiting its turn is stopped from the page, by the reviewer named.
+    app.sidebar.text_input(key="reviewer").input("Dana")
+    app.session_state["score-job"] = dropped.id
+    app.run()
+    app.button(key=f"score-stop-{dropped.id}").click().run()
+    assert not app.exception and not app.get("progress")
+    assert dropped.state is JobState.CANCELLED and dropped.cancelled_by == "Dana"
+    [stopped] = [re.sub(r"\\(.)", r"\1", i.value) for i in app.info]
+    assert stopped == "other.csv: stopped by Dana; send the file again to score it."
+    app.sidebar.text_input(key="reviewer").input("")  # (named again below, when needed)
+    app.session_state["score-job"] = job.id
     deadline = time.monotonic() + 120
     while job.active:
         assert time.monotonic() < deadline
@@ -562,10 +575,10 @@ def test_the_score_page_shows_a_scored_file_and_filters_it(app: AppTest) -> None
     app.run()
     assert not app.exception and not app.error and not app.get("progress")
     scored = job.result
-    assert scored is not None
-    # Both files ended are listed, the one this session sent shown.
+    assert scored is not None and first.state is JobState.DONE
+    # The files ended are listed, the one this session sent shown.
     assert app.selectbox(key=f"score-shown-{job.id}").value == job.id
-    assert len(app.selectbox(key=f"score-shown-{job.id}").options) == 2
+    assert len(app.selectbox(key=f"score-shown-{job.id}").options) == 3
     [message] = [s.value for s in app.success]
     assert re.sub(r"\\(.)", r"\1", message).startswith("Scored 2 claim(s) from desk.csv: ")
     table = app.dataframe[0].value

@@ -101,3 +101,30 @@ def test_closed_jobs_finish_the_file_being_scored_and_fail_the_queued(
     assert ended(queued).state is JobState.FAILED and queued.finished is not None
     assert queued.error == "the app stopped scoring before this file's turn; send it again"
     assert ended(running).state is JobState.DONE and running.result is not None
+
+
+def test_a_job_can_be_stopped_waiting_or_running(jobs: ScoringJobs) -> None:
+    # 1,200 claims: seconds to score here, long after it is stopped.
+    longer = b"claim\n" + b"".join(f"{n} tanks crossed the river.\n".encode() for n in range(1200))
+    running = jobs.submit("long.csv", longer)
+    waiting = jobs.submit("sheet.csv", SHEET, column="statement")
+    after = jobs.submit("after.csv", SHEET, column="statement")
+    # A file waiting its turn ends at once, never read.
+    assert jobs.cancel(waiting.id) is waiting
+    assert waiting.state is JobState.CANCELLED and waiting.finished is not None
+    assert waiting.status() == "stopped; send the file again to score it"
+    while running.done == 0:  # its first 64 claims scored
+        time.sleep(0.002)
+    jobs.cancel(running.id, by="Dana")
+    assert ended(running).state is JobState.CANCELLED and running.result is None
+    assert 0 < running.done < 1200
+    assert running.status() == (
+        f"stopped by Dana after {running.done} of 1200 claims; send the file again to score it"
+    )
+    # The worker goes on with the next file; the one stopped while waiting stays unread.
+    assert ended(after).state is JobState.DONE
+    assert (waiting.done, waiting.total, waiting.result) == (0, 0, None)
+    # A job that has ended is left as it is.
+    assert jobs.cancel(after.id, by="Dana") is after and after.state is JobState.DONE
+    assert after.cancelled_by is None and jobs.cancel(999) is None
+    assert not list((jobs.bench.settings.home / "uploads").iterdir())

@@ -7,6 +7,8 @@ pages, or reload, and come back for the results.
 Jobs are held in memory, not in the database: they store nothing (scoring writes only the
 embedding cache), and the results are for download or to be added for review
 (:func:`verifier.pipeline.add_scored_for_review`). The newest :data:`KEEP` jobs are kept.
+A job may be stopped (:meth:`ScoringJobs.cancel`): a queued file is never scored, a running
+one stops after the claims in hand (:data:`verifier.pipeline.PROGRESS_CHUNK` at most).
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ class JobState(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class _Stopped(Exception):
+    """Raised from a running job's progress once it is cancelled: scoring stops there."""
 
 
 @dataclass
@@ -54,6 +61,7 @@ class ScoringJob:
     result: ScoredClaims | None = None
     error: str = ""
     finished: datetime | None = None
+    cancelled_by: str | None = None  # who stopped it ('' when no name was given)
 
     @property
     def active(self) -> bool:
@@ -64,9 +72,14 @@ class ScoringJob:
         if self.state is JobState.QUEUED:
             return "waiting for the file before it"
         if self.state is JobState.RUNNING:
-            return f"{self.done} of {self.total} claims scored" if self.total else "reading it"
+            scored = f"{self.done} of {self.total} claims scored" if self.total else "reading it"
+            return f"{scored}; stopping" if self.cancelled_by is not None else scored
         if self.state is JobState.FAILED:
             return f"failed: {self.error}"
+        if self.state is JobState.CANCELLED:
+            by = f" by {self.cancelled_by}" if self.cancelled_by else ""
+            at = f" after {self.done} of {self.total} claims" if self.total else ""
+            return f"stopped{by}{at}; send the file again to score it"
         assert self.result is not None
         return f"{len(self.result.results)} claim(s): {self.result.counts()}"
 
@@ -77,6 +90,8 @@ class ScoringJob:
 
     def _progress(self, done: int, total: int) -> None:
         self.done, self.total = done, total
+        if self.cancelled_by is not None:
+            raise _Stopped
 
 
 class ScoringJobs:
@@ -140,6 +155,19 @@ class ScoringJobs:
         with self._lock:
             return sorted(self._jobs.values(), key=lambda job: job.id, reverse=True)
 
+    def cancel(self, job_id: int, by: str = "") -> ScoringJob | None:
+        """Stop the job ``job_id``, on behalf of ``by``: a queued file ends at once, unscored;
+        a running one ends after the claims in hand, its results dropped. A job that has
+        ended, or is not kept, is left as it is. Returns the job, if kept."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None or not job.active or job.cancelled_by is not None:
+                return job
+            job.cancelled_by = by
+            if job.state is JobState.QUEUED:
+                self._end(job, None, "", JobState.CANCELLED)
+        return job
+
     def close(self) -> None:
         """Stop scoring: the file being scored finishes; files queued, or sent later, fail
         with a line saying so."""
@@ -148,13 +176,18 @@ class ScoringJobs:
     def _work(self) -> None:
         while True:
             job, score = self._queue.get()
-            if self._closed.is_set():
-                error = "the app stopped scoring before this file's turn; send it again"
-                self._end(job, None, error)
-                continue
-            job.state = JobState.RUNNING
+            with self._lock:
+                if job.state is not JobState.QUEUED:
+                    continue  # cancelled while it waited
+                if self._closed.is_set():
+                    error = "the app stopped scoring before this file's turn; send it again"
+                    self._end(job, None, error)
+                    continue
+                job.state = JobState.RUNNING
             try:
                 self._end(job, score(), "")
+            except _Stopped:
+                self._end(job, None, "", JobState.CANCELLED)
             except VerifierError as error:
                 self._end(job, None, str(error))
             except Exception as error:  # noqa: BLE001 (a worker thread: reported on the job)
@@ -163,10 +196,13 @@ class ScoringJobs:
                 self._end(job, None, unexpected)
 
     @staticmethod
-    def _end(job: ScoringJob, result: ScoredClaims | None, error: str) -> None:
-        """The job's outcome, every field set before its state says it ended."""
+    def _end(
+        job: ScoringJob, result: ScoredClaims | None, error: str, state: JobState | None = None
+    ) -> None:
+        """The job's outcome, every field set before its state says it ended (done when it
+        has a result, else failed, unless ``state`` says otherwise)."""
         job.result, job.error, job.finished = result, error, datetime.now(UTC)
-        job.state = JobState.DONE if result is not None else JobState.FAILED
+        job.state = state or (JobState.DONE if result is not None else JobState.FAILED)
 
     def _forget_old(self) -> None:
         """Beyond :attr:`keep`, the oldest finished jobs go (a running or queued one stays)."""

@@ -18,7 +18,7 @@ from ui.components import plain
 from verifier import pipeline
 from verifier.errors import VerifierError
 from verifier.export import FORMATS
-from verifier.jobs import ScoringJob, ScoringJobs
+from verifier.jobs import JobState, ScoringJob, ScoringJobs
 from verifier.labels import Label
 from verifier.match import ScoredClaim
 from verifier.pipeline import ScoredClaims
@@ -88,7 +88,18 @@ def watch(jobs: ScoringJobs) -> None:
         assert now is not None
         share = now.done / now.total if now.total else 0.0
         st.progress(share, text=f"{now.name}: {now.status()}")
-        st.caption("Scoring goes on if you leave this page: come back to it for the results.")
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        left.caption("Scoring goes on if you leave this page: come back to it for the results.")
+        if right.button(
+            "Stop scoring",
+            key=f"score-stop-{now.id}",
+            disabled=now.cancelled_by is not None,
+            icon=":material/stop_circle:",
+            help="A file waiting its turn is dropped; a file being scored stops after the "
+            "claims in hand, and its results are not kept.",
+        ):
+            jobs.cancel(now.id, by=state.reviewer())
+            st.rerun(scope="app")  # a waiting file has ended: its line, in place of this
 
     progress()
 
@@ -116,6 +127,9 @@ def results(jobs: ScoringJobs) -> ScoringJob | None:
     )
     shown = ended[picked]
     st.session_state[JOB] = shown.id
+    if shown.state is JobState.CANCELLED:
+        st.info(plain(f"{shown.name}: {shown.status()}."))
+        return None
     if shown.result is None:
         st.error(plain(shown.error))
         return None
