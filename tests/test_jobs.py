@@ -80,10 +80,11 @@ def test_only_the_newest_jobs_are_kept_and_a_running_one_never_goes(jobs: Scorin
     assert [job.id for job in jobs.jobs()] == [done[2].id, done[1].id]
     assert jobs.get(done[0].id) is None
     # A long file, then two sent behind it: none has ended, so all three are kept for
-    # now, beyond the two; the oldest goes once a fourth is sent after they ended.
+    # now, beyond the two, with the newest that ended; the oldest goes once a fourth is
+    # sent after they ended.
     batch = [jobs.submit("t0.csv", MANY)]
     batch += [jobs.submit(f"t{n}.csv", SHEET, column="statement") for n in (1, 2)]
-    assert [job.id for job in jobs.jobs()] == [job.id for job in reversed(batch)]
+    assert [job.id for job in jobs.jobs()] == [job.id for job in reversed(batch)] + [done[2].id]
     for job in batch:
         ended(job)
     last = ended(jobs.submit("u.csv", SHEET, column="statement"))
@@ -128,3 +129,14 @@ def test_a_job_can_be_stopped_waiting_or_running(jobs: ScoringJobs) -> None:
     assert jobs.cancel(after.id, by="Dana") is after and after.state is JobState.DONE
     assert after.cancelled_by is None and jobs.cancel(999) is None
     assert not list((jobs.bench.settings.home / "uploads").iterdir())
+
+
+def test_the_jobs_kept_hold_a_bounded_number_of_claims(jobs: ScoringJobs) -> None:
+    jobs.keep, jobs.keep_claims = 10, 3
+    first = ended(jobs.submit("a.csv", SHEET, column="statement"))  # 2 claims
+    second = ended(jobs.submit("b.csv", SHEET, column="statement"))
+    # 4 claims held, over 3: the older goes as the newer ends.
+    assert jobs.jobs() == [second] and jobs.get(first.id) is None
+    # The newest that ended stays, whatever it holds.
+    big = ended(jobs.submit("many.csv", MANY))
+    assert jobs.jobs() == [big]

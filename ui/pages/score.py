@@ -123,7 +123,7 @@ def results(jobs: ScoringJobs) -> ScoringJob | None:
         # The file followed is the one shown: a widget of its own for each.
         key=f"score-shown-{first}",
         help=f"Files scored on this workbench since the app started, by anyone (the newest "
-        f"{jobs.keep} are kept).",
+        f"{jobs.keep} are kept, {jobs.keep_claims:,} claims at most between them).",
     )
     shown = ended[picked]
     st.session_state[JOB] = shown.id
