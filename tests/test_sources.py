@@ -274,10 +274,12 @@ def test_claims_are_read_from_the_column_or_field_named(tmp_path: Path) -> None:
     jsonl = '{"statement": "Six Su-27 jets landed.", "claim": "C-1"}\n'
     rows = read_claims(write(tmp_path, "c.jsonl", jsonl), MB, column="statement")
     assert (rows.texts, rows.extras) == (["Six Su-27 jets landed."], [{"claim": "C-1"}])
-    csv_text = "ID, Claim Text \n7,Six Su-27 jets landed.\n"
+    csv_text = "ID, Claim Text , URL\n 7 ,Six Su-27 jets landed., https://t.example/7 \n"
     rows = read_claims(write(tmp_path, "c.csv", csv_text), MB, column="Claim text")
-    assert (rows.texts, rows.extras) == (["Six Su-27 jets landed."], [{"id": "7"}])
-    with pytest.raises(InputError, match=r"no 'headline' column \(found: id, claim text\)"):
+    # Values are trimmed, as a workbook's cells are.
+    assert rows.texts == ["Six Su-27 jets landed."]
+    assert rows.extras == [{"id": "7", "url": "https://t.example/7"}]
+    with pytest.raises(InputError, match=r"no 'headline' column \(found: id, claim text, url\)"):
         read_claims(write(tmp_path, "c.csv", csv_text), MB, column="headline")
     # Headings in the message are one line each, however they were written.
     odd = '"Claim\ntext",,id\n"Six jets.",,1\n'

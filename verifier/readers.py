@@ -203,7 +203,8 @@ def csv_delimiter(raw: str) -> str:
 def read_csv_rows(
     path: Path, raw: str, required: str, hint: str | None = None
 ) -> list[tuple[int, dict[str, object]]]:
-    """Rows of a CSV file as ``(line number, {column: value})``; column names lower-cased.
+    """Rows of a CSV file as ``(line number, {column: value})``; column names lower-cased,
+    values trimmed.
     The delimiter is the one the header line uses (:func:`csv_delimiter`): a spreadsheet
     saved as CSV where the decimal mark is a comma separates fields with semicolons.
     ``hint`` is what to do when the ``required`` column is missing (by default: add it).
@@ -227,7 +228,9 @@ def read_csv_rows(
                     f"{path}:{reader.line_num}: {len(record)} fields where the header has "
                     f"{len(header)}; quote values that contain {DELIMITER_NAMES[delimiter]}"
                 )
-            rows.append((reader.line_num, dict[str, object](zip(header, record))))
+            # Values trimmed as a spreadsheet's cells are (spreadsheets._cell_text).
+            values = (field.strip() for field in record)
+            rows.append((reader.line_num, dict[str, object](zip(header, values))))
     except csv.Error as error:
         raise InputError(
             f"{path}:{reader.line_num}: malformed CSV ({error}); check the quotes on that line"
