@@ -608,8 +608,12 @@ def test_the_score_page_shows_a_scored_file_and_filters_it(app: AppTest) -> None
     app.query_params["article"] = str(listed.id)
     app.switch_page(REVIEW_PAGE).run()
     assert not app.exception
-    seen = [m.value for m in app.markdown if m.value.startswith("Seen at")]
-    assert seen == ["Seen at <https://t.example/p/1>"]
+    # The sheet's other columns are shown with it too.
+    seen = [m.value for m in app.markdown if m.value.startswith(("Seen at", "From its row"))]
+    assert seen == [
+        "Seen at <https://t.example/p/1>  \nFrom its row: ref: 1",
+        "From its row: ref: 3",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -211,6 +211,66 @@ def test_where_each_listed_claim_was_seen_reaches_the_reports(
     assert [v.appearance_url for v in views] == [post, None]
 
 
+def test_a_listed_claims_other_columns_go_back_with_its_verdict(
+    bench: Workbench, sources: Path, tmp_path: Path
+) -> None:
+    """A desk's own reference (any column but the claim, url, author and date) is kept with
+    each claim and comes back in every report format, so verdicts join back to the sheet."""
+    pipeline.ingest(bench, [sources])
+    tips = write(
+        tmp_path,
+        "tips.csv",
+        "Ref,claim,Desk,Notes,url\n"
+        "A-1,Spartak beat Zenit 2-1.,sport,,https://t.example/1\n"
+        'A-2,Crews built helicopter pads.,world,"two\nlines",\n',
+    )
+    saved = pipeline.store_claims_file(bench, tips)
+    first, second = (c.id for c in saved.claims)
+    pipeline.review_claim(bench, first, Label.DISPUTED, "Dana")
+    pipeline.review_claim(bench, second, Label.SUPPORTED, "Dana")
+    with bench.db.session() as session:
+        views = article_claims(session, saved.id)
+    assert [v.row_fields for v in views] == [
+        {"ref": "A-1", "desk": "sport"},  # blank cells and the url left out
+        {"ref": "A-2", "desk": "world", "notes": "two\nlines"},
+    ]
+    out = tmp_path / "report"
+    out.mkdir()
+    for suffix in ("jsonl", "csv", "parquet", "html", "md"):
+        pipeline.export_report(bench, ReportFilter(), out / f"r.{suffix}")
+    records = [json.loads(line) for line in (out / "r.jsonl").read_text().splitlines()]
+    assert [r["row_fields"] for r in records] == [v.row_fields for v in views]
+    table = pd.read_parquet(out / "r.parquet")
+    assert [dict(cell) for cell in table["row_fields"]] == [v.row_fields for v in views]
+    rows = pd.read_csv(out / "r.csv")
+    assert [json.loads(cell) for cell in rows["row_fields"]] == [v.row_fields for v in views]
+    assert "From its row: ref: A-1 · desk: sport</p>" in (out / "r.html").read_text()
+    assert "From its row: ref: A-1 · desk: sport\n" in (out / "r.md").read_text()
+    # An article's claims have none.
+    article = pipeline.check_article(bench, "Russia deployed 28 combat aircraft to Latakia.")
+    with bench.db.session() as session:
+        assert all(not v.row_fields for v in article_claims(session, article.article.id))
+    # JSON Lines values that are not text are kept as JSON; too much is refused by line.
+    jsonl = '{"claim": "Six Su-27 jets landed.", "n": 7, "tags": ["air", "base"], "x": null}\n'
+    listed = pipeline.store_claims_file(bench, write(tmp_path, "tips.jsonl", jsonl))
+    with bench.db.session() as session:
+        [view] = article_claims(session, listed.id)
+    assert view.row_fields == {"n": "7", "tags": '["air", "base"]'}
+    wide = write(tmp_path, "wide.csv", f"claim,memo\nA claim.,{'m' * 10_000}\n")
+    with pytest.raises(InputError) as refused:
+        pipeline.store_claims_file(bench, wide)
+    assert str(refused.value) == (
+        f"{wide}:2: the row's other columns come to 10,012 characters, more than the 10,000 "
+        "a claim keeps; remove the columns the review does not need"
+    )
+    # The same from the app: scored, then added for review.
+    sheet = "claim,ref\nSpartak beat Zenit 2-1 at home.,B-9\n"
+    scored = pipeline.score_upload(bench, "sheet.csv", sheet.encode())
+    added = pipeline.add_scored_for_review(bench, scored, "Sheet")
+    with bench.db.session() as session:
+        assert [v.row_fields for v in article_claims(session, added.id)] == [{"ref": "B-9"}]
+
+
 def test_check_article_stores_and_matches(bench: Workbench, sources: Path) -> None:
     pipeline.ingest(bench, [sources])
     checked = pipeline.check_article(

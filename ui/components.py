@@ -80,9 +80,14 @@ def source_link(url: str | None, uri: str) -> str:
     return "<" + quote(safe, safe=_URL_KEEP) + ">"
 
 
+#: Columns of a listed claim's row shown beside it (every one is in the reports), and the
+#: characters shown of each value.
+ROW_FIELDS_SHOWN, ROW_VALUE_SHOWN = 8, 80
+
+
 def appearance(claim: ClaimView) -> str | None:
-    """Where a claim of a desk's list was seen, by who and when, as markdown (``None`` for a
-    claim with none of them: an article's)."""
+    """Where a claim of a desk's list was seen, by who and when, and the other columns of
+    its row, as markdown (``None`` for a claim with none of them: an article's)."""
     parts = []
     if claim.appearance_url:
         parts.append(f"Seen at {source_link(claim.appearance_url, '')}")
@@ -90,7 +95,20 @@ def appearance(claim: ClaimView) -> str | None:
         parts.append(f"by {plain(claim.appearance_author)}")
     if claim.appearance_date:
         parts.append(claim.appearance_date.isoformat())
-    return " · ".join(parts) or None
+    lines = [" · ".join(parts)] if parts else []
+    if claim.row_fields:
+        shown = list(claim.row_fields.items())[:ROW_FIELDS_SHOWN]
+        cells = [f"{plain(name)}: {plain(_cut(value, ROW_VALUE_SHOWN))}" for name, value in shown]
+        more = len(claim.row_fields) - len(shown)
+        cells += [f"{more} more in the reports"] if more else []
+        lines.append("From its row: " + " · ".join(cells))
+    return "  \n".join(lines) or None
+
+
+def _cut(text: str, most: int) -> str:
+    """``text`` on one line, cut to ``most`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
 
 
 def badge(label: Label) -> str:

@@ -62,6 +62,8 @@ class ClaimView:
     appearance_url: str | None = None
     appearance_author: str | None = None
     appearance_date: date | None = None
+    #: The other columns of a listed claim's row in its file, by name.
+    row_fields: dict[str, str] = field(default_factory=dict)
     suggested: Label | None = None
     confidence: float | None = None
     reason: str | None = None
@@ -195,6 +197,7 @@ def _claim_views(
                 appearance_url=claim.appearance_url,
                 appearance_author=claim.appearance_author,
                 appearance_date=claim.appearance_date,
+                row_fields=dict(claim.row_fields or {}),
                 suggested=verdict.suggested if verdict else None,
                 confidence=verdict.confidence if verdict else None,
                 reason=verdict.reason if verdict else None,

@@ -152,6 +152,9 @@ class Claim(Base):
     appearance_url: Mapped[str | None] = mapped_column(sa.String(2048))
     appearance_author: Mapped[str | None] = mapped_column(sa.String(256))
     appearance_date: Mapped[date | None] = mapped_column(sa.Date)
+    # The other columns of a listed claim's row in its file (a desk's own reference, say),
+    # as text by column name, carried to reports so that verdicts go back to the sheet.
+    row_fields: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     article: Mapped[Article | None] = relationship(back_populates="claims")

@@ -1,10 +1,12 @@
 """Verdict reports: one record per claim, selected by :class:`ReportFilter`, read in chunks.
 
 A record holds what a desk publishes about a claim: the article it comes from, the claim
-with its offsets and the sentence around it, the suggestion and its provenance, the
-reviewer's verdict, note and time, the evidence the reviewer relied on, and the number of
-changes in its history. :data:`REPORT_FIELDS` and :data:`REPORT_EVIDENCE_FIELDS` name them in
-output order; the JSON Lines and Parquet files are this contract (a test pins it).
+with its offsets and the sentence around it (and, for a claim of a desk's list, where it was
+seen and the other columns of its row in the file, ``row_fields``), the suggestion and its
+provenance, the reviewer's verdict, note and time, the evidence the reviewer relied on, and
+the number of changes in its history. :data:`REPORT_FIELDS` and :data:`REPORT_EVIDENCE_FIELDS`
+name them in output order; the JSON Lines and Parquet files are this contract (a test pins
+it).
 
 :func:`report_records` never holds more than one chunk of claims: it reads the ids that
 match the filter, then their rows :data:`CHUNK` at a time, so a 100,000-claim export stays
@@ -51,6 +53,7 @@ REPORT_FIELDS = (
     "appearance_url",
     "appearance_author",
     "appearance_date",
+    "row_fields",
     "start",
     "end",
     "sentence",
@@ -100,6 +103,7 @@ _TYPES = {
     "confidence": pa.float64(),
     "evidence": pa.list_(_EVIDENCE_TYPE),
     "history_entries": pa.int64(),
+    "row_fields": pa.map_(pa.string(), pa.string()),
 }
 #: The Parquet schema of a report: every field of :data:`REPORT_FIELDS`, text unless typed
 #: above (dates and times as ISO 8601 text, as in JSON Lines).
@@ -209,6 +213,7 @@ def _records(session: Session, ids: Sequence[int]) -> Iterator[dict[str, object]
             "appearance_url": claim.appearance_url,
             "appearance_author": claim.appearance_author,
             "appearance_date": _day(claim.appearance_date),
+            "row_fields": claim.row_fields or None,
             "start": claim.start,
             "end": claim.end,
             "sentence": _sentence(article.text, claim.start, claim.end) if article else claim.text,
