@@ -19,14 +19,14 @@ from streamlit.testing.v1 import AppTest
 
 from ui import state
 from ui.components import split_evidence
-from verifier import pipeline
+from verifier import accounts, pipeline
 from verifier.config import Settings
 from verifier.db.session import make_engine
 from verifier.jobs import JobState
 from verifier.labels import Label
 from verifier.stance.trained import RULES_VERSION
 from verifier.views import EvidenceView, article_claims, list_articles
-from verifier.workbench import Workbench
+from verifier.workbench import Workbench, open_records
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 _COMPONENTS: list[BidiComponentManager] = []  # see new_app
@@ -204,6 +204,55 @@ def test_review_needs_a_name_then_is_saved_with_history(app: AppTest) -> None:
     table = app.table[0].value
     assert table.iloc[0]["who"] == "Dana" and table.iloc[0]["to"] == "disputed"
     assert table.iloc[0]["note"] == "Defence ministry denies the base"
+
+
+def test_with_accounts_a_reviewer_signs_in_and_verdicts_carry_the_account(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(accounts, "FAILED_WAIT", 0.0)
+    with open_records() as records:
+        accounts.add_account(records.db, "Dana Ortiz", "four words make one")
+    sign_in = "FormSubmitter:sign-in-Sign in"
+    # Once the desk has an account, a session sees the sign-in form alone.
+    app.switch_page(REVIEW_PAGE).run()
+    assert not app.exception and [h.value for h in app.header] == ["Sign in"]
+    assert not app.sidebar.text_input and not app.radio  # no typed name, no claims
+    name, password = app.text_input
+    name.input("Dana Ortiz")
+    password.input("not the password")
+    app.button(key=sign_in).click().run()
+    assert app.error[0].value.startswith("wrong name or password")
+    assert [h.value for h in app.header] == ["Sign in"]
+    name, password = app.text_input
+    name.input("Dana Ortiz")
+    password.input("four words make one")
+    app.button(key=sign_in).click().run()
+    assert not app.exception and not app.error
+    assert "Signed in as **Dana Ortiz**" in [m.value for m in app.sidebar.markdown]
+    # The verdict is saved under the account signed in, with no name typed.
+    app.radio(key="label-1").set_value(Label.DISPUTED)
+    app.button(key="FormSubmitter:review-1-Save verdict").click().run()
+    assert not app.exception and not app.error
+    assert app.table[0].value.iloc[0]["who"] == "Dana Ortiz"
+    # Signing out shows the form again; so does the account being disabled meanwhile.
+    app.sidebar.button(key="sign-out").click().run()
+    assert [h.value for h in app.header] == ["Sign in"]
+    name, password = app.text_input
+    name.input("Dana Ortiz")
+    password.input("four words make one")
+    app.button(key=sign_in).click().run()
+    assert not app.header or app.header[0].value != "Sign in"
+    with open_records() as records:
+        accounts.add_account(records.db, "Sam Lee", "another long phrase")
+        accounts.disable_account(records.db, "Dana Ortiz")
+    app.run()
+    assert [h.value for h in app.header] == ["Sign in"]
+    assert app.warning[0].value == "the account Dana Ortiz was disabled; sign in with an active one"
+    # With no active account left, the app takes a typed name again.
+    with open_records() as records:
+        accounts.disable_account(records.db, "Sam Lee")
+    app.run()
+    assert not app.exception and app.sidebar.text_input(key="reviewer") is not None
 
 
 def test_checking_an_article_extracts_and_matches_its_claims(app: AppTest) -> None:

@@ -30,12 +30,21 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
+from verifier import accounts
+from verifier.config import Settings
+from verifier.workbench import open_records
+
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with app_server(tmp_path_factory.mktemp("home")) as url:
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("home")
+
+
+@pytest.fixture(scope="module")
+def server(home: Path) -> Iterator[str]:
+    with app_server(home) as url:
         yield url
 
 
@@ -364,3 +373,33 @@ def test_a_name_typed_without_enter_counts_for_the_click(
     press(browser, "Unverified")
     wait.until(lambda d: f"Saved {opened.lower()}" in body_text(d))
     assert "enter your name" not in body_text(browser)
+
+
+def test_a_reviewer_signs_in_once_the_desk_has_accounts(
+    server: str, home: Path, browser: webdriver.Chrome
+) -> None:
+    """Last in the module: it turns accounts on for this server, and off again at its end."""
+    records = open_records(Settings(home=home))  # the server's database: SQLite in its folder
+    try:
+        accounts.add_account(records.db, "Dana Ortiz", "four words make one")
+        wait = WebDriverWait(browser, 90)
+        browser.get(f"{server}/review")
+        wait.until(lambda d: "Sign in" in body_text(d) and "Password" in body_text(d))
+        screenshot(browser, "sign-in.png")
+        assert "Russia is steadily building up" not in body_text(browser)  # nothing else
+        assert not browser.find_elements(By.XPATH, REVIEWER_FIELD)
+        name = "//input[@autocomplete='username']"
+        password = "//input[@type='password']"
+        type_when_ready(browser, name, "Dana Ortiz")
+        type_when_ready(browser, password, "four words make one")
+        click_when_ready(browser, "//button[.//p[text()='Sign in']]")
+        wait.until(lambda d: "Signed in as Dana Ortiz" in body_text(d))
+        wait.until(lambda d: "Russia is steadily building up" in body_text(d))
+        screenshot(browser, "signed-in.png")
+        click_when_ready(browser, "//button[.//p[text()='Sign out']]")
+        wait.until(lambda d: "Password" in body_text(d))
+        # The form was cleared when it was sent: the password is not left in the page.
+        assert browser.find_element(By.XPATH, password).get_attribute("value") == ""
+    finally:
+        accounts.disable_account(records.db, "Dana Ortiz")
+        records.close()

@@ -499,5 +499,12 @@ def test_init_sample_loads_once(tmp_path: Path) -> None:
 def test_the_app_start_line_says_who_can_reach_it() -> None:
     assert "for this computer only" in reach("127.0.0.1", 8501)
     assert "for this computer only" in reach("localhost", 8501)
+    assert "add accounts with `verifier accounts add NAME`" in reach("127.0.0.1", 8501)
+    assert reach("::1", 8501, accounts_in_use=True).endswith(
+        "for this computer only; reviewers sign in with their accounts"
+    )
     exposed = reach("0.0.0.0", 8501)
-    assert "anyone who can reach this machine" in exposed and "no sign-in" in exposed
+    assert "anyone who can reach this machine" in exposed
+    assert "with no accounts can change verdicts under any name" in exposed
+    signing = reach("0.0.0.0", 8501, accounts_in_use=True)
+    assert "reviewers sign in with their accounts; serve it over HTTPS" in signing

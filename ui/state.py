@@ -10,11 +10,13 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.components import plain
-from verifier import pipeline
+from verifier import accounts, pipeline
 from verifier.config import Settings
 from verifier.errors import VerifierError
 from verifier.jobs import ScoringJobs
 from verifier.workbench import Workbench
+
+SIGNED_IN = "signed-in"  # the account name this session signed in as
 
 
 # on_release: when Streamlit drops the cached workbench ("Clear cache", a new runtime), its
@@ -52,8 +54,9 @@ def workbench() -> Workbench:
 
 
 def reviewer() -> str:
-    """The reviewer's name as typed in the sidebar ('' until given)."""
-    return str(st.session_state.get("reviewer") or "").strip()
+    """The account this session signed in as (:mod:`verifier.accounts`); with no accounts,
+    the reviewer's name as typed in the sidebar ('' until given)."""
+    return str(st.session_state.get(SIGNED_IN) or st.session_state.get("reviewer") or "").strip()
 
 
 def signed_in(doing: str) -> str | None:
@@ -67,8 +70,55 @@ def signed_in(doing: str) -> str | None:
 
 
 def sidebar() -> None:
-    """Reviewer name and corpus size, on every page."""
+    """Who reviews, and the corpus size, on every page. Once the desk has accounts, a
+    session that has not signed in sees the sign-in form alone (:func:`sign_in`)."""
     bench = workbench()
-    st.sidebar.text_input("Reviewer", key="reviewer", placeholder="your name")
+    if accounts.accounts_in_use(bench.db):
+        account(bench)
+    else:
+        st.session_state.pop(SIGNED_IN, None)  # the last account was disabled meanwhile
+        st.sidebar.text_input("Reviewer", key="reviewer", placeholder="your name")
+        st.sidebar.caption(
+            "Anyone may type a name: `verifier accounts add NAME` makes reviewers sign in."
+        )
     stats = bench.corpus.stats()
     st.sidebar.caption(f"{stats['passages']} passages indexed · {stats['model']}")
+
+
+def account(bench: Workbench) -> None:
+    """The account signed in, with a way out; a disabled account is signed out at its next
+    step. Without one, the sign-in form, and the page stops there."""
+    name = st.session_state.get(SIGNED_IN)
+    if name and not accounts.is_active(bench.db, name):
+        del st.session_state[SIGNED_IN]
+        st.warning(f"the account {plain(name)} was disabled; sign in with an active one")
+        name = None
+    if name:
+        st.sidebar.markdown(f"Signed in as **{plain(name)}**")
+        if st.sidebar.button("Sign out", key="sign-out", icon=":material/logout:"):
+            del st.session_state[SIGNED_IN]
+            st.rerun()
+        return
+    sign_in(bench)
+    st.stop()
+
+
+def sign_in(bench: Workbench) -> None:
+    """The sign-in form; a right name and password sign this session in (until it ends, or
+    the account is disabled)."""
+    st.header("Sign in")
+    with st.form("sign-in", clear_on_submit=True):
+        name = st.text_input("Name", autocomplete="username")
+        password = st.text_input("Password", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if not submitted:
+        return
+    who = accounts.sign_in(bench.db, name, password)
+    if who is None:
+        st.error(
+            "wrong name or password (or a disabled account); whoever runs verifier can set a "
+            "new one with `verifier accounts password NAME`"
+        )
+        return
+    st.session_state[SIGNED_IN] = who
+    st.rerun()

@@ -21,6 +21,7 @@ from typing import Any
 import click
 from tqdm import tqdm
 
+from verifier import accounts as reviewer_accounts
 from verifier import pipeline
 from verifier.articles import ArticleMeta
 from verifier.config import Settings
@@ -73,20 +74,30 @@ def _records(ctx: click.Context) -> Records:
     return records
 
 
-def reach(host: str, port: int) -> str:
-    """Who can open the app at ``host``:``port``, for its start-up line."""
+def reach(host: str, port: int, accounts_in_use: bool = False) -> str:
+    """Who can open the app at ``host``:``port``, and whether they sign in, for its start-up
+    line."""
     try:
         local = ipaddress.ip_address(host).is_loopback
     except ValueError:
         local = host == "localhost"
     if local:
+        where = f"the app is at http://{host}:{port}, for this computer only"
+        if accounts_in_use:
+            return f"{where}; reviewers sign in with their accounts"
         return (
-            f"the app is at http://{host}:{port}, for this computer only "
-            "(--host 0.0.0.0 opens it to the network, where it has no sign-in)"
+            f"{where} (before --host 0.0.0.0 opens it to the network, add accounts with "
+            "`verifier accounts add NAME`, so that reviewers sign in)"
+        )
+    where = f"the app listens on {host}:{port}: anyone who can reach this machine can open it"
+    if accounts_in_use:
+        return (
+            f"{where}, and reviewers sign in with their accounts; serve it over HTTPS (a proxy "
+            "in front of it) so that passwords do not cross the network in the clear"
         )
     return (
-        f"the app listens on {host}:{port}: anyone who can reach this machine can open it, "
-        "and with no sign-in yet can change verdicts under any name"
+        f"{where}, and with no accounts can change verdicts under any name "
+        "(`verifier accounts add NAME` makes reviewers sign in)"
     )
 
 
@@ -464,6 +475,86 @@ def claims_model_forget(ctx: click.Context) -> None:
         click.echo("no model was trained; extraction uses the heuristic")
 
 
+@cli.group(cls=_Group)
+def accounts() -> None:
+    """Reviewer accounts: once one exists, the app asks every reviewer to sign in."""
+
+
+def _password(password_stdin: bool) -> str:
+    """The password from one line of standard input, or asked for twice, unseen."""
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@accounts.command("add")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.pass_context
+def accounts_add(ctx: click.Context, name: str, password_stdin: bool) -> None:
+    """Add an account NAME (the name its verdicts are saved under), asking for its password.
+
+    The first account makes the app ask every reviewer to sign in; until then it takes the
+    name a reviewer types.
+
+    \b
+    Example:
+        verifier accounts add "Dana Ortiz"
+    """
+    records = _records(ctx)
+    added = reviewer_accounts.add_account(records.db, name, _password(password_stdin))
+    click.echo(f"account {added.name!r} added; the app asks reviewers to sign in")
+
+
+@accounts.command("password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.pass_context
+def accounts_password(ctx: click.Context, name: str, password_stdin: bool) -> None:
+    """Set a new password for the account NAME (enabling it, if it was disabled).
+
+    \b
+    Example:
+        verifier accounts password "Dana Ortiz"
+    """
+    records = _records(ctx)
+    reviewer_accounts.set_password(records.db, name, _password(password_stdin))
+    click.echo(f"password of {name!r} set")
+
+
+@accounts.command("disable")
+@click.argument("name")
+@click.pass_context
+def accounts_disable(ctx: click.Context, name: str) -> None:
+    """Stop the account NAME signing in; its open sessions are signed out, its verdicts kept.
+
+    \b
+    Example:
+        verifier accounts disable "Dana Ortiz"
+    """
+    reviewer_accounts.disable_account(_records(ctx).db, name)
+    click.echo(f"account {name!r} disabled")
+
+
+@accounts.command("list")
+@click.pass_context
+def accounts_list(ctx: click.Context) -> None:
+    """List the accounts, with when each last signed in.
+
+    \b
+    Example:
+        verifier accounts list
+    """
+    found = reviewer_accounts.list_accounts(_records(ctx).db)
+    if not found:
+        click.echo("no accounts: the app takes the name a reviewer types")
+        return
+    for account in found:
+        seen = f"{account.signed_in_at:%Y-%m-%d %H:%M} UTC" if account.signed_in_at else "never"
+        state = "active" if account.active else "disabled"
+        click.echo(f"{account.name}\t{state}\tlast signed in {seen}")
+
+
 @cli.command()
 @click.option("--top-k", type=click.IntRange(1, 100), help="Evidence passages per claim.")
 @click.option("--article", "article_id", type=int, help="Only this article's claims.")
@@ -771,8 +862,8 @@ def index_rebuild(ctx: click.Context) -> None:
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to listen on. The app has no sign-in yet: give 0.0.0.0 only on a network "
-    "where everyone who can reach it may change verdicts.",
+    help="Address to listen on. Before giving 0.0.0.0 (the network), add reviewer accounts "
+    "(`verifier accounts add NAME`): without one, anyone who can reach it may change verdicts.",
 )
 @click.pass_context
 def app(ctx: click.Context, port: int, host: str) -> None:
@@ -783,10 +874,14 @@ def app(ctx: click.Context, port: int, host: str) -> None:
     \b
     Example:
         verifier --home ~/desk app --port 8600
-        verifier app --host 0.0.0.0   # the whole network: no sign-in, anyone can review
+        verifier app --host 0.0.0.0   # the whole network: add accounts first
     """
     settings = _settings(ctx)
-    open_database(settings.database_url, upgrade_schema=True).close()
+    db = open_database(settings.database_url, upgrade_schema=True)
+    try:
+        signing_in = reviewer_accounts.accounts_in_use(db)
+    finally:
+        db.close()
     env = dict(os.environ, VERIFIER_HOME=str(settings.home))
     if settings.db_url:
         env["VERIFIER_DB_URL"] = settings.db_url
@@ -796,5 +891,5 @@ def app(ctx: click.Context, port: int, host: str) -> None:
     command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
     # The upload fields say, and keep to, the size verifier reads (Streamlit's own: 200 MB).
     command += ["--server.maxUploadSize", str(math.ceil(settings.max_file_mb))]
-    click.echo(f"verifier: {reach(host, port)}", err=True)
+    click.echo(f"verifier: {reach(host, port, signing_in)}", err=True)
     raise SystemExit(subprocess.call(command, env=env))

@@ -273,6 +273,21 @@ class TrainedModel(Base):
     trained_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
+class Account(Base):
+    """A reviewer who signs in to the app (:mod:`verifier.accounts`): the name verdicts are
+    saved under, and a salted scrypt hash of the password. A disabled account cannot sign
+    in; its verdicts stay under its name."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(256), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    signed_in_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
 class Embedding(Base):
     """Vector cache: the same text under the same model is embedded once."""
 

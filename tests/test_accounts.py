@@ -1,0 +1,151 @@
+"""Reviewer accounts: salted password hashes, sign-in, disabling, and the command line that
+manages them, on both databases."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from verifier import accounts
+from verifier.cli import cli
+from verifier.config import Settings
+from verifier.db.models import Account
+from verifier.errors import InputError
+from verifier.workbench import Workbench, open_records
+
+PASSWORD = "four words make one"
+
+
+@pytest.fixture(autouse=True)
+def quick_refusals(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(accounts, "FAILED_WAIT", 0.05)
+
+
+def test_a_password_hash_is_salted_and_checked_in_full() -> None:
+    first, second = accounts.hash_password(PASSWORD), accounts.hash_password(PASSWORD)
+    assert first != second and first.startswith("scrypt$16384$8$1$")  # a salt each
+    assert PASSWORD not in first
+    assert accounts.password_matches(first, PASSWORD)
+    assert accounts.password_matches(second, PASSWORD)
+    assert not accounts.password_matches(first, PASSWORD + " ")
+    assert not accounts.password_matches(first, "")
+    # A stored value in a form this code does not know never matches.
+    for stored in (
+        "",
+        "plain-text",
+        first.replace("scrypt", "md5"),
+        first + "$x",
+        "scrypt$a$b$c$d$e",
+    ):
+        assert not accounts.password_matches(stored, PASSWORD)
+
+
+def test_signing_in_takes_the_right_password_of_an_active_account(bench: Workbench) -> None:
+    db = bench.db
+    assert not accounts.accounts_in_use(db)
+    added = accounts.add_account(db, "  Dana   Ortiz ", PASSWORD)
+    assert added.name == "Dana Ortiz" and added.active and added.signed_in_at is None
+    assert accounts.accounts_in_use(db) and accounts.is_active(db, "Dana Ortiz")
+    with db.session() as session:
+        stored = session.scalar(sa.select(Account.password_hash))
+    assert stored is not None and PASSWORD not in stored
+    assert accounts.sign_in(db, "Dana Ortiz", PASSWORD) == "Dana Ortiz"
+    assert accounts.sign_in(db, " Dana  Ortiz", PASSWORD) == "Dana Ortiz"
+    [listed] = accounts.list_accounts(db)
+    assert listed.signed_in_at is not None
+    # Refusals wait before they answer, an unknown name as a wrong password does.
+    for name, password in (("Dana Ortiz", "not the password"), ("Nobody", PASSWORD)):
+        began = time.monotonic()
+        assert accounts.sign_in(db, name, password) is None
+        assert time.monotonic() - began >= 0.05
+    # Disabled: no sign-in, and no longer "in use" once none is active.
+    accounts.disable_account(db, "Dana Ortiz")
+    assert accounts.sign_in(db, "Dana Ortiz", PASSWORD) is None
+    assert not accounts.is_active(db, "Dana Ortiz") and not accounts.accounts_in_use(db)
+    # A new password enables it again.
+    accounts.set_password(db, "Dana Ortiz", "a brand new phrase")
+    assert accounts.sign_in(db, "Dana Ortiz", PASSWORD) is None
+    assert accounts.sign_in(db, "Dana Ortiz", "a brand new phrase") == "Dana Ortiz"
+
+
+def test_a_bad_account_is_refused_in_one_line(bench: Workbench) -> None:
+    db = bench.db
+    accounts.add_account(db, "Dana Ortiz", PASSWORD)
+    cases = [
+        (
+            lambda: accounts.add_account(db, "Dana Ortiz", PASSWORD),
+            "there is already an account 'Dana Ortiz'; "
+            "set its password with `verifier accounts password 'Dana Ortiz'`",
+        ),
+        (
+            lambda: accounts.add_account(db, "   ", PASSWORD),
+            "an account needs a name (the name its verdicts are saved under)",
+        ),
+        (
+            lambda: accounts.add_account(db, "x" * 257, PASSWORD),
+            "an account name has 256 characters at most, not 257",
+        ),
+        (
+            lambda: accounts.add_account(db, "Dana\u200bOrtiz", PASSWORD),
+            "the account name 'Dana\\u200bOrtiz' holds an invisible or control character; "
+            "retype it",
+        ),
+        (
+            lambda: accounts.add_account(db, "Sam", "too short"),
+            "a password has 10 characters at least; a few words make a good one",
+        ),
+        (
+            lambda: accounts.set_password(db, "Sam", PASSWORD),
+            "no account 'Sam'; `verifier accounts list` shows them",
+        ),
+        (
+            lambda: accounts.disable_account(db, "Sam"),
+            "no account 'Sam'; `verifier accounts list` shows them",
+        ),
+    ]
+    for call, message in cases:
+        with pytest.raises(InputError) as refused:
+            call()
+        assert str(refused.value) == message
+    assert [a.name for a in accounts.list_accounts(db)] == ["Dana Ortiz"]
+
+
+def test_accounts_are_managed_from_the_command_line(tmp_path: Path, db_url: str) -> None:
+    def run(*args: str, given: str | None = None):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(
+            cli, ["--home", str(tmp_path), "--db", db_url, *args], input=given
+        )
+
+    assert run("init").exit_code == 0
+    listed = run("accounts", "list")
+    assert listed.output == "no accounts: the app takes the name a reviewer types\n"
+    added = run("accounts", "add", "Dana Ortiz", given=f"{PASSWORD}\n{PASSWORD}\n")
+    assert added.exit_code == 0, added.output
+    assert "account 'Dana Ortiz' added; the app asks reviewers to sign in" in added.output
+    # Asked twice, unseen: two different answers are asked again.
+    mistyped = run("accounts", "add", "Sam Lee", given=f"{PASSWORD}\nother words here\n")
+    assert (
+        mistyped.exit_code != 0 and "Error: The two entered values do not match." in mistyped.output
+    )
+    piped = run("accounts", "add", "Sam Lee", "--password-stdin", given="piped in phrase\n")
+    assert piped.exit_code == 0, piped.output
+    short = run("accounts", "add", "Kim", "--password-stdin", given="short\n")
+    assert short.exit_code == 1
+    assert (
+        short.output
+        == "Error: a password has 10 characters at least; a few words make a good one\n"
+    )
+    assert run("accounts", "disable", "Sam Lee").output == "account 'Sam Lee' disabled\n"
+    lines = run("accounts", "list").output.splitlines()
+    assert lines == [
+        "Dana Ortiz\tactive\tlast signed in never",
+        "Sam Lee\tdisabled\tlast signed in never",
+    ]
+    reset = run("accounts", "password", "Sam Lee", "--password-stdin", given="a new phrase now\n")
+    assert reset.output == "password of 'Sam Lee' set\n"
+    with open_records(Settings(home=tmp_path, db_url=db_url)) as records:
+        assert accounts.sign_in(records.db, "Sam Lee", "a new phrase now") == "Sam Lee"

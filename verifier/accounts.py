@@ -1,0 +1,203 @@
+"""Reviewer accounts: the names reviewers sign in to the app with, and salted password
+hashes (scrypt, from the standard library), kept in the database so that every app server
+sharing it signs in the same people.
+
+With no account the app takes the name a reviewer types, as a desk of one needs; once the
+first account is added (``verifier accounts add NAME``) every session signs in, and
+verdicts are saved under the name signed in. Disabling an account stops its sign-ins and
+signs out its open sessions; its verdicts stay under its name.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import shlex
+import time
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from verifier.db.models import Account, utcnow
+from verifier.db.session import Database
+from verifier.errors import InputError
+
+#: Characters a password has at least (a passphrase of a few words is the intended kind).
+MIN_PASSWORD = 10
+#: scrypt's cost: 16 MB and about 50 ms a check on one core, as OWASP advises for scrypt.
+_N, _R, _P = 2**14, 8, 1
+_SCHEME = "scrypt"
+#: Seconds a failed sign-in waits before it answers, so that passwords cannot be tried fast.
+FAILED_WAIT = 1.0
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """An account as ``verifier accounts list`` shows it (never its password hash)."""
+
+    name: str
+    created_at: datetime
+    disabled_at: datetime | None
+    signed_in_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.disabled_at is None
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$N$r$p$salt$hash`` (salt and hash in base64) for ``password``."""
+    salt = secrets.token_bytes(16)
+    digest = _scrypt(password, salt, _N, _R, _P)
+    return "$".join((_SCHEME, str(_N), str(_R), str(_P), _b64(salt), _b64(digest)))
+
+
+def password_matches(stored: str, password: str) -> bool:
+    """Whether ``password`` is the one ``stored`` (a :func:`hash_password` string) was made
+    from; compared in constant time. A hash in a form this code does not know never matches."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != _SCHEME:
+            return False
+        found = _scrypt(password, base64.b64decode(salt), int(n), int(r), int(p))
+        return hmac.compare_digest(found, base64.b64decode(digest))
+    except ValueError:
+        return False
+
+
+def add_account(db: Database, name: str, password: str) -> AccountView:
+    """A new account ``name`` with ``password``.
+
+    Raises:
+        InputError: the name is empty, too long or taken, or the password too short.
+    """
+    name = account_name(name)
+    _check_password(password)
+    with db.writing() as session:
+        if session.scalar(sa.select(Account.id).where(Account.name == name)) is not None:
+            raise InputError(
+                f"there is already an account {name!r}; "
+                f"set its password with `verifier accounts password {shlex.quote(name)}`"
+            )
+        account = Account(name=name, password_hash=hash_password(password))
+        session.add(account)
+        session.flush()
+        return _view(account)
+
+
+def set_password(db: Database, name: str, password: str) -> None:
+    """Give the account ``name`` a new password (and enable it, if disabled).
+
+    Raises:
+        InputError: no such account, or the password is too short.
+    """
+    _check_password(password)
+    with db.writing() as session:
+        account = _account(session, name)
+        account.password_hash = hash_password(password)
+        account.disabled_at = None
+
+
+def disable_account(db: Database, name: str) -> None:
+    """Stop ``name`` signing in (its sessions are signed out at their next step).
+
+    Raises:
+        InputError: no such account.
+    """
+    with db.writing() as session:
+        account = _account(session, name)
+        account.disabled_at = account.disabled_at or utcnow()
+
+
+def list_accounts(db: Database) -> list[AccountView]:
+    """Every account, by name."""
+    with db.session() as session:
+        return [_view(a) for a in session.scalars(sa.select(Account).order_by(Account.name))]
+
+
+def accounts_in_use(db: Database) -> bool:
+    """Whether reviewers must sign in: some account is enabled."""
+    with db.session() as session:
+        query = sa.select(Account.id).where(Account.disabled_at.is_(None)).limit(1)
+        return session.scalar(query) is not None
+
+
+def is_active(db: Database, name: str) -> bool:
+    """Whether ``name`` is an enabled account (a signed-in session checks this each step)."""
+    with db.session() as session:
+        query = sa.select(Account.id).where(Account.name == name, Account.disabled_at.is_(None))
+        return session.scalar(query) is not None
+
+
+def sign_in(db: Database, name: str, password: str) -> str | None:
+    """The account's name when ``password`` is right for an enabled account ``name``, after
+    recording the time; else ``None``, after :data:`FAILED_WAIT` seconds. An unknown name
+    takes as long to refuse as a wrong password."""
+    name = " ".join(name.split())
+    with db.session() as session:
+        account = session.scalar(sa.select(Account).where(Account.name == name))
+        stored = account.password_hash if account is not None else _decoy()
+        right = password_matches(stored, password)
+        if account is not None and right and account.disabled_at is None:
+            account.signed_in_at = utcnow()
+            return account.name
+    time.sleep(FAILED_WAIT)
+    return None
+
+
+def account_name(name: str) -> str:
+    """``name`` as an account holds it: spaces collapsed, no control characters.
+
+    Raises:
+        InputError: empty, over 256 characters, or holding an invisible or control character.
+    """
+    name = " ".join(name.split())
+    if not name:
+        raise InputError("an account needs a name (the name its verdicts are saved under)")
+    if len(name) > 256:
+        raise InputError(f"an account name has 256 characters at most, not {len(name):,}")
+    if any(unicodedata.category(char).startswith("C") for char in name):
+        raise InputError(
+            f"the account name {name!r} holds an invisible or control character; retype it"
+        )
+    return name
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InputError(
+            f"a password has {MIN_PASSWORD} characters at least; a few words make a good one"
+        )
+
+
+def _account(session: Session, name: str) -> Account:
+    name = " ".join(name.split())
+    account = session.scalar(sa.select(Account).where(Account.name == name))
+    if account is None:
+        raise InputError(f"no account {name!r}; `verifier accounts list` shows them")
+    return account
+
+
+def _view(account: Account) -> AccountView:
+    return AccountView(account.name, account.created_at, account.disabled_at, account.signed_in_at)
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    data = unicodedata.normalize("NFC", password).encode("utf-8")
+    return hashlib.scrypt(data, salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024, dklen=32)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+@cache
+def _decoy() -> str:
+    """Checked against when the name is unknown, so that a refusal takes as long either way."""
+    return hash_password(secrets.token_hex(16))
