@@ -9,12 +9,15 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from conftest import write
 
-from verifier import accounts
+from verifier import accounts, pipeline
 from verifier.cli import cli
 from verifier.config import Settings
 from verifier.db.models import Account
 from verifier.errors import InputError
+from verifier.labels import Label
+from verifier.views import article_claims
 from verifier.workbench import Workbench, open_records
 
 PASSWORD = "four words make one"
@@ -149,3 +152,42 @@ def test_accounts_are_managed_from_the_command_line(tmp_path: Path, db_url: str)
     assert reset.output == "password of 'Sam Lee' set\n"
     with open_records(Settings(home=tmp_path, db_url=db_url)) as records:
         assert accounts.sign_in(records.db, "Sam Lee", "a new phrase now") == "Sam Lee"
+
+
+def test_signed_in_an_account_imports_its_own_verdicts_only(
+    bench: Workbench, tmp_path: Path
+) -> None:
+    listed = pipeline.store_claim_list(
+        bench, ["Six Su-27 jets landed.", "The base has a tower."], "Tips"
+    )
+    first, second = (claim.id for claim in listed.claims)
+    sheet = write(
+        tmp_path,
+        "verdicts.csv",
+        f"claim_id,verdict,reviewer\n{first},disputed,\n{second},supported,Dana Ortiz\n",
+    )
+    # A blank reviewer is the account importing; its own name is fine too.
+    imported = pipeline.import_reviews(bench, sheet, account="Dana Ortiz")
+    assert len(imported.changes) == 2
+    with bench.db.session() as session:
+        claims = article_claims(session, listed.id)
+    assert [(c.label, c.reviewer) for c in claims] == [
+        (Label.DISPUTED, "Dana Ortiz"),
+        (Label.SUPPORTED, "Dana Ortiz"),
+    ]
+    # Someone else's verdict is refused, by line; nothing of the file is recorded.
+    forged = write(
+        tmp_path,
+        "forged.csv",
+        f"claim_id,verdict,reviewer\n{first},supported,Dana Ortiz\n{second},disputed,Sam Lee\n",
+    )
+    with pytest.raises(InputError) as refused:
+        pipeline.import_reviews(bench, forged, account="Dana Ortiz")
+    assert str(refused.value) == (
+        f"{forged}:3: the reviewer is 'Sam Lee', not you (Dana Ortiz); signed in, you import "
+        "your own verdicts (leave the reviewer blank, or give your name)"
+    )
+    # Without an account (the command line, or an app with no accounts) anyone's come in.
+    assert len(pipeline.import_reviews(bench, forged).changes) == 2
+    with pytest.raises(InputError, match=r"verdicts.csv:2: no reviewer; every verdict needs"):
+        pipeline.import_reviews(bench, sheet)

@@ -59,6 +59,12 @@ def reviewer() -> str:
     return str(st.session_state.get(SIGNED_IN) or st.session_state.get("reviewer") or "").strip()
 
 
+def signed_in_account() -> str | None:
+    """The account this session signed in as; ``None`` with no accounts in use."""
+    name = st.session_state.get(SIGNED_IN)
+    return str(name) if name else None
+
+
 def signed_in(doing: str) -> str | None:
     """The reviewer's name; without one, an error line saying what to do (nothing is saved
     under no name), and ``None``."""

@@ -993,20 +993,24 @@ def reuse_verdict(bench: Records, claim_id: int, past: PastCheck, reviewer: str)
     return review_claim(bench, claim_id, past.label, reviewer, note, list(past.evidence))
 
 
-def import_reviews(bench: Records, path: Path) -> ImportReport:
+def import_reviews(bench: Records, path: Path, account: str | None = None) -> ImportReport:
     """Record the verdicts of a CSV or Excel file (:func:`verifier.readers.read_reviews`),
     all or none; rows without a verdict, or that change nothing, are left out
-    (:func:`verifier.review.record_reviews`).
+    (:func:`verifier.review.record_reviews`). Given the ``account`` signed in to the app,
+    every verdict must be that account's.
 
     Raises:
         InputError: the file or one of its rows cannot be used; nothing is recorded.
     """
-    found = read_reviews(path, bench.settings.max_file_bytes, bench.settings.encoding)
+    settings = bench.settings
+    found = read_reviews(path, settings.max_file_bytes, settings.encoding, account)
     with bench.db.writing() as session:
         return record_reviews(session, found)
 
 
-def import_review_upload(bench: Records, name: str, data: bytes) -> ImportReport:
+def import_review_upload(
+    bench: Records, name: str, data: bytes, account: str | None = None
+) -> ImportReport:
     """:func:`import_reviews` for a file uploaded in the app, given as its name and content
     (read from a staging folder, removed afterwards; the message of a refusal names the
     file as uploaded).
@@ -1016,6 +1020,6 @@ def import_review_upload(bench: Records, name: str, data: bytes) -> ImportReport
     """
     with staged_uploads(bench.settings.home / "uploads", [(name, data)]) as [staged]:
         try:
-            return import_reviews(bench, staged)
+            return import_reviews(bench, staged, account)
         except InputError as error:
             raise _as_uploaded(error, staged.parent) from None

@@ -458,12 +458,16 @@ class ReviewFile:
     undecided: list[int]  # lines with no verdict (a claim of a report not yet decided)
 
 
-def read_reviews(path: Path, max_bytes: int, encoding: str | None = None) -> ReviewFile:
+def read_reviews(
+    path: Path, max_bytes: int, encoding: str | None = None, account: str | None = None
+) -> ReviewFile:
     """Verdicts from a CSV or Excel file with columns ``claim_id``, ``verdict``, ``reviewer``
     and, optionally, ``note`` and ``evidence`` (passage ids separated by spaces or
     semicolons, or the JSON list of a verdict report's ``evidence``). A row whose verdict is
     blank is skipped: a report of every claim (``verifier export --all``), filled in a
-    spreadsheet, comes back with the claims nobody decided yet.
+    spreadsheet, comes back with the claims nobody decided yet. Given the ``account`` that
+    imports them (signed in to the app), a row with no reviewer is that account's, and one
+    naming anyone else is refused: an account imports its own verdicts.
 
     Every row is checked before any is returned, so a bad row stops the import before
     anything is written.
@@ -495,9 +499,14 @@ def read_reviews(path: Path, max_bytes: int, encoding: str | None = None) -> Rev
             verdict = Label.parse(record["verdict"])
         except InputError as error:
             raise InputError(f"{where}: {error}") from None
-        reviewer = as_written(str(record["reviewer"]).strip())
+        reviewer = as_written(str(record["reviewer"]).strip()) or (account or "")
         if not reviewer:
             raise InputError(f"{where}: no reviewer; every verdict needs the name of who decided")
+        if account is not None and reviewer != account:
+            raise InputError(
+                f"{where}: the reviewer is {reviewer[:60]!r}, not you ({account}); signed in, "
+                "you import your own verdicts (leave the reviewer blank, or give your name)"
+            )
         evidence = _evidence_ids(str(record.get("evidence") or ""), where)
         note = as_written(str(record.get("note") or "").strip()) or None
         found.rows.append(ReviewRow(line, claim_id, verdict, reviewer, note, evidence))

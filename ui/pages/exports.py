@@ -184,7 +184,8 @@ def import_verdicts(bench: Workbench) -> None:
             key="import-file",
             help="Columns claim_id, verdict, reviewer and optionally note and evidence (passage "
             "ids, or the report's own column). Rows without a verdict are skipped; rows that "
-            "change nothing add nothing to the history.",
+            "change nothing add nothing to the history. Signed in, you import your own "
+            "verdicts: a blank reviewer is you.",
         )
         submitted = st.form_submit_button("Import verdicts")
     if not submitted or not state.signed_in("importing verdicts"):
@@ -193,7 +194,9 @@ def import_verdicts(bench: Workbench) -> None:
         st.error("choose a .csv or .xlsx file of verdicts first")
         return
     try:
-        imported = pipeline.import_review_upload(bench, upload.name, upload.getvalue())
+        imported = pipeline.import_review_upload(
+            bench, upload.name, upload.getvalue(), state.signed_in_account()
+        )
     except VerifierError as error:
         st.error(plain(str(error)))
         return
