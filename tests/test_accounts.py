@@ -47,7 +47,9 @@ def test_a_password_hash_is_salted_and_checked_in_full() -> None:
         assert not accounts.password_matches(stored, PASSWORD)
 
 
-def test_signing_in_takes_the_right_password_of_an_active_account(bench: Workbench) -> None:
+def test_signing_in_takes_the_right_password_of_an_active_account(
+    bench: Workbench, caplog: pytest.LogCaptureFixture
+) -> None:
     db = bench.db
     assert not accounts.accounts_in_use(db)
     added = accounts.add_account(db, "  Dana   Ortiz ", PASSWORD)
@@ -65,6 +67,8 @@ def test_signing_in_takes_the_right_password_of_an_active_account(bench: Workben
         began = time.monotonic()
         assert accounts.sign_in(db, name, password) is None
         assert time.monotonic() - began >= 0.05
+    refusals = [r.getMessage() for r in caplog.records if r.name == "verifier.accounts"]
+    assert refusals == ["sign-in refused for 'Dana Ortiz'", "sign-in refused for 'Nobody'"]
     # Disabled: no sign-in, and no longer "in use" once none is active.
     accounts.disable_account(db, "Dana Ortiz")
     assert accounts.sign_in(db, "Dana Ortiz", PASSWORD) is None

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from verifier import pipeline
 from verifier.jobs import JobState, ScoringJob, ScoringJobs
@@ -140,3 +141,19 @@ def test_the_jobs_kept_hold_a_bounded_number_of_claims(jobs: ScoringJobs) -> Non
     # The newest that ended stays, whatever it holds.
     big = ended(jobs.submit("many.csv", MANY))
     assert jobs.jobs() == [big]
+
+
+def test_an_unexpected_error_fails_the_job_in_one_line_and_the_worker_goes_on(
+    jobs: ScoringJobs,
+) -> None:
+    """A database broken under the app (its embedding cache dropped here) fails the file
+    being scored with one line, not a traceback, and the next file is still taken up."""
+    with jobs.bench.db.writing() as session:
+        session.execute(sa.text("DROP TABLE embeddings"))
+    broken = ended(jobs.submit("sheet.csv", SHEET, column="statement"))
+    assert broken.state is JobState.FAILED and "\n" not in broken.error
+    assert broken.error.startswith("scoring stopped on an unexpected error (OperationalError: ")
+    assert broken.error.endswith("); send it again")
+    assert "embeddings" in broken.error and len(broken.error) < 300
+    after = ended(jobs.submit("again.csv", SHEET, column="statement"))
+    assert after.state is JobState.FAILED  # still broken, but taken up and answered

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import secrets
 import shlex
 import time
@@ -27,6 +28,8 @@ from sqlalchemy.orm import Session
 from verifier.db.models import Account, utcnow
 from verifier.db.session import Database
 from verifier.errors import InputError
+
+log = logging.getLogger(__name__)
 
 #: Characters a password has at least (a passphrase of a few words is the intended kind).
 MIN_PASSWORD = 10
@@ -147,6 +150,7 @@ def sign_in(db: Database, name: str, password: str) -> str | None:
         if account is not None and right and account.disabled_at is None:
             account.signed_in_at = utcnow()
             return account.name
+    log.warning("sign-in refused for %r", name[:80])  # for whoever watches the app's log
     time.sleep(FAILED_WAIT)
     return None
 

@@ -201,7 +201,9 @@ class ScoringJobs:
                 self._end(job, None, str(error))
             except Exception as error:  # noqa: BLE001 (a worker thread: reported on the job)
                 log.exception("scoring %s failed", job.name)
-                unexpected = f"scoring stopped on an unexpected error ({error}); send it again"
+                unexpected = (
+                    f"scoring stopped on an unexpected error ({_first_line(error)}); send it again"
+                )
                 self._end(job, None, unexpected)
 
     @staticmethod
@@ -227,3 +229,11 @@ class ScoringJobs:
 
 def _id(job: ScoringJob) -> int:
     return job.id
+
+
+def _first_line(error: Exception, most: int = 160) -> str:
+    """``OperationalError: no such table: embeddings`` of an error whose text runs on (a
+    database error adds its SQL and parameters on further lines)."""
+    lines = str(error).strip().splitlines()
+    text = f"{type(error).__name__}: {lines[0] if lines else ''}".strip()
+    return text if len(text) <= most else text[: most - 1] + "…"
