@@ -16,6 +16,8 @@ from verifier.jobs import JobState, ScoringJob, ScoringJobs
 from verifier.workbench import Workbench
 
 MANY = b"claim\n" + b"".join(f"{n} jets landed at the base.\n".encode() for n in range(400))
+#: 1,200 claims: a second or more to score here, long after what a test does meanwhile.
+LONGER = b"claim\n" + b"".join(f"{n} tanks crossed the river.\n".encode() for n in range(1200))
 SHEET = b"Ref,Statement\nA-1,Spartak beat Zenit 2-1.\nA-2,\nA-3,Crews built helicopter pads.\n"
 
 
@@ -106,9 +108,7 @@ def test_closed_jobs_finish_the_file_being_scored_and_fail_the_queued(
 
 
 def test_a_job_can_be_stopped_waiting_or_running(jobs: ScoringJobs) -> None:
-    # 1,200 claims: seconds to score here, long after it is stopped.
-    longer = b"claim\n" + b"".join(f"{n} tanks crossed the river.\n".encode() for n in range(1200))
-    running = jobs.submit("long.csv", longer)
+    running = jobs.submit("long.csv", LONGER)
     waiting = jobs.submit("sheet.csv", SHEET, column="statement")
     after = jobs.submit("after.csv", SHEET, column="statement")
     # A file waiting its turn ends at once, never read.
@@ -138,8 +138,13 @@ def test_the_jobs_kept_hold_a_bounded_number_of_claims(jobs: ScoringJobs) -> Non
     second = ended(jobs.submit("b.csv", SHEET, column="statement"))
     # 4 claims held, over 3: the older goes as the newer ends.
     assert jobs.jobs() == [second] and jobs.get(first.id) is None
-    # The newest that ended stays, whatever it holds.
-    big = ended(jobs.submit("many.csv", MANY))
+    # The job that ended last stays, whatever it holds, even when a file sent after it
+    # ended first (stopped while it waited).
+    big = jobs.submit("many.csv", LONGER)
+    stopped = jobs.submit("late.csv", SHEET, column="statement")
+    jobs.cancel(stopped.id)
+    assert stopped.state is JobState.CANCELLED and big.active
+    ended(big)
     assert jobs.jobs() == [big]
 
 

@@ -216,9 +216,10 @@ class ScoringJobs:
         job.state = state or (JobState.DONE if result is not None else JobState.FAILED)
 
     def _forget_old(self) -> None:
-        """Beyond :attr:`keep` jobs, or :attr:`keep_claims` scored claims held, the oldest
-        finished jobs go; a running or queued one stays, and so does the newest finished."""
-        finished = sorted((job for job in self._jobs.values() if not job.active), key=_id)
+        """Beyond :attr:`keep` jobs, or :attr:`keep_claims` scored claims held, the jobs that
+        ended first go; a running or queued one stays, and so does the one that ended last
+        (a file stopped while it waited may end before the one scored ahead of it)."""
+        finished = sorted((job for job in self._jobs.values() if not job.active), key=_ended)
         held = sum(len(job.result.results) for job in finished if job.result is not None)
         for job in finished[:-1]:
             if len(self._jobs) <= self.keep and held <= self.keep_claims:
@@ -229,6 +230,10 @@ class ScoringJobs:
 
 def _id(job: ScoringJob) -> int:
     return job.id
+
+
+def _ended(job: ScoringJob) -> tuple[datetime, int]:
+    return (job.finished or job.submitted, job.id)
 
 
 def _first_line(error: Exception, most: int = 160) -> str:
