@@ -168,9 +168,9 @@ def test_signed_in_an_account_imports_its_own_verdicts_only(
     sheet = write(
         tmp_path,
         "verdicts.csv",
-        f"claim_id,verdict,reviewer\n{first},disputed,\n{second},supported,Dana Ortiz\n",
+        f"claim_id,verdict,reviewer\n{first},disputed,\n{second},supported,Dana  Ortiz\n",
     )
-    # A blank reviewer is the account importing; its own name is fine too.
+    # A blank reviewer is the account importing; its own name is fine too (spaced as typed).
     imported = pipeline.import_reviews(bench, sheet, account="Dana Ortiz")
     assert len(imported.changes) == 2
     with bench.db.session() as session:

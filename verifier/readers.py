@@ -502,7 +502,9 @@ def read_reviews(
         reviewer = as_written(str(record["reviewer"]).strip()) or (account or "")
         if not reviewer:
             raise InputError(f"{where}: no reviewer; every verdict needs the name of who decided")
-        if account is not None and reviewer != account:
+        if account is not None and " ".join(reviewer.split()) == account:
+            reviewer = account  # as the account holds it, spaces collapsed
+        elif account is not None:
             raise InputError(
                 f"{where}: the reviewer is {reviewer[:60]!r}, not you ({account}); signed in, "
                 "you import your own verdicts (leave the reviewer blank, or give your name)"
