@@ -132,7 +132,7 @@ def test_first_start_loads_the_sample_article_with_evidence(
     captions = [c.value for c in app.caption]
     assert any("'Fact\\-check\\: Has Assad moved" in c for c in captions), captions
     assert "0 of" in app.get("progress")[0].proto.text
-    assert "passages indexed" in app.sidebar.caption[0].value
+    assert "passages indexed" in app.sidebar.caption[-1].value
 
 
 def test_first_start_on_the_default_settings_suggests_with_the_trained_model(

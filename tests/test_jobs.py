@@ -4,6 +4,7 @@ with one line, and only the newest jobs kept."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -157,7 +158,10 @@ def test_an_unexpected_error_fails_the_job_in_one_line_and_the_worker_goes_on(
         session.execute(sa.text("DROP TABLE embeddings"))
     broken = ended(jobs.submit("sheet.csv", SHEET, column="statement"))
     assert broken.state is JobState.FAILED and "\n" not in broken.error
-    assert broken.error.startswith("scoring stopped on an unexpected error (OperationalError: ")
+    # (SQLite says OperationalError, PostgreSQL ProgrammingError.)
+    assert re.match(
+        r"scoring stopped on an unexpected error \((Operational|Programming)Error: ", broken.error
+    )
     assert broken.error.endswith("); send it again")
     assert "embeddings" in broken.error and len(broken.error) < 300
     after = ended(jobs.submit("again.csv", SHEET, column="statement"))
