@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from conftest import write
 from verifier import accounts, pipeline
 from verifier.cli import cli
 from verifier.config import Settings
-from verifier.db.models import Account
+from verifier.db.models import Account, AccountSession, utcnow
 from verifier.errors import InputError
 from verifier.labels import Label
 from verifier.views import article_claims
@@ -93,6 +94,44 @@ def test_signing_in_takes_the_right_password_of_an_active_account(bench: Workben
     accounts.set_password(db, "Dana Ortiz", "a brand new phrase")
     assert accounts.sign_in(db, "Dana Ortiz", PASSWORD) is None
     assert accounts.sign_in(db, "Dana Ortiz", "a brand new phrase") == "Dana Ortiz"
+
+
+def test_a_browser_stays_signed_in_by_a_token_until_it_no_longer_counts(
+    bench: Workbench,
+) -> None:
+    db = bench.db
+    accounts.add_account(db, "Dana Ortiz", PASSWORD)
+    accounts.add_account(db, "Sam Lee", PASSWORD)
+    token = accounts.start_session(db, "Dana Ortiz")
+    other = accounts.start_session(db, "Dana Ortiz")  # another browser
+    assert len(token) >= 40 and token != other
+    assert accounts.session_account(db, token) == "Dana Ortiz"
+    with db.session() as session:
+        kept = list(session.scalars(sa.select(AccountSession.token_hash)))
+    assert token not in kept and len(kept) == 2  # hashes only
+    for wrong in ("", "x", token[:-1]):
+        assert accounts.session_account(db, wrong) is None
+    # Signing out ends this browser's token only.
+    accounts.end_session(db, token)
+    assert accounts.session_account(db, token) is None
+    assert accounts.session_account(db, other) == "Dana Ortiz"
+    # A new password, or disabling, ends every browser's; so does the clock.
+    accounts.set_password(db, "Dana Ortiz", "a brand new phrase")
+    assert accounts.session_account(db, other) is None
+    sam = accounts.start_session(db, "Sam Lee")
+    accounts.disable_account(db, "Sam Lee")
+    assert accounts.session_account(db, sam) is None
+    late = accounts.start_session(db, "Dana Ortiz")
+    with db.writing() as session:
+        session.execute(
+            sa.update(AccountSession).values(expires_at=utcnow() - timedelta(seconds=1))
+        )
+    assert accounts.session_account(db, late) is None
+    accounts.start_session(db, "Dana Ortiz")  # clears the expired on the way
+    with db.session() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(AccountSession)) == 1
+    with pytest.raises(InputError, match="no account 'Kim'"):
+        accounts.start_session(db, "Kim")
 
 
 def test_a_bad_account_is_refused_in_one_line(bench: Workbench) -> None:

@@ -247,7 +247,10 @@ def test_with_accounts_a_reviewer_signs_in_and_verdicts_carry_the_account(
         accounts.disable_account(records.db, "Dana Ortiz")
     app.run()
     assert [h.value for h in app.header] == ["Sign in"]
-    assert app.warning[0].value == "the account Dana Ortiz was disabled; sign in with an active one"
+    assert app.warning[0].value == (
+        "Dana Ortiz was signed out (signed out elsewhere, a new password, the account "
+        "disabled, or 12 hours passed); sign in again"
+    )
     # With no active account left, the app takes a typed name again.
     with open_records() as records:
         accounts.disable_account(records.db, "Sam Lee")

@@ -396,10 +396,20 @@ def test_a_reviewer_signs_in_once_the_desk_has_accounts(
         wait.until(lambda d: "Signed in as Dana Ortiz" in body_text(d))
         wait.until(lambda d: "claims reviewed" in body_text(d))  # the page, at last
         screenshot(browser, "signed-in.png")
+        # A reload (a new session) is still signed in, by the browser's cookie.
+        settle(browser)
+        browser.get(f"{server}/dashboard")
+        wait.until(lambda d: "Signed in as Dana Ortiz" in body_text(d))
+        assert "Password" not in body_text(browser)
         click_when_ready(browser, "//button[.//p[text()='Sign out']]")
         wait.until(lambda d: "Password" in body_text(d))
         # The form was cleared when it was sent: the password is not left in the page.
         assert browser.find_element(By.XPATH, password).get_attribute("value") == ""
+        # Signed out, a reload asks again.
+        settle(browser)
+        browser.get(f"{server}/dashboard")
+        wait.until(lambda d: "Password" in body_text(d))
+        assert "Signed in as" not in body_text(browser)
     finally:
         accounts.disable_account(records.db, "Dana Ortiz")
         records.close()

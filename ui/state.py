@@ -17,6 +17,8 @@ from verifier.jobs import ScoringJobs
 from verifier.workbench import Workbench
 
 SIGNED_IN = "signed-in"  # the account name this session signed in as
+TOKEN = "session-token"  # and the token that keeps its browser signed in
+COOKIE = "verifier_session"  # the browser's cookie holding that token
 
 
 # on_release: when Streamlit drops the cached workbench ("Clear cache", a new runtime), its
@@ -92,26 +94,41 @@ def sidebar() -> None:
 
 
 def account(bench: Workbench) -> None:
-    """The account signed in, with a way out; a disabled account is signed out at its next
-    step. Without one, the sign-in form, and the page stops there."""
-    name = st.session_state.get(SIGNED_IN)
-    if name and not accounts.is_active(bench.db, name):
-        del st.session_state[SIGNED_IN]
-        st.warning(f"the account {plain(name)} was disabled; sign in with an active one")
+    """The account signed in, with a way out. A browser signed in before (a reload, another
+    tab) is signed in again by its cookie; a session whose token no longer counts (signed
+    out, expired, the account disabled or given a new password) is signed out at its next
+    step. Without an account, the sign-in form, and the page stops there."""
+    name, token = st.session_state.get(SIGNED_IN), st.session_state.get(TOKEN)
+    kept = _kept_token()
+    if not name and kept:
+        if found := accounts.session_account(bench.db, kept):
+            name, token = st.session_state[SIGNED_IN], st.session_state[TOKEN] = found, kept
+    if name and accounts.session_account(bench.db, token or "") != name:
+        for key in (SIGNED_IN, TOKEN):
+            st.session_state.pop(key, None)
+        st.warning(
+            f"{plain(name)} was signed out (signed out elsewhere, a new password, the account "
+            f"disabled, or {accounts.SESSION_HOURS} hours passed); sign in again"
+        )
         name = None
-    if name:
+    if name and token:
         st.sidebar.markdown(f"Signed in as **{plain(name)}**")
         if st.sidebar.button("Sign out", key="sign-out", icon=":material/logout:"):
-            del st.session_state[SIGNED_IN]
+            accounts.end_session(bench.db, token)
+            for key in (SIGNED_IN, TOKEN):
+                st.session_state.pop(key, None)
             st.rerun()
+        _cookie(token, accounts.SESSION_HOURS * 3600)
         return
+    if kept:
+        _cookie("", 0)  # a cookie that no longer counts
     sign_in(bench)
     st.stop()
 
 
 def sign_in(bench: Workbench) -> None:
-    """The sign-in form; a right name and password sign this session in (until it ends, or
-    the account is disabled)."""
+    """The sign-in form; a right name and password sign this browser in (for
+    :data:`verifier.accounts.SESSION_HOURS`, or until it signs out)."""
     st.header("Sign in")
     with st.form("sign-in", clear_on_submit=True):
         name = st.text_input("Name", autocomplete="username")
@@ -127,4 +144,22 @@ def sign_in(bench: Workbench) -> None:
         )
         return
     st.session_state[SIGNED_IN] = who
+    st.session_state[TOKEN] = accounts.start_session(bench.db, who)
     st.rerun()
+
+
+def _kept_token() -> str:
+    """The token of the browser's session cookie, as it opened this session ('' if none)."""
+    kept = st.context.cookies.get(COOKIE)
+    return kept if isinstance(kept, str) else ""  # (AppTest's context holds no cookies)
+
+
+def _cookie(token: str, seconds: int) -> None:
+    """Set (or, with ``seconds`` 0, clear) the browser's session cookie. Streamlit cannot
+    set a cookie from the server, so a line of script does; the token is URL-safe base64."""
+    secure = "; Secure" if str(st.context.url or "").startswith("https:") else ""
+    script = (
+        f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age={seconds}; "
+        f"SameSite=Strict{secure}';</script>"
+    )
+    st.sidebar.html(script, unsafe_allow_javascript=True)

@@ -4,8 +4,10 @@ sharing it signs in the same people.
 
 With no account the app takes the name a reviewer types, as a desk of one needs; once the
 first account is added (``verifier accounts add NAME``) every session signs in, and
-verdicts are saved under the name signed in. Disabling an account stops its sign-ins and
-signs out its open sessions; its verdicts stay under its name.
+verdicts are saved under the name signed in. A browser stays signed in for
+:data:`SESSION_HOURS` through a random token in a cookie (:func:`start_session`), of which
+the database keeps only a hash. Disabling an account, or giving it a new password, stops its
+sign-ins and signs out its open sessions; its verdicts stay under its name.
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ import shlex
 import time
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from verifier.db.models import Account, utcnow
+from verifier.db.models import Account, AccountSession, utcnow
 from verifier.db.session import Database
 from verifier.errors import InputError
 
@@ -38,6 +40,8 @@ _N, _R, _P = 2**14, 8, 1
 _SCHEME = "scrypt"
 #: Seconds a failed sign-in waits before it answers, so that passwords cannot be tried fast.
 FAILED_WAIT = 1.0
+#: Hours a browser stays signed in (a working day and then some), unless it signs out.
+SESSION_HOURS = 12
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,7 @@ def set_password(db: Database, name: str, password: str) -> None:
         account = _account(session, name)
         account.password_hash = hash_password(password)
         account.disabled_at = None
+        _end_sessions(session, account)
 
 
 def disable_account(db: Database, name: str) -> None:
@@ -116,6 +121,7 @@ def disable_account(db: Database, name: str) -> None:
     with db.writing() as session:
         account = _account(session, name)
         account.disabled_at = account.disabled_at or utcnow()
+        _end_sessions(session, account)
 
 
 def list_accounts(db: Database) -> list[AccountView]:
@@ -155,6 +161,55 @@ def sign_in(db: Database, name: str, password: str) -> str | None:
     return None
 
 
+def start_session(db: Database, name: str) -> str:
+    """A new random token that keeps a browser signed in to ``name`` for
+    :data:`SESSION_HOURS` (:func:`session_account`); the database keeps its hash only.
+    Expired sessions of every account are cleared on the way.
+
+    Raises:
+        InputError: no such account.
+    """
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    with db.writing() as session:
+        account = _account(session, name)
+        session.execute(sa.delete(AccountSession).where(AccountSession.expires_at < now))
+        session.add(
+            AccountSession(
+                token_hash=_token_hash(token),
+                account_id=account.id,
+                expires_at=now + timedelta(hours=SESSION_HOURS),
+            )
+        )
+    return token
+
+
+def session_account(db: Database, token: str) -> str | None:
+    """The account a browser's token keeps signed in; ``None`` for a token unknown, expired,
+    signed out, or of an account disabled or given a new password since."""
+    if not token:
+        return None
+    with db.session() as session:
+        query = (
+            sa.select(Account.name)
+            .join(AccountSession, AccountSession.account_id == Account.id)
+            .where(
+                AccountSession.token_hash == _token_hash(token),
+                AccountSession.expires_at > utcnow(),
+                Account.disabled_at.is_(None),
+            )
+        )
+        return session.scalar(query)
+
+
+def end_session(db: Database, token: str) -> None:
+    """Sign a browser out: its token no longer counts."""
+    with db.writing() as session:
+        session.execute(
+            sa.delete(AccountSession).where(AccountSession.token_hash == _token_hash(token))
+        )
+
+
 def account_name(name: str) -> str:
     """``name`` as an account holds it: spaces collapsed, no control characters.
 
@@ -186,6 +241,14 @@ def _account(session: Session, name: str) -> Account:
     if account is None:
         raise InputError(f"no account {name!r}; `verifier accounts list` shows them")
     return account
+
+
+def _end_sessions(session: Session, account: Account) -> None:
+    session.execute(sa.delete(AccountSession).where(AccountSession.account_id == account.id))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _view(account: Account) -> AccountView:

@@ -1,4 +1,5 @@
-"""accounts: reviewers who sign in to the app, with salted password hashes
+"""accounts: reviewers who sign in to the app, with salted password hashes, and the
+browsers signed in (hashed session tokens)
 
 Revision ID: 9f3d6b2e8c71
 Revises: e2b9c7d41a58
@@ -29,7 +30,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_accounts')),
         sa.UniqueConstraint('name', name=op.f('uq_accounts_name')),
     )
+    op.create_table(
+        'account_sessions',
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column('account_id', sa.Integer(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ['account_id'],
+            ['accounts.id'],
+            name=op.f('fk_account_sessions_account_id_accounts'),
+            ondelete='CASCADE',
+        ),
+        sa.PrimaryKeyConstraint('token_hash', name=op.f('pk_account_sessions')),
+    )
+    with op.batch_alter_table('account_sessions') as batch:
+        batch.create_index(batch.f('ix_account_sessions_account_id'), ['account_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table('account_sessions')
     op.drop_table('accounts')

@@ -288,6 +288,21 @@ class Account(Base):
     signed_in_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
+class AccountSession(Base):
+    """A browser signed in to an account: the SHA-256 of the random token its cookie holds
+    (never the token), until ``expires_at``. Signing out, a new password or disabling the
+    account deletes it."""
+
+    __tablename__ = "account_sessions"
+
+    token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
 class Embedding(Base):
     """Vector cache: the same text under the same model is embedded once."""
 
