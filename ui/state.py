@@ -84,7 +84,8 @@ def sidebar() -> None:
     if accounts.accounts_in_use(bench.db):
         account(bench)
     else:
-        st.session_state.pop(SIGNED_IN, None)  # the last account was disabled meanwhile
+        for key in (SIGNED_IN, TOKEN):  # the last account was disabled meanwhile
+            st.session_state.pop(key, None)
         st.sidebar.text_input("Reviewer", key="reviewer", placeholder="your name")
         st.sidebar.caption(
             "Anyone may type a name: `verifier accounts add NAME` makes reviewers sign in."
