@@ -4,6 +4,7 @@ manages them, on both databases."""
 from __future__ import annotations
 
 import logging
+import re
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -93,6 +94,36 @@ def test_signing_in_takes_the_right_password_of_an_active_account(bench: Workben
     # A new password enables it again.
     accounts.set_password(db, "Dana Ortiz", "a brand new phrase")
     assert accounts.sign_in(db, "Dana Ortiz", PASSWORD) is None
+    assert accounts.sign_in(db, "Dana Ortiz", "a brand new phrase") == "Dana Ortiz"
+
+
+def test_too_many_wrong_passwords_pause_an_accounts_sign_in(bench: Workbench) -> None:
+    db = bench.db
+    accounts.add_account(db, "Dana Ortiz", PASSWORD)
+    for _ in range(accounts.MAX_TRIES - 1):
+        assert accounts.sign_in(db, "Dana Ortiz", "a wrong guess") is None
+    # A right password in between starts the count again.
+    assert accounts.sign_in(db, "Dana Ortiz", PASSWORD) == "Dana Ortiz"
+    for _ in range(accounts.MAX_TRIES):
+        assert accounts.sign_in(db, "Dana Ortiz", "a wrong guess") is None
+    # Paused: even the right password is refused, with a line saying until when.
+    with pytest.raises(InputError) as paused:
+        accounts.sign_in(db, "Dana Ortiz", PASSWORD)
+    assert re.fullmatch(
+        r"sign-in to 'Dana Ortiz' is paused after 5 wrong passwords, until \d\d:\d\d UTC; a "
+        r"new password \(`verifier accounts password 'Dana Ortiz'`\) lifts the pause",
+        str(paused.value),
+    )
+    # An unknown name is refused as before, never paused.
+    for _ in range(accounts.MAX_TRIES + 1):
+        assert accounts.sign_in(db, "Nobody", PASSWORD) is None
+    # The pause ends with its time, or with a new password.
+    with db.writing() as session:
+        session.execute(sa.update(Account).values(paused_until=utcnow() - timedelta(seconds=1)))
+    assert accounts.sign_in(db, "Dana Ortiz", PASSWORD) == "Dana Ortiz"
+    for _ in range(accounts.MAX_TRIES):
+        accounts.sign_in(db, "Dana Ortiz", "a wrong guess")
+    accounts.set_password(db, "Dana Ortiz", "a brand new phrase")
     assert accounts.sign_in(db, "Dana Ortiz", "a brand new phrase") == "Dana Ortiz"
 
 

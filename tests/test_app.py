@@ -251,6 +251,16 @@ def test_with_accounts_a_reviewer_signs_in_and_verdicts_carry_the_account(
         "Dana Ortiz was signed out (signed out elsewhere, a new password, the account "
         "disabled, or 12 hours passed); sign in again"
     )
+    # Too many wrong passwords pause an account's sign-in: the form says until when.
+    with open_records() as records:
+        for _ in range(accounts.MAX_TRIES):
+            accounts.sign_in(records.db, "Sam Lee", "a wrong guess")
+    name, password = app.text_input
+    name.input("Sam Lee")
+    password.input("another long phrase")
+    app.button(key=sign_in).click().run()
+    assert app.error[0].value.startswith("sign\\-in to 'Sam Lee' is paused after 5 wrong")
+    assert [h.value for h in app.header] == ["Sign in"]
     # With no active account left, the app takes a typed name again.
     with open_records() as records:
         accounts.disable_account(records.db, "Sam Lee")

@@ -137,7 +137,11 @@ def sign_in(bench: Workbench) -> None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if not submitted:
         return
-    who = accounts.sign_in(bench.db, name, password)
+    try:
+        who = accounts.sign_in(bench.db, name, password)
+    except VerifierError as error:  # paused after too many wrong passwords
+        st.error(plain(str(error)))
+        return
     if who is None:
         st.error(
             "wrong name or password (or a disabled account); whoever runs verifier can set a "

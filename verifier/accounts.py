@@ -27,7 +27,7 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from verifier.db.models import Account, AccountSession, utcnow
+from verifier.db.models import Account, AccountSession, as_utc, utcnow
 from verifier.db.session import Database
 from verifier.errors import InputError
 
@@ -40,6 +40,8 @@ _N, _R, _P = 2**14, 8, 1
 _SCHEME = "scrypt"
 #: Seconds a failed sign-in waits before it answers, so that passwords cannot be tried fast.
 FAILED_WAIT = 1.0
+#: Wrong passwords in a row after which an account's sign-in is paused, and for how long.
+MAX_TRIES, PAUSE_MINUTES = 5, 15
 #: Hours a browser stays signed in (a working day and then some), unless it signs out.
 SESSION_HOURS = 12
 
@@ -108,7 +110,7 @@ def set_password(db: Database, name: str, password: str) -> None:
     with db.writing() as session:
         account = _account(session, name)
         account.password_hash = hash_password(password)
-        account.disabled_at = None
+        account.disabled_at, account.failed_sign_ins, account.paused_until = None, 0, None
         _end_sessions(session, account)
 
 
@@ -147,15 +149,33 @@ def is_active(db: Database, name: str) -> bool:
 def sign_in(db: Database, name: str, password: str) -> str | None:
     """The account's name when ``password`` is right for an enabled account ``name``, after
     recording the time; else ``None``, after :data:`FAILED_WAIT` seconds. An unknown name
-    takes as long to refuse as a wrong password."""
+    takes as long to refuse as a wrong password. After :data:`MAX_TRIES` wrong passwords in
+    a row, the account's sign-in is paused for :data:`PAUSE_MINUTES`.
+
+    Raises:
+        InputError: sign-in to this account is paused (the message says until when).
+    """
     name = " ".join(name.split())
-    with db.session() as session:
+    now = utcnow()
+    with db.writing() as session:
         account = session.scalar(sa.select(Account).where(Account.name == name))
+        if account is not None and account.paused_until and as_utc(account.paused_until) > now:
+            raise InputError(
+                f"sign-in to {name!r} is paused after {MAX_TRIES} wrong passwords, until "
+                f"{as_utc(account.paused_until):%H:%M} UTC; a new password "
+                f"(`verifier accounts password {shlex.quote(name)}`) lifts the pause"
+            )
         stored = account.password_hash if account is not None else _decoy()
         right = password_matches(stored, password)
         if account is not None and right and account.disabled_at is None:
-            account.signed_in_at = utcnow()
+            account.signed_in_at, account.failed_sign_ins = now, 0
             return account.name
+        if account is not None and not right:
+            account.failed_sign_ins += 1
+            if account.failed_sign_ins >= MAX_TRIES:
+                account.failed_sign_ins = 0
+                account.paused_until = now + timedelta(minutes=PAUSE_MINUTES)
+                log.warning("sign-in to %r paused after %d wrong passwords", name, MAX_TRIES)
     log.warning("sign-in refused for %r", name[:80])  # for whoever watches the app's log
     time.sleep(FAILED_WAIT)
     return None

@@ -27,6 +27,8 @@ def upgrade() -> None:
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('disabled_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('signed_in_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('failed_sign_ins', sa.Integer(), nullable=False),
+        sa.Column('paused_until', sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_accounts')),
         sa.UniqueConstraint('name', name=op.f('uq_accounts_name')),
     )
