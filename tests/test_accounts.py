@@ -220,6 +220,12 @@ def test_accounts_are_managed_from_the_command_line(tmp_path: Path, db_url: str)
     assert added.exit_code == 0, added.output
     assert "account 'Dana Ortiz' added; the app asks reviewers to sign in" in added.output
     # Asked twice, unseen: two different answers are asked again.
+    # A name taken, or unknown, is refused before the password is asked.
+    taken = run("accounts", "add", "Dana Ortiz")
+    assert taken.exit_code == 1 and "Password" not in taken.output
+    assert taken.output.startswith("Error: there is already an account 'Dana Ortiz'")
+    unknown = run("accounts", "password", "Kim")
+    assert unknown.output == "Error: no account 'Kim'; `verifier accounts list` shows them\n"
     mistyped = run("accounts", "add", "Sam Lee", given=f"{PASSWORD}\nother words here\n")
     assert (
         mistyped.exit_code != 0 and "Error: The two entered values do not match." in mistyped.output

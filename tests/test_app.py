@@ -212,21 +212,21 @@ def test_with_accounts_a_reviewer_signs_in_and_verdicts_carry_the_account(
     monkeypatch.setattr(accounts, "FAILED_WAIT", 0.0)
     with open_records() as records:
         accounts.add_account(records.db, "Dana Ortiz", "four words make one")
-    sign_in = "FormSubmitter:sign-in-Sign in"
+
+    def sign_in(name: str, password: str) -> None:
+        typed_name, typed_password = app.text_input
+        typed_name.input(name)
+        typed_password.input(password)
+        app.button(key="FormSubmitter:sign-in-Sign in").click().run()
+
     # Once the desk has an account, a session sees the sign-in form alone.
     app.switch_page(REVIEW_PAGE).run()
     assert not app.exception and [h.value for h in app.header] == ["Sign in"]
     assert not app.sidebar.text_input and not app.radio  # no typed name, no claims
-    name, password = app.text_input
-    name.input("Dana Ortiz")
-    password.input("not the password")
-    app.button(key=sign_in).click().run()
+    sign_in("Dana Ortiz", "not the password")
     assert app.error[0].value.startswith("wrong name or password")
     assert [h.value for h in app.header] == ["Sign in"]
-    name, password = app.text_input
-    name.input("Dana Ortiz")
-    password.input("four words make one")
-    app.button(key=sign_in).click().run()
+    sign_in("Dana Ortiz", "four words make one")
     assert not app.exception and not app.error
     assert "Signed in as **Dana Ortiz**" in [m.value for m in app.sidebar.markdown]
     # The verdict is saved under the account signed in, with no name typed.
@@ -237,10 +237,7 @@ def test_with_accounts_a_reviewer_signs_in_and_verdicts_carry_the_account(
     # Signing out shows the form again; so does the account being disabled meanwhile.
     app.sidebar.button(key="sign-out").click().run()
     assert [h.value for h in app.header] == ["Sign in"]
-    name, password = app.text_input
-    name.input("Dana Ortiz")
-    password.input("four words make one")
-    app.button(key=sign_in).click().run()
+    sign_in("Dana Ortiz", "four words make one")
     assert not app.header or app.header[0].value != "Sign in"
     with open_records() as records:
         accounts.add_account(records.db, "Sam Lee", "another long phrase")
@@ -255,10 +252,7 @@ def test_with_accounts_a_reviewer_signs_in_and_verdicts_carry_the_account(
     with open_records() as records:
         for _ in range(accounts.MAX_TRIES):
             accounts.sign_in(records.db, "Sam Lee", "a wrong guess")
-    name, password = app.text_input
-    name.input("Sam Lee")
-    password.input("another long phrase")
-    app.button(key=sign_in).click().run()
+    sign_in("Sam Lee", "another long phrase")
     assert app.error[0].value.startswith("sign\\-in to 'Sam Lee' is paused after 5 wrong")
     assert [h.value for h in app.header] == ["Sign in"]
     # With no active account left, the app takes a typed name again.

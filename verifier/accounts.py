@@ -89,11 +89,7 @@ def add_account(db: Database, name: str, password: str) -> AccountView:
     name = account_name(name)
     _check_password(password)
     with db.writing() as session:
-        if session.scalar(sa.select(Account.id).where(Account.name == name)) is not None:
-            raise InputError(
-                f"there is already an account {name!r}; "
-                f"set its password with `verifier accounts password {shlex.quote(name)}`"
-            )
+        _check_name(session, name, new=True)
         account = Account(name=name, password_hash=hash_password(password))
         session.add(account)
         session.flush()
@@ -248,6 +244,30 @@ def account_name(name: str) -> str:
     return name
 
 
+def check_name(db: Database, name: str, *, new: bool) -> str:
+    """``name`` as an account holds it (:func:`account_name`), checked before a password is
+    asked for: not taken when ``new``, else an account.
+
+    Raises:
+        InputError: as :func:`add_account` (``new``) or :func:`set_password` would.
+    """
+    name = account_name(name)
+    with db.session() as session:
+        _check_name(session, name, new=new)
+    return name
+
+
+def _check_name(session: Session, name: str, *, new: bool) -> None:
+    taken = session.scalar(sa.select(Account.id).where(Account.name == name)) is not None
+    if new and taken:
+        raise InputError(
+            f"there is already an account {name!r}; "
+            f"set its password with `verifier accounts password {shlex.quote(name)}`"
+        )
+    if not new and not taken:
+        raise InputError(f"no account {name!r}; `verifier accounts list` shows them")
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise InputError(
@@ -259,7 +279,8 @@ def _account(session: Session, name: str) -> Account:
     name = " ".join(name.split())
     account = session.scalar(sa.select(Account).where(Account.name == name))
     if account is None:
-        raise InputError(f"no account {name!r}; `verifier accounts list` shows them")
+        _check_name(session, name, new=False)  # its line
+    assert account is not None
     return account
 
 

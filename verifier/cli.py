@@ -501,8 +501,9 @@ def accounts_add(ctx: click.Context, name: str, password_stdin: bool) -> None:
     Example:
         verifier accounts add "Dana Ortiz"
     """
-    records = _records(ctx)
-    added = reviewer_accounts.add_account(records.db, name, _password(password_stdin))
+    db = _records(ctx).db
+    name = reviewer_accounts.check_name(db, name, new=True)  # before the password is asked
+    added = reviewer_accounts.add_account(db, name, _password(password_stdin))
     click.echo(f"account {added.name!r} added; the app asks reviewers to sign in")
 
 
@@ -517,8 +518,9 @@ def accounts_password(ctx: click.Context, name: str, password_stdin: bool) -> No
     Example:
         verifier accounts password "Dana Ortiz"
     """
-    records = _records(ctx)
-    reviewer_accounts.set_password(records.db, name, _password(password_stdin))
+    db = _records(ctx).db
+    name = reviewer_accounts.check_name(db, name, new=False)  # before the password is asked
+    reviewer_accounts.set_password(db, name, _password(password_stdin))
     click.echo(f"password of {name!r} set")
 
 
