@@ -33,6 +33,7 @@ _COMPONENTS: list[BidiComponentManager] = []  # see new_app
 ARTICLES_PAGE = "ui/pages/articles.py"
 EXTRACT = "FormSubmitter:new-article-Extract and match claims"
 REVIEW_PAGE = "ui/pages/review.py"
+QUEUE_PAGE = "ui/pages/queue.py"
 EXPORTS_PAGE = "ui/pages/exports.py"
 SCORE_PAGE = "ui/pages/score.py"
 pytestmark = pytest.mark.model  # the app opens the real model and loads the sample corpus
@@ -204,6 +205,44 @@ def test_review_needs_a_name_then_is_saved_with_history(app: AppTest) -> None:
     table = app.table[0].value
     assert table.iloc[0]["who"] == "Dana" and table.iloc[0]["to"] == "disputed"
     assert table.iloc[0]["note"] == "Defence ministry denies the base"
+
+
+def test_a_verdict_given_elsewhere_meanwhile_is_reported_not_replaced(app: AppTest) -> None:
+    app.switch_page(REVIEW_PAGE).run()
+    app.sidebar.text_input(key="reviewer").input("Dana").run()  # claim 1 shown, unreviewed
+    with open_records() as records:  # another reviewer, another browser
+        pipeline.review_claim(records, 1, Label.SUPPORTED, "Lee", "the wire confirms it")
+    app.radio(key="label-1").set_value(Label.DISPUTED)
+    app.button(key="FormSubmitter:review-1-Save verdict").click().run()
+    assert not app.exception
+    (line,) = [error.value for error in app.error]
+    assert line.startswith("Lee marked claim \\#1 supported at ") and "nothing was saved" in line
+    table = app.table[0].value  # Lee's verdict and note are on the page now
+    assert list(table["who"]) == ["Lee"] and table.iloc[0]["note"] == "the wire confirms it"
+    # Having been told, Dana's second save replaces it; both stay in the history.
+    app.button(key="FormSubmitter:review-1-Save verdict").click().run()
+    assert not app.exception and not app.error
+    assert list(app.table[0].value["who"]) == ["Lee", "Dana"]
+    # Her own saves never count against her.
+    app.radio(key="label-1").set_value(Label.UNVERIFIED)
+    app.button(key="FormSubmitter:review-1-Save verdict").click().run()
+    assert not app.error and list(app.table[0].value["to"])[-1] == "unverified"
+
+    # The queue: the claim stays open with the note typed, and the history shows Lee's.
+    app.switch_page(QUEUE_PAGE).run()
+    claim_id = int(app.subheader[0].value.removeprefix("Claim #"))
+    app.text_area(key=f"q-note-{claim_id}").input("six jets, not eight").run()
+    with open_records() as records:
+        pipeline.review_claim(records, claim_id, Label.SUPPORTED, "Lee")
+    app.button(key="q-disputed").click().run()
+    assert not app.exception and not [m for m in app.success if m.value.startswith("Saved")]
+    assert app.error[0].value.startswith(f"Lee marked claim \\#{claim_id} supported at ")
+    assert app.subheader[0].value == f"Claim #{claim_id}"
+    assert app.text_area(key=f"q-note-{claim_id}").value == "six jets, not eight"
+    assert list(app.table[0].value["who"]) == ["Lee"]
+    app.button(key="q-disputed").click().run()
+    assert app.success[0].value == f"Saved claim #{claim_id}: supported → disputed"
+    assert app.subheader[0].value != f"Claim #{claim_id}"  # on to the list's next claim
 
 
 def test_with_accounts_a_reviewer_signs_in_and_verdicts_carry_the_account(
@@ -753,7 +792,7 @@ def test_a_claim_checked_before_shows_the_past_verdict_and_reuses_it(app: AppTes
     )
     app.button(key=EXTRACT).click().run()
     assert not app.error, [e.value for e in app.error]
-    app.switch_page("ui/pages/queue.py").run()
+    app.switch_page(QUEUE_PAGE).run()
     app.sidebar.text_input(key="reviewer").input("Dana").run()
     app.text_input(key="q-search").input("100 miles").run()
     assert len(app.dataframe[0].value) == 2  # the sample's claim and the new article's
@@ -788,7 +827,7 @@ def test_the_queue_pages_through_many_claims(app: AppTest) -> None:
     )
     app.button(key=EXTRACT).click().run()
     assert "60 claims extracted" in app.success[0].value
-    app.switch_page("ui/pages/queue.py").run()
+    app.switch_page(QUEUE_PAGE).run()
     assert len(app.dataframe[0].value) == 50
     assert app.caption[0].value == "1–50 of 71 claim(s)"
     app.number_input(key="q-page").set_value(2).run()

@@ -20,6 +20,7 @@ from fakes import HashEmbedder, SlowEmbedder
 from verifier import pipeline
 from verifier.config import Settings
 from verifier.db.models import Verdict
+from verifier.errors import ConflictError
 from verifier.labels import Label
 from verifier.review import history
 from verifier.workbench import Workbench
@@ -150,3 +151,43 @@ def test_a_save_waits_at_most_a_moment_during_a_long_ingest(
             assert len(history(session, claim_id)) == len(waits)
     assert len(waits) >= 10, "the ingest was too quick to measure saves during it"
     assert max(waits) < took / 3, f"a save waited {max(waits):.2f} s of the ingest's {took:.1f} s"
+
+
+def test_of_reviewers_who_opened_a_claim_at_once_only_the_first_save_lands(
+    bench: Workbench,
+) -> None:
+    # Every writer had the claim open with no verdict (``seen=0``) and saves at the same
+    # moment: one save lands, every other is told of it, and none replaces it unread.
+    claims = make_claims(bench, ROUNDS)
+    barrier = threading.Barrier(WRITERS)
+    landed: list[tuple[int, str]] = []
+    refused: list[tuple[int, str]] = []
+    errors: list[BaseException] = []
+
+    def writer(who: str) -> None:
+        try:
+            for claim_id in claims:
+                barrier.wait()
+                try:
+                    pipeline.review_claim(bench, claim_id, "disputed", who, seen=0)
+                    landed.append((claim_id, who))
+                except ConflictError as error:
+                    refused.append((claim_id, str(error)))
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+            barrier.abort()
+
+    threads = [threading.Thread(target=writer, args=(f"thread-{n}",)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors[0]
+    assert sorted(claim for claim, _ in landed) == claims
+    assert len(refused) == len(claims) * (WRITERS - 1)
+    first = dict(landed)
+    for claim_id, line in refused:
+        assert line.startswith(f"{first[claim_id]} marked claim #{claim_id} disputed at ")
+    for claim_id in claims:
+        with bench.db.session() as session:
+            assert [c.changed_by for c in history(session, claim_id)] == [first[claim_id]]

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from verifier import pipeline
-from verifier.errors import InputError
+from verifier.errors import ConflictError, InputError
 from verifier.labels import Label
 from verifier.match import Provenance
 from verifier.review import history, record_review
@@ -82,6 +82,34 @@ def test_bad_reviews_are_refused_and_change_nothing(
             record_review(s, claim_id, reviewer, label, None, evidence)
     with bench.db.session() as s:
         assert history(s, claim_id) == []
+
+
+def test_a_verdict_given_meanwhile_is_not_replaced_unread(bench: Workbench, claim_id: int) -> None:
+    # Dana and Lee both open the unreviewed claim (no history yet); Lee saves first.
+    pipeline.review_claim(bench, claim_id, "supported", "lee", "wire confirms", seen=0)
+    with pytest.raises(ConflictError) as refused:
+        pipeline.review_claim(bench, claim_id, "disputed", "dana", "MoD denies it", seen=0)
+    line = str(refused.value)
+    assert line.startswith(f"lee marked claim #{claim_id} supported at ")
+    assert "after this page showed it; nothing was saved" in line and "\n" not in line
+    with bench.db.session() as s:
+        assert [(c.changed_by, c.to_label) for c in history(s, claim_id)] == [
+            ("lee", Label.SUPPORTED)
+        ]
+    # Told, Dana has now seen one change: saving again replaces Lee's verdict, kept in history.
+    change = pipeline.review_claim(bench, claim_id, "disputed", "dana", "MoD denies it", seen=1)
+    assert (change.from_label, change.to_label) == (Label.SUPPORTED, Label.DISPUTED)
+    # Two saves behind, and by the reviewer herself elsewhere: said so.
+    pipeline.review_claim(bench, claim_id, "unverified", "dana", seen=2)
+    with pytest.raises(ConflictError, match=r"^you marked claim #\d+ unverified at .* UTC \(in "):
+        pipeline.review_claim(bench, claim_id, "supported", "dana", seen=1)
+    with pytest.raises(ConflictError, match="after this page showed it, 1 other change"):
+        pipeline.review_claim(bench, claim_id, "supported", "lee", seen=1)
+    # Scripts and the command line give no count: the last save wins, as before.
+    pipeline.review_claim(bench, claim_id, "supported", "lee")
+    with bench.db.session() as s:
+        assert [c.to_label for c in history(s, claim_id)][-1] == Label.SUPPORTED
+        assert len(history(s, claim_id)) == 4
 
 
 def test_unknown_claim(bench: Workbench) -> None:

@@ -19,6 +19,7 @@ from verifier.workbench import Workbench
 SIGNED_IN = "signed-in"  # the account name this session signed in as
 TOKEN = "session-token"  # and the token that keeps its browser signed in
 COOKIE = "verifier_session"  # the browser's cookie holding that token
+SEEN = "seen-history"  # claim id -> how many of its verdict changes this session has shown
 
 
 # on_release: when Streamlit drops the cached workbench ("Clear cache", a new runtime), its
@@ -59,6 +60,21 @@ def reviewer() -> str:
     """The account this session signed in as (:mod:`verifier.accounts`); with no accounts,
     the reviewer's name as typed in the sidebar ('' until given)."""
     return str(st.session_state.get(SIGNED_IN) or st.session_state.get("reviewer") or "").strip()
+
+
+def seen(claim_id: int, shown: int) -> int:
+    """How many of a claim's verdict changes this session had in view when the claim was
+    first shown (``shown`` now, on the first call): a save passes it on, so that a verdict
+    given elsewhere meanwhile is not replaced unread
+    (:func:`verifier.review.record_review`)."""
+    counts: dict[int, int] = st.session_state.setdefault(SEEN, {})
+    return counts.setdefault(claim_id, shown)
+
+
+def saw(claim_id: int, count: int) -> None:
+    """This session has now seen ``count`` changes of the claim (its own save, or a
+    conflict it was told of)."""
+    st.session_state.setdefault(SEEN, {})[claim_id] = count
 
 
 def signed_in_account() -> str | None:

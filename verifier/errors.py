@@ -17,6 +17,11 @@ class SchemaError(VerifierError):
     """The database has no verifier schema yet, an older one, or one this version does not know."""
 
 
+class ConflictError(VerifierError):
+    """Someone else changed what the user was looking at after it was read: read it again,
+    then decide."""
+
+
 class ModelError(VerifierError):
     """The embedding model is missing, or its weights are not the expected file."""
 

@@ -963,14 +963,19 @@ def review_claim(
     reviewer: str,
     note: str | None = None,
     evidence: Sequence[int] = (),
+    seen: int | None = None,
 ) -> Change:
     """Record a reviewer's verdict on a claim, with its history entry (as the app does).
+    Given ``seen``, the number of history entries the reviewer had in view, a verdict
+    changed by someone else meanwhile is not silently replaced
+    (:func:`verifier.review.record_review`).
 
     Raises:
         InputError: no reviewer, an unknown label, claim or passage.
+        ConflictError: the verdict changed after the reviewer read it.
     """
     with bench.db.writing() as session:
-        return record_review(session, claim_id, reviewer, verdict, note, evidence)
+        return record_review(session, claim_id, reviewer, verdict, note, evidence, seen)
 
 
 def past_checks(bench: Workbench, claims: Sequence[tuple[int, str]]) -> dict[int, PastCheck]:
@@ -980,17 +985,19 @@ def past_checks(bench: Workbench, claims: Sequence[tuple[int, str]]) -> dict[int
         return bench.memory.for_claims(session, claims)
 
 
-def reuse_verdict(bench: Records, claim_id: int, past: PastCheck, reviewer: str) -> Change:
+def reuse_verdict(
+    bench: Records, claim_id: int, past: PastCheck, reviewer: str, seen: int | None = None
+) -> Change:
     """Give a claim the verdict the desk gave the claim it says the same as: its label and
     the evidence it cited, with a note naming it (and its note), as this reviewer's.
 
     Raises:
-        InputError: as :func:`review_claim`.
+        InputError, ConflictError: as :func:`review_claim`.
     """
     note = f"Same claim as #{past.claim_id}, checked before by {past.reviewer or 'someone'}"
     if past.note:
         note += f": {past.note}"
-    return review_claim(bench, claim_id, past.label, reviewer, note, list(past.evidence))
+    return review_claim(bench, claim_id, past.label, reviewer, note, list(past.evidence), seen)
 
 
 def import_reviews(bench: Records, path: Path, account: str | None = None) -> ImportReport:

@@ -20,7 +20,7 @@ from verifier.db.models import (
     utcnow,
 )
 from verifier.db.verdicts import locked_verdicts
-from verifier.errors import InputError
+from verifier.errors import ConflictError, InputError
 from verifier.labels import Label
 from verifier.readers import ReviewFile, ReviewRow
 
@@ -44,13 +44,15 @@ def record_review(
     label: Label | str,
     note: str | None = None,
     evidence: Sequence[int] = (),
+    seen: int | None = None,
 ) -> Change:
     """Set the reviewer's verdict on a claim and append the change to its history.
 
     The verdict row is locked first (:func:`verifier.db.verdicts.locked_verdicts`) and read
     afresh, so the change records what the verdict really was, and verdict and history are
     written together: with concurrent saves the last one wins whole, and the history holds
-    every one in the order they were written.
+    every one in the order they were written. Given ``seen``, a save that would silently
+    replace a verdict the reviewer never saw is refused instead.
 
     Args:
         session: the transaction the change is written in, from
@@ -60,14 +62,22 @@ def record_review(
         label: a :class:`Label` or its name.
         note: the reviewer's reasoning.
         evidence: passage ids the reviewer relied on.
+        seen: how many changes of the claim's history the reviewer had in view when
+            deciding (``len(ClaimView.history)``, as the app shows it); ``None`` (scripts,
+            the command line) does not check.
 
     Raises:
         InputError: no reviewer name, unknown label, unknown claim or passage.
+        ConflictError: the history has grown past ``seen``: someone (or the reviewer in
+            another tab) changed the verdict meanwhile. Nothing is written; the message
+            says who, when and to what. Saving again with the new count replaces it.
     """
     if session.get(Claim, claim_id) is None:
         raise InputError(f"no claim with id {claim_id}")
     known = _passages(session, [int(pid) for pid in evidence])
     verdict = locked_verdicts(session, [claim_id])[claim_id]
+    if seen is not None:
+        _check_unchanged(session, claim_id, reviewer, seen)
     change = _apply(session, verdict, reviewer, label, note, evidence, known)
     session.flush()
     return change
@@ -127,6 +137,29 @@ def record_reviews(session: Session, found: ReviewFile) -> ImportReport:
             raise InputError(f"line {row.line}: {error}; nothing was imported") from None
     session.flush()
     return report
+
+
+def _check_unchanged(session: Session, claim_id: int, reviewer: str, seen: int) -> None:
+    """Refuse a save when the claim's history (read under its verdict's row lock) holds
+    more changes than the ``seen`` ones: a later save would hide one nobody read."""
+    count = session.scalar(sa.select(sa.func.count()).where(VerdictChange.claim_id == claim_id))
+    if not count or count <= seen:
+        return
+    last = session.scalars(
+        sa.select(VerdictChange)
+        .where(VerdictChange.claim_id == claim_id)
+        .order_by(VerdictChange.id.desc())
+        .limit(1)
+    ).one()
+    yours = last.changed_by == reviewer.strip()
+    who, where = ("you", " (in another tab, page or import)") if yours else (last.changed_by, "")
+    others = count - seen - 1
+    also = f", {others} other change(s) before it" if others else ""
+    raise ConflictError(
+        f"{who} marked claim #{claim_id} {last.to_label.value} at "
+        f"{as_utc(last.changed_at):%Y-%m-%d %H:%M} UTC{where}, after this page showed it{also}; "
+        "nothing was saved: read the verdict and note now shown, then save again to replace it"
+    )
 
 
 def _already(verdict: Verdict, row: ReviewRow) -> bool:

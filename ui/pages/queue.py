@@ -18,7 +18,7 @@ from ui.components import (
 )
 from verifier import pipeline
 from verifier.claim_memory import PastCheck
-from verifier.errors import VerifierError
+from verifier.errors import ConflictError, VerifierError
 from verifier.labels import Label
 from verifier.queue import SORTS, STATUSES, QueueFilter, QueuePage, claim_queue
 from verifier.views import ClaimView, claim_in_article, claim_view, list_articles, list_reviewers
@@ -29,7 +29,7 @@ PAGE_ROWS = 50  # a page of the table; the rest are a page number away
 KEYS = {Label.SUPPORTED: "S", Label.DISPUTED: "D", Label.UNVERIFIED: "U"}
 CURRENT = "queue-claim"  # the open claim's id, kept for the browser session
 ORDER = "queue-order"  # the ids of the table as shown, for next / previous
-LINKED = "queue-linked"  # the claim a shared URL opened
+LINKED = "queue-linked"  # the claim a shared URL opened, or a save was refused on
 
 
 def filters(bench: Workbench) -> QueueFilter:
@@ -95,10 +95,12 @@ def _before(past: PastCheck | None) -> str:
 def _reuse(bench: Workbench, claim: ClaimView, past: PastCheck) -> None:
     """Give the claim the verdict of the claim it says the same as, then open the next."""
     try:
-        change = pipeline.reuse_verdict(bench, claim.id, past, state.reviewer())
+        seen = len(claim.history)  # as the panel showed it
+        change = pipeline.reuse_verdict(bench, claim.id, past, state.reviewer(), seen)
     except VerifierError as error:
-        st.session_state["queue-error"] = str(error)
+        _refused(claim.id, error)
         return
+    state.saw(claim.id, seen + 1)
     was = change.from_label.value if change.from_label else "unreviewed"
     st.session_state["queue-flash"] = (
         f"Saved claim #{claim.id}: {was} → {change.to_label.value} (reused #{past.claim_id})"
@@ -106,9 +108,19 @@ def _reuse(bench: Workbench, claim: ClaimView, past: PastCheck) -> None:
     _next(claim.id)
 
 
+def _refused(claim_id: int, error: VerifierError) -> None:
+    """Say why a save was refused. Reviewed elsewhere meanwhile, the claim may have left the
+    list (say, "needs review"): it stays open, as a shared link's does, so that the verdict
+    given can be read before saving again."""
+    if isinstance(error, ConflictError):
+        st.session_state[LINKED] = claim_id
+    st.session_state["queue-error"] = str(error)
+
+
 def _next(claim_id: int) -> None:
     order: list[int] = st.session_state.get(ORDER, [])
-    following = order[order.index(claim_id) + 1 :] if claim_id in order else []
+    # A claim shown outside the list (a shared link's) goes on to the list's first.
+    following = order[order.index(claim_id) + 1 :] if claim_id in order else order
     _open(following[0] if following else claim_id)
 
 
@@ -145,10 +157,14 @@ def _decide(bench: Workbench, claim: ClaimView, label: Label | None) -> None:
         st.session_state["queue-error"] = "this claim has no suggestion to accept yet"
         return
     try:
-        change = pipeline.review_claim(bench, claim.id, label, reviewer, note, relied)
+        # The history as the panel showed it: a verdict given elsewhere since is reported
+        # (and then shown) rather than replaced unread; the claim stays open.
+        seen = len(claim.history)
+        change = pipeline.review_claim(bench, claim.id, label, reviewer, note, relied, seen)
     except VerifierError as error:
-        st.session_state["queue-error"] = str(error)
+        _refused(claim.id, error)
         return
+    state.saw(claim.id, seen + 1)
     was = change.from_label.value if change.from_label else "unreviewed"
     st.session_state["queue-flash"] = f"Saved claim #{claim.id}: {was} → {label.value}"
     _next(claim.id)

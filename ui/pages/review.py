@@ -17,7 +17,7 @@ from ui.components import (
     split_evidence,
 )
 from verifier import pipeline
-from verifier.errors import VerifierError
+from verifier.errors import ConflictError, VerifierError
 from verifier.labels import Label
 from verifier.views import ClaimView, article_claims, list_articles
 from verifier.workbench import Workbench
@@ -27,6 +27,9 @@ PAGE_CLAIMS = 25  # a long article opens as fast as a short one
 
 
 def review_form(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
+    # The history as this session first showed it: a verdict given elsewhere since then is
+    # reported on saving rather than replaced unread (the page itself is read afresh).
+    seen = state.seen(claim.id, len(claim.history))
     options = {f"#{e.rank} {e.document} ({e.score:.2f})": e.passage_id for e in claim.evidence}
     chosen = [key for key, pid in options.items() if pid in claim.relied_on]
     with st.form(f"review-{claim.id}"):
@@ -53,11 +56,15 @@ def review_form(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
                 return
             try:
                 pipeline.review_claim(
-                    bench, claim.id, label, reviewer, note, [options[k] for k in relied]
+                    bench, claim.id, label, reviewer, note, [options[k] for k in relied], seen
                 )
+            except ConflictError as error:
+                state.saw(claim.id, len(claim.history))  # told now: saving again replaces it
+                st.error(plain(str(error)))
             except VerifierError as error:
                 st.error(plain(str(error)))
             else:
+                state.saw(claim.id, seen + 1)
                 st.success(f"Saved: {label.value}")
                 st.rerun()
 
