@@ -233,9 +233,12 @@ def test_a_verdict_given_elsewhere_meanwhile_is_reported_not_replaced(app: AppTe
     claim_id = int(app.subheader[0].value.removeprefix("Claim #"))
     app.text_area(key=f"q-note-{claim_id}").input("six jets, not eight").run()
     with open_records() as records:
-        pipeline.review_claim(records, claim_id, Label.SUPPORTED, "Lee")
+        pipeline.review_claim(records, claim_id, Label.SUPPORTED, "Lee", "wire confirms")
     app.button(key="q-disputed").click().run()
     assert not app.exception and not [m for m in app.success if m.value.startswith("Saved")]
+    assert [m.value for m in app.success] == [
+        "Reviewed: :green[**supported**] by Lee  \nNote: wire confirms"
+    ]
     assert app.error[0].value.startswith(f"Lee marked claim \\#{claim_id} supported at ")
     assert app.subheader[0].value == f"Claim #{claim_id}"
     assert app.text_area(key=f"q-note-{claim_id}").value == "six jets, not eight"
@@ -268,6 +271,15 @@ def test_with_accounts_a_reviewer_signs_in_and_verdicts_carry_the_account(
     sign_in("Dana Ortiz", "four words make one")
     assert not app.exception and not app.error
     assert "Signed in as **Dana Ortiz**" in [m.value for m in app.sidebar.markdown]
+    # Claims go to accounts, picked from a list.
+    app.switch_page(QUEUE_PAGE).run()
+    to = app.selectbox(key="q-bulk-to")
+    assert to.options == ["nobody (take the claims back)", "Dana Ortiz"]
+    to.set_value("Dana Ortiz")
+    app.button(key="q-bulk-go").click().run()
+    assert app.success[0].value == "Assigned 11 claim(s) to Dana Ortiz"
+    assert app.selectbox(key="q-assigned").options[:2] == ["anyone", "me (Dana Ortiz)"]
+    app.switch_page(REVIEW_PAGE).run()
     # The verdict is saved under the account signed in, with no name typed.
     app.radio(key="label-1").set_value(Label.DISPUTED)
     app.button(key="FormSubmitter:review-1-Save verdict").click().run()
@@ -572,6 +584,47 @@ def test_the_queue_opens_a_claim_as_a_suggestion_and_saves_with_one_key(app: App
     app.button(key="q-accept").click().run()
     assert "Saved claim #" in app.success[0].value and not app.error
     assert len(app.dataframe[0].value) == 9
+
+
+def test_the_queue_assigns_claims_and_each_reviewer_finds_their_own(app: AppTest) -> None:
+    app.text_input(key="q-bulk-to").input("Lee Park")
+    app.button(key="q-bulk-go").click().run()  # no reviewer yet: nothing is assigned
+    assert "enter your name as reviewer before assigning" in app.error[0].value
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
+    app.text_input(key="q-bulk-to").input("Lee Park")
+    app.button(key="q-bulk-go").click().run()
+    assert not app.exception and not app.error
+    assert app.success[0].value == "Assigned 11 claim(s) to Lee Park"
+    assert set(app.dataframe[0].value["assigned to"]) == {"Lee Park"}
+    # The open claim given to Dana herself: "me" then lists it alone.
+    claim_id = int(app.subheader[0].value.removeprefix("Claim #"))
+    app.text_input(key=f"q-assign-{claim_id}-to").input("Dana")
+    app.button(key=f"q-assign-{claim_id}-go").click().run()
+    assert app.success[0].value == "Assigned 1 claim(s) to Dana"
+    assert any(c.value.startswith("Assigned to **Dana** by Dana on ") for c in app.caption), [
+        c.value for c in app.caption
+    ]
+    holders = app.selectbox(key="q-assigned")
+    assert holders.options == ["anyone", "me (Dana)", "nobody", "Lee Park"]
+    holders.set_value("Dana").run()
+    assert list(app.dataframe[0].value["claim"]) == [claim_id]
+    app.selectbox(key="q-assigned").set_value("Lee Park").run()
+    assert len(app.dataframe[0].value) == 10
+    # Taken back: an empty name gives the claims to no one.
+    app.text_input(key="q-bulk-to").input("")
+    app.button(key="q-bulk-go").click().run()
+    assert app.success[0].value == "Assigned 10 claim(s) to nobody"
+    app.selectbox(key="q-assigned").set_value(None).run()
+    assert sorted(set(app.dataframe[0].value["assigned to"])) == ["", "Dana"]
+    # The article's page says who has each claim, and the dashboard how much each has.
+    app.switch_page(REVIEW_PAGE).run()
+    assert sum("assigned to Dana" in m.value for m in app.markdown) == 1
+    app.switch_page("ui/pages/dashboard.py").run()
+    load = app.dataframe[0].value
+    assert load.to_dict("records") == [
+        {"assigned to": "Dana", "open": 1, "reviewed": 0},
+        {"assigned to": "nobody", "open": 10, "reviewed": 0},
+    ]
 
 
 def test_a_claim_url_opens_that_claim(

@@ -38,6 +38,7 @@ from verifier.errors import VerifierError
 from verifier.export import REPORT_FORMATS, ClaimRecord, ReportFilter, check_output, output_format
 from verifier.export.claimreview import snippets_path
 from verifier.labels import Label
+from verifier.queue import QueueFilter
 from verifier.sources import parse_date
 from verifier.workbench import Records, Workbench, open_records
 
@@ -395,6 +396,56 @@ def claims_import(ctx: click.Context, claims_file: Path, title: str | None, colu
         f"match them with `verifier match --article {saved.id}`",
         err=True,
     )
+
+
+@claims.command("assign")
+@click.argument("claim_ids", metavar="[CLAIM_ID]...", type=int, nargs=-1)
+@click.option("--to", "to", help="The reviewer who is to check them.")
+@click.option("--nobody", is_flag=True, help="Take the claims back: assigned to no one.")
+@click.option("--by", "by", required=True, help="Who assigns them.")
+@click.option(
+    "--article", type=int, multiple=True, help="Every claim of this article (repeatable)."
+)
+@click.option(
+    "--from",
+    "held_by",
+    help="Only the claims assigned to this reviewer now (to hand their work over).",
+)
+@click.option("--open", "still_open", is_flag=True, help="Only the claims with no verdict yet.")
+@click.pass_context
+def claims_assign(
+    ctx: click.Context,
+    claim_ids: tuple[int, ...],
+    to: str | None,
+    nobody: bool,
+    by: str,
+    article: tuple[int, ...],
+    held_by: str | None,
+    still_open: bool,
+) -> None:
+    """Give claims to a reviewer to check: the CLAIM_IDs given, or every claim the options
+    pick. With accounts in use, claims go to active accounts only. In the app's queue,
+    "Assigned to: me" lists a reviewer's own.
+
+    \b
+    Example:
+        verifier claims assign --article 3 --open --to "Lee Park" --by "A. Editor"
+        verifier claims assign --from "Lee Park" --open --to "Sam Ortiz" --by "A. Editor"
+        verifier claims assign 12 13 --nobody --by "A. Editor"
+    """
+    if (to is None) == (not nobody):
+        raise click.UsageError("give --to NAME, or --nobody to take the claims back")
+    picked = article or held_by or still_open
+    if bool(claim_ids) == bool(picked):
+        raise click.UsageError(
+            "give CLAIM_IDs, or pick the claims with --article, --from and --open"
+        )
+    claims: tuple[int, ...] | QueueFilter = claim_ids or QueueFilter(
+        status="needs review" if still_open else "all", articles=article, assigned_to=held_by
+    )
+    changed = pipeline.assign_claims(_records(ctx), claims, to, by)
+    whom = f"to {to}" if to else "back from whoever had them"
+    click.echo(f"{changed} claim(s) assigned {whom}")
 
 
 @claims.group("model", cls=_Group)

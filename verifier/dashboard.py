@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from verifier.assignments import Workload, workload
 from verifier.db.models import VerdictChange, as_utc
 from verifier.export.report import ReportFilter
 from verifier.export.summary import NOT_REVIEWED, ReportSummary, report_summary
@@ -33,6 +34,8 @@ class Dashboard:
 
     summary: ReportSummary
     throughput: Throughput
+    #: Claims assigned to each reviewer, open and reviewed, then those no one has.
+    workload: list[Workload]
 
     @property
     def open(self) -> int:
@@ -45,10 +48,12 @@ class Dashboard:
 
 
 def dashboard(session: Session, days: int = 30, today: date | None = None) -> Dashboard:
-    """Counts over every claim, and the verdict changes of the last ``days`` days."""
+    """Counts over every claim, the verdict changes of the last ``days`` days, and who has
+    which claims to check."""
     return Dashboard(
         report_summary(session, ReportFilter(reviewed_only=False)),
         throughput(session, days, today),
+        workload(session),
     )
 
 

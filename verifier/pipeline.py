@@ -12,7 +12,7 @@
   report records -> an output file, or a download (:func:`scored_download`); the scored
   claims can then be stored for review as they were scored (:func:`add_scored_for_review`);
 * :func:`review_claim`, :func:`import_reviews` and :func:`import_review_upload`: reviewers'
-  verdicts, with their history;
+  verdicts, with their history; :func:`assign_claims`: who is to check which claims;
 * :func:`export_report` (and :func:`export_files` for downloads): report records -> a table,
   an HTML or Markdown report, or ClaimReview JSON-LD;
 * :func:`load_sample` and :func:`load_sample_if_empty`: the sample corpus, on first start.
@@ -44,6 +44,7 @@ from verifier.articles import (
 from verifier.articles import add_claim as add_claim_words
 from verifier.articles import drop_claim as drop_claim_row
 from verifier.articles import edit_claim as edit_claim_text
+from verifier.assignments import assign
 from verifier.cache import DbVectorCache
 from verifier.checkworthy_model import (
     TrainingReport,
@@ -92,6 +93,7 @@ from verifier.match import (
     score_texts,
     store_suggestions,
 )
+from verifier.queue import QueueFilter, queue_ids
 from verifier.readers import read_claims, read_reviews
 from verifier.review import Change, ImportReport, record_review, record_reviews
 from verifier.sample import is_empty, sample_dir
@@ -976,6 +978,21 @@ def review_claim(
     """
     with bench.db.writing() as session:
         return record_review(session, claim_id, reviewer, verdict, note, evidence, seen)
+
+
+def assign_claims(
+    bench: Records, claims: Sequence[int] | QueueFilter, to: str | None, by: str
+) -> int:
+    """Give the claims (by id, or every claim a queue filter keeps, read in the same
+    transaction) to reviewer ``to`` to check (``None``: to no one), all or none
+    (:func:`verifier.assignments.assign`); how many changed hands.
+
+    Raises:
+        InputError: no ``by`` name, no claims, an unknown claim, or an unusable ``to``.
+    """
+    with bench.db.writing() as session:
+        ids = queue_ids(session, claims) if isinstance(claims, QueueFilter) else claims
+        return assign(session, ids, to, by)
 
 
 def past_checks(bench: Workbench, claims: Sequence[tuple[int, str]]) -> dict[int, PastCheck]:

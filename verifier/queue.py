@@ -12,13 +12,15 @@ from typing import Any, Literal, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from verifier.db.models import Article, Claim, Verdict
+from verifier.db.models import Article, Assignment, Claim, Verdict
 from verifier.labels import Label
 from verifier.text import contains_pattern
 
 Status = Literal["needs review", "reviewed", "all"]
 Sort = Literal["check-worthiness", "confidence", "newest"]
 STATUSES: tuple[Status, ...] = ("needs review", "reviewed", "all")
+#: ``QueueFilter.assigned_to`` for the claims assigned to no one.
+NOBODY = ""
 SORTS: tuple[Sort, ...] = ("check-worthiness", "confidence", "newest")
 Query = TypeVar("Query", bound=sa.Select)  # type: ignore[type-arg]
 
@@ -35,6 +37,8 @@ class QueueFilter:
             is kept only while the range is the whole of 0-1.
         articles: article ids to keep (all when empty).
         reviewer: only claims this reviewer decided.
+        assigned_to: only claims assigned to this name (:mod:`verifier.assignments`), or to
+            no one (:data:`NOBODY`); ``None`` keeps them all.
         search: words the claim's text contains (case-insensitive, as typed).
         sort: ``check-worthiness`` (highest first), ``confidence`` (least sure first) or
             ``newest``.
@@ -46,6 +50,7 @@ class QueueFilter:
     confidence: tuple[float, float] = (0.0, 1.0)
     articles: tuple[int, ...] = ()
     reviewer: str | None = None
+    assigned_to: str | None = None
     search: str = ""
     sort: Sort = "check-worthiness"
 
@@ -63,6 +68,7 @@ class QueueRow:
     confidence: float | None
     label: Label | None
     reviewer: str | None
+    assigned_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,7 @@ def claim_queue(
             Verdict.confidence,
             Verdict.label,
             Verdict.reviewer,
+            Assignment.assigned_to,
         ),
         wanted,
     )
@@ -111,6 +118,7 @@ def claim_queue(
                 confidence=row.confidence,
                 label=row.label,
                 reviewer=row.reviewer,
+                assigned_to=row.assigned_to,
             )
             for row in rows
         ],
@@ -118,9 +126,15 @@ def claim_queue(
     )
 
 
+def queue_ids(session: Session, wanted: QueueFilter) -> list[int]:
+    """Every claim ``wanted`` keeps, by id (to assign them all, say)."""
+    return list(session.scalars(_filtered(sa.select(Claim.id), wanted).order_by(Claim.id)))
+
+
 def _filtered(query: Query, wanted: QueueFilter) -> Query:
     query = query.select_from(Claim).outerjoin(Verdict, Verdict.claim_id == Claim.id)
     query = query.outerjoin(Article, Article.id == Claim.article_id)
+    query = query.outerjoin(Assignment, Assignment.claim_id == Claim.id)
     if wanted.status == "needs review":
         query = query.where(Verdict.label.is_(None))
     elif wanted.status == "reviewed":
@@ -136,6 +150,10 @@ def _filtered(query: Query, wanted: QueueFilter) -> Query:
         query = query.where(Claim.article_id.in_(list(wanted.articles)))
     if wanted.reviewer:
         query = query.where(Verdict.reviewer == wanted.reviewer)
+    if wanted.assigned_to == NOBODY:
+        query = query.where(Assignment.assigned_to.is_(None))
+    elif wanted.assigned_to is not None:
+        query = query.where(Assignment.assigned_to == wanted.assigned_to)
     if wanted.search.strip():
         pattern = contains_pattern(wanted.search.strip())
         query = query.where(Claim.text.ilike(pattern, escape="\\"))

@@ -13,6 +13,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from verifier.assignments import Assigned, assignments
 from verifier.citations import CitedPassage, cited_passages, passages_with_source
 from verifier.db.models import Article, Claim, Match, Passage, Verdict
 from verifier.labels import Label
@@ -78,6 +79,8 @@ class ClaimView:
     cited: list[CitedPassage] = field(default_factory=list)
     evidence: list[EvidenceView] = field(default_factory=list)
     history: list[Change] = field(default_factory=list)
+    #: Who is to check the claim, if anyone (:mod:`verifier.assignments`).
+    assigned: Assigned | None = None
 
     @property
     def reviewed(self) -> bool:
@@ -176,6 +179,7 @@ def _claim_views(
     ids = [claim.id for claim, _ in rows]
     evidence = _evidence(session, ids)
     changes = histories(session, ids)
+    assigned = assignments(session, ids)
     quoted = cited_passages(
         session, {pid for _, verdict in rows if verdict for pid in verdict.evidence or []}
     )
@@ -209,6 +213,7 @@ def _claim_views(
                 cited=[quoted[pid] for pid in relied if pid in quoted],
                 evidence=evidence.get(claim.id, []),
                 history=changes.get(claim.id, []),
+                assigned=assigned.get(claim.id),
             )
         )
     return views

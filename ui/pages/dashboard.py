@@ -69,6 +69,22 @@ def main() -> None:
         else:
             st.caption("No claim reviewed yet.")
 
+    if any(load.to for load in board.workload):
+        st.subheader("Assigned work")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "assigned to": load.to or "nobody",
+                        "open": load.open,
+                        "reviewed": load.reviewed,
+                    }
+                    for load in board.workload
+                ]
+            ),
+            hide_index=True,
+        )
+
     st.subheader("Suggested vs reviewed")
     st.caption("Rows: the suggested verdict; columns: the reviewer's. The diagonal is agreement.")
     st.dataframe(

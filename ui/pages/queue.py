@@ -17,10 +17,11 @@ from ui.components import (
     split_evidence,
 )
 from verifier import pipeline
+from verifier.assignments import active_accounts, assignees
 from verifier.claim_memory import PastCheck
 from verifier.errors import ConflictError, VerifierError
 from verifier.labels import Label
-from verifier.queue import SORTS, STATUSES, QueueFilter, QueuePage, claim_queue
+from verifier.queue import NOBODY, SORTS, STATUSES, QueueFilter, QueuePage, claim_queue
 from verifier.views import ClaimView, claim_in_article, claim_view, list_articles, list_reviewers
 from verifier.workbench import Workbench
 
@@ -36,6 +37,8 @@ def filters(bench: Workbench) -> QueueFilter:
     with bench.db.session() as session:
         articles = {a.id: a.title for a in list_articles(session)}
         reviewers = list_reviewers(session)
+        assigned = assignees(session)
+    me = " ".join(state.reviewer().split())  # as names are assigned
     top = st.columns([3, 3, 2, 2])
     status = top[0].segmented_control(
         "Status", STATUSES, default=STATUSES[0], key="q-status", selection_mode="single"
@@ -43,7 +46,7 @@ def filters(bench: Workbench) -> QueueFilter:
     search = top[1].text_input("Search claims", key="q-search", placeholder="words in the claim")
     sort = top[2].selectbox("Sort by", SORTS, key="q-sort")
     confidence = top[3].slider("Confidence", 0.0, 1.0, (0.0, 1.0), 0.05, key="q-confidence")
-    more = st.columns(4)
+    more = st.columns(5)
     suggested = more[0].multiselect(
         "Suggested", list(Label), format_func=lambda label: label.value, key="q-suggested"
     )
@@ -56,6 +59,15 @@ def filters(bench: Workbench) -> QueueFilter:
     reviewer = more[3].selectbox(
         "Reviewer", [None, *reviewers], format_func=lambda name: name or "anyone", key="q-reviewer"
     )
+    # "me" first once the reviewer is known: each finds their own work in one click.
+    mine = [me] if me else []
+    holders = [None, *mine, NOBODY, *[name for name in assigned if name != me]]
+    assigned_to = more[4].selectbox(
+        "Assigned to",
+        holders,
+        format_func=lambda name: _holder(name, me),
+        key="q-assigned",
+    )
     return QueueFilter(
         status=status or STATUSES[0],
         suggested=tuple(suggested),
@@ -63,9 +75,49 @@ def filters(bench: Workbench) -> QueueFilter:
         confidence=(float(confidence[0]), float(confidence[1])),
         articles=tuple(chosen),
         reviewer=reviewer,
+        assigned_to=assigned_to,
         search=search,
         sort=sort,
     )
+
+
+def assign_control(
+    bench: Workbench, claims: list[int] | QueueFilter, count: int, key: str, label: str
+) -> None:
+    """A popover that gives the claims (by id, or all a filter keeps) to a reviewer, or to
+    no one: with accounts in use, picked among them; else a name as typed."""
+    with bench.db.session() as session:
+        names = active_accounts(session)
+    with st.popover(label, icon=":material/assignment_ind:"):
+        if names:
+            to = st.selectbox(
+                "To",
+                [NOBODY, *names],
+                format_func=lambda name: name or "nobody (take the claims back)",
+                key=f"{key}-to",
+            )
+        else:
+            to = st.text_input(
+                "To", key=f"{key}-to", placeholder="a reviewer's name; empty: nobody"
+            )
+        if not st.button(f"Assign {count} claim(s)", key=f"{key}-go"):
+            return
+        try:
+            changed = pipeline.assign_claims(bench, claims, to.strip() or None, state.reviewer())
+        except VerifierError as error:
+            st.error(plain(str(error)))
+            return
+    whom = f"to {to.strip()}" if to.strip() else "to nobody"
+    st.session_state["queue-flash"] = f"Assigned {changed} claim(s) {whom}"
+    st.rerun()
+
+
+def _holder(name: str | None, me: str) -> str:
+    if name is None:
+        return "anyone"
+    if name == NOBODY:
+        return "nobody"
+    return f"me ({name})" if name == me else name
 
 
 def _table_rows(page: QueuePage, past: dict[int, PastCheck]) -> list[dict[str, object]]:
@@ -79,6 +131,7 @@ def _table_rows(page: QueuePage, past: dict[int, PastCheck]) -> list[dict[str, o
             "confidence": row.confidence,
             "verdict": row.label.value if row.label else "—",
             "reviewer": row.reviewer or "",
+            "assigned to": row.assigned_to or "",
             "checked before": _before(past.get(row.claim_id)),
         }
         for row in page.rows
@@ -106,6 +159,12 @@ def _reuse(bench: Workbench, claim: ClaimView, past: PastCheck) -> None:
         f"Saved claim #{claim.id}: {was} → {change.to_label.value} (reused #{past.claim_id})"
     )
     _next(claim.id)
+
+
+def _refusal() -> None:
+    """Show why the last save was refused, if it was."""
+    if error := st.session_state.pop("queue-error", None):
+        st.error(plain(error))
 
 
 def _refused(claim_id: int, error: VerifierError) -> None:
@@ -234,14 +293,21 @@ def claim_panel(bench: Workbench, claim: ClaimView) -> None:
             icon=":material/lightbulb:",
         )
     if claim.label:
+        note = f"  \nNote: {plain(claim.note)}" if claim.note else ""
         st.success(
-            f"Reviewed: {badge(claim.label)} by {plain(claim.reviewer or '')}",
+            f"Reviewed: {badge(claim.label)} by {plain(claim.reviewer or '')}{note}",
             icon=":material/task_alt:",
         )
         show_cited(claim.cited)
+    if claim.assigned:
+        st.caption(
+            f"Assigned to **{plain(claim.assigned.to)}** by {plain(claim.assigned.by)} on "
+            f"{claim.assigned.at:%Y-%m-%d %H:%M} UTC"
+        )
     reviewer = state.reviewer()
     if not reviewer:
         st.warning("Enter your name as reviewer in the sidebar to record verdicts.")
+    _refusal()  # beside the keys that were pressed, not at the top of a scrolled page
     options = {f"#{e.rank} {e.document} ({e.score:.2f})": e.passage_id for e in claim.evidence}
     st.text_area("Note (optional)", key=f"q-note-{claim.id}", height=80)
     st.multiselect(
@@ -289,6 +355,7 @@ def claim_panel(bench: Workbench, claim: ClaimView) -> None:
         "Keys: S supported · D disputed · U unverified · A accept suggestion · B reuse the "
         "verdict checked before · J next · K previous"
     )
+    assign_control(bench, [claim.id], 1, f"q-assign-{claim.id}", "Assign this claim")
     evidence(claim)
     if claim.history:
         st.write("History")
@@ -300,8 +367,6 @@ def main() -> None:
     st.header("Review queue")
     if flash := st.session_state.pop("queue-flash", None):
         st.success(flash)
-    if error := st.session_state.pop("queue-error", None):
-        st.error(plain(error))
     wanted = filters(bench)
     number = int(st.session_state.get("q-page", 1))
     with bench.db.session() as session:
@@ -334,6 +399,8 @@ def main() -> None:
             "confidence": st.column_config.NumberColumn(format="%.2f"),
         },
     )
+    if page.total:
+        assign_control(bench, wanted, page.total, "q-bulk", f"Assign these {page.total} claims")
     current = st.session_state.get(CURRENT)
     if current is None and "claim" in st.query_params:
         try:
@@ -347,11 +414,13 @@ def main() -> None:
     if current is None and page.rows:
         current = page.rows[0].claim_id
     if current is None:
+        _refusal()
         st.info("No claim matches these filters.")
         return
     with bench.db.session() as session:
         claim = claim_view(session, current)
     if claim is None:
+        _refusal()
         st.warning(f"There is no claim #{current}.")
         return
     _open(current)

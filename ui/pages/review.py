@@ -89,6 +89,8 @@ def show_claim(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
             lines.append("not matched yet")
         if claim.label:
             lines.append(f"reviewed {badge(claim.label)} by {plain(claim.reviewer or '')}")
+        if claim.assigned:
+            lines.append(f"assigned to {plain(claim.assigned.to)}")
         lines.append(
             f"chars {claim.start}–{claim.end} · check-worthiness {claim.checkworthiness:.2f}"
         )

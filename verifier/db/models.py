@@ -273,6 +273,20 @@ class TrainedModel(Base):
     trained_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
+class Assignment(Base):
+    """Who is to check a claim (:mod:`verifier.assignments`), who asked them and when: one
+    row per assigned claim; taking the claim back deletes it."""
+
+    __tablename__ = "assignments"
+
+    claim_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    )
+    assigned_to: Mapped[str] = mapped_column(sa.String(256), index=True)
+    assigned_by: Mapped[str] = mapped_column(sa.String(256))
+    assigned_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
 class Account(Base):
     """A reviewer who signs in to the app (:mod:`verifier.accounts`): the name verdicts are
     saved under, and a salted scrypt hash of the password. A disabled account cannot sign

@@ -1,0 +1,163 @@
+"""Assignments: which reviewer is to check which claims, so that a desk splits its work and
+each reviewer finds their own in the queue ("assigned to me").
+
+With accounts in use (:mod:`verifier.accounts`), claims go to active accounts only; with
+none, to any name, as the name a reviewer types. An assignment says who is to check the
+claim, not who may: anyone may still give it a verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from verifier.accounts import account_name
+from verifier.db.limits import check_lengths
+from verifier.db.models import Account, Assignment, Claim, Verdict, as_utc, utcnow
+from verifier.errors import InputError
+
+#: Claims written per statement: well under any database's limit on bound values.
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """A claim's assignment: to whom, by whom, when."""
+
+    to: str
+    by: str
+    at: datetime
+
+
+def assign(session: Session, claim_ids: Sequence[int], to: str | None, by: str) -> int:
+    """Give the claims to ``to`` to check (``None``: to nobody), as asked by ``by``, in the
+    caller's transaction: all of them or, on an error, none.
+
+    Returns:
+        How many claims changed hands (those already so are left as they were, with the
+        time and name of their first assignment).
+
+    Raises:
+        InputError: no ``by`` name, no claims, an unknown claim, or a ``to`` name that
+            cannot be used (with accounts in use: one that is not an active account).
+    """
+    by = by.strip()
+    if not by:
+        raise InputError("enter your name as reviewer before assigning claims")
+    check_lengths(Assignment, {"assigned_by": by}, "the reviewer's name")
+    ids = sorted({int(claim_id) for claim_id in claim_ids})
+    if not ids:
+        raise InputError("no claims to assign: pick or filter the claims first")
+    if to is not None:
+        to = assignee(session, to)
+    held: dict[int, str] = {}
+    for chunk in _chunks(ids):
+        found = set(session.scalars(sa.select(Claim.id).where(Claim.id.in_(chunk))))
+        if missing := [claim_id for claim_id in chunk if claim_id not in found]:
+            raise InputError(f"no claim with id {missing[0]}; nothing was assigned")
+        rows = session.execute(
+            sa.select(Assignment.claim_id, Assignment.assigned_to).where(
+                Assignment.claim_id.in_(chunk)
+            )
+        )
+        held.update({row.claim_id: row.assigned_to for row in rows})
+    if to is None:
+        for chunk in _chunks(ids):
+            session.execute(sa.delete(Assignment).where(Assignment.claim_id.in_(chunk)))
+        return sum(1 for claim_id in ids if claim_id in held)
+    changing = [claim_id for claim_id in ids if held.get(claim_id) != to]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = utcnow()
+    for chunk in _chunks(changing):
+        statement = insert(Assignment).values(
+            [
+                {"claim_id": claim_id, "assigned_to": to, "assigned_by": by, "assigned_at": now}
+                for claim_id in chunk
+            ]
+        )
+        # Two desks assigning at once: the later assignment wins, whole, never an error.
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["claim_id"],
+                set_={"assigned_to": to, "assigned_by": by, "assigned_at": now},
+            )
+        )
+    return len(changing)
+
+
+def assignee(session: Session, name: str) -> str:
+    """``name`` as claims are assigned to it (spaces collapsed, as an account's); with
+    accounts in use, it must be an active account's.
+
+    Raises:
+        InputError: an empty or unusable name, or not an active account's.
+    """
+    try:
+        name = account_name(name)
+    except InputError:
+        raise InputError(
+            f"cannot assign claims to {name!r}: give a reviewer's name (printable, "
+            "256 characters at most)"
+        ) from None
+    active = active_accounts(session)
+    if active and name not in active:
+        known = ", ".join(active[:10]) + (", ..." if len(active) > 10 else "")
+        raise InputError(f"{name!r} is not an active account: assign claims to one of {known}")
+    return name
+
+
+def active_accounts(session: Session) -> list[str]:
+    """The names of the enabled accounts, sorted (none: names are typed)."""
+    query = sa.select(Account.name).where(Account.disabled_at.is_(None)).order_by(Account.name)
+    return list(session.scalars(query))
+
+
+def assignments(session: Session, claim_ids: Sequence[int]) -> dict[int, Assigned]:
+    """The assignment of each of the claims that has one."""
+    found: dict[int, Assigned] = {}
+    for chunk in _chunks(sorted(set(claim_ids))):
+        for row in session.scalars(sa.select(Assignment).where(Assignment.claim_id.in_(chunk))):
+            found[row.claim_id] = Assigned(
+                row.assigned_to, row.assigned_by, as_utc(row.assigned_at)
+            )
+    return found
+
+
+def assignees(session: Session) -> list[str]:
+    """Everyone some claim is assigned to, by name."""
+    query = sa.select(Assignment.assigned_to).distinct().order_by(Assignment.assigned_to)
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class Workload:
+    """The claims assigned to one reviewer (``to`` empty: to no one), open and reviewed."""
+
+    to: str
+    open: int
+    reviewed: int
+
+
+def workload(session: Session) -> list[Workload]:
+    """Each reviewer's assigned claims, by name, then the claims no one has, in one query."""
+    holder = sa.func.coalesce(Assignment.assigned_to, "")
+    reviewed = sa.func.sum(sa.case((Verdict.label.is_not(None), 1), else_=0))
+    rows = session.execute(
+        sa.select(holder, sa.func.count(Claim.id), reviewed)
+        .select_from(Claim)
+        .outerjoin(Verdict, Verdict.claim_id == Claim.id)
+        .outerjoin(Assignment, Assignment.claim_id == Claim.id)
+        .group_by(holder)
+    )
+    found = [Workload(to, int(count) - int(done or 0), int(done or 0)) for to, count, done in rows]
+    return sorted(found, key=lambda load: (not load.to, load.to))
+
+
+def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
+    return [ids[at : at + CHUNK] for at in range(0, len(ids), CHUNK)]
