@@ -50,8 +50,10 @@ def records(bench: Workbench, **filters: object) -> list[dict[str, object]]:
 def test_a_record_holds_article_claim_suggestion_review_and_cited_evidence(
     bench: Workbench, claims: list[int]
 ) -> None:
+    pipeline.assign_claims(bench, claims[:1], "Lee", "dana")
     first, second = records(bench)
     assert list(first) == list(REPORT_FIELDS)
+    assert (first["assigned_to"], second["assigned_to"]) == ("Lee", None)
     assert first["claim_id"] == claims[0] and first["article_title"] == "Latakia"
     assert first["article_url"] == "https://news.example.org/latakia"
     assert (first["article_outlet"], first["article_author"]) == ("Example News", "R. Porter")

@@ -3,10 +3,10 @@
 A record holds what a desk publishes about a claim: the article it comes from, the claim
 with its offsets and the sentence around it (and, for a claim of a desk's list, where it was
 seen and the other columns of its row in the file, ``row_fields``), the suggestion and its
-provenance, the reviewer's verdict, note and time, the evidence the reviewer relied on, and
-the number of changes in its history. :data:`REPORT_FIELDS` and :data:`REPORT_EVIDENCE_FIELDS`
-name them in output order; the JSON Lines and Parquet files are this contract (a test pins
-it).
+provenance, who the claim is assigned to, the reviewer's verdict, note and time, the
+evidence the reviewer relied on, and the number of changes in its history.
+:data:`REPORT_FIELDS` and :data:`REPORT_EVIDENCE_FIELDS` name them in output order; the JSON
+Lines and Parquet files are this contract (a test pins it).
 
 :func:`report_records` never holds more than one chunk of claims: it reads the ids that
 match the filter, then their rows :data:`CHUNK` at a time, so a 100,000-claim export stays
@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from verifier.citations import cited_passages
 from verifier.db.models import (
     Article,
+    Assignment,
     Claim,
     Match,
     Verdict,
@@ -64,6 +65,7 @@ REPORT_FIELDS = (
     "stance_model",
     "stance_version",
     "suggested_at",
+    "assigned_to",
     "verdict",
     "reviewer",
     "reviewed_at",
@@ -184,10 +186,18 @@ def report_records(session: Session, report: ReportFilter) -> Iterator[dict[str,
 def _records(session: Session, ids: Sequence[int]) -> Iterator[dict[str, object]]:
     history = review_history(ids)
     rows = session.execute(
-        sa.select(Claim, Verdict, Article, history.c.entries, history.c.reviewed_at)
+        sa.select(
+            Claim,
+            Verdict,
+            Article,
+            history.c.entries,
+            history.c.reviewed_at,
+            Assignment.assigned_to,
+        )
         .outerjoin(Verdict, Verdict.claim_id == Claim.id)
         .outerjoin(Article, Article.id == Claim.article_id)
         .outerjoin(history, history.c.claim_id == Claim.id)
+        .outerjoin(Assignment, Assignment.claim_id == Claim.id)
         .where(Claim.id.in_(ids))
         .order_by(Claim.article_id, Claim.start, Claim.id)
     ).all()
@@ -198,7 +208,7 @@ def _records(session: Session, ids: Sequence[int]) -> Iterator[dict[str, object]
     }
     relied = {claim_id: list(verdict.evidence or []) for claim_id, verdict in reviews.items()}
     evidence = _evidence(session, relied)
-    for claim, verdict, article, entries, reviewed_at in rows:
+    for claim, verdict, article, entries, reviewed_at, assigned_to in rows:
         review = reviews.get(claim.id)
         record: dict[str, object] = {
             "claim_id": claim.id,
@@ -224,6 +234,7 @@ def _records(session: Session, ids: Sequence[int]) -> Iterator[dict[str, object]
             "stance_model": verdict.stance_model if verdict else None,
             "stance_version": verdict.stance_version if verdict else None,
             "suggested_at": _when(verdict.suggested_at if verdict else None),
+            "assigned_to": assigned_to,
             "verdict": _label(review.label if review else None),
             "reviewer": review.reviewer if review else None,
             "reviewed_at": _when(reviewed_at) if review else None,
