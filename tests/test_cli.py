@@ -4,6 +4,7 @@ These commands embed with the real model, so the module is marked ``model``.
 """
 
 import json
+import logging
 import os
 import re
 import subprocess
@@ -508,3 +509,11 @@ def test_the_app_start_line_says_who_can_reach_it() -> None:
     assert "with no accounts can change verdicts under any name" in exposed
     signing = reach("0.0.0.0", 8501, accounts_in_use=True)
     assert "reviewers sign in with their accounts; serve it over HTTPS" in signing
+
+
+def test_a_command_run_in_process_leaves_the_log_handlers_as_they_were(tmp_path: Path) -> None:
+    handlers = logging.getLogger().handlers
+    before = [list(handler.filters) for handler in handlers]
+    result = CliRunner().invoke(cli, ["--home", str(tmp_path), "db", "status"])
+    assert result.exit_code in (0, 1), result.output
+    assert [list(handler.filters) for handler in handlers] == before

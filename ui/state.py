@@ -40,8 +40,7 @@ def _jobs(home: str, db_url: str | None) -> ScoringJobs:
 
 def scoring_jobs() -> ScoringJobs:
     """The files of claims being scored in the background, shared by every session."""
-    workbench()  # its error line, if the settings or the database cannot be used
-    settings = Settings.from_env()
+    settings = workbench().settings  # its error line, if they or the database cannot be used
     return _jobs(str(settings.home), settings.db_url)
 
 

@@ -157,10 +157,17 @@ def cli(
     )
     for noisy in ("alembic", "sentence_transformers", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    for handler in logging.getLogger().handlers:  # a fresh one per command (tests run many)
-        for done in [f for f in handler.filters if isinstance(f, _Once)]:
-            handler.removeFilter(done)
-        handler.addFilter(_Once())
+    # One filter per handler for this command alone: a program (or a test) that runs
+    # commands in-process keeps its own handlers as they were.
+    added = [(handler, _Once()) for handler in logging.getLogger().handlers]
+    for handler, once in added:
+        handler.addFilter(once)
+
+    def remove() -> None:
+        for handler, once in added:
+            handler.removeFilter(once)
+
+    ctx.call_on_close(remove)
     ctx.obj = {"settings": Settings.from_env(home=home, db_url=db_url, encoding=encoding)}
 
 
