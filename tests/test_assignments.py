@@ -4,6 +4,7 @@ filters and the command line."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -102,7 +103,7 @@ def test_a_bad_assignment_is_refused_whole(
     assert queued(bench, assigned_to=NOBODY) == [first, second]
 
 
-def test_with_accounts_claims_go_to_active_accounts_only(bench: Workbench) -> None:
+def test_with_accounts_claims_go_to_active_accounts_only(bench: Workbench, tmp_path: Path) -> None:
     [claim] = make_claims(bench, 1)
     accounts.add_account(bench.db, "Lee Park", "four words make one")
     accounts.add_account(bench.db, "Sam Ortiz", "four words make two")
@@ -113,6 +114,17 @@ def test_with_accounts_claims_go_to_active_accounts_only(bench: Workbench) -> No
     with pytest.raises(InputError, match="one of Lee Park$"):
         pipeline.assign_claims(bench, [claim], "Dana", "Lee Park")
     assert pipeline.assign_claims(bench, [claim], "Lee  Park", "Lee Park") == 1
+    # Work is recorded under an active account's name, spaced as the account is.
+    with pytest.raises(InputError, match="^'Dana' is not an active account: with accounts in "):
+        pipeline.assign_claims(bench, [claim], "Lee Park", " Dana ")
+    with pytest.raises(InputError, match="with accounts in use, verdicts are saved under an"):
+        pipeline.review_claim(bench, claim, "supported", "Sam Ortiz")  # disabled
+    change = pipeline.review_claim(bench, claim, "supported", " Lee   Park")
+    assert change.changed_by == "Lee Park"
+    # A verdict report may still bring back verdicts of reviewers who have left.
+    sheet = tmp_path / "verdicts.csv"
+    sheet.write_text(f"claim_id,verdict,reviewer\n{claim},disputed,Sam Ortiz\n", encoding="utf-8")
+    assert pipeline.import_reviews(bench, sheet).changes[0].changed_by == "Sam Ortiz"
 
 
 def test_desks_assigning_the_same_claims_at_once_never_fail(bench: Workbench) -> None:

@@ -135,6 +135,37 @@ def accounts_in_use(db: Database) -> bool:
         return session.scalar(query) is not None
 
 
+def active_accounts(session: Session) -> list[str]:
+    """The names of the enabled accounts, sorted (none: reviewers type their names)."""
+    query = sa.select(Account.name).where(Account.disabled_at.is_(None)).order_by(Account.name)
+    return list(session.scalars(query))
+
+
+def acting_name(session: Session, name: str, doing: str) -> str:
+    """The name to record work under: with accounts in use, the active account ``name``
+    names (spaced as the account is), as the app records work only under the account
+    signed in; else ``name`` as given.
+
+    Raises:
+        InputError: with accounts in use, ``name`` is no active account's (a typo, or a
+            reviewer who has left); the line says so, with ``doing`` ("verdicts are saved").
+    """
+    spaced = " ".join(name.split())
+    if not spaced or _active_id(session, spaced) is not None:
+        return spaced or name
+    if session.scalar(sa.select(Account.id).where(Account.disabled_at.is_(None)).limit(1)):
+        raise InputError(
+            f"{spaced!r} is not an active account: with accounts in use, {doing} under an "
+            "account's name (see `verifier accounts list`)"
+        )
+    return name
+
+
+def _active_id(session: Session, name: str) -> int | None:
+    query = sa.select(Account.id).where(Account.name == name, Account.disabled_at.is_(None))
+    return session.scalar(query)
+
+
 def is_active(db: Database, name: str) -> bool:
     """Whether ``name`` is an enabled account (a signed-in session checks this each step)."""
     with db.session() as session:

@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from verifier.accounts import account_name
+from verifier.accounts import account_name, acting_name, active_accounts
 from verifier.db.limits import check_lengths
-from verifier.db.models import Account, Assignment, Claim, Verdict, as_utc, utcnow
+from verifier.db.models import Assignment, Claim, Verdict, as_utc, utcnow
 from verifier.errors import InputError
 
 #: Claims written per statement: well under any database's limit on bound values.
@@ -50,6 +50,7 @@ def assign(session: Session, claim_ids: Sequence[int], to: str | None, by: str) 
     if not by:
         raise InputError("enter your name as reviewer before assigning claims")
     check_lengths(Assignment, {"assigned_by": by}, "the reviewer's name")
+    by = acting_name(session, by, "claims are assigned")
     ids = sorted({int(claim_id) for claim_id in claim_ids})
     if not ids:
         raise InputError("no claims to assign: pick or filter the claims first")
@@ -110,12 +111,6 @@ def assignee(session: Session, name: str) -> str:
         known = ", ".join(active[:10]) + (", ..." if len(active) > 10 else "")
         raise InputError(f"{name!r} is not an active account: assign claims to one of {known}")
     return name
-
-
-def active_accounts(session: Session) -> list[str]:
-    """The names of the enabled accounts, sorted (none: names are typed)."""
-    query = sa.select(Account.name).where(Account.disabled_at.is_(None)).order_by(Account.name)
-    return list(session.scalars(query))
 
 
 def assignments(session: Session, claim_ids: Sequence[int]) -> dict[int, Assigned]:

@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from verifier.accounts import acting_name
 from verifier.db.limits import check_lengths
 from verifier.db.models import (
     Claim,
@@ -67,7 +68,8 @@ def record_review(
             the command line) does not check.
 
     Raises:
-        InputError: no reviewer name, unknown label, unknown claim or passage.
+        InputError: no reviewer name, unknown label, unknown claim or passage; with
+            accounts in use, a reviewer who is no active account.
         ConflictError: the history has grown past ``seen``: someone (or the reviewer in
             another tab) changed the verdict meanwhile. Nothing is written; the message
             says who, when and to what. Saving again with the new count replaces it.
@@ -75,6 +77,7 @@ def record_review(
     if session.get(Claim, claim_id) is None:
         raise InputError(f"no claim with id {claim_id}")
     known = _passages(session, [int(pid) for pid in evidence])
+    reviewer = acting_name(session, reviewer, "verdicts are saved")
     verdict = locked_verdicts(session, [claim_id])[claim_id]
     if seen is not None:
         _check_unchanged(session, claim_id, reviewer, seen)

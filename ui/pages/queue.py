@@ -17,7 +17,8 @@ from ui.components import (
     split_evidence,
 )
 from verifier import pipeline
-from verifier.assignments import active_accounts, assignees
+from verifier.accounts import active_accounts
+from verifier.assignments import assignees
 from verifier.claim_memory import PastCheck
 from verifier.errors import ConflictError, VerifierError
 from verifier.labels import Label
