@@ -468,6 +468,13 @@ def test_the_exports_page_filters_previews_and_builds_claimreview(app: AppTest) 
     app.multiselect(key="x-verdicts").set_value([Label.SUPPORTED]).run()
     assert set(app.dataframe[0].value["suggested_verdict"]) == {"supported"}
     app.multiselect(key="x-verdicts").set_value([]).run()
+    with open_records() as records:  # a worklist: the claims assigned to one reviewer
+        pipeline.assign_claims(records, [2, 3], "Lee", "Dana")
+    app.run()
+    app.selectbox(key="x-assigned").set_value("Lee").run()
+    assert list(app.dataframe[0].value["claim_id"]) == [2, 3]
+    assert set(app.dataframe[0].value["assigned_to"]) == {"Lee"}
+    app.selectbox(key="x-assigned").set_value("").run()
 
     # ClaimReview: without a publisher, one error line; with one, the unreviewed are named.
     app.button(key="FormSubmitter:claimreview-Build ClaimReview").click().run()

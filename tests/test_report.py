@@ -8,6 +8,7 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
@@ -88,6 +89,10 @@ def test_filters_pick_claims(bench: Workbench, claims: list[int]) -> None:
     assert ids(since=today + timedelta(days=2)) == []
     assert ids(articles=(999,)) == []
     assert ids(min_confidence=1.01) == []
+    pipeline.assign_claims(bench, [claims[1], claims[-1]], "Ana", "dana")
+    assert ids(assigned_to="Ana") == [claims[1]]
+    assert ids(assigned_to="Ana", reviewed_only=False) == [claims[1], claims[-1]]
+    assert ids(assigned_to="Bo", reviewed_only=False) == []
 
 
 def test_every_tabular_format_writes_the_same_records_with_inert_cells(
@@ -164,6 +169,15 @@ def test_the_export_command_filters_and_reports(
     assert everything.exit_code == 0 and f"exported {len(claims)} claim(s)" in everything.output
     empty = run(bench, tmp_path, "export", "--out", str(out), "--reviewer", "nobody")
     assert empty.exit_code == 1 and "no reviewed claims match" in empty.output
+    pipeline.assign_claims(bench, claims[-1:], "Ana Lima", "dana")
+    worklist = tmp_path / "ana.csv"
+    ana = run(
+        bench, tmp_path, "export", "--out", str(worklist), "--assigned-to", "Ana  Lima", "--all"
+    )
+    assert ana.exit_code == 0 and "exported 1 claim(s)" in ana.output, ana.output
+    assert pd.read_csv(worklist)[["claim_id", "assigned_to"]].values.tolist() == [
+        [claims[-1], "Ana Lima"]
+    ]
     bad_day = run(bench, tmp_path, "export", "--out", str(out), "--since", "last week")
     assert bad_day.exit_code == 2 and "YYYY-MM-DD" in bad_day.output
 

@@ -725,6 +725,7 @@ def _day(_ctx: click.Context, param: click.Parameter, value: str | None) -> date
     "--article", "articles", type=int, multiple=True, help="Only this article (repeatable)."
 )
 @click.option("--reviewer", help="Only verdicts by this reviewer.")
+@click.option("--assigned-to", help="Only claims assigned to this reviewer (with --all: open too).")
 @click.option(
     "--verdict",
     "verdicts",
@@ -760,6 +761,7 @@ def export(
     fmt: str | None,
     articles: tuple[int, ...],
     reviewer: str | None,
+    assigned_to: str | None,
     verdicts: tuple[str, ...],
     since: date | None,
     until: date | None,
@@ -777,6 +779,7 @@ def export(
     Example:
         verifier export --out verdicts.csv --verdict disputed --since 2026-11-01
         verifier export --out everything.parquet --all
+        verifier export --out lee.csv --assigned-to "Lee Park" --all
         verifier export --out report.html --article 3
         verifier export --out reviews.json --publisher "Desk" \\
             --factcheck-url "https://desk.example.org/checks/{claim_id}"
@@ -806,6 +809,7 @@ def export(
         until=until,
         reviewed_only=reviewed_only,
         min_confidence=min_confidence,
+        assigned_to=" ".join(assigned_to.split()) if assigned_to else None,
     )
     # An export reads the database alone: no index or model is loaded.
     records = _records(ctx)

@@ -16,6 +16,7 @@ import streamlit as st
 from ui import state
 from ui.components import date_field, plain
 from verifier import pipeline
+from verifier.assignments import assignees
 from verifier.errors import VerifierError
 from verifier.export import DOCUMENT_FORMATS, FORMATS, REPORT_FORMATS, ReportFilter
 from verifier.labels import Label
@@ -30,6 +31,7 @@ PREVIEW_COLUMNS = [
     "claim",
     "suggested_verdict",
     "confidence",
+    "assigned_to",
     "verdict",
     "reviewer",
     "reviewed_at",
@@ -61,8 +63,9 @@ def choose(bench: Workbench) -> ReportFilter:
     with bench.db.session() as session:
         articles = list_articles(session)
         reviewers = list_reviewers(session)
+        holders = assignees(session)
     titles = {a.id: f"{a.title} ({a.reviewed} of {a.claims} reviewed)" for a in articles}
-    left, middle, right = st.columns(3)
+    left, middle, assigned_col, right = st.columns(4)
     chosen = left.multiselect(
         "Articles",
         list(titles),
@@ -72,6 +75,9 @@ def choose(bench: Workbench) -> ReportFilter:
     )
     reviewer = middle.selectbox(
         "Reviewer", ["", *reviewers], format_func=lambda n: n or "Anyone", key="x-reviewer"
+    )
+    assigned_to = assigned_col.selectbox(
+        "Assigned to", ["", *holders], format_func=lambda n: n or "Anyone", key="x-assigned"
     )
     verdicts = right.multiselect(
         "Verdicts",
@@ -97,6 +103,7 @@ def choose(bench: Workbench) -> ReportFilter:
         until=until,
         reviewed_only=not everything,
         min_confidence=confidence or None,
+        assigned_to=assigned_to or None,
     )
 
 

@@ -125,6 +125,7 @@ class ReportFilter:
         reviewed_only: only claims a reviewer has decided (the default); ``False`` adds
             claims that carry only a suggestion, or nothing yet.
         min_confidence: only claims whose suggestion is at least this confident.
+        assigned_to: only claims assigned to this reviewer (:mod:`verifier.assignments`).
     """
 
     articles: tuple[int, ...] = ()
@@ -134,6 +135,7 @@ class ReportFilter:
     until: date | None = None
     reviewed_only: bool = True
     min_confidence: float | None = None
+    assigned_to: str | None = None
 
 
 def review_history(ids: Sequence[int] | None = None) -> sa.Subquery:
@@ -169,6 +171,10 @@ def selected_claims(report: ReportFilter) -> sa.Select[Any]:
             query = query.where(history.c.reviewed_at < _utc(report.until + timedelta(days=1)))
     if report.min_confidence is not None:
         query = query.where(Verdict.confidence >= report.min_confidence)
+    if report.assigned_to:
+        query = query.join(Assignment, Assignment.claim_id == Claim.id).where(
+            Assignment.assigned_to == report.assigned_to
+        )
     return query.order_by(Claim.article_id, Claim.start, Claim.id)
 
 
