@@ -30,8 +30,9 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from verifier import accounts
+from verifier import accounts, pipeline
 from verifier.config import Settings
+from verifier.queue import QueueFilter, claim_queue
 from verifier.workbench import open_records
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
@@ -373,6 +374,35 @@ def test_a_name_typed_without_enter_counts_for_the_click(
     press(browser, "Unverified")
     wait.until(lambda d: f"Saved {opened.lower()}" in body_text(d))
     assert "enter your name" not in body_text(browser)
+
+
+def test_a_claim_is_assigned_and_a_verdict_given_meanwhile_is_not_replaced_unread(
+    server: str, home: Path, browser: webdriver.Chrome
+) -> None:
+    with open_records(Settings(home=home)) as records:
+        with records.db.session() as session:
+            claim_id = claim_queue(session, QueueFilter(status="all")).rows[0].claim_id
+        wait = WebDriverWait(browser, 90)
+        browser.get(f"{server}/?claim={claim_id}")
+        wait.until(lambda d: _open_claim(d) == f"Claim #{claim_id}")
+        _sign_in(browser, "Ana")
+        press(browser, "Assign this claim")
+        type_when_ready(browser, "//div[@data-testid='stPopoverBody']//input", "Ana")
+        press(browser, "Assign 1 claim(s)")
+        wait.until(lambda d: "Assigned to Ana by Ana on " in body_text(d))
+        wait.until(_ready)
+        # Another reviewer decides the claim while Ana has it open; her save is refused, next
+        # to the keys, with their verdict and note shown, and the claim stays open.
+        pipeline.review_claim(records, claim_id, "supported", "Lee", "wire confirms")
+        press(browser, "Disputed")
+        wait.until(lambda d: "after this page showed it; nothing was saved" in body_text(d))
+        text = body_text(browser)
+        assert f"Lee marked claim #{claim_id} supported at " in text
+        assert "Note: wire confirms" in text and _open_claim(browser) == f"Claim #{claim_id}"
+        screenshot(browser, "conflict.png")
+        wait.until(_ready)
+        press(browser, "Disputed")  # now that she has read it
+        wait.until(lambda d: f"Saved claim #{claim_id}: supported → disputed" in body_text(d))
 
 
 def test_a_reviewer_signs_in_once_the_desk_has_accounts(
