@@ -611,6 +611,7 @@ def test_the_queue_assigns_claims_and_each_reviewer_finds_their_own(app: AppTest
     assert any(c.value.startswith("Assigned to **Dana** by Dana on ") for c in app.caption), [
         c.value for c in app.caption
     ]
+    assert "1 open claim(s) assigned to you" in app.sidebar.caption[1].value
     holders = app.selectbox(key="q-assigned")
     assert holders.options == ["anyone", "me (Dana)", "nobody", "Lee Park"]
     holders.set_value("Dana").run()

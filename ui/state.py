@@ -11,6 +11,7 @@ import streamlit as st
 
 from ui.components import plain
 from verifier import accounts, pipeline
+from verifier.assignments import open_assigned
 from verifier.config import Settings
 from verifier.errors import VerifierError
 from verifier.jobs import ScoringJobs
@@ -105,6 +106,13 @@ def sidebar() -> None:
         st.sidebar.caption(
             "Anyone may type a name: `verifier accounts add NAME` makes reviewers sign in."
         )
+    if me := reviewer():
+        with bench.db.session() as session:
+            mine = open_assigned(session, me)
+        if mine:
+            st.sidebar.caption(
+                f"{mine} open claim(s) assigned to you (Review queue, Assigned to: me)"
+            )
     stats = bench.corpus.stats()
     st.sidebar.caption(f"{stats['passages']} passages indexed · {stats['model']}")
 

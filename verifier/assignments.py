@@ -124,6 +124,16 @@ def assignments(session: Session, claim_ids: Sequence[int]) -> dict[int, Assigne
     return found
 
 
+def open_assigned(session: Session, name: str) -> int:
+    """How many claims assigned to ``name`` have no verdict yet."""
+    query = (
+        sa.select(sa.func.count(Assignment.claim_id))
+        .outerjoin(Verdict, Verdict.claim_id == Assignment.claim_id)
+        .where(Assignment.assigned_to == " ".join(name.split()), Verdict.label.is_(None))
+    )
+    return int(session.scalar(query) or 0)
+
+
 def assignees(session: Session) -> list[str]:
     """Everyone some claim is assigned to, by name."""
     query = sa.select(Assignment.assigned_to).distinct().order_by(Assignment.assigned_to)
