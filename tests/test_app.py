@@ -622,6 +622,10 @@ def test_the_queue_assigns_claims_and_each_reviewer_finds_their_own(app: AppTest
     app.text_input(key="q-bulk-to").input("")
     app.button(key="q-bulk-go").click().run()
     assert app.success[0].value == "Assigned 10 claim(s) to nobody"
+    # The open claim (now the first of Lee Park's) keeps its assignment's changes.
+    (history,) = [c.value for c in app.caption if c.value.startswith("Assignment history: ")]
+    given, taken = history.split(" · ")
+    assert given.endswith(" Dana: nobody → Lee Park") and taken.endswith(" Dana: Lee Park → nobody")
     app.selectbox(key="q-assigned").set_value(None).run()
     assert sorted(set(app.dataframe[0].value["assigned to"])) == ["", "Dana"]
     # The article's page says who has each claim, and the dashboard how much each has.

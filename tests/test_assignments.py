@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from verifier import accounts, pipeline
-from verifier.assignments import Workload, workload
+from verifier.assignments import Workload, handovers, workload
 from verifier.cli import cli
 from verifier.config import Settings
 from verifier.dashboard import dashboard
@@ -55,6 +55,16 @@ def test_claims_are_assigned_reassigned_and_taken_back(bench: Workbench) -> None
     assert queued(bench, assigned_to="Sam Ortiz") == [second]
     assert pipeline.assign_claims(bench, [first, second, third], None, "Dana") == 2
     assert queued(bench, assigned_to=NOBODY) == [first, second, third]
+    # Every change is kept: from whom to whom, by whom, when.
+    with bench.db.session() as session:
+        kept = handovers(session, second)
+        assert handovers(session, third) == []
+    assert [(h.from_name, h.to_name, h.by) for h in kept] == [
+        (None, "Lee Park", "Dana"),
+        ("Lee Park", "Sam Ortiz", "Dana"),
+        ("Sam Ortiz", None, "Dana"),
+    ]
+    assert kept[0].at <= kept[1].at <= kept[2].at and kept[0].at.tzinfo is not None
     # Assigned claims go with their claim.
     pipeline.assign_claims(bench, [third], "Lee Park", "Dana")
     pipeline.drop_claim(bench, third)
@@ -148,6 +158,10 @@ def test_desks_assigning_the_same_claims_at_once_never_fail(bench: Workbench) ->
     with bench.db.session() as session:
         owners = {row.assigned_to for row in claim_queue(session, QueueFilter()).rows}
     assert len(owners) == 1 and owners <= {f"reviewer {n}" for n in range(4)}  # whole
+    with bench.db.session() as session:  # the desks took turns: each change says what it was
+        chain = [(h.from_name, h.to_name) for h in handovers(session, claims[-1])]
+    assert chain[0][0] is None and all(a[1] == b[0] for a, b in zip(chain, chain[1:]))
+    assert chain[-1][1] in owners
 
 
 def test_the_command_line_assigns_by_id_article_and_holder(

@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 
 from verifier.accounts import account_name, acting_name, active_accounts
 from verifier.db.limits import check_lengths
-from verifier.db.models import Assignment, Claim, Verdict, as_utc, utcnow
+from verifier.db.models import (
+    Assignment,
+    AssignmentChange,
+    Claim,
+    Verdict,
+    as_utc,
+    utcnow,
+)
 from verifier.errors import InputError
 
 #: Claims written per statement: well under any database's limit on bound values.
@@ -37,6 +44,8 @@ class Assigned:
 def assign(session: Session, claim_ids: Sequence[int], to: str | None, by: str) -> int:
     """Give the claims to ``to`` to check (``None``: to nobody), as asked by ``by``, in the
     caller's transaction: all of them or, on an error, none.
+
+    Every change is kept, from whom to whom, by whom and when (:func:`handovers`).
 
     Returns:
         How many claims changed hands (those already so are left as they were, with the
@@ -58,7 +67,11 @@ def assign(session: Session, claim_ids: Sequence[int], to: str | None, by: str) 
         to = assignee(session, to)
     held: dict[int, str] = {}
     for chunk in _chunks(ids):
-        found = set(session.scalars(sa.select(Claim.id).where(Claim.id.in_(chunk))))
+        # The claims are locked in id order (on PostgreSQL; SQLite writes one at a time), so
+        # two desks assigning the same claims take turns and each change says what it was.
+        found = set(
+            session.scalars(sa.select(Claim.id).where(Claim.id.in_(chunk)).with_for_update())
+        )
         if missing := [claim_id for claim_id in chunk if claim_id not in found]:
             raise InputError(f"no claim with id {missing[0]}; nothing was assigned")
         rows = session.execute(
@@ -67,29 +80,37 @@ def assign(session: Session, claim_ids: Sequence[int], to: str | None, by: str) 
             )
         )
         held.update({row.claim_id: row.assigned_to for row in rows})
-    if to is None:
-        for chunk in _chunks(ids):
-            session.execute(sa.delete(Assignment).where(Assignment.claim_id.in_(chunk)))
-        return sum(1 for claim_id in ids if claim_id in held)
     changing = [claim_id for claim_id in ids if held.get(claim_id) != to]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     now = utcnow()
     for chunk in _chunks(changing):
-        statement = insert(Assignment).values(
-            [
-                {"claim_id": claim_id, "assigned_to": to, "assigned_by": by, "assigned_at": now}
-                for claim_id in chunk
-            ]
-        )
-        # Two desks assigning at once: the later assignment wins, whole, never an error.
+        if to is None:
+            session.execute(sa.delete(Assignment).where(Assignment.claim_id.in_(chunk)))
+        else:
+            _upsert(session, chunk, to, by, now)
         session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["claim_id"],
-                set_={"assigned_to": to, "assigned_by": by, "assigned_at": now},
-            )
+            sa.insert(AssignmentChange),
+            [
+                {
+                    "claim_id": claim_id,
+                    "from_name": held.get(claim_id),
+                    "to_name": to,
+                    "changed_by": by,
+                    "changed_at": now,
+                }
+                for claim_id in chunk
+            ],
         )
     return len(changing)
+
+
+def _upsert(session: Session, claim_ids: Sequence[int], to: str, by: str, now: datetime) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = {"assigned_to": to, "assigned_by": by, "assigned_at": now}
+    statement = insert(Assignment).values(
+        [{"claim_id": claim_id, **values} for claim_id in claim_ids]
+    )
+    session.execute(statement.on_conflict_do_update(index_elements=["claim_id"], set_=values))
 
 
 def assignee(session: Session, name: str) -> str:
@@ -132,6 +153,26 @@ def open_assigned(session: Session, name: str) -> int:
         .where(Assignment.assigned_to == " ".join(name.split()), Verdict.label.is_(None))
     )
     return int(session.scalar(query) or 0)
+
+
+@dataclass(frozen=True)
+class Handover:
+    """One change of a claim's assignment (``None``: no one)."""
+
+    from_name: str | None
+    to_name: str | None
+    by: str
+    at: datetime
+
+
+def handovers(session: Session, claim_id: int) -> list[Handover]:
+    """Every change of the claim's assignment, oldest first."""
+    rows = session.scalars(
+        sa.select(AssignmentChange)
+        .where(AssignmentChange.claim_id == claim_id)
+        .order_by(AssignmentChange.id)
+    )
+    return [Handover(r.from_name, r.to_name, r.changed_by, as_utc(r.changed_at)) for r in rows]
 
 
 def assignees(session: Session) -> list[str]:

@@ -18,7 +18,7 @@ from ui.components import (
 )
 from verifier import pipeline
 from verifier.accounts import active_accounts
-from verifier.assignments import assignees
+from verifier.assignments import assignees, handovers
 from verifier.claim_memory import PastCheck
 from verifier.errors import ConflictError, VerifierError
 from verifier.labels import Label
@@ -280,6 +280,26 @@ def past_check(bench: Workbench, claim: ClaimView) -> None:
         )
 
 
+def assignment(bench: Workbench, claim: ClaimView) -> None:
+    """Who has the claim to check, and who had it before."""
+    if claim.assigned:
+        st.caption(
+            f"Assigned to **{plain(claim.assigned.to)}** by {plain(claim.assigned.by)} on "
+            f"{claim.assigned.at:%Y-%m-%d %H:%M} UTC"
+        )
+    with bench.db.session() as session:
+        changes = handovers(session, claim.id)
+    if len(changes) > (1 if claim.assigned else 0):
+        st.caption(
+            "Assignment history: "
+            + " · ".join(
+                f"{change.at:%Y-%m-%d %H:%M} {plain(change.by)}: "
+                f"{plain(change.from_name or 'nobody')} → {plain(change.to_name or 'nobody')}"
+                for change in changes
+            )
+        )
+
+
 def claim_panel(bench: Workbench, claim: ClaimView) -> None:
     st.subheader(f"Claim #{claim.id}")
     in_article(bench, claim.id)
@@ -300,11 +320,7 @@ def claim_panel(bench: Workbench, claim: ClaimView) -> None:
             icon=":material/task_alt:",
         )
         show_cited(claim.cited)
-    if claim.assigned:
-        st.caption(
-            f"Assigned to **{plain(claim.assigned.to)}** by {plain(claim.assigned.by)} on "
-            f"{claim.assigned.at:%Y-%m-%d %H:%M} UTC"
-        )
+    assignment(bench, claim)
     reviewer = state.reviewer()
     if not reviewer:
         st.warning("Enter your name as reviewer in the sidebar to record verdicts.")

@@ -287,6 +287,22 @@ class Assignment(Base):
     assigned_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
+class AssignmentChange(Base):
+    """One change of a claim's assignment, kept: from whom to whom (``None``: no one), by
+    whom and when."""
+
+    __tablename__ = "assignment_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("claims.id", ondelete="CASCADE"), index=True
+    )
+    from_name: Mapped[str | None] = mapped_column(sa.String(256))
+    to_name: Mapped[str | None] = mapped_column(sa.String(256))
+    changed_by: Mapped[str] = mapped_column(sa.String(256))
+    changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
 class Account(Base):
     """A reviewer who signs in to the app (:mod:`verifier.accounts`): the name verdicts are
     saved under, and a salted scrypt hash of the password. A disabled account cannot sign
