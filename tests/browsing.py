@@ -210,6 +210,30 @@ def expand(driver: webdriver.Chrome, box: str, timeout: float = 90) -> None:
         raise TimeoutException(f"{box} did not open; last seen: {seen}") from error
 
 
+def open_popover(driver: webdriver.Chrome, label: str, timeout: float = 90) -> None:
+    """Open the popover whose button says `label`, and wait until its body is drawn: a click
+    lost while the page redraws is made again (at most once every 2 s)."""
+    button = f"//button[.//p[text()='{label}']]"
+    body = "//div[@data-testid='stPopoverBody']"
+    clicked_at = 0.0
+
+    def opened(d: webdriver.Chrome) -> bool:
+        nonlocal clicked_at
+        try:
+            if d.find_elements(By.XPATH, body):
+                return True
+            if time.monotonic() - clicked_at > 2:
+                clicked_at = time.monotonic()
+                element = d.find_element(By.XPATH, button)
+                d.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+                element.click()
+        except REDRAWN:
+            pass
+        return False
+
+    WebDriverWait(driver, timeout, poll_frequency=0.2).until(opened, f"{label} did not open")
+
+
 def settle(driver: webdriver.Chrome, timeout: float = 90) -> None:
     """Wait until the app's script run is over: no element on the page is stale (drawn by
     the last run and not yet redrawn by this one) and the running icon is gone."""

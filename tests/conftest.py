@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -178,6 +178,37 @@ def bench(settings: Settings, embedder: HashEmbedder) -> Iterator[Workbench]:
 def model_bench(settings: Settings, model_embedder: Embedder) -> Iterator[Workbench]:
     with Workbench.open(settings, upgrade=True, embedder=model_embedder) as opened:
         yield opened
+
+
+def make_claims(bench: Workbench, count: int) -> list[int]:
+    """``count`` stored claims of one new article (distinct figures), by id."""
+    from verifier import pipeline
+
+    text = " ".join(
+        f"The ministry said that {n + 2} transport aircraft landed at the base on Monday."
+        for n in range(count)
+    )
+    stored = pipeline.extract_article(bench, text, threshold=0.0)
+    assert len(stored.claims) == count
+    return [claim.id for claim in stored.claims]
+
+
+def run_threads(target: Callable[[str], None], names: list[str]) -> list[BaseException]:
+    """Run ``target(name)`` in a thread per name, all at once; what any of them raised."""
+    errors: list[BaseException] = []
+
+    def run(name: str) -> None:
+        try:
+            target(name)
+        except BaseException as error:  # noqa: BLE001 (returned to the test)
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
 
 
 def write(folder: Path, name: str, text: str | bytes) -> Path:

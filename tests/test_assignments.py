@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import make_claims, run_threads
 
 from verifier import accounts, pipeline
 from verifier.assignments import Workload, handovers, workload
@@ -18,16 +19,6 @@ from verifier.errors import InputError
 from verifier.queue import NOBODY, QueueFilter, claim_queue
 from verifier.views import claim_view
 from verifier.workbench import Workbench
-
-
-def make_claims(bench: Workbench, count: int) -> list[int]:
-    text = " ".join(
-        f"The ministry said that {n + 2} transport aircraft landed at the base on Monday."
-        for n in range(count)
-    )
-    stored = pipeline.extract_article(bench, text, threshold=0.0)
-    assert len(stored.claims) == count
-    return [claim.id for claim in stored.claims]
 
 
 def queued(bench: Workbench, **wanted: object) -> list[int]:
@@ -139,21 +130,13 @@ def test_with_accounts_claims_go_to_active_accounts_only(bench: Workbench, tmp_p
 
 def test_desks_assigning_the_same_claims_at_once_never_fail(bench: Workbench) -> None:
     claims = make_claims(bench, 30)
-    errors: list[BaseException] = []
     barrier = threading.Barrier(4)
 
     def desk(name: str) -> None:
-        try:
-            barrier.wait()
-            pipeline.assign_claims(bench, claims, name, "Dana")
-        except BaseException as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
+        barrier.wait()
+        pipeline.assign_claims(bench, claims, name, "Dana")
 
-    threads = [threading.Thread(target=desk, args=(f"reviewer {n}",)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_threads(desk, [f"reviewer {n}" for n in range(4)])
     assert not errors, errors[0]
     with bench.db.session() as session:
         owners = {row.assigned_to for row in claim_queue(session, QueueFilter()).rows}

@@ -15,6 +15,7 @@ from browsing import (
     chromium,
     click_when_ready,
     expand,
+    open_popover,
     pick,
     press,
     screenshot,
@@ -379,14 +380,17 @@ def test_a_name_typed_without_enter_counts_for_the_click(
 def test_a_claim_is_assigned_and_a_verdict_given_meanwhile_is_not_replaced_unread(
     server: str, home: Path, browser: webdriver.Chrome
 ) -> None:
+    wait = WebDriverWait(browser, 90)
+    browser.get(server)  # the first page run loads the sample, if no test did before
+    wait.until(lambda d: "Review queue" in body_text(d) and _open_claim(d))
     with open_records(Settings(home=home)) as records:
         with records.db.session() as session:
             claim_id = claim_queue(session, QueueFilter(status="all")).rows[0].claim_id
-        wait = WebDriverWait(browser, 90)
         browser.get(f"{server}/?claim={claim_id}")
         wait.until(lambda d: _open_claim(d) == f"Claim #{claim_id}")
         _sign_in(browser, "Ana")
-        press(browser, "Assign this claim")
+        wait.until(_ready)
+        open_popover(browser, "Assign this claim")
         type_when_ready(browser, "//div[@data-testid='stPopoverBody']//input", "Ana")
         press(browser, "Assign 1 claim(s)")
         wait.until(lambda d: "Assigned to Ana by Ana on " in body_text(d))

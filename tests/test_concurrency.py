@@ -15,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 
+from conftest import make_claims, run_threads
 from fakes import HashEmbedder, SlowEmbedder
 
 from verifier import pipeline
@@ -29,16 +30,6 @@ WRITERS = 6
 #: Rounds per test; VERIFIER_STRESS_ROUNDS=400 makes it the probe the issue was checked with.
 ROUNDS = int(os.environ.get("VERIFIER_STRESS_ROUNDS", "20"))
 LABELS = list(Label)
-
-
-def make_claims(bench: Workbench, count: int) -> list[int]:
-    text = " ".join(
-        f"The ministry said that {n + 2} transport aircraft landed at the base on Monday."
-        for n in range(count)
-    )
-    stored = pipeline.extract_article(bench, text, threshold=0.0)
-    assert len(stored.claims) == count
-    return [claim.id for claim in stored.claims]
 
 
 def save_rounds(bench: Workbench, claims: list[int], who: str, barrier: object) -> None:
@@ -77,20 +68,15 @@ def assert_whole(bench: Workbench, claims: list[int], saves_per_claim: int) -> N
 def test_threads_sharing_one_workbench_never_tear_a_verdict(bench: Workbench) -> None:
     claims = make_claims(bench, ROUNDS)
     barrier = threading.Barrier(WRITERS)
-    errors: list[BaseException] = []
 
     def writer(who: str) -> None:
         try:
             save_rounds(bench, claims, who, barrier)
-        except BaseException as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
-            barrier.abort()
+        except BaseException:
+            barrier.abort()  # the others stop waiting for this one
+            raise
 
-    threads = [threading.Thread(target=writer, args=(f"thread-{n}",)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_threads(writer, [f"thread-{n}" for n in range(WRITERS)])
     assert not errors, errors[0]
     assert_whole(bench, claims, WRITERS)
 
@@ -162,7 +148,6 @@ def test_of_reviewers_who_opened_a_claim_at_once_only_the_first_save_lands(
     barrier = threading.Barrier(WRITERS)
     landed: list[tuple[int, str]] = []
     refused: list[tuple[int, str]] = []
-    errors: list[BaseException] = []
 
     def writer(who: str) -> None:
         try:
@@ -173,15 +158,11 @@ def test_of_reviewers_who_opened_a_claim_at_once_only_the_first_save_lands(
                     landed.append((claim_id, who))
                 except ConflictError as error:
                     refused.append((claim_id, str(error)))
-        except BaseException as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
+        except BaseException:
             barrier.abort()
+            raise
 
-    threads = [threading.Thread(target=writer, args=(f"thread-{n}",)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_threads(writer, [f"thread-{n}" for n in range(WRITERS)])
     assert not errors, errors[0]
     assert sorted(claim for claim, _ in landed) == claims
     assert len(refused) == len(claims) * (WRITERS - 1)
