@@ -639,6 +639,22 @@ def test_the_queue_assigns_claims_and_each_reviewer_finds_their_own(app: AppTest
     ]
 
 
+def test_the_queue_accepts_the_suggestions_above_a_confidence(app: AppTest) -> None:
+    app.slider(key="q-accept-at").set_value(0.9).run()  # the default, as a desk might keep
+    (go,) = [b for b in app.button if b.key == "q-accept-go"]
+    count = int(re.fullmatch(r"Accept (\d+) suggestion\(s\)", go.label).group(1))  # type: ignore[union-attr]
+    table = app.dataframe[0].value
+    assert 0 < count == int((table["confidence"] >= 0.9).sum()) < len(table)
+    go.click().run()  # no reviewer yet: nothing is saved
+    assert "enter your name as reviewer before accepting suggestions" in app.error[0].value
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
+    app.button(key="q-accept-go").click().run()
+    assert not app.exception and not app.error
+    assert app.success[0].value == f"Accepted {count} suggestion(s) at confidence 0.90 or above"
+    assert (app.dataframe[0].value["confidence"] < 0.9).all()  # the rest still need review
+    assert app.button(key="q-accept-go").disabled  # nothing left at 0.9
+
+
 def test_a_claim_url_opens_that_claim(
     tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,11 +1,17 @@
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from conftest import make_claims
 
 from verifier import pipeline
+from verifier.cli import cli
+from verifier.config import Settings
+from verifier.db.models import Verdict
 from verifier.errors import ConflictError, InputError
 from verifier.labels import Label
 from verifier.match import Provenance
+from verifier.queue import QueueFilter
 from verifier.review import history, record_review
 from verifier.views import article_claims, list_articles
 from verifier.workbench import Workbench
@@ -148,3 +154,64 @@ def test_a_claim_can_be_reviewed_before_it_is_matched(bench: Workbench) -> None:
 def test_provenance_is_told_in_words(retriever: str, model: str, version: str, words: str) -> None:
     assert Provenance(retriever, model, version).in_words() == words
     assert not str(Provenance(retriever, model, version)).endswith(" ")
+
+
+def suggest(
+    bench: Workbench, claim_ids: list[int], labels: list[Label], confidences: list[float]
+) -> None:
+    """Give claims a suggestion, as matching would."""
+    with bench.db.writing() as s:
+        for claim_id, label, confidence in zip(claim_ids, labels, confidences, strict=True):
+            s.merge(Verdict(claim_id=claim_id, suggested=label, confidence=confidence, evidence=[]))
+
+
+def test_suggestions_at_or_above_a_confidence_are_accepted_in_bulk(bench: Workbench) -> None:
+    claims = make_claims(bench, 5)
+    suggest(
+        bench,
+        claims[:4],
+        [Label.SUPPORTED, Label.DISPUTED, Label.SUPPORTED, Label.UNVERIFIED],
+        [0.95, 0.91, 0.89, 0.97],
+    )  # the fifth has no suggestion yet
+    pipeline.review_claim(bench, claims[3], "disputed", "lee")  # a reviewer's, never replaced
+    changes = pipeline.accept_suggestions(bench, claims, "dana", 0.9)
+    assert [(c.to_label, c.changed_by) for c in changes] == [
+        (Label.SUPPORTED, "dana"),
+        (Label.DISPUTED, "dana"),
+    ]
+    assert changes[0].note == "suggestion accepted in bulk: confidence 0.95, at or above 0.90"
+    with bench.db.session() as s:
+        labels = [v.label if (v := s.get(Verdict, c)) else None for c in claims]
+        assert labels == [Label.SUPPORTED, Label.DISPUTED, None, Label.DISPUTED, None]
+        assert [c.changed_by for c in history(s, claims[3])] == ["lee"]
+    # Again: nothing left to accept at 0.9; a queue filter picks claims as the app's does.
+    assert pipeline.accept_suggestions(bench, claims, "dana", 0.9) == []
+    assert len(pipeline.accept_suggestions(bench, QueueFilter(), "dana", 0.85)) == 1
+    for reviewer, threshold, line in [
+        (" ", 0.9, "enter your name as reviewer before accepting suggestions"),
+        ("dana", 1.5, "the confidence to accept at is between 0 and 1, not 1.5"),
+    ]:
+        with pytest.raises(InputError, match=line):
+            pipeline.accept_suggestions(bench, claims, reviewer, threshold)
+
+
+def test_the_command_line_accepts_suggestions_above_a_confidence(
+    bench: Workbench, settings: Settings
+) -> None:
+    claims = make_claims(bench, 3)
+    suggest(bench, claims, [Label.SUPPORTED] * 3, [0.99, 0.95, 0.5])
+    base = ["--home", str(settings.home), "--db", settings.db_url, "review"]
+    runner = CliRunner()
+    done = runner.invoke(cli, [*base, "--accept-above", "0.9", "--reviewer", "Ed"])
+    assert done.exit_code == 0, done.output
+    assert done.output.strip() == "accepted 2 suggestion(s) at confidence 0.90 or above"
+    with bench.db.session() as s:
+        assert [len(history(s, c)) for c in claims] == [1, 1, 0]
+    for args, line in [
+        (["--accept-above", "0.9"], "--accept-above takes --reviewer (and --article) only"),
+        (["--accept-above", "0.9", "--reviewer", "Ed", "--verdict", "disputed"], "takes"),
+        (["--accept-above", "1.2", "--reviewer", "Ed"], "1.2 is not in the range 0<=x<=1"),
+        (["--article", "1", "--reviewer", "Ed"], "--article goes with --accept-above"),
+    ]:
+        refused = runner.invoke(cli, [*base, *args])
+        assert refused.exit_code == 2 and line in refused.output, refused.output

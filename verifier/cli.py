@@ -831,6 +831,15 @@ def export(
     type=click.Path(dir_okay=False, path_type=Path),
     help="A .csv or .xlsx of verdicts: claim_id, verdict, reviewer[, note, evidence].",
 )
+@click.option(
+    "--accept-above",
+    type=click.FloatRange(0, 1),
+    help="Accept the suggestion of every claim not reviewed yet whose confidence is at "
+    "least this (with --reviewer; --article to keep to some).",
+)
+@click.option(
+    "--article", "articles", type=int, multiple=True, help="With --accept-above: this article."
+)
 @click.pass_context
 def review(
     ctx: click.Context,
@@ -840,16 +849,34 @@ def review(
     note: str | None,
     evidence: tuple[int, ...],
     import_file: Path | None,
+    accept_above: float | None,
+    articles: tuple[int, ...],
 ) -> None:
-    """Record a reviewer's verdict on CLAIM_ID, or import verdicts decided elsewhere.
+    """Record a reviewer's verdict on CLAIM_ID, import verdicts decided elsewhere, or accept
+    the suggestions the model is sure enough of.
 
-    Both go through the same history as the app: who, when, from what, to what.
+    All go through the same history as the app: who, when, from what, to what.
 
     \b
     Example:
         verifier review 12 --verdict disputed --reviewer "A. Editor" --evidence 40
         verifier review --import verdicts.csv
+        verifier review --accept-above 0.9 --article 3 --reviewer "A. Editor"
     """
+    if accept_above is not None:
+        if claim_id is not None or verdict or note or evidence or import_file or not reviewer:
+            raise click.UsageError(
+                "--accept-above takes --reviewer (and --article) only; the verdicts are the "
+                "suggestions"
+            )
+        picked = QueueFilter(articles=articles)  # not reviewed yet, of these articles
+        accepted = pipeline.accept_suggestions(_records(ctx), picked, reviewer, accept_above)
+        click.echo(
+            f"accepted {len(accepted)} suggestion(s) at confidence {accept_above:.2f} or above"
+        )
+        return
+    if articles:
+        raise click.UsageError("--article goes with --accept-above")
     if import_file is not None:
         if claim_id is not None or verdict or reviewer or note or evidence:
             raise click.UsageError("--import takes the verdicts from the file; give nothing else")

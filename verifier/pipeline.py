@@ -12,7 +12,8 @@
   report records -> an output file, or a download (:func:`scored_download`); the scored
   claims can then be stored for review as they were scored (:func:`add_scored_for_review`);
 * :func:`review_claim`, :func:`import_reviews` and :func:`import_review_upload`: reviewers'
-  verdicts, with their history; :func:`assign_claims`: who is to check which claims;
+  verdicts, with their history (:func:`accept_suggestions`: in bulk, above a confidence);
+  :func:`assign_claims`: who is to check which claims;
 * :func:`export_report` (and :func:`export_files` for downloads): report records -> a table,
   an HTML or Markdown report, or ClaimReview JSON-LD;
 * :func:`load_sample` and :func:`load_sample_if_empty`: the sample corpus, on first start.
@@ -96,6 +97,7 @@ from verifier.match import (
 from verifier.queue import QueueFilter, queue_ids
 from verifier.readers import read_claims, read_reviews
 from verifier.review import Change, ImportReport, record_review, record_reviews
+from verifier.review import accept_suggestions as accept_bulk
 from verifier.sample import is_empty, sample_dir
 from verifier.sources import COLUMN_OPTION, read_sources
 from verifier.text import normalise
@@ -978,6 +980,22 @@ def review_claim(
     """
     with bench.db.writing() as session:
         return record_review(session, claim_id, reviewer, verdict, note, evidence, seen)
+
+
+def accept_suggestions(
+    bench: Records, claims: Sequence[int] | QueueFilter, reviewer: str, min_confidence: float
+) -> list[Change]:
+    """Accept the suggested verdict of every claim given (by id, or all a queue filter
+    keeps) that no reviewer has decided and whose suggestion is at least ``min_confidence``
+    confident, as ``reviewer``'s, in one transaction
+    (:func:`verifier.review.accept_suggestions`).
+
+    Raises:
+        InputError: no reviewer, a threshold outside 0-1, or an unusable reviewer name.
+    """
+    with bench.db.writing() as session:
+        ids = queue_ids(session, claims) if isinstance(claims, QueueFilter) else claims
+        return accept_bulk(session, ids, reviewer, min_confidence)
 
 
 def assign_claims(

@@ -126,6 +126,17 @@ def claim_queue(
     )
 
 
+def acceptable(session: Session, wanted: QueueFilter, min_confidence: float) -> int:
+    """How many claims ``wanted`` keeps have no reviewer's verdict and a suggestion at least
+    ``min_confidence`` confident (what :func:`verifier.review.accept_suggestions` takes)."""
+    query = _filtered(sa.select(sa.func.count(Claim.id)), wanted).where(
+        Verdict.label.is_(None),
+        Verdict.suggested.is_not(None),
+        Verdict.confidence >= min_confidence,
+    )
+    return int(session.scalar(query) or 0)
+
+
 def queue_ids(session: Session, wanted: QueueFilter) -> list[int]:
     """Every claim ``wanted`` keeps, by id (to assign them all, say)."""
     return list(session.scalars(_filtered(sa.select(Claim.id), wanted).order_by(Claim.id)))

@@ -86,6 +86,52 @@ def record_review(
     return change
 
 
+def accept_suggestions(
+    session: Session, claim_ids: Sequence[int], reviewer: str, min_confidence: float
+) -> list[Change]:
+    """Give each of the claims that no reviewer has decided, and whose suggestion is at least
+    ``min_confidence`` confident, its suggested verdict as ``reviewer``'s, with a note saying
+    it was accepted in bulk and at what confidence; every one goes into the history as a
+    reviewer's save does. The verdict rows are locked (in id order) and read again first:
+    a claim decided meanwhile is left as it is. All or none, in the caller's transaction.
+
+    Raises:
+        InputError: no reviewer, a threshold outside 0-1, or (accounts in use) a reviewer
+            who is no active account.
+    """
+    if not 0.0 <= min_confidence <= 1.0:
+        raise InputError(f"the confidence to accept at is between 0 and 1, not {min_confidence}")
+    reviewer = acting_name(session, reviewer, "verdicts are saved")
+    if not reviewer.strip():
+        raise InputError("enter your name as reviewer before accepting suggestions")
+    ids = sorted(set(claim_ids))
+    wanted = (
+        Verdict.label.is_(None),
+        Verdict.suggested.is_not(None),
+        Verdict.confidence >= min_confidence,
+    )
+    candidates: list[int] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        query = sa.select(Verdict.claim_id).where(Verdict.claim_id.in_(chunk), *wanted)
+        candidates.extend(sorted(session.scalars(query)))
+    changes = []
+    for start in range(0, len(candidates), 500):  # locked a chunk at a time, in id order
+        for verdict in locked_verdicts(session, candidates[start : start + 500]).values():
+            confidence = verdict.confidence
+            if verdict.label is not None or verdict.suggested is None or confidence is None:
+                continue  # decided (or matched again) since it was picked
+            if confidence < min_confidence:
+                continue
+            note = (
+                f"suggestion accepted in bulk: confidence {confidence:.2f}, at or above "
+                f"{min_confidence:.2f}"
+            )
+            changes.append(_apply(session, verdict, reviewer, verdict.suggested, note, [], set()))
+    session.flush()
+    return changes
+
+
 @dataclass(frozen=True)
 class ImportReport:
     """What ``verifier review --import`` did: the changes recorded, and the lines left."""

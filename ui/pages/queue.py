@@ -22,7 +22,15 @@ from verifier.assignments import assignees, handovers
 from verifier.claim_memory import PastCheck
 from verifier.errors import ConflictError, VerifierError
 from verifier.labels import Label
-from verifier.queue import NOBODY, SORTS, STATUSES, QueueFilter, QueuePage, claim_queue
+from verifier.queue import (
+    NOBODY,
+    SORTS,
+    STATUSES,
+    QueueFilter,
+    QueuePage,
+    acceptable,
+    claim_queue,
+)
 from verifier.views import ClaimView, claim_in_article, claim_view, list_articles, list_reviewers
 from verifier.workbench import Workbench
 
@@ -110,6 +118,30 @@ def assign_control(
             return
     whom = f"to {to.strip()}" if to.strip() else "to nobody"
     st.session_state["queue-flash"] = f"Assigned {changed} claim(s) {whom}"
+    st.rerun()
+
+
+def accept_control(bench: Workbench, wanted: QueueFilter) -> None:
+    """A popover that accepts the suggestions the model is sure enough of, among the claims
+    the filters keep, as this reviewer's verdicts."""
+    with st.popover("Accept suggestions", icon=":material/done_all:"):
+        threshold = st.slider("Confidence at least", 0.5, 1.0, 0.9, 0.01, key="q-accept-at")
+        with bench.db.session() as session:
+            count = acceptable(session, wanted, threshold)
+        st.caption(
+            "Of the claims shown, those not reviewed yet: each suggestion is saved as your "
+            "verdict, with a note saying it was accepted in bulk and at what confidence."
+        )
+        if not st.button(f"Accept {count} suggestion(s)", key="q-accept-go", disabled=not count):
+            return
+        try:
+            changes = pipeline.accept_suggestions(bench, wanted, state.reviewer(), threshold)
+        except VerifierError as error:
+            st.error(plain(str(error)))
+            return
+    st.session_state["queue-flash"] = (
+        f"Accepted {len(changes)} suggestion(s) at confidence {threshold:.2f} or above"
+    )
     st.rerun()
 
 
@@ -417,7 +449,12 @@ def main() -> None:
         },
     )
     if page.total:
-        assign_control(bench, wanted, page.total, "q-bulk", f"Assign these {page.total} claims")
+        assign, accept, _ = st.columns([1, 1, 2])
+        with assign:
+            label = f"Assign these {page.total} claims"
+            assign_control(bench, wanted, page.total, "q-bulk", label)
+        with accept:
+            accept_control(bench, wanted)
     current = st.session_state.get(CURRENT)
     if current is None and "claim" in st.query_params:
         try:
