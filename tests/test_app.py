@@ -653,6 +653,10 @@ def test_the_queue_accepts_the_suggestions_above_a_confidence(app: AppTest) -> N
     assert app.success[0].value == f"Accepted {count} suggestion(s) at confidence 0.90 or above"
     assert (app.dataframe[0].value["confidence"] < 0.9).all()  # the rest still need review
     assert app.button(key="q-accept-go").disabled  # nothing left at 0.9
+    surest = app.dataframe[0].value["confidence"].max()
+    assert f"None reaches 0.90; the surest suggestion left is {surest:.2f}." in [
+        c.value for c in app.caption
+    ]
 
 
 def test_a_claim_url_opens_that_claim(

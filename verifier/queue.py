@@ -126,15 +126,21 @@ def claim_queue(
     )
 
 
-def acceptable(session: Session, wanted: QueueFilter, min_confidence: float) -> int:
+def acceptable(
+    session: Session, wanted: QueueFilter, min_confidence: float
+) -> tuple[int, float | None]:
     """How many claims ``wanted`` keeps have no reviewer's verdict and a suggestion at least
-    ``min_confidence`` confident (what :func:`verifier.review.accept_suggestions` takes)."""
-    query = _filtered(sa.select(sa.func.count(Claim.id)), wanted).where(
-        Verdict.label.is_(None),
-        Verdict.suggested.is_not(None),
-        Verdict.confidence >= min_confidence,
-    )
-    return int(session.scalar(query) or 0)
+    ``min_confidence`` confident (what :func:`verifier.review.accept_suggestions` takes),
+    and the highest confidence among all its claims not reviewed yet (``None``: none)."""
+    open_ = _filtered(
+        sa.select(
+            sa.func.count(Claim.id).filter(Verdict.confidence >= min_confidence),
+            sa.func.max(Verdict.confidence),
+        ),
+        wanted,
+    ).where(Verdict.label.is_(None), Verdict.suggested.is_not(None))
+    count, surest = session.execute(open_).one()
+    return int(count or 0), surest
 
 
 def queue_ids(session: Session, wanted: QueueFilter) -> list[int]:

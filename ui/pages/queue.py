@@ -127,11 +127,17 @@ def accept_control(bench: Workbench, wanted: QueueFilter) -> None:
     with st.popover("Accept suggestions", icon=":material/done_all:"):
         threshold = st.slider("Confidence at least", 0.5, 1.0, 0.9, 0.01, key="q-accept-at")
         with bench.db.session() as session:
-            count = acceptable(session, wanted, threshold)
+            count, surest = acceptable(session, wanted, threshold)
         st.caption(
             "Of the claims shown, those not reviewed yet: each suggestion is saved as your "
             "verdict, with a note saying it was accepted in bulk and at what confidence."
         )
+        if not count:
+            st.caption(
+                f"None reaches {threshold:.2f}; the surest suggestion left is {surest:.2f}."
+                if surest is not None
+                else "No claim shown has a suggestion left to accept."
+            )
         if not st.button(f"Accept {count} suggestion(s)", key="q-accept-go", disabled=not count):
             return
         try:
