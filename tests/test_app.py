@@ -611,7 +611,16 @@ def test_the_queue_assigns_claims_and_each_reviewer_finds_their_own(app: AppTest
     assert any(c.value.startswith("Assigned to **Dana** by Dana on ") for c in app.caption), [
         c.value for c in app.caption
     ]
-    assert "1 open claim(s) assigned to you" in app.sidebar.caption[1].value
+    (link,) = app.sidebar.get("page_link")
+    assert link.proto.label == "1 open claim(s) assigned to you"
+    # To the queue (the first page: the app's root) with "me" chosen.
+    assert (link.proto.page, link.proto.query_string) == ("", "assigned=me")
+    app.query_params["assigned"] = "me"  # where the link leads: the queue, "me" chosen
+    app.run()
+    assert app.selectbox(key="q-assigned").value == "Dana"
+    assert list(app.dataframe[0].value["claim"]) == [claim_id]
+    assert "assigned" not in app.query_params  # chosen once; the filter is the reviewer's
+    app.selectbox(key="q-assigned").set_value(None).run()
     holders = app.selectbox(key="q-assigned")
     assert holders.options == ["anyone", "me (Dana)", "nobody", "Lee Park"]
     holders.set_value("Dana").run()

@@ -109,9 +109,12 @@ def sidebar() -> None:
     if me := reviewer():
         with bench.db.session() as session:
             mine = open_assigned(session, me)
-        if mine:
-            st.sidebar.caption(
-                f"{mine} open claim(s) assigned to you (Review queue, Assigned to: me)"
+        if mine:  # a link to the queue with "Assigned to: me" chosen
+            st.sidebar.page_link(
+                "ui/pages/queue.py",
+                label=f"{mine} open claim(s) assigned to you",
+                icon=":material/assignment_ind:",
+                query_params={"assigned": "me"},
             )
     stats = bench.corpus.stats()
     st.sidebar.caption(f"{stats['passages']} passages indexed · {stats['model']}")

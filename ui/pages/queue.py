@@ -68,8 +68,13 @@ def filters(bench: Workbench) -> QueueFilter:
     reviewer = more[3].selectbox(
         "Reviewer", [None, *reviewers], format_func=lambda name: name or "anyone", key="q-reviewer"
     )
-    # "me" first once the reviewer is known: each finds their own work in one click.
+    # "me" first once the reviewer is known: each finds their own work in one click, or
+    # from the sidebar's link (``?assigned=me``), which chooses it once.
     mine = [me] if me else []
+    if st.query_params.get("assigned") == "me":
+        del st.query_params["assigned"]
+        if me:
+            st.session_state["q-assigned"] = me
     holders = [None, *mine, NOBODY, *[name for name in assigned if name != me]]
     assigned_to = more[4].selectbox(
         "Assigned to",
