@@ -70,6 +70,21 @@ def date_field(label: str, key: str, where: Any = st) -> date | None:
     )
 
 
+def verdict_picker(
+    label: str, key: str, where: Any = st, placeholder: str | None = None
+) -> list[Label]:
+    """Verdicts to keep, picked by their words (none picked: all), as every filter has them."""
+    return list(
+        where.multiselect(
+            label,
+            list(Label),
+            format_func=lambda item: item.value,
+            placeholder=placeholder or "Choose options",
+            key=key,
+        )
+    )
+
+
 def source_link(url: str | None, uri: str) -> str:
     """Where a passage comes from, as markdown: an http(s) URL becomes a link whose visible
     text is the URL itself (percent-encoded where markdown would read it); anything else, a

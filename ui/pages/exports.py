@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import state
-from ui.components import date_field, plain
+from ui.components import date_field, plain, verdict_picker
 from verifier import pipeline
 from verifier.assignments import assignees
 from verifier.errors import VerifierError
@@ -79,13 +79,7 @@ def choose(bench: Workbench) -> ReportFilter:
     assigned_to = assigned_col.selectbox(
         "Assigned to", ["", *holders], format_func=lambda n: n or "Anyone", key="x-assigned"
     )
-    verdicts = right.multiselect(
-        "Verdicts",
-        list(Label),
-        format_func=lambda label: label.value,
-        placeholder="All verdicts",
-        key="x-verdicts",
-    )
+    verdicts = verdict_picker("Verdicts", "x-verdicts", right, placeholder="All verdicts")
     since_col, until_col, confidence_col, all_col = st.columns(4)
     since = date_field("Reviewed on or after", "x-since", since_col)
     until = date_field("Reviewed on or before", "x-until", until_col)

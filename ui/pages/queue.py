@@ -15,6 +15,7 @@ from ui.components import (
     show_cited,
     show_passage,
     split_evidence,
+    verdict_picker,
 )
 from verifier import pipeline
 from verifier.accounts import active_accounts
@@ -56,12 +57,8 @@ def filters(bench: Workbench) -> QueueFilter:
     sort = top[2].selectbox("Sort by", SORTS, key="q-sort")
     confidence = top[3].slider("Confidence", 0.0, 1.0, (0.0, 1.0), 0.05, key="q-confidence")
     more = st.columns(5)
-    suggested = more[0].multiselect(
-        "Suggested", list(Label), format_func=lambda label: label.value, key="q-suggested"
-    )
-    reviewed = more[1].multiselect(
-        "Reviewed as", list(Label), format_func=lambda label: label.value, key="q-reviewed"
-    )
+    suggested = verdict_picker("Suggested", "q-suggested", more[0])
+    reviewed = verdict_picker("Reviewed as", "q-reviewed", more[1])
     chosen = more[2].multiselect(
         "Articles", list(articles), format_func=lambda key: articles[key], key="q-articles"
     )

@@ -14,12 +14,11 @@ import pandas as pd
 import streamlit as st
 
 from ui import state
-from ui.components import plain
+from ui.components import plain, verdict_picker
 from verifier import pipeline
 from verifier.errors import VerifierError
 from verifier.export import FORMATS
 from verifier.jobs import JobState, ScoringJob, ScoringJobs
-from verifier.labels import Label
 from verifier.match import ScoredClaim
 from verifier.pipeline import ScoredClaims
 from verifier.readers import CLAIM_SUFFIXES
@@ -145,13 +144,7 @@ def scored_file(name: str, scored: ScoredClaims) -> None:
     st.success(
         plain(f"Scored {len(scored.results)} claim(s) from {name}: {scored.counts()}{repeated}.")
     )
-    chosen = st.multiselect(
-        "Suggested verdicts",
-        list(Label),
-        format_func=lambda label: label.value,
-        placeholder="All verdicts",
-        key="score-verdicts",
-    )
+    chosen = verdict_picker("Suggested verdicts", "score-verdicts", placeholder="All verdicts")
     rows = [
         {
             "row": row,
