@@ -9,6 +9,7 @@ from verifier.cli import cli
 from verifier.config import Settings
 from verifier.db.models import Verdict
 from verifier.errors import ConflictError, InputError
+from verifier.export import ReportFilter, report_summary
 from verifier.labels import Label
 from verifier.match import Provenance
 from verifier.queue import QueueFilter
@@ -215,3 +216,23 @@ def test_the_command_line_accepts_suggestions_above_a_confidence(
     ]:
         refused = runner.invoke(cli, [*base, *args])
         assert refused.exit_code == 2 and line in refused.output, refused.output
+
+
+def test_suggestions_accepted_in_bulk_say_nothing_of_the_agreement(bench: Workbench) -> None:
+    claims = make_claims(bench, 3)
+    suggest(bench, claims, [Label.SUPPORTED] * 3, [0.95, 0.95, 0.5])
+    pipeline.review_claim(bench, claims[2], "disputed", "lee")  # read, and overruled
+    pipeline.accept_suggestions(bench, claims, "dana", 0.9)
+
+    def agreement() -> tuple[int, int]:
+        with bench.db.session() as s:
+            summary = report_summary(s, ReportFilter())
+        return summary.compared, summary.agreed
+
+    assert agreement() == (1, 0)  # lee's alone
+    # Saved again one by one (the same verdict, read this time), it counts.
+    pipeline.review_claim(bench, claims[0], "supported", "dana")
+    assert agreement() == (2, 1)
+    with bench.db.session() as s:
+        bulk = [v.bulk_accepted for v in (s.get(Verdict, c) for c in claims) if v]
+    assert bulk == [False, True, False]

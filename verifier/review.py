@@ -128,6 +128,7 @@ def accept_suggestions(
                 f"{min_confidence:.2f}"
             )
             changes.append(_apply(session, verdict, reviewer, verdict.suggested, note, [], set()))
+            verdict.bulk_accepted = True  # until a reviewer saves it one by one
     session.flush()
     return changes
 
@@ -259,7 +260,7 @@ def _apply(
         evidence=evidence,
     )
     verdict.label, verdict.note, verdict.reviewer = label, note or None, reviewer
-    verdict.evidence = evidence
+    verdict.evidence, verdict.bulk_accepted = evidence, False
     session.add(change)
     return _change(change)
 

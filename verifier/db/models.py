@@ -220,6 +220,9 @@ class Verdict(Base):
     note: Mapped[str | None] = mapped_column(sa.Text)
     reviewer: Mapped[str | None] = mapped_column(sa.String(256))
     evidence: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    # The reviewer's verdict is a suggestion accepted in bulk (verifier.review.
+    # accept_suggestions), not read one by one: left out of the agreement with suggestions.
+    bulk_accepted: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )

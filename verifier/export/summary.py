@@ -44,7 +44,8 @@ class ReportSummary:
             :class:`Label` order.
         articles: per article, in id order.
         reviewers: reviewed claims per reviewer, most first (then by name).
-        compared: reviewed claims that also carry a suggestion.
+        compared: reviewed claims that also carry a suggestion, but for suggestions
+            accepted in bulk (not read one by one, they say nothing of agreement).
         agreed: of those, the ones where reviewer and suggestion gave the same verdict.
         confusion: (suggested, reviewed) -> count over the compared claims.
         generated_at: when the summary was made (UTC).
@@ -71,14 +72,14 @@ def report_summary(session: Session, report: ReportFilter) -> ReportSummary:
     of articles, never with the number of claims."""
     picked = selected_claims(report).order_by(None).subquery()
 
-    def grouped(*columns: Any) -> list[Any]:
+    def grouped(*columns: Any, where: Any = None) -> list[Any]:
         query = (
             sa.select(*columns, sa.func.count(Claim.id))
             .join(picked, picked.c.id == Claim.id)
             .outerjoin(Verdict, Verdict.claim_id == Claim.id)
             .group_by(*columns)
         )
-        return list(session.execute(query))
+        return list(session.execute(query if where is None else query.where(where)))
 
     order = [label.value for label in Label] + [NOT_REVIEWED]
     per_article: dict[int | None, Counter[str]] = {}
@@ -94,7 +95,10 @@ def report_summary(session: Session, report: ReportFilter) -> ReportSummary:
     verdicts: Counter[str] = sum(per_article.values(), Counter())
     confusion = {
         (Label(suggested).value, _shown(label)): count
-        for suggested, label, count in grouped(Verdict.suggested, Verdict.label)
+        # A suggestion accepted in bulk was not read: it says nothing of the agreement.
+        for suggested, label, count in grouped(
+            Verdict.suggested, Verdict.label, where=Verdict.bulk_accepted.is_not(True)
+        )
         if suggested is not None and label is not None
     }
     reviewers = [
