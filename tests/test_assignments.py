@@ -171,7 +171,7 @@ def test_the_command_line_assigns_by_id_article_and_holder(
     )
     assert queued(bench, assigned_to="Lee") == claims[1:]
     assert run(str(claims[0]), "--to", "Lee", "--by", "Ed") == "1 claim(s) assigned to Lee"
-    assert run("--from", "Lee", "--open", "--to", "Sam", "--by", "Ed") == (
+    assert run("--from", " Lee ", "--open", "--to", "Sam", "--by", "Ed") == (
         "2 claim(s) assigned to Sam"
     )
     assert queued(bench, assigned_to="Lee") == claims[:1]

@@ -447,8 +447,9 @@ def claims_assign(
         raise click.UsageError(
             "give CLAIM_IDs, or pick the claims with --article, --from and --open"
         )
+    holder = " ".join(held_by.split()) if held_by else None  # as names are assigned
     claims: tuple[int, ...] | QueueFilter = claim_ids or QueueFilter(
-        status="needs review" if still_open else "all", articles=article, assigned_to=held_by
+        status="needs review" if still_open else "all", articles=article, assigned_to=holder
     )
     changed = pipeline.assign_claims(_records(ctx), claims, to, by)
     whom = f"to {to}" if to else "back from whoever had them"
