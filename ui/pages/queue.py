@@ -93,12 +93,15 @@ def filters(bench: Workbench) -> QueueFilter:
 
 
 def assign_control(
-    bench: Workbench, claims: list[int] | QueueFilter, count: int, key: str, label: str
+    bench: Workbench,
+    claims: list[int] | QueueFilter,
+    count: int,
+    names: list[str],
+    key: str,
+    label: str,
 ) -> None:
     """A popover that gives the claims (by id, or all a filter keeps) to a reviewer, or to
-    no one: with accounts in use, picked among them; else a name as typed."""
-    with bench.db.session() as session:
-        names = active_accounts(session)
+    no one: with accounts in use (their ``names``), picked among them; else a name as typed."""
     with st.popover(label, icon=":material/assignment_ind:"):
         if names:
             to = st.selectbox(
@@ -340,7 +343,7 @@ def assignment(bench: Workbench, claim: ClaimView) -> None:
         )
 
 
-def claim_panel(bench: Workbench, claim: ClaimView) -> None:
+def claim_panel(bench: Workbench, claim: ClaimView, names: list[str]) -> None:
     st.subheader(f"Claim #{claim.id}")
     in_article(bench, claim.id)
     st.markdown(f"**{plain(claim.text)}**")
@@ -412,7 +415,7 @@ def claim_panel(bench: Workbench, claim: ClaimView) -> None:
         "Keys: S supported · D disputed · U unverified · A accept suggestion · B reuse the "
         "verdict checked before · J next · K previous"
     )
-    assign_control(bench, [claim.id], 1, f"q-assign-{claim.id}", "Assign this claim")
+    assign_control(bench, [claim.id], 1, names, f"q-assign-{claim.id}", "Assign this claim")
     evidence(claim)
     if claim.history:
         st.write("History")
@@ -432,6 +435,7 @@ def main() -> None:
         if number > pages:  # fewer claims match now: the last page
             number = st.session_state["q-page"] = pages
             page = claim_queue(session, wanted, PAGE_ROWS, (number - 1) * PAGE_ROWS)
+        names = active_accounts(session)  # whom claims may be assigned to, if accounts
     st.session_state[ORDER] = [row.claim_id for row in page.rows]
     left, right = st.columns([4, 1])
     first = (number - 1) * PAGE_ROWS
@@ -460,7 +464,7 @@ def main() -> None:
         assign, accept, _ = st.columns([1, 1, 2])
         with assign:
             label = f"Assign these {page.total} claims"
-            assign_control(bench, wanted, page.total, "q-bulk", label)
+            assign_control(bench, wanted, page.total, names, "q-bulk", label)
         with accept:
             accept_control(bench, wanted)
     current = st.session_state.get(CURRENT)
@@ -486,7 +490,7 @@ def main() -> None:
         st.warning(f"There is no claim #{current}.")
         return
     _open(current)
-    claim_panel(bench, claim)
+    claim_panel(bench, claim, names)
 
 
 main()
