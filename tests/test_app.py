@@ -36,6 +36,9 @@ REVIEW_PAGE = "ui/pages/review.py"
 QUEUE_PAGE = "ui/pages/queue.py"
 EXPORTS_PAGE = "ui/pages/exports.py"
 SCORE_PAGE = "ui/pages/score.py"
+#: For a page's own behaviour, which the core's tests already check on both databases: the
+#: app on SQLite alone keeps the suite's time down.
+ON_SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 pytestmark = pytest.mark.model  # the app opens the real model and loads the sample corpus
 
 
@@ -207,6 +210,7 @@ def test_review_needs_a_name_then_is_saved_with_history(app: AppTest) -> None:
     assert table.iloc[0]["note"] == "Defence ministry denies the base"
 
 
+@ON_SQLITE
 def test_a_verdict_given_elsewhere_meanwhile_is_reported_not_replaced(app: AppTest) -> None:
     app.switch_page(REVIEW_PAGE).run()
     app.sidebar.text_input(key="reviewer").input("Dana").run()  # claim 1 shown, unreviewed
@@ -593,6 +597,7 @@ def test_the_queue_opens_a_claim_as_a_suggestion_and_saves_with_one_key(app: App
     assert len(app.dataframe[0].value) == 9
 
 
+@ON_SQLITE
 def test_the_queue_assigns_claims_and_each_reviewer_finds_their_own(app: AppTest) -> None:
     app.text_input(key="q-bulk-to").input("Lee Park")
     app.button(key="q-bulk-go").click().run()  # no reviewer yet: nothing is assigned
@@ -648,6 +653,7 @@ def test_the_queue_assigns_claims_and_each_reviewer_finds_their_own(app: AppTest
     ]
 
 
+@ON_SQLITE
 def test_the_queue_accepts_the_suggestions_above_a_confidence(app: AppTest) -> None:
     app.slider(key="q-accept-at").set_value(0.9).run()  # the default, as a desk might keep
     (go,) = [b for b in app.button if b.key == "q-accept-go"]
