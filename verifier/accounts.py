@@ -131,8 +131,7 @@ def list_accounts(db: Database) -> list[AccountView]:
 def accounts_in_use(db: Database) -> bool:
     """Whether reviewers must sign in: some account is enabled."""
     with db.session() as session:
-        query = sa.select(Account.id).where(Account.disabled_at.is_(None)).limit(1)
-        return session.scalar(query) is not None
+        return _any_active(session)
 
 
 def active_accounts(session: Session) -> list[str]:
@@ -153,12 +152,17 @@ def acting_name(session: Session, name: str, doing: str) -> str:
     spaced = " ".join(name.split())
     if not spaced or _active_id(session, spaced) is not None:
         return spaced or name
-    if session.scalar(sa.select(Account.id).where(Account.disabled_at.is_(None)).limit(1)):
+    if _any_active(session):
         raise InputError(
             f"{spaced!r} is not an active account: with accounts in use, {doing} under an "
             "account's name (see `verifier accounts list`)"
         )
     return name
+
+
+def _any_active(session: Session) -> bool:
+    query = sa.select(Account.id).where(Account.disabled_at.is_(None)).limit(1)
+    return session.scalar(query) is not None
 
 
 def _active_id(session: Session, name: str) -> int | None:
@@ -169,8 +173,7 @@ def _active_id(session: Session, name: str) -> int | None:
 def is_active(db: Database, name: str) -> bool:
     """Whether ``name`` is an enabled account (a signed-in session checks this each step)."""
     with db.session() as session:
-        query = sa.select(Account.id).where(Account.name == name, Account.disabled_at.is_(None))
-        return session.scalar(query) is not None
+        return _active_id(session, name) is not None
 
 
 def sign_in(db: Database, name: str, password: str) -> str | None:

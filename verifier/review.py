@@ -25,6 +25,9 @@ from verifier.errors import ConflictError, InputError
 from verifier.labels import Label
 from verifier.readers import ReviewFile, ReviewRow
 
+#: Claims read or locked per statement: well under any database's limit on bound values.
+CHUNK = 500
+
 
 @dataclass(frozen=True)
 class Change:
@@ -111,13 +114,13 @@ def accept_suggestions(
         Verdict.confidence >= min_confidence,
     )
     candidates: list[int] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
         query = sa.select(Verdict.claim_id).where(Verdict.claim_id.in_(chunk), *wanted)
         candidates.extend(sorted(session.scalars(query)))
     changes = []
-    for start in range(0, len(candidates), 500):  # locked a chunk at a time, in id order
-        for verdict in locked_verdicts(session, candidates[start : start + 500]).values():
+    for start in range(0, len(candidates), CHUNK):  # locked a chunk at a time, in id order
+        for verdict in locked_verdicts(session, candidates[start : start + CHUNK]).values():
             confidence = verdict.confidence
             if verdict.label is not None or verdict.suggested is None or confidence is None:
                 continue  # decided (or matched again) since it was picked
