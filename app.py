@@ -20,5 +20,6 @@ page = st.navigation(
         st.Page("ui/pages/exports.py", title="Export reports", icon=":material/download:"),
     ]
 )
-state.sidebar()
-page.run()
+with state.database_failures():
+    state.sidebar()
+    page.run()

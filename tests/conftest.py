@@ -130,7 +130,7 @@ def _pg_admin_run(statement: str, passing: str) -> None:
     an error holding ``passing`` (a moment's refusal)."""
     for attempt in range(20):
         try:
-            with _pg_admin() as conn:
+            with pg_admin() as conn:
                 conn.execute(sa.text(statement))
             return
         except sa.exc.DBAPIError as error:
@@ -139,7 +139,7 @@ def _pg_admin_run(statement: str, passing: str) -> None:
             time.sleep(0.25)
 
 
-def _pg_admin() -> sa.Connection:
+def pg_admin() -> sa.Connection:
     assert PG_URL
     admin = sa.create_engine(
         sa.make_url(PG_URL).set(drivername="postgresql+psycopg"),

@@ -379,6 +379,19 @@ def test_a_bad_setting_is_one_escaped_error_not_a_traceback(
     assert shown in error
 
 
+def test_a_damaged_database_file_is_one_error_line_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "verifier.db").write_bytes(b"notes from the desk, saved over the db\n")
+    monkeypatch.setenv("VERIFIER_HOME", str(tmp_path / "home"))
+    app = new_app(60).run()
+    assert not app.exception
+    [error] = [e.value for e in app.error]
+    assert "is damaged \\(file is not a database\\)" in error  # markdown escaped
+    assert "restore your last copy" in error
+
+
 def test_the_article_form_keeps_what_reports_cite(app: AppTest, db_url: str) -> None:
     app.sidebar.text_input(key="reviewer").input("Dana").run()
     app.switch_page(ARTICLES_PAGE).run()

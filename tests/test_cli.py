@@ -439,6 +439,28 @@ def test_commands_need_an_initialised_database_and_say_so(tmp_path: Path) -> Non
     assert not (tmp_path / "v.db").exists()
 
 
+def test_a_damaged_sqlite_file_is_one_line_naming_it(tmp_path: Path) -> None:
+    home, file = tmp_path / "home", tmp_path / "v.db"
+    file.write_bytes(b"meeting notes, saved over the database by mistake\n")
+    result = run(home, f"sqlite:///{file}", "sources")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.strip() == (
+        f"Error: the SQLite database {file} is damaged (file is not a database); move it "
+        "aside and restore your last copy of it (the indexes follow the database on the next "
+        "start), or give another database with --db / VERIFIER_DB_URL"
+    )
+    file.unlink()
+    assert run(home, f"sqlite:///{file}", "init").exit_code == 0
+    write(tmp_path / "docs", "tower.txt", UNSEEN["tower.txt"])
+    assert run(home, f"sqlite:///{file}", "ingest", str(tmp_path / "docs")).exit_code == 0
+    with file.open("r+b") as damaged:  # every page past the first two
+        damaged.seek(8192)
+        damaged.write(b"\xff" * (file.stat().st_size - 8192))
+    result = run(home, f"sqlite:///{file}", "sources")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "is damaged (database disk image is malformed)" in result.stderr
+
+
 def test_db_upgrade_and_status(tmp_path: Path) -> None:
     home, db = tmp_path / "home", f"sqlite:///{tmp_path / 'v.db'}"
     status = run(home, db, "db", "status")

@@ -12,13 +12,16 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import BACKENDS, drop_pg_database, make_pg_database
+from conftest import BACKENDS, PG_URL, drop_pg_database, make_pg_database, pg_admin
+from sqlalchemy.exc import DBAPIError
 
 from verifier.db.models import Base, Claim, Document, Match, Passage, Verdict
 from verifier.db.session import (
     alembic_config,
+    database_failure,
     head_revision,
     make_engine,
+    masked,
     open_database,
 )
 from verifier.errors import SchemaError, VerifierError
@@ -195,6 +198,32 @@ def test_no_database_error_shows_the_password(url: str) -> None:
     assert "s3cret" not in message
     assert message.startswith(("cannot use database URL", "cannot reach the database"))
     assert "\n" not in message
+
+
+@pytest.mark.pg
+@pytest.mark.skipif(not PG_URL, reason="needs the PostgreSQL test server (scripts/test starts it)")
+def test_a_server_ending_the_session_mid_write_is_one_line_and_writes_nothing() -> None:
+    url = make_pg_database()
+    db = open_database(url, upgrade_schema=True)
+    try:
+        with pytest.raises(DBAPIError) as raised, db.writing() as session:
+            session.add(Document(uri="u", title="t", format="txt", content_hash="h", text="a b"))
+            session.flush()
+            pid = session.scalar(sa.text("SELECT pg_backend_pid()"))
+            with pg_admin() as admin:  # as a restart or an administrator would
+                admin.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            session.execute(sa.text("SELECT 1"))
+        message = str(database_failure(raised.value, url))
+        assert message.startswith(f"lost the database at {masked(url)}: ")
+        assert message.endswith(
+            "try again once the database is reachable (check --db / VERIFIER_DB_URL)"
+        )
+        assert "\n" not in message and f":{sa.make_url(url).password}@" not in message
+        with db.session() as session:  # the pool connects again; the document was not kept
+            assert session.scalar(sa.select(sa.func.count()).select_from(Document)) == 0
+    finally:
+        db.close()
+        drop_pg_database(url)
 
 
 def test_sqlite_is_put_in_wal_mode_and_a_foreign_file_is_left_alone(tmp_path: Path) -> None:

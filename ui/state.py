@@ -7,12 +7,17 @@ while a writer works on its own copy under the lock.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import streamlit as st
+from sqlalchemy.exc import DBAPIError
 
 from ui.components import plain
 from verifier import accounts, pipeline
 from verifier.assignments import open_assigned
 from verifier.config import Settings
+from verifier.db.session import database_failure
 from verifier.errors import VerifierError
 from verifier.jobs import ScoringJobs
 from verifier.workbench import Workbench
@@ -54,6 +59,17 @@ def workbench() -> Workbench:
     except VerifierError as error:
         st.error(plain(str(error)))
         st.stop()
+
+
+@contextmanager
+def database_failures() -> Iterator[None]:
+    """Show a database failure no page expected (a damaged SQLite file, a server that went
+    away) as one error line, as the command line does, rather than a traceback."""
+    try:
+        yield
+    except DBAPIError as error:
+        url = Settings.from_env().database_url
+        st.error(plain(str(database_failure(error, url))))
 
 
 def reviewer() -> str:

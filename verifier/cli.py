@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.exc import DBAPIError
 from tqdm import tqdm
 
 from verifier import accounts as reviewer_accounts
@@ -26,6 +27,7 @@ from verifier import pipeline
 from verifier.articles import ArticleMeta
 from verifier.config import Settings
 from verifier.db.session import (
+    database_failure,
     head_revision,
     make_engine,
     masked,
@@ -44,13 +46,17 @@ from verifier.workbench import Records, Workbench, open_records
 
 
 class _Group(click.Group):
-    """A group that turns library errors into one clear line (no traceback)."""
+    """A group that turns library errors, and database failures no step expected (a damaged
+    SQLite file, a server gone away), into one clear line (no traceback)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except VerifierError as error:
             raise click.ClickException(str(error)) from error
+        except DBAPIError as error:
+            failure = database_failure(error, _settings(ctx).database_url)
+            raise click.ClickException(str(failure)) from error
 
 
 def _settings(ctx: click.Context) -> Settings:

@@ -198,6 +198,37 @@ def _unreachable(engine: Engine, error: DBAPIError) -> VerifierError:
     )
 
 
+def database_failure(error: DBAPIError, url: str) -> VerifierError:
+    """One line for a database failure no step expected (a damaged SQLite file, a full disk,
+    a server that went away): what the driver said, with the password masked, and what to
+    do. The transaction in progress was rolled back (:meth:`Database.writing`), so what the
+    command had committed before stays and nothing of the failed step was written."""
+    where = masked(url)
+    reason = _unmasked_removed(first_line(error.orig or error), sa.make_url(url).password)
+    said = reason.lower()
+    if "malformed" in said or "not a database" in said:
+        file = sa.make_url(url).database or where
+        return VerifierError(
+            f"the SQLite database {file} is damaged ({reason}); move it aside and restore your "
+            "last copy of it (the indexes follow the database on the next start), or give "
+            "another database with --db / VERIFIER_DB_URL"
+        )
+    if "disk is full" in said or "no space left" in said:
+        return VerifierError(
+            f"the database {where} ran out of disk space ({reason}); the step in progress was "
+            "not saved: free some space and try again"
+        )
+    if error.connection_invalidated or isinstance(error, OperationalError):
+        return VerifierError(
+            f"lost the database at {where}: {reason}; the step in progress was not saved: "
+            "try again once the database is reachable (check --db / VERIFIER_DB_URL)"
+        )
+    return VerifierError(
+        f"the database {where} failed: {reason}; the step in progress was not saved: try "
+        "again, and report this line if it keeps failing"
+    )
+
+
 def _unmasked_removed(text: str, password: object) -> str:
     """``text`` with ``password`` (if any) replaced by ``***``."""
     return text.replace(str(password), "***") if password else text
