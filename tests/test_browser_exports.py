@@ -146,9 +146,14 @@ def download(
 
 
 def cli_export(home: Path, *args: str) -> None:
+    cli_run(home, "export", *args)
+
+
+def cli_run(home: Path, *args: str) -> None:
+    """A command on the app's data folder, as a desk's script runs it."""
     env = {k: v for k, v in os.environ.items() if k != "VERIFIER_DB_URL"} | PUBLISHER
     done = subprocess.run(
-        [sys.executable, "-m", "verifier", "--home", str(home), "export", *args],
+        [sys.executable, "-m", "verifier", "--home", str(home), *args],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -257,6 +262,9 @@ def test_reviewed_claims_export_the_same_from_the_page_and_the_cli(
 
     # The Excel report, filled in offline (the third claim re-checked), comes back on the page:
     # only that claim changes; the two others, hostile note included, come back as they were.
+    # Lee decided that claim again meanwhile: the import is refused until the box is ticked.
+    third = str(records[2]["claim_id"])
+    cli_run(home, "review", third, "--verdict", "disputed", "--reviewer", "Lee")
     book = load_workbook(page["Excel"])
     header = [cell.value for cell in book.active[1]]
     book.active.cell(4, header.index("verdict") + 1, "supported")
@@ -271,6 +279,20 @@ def test_reviewed_claims_export_the_same_from_the_page_and_the_cli(
     wait.until(lambda d: "filled.xlsx" in body_text(d))
     settle(browser)  # the file's rerun over: a click during a redraw can be lost
     press(browser, "Import verdicts")
+    refusal = (
+        f"1 row(s) would replace a verdict given after the file was exported (line 4: claim "
+        f"#{third} was marked disputed by Lee at "
+    )
+    try:
+        wait.until(lambda d: refusal in body_text(d))
+    finally:
+        screenshot(browser, "import-verdicts-refused.png")
+    assert "import again with 'Replace verdicts given since the export' ticked" in body_text(
+        browser
+    )
+    click_when_ready(browser, "//label[.//p[text()='Replace verdicts given since the export']]")
+    settle(browser)
+    press(browser, "Import verdicts")
     try:
         wait.until(lambda d: "Imported 1 verdict(s) (2 unchanged) from filled.xlsx" in body_text(d))
     finally:
@@ -281,7 +303,7 @@ def test_reviewed_claims_export_the_same_from_the_page_and_the_cli(
     assert (after[2]["verdict"], after[2]["note"], after[2]["history_entries"]) == (
         "supported",
         "Re-checked with the ministry",
-        2,
+        3,  # Dana's, Lee's, the sheet's
     )
 
 

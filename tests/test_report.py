@@ -376,6 +376,71 @@ def test_a_verdict_report_filled_in_a_spreadsheet_comes_back(
     assert f"imported 0 verdict(s) (3 unchanged, {undecided} without a verdict)" in again.output
 
 
+def test_an_exported_sheet_never_undoes_a_verdict_given_after_the_export(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    """A sheet exported, then filled in while colleagues go on in the workbench: its rows
+    left as exported keep the newer verdicts; a row it changed is refused until the
+    importer chooses to replace, and the refusal records nothing."""
+    report = tmp_path / "report.csv"
+    assert run(bench, tmp_path, "export", "--out", str(report), "--all").exit_code == 0
+    pipeline.review_claim(bench, claims[0], "disputed", "lee", "the wire corrected it")
+    pipeline.review_claim(bench, claims[2], "supported", "lee")
+    with report.open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    column = {name: header.index(name) for name in ("claim_id", "verdict", "reviewer")}
+    lines = {int(row[column["claim_id"]]): line for line, row in enumerate(rows, start=2)}
+    third = rows[lines[claims[2]] - 2]
+    third[column["verdict"]], third[column["reviewer"]] = "unverified", "kim"
+    with report.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    with bench.db.session() as s:
+        before = [history(s, claim_id) for claim_id in claims[:3]]
+
+    refused = run(bench, tmp_path, "review", "--import", str(report))
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(
+        f"Error: 1 row(s) would replace a verdict given after the file was exported (line "
+        f"{lines[claims[2]]}: claim #{claims[2]} was marked supported by lee at "
+    )
+    assert "nothing was imported" in refused.stderr and "--replace-newer" in refused.stderr
+    with bench.db.session() as s:
+        assert [history(s, claim_id) for claim_id in claims[:3]] == before
+
+    replaced = run(bench, tmp_path, "review", "--import", str(report), "--replace-newer")
+    assert replaced.exit_code == 0, replaced.output
+    undecided = len(claims) - 3
+    assert (
+        "imported 1 verdict(s) (1 unchanged, 1 left as exported, whose newer verdict was "
+        f"kept, {undecided} without a verdict)"
+    ) in replaced.output
+    with bench.db.session() as s:
+        first, third_now = history(s, claims[0])[-1], history(s, claims[2])[-1]
+        assert len(history(s, claims[0])) == len(before[0])  # lee's verdict stands
+    assert (first.changed_by, first.to_label) == ("lee", Label.DISPUTED)
+    assert (third_now.changed_by, third_now.to_label) == ("kim", Label.UNVERIFIED)
+    assert (
+        "--replace-newer goes with --import"
+        in run(bench, tmp_path, "review", "--replace-newer").output
+    )
+
+
+def test_a_reports_history_count_is_read_and_a_bad_one_named(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "v.csv",
+        "claim_id,verdict,reviewer,history_entries\n1,supported,ana,2\n2,disputed,ana,\n"
+        "3,supported,ana,1.0\n",
+    )
+    assert [row.seen for row in read_reviews(path, 2**20).rows] == [2, None, 1]
+    for bad in ("two", "-1", "1.5", "nan"):
+        path = write(
+            tmp_path, "b.csv", f"claim_id,verdict,reviewer,history_entries\n1,supported,ana,{bad}\n"
+        )
+        with pytest.raises(InputError, match="b.csv:2: history_entries .* is not a count"):
+            read_reviews(path, 2**20)
+
+
 @pytest.mark.model
 def test_article_details_are_checked_and_updated_on_a_second_extract(
     bench: Workbench, tmp_path: Path

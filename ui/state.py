@@ -11,13 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
-from sqlalchemy.exc import DBAPIError
 
 from ui.components import plain
 from verifier import accounts, pipeline
 from verifier.assignments import open_assigned
 from verifier.config import Settings
-from verifier.db.session import database_failure
 from verifier.errors import VerifierError
 from verifier.jobs import ScoringJobs
 from verifier.workbench import Workbench
@@ -67,9 +65,10 @@ def database_failures() -> Iterator[None]:
     away) as one error line, as the command line does, rather than a traceback."""
     try:
         yield
-    except DBAPIError as error:
-        url = Settings.from_env().database_url
-        st.error(plain(str(database_failure(error, url))))
+    except Exception as error:
+        if (failure := pipeline.database_failure(error, Settings.from_env())) is None:
+            raise
+        st.error(plain(str(failure)))
 
 
 def reviewer() -> str:

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy.exc import DBAPIError
 from tqdm import tqdm
 
 from verifier import accounts as reviewer_accounts
@@ -27,7 +26,6 @@ from verifier import pipeline
 from verifier.articles import ArticleMeta
 from verifier.config import Settings
 from verifier.db.session import (
-    database_failure,
     head_revision,
     make_engine,
     masked,
@@ -54,8 +52,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except VerifierError as error:
             raise click.ClickException(str(error)) from error
-        except DBAPIError as error:
-            failure = database_failure(error, _settings(ctx).database_url)
+        except Exception as error:
+            if (failure := pipeline.database_failure(error, _settings(ctx))) is None:
+                raise
             raise click.ClickException(str(failure)) from error
 
 
@@ -839,6 +838,12 @@ def export(
     help="A .csv or .xlsx of verdicts: claim_id, verdict, reviewer[, note, evidence].",
 )
 @click.option(
+    "--replace-newer",
+    is_flag=True,
+    help="With --import: let rows the file changed replace verdicts given after it was "
+    "exported (refused otherwise).",
+)
+@click.option(
     "--accept-above",
     type=click.FloatRange(0, 1),
     help="Accept the suggestion of every claim not reviewed yet whose confidence is at "
@@ -856,6 +861,7 @@ def review(
     note: str | None,
     evidence: tuple[int, ...],
     import_file: Path | None,
+    replace_newer: bool,
     accept_above: float | None,
     articles: tuple[int, ...],
 ) -> None:
@@ -870,6 +876,8 @@ def review(
         verifier review --import verdicts.csv
         verifier review --accept-above 0.9 --article 3 --reviewer "A. Editor"
     """
+    if replace_newer and import_file is None:
+        raise click.UsageError("--replace-newer goes with --import")
     if accept_above is not None:
         if claim_id is not None or verdict or note or evidence or import_file or not reviewer:
             raise click.UsageError(
@@ -887,7 +895,7 @@ def review(
     if import_file is not None:
         if claim_id is not None or verdict or reviewer or note or evidence:
             raise click.UsageError("--import takes the verdicts from the file; give nothing else")
-        report = pipeline.import_reviews(_records(ctx), import_file)
+        report = pipeline.import_reviews(_records(ctx), import_file, replace_newer=replace_newer)
         click.echo(f"imported {report.summary()} from {import_file}")
         return
     if claim_id is None or not verdict or not reviewer:

@@ -32,6 +32,8 @@ from dataclasses import dataclass, replace
 from itertools import chain, islice
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from verifier.articles import (
     MAX_ARTICLE_CHARS,
     ArticleMeta,
@@ -60,6 +62,7 @@ from verifier.claim_lists import Appearance, appearances
 from verifier.claim_memory import PastCheck
 from verifier.claims import extract_claims, listed_claims
 from verifier.config import Settings
+from verifier.db.session import database_failure as explain_failure
 from verifier.documents import IngestReport, find_documents, passage_spans
 from verifier.errors import InputError, VerifierError
 from verifier.export import (
@@ -1035,33 +1038,56 @@ def reuse_verdict(
     return review_claim(bench, claim_id, past.label, reviewer, note, list(past.evidence), seen)
 
 
-def import_reviews(bench: Records, path: Path, account: str | None = None) -> ImportReport:
+def database_failure(error: BaseException, settings: Settings) -> VerifierError | None:
+    """The one line for a database failure no step expected (a damaged SQLite file, a server
+    gone away: :func:`verifier.db.session.database_failure`), or ``None`` when ``error`` is
+    something else: what the command line and the app show instead of a traceback."""
+    if isinstance(error, DBAPIError):
+        return explain_failure(error, settings.database_url)
+    return None
+
+
+def import_reviews(
+    bench: Records,
+    path: Path,
+    account: str | None = None,
+    replace_newer: bool = False,
+    replace_option: str = "--replace-newer",
+) -> ImportReport:
     """Record the verdicts of a CSV or Excel file (:func:`verifier.readers.read_reviews`),
-    all or none; rows without a verdict, or that change nothing, are left out
+    all or none; rows without a verdict, or that change nothing, are left out, and so are a
+    verdict report's rows left as exported whose claim was decided again since
     (:func:`verifier.review.record_reviews`). Given the ``account`` signed in to the app,
     every verdict must be that account's.
 
     Raises:
         InputError: the file or one of its rows cannot be used; nothing is recorded.
+        ConflictError: rows the file changed would replace verdicts given after it was
+            exported, and not ``replace_newer`` (asked for by ``replace_option``).
     """
     settings = bench.settings
     found = read_reviews(path, settings.max_file_bytes, settings.encoding, account)
     with bench.db.writing() as session:
-        return record_reviews(session, found)
+        return record_reviews(session, found, replace_newer, replace_option)
 
 
 def import_review_upload(
-    bench: Records, name: str, data: bytes, account: str | None = None
+    bench: Records,
+    name: str,
+    data: bytes,
+    account: str | None = None,
+    replace_newer: bool = False,
+    replace_option: str = "--replace-newer",
 ) -> ImportReport:
     """:func:`import_reviews` for a file uploaded in the app, given as its name and content
     (read from a staging folder, removed afterwards; the message of a refusal names the
     file as uploaded).
 
     Raises:
-        InputError: the file or one of its rows cannot be used; nothing is recorded.
+        InputError, ConflictError: as :func:`import_reviews`; nothing is recorded.
     """
     with staged_uploads(bench.settings.home / "uploads", [(name, data)]) as [staged]:
         try:
-            return import_reviews(bench, staged, account)
+            return import_reviews(bench, staged, account, replace_newer, replace_option)
         except InputError as error:
             raise _as_uploaded(error, staged.parent) from None

@@ -448,6 +448,7 @@ class ReviewRow:
     reviewer: str
     note: str | None
     evidence: tuple[int, ...]
+    seen: int | None = None  # a verdict report's ``history_entries``: the history it showed
 
 
 @dataclass(frozen=True)
@@ -462,10 +463,12 @@ def read_reviews(
     path: Path, max_bytes: int, encoding: str | None = None, account: str | None = None
 ) -> ReviewFile:
     """Verdicts from a CSV or Excel file with columns ``claim_id``, ``verdict``, ``reviewer``
-    and, optionally, ``note`` and ``evidence`` (passage ids separated by spaces or
-    semicolons, or the JSON list of a verdict report's ``evidence``). A row whose verdict is
-    blank is skipped: a report of every claim (``verifier export --all``), filled in a
-    spreadsheet, comes back with the claims nobody decided yet. Given the ``account`` that
+    and, optionally, ``note``, ``evidence`` (passage ids separated by spaces or
+    semicolons, or the JSON list of a verdict report's ``evidence``) and ``history_entries``
+    (a verdict report's: how many verdict changes the claim had when it was exported). A row
+    whose verdict is blank is skipped: a report of every claim (``verifier export --all``),
+    filled in a spreadsheet, comes back with the claims nobody decided yet. Given the
+    ``account`` that
     imports them (signed in to the app), a row with no reviewer is that account's, and one
     naming anyone else is refused: an account imports its own verdicts.
 
@@ -511,11 +514,30 @@ def read_reviews(
             )
         evidence = _evidence_ids(str(record.get("evidence") or ""), where)
         note = as_written(str(record.get("note") or "").strip()) or None
-        found.rows.append(ReviewRow(line, claim_id, verdict, reviewer, note, evidence))
+        seen = _history_entries(record.get("history_entries"), where)
+        found.rows.append(ReviewRow(line, claim_id, verdict, reviewer, note, evidence, seen))
     if not found.rows:
         undecided = f" ({len(found.undecided)} row(s) without one)" if found.undecided else ""
         raise InputError(f"{path}: holds no verdicts{undecided}")
     return found
+
+
+def _history_entries(cell: object, where: str) -> int | None:
+    """A report's ``history_entries`` cell: a count, or ``None`` when blank (a sheet made by
+    hand, or a row added to a report)."""
+    text = "" if cell is None else str(cell).strip()
+    if not text:
+        return None
+    try:
+        count = float(text)  # a spreadsheet may hold 2 as 2.0
+    except ValueError:
+        count = -1.0
+    if not count.is_integer() or count < 0:
+        raise InputError(
+            f"{where}: history_entries {text[:20]!r} is not a count; it is what the export "
+            "wrote: leave it as exported, or clear it"
+        )
+    return int(count)
 
 
 def _evidence_ids(cell: str, where: str) -> tuple[int, ...]:

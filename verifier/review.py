@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -143,12 +143,14 @@ class ImportReport:
     changes: list[Change]
     unchanged: list[int]  # lines whose verdict, reviewer, note and evidence were already so
     undecided: list[int]  # lines without a verdict
+    newer: list[int] = field(default_factory=list)  # left as exported; decided again since
 
     def summary(self) -> str:
         skipped = [
             f"{len(lines)} {what}"
             for lines, what in (
                 (self.unchanged, "unchanged"),
+                (self.newer, "left as exported, whose newer verdict was kept"),
                 (self.undecided, "without a verdict"),
             )
             if lines
@@ -156,25 +158,45 @@ class ImportReport:
         return f"{len(self.changes)} verdict(s)" + (f" ({', '.join(skipped)})" if skipped else "")
 
 
-def record_reviews(session: Session, found: ReviewFile) -> ImportReport:
+def record_reviews(
+    session: Session,
+    found: ReviewFile,
+    replace_newer: bool = False,
+    replace_option: str = "--replace-newer",
+) -> ImportReport:
     """Record each imported verdict in order (:func:`record_review`), in the caller's
     transaction: a row that cannot be recorded fails them all. A row that would change
     nothing (the claim's verdict, reviewer, note and evidence are already what it says: a
     verdict report coming back with its reviewed claims as they were) is left out of the
     history.
 
+    A verdict report's row says how much of the claim's history it showed
+    (``history_entries``). When the claim was decided again after the export, a row left as
+    exported is skipped (the newer verdict stands: the file decided nothing), and a row the
+    file changed is a conflict: unless ``replace_newer``, the import is refused, so that a
+    sheet filled in over a week never silently undoes a colleague's verdict of yesterday.
+
     The file's claims, their verdicts (locked at once, in id order, so two imports never
     deadlock) and the passages it cites are each read in one query, not one per row.
 
+    Args:
+        replace_option: how the user asks for ``replace_newer`` (an option, a box of the
+            app), named in the refusal.
+
     Raises:
         InputError: a row names an unknown claim or passage (the message gives its line).
+        ConflictError: rows the file changed replace verdicts given after the export (the
+            message counts them and names the first); nothing is recorded.
     """
     rows = found.rows
     ids = {row.claim_id for row in rows}
     present = list(session.scalars(sa.select(Claim.id).where(Claim.id.in_(ids))))
     verdicts = locked_verdicts(session, present)
     known = _passages(session, [int(pid) for row in rows for pid in row.evidence])
+    shown = [row.claim_id for row in rows if row.seen is not None and row.claim_id in verdicts]
+    past = histories(session, shown)  # read under the verdicts' locks
     report = ImportReport([], [], list(found.undecided))
+    conflicts: list[tuple[ReviewRow, Change]] = []
     for row in rows:
         try:
             if row.claim_id not in verdicts:
@@ -183,11 +205,28 @@ def record_reviews(session: Session, found: ReviewFile) -> ImportReport:
             if _already(verdict, row):
                 report.unchanged.append(row.line)
                 continue
+            changes = past.get(row.claim_id, [])
+            if row.seen is not None and len(changes) > row.seen:
+                if row.seen and _says(changes[row.seen - 1], row):
+                    report.newer.append(row.line)
+                    continue
+                if not replace_newer:
+                    conflicts.append((row, changes[-1]))
+                    continue
             report.changes.append(
                 _apply(session, verdict, row.reviewer, row.verdict, row.note, row.evidence, known)
             )
         except InputError as error:
             raise InputError(f"line {row.line}: {error}; nothing was imported") from None
+    if conflicts:
+        row, last = conflicts[0]
+        raise ConflictError(
+            f"{len(conflicts)} row(s) would replace a verdict given after the file was exported "
+            f"(line {row.line}: claim #{row.claim_id} was marked {last.to_label.value} by "
+            f"{last.changed_by} at {last.changed_at:%Y-%m-%d %H:%M} UTC); nothing was "
+            "imported: read those claims in the workbench and clear the verdict of the rows "
+            f"that should not replace theirs, or import again with {replace_option}"
+        )
     session.flush()
     return report
 
@@ -222,6 +261,17 @@ def _already(verdict: Verdict, row: ReviewRow) -> bool:
         and verdict.reviewer == row.reviewer
         and (verdict.note or None) == row.note
         and [int(pid) for pid in verdict.evidence or []] == list(row.evidence)
+    )
+
+
+def _says(change: Change, row: ReviewRow) -> bool:
+    """Whether the imported ``row`` says what the verdict was right after ``change``: the
+    row was left as exported."""
+    return (
+        change.to_label == row.verdict
+        and change.changed_by == row.reviewer
+        and (change.note or None) == row.note
+        and [int(pid) for pid in change.evidence] == list(row.evidence)
     )
 
 
@@ -281,15 +331,17 @@ def _change(row: VerdictChange) -> Change:
 
 def histories(session: Session, claim_ids: Sequence[int]) -> dict[int, list[Change]]:
     """Every verdict change of each claim, oldest first (in the order they were written: the
-    row lock orders writers, and ids follow it), in one query."""
+    row lock orders writers, and ids follow it), in one query a chunk of claims."""
     found: dict[int, list[Change]] = {}
-    rows = session.scalars(
-        sa.select(VerdictChange)
-        .where(VerdictChange.claim_id.in_(list(claim_ids)))
-        .order_by(VerdictChange.id)
-    )
-    for row in rows:
-        found.setdefault(row.claim_id, []).append(_change(row))
+    ids = sorted(set(claim_ids))
+    for start in range(0, len(ids), CHUNK):
+        rows = session.scalars(
+            sa.select(VerdictChange)
+            .where(VerdictChange.claim_id.in_(ids[start : start + CHUNK]))
+            .order_by(VerdictChange.id)
+        )
+        for row in rows:
+            found.setdefault(row.claim_id, []).append(_change(row))
     return found
 
 

@@ -172,6 +172,9 @@ def claimreview(bench: Workbench, selection: ReportFilter) -> None:
         )
 
 
+REPLACE_NEWER = "Replace verdicts given since the export"
+
+
 def import_verdicts(bench: Workbench) -> None:
     """A verdict report filled in a spreadsheet (or any sheet of claim_id, verdict,
     reviewer, note, evidence) comes back, as with ``verifier review --import``."""
@@ -188,6 +191,13 @@ def import_verdicts(bench: Workbench) -> None:
             "change nothing add nothing to the history. Signed in, you import your own "
             "verdicts: a blank reviewer is you.",
         )
+        replace = st.checkbox(
+            REPLACE_NEWER,
+            key="import-replace",
+            help="A report says how much of each claim's history it showed. A row left as "
+            "exported never replaces a verdict given since; a row you changed is refused "
+            "(nothing is imported) unless this is ticked.",
+        )
         submitted = st.form_submit_button("Import verdicts")
     if not submitted or not state.signed_in("importing verdicts"):
         return
@@ -196,7 +206,12 @@ def import_verdicts(bench: Workbench) -> None:
         return
     try:
         imported = pipeline.import_review_upload(
-            bench, upload.name, upload.getvalue(), state.signed_in_account()
+            bench,
+            upload.name,
+            upload.getvalue(),
+            state.signed_in_account(),
+            replace_newer=replace,
+            replace_option=f"'{REPLACE_NEWER}' ticked",
         )
     except VerifierError as error:
         st.error(plain(str(error)))
