@@ -216,9 +216,9 @@ def test_accounts_are_managed_from_the_command_line(tmp_path: Path, db_url: str)
     assert run("init").exit_code == 0
     listed = run("accounts", "list")
     assert listed.output == "no accounts: the app takes the name a reviewer types\n"
-    added = run("accounts", "add", "Dana Ortiz", given=f"{PASSWORD}\n{PASSWORD}\n")
+    added = run("accounts", "add", "Dana Ortiz", "--editor", given=f"{PASSWORD}\n{PASSWORD}\n")
     assert added.exit_code == 0, added.output
-    assert "account 'Dana Ortiz' added; the app asks reviewers to sign in" in added.output
+    assert "editor account 'Dana Ortiz' added; the app asks reviewers to sign in" in added.output
     # Asked twice, unseen: two different answers are asked again.
     # A name taken, or unknown, is refused before the password is asked.
     taken = run("accounts", "add", "Dana Ortiz")
@@ -232,6 +232,7 @@ def test_accounts_are_managed_from_the_command_line(tmp_path: Path, db_url: str)
     )
     piped = run("accounts", "add", "Sam Lee", "--password-stdin", given="piped in phrase\n")
     assert piped.exit_code == 0, piped.output
+    assert piped.output.startswith("reviewer account 'Sam Lee' added")
     short = run("accounts", "add", "Kim", "--password-stdin", given="short\n")
     assert short.exit_code == 1
     assert (
@@ -241,9 +242,15 @@ def test_accounts_are_managed_from_the_command_line(tmp_path: Path, db_url: str)
     assert run("accounts", "disable", "Sam Lee").output == "account 'Sam Lee' disabled\n"
     lines = run("accounts", "list").output.splitlines()
     assert lines == [
-        "Dana Ortiz\tactive\tlast signed in never",
-        "Sam Lee\tdisabled\tlast signed in never",
+        "Dana Ortiz\teditor\tactive\tlast signed in never",
+        "Sam Lee\treviewer\tdisabled\tlast signed in never",
     ]
+    assert run("accounts", "role", " Sam  Lee", "editor").output == "'Sam Lee' is now an editor\n"
+    assert run("accounts", "role", "Sam Lee", "editor").output == "'Sam Lee' is already an editor\n"
+    assert run("accounts", "role", "Dana Ortiz", "reviewer").output == (
+        "'Dana Ortiz' is now a reviewer\n"
+    )
+    assert run("accounts", "role", "Kim", "editor").exit_code == 1
     reset = run("accounts", "password", "Sam Lee", "--password-stdin", given="a new phrase now\n")
     assert reset.output == "password of 'Sam Lee' set\n"
     with open_records(Settings(home=tmp_path, db_url=db_url)) as records:

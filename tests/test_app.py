@@ -22,6 +22,7 @@ from ui.components import split_evidence
 from verifier import accounts, pipeline
 from verifier.config import Settings
 from verifier.db.session import make_engine
+from verifier.errors import InputError
 from verifier.jobs import JobState
 from verifier.labels import Label
 from verifier.stance.trained import RULES_VERSION
@@ -257,7 +258,7 @@ def test_with_accounts_a_reviewer_signs_in_and_verdicts_carry_the_account(
 ) -> None:
     monkeypatch.setattr(accounts, "FAILED_WAIT", 0.0)
     with open_records() as records:
-        accounts.add_account(records.db, "Dana Ortiz", "four words make one")
+        accounts.add_account(records.db, "Dana Ortiz", "four words make one", editor=True)
 
     def sign_in(name: str, password: str) -> None:
         typed_name, typed_password = app.text_input
@@ -274,7 +275,7 @@ def test_with_accounts_a_reviewer_signs_in_and_verdicts_carry_the_account(
     assert [h.value for h in app.header] == ["Sign in"]
     sign_in("Dana Ortiz", "four words make one")
     assert not app.exception and not app.error
-    assert "Signed in as **Dana Ortiz**" in [m.value for m in app.sidebar.markdown]
+    assert "Signed in as **Dana Ortiz** (editor)" in [m.value for m in app.sidebar.markdown]
     # Claims go to accounts, picked from a list.
     app.switch_page(QUEUE_PAGE).run()
     to = app.selectbox(key="q-bulk-to")
@@ -664,6 +665,40 @@ def test_the_queue_assigns_claims_and_each_reviewer_finds_their_own(app: AppTest
         {"assigned to": "Dana", "open": 1, "reviewed": 0},
         {"assigned to": "nobody", "open": 10, "reviewed": 0},
     ]
+
+
+@ON_SQLITE
+def test_a_reviewer_takes_and_gives_back_claims_and_leaves_the_rest_to_editors(
+    app: AppTest,
+) -> None:
+    with open_records() as records:
+        accounts.add_account(records.db, "Dana Ortiz", "four words make one", editor=True)
+        accounts.add_account(records.db, "Sam Lee", "another long phrase")
+    app.run()
+    typed_name, typed_password = app.text_input
+    typed_name.input("Sam Lee")
+    typed_password.input("another long phrase")
+    app.button(key="FormSubmitter:sign-in-Sign in").click().run()
+    assert "Signed in as **Sam Lee** (reviewer)" in [m.value for m in app.sidebar.markdown]
+    keys = {button.key for button in app.button}
+    assert not keys & {"q-bulk-go", "q-accept-go"}  # no popovers to hand out or accept
+    assert any("are for editors" in caption.value for caption in app.caption)
+    claim_id = int(app.subheader[0].value.removeprefix("Claim #"))
+    assert f"q-assign-{claim_id}-go" not in keys
+    app.button(key=f"q-take-{claim_id}").click().run()
+    assert not app.exception and not app.error
+    assert app.success[0].value == f"Claim #{claim_id} is yours to check"
+    assert any(c.value.startswith("Assigned to **Sam Lee** by Sam Lee") for c in app.caption)
+    assert app.button(key=f"q-take-{claim_id}").label == "Give this claim back"
+    app.button(key=f"q-take-{claim_id}").click().run()
+    assert app.success[0].value == f"Claim #{claim_id} is assigned to nobody again"
+    # A claim an editor gave someone else has no button; the core refuses it too.
+    with open_records() as records:
+        pipeline.assign_claims(records, [claim_id], "Dana Ortiz", "Dana Ortiz")
+    app.run()
+    assert f"q-take-{claim_id}" not in {button.key for button in app.button}
+    with open_records() as records, pytest.raises(InputError, match="is for editors"):
+        pipeline.assign_claims(records, [claim_id], "Sam Lee", "Sam Lee")
 
 
 @ON_SQLITE

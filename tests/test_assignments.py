@@ -128,6 +128,38 @@ def test_with_accounts_claims_go_to_active_accounts_only(bench: Workbench, tmp_p
     assert pipeline.import_reviews(bench, sheet).changes[0].changed_by == "Sam Ortiz"
 
 
+def test_only_editors_hand_claims_to_others_and_accept_in_bulk(bench: Workbench) -> None:
+    mine, theirs, free = make_claims(bench, 3)
+    accounts.add_account(bench.db, "Dana Ortiz", "four words make one", editor=True)
+    accounts.add_account(bench.db, "Sam Lee", "four words make two")
+    assert accounts.is_editor(bench.db, "Dana Ortiz") and not accounts.is_editor(
+        bench.db, "Sam Lee"
+    )
+    # A reviewer takes a claim nobody has, and gives their own back.
+    assert pipeline.assign_claims(bench, [mine], "Sam Lee", "Sam Lee") == 1
+    assert pipeline.assign_claims(bench, [mine], None, "Sam Lee") == 1
+    assert pipeline.assign_claims(bench, [mine], "Sam Lee", "Sam Lee") == 1
+    assert pipeline.assign_claims(bench, [theirs], "Dana Ortiz", "Dana Ortiz") == 1
+    refusal = (
+        "^handing claims to others or taking them from others is for editors, and 'Sam Lee' "
+        r"is a reviewer: ask an editor, or whoever runs verifier to make you one \(`verifier "
+        "accounts role 'Sam Lee' editor`\\)$"
+    )
+    for claims, to in (([free], "Dana Ortiz"), ([theirs], "Sam Lee"), ([theirs], None)):
+        with pytest.raises(InputError, match=refusal):
+            pipeline.assign_claims(bench, claims, to, "Sam Lee")
+    with pytest.raises(InputError, match=refusal):  # all or none: the free claim stays free
+        pipeline.assign_claims(bench, [free, theirs], "Sam Lee", "Sam Lee")
+    with pytest.raises(InputError, match="^accepting suggestions in bulk is for editors"):
+        pipeline.accept_suggestions(bench, [free], "Sam Lee", 0.0)
+    with bench.db.session() as session:
+        assert claim_view(session, free).assigned is None  # type: ignore[union-attr]
+    # An editor hands any claim to anyone; made an editor, so does Sam.
+    assert pipeline.assign_claims(bench, [mine, theirs], "Dana Ortiz", "Dana Ortiz") == 1
+    accounts.set_editor(bench.db, "Sam Lee", True)
+    assert pipeline.assign_claims(bench, [mine, theirs, free], "Sam Lee", "Sam Lee") == 3
+
+
 def test_desks_assigning_the_same_claims_at_once_never_fail(bench: Workbench) -> None:
     claims = make_claims(bench, 30)
     barrier = threading.Barrier(4)

@@ -15,7 +15,7 @@ from alembic.migration import MigrationContext
 from conftest import BACKENDS, PG_URL, drop_pg_database, make_pg_database, pg_admin
 from sqlalchemy.exc import DBAPIError
 
-from verifier.db.models import Base, Claim, Document, Match, Passage, Verdict
+from verifier.db.models import Account, Base, Claim, Document, Match, Passage, Verdict
 from verifier.db.session import (
     alembic_config,
     database_failure,
@@ -82,6 +82,23 @@ def test_an_older_schema_is_refused_then_upgraded_keeping_data(db_url: str) -> N
             "rules",
             "1",
         )
+    db.close()
+
+
+def test_accounts_made_before_roles_stay_able_to_assign_and_accept(db_url: str) -> None:
+    engine = make_engine(db_url)
+    command.upgrade(alembic_config(engine), "6b1e8d3a7c52")  # accounts, no roles yet
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO accounts (name, password_hash, created_at, failed_sign_ins) "
+                "VALUES ('Dana Ortiz', 'x', CURRENT_TIMESTAMP, 0)"
+            )
+        )
+    engine.dispose()
+    db = open_database(db_url, upgrade_schema=True)
+    with db.session() as s:
+        assert s.scalars(sa.select(Account.editor)).all() == [True]
     db.close()
 
 

@@ -154,7 +154,8 @@ def account(bench: Workbench) -> None:
         )
         name = None
     if name and token:
-        st.sidebar.markdown(f"Signed in as **{plain(name)}**")
+        role = "editor" if accounts.is_editor(bench.db, name) else "reviewer"
+        st.sidebar.markdown(f"Signed in as **{plain(name)}** ({role})")
         if st.sidebar.button("Sign out", key="sign-out", icon=":material/logout:"):
             accounts.end_session(bench.db, token)
             for key in (SIGNED_IN, TOKEN):

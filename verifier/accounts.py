@@ -8,6 +8,10 @@ verdicts are saved under the name signed in. A browser stays signed in for
 :data:`SESSION_HOURS` through a random token in a cookie (:func:`start_session`), of which
 the database keeps only a hash. Disabling an account, or giving it a new password, stops its
 sign-ins and signs out its open sessions; its verdicts stay under its name.
+
+An account is a reviewer's or an editor's. Every account reviews; an editor also hands
+claims to others (or takes them back) and accepts suggestions in bulk
+(:func:`require_editor`). With no account in use, everyone may do everything.
 """
 
 from __future__ import annotations
@@ -54,10 +58,15 @@ class AccountView:
     created_at: datetime
     disabled_at: datetime | None
     signed_in_at: datetime | None
+    editor: bool = False
 
     @property
     def active(self) -> bool:
         return self.disabled_at is None
+
+    @property
+    def role(self) -> str:
+        return "editor" if self.editor else "reviewer"
 
 
 def hash_password(password: str) -> str:
@@ -80,8 +89,9 @@ def password_matches(stored: str, password: str) -> bool:
         return False
 
 
-def add_account(db: Database, name: str, password: str) -> AccountView:
-    """A new account ``name`` with ``password``.
+def add_account(db: Database, name: str, password: str, editor: bool = False) -> AccountView:
+    """A new account ``name`` with ``password``: a reviewer's, or with ``editor`` an
+    editor's.
 
     Raises:
         InputError: the name is empty, too long or taken, or the password too short.
@@ -90,7 +100,7 @@ def add_account(db: Database, name: str, password: str) -> AccountView:
     _check_password(password)
     with db.writing() as session:
         _check_name(session, name, new=True)
-        account = Account(name=name, password_hash=hash_password(password))
+        account = Account(name=name, password_hash=hash_password(password), editor=editor)
         session.add(account)
         session.flush()
         return _view(account)
@@ -108,6 +118,51 @@ def set_password(db: Database, name: str, password: str) -> None:
         account.password_hash = hash_password(password)
         account.disabled_at, account.failed_sign_ins, account.paused_until = None, 0, None
         _end_sessions(session, account)
+
+
+def set_editor(db: Database, name: str, editor: bool) -> bool:
+    """Make the account ``name`` an editor's (``editor``) or a reviewer's; whether that
+    changed anything. Its open sessions go on: the app reads the role at each step.
+
+    Raises:
+        InputError: no such account.
+    """
+    with db.writing() as session:
+        account = _account(session, name)
+        changed = account.editor != editor
+        account.editor = editor
+        return changed
+
+
+def is_editor(db: Database, name: str) -> bool:
+    """Whether ``name`` may hand claims to others and accept suggestions in bulk
+    (:func:`require_editor`): an active editor's account, or anyone when no account is in
+    use."""
+    with db.session() as session:
+        return _editor_or_open(session, name)
+
+
+def require_editor(session: Session, name: str, doing: str) -> None:
+    """Refuse ``doing`` ("accepting suggestions in bulk") to ``name`` unless it is an active
+    editor's account, or no account is in use.
+
+    Raises:
+        InputError: ``name`` is a reviewer's account (or no active account).
+    """
+    if _editor_or_open(session, name):
+        return
+    spaced = " ".join(name.split())
+    raise InputError(
+        f"{doing} is for editors, and {spaced!r} is a reviewer: ask an editor, or whoever "
+        f"runs verifier to make you one (`verifier accounts role {shlex.quote(spaced)} editor`)"
+    )
+
+
+def _editor_or_open(session: Session, name: str) -> bool:
+    spaced = " ".join(name.split())
+    query = sa.select(Account.editor).where(Account.name == spaced, Account.disabled_at.is_(None))
+    editor = session.scalar(query)
+    return bool(editor) if editor is not None else not _any_active(session)
 
 
 def disable_account(db: Database, name: str) -> None:
@@ -327,7 +382,9 @@ def _token_hash(token: str) -> str:
 
 
 def _view(account: Account) -> AccountView:
-    return AccountView(account.name, account.created_at, account.disabled_at, account.signed_in_at)
+    return AccountView(
+        account.name, account.created_at, account.disabled_at, account.signed_in_at, account.editor
+    )
 
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:

@@ -1,9 +1,11 @@
 """Assignments: which reviewer is to check which claims, so that a desk splits its work and
 each reviewer finds their own in the queue ("assigned to me").
 
-With accounts in use (:mod:`verifier.accounts`), claims go to active accounts only; with
-none, to any name, as the name a reviewer types. An assignment says who is to check the
-claim, not who may: anyone may still give it a verdict.
+With accounts in use (:mod:`verifier.accounts`), claims go to active accounts only, and only
+an editor hands claims to others or takes them from others (a reviewer takes unassigned
+claims for themselves and gives their own back); with none, to any name, as the name a
+reviewer types. An assignment says who is to check the claim, not who may: anyone may still
+give it a verdict.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from verifier.accounts import account_name, acting_name, active_accounts
+from verifier.accounts import account_name, acting_name, active_accounts, require_editor
 from verifier.db.limits import check_lengths
 from verifier.db.models import (
     Assignment,
@@ -53,7 +55,9 @@ def assign(session: Session, claim_ids: Sequence[int], to: str | None, by: str) 
 
     Raises:
         InputError: no ``by`` name, no claims, an unknown claim, or a ``to`` name that
-            cannot be used (with accounts in use: one that is not an active account).
+            cannot be used (with accounts in use: one that is not an active account); a
+            reviewer who is no editor handing claims to someone else or taking them from
+            someone else.
     """
     by = by.strip()
     if not by:
@@ -80,6 +84,8 @@ def assign(session: Session, claim_ids: Sequence[int], to: str | None, by: str) 
             )
         )
         held.update({row.claim_id: row.assigned_to for row in rows})
+    if to not in (None, by) or any(held.get(claim_id) not in (None, by) for claim_id in ids):
+        require_editor(session, by, "handing claims to others or taking them from others")
     changing = [claim_id for claim_id in ids if held.get(claim_id) != to]
     now = utcnow()
     for chunk in _chunks(changing):

@@ -554,21 +554,45 @@ def _password(password_stdin: bool) -> str:
 @accounts.command("add")
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option(
+    "--editor",
+    is_flag=True,
+    help="An editor's account: also hands claims to others and accepts suggestions in bulk.",
+)
 @click.pass_context
-def accounts_add(ctx: click.Context, name: str, password_stdin: bool) -> None:
+def accounts_add(ctx: click.Context, name: str, password_stdin: bool, editor: bool) -> None:
     """Add an account NAME (the name its verdicts are saved under), asking for its password.
 
     The first account makes the app ask every reviewer to sign in; until then it takes the
-    name a reviewer types.
+    name a reviewer types. An account reviews; an editor's (--editor) also hands claims to
+    others and accepts suggestions in bulk.
 
     \b
     Example:
-        verifier accounts add "Dana Ortiz"
+        verifier accounts add "Dana Ortiz" --editor
+        verifier accounts add "Sam Lee"
     """
     db = _records(ctx).db
     name = reviewer_accounts.check_name(db, name, new=True)  # before the password is asked
-    added = reviewer_accounts.add_account(db, name, _password(password_stdin))
-    click.echo(f"account {added.name!r} added; the app asks reviewers to sign in")
+    added = reviewer_accounts.add_account(db, name, _password(password_stdin), editor)
+    click.echo(f"{added.role} account {added.name!r} added; the app asks reviewers to sign in")
+
+
+@accounts.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(["editor", "reviewer"]))
+@click.pass_context
+def accounts_role(ctx: click.Context, name: str, role: str) -> None:
+    """Make the account NAME an editor's (who also hands claims to others and accepts
+    suggestions in bulk) or a reviewer's; its sessions go on with the new role.
+
+    \b
+    Example:
+        verifier accounts role "Sam Lee" editor
+    """
+    changed = reviewer_accounts.set_editor(_records(ctx).db, name, role == "editor")
+    article = "an" if role == "editor" else "a"
+    click.echo(f"{' '.join(name.split())!r} is {'now' if changed else 'already'} {article} {role}")
 
 
 @accounts.command("password")
@@ -618,7 +642,7 @@ def accounts_list(ctx: click.Context) -> None:
     for account in found:
         seen = f"{account.signed_in_at:%Y-%m-%d %H:%M} UTC" if account.signed_in_at else "never"
         state = "active" if account.active else "disabled"
-        click.echo(f"{account.name}\t{state}\tlast signed in {seen}")
+        click.echo(f"{account.name}\t{account.role}\t{state}\tlast signed in {seen}")
 
 
 @cli.command()

@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from verifier.accounts import acting_name
+from verifier.accounts import acting_name, require_editor
 from verifier.db.limits import check_lengths
 from verifier.db.models import (
     Claim,
@@ -100,13 +100,14 @@ def accept_suggestions(
 
     Raises:
         InputError: no reviewer, a threshold outside 0-1, or (accounts in use) a reviewer
-            who is no active account.
+            who is no active editor's account.
     """
     if not 0.0 <= min_confidence <= 1.0:
         raise InputError(f"the confidence to accept at is between 0 and 1, not {min_confidence}")
     reviewer = acting_name(session, reviewer, "verdicts are saved")
     if not reviewer.strip():
         raise InputError("enter your name as reviewer before accepting suggestions")
+    require_editor(session, reviewer, "accepting suggestions in bulk")
     ids = sorted(set(claim_ids))
     wanted = (
         Verdict.label.is_(None),

@@ -17,7 +17,7 @@ from ui.components import (
     split_evidence,
     verdict_picker,
 )
-from verifier import pipeline
+from verifier import accounts, pipeline
 from verifier.accounts import active_accounts
 from verifier.assignments import assignees, handovers
 from verifier.claim_memory import PastCheck
@@ -153,6 +153,25 @@ def accept_control(bench: Workbench, wanted: QueueFilter) -> None:
     st.session_state["queue-flash"] = (
         f"Accepted {len(changes)} suggestion(s) at confidence {threshold:.2f} or above"
     )
+    st.rerun()
+
+
+def take_control(bench: Workbench, claim: ClaimView, me: str) -> None:
+    """For a reviewer who is no editor: take the claim to check when nobody has it, or give
+    back one of theirs (handing claims to others is for editors)."""
+    holder = claim.assigned.to if claim.assigned else None
+    if not me or holder not in (None, me):
+        return
+    label, to = ("Take this claim", me) if holder is None else ("Give this claim back", None)
+    if not st.button(label, key=f"q-take-{claim.id}", icon=":material/assignment_ind:"):
+        return
+    try:
+        pipeline.assign_claims(bench, [claim.id], to, me)
+    except VerifierError as error:
+        st.error(plain(str(error)))
+        return
+    done = "is yours to check" if to else "is assigned to nobody again"
+    st.session_state["queue-flash"] = f"Claim #{claim.id} {done}"
     st.rerun()
 
 
@@ -343,7 +362,7 @@ def assignment(bench: Workbench, claim: ClaimView) -> None:
         )
 
 
-def claim_panel(bench: Workbench, claim: ClaimView, names: list[str]) -> None:
+def claim_panel(bench: Workbench, claim: ClaimView, names: list[str], editor: bool) -> None:
     st.subheader(f"Claim #{claim.id}")
     in_article(bench, claim.id)
     st.markdown(f"**{plain(claim.text)}**")
@@ -415,7 +434,10 @@ def claim_panel(bench: Workbench, claim: ClaimView, names: list[str]) -> None:
         "Keys: S supported · D disputed · U unverified · A accept suggestion · B reuse the "
         "verdict checked before · J next · K previous"
     )
-    assign_control(bench, [claim.id], 1, names, f"q-assign-{claim.id}", "Assign this claim")
+    if editor:
+        assign_control(bench, [claim.id], 1, names, f"q-assign-{claim.id}", "Assign this claim")
+    else:
+        take_control(bench, claim, reviewer)
     evidence(claim)
     if claim.history:
         st.write("History")
@@ -460,13 +482,19 @@ def main() -> None:
             "confidence": st.column_config.NumberColumn(format="%.2f"),
         },
     )
-    if page.total:
+    editor = accounts.is_editor(bench.db, state.reviewer())
+    if page.total and editor:
         assign, accept, _ = st.columns([1, 1, 2])
         with assign:
             label = f"Assign these {page.total} claims"
             assign_control(bench, wanted, page.total, names, "q-bulk", label)
         with accept:
             accept_control(bench, wanted)
+    elif page.total:
+        st.caption(
+            "Handing claims to others and accepting suggestions in bulk are for editors; "
+            "you take claims nobody has, and give yours back."
+        )
     current = st.session_state.get(CURRENT)
     if current is None and "claim" in st.query_params:
         try:
@@ -490,7 +518,7 @@ def main() -> None:
         st.warning(f"There is no claim #{current}.")
         return
     _open(current)
-    claim_panel(bench, claim, names)
+    claim_panel(bench, claim, names, editor)
 
 
 main()

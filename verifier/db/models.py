@@ -319,6 +319,8 @@ class Account(Base):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     disabled_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     signed_in_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # An editor also hands claims to others and accepts suggestions in bulk.
+    editor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Wrong passwords in a row, and until when sign-in is paused after too many.
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     paused_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
