@@ -9,7 +9,7 @@ from verifier.cli import cli
 from verifier.config import Settings
 from verifier.db.models import Verdict
 from verifier.errors import ConflictError, InputError
-from verifier.export import ReportFilter, report_summary
+from verifier.export import ReportFilter, report_records, report_summary
 from verifier.labels import Label
 from verifier.match import Provenance
 from verifier.queue import QueueFilter
@@ -218,21 +218,33 @@ def test_the_command_line_accepts_suggestions_above_a_confidence(
         assert refused.exit_code == 2 and line in refused.output, refused.output
 
 
-def test_suggestions_accepted_in_bulk_say_nothing_of_the_agreement(bench: Workbench) -> None:
+def test_suggestions_accepted_in_bulk_say_nothing_of_the_agreement_and_are_marked(
+    bench: Workbench, tmp_path: Path
+) -> None:
     claims = make_claims(bench, 3)
     suggest(bench, claims, [Label.SUPPORTED] * 3, [0.95, 0.95, 0.5])
     pipeline.review_claim(bench, claims[2], "disputed", "lee")  # read, and overruled
     pipeline.accept_suggestions(bench, claims, "dana", 0.9)
 
-    def agreement() -> tuple[int, int]:
+    def agreement() -> tuple[int, int, int]:
         with bench.db.session() as s:
             summary = report_summary(s, ReportFilter())
-        return summary.compared, summary.agreed
+        return summary.compared, summary.agreed, summary.accepted_in_bulk
 
-    assert agreement() == (1, 0)  # lee's alone
+    assert agreement() == (1, 0, 2)  # lee's alone
+    with bench.db.session() as s:
+        marked = [r["accepted_in_bulk"] for r in report_records(s, ReportFilter())]
+    assert marked == [True, True, False]
+    for suffix, line in (
+        (".md", "2 verdict(s) of this report are suggestions accepted in bulk"),
+        (".html", "2 verdicts of this report are suggestions accepted in bulk"),
+    ):
+        pipeline.export_report(bench, ReportFilter(), tmp_path / f"r{suffix}")
+        text = (tmp_path / f"r{suffix}").read_text(encoding="utf-8")
+        assert line in text and text.count("accepted in bulk, not read one by one") == 3
     # Saved again one by one (the same verdict, read this time), it counts.
     pipeline.review_claim(bench, claims[0], "supported", "dana")
-    assert agreement() == (2, 1)
+    assert agreement() == (2, 1, 1)
     with bench.db.session() as s:
         bulk = [v.bulk_accepted for v in (s.get(Verdict, c) for c in claims) if v]
     assert bulk == [False, True, False]

@@ -69,6 +69,7 @@ REPORT_FIELDS = (
     "verdict",
     "reviewer",
     "reviewed_at",
+    "accepted_in_bulk",
     "note",
     "evidence",
     "history_entries",
@@ -105,6 +106,7 @@ _TYPES = {
     "confidence": pa.float64(),
     "evidence": pa.list_(_EVIDENCE_TYPE),
     "history_entries": pa.int64(),
+    "accepted_in_bulk": pa.bool_(),
     "row_fields": pa.map_(pa.string(), pa.string()),
 }
 #: The Parquet schema of a report: every field of :data:`REPORT_FIELDS`, text unless typed
@@ -244,6 +246,9 @@ def _records(session: Session, ids: Sequence[int]) -> Iterator[dict[str, object]
             "verdict": _label(review.label if review else None),
             "reviewer": review.reviewer if review else None,
             "reviewed_at": _when(reviewed_at) if review else None,
+            # the suggestion saved unread (verifier review --accept-above), until a reviewer
+            # saves the claim one by one
+            "accepted_in_bulk": bool(review.bulk_accepted) if review else None,
             "note": review.note if review else None,
             "evidence": [
                 evidence[(claim.id, pid)]

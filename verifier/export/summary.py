@@ -48,6 +48,7 @@ class ReportSummary:
             accepted in bulk (not read one by one, they say nothing of agreement).
         agreed: of those, the ones where reviewer and suggestion gave the same verdict.
         confusion: (suggested, reviewed) -> count over the compared claims.
+        accepted_in_bulk: reviewed claims whose verdict is a suggestion accepted in bulk.
         generated_at: when the summary was made (UTC).
     """
 
@@ -58,6 +59,7 @@ class ReportSummary:
     compared: int
     agreed: int
     confusion: dict[tuple[str, str], int]
+    accepted_in_bulk: int = 0
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -67,9 +69,9 @@ class ReportSummary:
 
 
 def report_summary(session: Session, report: ReportFilter) -> ReportSummary:
-    """The summary of the claims ``report`` picks, in three small grouped queries (per article
-    and verdict, per suggestion and verdict, per reviewer): their rows grow with the number
-    of articles, never with the number of claims."""
+    """The summary of the claims ``report`` picks, in four small grouped queries (per article
+    and verdict, per suggestion and verdict, accepted in bulk or not, per reviewer): their
+    rows grow with the number of articles, never with the number of claims."""
     picked = selected_claims(report).order_by(None).subquery()
 
     def grouped(*columns: Any, where: Any = None) -> list[Any]:
@@ -101,6 +103,11 @@ def report_summary(session: Session, report: ReportFilter) -> ReportSummary:
         )
         if suggested is not None and label is not None
     }
+    bulk = sum(
+        count
+        for accepted, count in grouped(Verdict.bulk_accepted, where=Verdict.label.is_not(None))
+        if accepted
+    )
     reviewers = [
         (reviewer or "(unnamed)", count)
         for reviewer, label, count in grouped(Verdict.reviewer, Verdict.label.is_not(None))
@@ -124,6 +131,7 @@ def report_summary(session: Session, report: ReportFilter) -> ReportSummary:
         compared=sum(confusion.values()),
         agreed=sum(count for (suggested, shown), count in confusion.items() if suggested == shown),
         confusion=confusion,
+        accepted_in_bulk=bulk,
     )
 
 
