@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from conftest import write
+from conftest import run_threads, write
 
 from verifier import accounts, pipeline
 from verifier.cli import cli
 from verifier.config import Settings
-from verifier.db.models import Account, AccountSession, utcnow
+from verifier.db.models import Account, AccountSession, SignInFailure, utcnow
 from verifier.errors import InputError
 from verifier.labels import Label
 from verifier.views import article_claims
@@ -80,13 +80,19 @@ def test_signing_in_takes_the_right_password_of_an_active_account(bench: Workben
     logged = Lines()
     accounts.log.addHandler(logged)
     try:
-        for name, password in (("Dana Ortiz", "not the password"), ("Nobody", PASSWORD)):
+        for name, password, client in (
+            ("Dana Ortiz", "not the password", None),
+            ("Nobody", PASSWORD, "192.0.2.4"),
+        ):
             began = time.monotonic()
-            assert accounts.sign_in(db, name, password) is None
+            assert accounts.sign_in(db, name, password, client) is None
             assert time.monotonic() - began >= 0.05
     finally:
         accounts.log.removeHandler(logged)
-    assert logged.lines == ["sign-in refused for 'Dana Ortiz'", "sign-in refused for 'Nobody'"]
+    assert logged.lines == [
+        "sign-in refused for 'Dana Ortiz' from an unknown address",
+        "sign-in refused for 'Nobody' from 192.0.2.4",
+    ]
     # Disabled: no sign-in, and no longer "in use" once none is active.
     accounts.disable_account(db, "Dana Ortiz")
     assert accounts.sign_in(db, "Dana Ortiz", PASSWORD) is None
@@ -97,34 +103,61 @@ def test_signing_in_takes_the_right_password_of_an_active_account(bench: Workben
     assert accounts.sign_in(db, "Dana Ortiz", "a brand new phrase") == "Dana Ortiz"
 
 
-def test_too_many_wrong_passwords_pause_an_accounts_sign_in(bench: Workbench) -> None:
+def test_too_many_wrong_passwords_pause_a_names_sign_in_from_that_address(
+    bench: Workbench,
+) -> None:
     db = bench.db
     accounts.add_account(db, "Dana Ortiz", PASSWORD)
+    desk, elsewhere = "10.0.0.7", "203.0.113.9"
     for _ in range(accounts.MAX_TRIES - 1):
-        assert accounts.sign_in(db, "Dana Ortiz", "a wrong guess") is None
-    # A right password in between starts the count again.
-    assert accounts.sign_in(db, "Dana Ortiz", PASSWORD) == "Dana Ortiz"
+        assert accounts.sign_in(db, "Dana Ortiz", "a wrong guess", elsewhere) is None
+    # A right password in between starts that address's count again.
+    assert accounts.sign_in(db, "Dana Ortiz", PASSWORD, elsewhere) == "Dana Ortiz"
     for _ in range(accounts.MAX_TRIES):
-        assert accounts.sign_in(db, "Dana Ortiz", "a wrong guess") is None
-    # Paused: even the right password is refused, with a line saying until when.
+        assert accounts.sign_in(db, "Dana Ortiz", "a wrong guess", elsewhere) is None
+    # Paused there: even the right password is refused, with a line saying until when.
     with pytest.raises(InputError) as paused:
-        accounts.sign_in(db, "Dana Ortiz", PASSWORD)
+        accounts.sign_in(db, "Dana Ortiz", PASSWORD, elsewhere)
     assert re.fullmatch(
-        r"sign-in to 'Dana Ortiz' is paused after 5 wrong passwords, until \d\d:\d\d UTC; a "
-        r"new password \(`verifier accounts password 'Dana Ortiz'`\) lifts the pause",
+        r"sign-in as 'Dana Ortiz' from this address is paused after 5 wrong passwords, until "
+        r"\d\d:\d\d UTC; wait, or ask whoever runs verifier for a new password \(`verifier "
+        r"accounts password 'Dana Ortiz'`\), which lifts the pause",
         str(paused.value),
     )
-    # An unknown name is refused as before, never paused.
-    for _ in range(accounts.MAX_TRIES + 1):
-        assert accounts.sign_in(db, "Nobody", PASSWORD) is None
-    # The pause ends with its time, or with a new password.
-    with db.writing() as session:
-        session.execute(sa.update(Account).values(paused_until=utcnow() - timedelta(seconds=1)))
-    assert accounts.sign_in(db, "Dana Ortiz", PASSWORD) == "Dana Ortiz"
+    # The guesses elsewhere do not lock Dana out at her desk.
+    assert accounts.sign_in(db, "Dana Ortiz", PASSWORD, desk) == "Dana Ortiz"
+    # A name that is no account's is paused the same: a pause tells nothing.
     for _ in range(accounts.MAX_TRIES):
-        accounts.sign_in(db, "Dana Ortiz", "a wrong guess")
+        assert accounts.sign_in(db, "Nobody", PASSWORD, elsewhere) is None
+    with pytest.raises(InputError) as unknown:
+        accounts.sign_in(db, "Nobody", PASSWORD, elsewhere)
+    assert str(unknown.value).replace("Nobody", "Dana Ortiz")[:90] == str(paused.value)[:90]
+    # The pause ends with its time, or with a new password; old failures are dropped.
+    with db.writing() as session:
+        past = utcnow() - timedelta(minutes=accounts.PAUSE_MINUTES, seconds=1)
+        session.execute(sa.update(SignInFailure).values(last_failed_at=past, paused_until=past))
+    assert accounts.sign_in(db, "Dana Ortiz", PASSWORD, elsewhere) == "Dana Ortiz"
+    for _ in range(accounts.MAX_TRIES):
+        accounts.sign_in(db, "Dana Ortiz", "a wrong guess", elsewhere)
+    with db.session() as session:  # the expired rows went with the first new failure
+        rows = session.execute(sa.select(SignInFailure.name, SignInFailure.client)).all()
+    assert rows == [("Dana Ortiz", elsewhere)]
     accounts.set_password(db, "Dana Ortiz", "a brand new phrase")
-    assert accounts.sign_in(db, "Dana Ortiz", "a brand new phrase") == "Dana Ortiz"
+    assert accounts.sign_in(db, "Dana Ortiz", "a brand new phrase", elsewhere) == "Dana Ortiz"
+
+
+def test_wrong_passwords_tried_at_once_are_all_counted(bench: Workbench) -> None:
+    accounts.add_account(bench.db, "Dana Ortiz", PASSWORD)
+    guesses = [f"guess {n}" for n in range(accounts.MAX_TRIES)]
+    refused: list[str | None] = []
+
+    def guess(password: str) -> None:
+        refused.append(accounts.sign_in(bench.db, "Dana Ortiz", password, "198.51.100.2"))
+
+    assert run_threads(guess, guesses) == []  # no upsert collided
+    assert refused == [None] * accounts.MAX_TRIES
+    with pytest.raises(InputError, match="from this address is paused"):
+        accounts.sign_in(bench.db, "Dana Ortiz", PASSWORD, "198.51.100.2")
 
 
 def test_a_browser_stays_signed_in_by_a_token_until_it_no_longer_counts(

@@ -309,7 +309,7 @@ def test_with_accounts_a_reviewer_signs_in_and_verdicts_carry_the_account(
         for _ in range(accounts.MAX_TRIES):
             accounts.sign_in(records.db, "Sam Lee", "a wrong guess")
     sign_in("Sam Lee", "another long phrase")
-    assert app.error[0].value.startswith("sign\\-in to 'Sam Lee' is paused after 5 wrong")
+    assert app.error[0].value.startswith("sign\\-in as 'Sam Lee' from this address is paused")
     assert [h.value for h in app.header] == ["Sign in"]
     # With no active account left, the app takes a typed name again.
     with open_records() as records:

@@ -180,7 +180,7 @@ def sign_in(bench: Workbench) -> None:
     if not submitted:
         return
     try:
-        who = accounts.sign_in(bench.db, name, password)
+        who = accounts.sign_in(bench.db, name, password, _client())
     except VerifierError as error:  # paused after too many wrong passwords
         st.error(plain(str(error)))
         return
@@ -193,6 +193,13 @@ def sign_in(bench: Workbench) -> None:
     st.session_state[SIGNED_IN] = who
     st.session_state[TOKEN] = accounts.start_session(bench.db, who)
     st.rerun()
+
+
+def _client() -> str | None:
+    """The browser's address, as the server sees it (a proxy's, behind one; ``None`` when
+    Streamlit cannot tell): wrong passwords are counted per name and address."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
 
 
 def _kept_token() -> str:

@@ -29,9 +29,10 @@ from datetime import datetime, timedelta
 from functools import cache
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from verifier.db.models import Account, AccountSession, as_utc, utcnow
+from verifier.db.models import Account, AccountSession, SignInFailure, as_utc, utcnow
 from verifier.db.session import Database
 from verifier.errors import InputError
 
@@ -44,7 +45,8 @@ _N, _R, _P = 2**14, 8, 1
 _SCHEME = "scrypt"
 #: Seconds a failed sign-in waits before it answers, so that passwords cannot be tried fast.
 FAILED_WAIT = 1.0
-#: Wrong passwords in a row after which an account's sign-in is paused, and for how long.
+#: Wrong passwords (within the pause's length) after which a name's sign-in from one address
+#: is paused, and for how long.
 MAX_TRIES, PAUSE_MINUTES = 5, 15
 #: Hours a browser stays signed in (a working day and then some), unless it signs out.
 SESSION_HOURS = 12
@@ -107,7 +109,8 @@ def add_account(db: Database, name: str, password: str, editor: bool = False) ->
 
 
 def set_password(db: Database, name: str, password: str) -> None:
-    """Give the account ``name`` a new password (and enable it, if disabled).
+    """Give the account ``name`` a new password (and enable it, if disabled); it lifts any
+    pause of its sign-in, from every address.
 
     Raises:
         InputError: no such account, or the password is too short.
@@ -116,7 +119,8 @@ def set_password(db: Database, name: str, password: str) -> None:
     with db.writing() as session:
         account = _account(session, name)
         account.password_hash = hash_password(password)
-        account.disabled_at, account.failed_sign_ins, account.paused_until = None, 0, None
+        account.disabled_at = None
+        session.execute(sa.delete(SignInFailure).where(SignInFailure.name == account.name))
         _end_sessions(session, account)
 
 
@@ -231,39 +235,89 @@ def is_active(db: Database, name: str) -> bool:
         return _active_id(session, name) is not None
 
 
-def sign_in(db: Database, name: str, password: str) -> str | None:
+def sign_in(db: Database, name: str, password: str, client: str | None = None) -> str | None:
     """The account's name when ``password`` is right for an enabled account ``name``, after
     recording the time; else ``None``, after :data:`FAILED_WAIT` seconds. An unknown name
-    takes as long to refuse as a wrong password. After :data:`MAX_TRIES` wrong passwords in
-    a row, the account's sign-in is paused for :data:`PAUSE_MINUTES`.
+    takes as long to refuse as a wrong password.
+
+    Refusals are counted per name typed and ``client`` address (the browser's, as the app
+    sees it): after :data:`MAX_TRIES` within :data:`PAUSE_MINUTES`, that name's sign-in from
+    that address is paused for :data:`PAUSE_MINUTES`. Someone guessing elsewhere cannot lock
+    a reviewer out, and a name that is no account's is paused the same, so a pause does not
+    tell which names are accounts.
 
     Raises:
-        InputError: sign-in to this account is paused (the message says until when).
+        InputError: sign-in as this name from this address is paused (the message says
+            until when).
     """
-    name = " ".join(name.split())
+    name = " ".join(name.split())[:256]
+    where = (client or "")[:64]
     now = utcnow()
-    with db.writing() as session:
+    with db.session() as session:
+        _paused(session, name, where, now)
         account = session.scalar(sa.select(Account).where(Account.name == name))
-        if account is not None and account.paused_until and as_utc(account.paused_until) > now:
-            raise InputError(
-                f"sign-in to {name!r} is paused after {MAX_TRIES} wrong passwords, until "
-                f"{as_utc(account.paused_until):%H:%M} UTC; a new password "
-                f"(`verifier accounts password {shlex.quote(name)}`) lifts the pause"
-            )
         stored = account.password_hash if account is not None else _decoy()
-        right = password_matches(stored, password)
-        if account is not None and right and account.disabled_at is None:
-            account.signed_in_at, account.failed_sign_ins = now, 0
-            return account.name
-        if account is not None and not right:
-            account.failed_sign_ins += 1
-            if account.failed_sign_ins >= MAX_TRIES:
-                account.failed_sign_ins = 0
-                account.paused_until = now + timedelta(minutes=PAUSE_MINUTES)
-                log.warning("sign-in to %r paused after %d wrong passwords", name, MAX_TRIES)
-    log.warning("sign-in refused for %r", name[:80])  # for whoever watches the app's log
+        usable = account is not None and account.disabled_at is None
+    right = password_matches(stored, password)  # ~50 ms of scrypt, outside any write lock
+    with db.writing() as session:
+        if usable and right:
+            found = session.scalar(sa.select(Account).where(Account.name == name))
+            if found is not None and found.disabled_at is None:  # still, after the check
+                found.signed_in_at = now
+                session.execute(
+                    sa.delete(SignInFailure).where(
+                        SignInFailure.name == name, SignInFailure.client == where
+                    )
+                )
+                return found.name
+        _count_failure(session, name, where, now)
+    log.warning("sign-in refused for %r from %s", name[:80], where or "an unknown address")
     time.sleep(FAILED_WAIT)
     return None
+
+
+def _paused(session: Session, name: str, client: str, now: datetime) -> None:
+    """Refuse a sign-in as ``name`` from ``client`` while it is paused."""
+    until = session.scalar(
+        sa.select(SignInFailure.paused_until).where(
+            SignInFailure.name == name, SignInFailure.client == client
+        )
+    )
+    if until is not None and as_utc(until) > now:
+        raise InputError(
+            f"sign-in as {name!r} from this address is paused after {MAX_TRIES} wrong "
+            f"passwords, until {as_utc(until):%H:%M} UTC; wait, or ask whoever runs verifier "
+            f"for a new password (`verifier accounts password {shlex.quote(name)}`), which "
+            "lifts the pause"
+        )
+
+
+def _count_failure(session: Session, name: str, client: str, now: datetime) -> None:
+    """One more refusal for ``name`` from ``client`` (an upsert: two at once both count);
+    the :data:`MAX_TRIES`-th pauses it. Counts older than :data:`PAUSE_MINUTES` are dropped
+    first, so the table holds the last quarter hour's failures only."""
+    window = timedelta(minutes=PAUSE_MINUTES)
+    session.execute(sa.delete(SignInFailure).where(SignInFailure.last_failed_at < now - window))
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(SignInFailure).values(
+        name=name, client=client, failures=1, last_failed_at=now, paused_until=None
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["name", "client"],
+            set_={"failures": SignInFailure.failures + 1, "last_failed_at": now},
+        )
+    )
+    failure = session.get(SignInFailure, (name, client), populate_existing=True)
+    if failure is not None and failure.failures >= MAX_TRIES:
+        failure.failures, failure.paused_until = 0, now + window
+        log.warning(
+            "sign-in as %r from %s paused after %d wrong passwords",
+            name[:80],
+            client or "an unknown address",
+            MAX_TRIES,
+        )
 
 
 def start_session(db: Database, name: str) -> str:

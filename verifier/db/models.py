@@ -321,8 +321,21 @@ class Account(Base):
     signed_in_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     # An editor also hands claims to others and accepts suggestions in bulk.
     editor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    # Wrong passwords in a row, and until when sign-in is paused after too many.
-    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+
+
+class SignInFailure(Base):
+    """Wrong passwords in a row for a name typed at sign-in, from one client address (``''``
+    when the app cannot tell), and until when that name's sign-in from there is paused after
+    too many (:func:`verifier.accounts.sign_in`). Names that are no account's are counted
+    the same, so a pause says nothing of which names are accounts; rows are dropped once
+    their pause and the failures before it are over."""
+
+    __tablename__ = "sign_in_failures"
+
+    name: Mapped[str] = mapped_column(sa.String(256), primary_key=True)
+    client: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
     paused_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
