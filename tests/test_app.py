@@ -735,6 +735,31 @@ def test_a_claim_url_opens_that_claim(
     assert any(":orange-background[**" in m.value for m in app.markdown)  # in its article
 
 
+@ON_SQLITE
+def test_an_editor_signs_off_anothers_verdict_in_the_queue(app: AppTest) -> None:
+    with open_records() as records:
+        pipeline.review_claim(records, 7, "supported", "Lee Park", "the ministry confirmed")
+    signing = new_app()
+    signing.query_params["claim"] = "7"
+    signing.run()
+    assert any(c.value == "Awaits an editor's sign-off" for c in signing.caption)
+    signing.sidebar.text_input(key="reviewer").input("Dana").run()
+    signing.button(key="q-sign-7").click().run()
+    assert not signing.exception and not signing.error
+    assert signing.success[0].value == "Signed off claim #7: supported"
+    assert any(c.value.startswith("Signed off by **Dana** on ") for c in signing.caption)
+    assert "q-sign-7" not in {button.key for button in signing.button}
+    # Lee, on his own verdict, is told another editor signs it off.
+    with open_records() as records:
+        pipeline.review_claim(records, 7, "disputed", "Lee Park")  # a new verdict, unsigned
+    own = new_app()
+    own.query_params["claim"] = "7"
+    own.run()
+    own.sidebar.text_input(key="reviewer").input("Lee Park").run()
+    assert "q-sign-7" not in {button.key for button in own.button}
+    assert any("other than you (the verdict is yours)" in c.value for c in own.caption)
+
+
 def test_the_dashboard_shows_open_work_and_agreement(app: AppTest) -> None:
     app.sidebar.text_input(key="reviewer").input("Dana").run()
     app.button(key="q-accept").click().run()

@@ -461,6 +461,36 @@ def claims_assign(
     click.echo(f"{changed} claim(s) assigned {whom}")
 
 
+@claims.command("sign-off")
+@click.argument("claim_ids", metavar="[CLAIM_ID]...", type=int, nargs=-1)
+@click.option("--by", "by", required=True, help="The editor who signs them off.")
+@click.option(
+    "--article",
+    type=int,
+    multiple=True,
+    help="Every verdict of this article that awaits a sign-off (repeatable); the editor's "
+    "own are left for another editor.",
+)
+@click.pass_context
+def claims_sign_off(
+    ctx: click.Context, claim_ids: tuple[int, ...], by: str, article: tuple[int, ...]
+) -> None:
+    """Sign off the verdicts of the CLAIM_IDs given (or of --article): an editor's second
+    reading before the desk publishes them. Nobody signs off their own verdict; a changed
+    verdict needs a new sign-off; `verifier export --signed-off` keeps to signed-off ones.
+
+    \b
+    Example:
+        verifier claims sign-off 12 13 --by "A. Editor"
+        verifier claims sign-off --article 3 --by "A. Editor"
+    """
+    if bool(claim_ids) == bool(article):
+        raise click.UsageError("give CLAIM_IDs, or --article to sign off an article's verdicts")
+    claims: tuple[int, ...] | QueueFilter = claim_ids or QueueFilter(articles=article)
+    signed = pipeline.sign_off_claims(_records(ctx), claims, by)
+    click.echo(f"{signed} verdict(s) signed off by {' '.join(by.split())}")
+
+
 @claims.group("model", cls=_Group)
 def claims_model() -> None:
     """The desk's own check-worthiness model (extraction uses the heuristic without one)."""
@@ -774,6 +804,11 @@ def _day(_ctx: click.Context, param: click.Parameter, value: str | None) -> date
 @click.option(
     "--min-confidence", type=click.FloatRange(0, 1), help="Suggestion at least this confident."
 )
+@click.option(
+    "--signed-off",
+    is_flag=True,
+    help="Only verdicts an editor signed off as they stand (verifier claims sign-off).",
+)
 @click.option("--title", default="Verdict report", show_default=True, help="HTML/Markdown title.")
 @click.option(
     "--publisher", help="ClaimReview: the publishing organisation (VERIFIER_PUBLISHER_NAME)."
@@ -797,6 +832,7 @@ def export(
     until: date | None,
     reviewed_only: bool,
     min_confidence: float | None,
+    signed_off: bool,
     title: str,
     publisher: str | None,
     publisher_url: str | None,
@@ -811,6 +847,7 @@ def export(
         verifier export --out everything.parquet --all
         verifier export --out lee.csv --assigned-to "Lee Park" --all
         verifier export --out report.html --article 3
+        verifier export --out report.html --signed-off
         verifier export --out reviews.json --publisher "Desk" \\
             --factcheck-url "https://desk.example.org/checks/{claim_id}"
         verifier export --out report.html --out report.csv --out reviews.json
@@ -840,6 +877,7 @@ def export(
         reviewed_only=reviewed_only,
         min_confidence=min_confidence,
         assigned_to=" ".join(assigned_to.split()) if assigned_to else None,
+        signed_off_only=signed_off,
     )
     # An export reads the database alone: no index or model is loaded.
     records = _records(ctx)

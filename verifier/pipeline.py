@@ -102,6 +102,7 @@ from verifier.readers import read_claims, read_reviews
 from verifier.review import Change, ImportReport, record_review, record_reviews
 from verifier.review import accept_suggestions as accept_bulk
 from verifier.sample import is_empty, sample_dir
+from verifier.signoffs import sign_off
 from verifier.sources import COLUMN_OPTION, read_sources
 from verifier.text import normalise
 from verifier.uploads import keep_uploads, safe_name, staged_uploads
@@ -1014,6 +1015,21 @@ def assign_claims(
     with bench.db.writing() as session:
         ids = queue_ids(session, claims) if isinstance(claims, QueueFilter) else claims
         return assign(session, ids, to, by)
+
+
+def sign_off_claims(bench: Records, claims: Sequence[int] | QueueFilter, by: str) -> int:
+    """Sign off, as editor ``by``, the verdicts of the claims given by id, or of every claim
+    a queue filter keeps whose verdict awaits a sign-off (``by``'s own left for another
+    editor), read in the same transaction (:func:`verifier.signoffs.sign_off`); how many.
+
+    Raises:
+        InputError: as :func:`verifier.signoffs.sign_off`.
+    """
+    with bench.db.writing() as session:
+        if isinstance(claims, QueueFilter):
+            ids = queue_ids(session, replace(claims, status="to sign off"))
+            return sign_off(session, ids, by, skip_own=True) if ids else 0
+        return sign_off(session, claims, by)
 
 
 def past_checks(bench: Workbench, claims: Sequence[tuple[int, str]]) -> dict[int, PastCheck]:

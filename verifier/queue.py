@@ -16,9 +16,9 @@ from verifier.db.models import Article, Assignment, Claim, Verdict
 from verifier.labels import Label
 from verifier.text import contains_pattern
 
-Status = Literal["needs review", "reviewed", "all"]
+Status = Literal["needs review", "reviewed", "to sign off", "all"]
 Sort = Literal["check-worthiness", "confidence", "newest"]
-STATUSES: tuple[Status, ...] = ("needs review", "reviewed", "all")
+STATUSES: tuple[Status, ...] = ("needs review", "reviewed", "to sign off", "all")
 #: ``QueueFilter.assigned_to`` for the claims assigned to no one.
 NOBODY = ""
 SORTS: tuple[Sort, ...] = ("check-worthiness", "confidence", "newest")
@@ -30,7 +30,9 @@ class QueueFilter:
     """Which claims the queue shows, and in what order.
 
     Attributes:
-        status: ``needs review`` (no reviewer's verdict yet), ``reviewed`` or ``all``.
+        status: ``needs review`` (no reviewer's verdict yet), ``reviewed``, ``to sign off``
+            (reviewed, and the verdict as it stands not signed off: :mod:`verifier.signoffs`)
+            or ``all``.
         suggested: suggested verdicts to keep (all when empty).
         reviewed: reviewers' verdicts to keep (all when empty).
         confidence: the suggestion's confidence range; a claim not matched yet has none and
@@ -156,6 +158,8 @@ def _filtered(query: Query, wanted: QueueFilter) -> Query:
         query = query.where(Verdict.label.is_(None))
     elif wanted.status == "reviewed":
         query = query.where(Verdict.label.is_not(None))
+    elif wanted.status == "to sign off":
+        query = query.where(Verdict.label.is_not(None), Verdict.signed_off_by.is_(None))
     if wanted.suggested:
         query = query.where(Verdict.suggested.in_(list(wanted.suggested)))
     if wanted.reviewed:

@@ -315,6 +315,7 @@ def _apply(
     )
     verdict.label, verdict.note, verdict.reviewer = label, note or None, reviewer
     verdict.evidence, verdict.bulk_accepted = evidence, False
+    verdict.signed_off_by = verdict.signed_off_at = None  # a changed verdict is signed anew
     session.add(change)
     return _change(change)
 

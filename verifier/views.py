@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from verifier.assignments import Assigned, assignments
 from verifier.citations import CitedPassage, cited_passages, passages_with_source
-from verifier.db.models import Article, Claim, Match, Passage, Verdict
+from verifier.db.models import Article, Claim, Match, Passage, Verdict, as_utc
 from verifier.labels import Label
 from verifier.match import Provenance
 from verifier.review import Change, histories
@@ -81,6 +81,9 @@ class ClaimView:
     history: list[Change] = field(default_factory=list)
     #: Who is to check the claim, if anyone (:mod:`verifier.assignments`).
     assigned: Assigned | None = None
+    #: The editor who signed off the verdict as it stands, and when (:mod:`verifier.signoffs`).
+    signed_off_by: str | None = None
+    signed_off_at: datetime | None = None
 
     @property
     def reviewed(self) -> bool:
@@ -214,6 +217,10 @@ def _claim_views(
                 evidence=evidence.get(claim.id, []),
                 history=changes.get(claim.id, []),
                 assigned=assigned.get(claim.id),
+                signed_off_by=verdict.signed_off_by if verdict else None,
+                signed_off_at=(
+                    as_utc(verdict.signed_off_at) if verdict and verdict.signed_off_at else None
+                ),
             )
         )
     return views

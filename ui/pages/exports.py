@@ -89,6 +89,11 @@ def choose(bench: Workbench) -> ReportFilter:
     everything = all_col.toggle(
         "Include claims not reviewed", key="x-all", help="Claims with only a suggestion."
     )
+    signed_off = all_col.toggle(
+        "Signed off only",
+        key="x-signed",
+        help="Only verdicts an editor signed off as they stand: what the desk publishes.",
+    )
     return ReportFilter(
         articles=tuple(chosen),
         reviewer=reviewer or None,
@@ -98,6 +103,7 @@ def choose(bench: Workbench) -> ReportFilter:
         reviewed_only=not everything,
         min_confidence=confidence or None,
         assigned_to=assigned_to or None,
+        signed_off_only=signed_off,
     )
 
 

@@ -156,6 +156,34 @@ def accept_control(bench: Workbench, wanted: QueueFilter) -> None:
     st.rerun()
 
 
+def sign_off_control(bench: Workbench, claim: ClaimView, me: str, editor: bool) -> None:
+    """Who signed off the verdict as it stands; for an editor (anyone, without accounts),
+    a "Sign off" button when the verdict is someone else's and awaits one."""
+    if claim.signed_off_by and claim.signed_off_at:
+        st.caption(
+            f"Signed off by **{plain(claim.signed_off_by)}** on "
+            f"{claim.signed_off_at:%Y-%m-%d %H:%M} UTC"
+        )
+        return
+    if not claim.label:
+        return
+    if me and claim.reviewer == me:
+        st.caption("Awaits a sign-off by an editor other than you (the verdict is yours)")
+        return
+    if not (editor and me):
+        st.caption("Awaits an editor's sign-off")
+        return
+    if not st.button("Sign off", key=f"q-sign-{claim.id}", icon=":material/verified:"):
+        return
+    try:
+        pipeline.sign_off_claims(bench, [claim.id], me)
+    except VerifierError as error:
+        st.error(plain(str(error)))
+        return
+    st.session_state["queue-flash"] = f"Signed off claim #{claim.id}: {claim.label.value}"
+    st.rerun()
+
+
 def take_control(bench: Workbench, claim: ClaimView, me: str) -> None:
     """For a reviewer who is no editor: take the claim to check when nobody has it, or give
     back one of theirs (handing claims to others is for editors)."""
@@ -384,6 +412,7 @@ def claim_panel(bench: Workbench, claim: ClaimView, names: list[str], editor: bo
         show_cited(claim.cited)
     assignment(bench, claim)
     reviewer = state.reviewer()
+    sign_off_control(bench, claim, reviewer, editor)
     if not reviewer:
         st.warning("Enter your name as reviewer in the sidebar to record verdicts.")
     _refusal()  # beside the keys that were pressed, not at the top of a scrolled page

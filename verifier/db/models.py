@@ -223,6 +223,10 @@ class Verdict(Base):
     # The reviewer's verdict is a suggestion accepted in bulk (verifier.review.
     # accept_suggestions), not read one by one: left out of the agreement with suggestions.
     bulk_accepted: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The editor who signed off the verdict as it stands (verifier.signoffs), and when;
+    # cleared by any change of the verdict. Every sign-off is kept in ``sign_offs``.
+    signed_off_by: Mapped[str | None] = mapped_column(sa.String(256))
+    signed_off_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
@@ -246,6 +250,23 @@ class VerdictChange(Base):
     to_label: Mapped[Label] = mapped_column(LabelType)
     note: Mapped[str | None] = mapped_column(sa.Text)
     evidence: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+
+
+class SignOff(Base):
+    """Append-only: an editor signed off a claim's verdict as one history entry left it
+    (``change_id``), when. A later change of the verdict needs a sign-off of its own."""
+
+    __tablename__ = "sign_offs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("claims.id", ondelete="CASCADE"), index=True
+    )
+    change_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("verdict_changes.id", ondelete="CASCADE"), unique=True
+    )
+    signed_by: Mapped[str] = mapped_column(sa.String(256))
+    signed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class RemovedPassage(Base):

@@ -70,6 +70,8 @@ REPORT_FIELDS = (
     "reviewer",
     "reviewed_at",
     "accepted_in_bulk",
+    "signed_off_by",
+    "signed_off_at",
     "note",
     "evidence",
     "history_entries",
@@ -128,6 +130,8 @@ class ReportFilter:
             claims that carry only a suggestion, or nothing yet.
         min_confidence: only claims whose suggestion is at least this confident.
         assigned_to: only claims assigned to this reviewer (:mod:`verifier.assignments`).
+        signed_off_only: only verdicts an editor signed off as they stand
+            (:mod:`verifier.signoffs`).
     """
 
     articles: tuple[int, ...] = ()
@@ -138,6 +142,7 @@ class ReportFilter:
     reviewed_only: bool = True
     min_confidence: float | None = None
     assigned_to: str | None = None
+    signed_off_only: bool = False
 
 
 def review_history(ids: Sequence[int] | None = None) -> sa.Subquery:
@@ -173,6 +178,8 @@ def selected_claims(report: ReportFilter) -> sa.Select[Any]:
             query = query.where(history.c.reviewed_at < _utc(report.until + timedelta(days=1)))
     if report.min_confidence is not None:
         query = query.where(Verdict.confidence >= report.min_confidence)
+    if report.signed_off_only:
+        query = query.where(Verdict.label.is_not(None), Verdict.signed_off_by.is_not(None))
     if report.assigned_to:
         query = query.join(Assignment, Assignment.claim_id == Claim.id).where(
             Assignment.assigned_to == report.assigned_to
@@ -249,6 +256,8 @@ def _records(session: Session, ids: Sequence[int]) -> Iterator[dict[str, object]
             # the suggestion saved unread (verifier review --accept-above), until a reviewer
             # saves the claim one by one
             "accepted_in_bulk": bool(review.bulk_accepted) if review else None,
+            "signed_off_by": review.signed_off_by if review else None,
+            "signed_off_at": _when(review.signed_off_at) if review else None,
             "note": review.note if review else None,
             "evidence": [
                 evidence[(claim.id, pid)]
