@@ -20,11 +20,13 @@ from streamlit.testing.v1 import AppTest
 from ui import state
 from ui.components import split_evidence
 from verifier import accounts, pipeline
+from verifier.citations import cited_passages
 from verifier.config import Settings
 from verifier.db.session import make_engine
 from verifier.errors import InputError
 from verifier.jobs import JobState
 from verifier.labels import Label
+from verifier.review import history
 from verifier.stance.trained import RULES_VERSION
 from verifier.views import EvidenceView, article_claims, list_articles
 from verifier.workbench import Workbench, open_records
@@ -609,6 +611,35 @@ def test_the_queue_opens_a_claim_as_a_suggestion_and_saves_with_one_key(app: App
     app.button(key="q-accept").click().run()
     assert "Saved claim #" in app.success[0].value and not app.error
     assert len(app.dataframe[0].value) == 9
+
+
+@ON_SQLITE
+def test_a_reviewer_searches_the_sources_and_cites_a_passage_the_match_missed(
+    app: AppTest,
+) -> None:
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
+    claim_id = int(app.subheader[0].value.removeprefix("Claim #"))
+    search = app.text_input(key=f"q-find-{claim_id}")
+    search.input("ruble central bank rate decision").run()
+    assert not app.exception and not app.error
+    shown = [m.value for m in app.markdown if m.value.startswith("#")]
+    assert (
+        len(shown) == 5
+        and "**Ruble steadies as oil recovers** — Moscow Markets Daily" in (shown[0])
+    )
+    cite = app.multiselect(key=f"q-ev-{claim_id}")
+    found = [o for o in cite.options if o.startswith("found: Ruble steadies as oil recovers")]
+    assert found, cite.options
+    cite.select(found[0]).run()
+    app.button(key="q-unverified").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    with open_records() as records, records.db.session() as session:
+        [change] = history(session, claim_id)
+        [quoted] = cited_passages(session, change.evidence).values()
+    assert quoted.title == "Ruble steadies as oil recovers"
+    too_long = app.text_input(key=f"q-find-{int(app.subheader[0].value[7:])}")
+    too_long.input("word " * 300).run()
+    assert "a search takes 1,000 characters at most" in app.error[0].value
 
 
 @ON_SQLITE

@@ -271,6 +271,19 @@ def test_a_listed_claims_other_columns_go_back_with_its_verdict(
         assert [v.row_fields for v in article_claims(session, added.id)] == [{"ref": "B-9"}]
 
 
+def test_a_reviewer_searches_the_sources_in_their_own_words(
+    bench: Workbench, sources: Path
+) -> None:
+    pipeline.ingest(bench, [sources])
+    [first, *_] = pipeline.find_passages(bench, "  air traffic control\ntower ", top_k=3)
+    assert "air traffic control tower" in first.text and first.document == "Satellite images"
+    assert len(pipeline.find_passages(bench, "Spartak Zenit derby", top_k=2)) == 2
+    with pytest.raises(InputError, match="^type words, a figure or a name"):
+        pipeline.find_passages(bench, " \n ")
+    with pytest.raises(InputError, match="^a search takes 1,000 characters at most, not 1,199"):
+        pipeline.find_passages(bench, "jets " * 240)
+
+
 def test_check_article_stores_and_matches(bench: Workbench, sources: Path) -> None:
     pipeline.ingest(bench, [sources])
     checked = pipeline.check_article(

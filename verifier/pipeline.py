@@ -99,6 +99,7 @@ from verifier.match import (
 )
 from verifier.queue import QueueFilter, queue_ids
 from verifier.readers import read_claims, read_reviews
+from verifier.retrieve import Evidence
 from verifier.review import Change, ImportReport, record_review, record_reviews
 from verifier.review import accept_suggestions as accept_bulk
 from verifier.sample import is_empty, sample_dir
@@ -1030,6 +1031,33 @@ def sign_off_claims(bench: Records, claims: Sequence[int] | QueueFilter, by: str
             ids = queue_ids(session, replace(claims, status="to sign off"))
             return sign_off(session, ids, by, skip_own=True) if ids else 0
         return sign_off(session, claims, by)
+
+
+#: The longest text a reviewer's search of the sources takes, in characters.
+SEARCH_CHARS = 1000
+
+
+def find_passages(bench: Workbench, query: str, top_k: int = 10) -> list[Evidence]:
+    """The passages of the sources that best answer a reviewer's own ``query`` (words, a
+    figure, a name), ranked by the workbench's retriever as a claim's evidence is, so that a
+    reviewer can cite a passage the match did not bring (any passage may be cited:
+    :func:`review_claim`). Nothing is stored.
+
+    Raises:
+        InputError: an empty query, or one over :data:`SEARCH_CHARS` characters.
+    """
+    text = " ".join(query.split())
+    if not text:
+        raise InputError("type words, a figure or a name to search the sources for")
+    if len(text) > SEARCH_CHARS:
+        raise InputError(
+            f"a search takes {SEARCH_CHARS:,} characters at most, not {len(text):,}; "
+            "search for the words that matter"
+        )
+    vectors = bench.embedder.embed([text])
+    with bench.db.session() as session:
+        [found] = bench.retriever.retrieve(session, [text], vectors, top_k)
+    return found
 
 
 def past_checks(bench: Workbench, claims: Sequence[tuple[int, str]]) -> dict[int, PastCheck]:

@@ -32,6 +32,7 @@ from verifier.queue import (
     acceptable,
     claim_queue,
 )
+from verifier.retrieve import Evidence
 from verifier.views import ClaimView, claim_in_article, claim_view, list_articles, list_reviewers
 from verifier.workbench import Workbench
 
@@ -154,6 +155,52 @@ def accept_control(bench: Workbench, wanted: QueueFilter) -> None:
         f"Accepted {len(changes)} suggestion(s) at confidence {threshold:.2f} or above"
     )
     st.rerun()
+
+
+#: Passages a reviewer's search shows: the few best; other words find others.
+SEARCH_HITS = 5
+
+
+def find_evidence(bench: Workbench, claim: ClaimView) -> dict[str, int]:
+    """A search of the sources in the reviewer's own words, for evidence the match did not
+    bring; every passage found for this claim (this session) joins the evidence the
+    reviewer may cite, by label."""
+    key, kept = f"q-find-{claim.id}", f"q-found-{claim.id}"
+    found: dict[str, int] = st.session_state.setdefault(kept, {})
+    with st.expander("Search the sources for other evidence", icon=":material/search:"):
+        query = st.text_input(
+            "Words, a figure or a name", key=key, placeholder="e.g. Latakia runway 2015"
+        )
+        if not query.strip():
+            return found
+        try:
+            passages = _searched(bench, query)
+        except VerifierError as error:
+            st.error(plain(str(error)))
+            return found
+        if not passages:
+            st.caption("No passage of the sources matches; try other words.")
+            return found
+        for rank, item in enumerate(passages, start=1):
+            where = " · ".join(str(x) for x in (item.outlet, item.published) if x)
+            st.markdown(
+                f"#{rank} · {item.score:.2f} · **{plain(item.document)}**"
+                f"{' — ' + plain(where) if where else ''}  \n{plain(item.text)}"
+            )
+            found.setdefault(f"found: {item.document} ({item.passage_id})", item.passage_id)
+        st.caption("Pick any of these under “Evidence relied on” to cite it.")
+    return found
+
+
+def _searched(bench: Workbench, query: str) -> list[Evidence]:
+    """:func:`verifier.pipeline.find_passages`, once a query: a page's every rerun (a click,
+    a key) would search again."""
+    last = st.session_state.get("q-search-last")
+    if last is None or last[0] != query:
+        found = pipeline.find_passages(bench, query, SEARCH_HITS)
+        last = st.session_state["q-search-last"] = (query, found)
+    passages: list[Evidence] = last[1]
+    return passages
 
 
 def sign_off_control(bench: Workbench, claim: ClaimView, me: str, editor: bool) -> None:
@@ -417,6 +464,9 @@ def claim_panel(bench: Workbench, claim: ClaimView, names: list[str], editor: bo
         st.warning("Enter your name as reviewer in the sidebar to record verdicts.")
     _refusal()  # beside the keys that were pressed, not at the top of a scrolled page
     options = {f"#{e.rank} {e.document} ({e.score:.2f})": e.passage_id for e in claim.evidence}
+    for label, pid in find_evidence(bench, claim).items():
+        if pid not in options.values():
+            options[label] = pid
     st.text_area("Note (optional)", key=f"q-note-{claim.id}", height=80)
     st.multiselect(
         "Evidence relied on",
