@@ -780,6 +780,8 @@ def test_an_editor_signs_off_anothers_verdict_in_the_queue(app: AppTest) -> None
     assert signing.success[0].value == "Signed off claim #7: supported"
     assert any(c.value.startswith("Signed off by **Dana** on ") for c in signing.caption)
     assert "q-sign-7" not in {button.key for button in signing.button}
+    signing.switch_page("ui/pages/dashboard.py").run()
+    assert {m.label: m.value for m in signing.metric}["Signed off"] == "1"
     # Lee, on his own verdict, is told another editor signs it off.
     with open_records() as records:
         pipeline.review_claim(records, 7, "disputed", "Lee Park")  # a new verdict, unsigned
@@ -798,7 +800,7 @@ def test_the_dashboard_shows_open_work_and_agreement(app: AppTest) -> None:
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
     assert (metrics["Claims"], metrics["Reviewed"], metrics["Open"]) == ("11", "1", "10")
-    assert metrics["Suggestion kept"] == "100%"
+    assert metrics["Suggestion kept"] == "100%" and metrics["Signed off"] == "0"
     assert len(app.get("arrow_vega_lite_chart")) + len(app.get("vega_lite_chart")) >= 3
 
 

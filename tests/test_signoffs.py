@@ -15,7 +15,7 @@ from verifier.cli import cli
 from verifier.config import Settings
 from verifier.db.models import SignOff
 from verifier.errors import InputError
-from verifier.export import ReportFilter, report_records
+from verifier.export import ReportFilter, report_records, report_summary
 from verifier.queue import QueueFilter, claim_queue
 from verifier.views import claim_view
 from verifier.workbench import Workbench
@@ -58,6 +58,12 @@ def test_an_editor_signs_off_another_reviewers_verdict_as_it_stands(bench: Workb
         "+00:00"
     )
     assert [r["signed_off_by"] for r in every] == ["dana", None]
+    with bench.db.session() as session:
+        assert report_summary(session, ReportFilter()).signed_off == 1
+    pipeline.export_report(bench, ReportFilter(), bench.settings.home / "r.md")
+    text = (bench.settings.home / "r.md").read_text(encoding="utf-8")
+    assert "1 of the reviewed verdicts signed off by an editor." in text
+    assert "; signed off by dana, 20" in text
     # A changed verdict (even to the same label) needs a sign-off of its own; both are kept.
     pipeline.review_claim(bench, lees, "disputed", "lee", "and the ministry confirmed")
     assert awaiting(bench) == [lees, danas]

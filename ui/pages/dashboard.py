@@ -26,12 +26,18 @@ def main() -> None:
     if not summary.claims:
         st.info("No claim yet: add an article on the 'Articles' page.")
         return
-    figures = st.columns(4)
+    figures = st.columns(5)
     figures[0].metric("Claims", f"{summary.claims:,}")
     figures[1].metric("Reviewed", f"{board.reviewed:,}")
     figures[2].metric("Open", f"{board.open:,}")
-    agreement = summary.agreement
     figures[3].metric(
+        "Signed off",
+        f"{summary.signed_off:,}",
+        help="Reviewed claims whose verdict, as it stands, an editor signed off; the queue's "
+        "status 'to sign off' lists the others.",
+    )
+    agreement = summary.agreement
+    figures[4].metric(
         "Suggestion kept",
         "—" if agreement is None else f"{agreement:.0%}",
         help="Of the reviewed claims that had a suggestion, the share where the reviewer "

@@ -89,6 +89,8 @@ def show_claim(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
             lines.append("not matched yet")
         if claim.label:
             lines.append(f"reviewed {badge(claim.label)} by {plain(claim.reviewer or '')}")
+            signed = plain(claim.signed_off_by) if claim.signed_off_by else None
+            lines.append(f"signed off by {signed}" if signed else "awaits a sign-off")
         if claim.assigned:
             lines.append(f"assigned to {plain(claim.assigned.to)}")
         lines.append(

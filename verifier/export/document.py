@@ -179,6 +179,7 @@ def _claim(record: Record) -> dict[str, object]:
         "after": after,
         "shown": record.get("verdict") or NOT_REVIEWED,
         "reviewed": _readable(record.get("reviewed_at")),
+        "signed": _readable(record.get("signed_off_at")),
     }
 
 

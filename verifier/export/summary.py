@@ -49,6 +49,7 @@ class ReportSummary:
         agreed: of those, the ones where reviewer and suggestion gave the same verdict.
         confusion: (suggested, reviewed) -> count over the compared claims.
         accepted_in_bulk: reviewed claims whose verdict is a suggestion accepted in bulk.
+        signed_off: reviewed claims whose verdict an editor signed off as it stands.
         generated_at: when the summary was made (UTC).
     """
 
@@ -60,6 +61,7 @@ class ReportSummary:
     agreed: int
     confusion: dict[tuple[str, str], int]
     accepted_in_bulk: int = 0
+    signed_off: int = 0
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -70,8 +72,9 @@ class ReportSummary:
 
 def report_summary(session: Session, report: ReportFilter) -> ReportSummary:
     """The summary of the claims ``report`` picks, in four small grouped queries (per article
-    and verdict, per suggestion and verdict, accepted in bulk or not, per reviewer): their
-    rows grow with the number of articles, never with the number of claims."""
+    and verdict, per suggestion and verdict, accepted in bulk and signed off or not, per
+    reviewer): their rows grow with the number of articles, never with the number of
+    claims."""
     picked = selected_claims(report).order_by(None).subquery()
 
     def grouped(*columns: Any, where: Any = None) -> list[Any]:
@@ -103,11 +106,12 @@ def report_summary(session: Session, report: ReportFilter) -> ReportSummary:
         )
         if suggested is not None and label is not None
     }
-    bulk = sum(
-        count
-        for accepted, count in grouped(Verdict.bulk_accepted, where=Verdict.label.is_not(None))
-        if accepted
-    )
+    bulk = signed = 0
+    for accepted, signed_off, count in grouped(
+        Verdict.bulk_accepted, Verdict.signed_off_by.is_not(None), where=Verdict.label.is_not(None)
+    ):
+        bulk += count if accepted else 0
+        signed += count if signed_off else 0
     reviewers = [
         (reviewer or "(unnamed)", count)
         for reviewer, label, count in grouped(Verdict.reviewer, Verdict.label.is_not(None))
@@ -132,6 +136,7 @@ def report_summary(session: Session, report: ReportFilter) -> ReportSummary:
         agreed=sum(count for (suggested, shown), count in confusion.items() if suggested == shown),
         confusion=confusion,
         accepted_in_bulk=bulk,
+        signed_off=signed,
     )
 
 
