@@ -1,6 +1,7 @@
 """The Streamlit app through AppTest: first start loads the sample, reviews are recorded, an
 article is checked from its page, and bad settings give one escaped error line."""
 
+import json
 import re
 import shutil
 import time
@@ -764,6 +765,38 @@ def test_a_claim_url_opens_that_claim(
     assert not app.exception
     assert app.subheader[0].value == "Claim #7"
     assert any(":orange-background[**" in m.value for m in app.markdown)  # in its article
+
+
+@ON_SQLITE
+def test_the_articles_page_says_which_scorer_extracts_and_forgets_the_desks_model(
+    app: AppTest, tmp_path: Path
+) -> None:
+    app.switch_page(ARTICLES_PAGE).run()
+    app.button(key="FormSubmitter:cw-train-Train").click().run()
+    assert "enter your name as reviewer in the sidebar before training" in app.error[0].value
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
+    app.button(key="FormSubmitter:cw-train-Train").click().run()
+    assert app.error[0].value == "choose a .jsonl, .csv or .xlsx file of labelled sentences first"
+    assert any(
+        c.value.startswith("Extraction scores sentences with the heuristic") for c in app.caption
+    )
+    rows = [{"text": f"The flood reached {n} farms.", "checkworthy": n % 2} for n in range(12)]
+    labelled = tmp_path / "labelled.jsonl"
+    labelled.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with Workbench.open(Settings.from_env()) as bench:
+        pipeline.train_checkworthiness(bench, labelled)
+    app.run()
+    assert any(
+        c.value.startswith(
+            "Extraction scores English sentences with the desk's model, trained "
+            "on 12 sentences (6 check-worthy)"
+        )
+        for c in app.caption
+    )
+    app.button(key="cw-forget").click().run()
+    assert not app.exception and not app.error
+    assert app.success[0].value.startswith("The model was dropped; extraction uses the heur")
+    assert "cw-forget" not in {button.key for button in app.button}
 
 
 @ON_SQLITE

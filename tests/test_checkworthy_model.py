@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.fakes import HashEmbedder
-from verifier import pipeline
+from verifier import accounts, pipeline
 from verifier.checkworthy_model import (
     MODEL_NAME,
     CheckworthinessModel,
@@ -100,6 +100,29 @@ def test_extraction_follows_the_trained_model_until_it_is_forgotten(
     assert pipeline.forget_checkworthiness(bench) is True
     assert claim_texts(bench, 3) == before
     assert pipeline.forget_checkworthiness(bench) is False
+
+
+def test_a_labelled_file_uploaded_in_the_app_trains_the_model_for_editors_only(
+    bench: Workbench,
+) -> None:
+    data = "".join(json.dumps(r) + "\n" for r in labelled_rows()).encode()
+    report = pipeline.train_checkworthiness_upload(bench, "desk checks.jsonl", data, "Dana")
+    assert report.summary() == "trained on 55 sentences (20 check-worthy) from 5 document(s)"
+    assert report.measure().startswith("mean average precision, each document left out: model")
+    assert not report.no_better
+    with pytest.raises(InputError) as refused:
+        pipeline.train_checkworthiness_upload(bench, "notes.csv", b"text,label\nHi,1\n", "Dana")
+    assert str(refused.value).startswith("notes.csv:2: no 'checkworthy' field")  # as uploaded
+    assert not [p for p in bench.settings.home.rglob("*") if ".staging" in p.name]
+    accounts.add_account(bench.db, "Dana Ortiz", "four words make one", editor=True)
+    accounts.add_account(bench.db, "Sam Lee", "four words make two")
+    for doing in (
+        lambda: pipeline.train_checkworthiness_upload(bench, "d.jsonl", data, "Sam Lee"),
+        lambda: pipeline.forget_checkworthiness(bench, "Sam Lee"),
+    ):
+        with pytest.raises(InputError, match="check-worthiness model is for editors"):
+            doing()
+    assert pipeline.forget_checkworthiness(bench, "Dana Ortiz") is True
 
 
 def test_other_languages_keep_the_heuristic(bench: Workbench, tmp_path: Path) -> None:

@@ -307,6 +307,31 @@ class TrainingReport:
     map_model: float | None
     map_heuristic: float | None
 
+    def summary(self) -> str:
+        return (
+            f"trained on {self.sentences} sentences ({self.checkworthy} check-worthy) "
+            f"from {self.documents} document(s)"
+        )
+
+    def measure(self) -> str:
+        """How the model ranked each document when trained on the others, beside the
+        heuristic; or why it was not measured."""
+        if self.map_model is None or self.map_heuristic is None:
+            return (
+                "not measured: it takes two documents or more, each leaving both kinds of "
+                "sentence in the others (name them in a `document` field)"
+            )
+        return (
+            f"mean average precision, each document left out: model {self.map_model:.3f}, "
+            f"heuristic {self.map_heuristic:.3f}"
+        )
+
+    @property
+    def no_better(self) -> bool:
+        """Measured, and ranking no better than the heuristic."""
+        measured = self.map_model is not None and self.map_heuristic is not None
+        return measured and (self.map_model or 0.0) <= (self.map_heuristic or 0.0)
+
 
 def left_out_scores(
     x: np.ndarray,

@@ -514,25 +514,13 @@ def claims_model_train(ctx: click.Context, labelled: Path) -> None:
     """
     bench = _bench(ctx)
     report = pipeline.train_checkworthiness(bench, labelled)
-    click.echo(
-        f"trained on {report.sentences} sentences ({report.checkworthy} check-worthy) "
-        f"from {report.documents} document(s)"
-    )
-    if report.map_model is not None and report.map_heuristic is not None:
+    click.echo(report.summary())
+    click.echo(report.measure())
+    if report.no_better:
         click.echo(
-            f"mean average precision, each document left out: model {report.map_model:.3f}, "
-            f"heuristic {report.map_heuristic:.3f}"
-        )
-        if report.map_model <= report.map_heuristic:
-            click.echo(
-                "warning: the model ranks no better than the heuristic on these documents; "
-                "run `verifier claims model forget` to keep the heuristic",
-                err=True,
-            )
-    else:
-        click.echo(
-            "not measured: it takes two documents or more, each leaving both kinds of "
-            "sentence in the others (name them in a `document` field)"
+            "warning: the model ranks no better than the heuristic on these documents; "
+            "run `verifier claims model forget` to keep the heuristic",
+            err=True,
         )
     click.echo("claim extraction now uses this model for English articles")
 

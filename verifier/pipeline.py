@@ -34,6 +34,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
+from verifier.accounts import require_editor
 from verifier.articles import (
     MAX_ARTICLE_CHARS,
     ArticleMeta,
@@ -323,9 +324,35 @@ def train_checkworthiness(bench: Workbench, path: Path) -> TrainingReport:
     return report
 
 
-def forget_checkworthiness(bench: Records) -> bool:
-    """Drop the desk's check-worthiness model (back to the heuristic); whether there was one."""
+def train_checkworthiness_upload(
+    bench: Workbench, name: str, data: bytes, by: str
+) -> TrainingReport:
+    """:func:`train_checkworthiness` on a file uploaded in the app (read from a staging
+    folder, removed afterwards; a refusal names the file as uploaded), by ``by``: with
+    accounts in use, an editor (the model changes extraction for the whole desk).
+
+    Raises:
+        InputError: ``by`` is no editor, or the file cannot be used; the model is unchanged.
+    """
+    with bench.db.session() as session:
+        require_editor(session, by, "training the desk's check-worthiness model")
+    with staged_uploads(bench.settings.home / "uploads", [(name, data)]) as [staged]:
+        try:
+            return train_checkworthiness(bench, staged)
+        except InputError as error:
+            raise _as_uploaded(error, staged.parent) from None
+
+
+def forget_checkworthiness(bench: Records, by: str | None = None) -> bool:
+    """Drop the desk's check-worthiness model (back to the heuristic); whether there was one.
+    Given ``by`` (the app's reviewer), with accounts in use it must be an editor.
+
+    Raises:
+        InputError: ``by`` is no editor.
+    """
     with bench.db.writing() as session:
+        if by is not None:
+            require_editor(session, by, "dropping the desk's check-worthiness model")
         return forget_model(session)
 
 

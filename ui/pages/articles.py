@@ -369,6 +369,85 @@ def extract_again(bench: Workbench, page: ArticlePage) -> None:
             st.rerun()
 
 
+def desk_model(bench: Workbench) -> None:
+    """The desk's check-worthiness model, as ``verifier claims model train | show | forget``:
+    what extraction scores with, a labelled file to train it on, and the way back."""
+    with st.expander("The desk's check-worthiness model", icon=":material/model_training:"):
+        if done := st.session_state.pop("cw-flash", None):
+            st.success(plain(done[0]))
+            if done[1]:
+                st.warning(plain(done[1]))
+        try:
+            trained = pipeline.checkworthiness_model(bench)
+        except VerifierError as error:
+            trained = None
+            st.error(plain(str(error)))
+        if trained is None:
+            st.caption(
+                "Extraction scores sentences with the heuristic (figures, names, dates, "
+                "attribution). Sentences the desk did and did not check train a model that "
+                "ranks them as the desk does, for English articles."
+            )
+        else:
+            st.caption(
+                f"Extraction scores English sentences with the desk's model, trained on "
+                f"{trained.get('sentences')} sentences ({trained.get('checkworthy')} "
+                f"check-worthy) from {trained.get('documents')} document(s); scored by "
+                f"{trained.get('scorer')}."
+            )
+        with st.form("cw-train"):
+            upload = st.file_uploader(
+                "Sentences the desk did and did not check",
+                type=["jsonl", "csv", "xlsx"],
+                key="cw-file",
+                help="Columns `text` and `checkworthy` (1 or 0), in reading order, and "
+                "optionally `document` naming where each comes from (two documents or more "
+                "measure the model). It replaces any earlier model.",
+            )
+            submitted = st.form_submit_button("Train")
+        if trained is not None and st.button(
+            "Forget the model (back to the heuristic)", key="cw-forget"
+        ):
+            _forget(bench)
+        if not submitted or not (who := state.signed_in("training the model")):
+            return
+        if upload is None:
+            st.error("choose a .jsonl, .csv or .xlsx file of labelled sentences first")
+            return
+        try:
+            with st.spinner("Embedding the sentences and training..."):
+                report = pipeline.train_checkworthiness_upload(
+                    bench, upload.name, upload.getvalue(), who
+                )
+        except VerifierError as error:
+            st.error(plain(str(error)))
+            return
+        warning = (
+            "the model ranks no better than the heuristic on these documents; forget it to "
+            "keep the heuristic"
+            if report.no_better
+            else ""
+        )
+        summary = report.summary()
+        done_line = (
+            f"{summary[:1].upper()}{summary[1:]}; {report.measure()}. Extraction now uses it."
+        )
+        st.session_state["cw-flash"] = (done_line, warning)
+        st.rerun()
+
+
+def _forget(bench: Workbench) -> None:
+    if not (who := state.signed_in("dropping the model")):
+        return
+    try:
+        pipeline.forget_checkworthiness(bench, who)
+    except VerifierError as error:
+        st.error(plain(str(error)))
+        return
+    st.session_state["cw-flash"] = ("The model was dropped; extraction uses the heuristic.", "")
+    st.rerun()
+
+
 def main() -> None:
     bench = state.workbench()
     st.header("Articles")
@@ -378,6 +457,7 @@ def main() -> None:
     picker(bench, current)
     if current is None:
         new_article(bench)
+        desk_model(bench)
         return
     if error := st.session_state.pop("art-error", None):
         st.error(plain(error))
