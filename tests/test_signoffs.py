@@ -41,12 +41,13 @@ def test_an_editor_signs_off_another_reviewers_verdict_as_it_stands(bench: Workb
     # Refused whole: one's own verdict, a claim not reviewed yet, an unknown claim.
     for claims, line in (
         ([danas], f"^claim #{danas} is your own verdict: another editor signs it off"),
+        ([lees, danas], f"^claim #{danas} is your own verdict"),
         ([open_], f"^claim #{open_} has no verdict to sign off yet"),
         ([danas + 100], f"^no claim with id {danas + 100}"),
         ([], "^no verdicts to sign off"),
     ):
         with pytest.raises(InputError, match=line):
-            pipeline.sign_off_claims(bench, claims, "dana")
+            pipeline.sign_off_claims(bench, claims, " dana ")
     with pytest.raises(InputError, match="before signing off"):
         pipeline.sign_off_claims(bench, [danas], "  ")
     # Reports can keep to signed-off verdicts, and say who signed and when.

@@ -10,8 +10,13 @@ the database keeps only a hash. Disabling an account, or giving it a new passwor
 sign-ins and signs out its open sessions; its verdicts stay under its name.
 
 An account is a reviewer's or an editor's. Every account reviews; an editor also hands
-claims to others (or takes them back) and accepts suggestions in bulk
-(:func:`require_editor`). With no account in use, everyone may do everything.
+claims to others (or takes them from others), accepts suggestions in bulk, signs off
+verdicts and, in the app, trains the desk's check-worthiness model (:func:`require_editor`).
+With no account in use, everyone may do everything.
+
+Wrong passwords are counted per name typed and client address (``sign_in_failures``), so
+that guesses from elsewhere never lock a reviewer out and a pause tells nothing about which
+names are accounts.
 """
 
 from __future__ import annotations
@@ -139,9 +144,8 @@ def set_editor(db: Database, name: str, editor: bool) -> bool:
 
 
 def is_editor(db: Database, name: str) -> bool:
-    """Whether ``name`` may hand claims to others and accept suggestions in bulk
-    (:func:`require_editor`): an active editor's account, or anyone when no account is in
-    use."""
+    """Whether ``name`` may do an editor's work (:func:`require_editor`): an active
+    editor's account, or anyone when no account is in use."""
     with db.session() as session:
         return _editor_or_open(session, name)
 

@@ -41,7 +41,7 @@ def sign_off(session: Session, claim_ids: Sequence[int], by: str, skip_own: bool
     """
     if not by.strip():
         raise InputError("enter your name as reviewer before signing off verdicts")
-    by = acting_name(session, by, "verdicts are signed off")
+    by = " ".join(acting_name(session, by, "verdicts are signed off").split())
     require_editor(session, by, "signing off verdicts")
     ids = sorted({int(claim_id) for claim_id in claim_ids})
     if not ids:
@@ -69,9 +69,10 @@ def sign_off(session: Session, claim_ids: Sequence[int], by: str, skip_own: bool
                 raise InputError(
                     f"claim #{claim_id} has no verdict to sign off yet; nothing was signed off"
                 )
-            if verdict.reviewer == by and skip_own:
+            own = " ".join((verdict.reviewer or "").split()) == by
+            if own and skip_own:
                 continue
-            if verdict.reviewer == by:
+            if own:
                 raise InputError(
                     f"claim #{claim_id} is your own verdict: another editor signs it off; "
                     "nothing was signed off"
