@@ -15,6 +15,7 @@ from __future__ import annotations
 import http.server
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -95,6 +96,17 @@ def pytest_report_header(config: pytest.Config) -> str:
         + ("sqlite, postgresql" if PG_URL else "sqlite")
         + ("" if PG_URL else " (set VERIFIER_TEST_PG_URL, as scripts/test does, to add PostgreSQL)")
     )
+
+
+@pytest.fixture(autouse=True)
+def _main_module_kept() -> Iterator[None]:
+    """Streamlit's script runner (each AppTest run) installs the app script as ``__main__``
+    and leaves it there; a process spawned later in the same worker would run the app again
+    on start (``tests/test_concurrency.py``). Each test ends with the worker's own."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
 
 
 @pytest.fixture
