@@ -243,6 +243,27 @@ def settle(driver: webdriver.Chrome, timeout: float = 90) -> None:
     )
 
 
+def choose_file(driver: webdriver.Chrome, path: Path, index: int = 0, timeout: float = 90) -> None:
+    """Choose ``path`` in the page's ``index``-th file field, and wait until the page lists
+    it. A file chosen while a rerun redraws the field is lost (a rerun that had not started
+    when the page looked settled), so it is chosen again, at most once every 10 s."""
+    chosen_at = 0.0
+
+    def listed(d: webdriver.Chrome) -> bool:
+        nonlocal chosen_at
+        if path.name in body_text(d):
+            return True
+        if time.monotonic() - chosen_at > 10:
+            try:
+                d.find_elements(By.CSS_SELECTOR, "input[type='file']")[index].send_keys(str(path))
+                chosen_at = time.monotonic()
+            except (*REDRAWN, IndexError):
+                pass
+        return False
+
+    WebDriverWait(driver, timeout, poll_frequency=0.3).until(listed, f"{path.name} not chosen")
+
+
 def pick(driver: webdriver.Chrome, label: str, timeout: float = 90) -> None:
     """Choose the radio option whose ``<label>`` is at the XPath `label`, clicking it again
     until its input says it is chosen: a click on an option the page is redrawing is lost."""

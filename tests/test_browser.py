@@ -12,6 +12,7 @@ from browsing import (
     REVIEWER_FIELD,
     app_server,
     body_text,
+    choose_file,
     chromium,
     click_when_ready,
     expand,
@@ -264,12 +265,6 @@ def test_the_dashboard_renders(server: str, browser: webdriver.Chrome) -> None:
     screenshot(browser, "dashboard.png")
 
 
-def _choose_file(driver: webdriver.Chrome, path: Path) -> None:
-    """Choose ``path`` in the Sources page's first file field; wait until it is listed."""
-    driver.find_elements(By.CSS_SELECTOR, "input[type='file']")[0].send_keys(str(path))
-    WebDriverWait(driver, 90).until(lambda d: path.name in body_text(d))
-
-
 def test_a_source_is_uploaded_and_listed(
     server: str, browser: webdriver.Chrome, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -285,7 +280,7 @@ def test_a_source_is_uploaded_and_listed(
     wait.until(lambda d: "Add sources" in body_text(d) and "source(s)" in body_text(d))
     _sign_in(browser, "Ana")
     listed = int(re.search(r"(\d+) source\(s\)", body_text(browser)).group(1))  # type: ignore[union-attr]
-    _choose_file(browser, upload)
+    choose_file(browser, upload)
     press(browser, "Ingest")
     wait.until(lambda d: "1 added" in body_text(d))
     wait.until(lambda d: f"{listed + 1} source(s)" in body_text(d))
@@ -307,7 +302,7 @@ def test_a_table_is_uploaded_with_its_text_column_and_outlet(
     browser.get(f"{server}/sources")
     wait.until(lambda d: "Add sources" in body_text(d) and "source(s)" in body_text(d))
     _sign_in(browser, "Ana")
-    _choose_file(browser, upload)
+    choose_file(browser, upload)
     press(browser, "Ingest")
     wait.until(lambda d: "no 'text' column (found: id, body)" in body_text(d))
     assert "(Text column (tables), under 'For files that do not say')" in body_text(browser)

@@ -24,6 +24,7 @@ from browsing import (
     ROOT,
     app_server,
     body_text,
+    choose_file,
     chromium,
     click_when_ready,
     expand,
@@ -275,8 +276,7 @@ def test_reviewed_claims_export_the_same_from_the_page_and_the_cli(
     wait.until(lambda d: "Import verdicts" in body_text(d))
     type_when_ready(browser, REVIEWER_FIELD, "Dana", Keys.ENTER)
     settle(browser)
-    browser.find_element(By.CSS_SELECTOR, "input[type='file']").send_keys(str(filled))
-    wait.until(lambda d: "filled.xlsx" in body_text(d))
+    choose_file(browser, filled)
     settle(browser)  # the file's rerun over: a click during a redraw can be lost
     press(browser, "Import verdicts")
     refusal = (
@@ -328,8 +328,7 @@ def test_a_desks_sheet_of_claims_is_scored_on_the_page(
     assert "5MB per file" in body_text(browser)
     type_when_ready(browser, "//input[@aria-label='Claim column (tables)']", Keys.CONTROL, "a")
     type_when_ready(browser, "//input[@aria-label='Claim column (tables)']", "statement")
-    browser.find_element(By.CSS_SELECTOR, "input[type='file']").send_keys(str(sheet))
-    wait.until(lambda d: "going-round.xlsx" in body_text(d))
+    choose_file(browser, sheet)
     press(browser, "Score")
     wait.until(lambda d: "Scored 2 claim(s) from going-round.xlsx" in body_text(d))
     # Scored in the background and kept: a reloaded page (a new session) shows it again.
