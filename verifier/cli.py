@@ -575,7 +575,8 @@ def _password(password_stdin: bool) -> str:
 @click.option(
     "--editor",
     is_flag=True,
-    help="An editor's account: also hands claims to others and accepts suggestions in bulk.",
+    help="An editor's account: also hands claims to others, accepts suggestions in bulk and "
+    "signs off verdicts.",
 )
 @click.pass_context
 def accounts_add(ctx: click.Context, name: str, password_stdin: bool, editor: bool) -> None:
@@ -583,7 +584,7 @@ def accounts_add(ctx: click.Context, name: str, password_stdin: bool, editor: bo
 
     The first account makes the app ask every reviewer to sign in; until then it takes the
     name a reviewer types. An account reviews; an editor's (--editor) also hands claims to
-    others and accepts suggestions in bulk.
+    others, accepts suggestions in bulk and signs off verdicts.
 
     \b
     Example:
@@ -601,8 +602,9 @@ def accounts_add(ctx: click.Context, name: str, password_stdin: bool, editor: bo
 @click.argument("role", type=click.Choice(["editor", "reviewer"]))
 @click.pass_context
 def accounts_role(ctx: click.Context, name: str, role: str) -> None:
-    """Make the account NAME an editor's (who also hands claims to others and accepts
-    suggestions in bulk) or a reviewer's; its sessions go on with the new role.
+    """Make the account NAME an editor's (who also hands claims to others, accepts
+    suggestions in bulk and signs off verdicts) or a reviewer's; its sessions go on with the
+    new role.
 
     \b
     Example:
