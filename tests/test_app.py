@@ -813,6 +813,7 @@ def test_an_editor_signs_off_anothers_verdict_in_the_queue(app: AppTest) -> None
     assert signing.success[0].value == "Signed off claim #7: supported"
     assert any(c.value.startswith("Signed off by **Dana** on ") for c in signing.caption)
     assert "q-sign-7" not in {button.key for button in signing.button}
+    assert signing.table[0].value.iloc[0]["signed off"].startswith("Dana, 20")  # the history
     signing.switch_page("ui/pages/dashboard.py").run()
     assert {m.label: m.value for m in signing.metric}["Signed off"] == "1"
     # Lee, on his own verdict, is told another editor signs it off.

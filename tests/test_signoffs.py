@@ -17,6 +17,7 @@ from verifier.db.models import SignOff
 from verifier.errors import InputError
 from verifier.export import ReportFilter, report_records, report_summary
 from verifier.queue import QueueFilter, claim_queue
+from verifier.review import history
 from verifier.views import claim_view
 from verifier.workbench import Workbench
 
@@ -72,6 +73,13 @@ def test_an_editor_signs_off_another_reviewers_verdict_as_it_stands(bench: Workb
     with bench.db.session() as session:
         kept = session.execute(sa.select(SignOff.signed_by).order_by(SignOff.id)).all()
     assert [row.signed_by for row in kept] == ["dana", "kim"]
+    with bench.db.session() as session:  # each history entry says who signed it off
+        entries = history(session, lees)
+    assert [(e.note, e.signed_off_by) for e in entries] == [
+        ("the wire corrected it", "dana"),
+        ("and the ministry confirmed", "kim"),
+    ]
+    assert all(e.signed_off_at for e in entries)
 
 
 def test_with_accounts_only_an_editor_signs_off(bench: Workbench) -> None:

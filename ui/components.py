@@ -212,6 +212,11 @@ def history_rows(changes: list[Change]) -> list[dict[str, str]]:
             "from": c.from_label.value if c.from_label else "—",
             "to": c.to_label.value,
             "note": plain(c.note or ""),
+            "signed off": (
+                f"{plain(c.signed_off_by)}, {c.signed_off_at:%Y-%m-%d %H:%M}"
+                if c.signed_off_by and c.signed_off_at
+                else ""
+            ),
         }
         for c in changes
     ]

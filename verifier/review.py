@@ -15,6 +15,7 @@ from verifier.db.models import (
     Claim,
     Passage,
     RemovedPassage,
+    SignOff,
     Verdict,
     VerdictChange,
     as_utc,
@@ -39,6 +40,9 @@ class Change:
     to_label: Label
     note: str | None
     evidence: list[int]
+    #: The editor who signed off the verdict this entry set, and when (:mod:`verifier.signoffs`).
+    signed_off_by: str | None = None
+    signed_off_at: datetime | None = None
 
 
 def record_review(
@@ -320,7 +324,7 @@ def _apply(
     return _change(change)
 
 
-def _change(row: VerdictChange) -> Change:
+def _change(row: VerdictChange, signed: SignOff | None = None) -> Change:
     return Change(
         row.changed_by,
         as_utc(row.changed_at),
@@ -328,22 +332,26 @@ def _change(row: VerdictChange) -> Change:
         row.to_label,
         row.note,
         list(row.evidence),
+        signed.signed_by if signed else None,
+        as_utc(signed.signed_at) if signed else None,
     )
 
 
 def histories(session: Session, claim_ids: Sequence[int]) -> dict[int, list[Change]]:
     """Every verdict change of each claim, oldest first (in the order they were written: the
-    row lock orders writers, and ids follow it), in one query a chunk of claims."""
+    row lock orders writers, and ids follow it), with the sign-off of the verdict it set, in
+    one query a chunk of claims."""
     found: dict[int, list[Change]] = {}
     ids = sorted(set(claim_ids))
     for start in range(0, len(ids), CHUNK):
-        rows = session.scalars(
-            sa.select(VerdictChange)
+        rows = session.execute(
+            sa.select(VerdictChange, SignOff)
+            .outerjoin(SignOff, SignOff.change_id == VerdictChange.id)
             .where(VerdictChange.claim_id.in_(ids[start : start + CHUNK]))
             .order_by(VerdictChange.id)
         )
-        for row in rows:
-            found.setdefault(row.claim_id, []).append(_change(row))
+        for row, signed in rows:
+            found.setdefault(row.claim_id, []).append(_change(row, signed))
     return found
 
 
