@@ -23,6 +23,7 @@ from verifier import accounts, pipeline
 from verifier.checkworthy_model import (
     MODEL_NAME,
     CheckworthinessModel,
+    TrainingReport,
     features,
     read_labelled,
 )
@@ -123,6 +124,14 @@ def test_a_labelled_file_uploaded_in_the_app_trains_the_model_for_editors_only(
         with pytest.raises(InputError, match="check-worthiness model is for editors"):
             doing()
     assert pipeline.forget_checkworthiness(bench, "Dana Ortiz") is True
+
+
+def test_a_training_report_says_when_the_model_ranks_no_better_or_was_not_measured() -> None:
+    worse = TrainingReport(40, 8, 3, map_model=0.21, map_heuristic=0.25)
+    assert worse.no_better and worse.measure().endswith("model 0.210, heuristic 0.250")
+    unmeasured = TrainingReport(40, 8, 1, map_model=None, map_heuristic=None)
+    assert not unmeasured.no_better and unmeasured.measure().startswith("not measured")
+    assert not TrainingReport(40, 8, 3, map_model=0.3, map_heuristic=0.25).no_better
 
 
 def test_other_languages_keep_the_heuristic(bench: Workbench, tmp_path: Path) -> None:

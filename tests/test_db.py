@@ -13,7 +13,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import BACKENDS, PG_URL, drop_pg_database, make_pg_database, pg_admin
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 
 from verifier.db.models import Account, Base, Claim, Document, Match, Passage, Verdict
 from verifier.db.session import (
@@ -215,6 +215,30 @@ def test_no_database_error_shows_the_password(url: str) -> None:
     assert "s3cret" not in message
     assert message.startswith(("cannot use database URL", "cannot reach the database"))
     assert "\n" not in message
+
+
+def test_each_kind_of_database_failure_says_what_to_do() -> None:
+    url = "postgresql://desk:s3cret@db.example/verifier"
+
+    def failure(error: Exception, kind: type[DBAPIError] = OperationalError) -> str:
+        return str(database_failure(kind("SELECT 1", {}, error), url))
+
+    full = failure(sqlite3.OperationalError("database or disk is full"))
+    assert full.startswith("the database postgresql://desk:***@db.example/verifier ran out")
+    assert full.endswith("free some space and try again")
+    other = failure(sqlite3.IntegrityError("s3cret constraint failed"), IntegrityError)
+    assert other == (
+        "the database postgresql://desk:***@db.example/verifier failed: *** constraint "
+        "failed; the step in progress was not saved: try again, and report this line if it "
+        "keeps failing"
+    )
+    damaged = str(
+        database_failure(
+            DatabaseError("SELECT 1", {}, sqlite3.DatabaseError("file is not a database")),
+            "sqlite:////desk/verifier.db",
+        )
+    )
+    assert damaged.startswith("the SQLite database /desk/verifier.db is damaged")
 
 
 @pytest.mark.pg
