@@ -131,13 +131,12 @@ def test_too_many_wrong_passwords_pause_a_names_sign_in_from_that_address(
         assert accounts.sign_in(db, "Nobody", PASSWORD, elsewhere) is None
     with pytest.raises(InputError) as unknown:
         accounts.sign_in(db, "Nobody", PASSWORD, elsewhere)
+
     # The same line but for the name (and the minute, which may have turned meanwhile).
     def opening(line: str) -> str:
         return re.sub(r"\d\d:\d\d UTC", "HH:MM UTC", line.split(";")[0])
 
-    assert opening(str(unknown.value).replace("Nobody", "Dana Ortiz")) == opening(
-        str(paused.value)
-    )
+    assert opening(str(unknown.value).replace("Nobody", "Dana Ortiz")) == opening(str(paused.value))
     # The pause ends with its time, or with a new password; old failures are dropped.
     with db.writing() as session:
         past = utcnow() - timedelta(minutes=accounts.PAUSE_MINUTES, seconds=1)

@@ -814,8 +814,22 @@ def test_an_editor_signs_off_anothers_verdict_in_the_queue(app: AppTest) -> None
     assert any(c.value.startswith("Signed off by **Dana** on ") for c in signing.caption)
     assert "q-sign-7" not in {button.key for button in signing.button}
     assert signing.table[0].value.iloc[0]["signed off"].startswith("Dana, 20")  # the history
+    # The popover above the table signs off every verdict shown that awaits one, but Dana's.
+    with open_records() as records:
+        pipeline.review_claim(records, 8, "disputed", "Lee Park")
+        pipeline.review_claim(records, 9, "supported", "Lee Park")
+        pipeline.review_claim(records, 10, "supported", "Dana")
+    signing.run()
+    assert "q-sign-all" not in {b.key for b in signing.button}  # "needs review" shows none
+    signing.segmented_control(key="q-status").set_value("to sign off").run()
+    every = signing.button(key="q-sign-all")
+    assert every.label == "Sign off 2 verdict(s)" and not every.disabled
+    every.click().run()
+    assert not signing.exception and not signing.error
+    assert signing.success[0].value == "Signed off 2 verdict(s)"
+    assert signing.button(key="q-sign-all").disabled  # Dana's own is left for another
     signing.switch_page("ui/pages/dashboard.py").run()
-    assert {m.label: m.value for m in signing.metric}["Signed off"] == "1"
+    assert {m.label: m.value for m in signing.metric}["Signed off"] == "3"
     # Lee, on his own verdict, is told another editor signs it off.
     with open_records() as records:
         pipeline.review_claim(records, 7, "disputed", "Lee Park")  # a new verdict, unsigned

@@ -16,7 +16,8 @@ from verifier.config import Settings
 from verifier.db.models import SignOff
 from verifier.errors import InputError
 from verifier.export import ReportFilter, report_records, report_summary
-from verifier.queue import QueueFilter, claim_queue
+from verifier.labels import Label
+from verifier.queue import QueueFilter, claim_queue, signable
 from verifier.review import history
 from verifier.views import claim_view
 from verifier.workbench import Workbench
@@ -80,6 +81,25 @@ def test_an_editor_signs_off_another_reviewers_verdict_as_it_stands(bench: Workb
         ("and the ministry confirmed", "kim"),
     ]
     assert all(e.signed_off_at for e in entries)
+
+
+def test_a_filter_signs_off_what_awaits_one_but_the_editors_own(bench: Workbench) -> None:
+    lees, danas, kims, open_ = make_claims(bench, 4)
+    pipeline.review_claim(bench, lees, "disputed", "lee")
+    pipeline.review_claim(bench, danas, "supported", "dana")
+    pipeline.review_claim(bench, kims, "supported", "kim")
+    pipeline.sign_off_claims(bench, [kims], "lee")
+    shown = QueueFilter(status="all")
+    with bench.db.session() as session:  # what the queue's popover offers to sign
+        assert signable(session, shown, " dana ") == 1  # Lee's; Kim's is signed already
+        assert signable(session, shown, "kim") == 2
+        assert signable(session, QueueFilter(status="all", reviewed=(Label.SUPPORTED,)), "kim") == 1
+    assert pipeline.sign_off_claims(bench, shown, " dana ") == 1
+    assert awaiting(bench) == [danas]
+    with bench.db.session() as session:
+        assert signable(session, shown, "dana") == 0
+    assert pipeline.sign_off_claims(bench, shown, "dana") == 0
+    assert open_ not in awaiting(bench)
 
 
 def test_with_accounts_only_an_editor_signs_off(bench: Workbench) -> None:

@@ -6,7 +6,7 @@ count), so the queue opens as fast with 10,000 claims as with ten.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
 
 import sqlalchemy as sa
@@ -143,6 +143,14 @@ def acceptable(
     ).where(Verdict.label.is_(None), Verdict.suggested.is_not(None))
     count, surest = session.execute(open_).one()
     return int(count or 0), surest
+
+
+def signable(session: Session, wanted: QueueFilter, by: str) -> int:
+    """How many claims ``wanted`` keeps have a verdict that awaits a sign-off and is not
+    ``by``'s own (what :func:`verifier.pipeline.sign_off_claims` signs for a filter)."""
+    me = " ".join(by.split())
+    query = _filtered(sa.select(Verdict.reviewer), replace(wanted, status="to sign off"))
+    return sum(1 for reviewer in session.scalars(query) if " ".join((reviewer or "").split()) != me)
 
 
 def queue_ids(session: Session, wanted: QueueFilter) -> list[int]:

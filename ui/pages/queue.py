@@ -31,6 +31,7 @@ from verifier.queue import (
     QueuePage,
     acceptable,
     claim_queue,
+    signable,
 )
 from verifier.retrieve import Evidence
 from verifier.views import ClaimView, claim_in_article, claim_view, list_articles, list_reviewers
@@ -154,6 +155,29 @@ def accept_control(bench: Workbench, wanted: QueueFilter) -> None:
     st.session_state["queue-flash"] = (
         f"Accepted {len(changes)} suggestion(s) at confidence {threshold:.2f} or above"
     )
+    st.rerun()
+
+
+def sign_off_all_control(bench: Workbench, wanted: QueueFilter, me: str) -> None:
+    """A popover that signs off, as this editor, every verdict the filters keep that awaits
+    a sign-off, but for the editor's own (left for another editor)."""
+    with st.popover("Sign off verdicts", icon=":material/verified:"):
+        with bench.db.session() as session:
+            count = signable(session, wanted, me)
+        st.caption(
+            "Of the claims shown, the verdicts that await a sign-off, as they stand now; "
+            "your own verdicts are left for another editor."
+        )
+        if not count:
+            st.caption("No verdict shown awaits your sign-off.")
+        if not st.button(f"Sign off {count} verdict(s)", key="q-sign-all", disabled=not count):
+            return
+        try:
+            signed = pipeline.sign_off_claims(bench, wanted, me)
+        except VerifierError as error:
+            st.error(plain(str(error)))
+            return
+    st.session_state["queue-flash"] = f"Signed off {signed} verdict(s)"
     st.rerun()
 
 
@@ -563,16 +587,20 @@ def main() -> None:
     )
     editor = accounts.is_editor(bench.db, state.reviewer())
     if page.total and editor:
-        assign, accept, _ = st.columns([1, 1, 2])
+        assign, accept, sign, _ = st.columns([1, 1, 1, 1])
         with assign:
             label = f"Assign these {page.total} claims"
             assign_control(bench, wanted, page.total, names, "q-bulk", label)
         with accept:
             accept_control(bench, wanted)
+        # A sign-off is an editor's, by name, and of verdicts the table shows.
+        if (me := state.reviewer()) and wanted.status != "needs review":
+            with sign:
+                sign_off_all_control(bench, wanted, me)
     elif page.total:
         st.caption(
-            "Handing claims to others and accepting suggestions in bulk are for editors; "
-            "you take claims nobody has, and give yours back."
+            "Handing claims to others, accepting suggestions in bulk and signing off verdicts "
+            "are for editors; you take claims nobody has, and give yours back."
         )
     current = st.session_state.get(CURRENT)
     if current is None and "claim" in st.query_params:
