@@ -53,6 +53,7 @@ CLAIMREVIEW_SCHEMA = {
         "claimReviewed": {"type": "string", "minLength": 1},
         "url": {"type": "string", "pattern": "^https?://"},
         "datePublished": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+        "dateModified": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
         "author": {
             "type": "object",
             "required": ["@type", "name"],

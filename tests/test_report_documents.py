@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import jsonschema
 import pyarrow.parquet as pq
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 from openpyxl import load_workbook
@@ -20,6 +22,7 @@ from tests.reports import CLAIMREVIEW_SCHEMA, HOSTILE, SCRIPT, review_claims
 from verifier import pipeline
 from verifier.cli import cli
 from verifier.config import Settings
+from verifier.db.models import VerdictChange
 from verifier.errors import InputError, SettingsError
 from verifier.export import (
     REPORT_FORMATS,
@@ -187,6 +190,49 @@ def test_claimreview_objects_meet_googles_requirements_and_snippets_cannot_break
     assert snippets.count("</script>") == 2 and "<script>alert" not in snippets
     inside = [chunk for chunk in page.text if chunk.strip() and "{" in chunk]
     assert [json.loads(chunk) for chunk in inside] == objects
+
+
+def test_a_changed_verdict_is_shown_as_a_correction_in_every_report(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    # lee's "disputed" of three days ago becomes "supported" today; dana's verdict stands.
+    with bench.db.session() as s:
+        for change in s.scalars(
+            sa.select(VerdictChange).where(VerdictChange.claim_id == claims[1])
+        ):
+            change.changed_at -= timedelta(days=3)
+        s.commit()
+    pipeline.review_claim(bench, claims[1], Label.SUPPORTED, "kim", "the ministry confirmed it")
+    records = {r["claim_id"]: r for r in reviewed(bench)}
+    fixed, kept = records[claims[1]], records[claims[0]]
+    assert (fixed["verdict"], fixed["previous_verdict"]) == ("supported", "disputed")
+    assert fixed["verdict_changed_at"] == fixed["reviewed_at"]
+    assert str(fixed["first_reviewed_at"]) < str(fixed["reviewed_at"])
+    assert (kept["previous_verdict"], kept["verdict_changed_at"]) == (None, None)
+    assert kept["first_reviewed_at"] == kept["reviewed_at"]
+    with bench.db.session() as s:
+        assert report_summary(s, ReportFilter()).changed == 1
+
+    export(bench, tmp_path / "report.html")
+    text = " ".join(" ".join(Page((tmp_path / "report.html").read_text("utf-8")).text).split())
+    changed_on = str(fixed["verdict_changed_at"])[:10]
+    assert "1 verdict was changed since first given" in text
+    assert text.count("Verdict changed on") == 1
+    assert f"Verdict changed on {changed_on}" in text and "it was disputed before" in text
+    export(bench, tmp_path / "report.md")
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert markdown.count(f"Changed on {changed_on}") == 1 and "it was disputed before" in markdown
+
+    # ClaimReview: published when first given, modified when corrected; the other unmodified.
+    export(bench, tmp_path / "reviews.json")
+    objects = json.loads((tmp_path / "reviews.json").read_text(encoding="utf-8"))
+    by_claim = {item["claimReviewed"]: item for item in objects}
+    for item in objects:
+        jsonschema.validate(item, CLAIMREVIEW_SCHEMA)
+    corrected, plain = by_claim[fixed["claim"]], by_claim[kept["claim"]]
+    assert corrected["datePublished"] == str(fixed["first_reviewed_at"])[:10]
+    assert corrected["dateModified"] == changed_on != corrected["datePublished"]
+    assert "dateModified" not in plain and plain["datePublished"] == str(kept["reviewed_at"])[:10]
 
 
 def test_claims_claimreview_cannot_carry_are_named_not_dropped(

@@ -3,7 +3,8 @@
 One object per reviewed claim, with what Google's fact-check markup requires
 (``claimReviewed``, ``reviewRating`` with ``alternateName``, ``url``) and recommends
 (``author``, ``datePublished``, ``itemReviewed`` as a ``Claim`` with ``appearance``,
-``author`` and ``datePublished``). Written as a JSON array (``reviews.json``) and as ready
+``author`` and ``datePublished``), and ``dateModified`` when the verdict changed on a later
+day than its first (a correction). Written as a JSON array (``reviews.json``) and as ready
 ``<script type="application/ld+json">`` snippets beside it (``reviews.snippets.html``).
 
 A claim that cannot carry ClaimReview (not reviewed, or no fact-check URL) is not written and
@@ -108,8 +109,14 @@ def claim_review(record: Record, publisher: Publisher) -> dict[str, object]:
         },
         "itemReviewed": _item_reviewed(record),
     }
-    if record.get("reviewed_at"):
-        review["datePublished"] = str(record["reviewed_at"])[:10]
+    # Published when the claim got its first verdict; a later change (a correction, or a
+    # note revised) is the day it was modified.
+    first = str(record.get("first_reviewed_at") or record.get("reviewed_at") or "")[:10]
+    last = str(record.get("reviewed_at") or "")[:10]
+    if first:
+        review["datePublished"] = first
+    if last and last != first:
+        review["dateModified"] = last
     return review
 
 

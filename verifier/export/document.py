@@ -180,6 +180,7 @@ def _claim(record: Record) -> dict[str, object]:
         "shown": record.get("verdict") or NOT_REVIEWED,
         "reviewed": _readable(record.get("reviewed_at")),
         "signed": _readable(record.get("signed_off_at")),
+        "changed": _readable(record.get("verdict_changed_at")),
     }
 
 

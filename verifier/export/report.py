@@ -3,8 +3,10 @@
 A record holds what a desk publishes about a claim: the article it comes from, the claim
 with its offsets and the sentence around it (and, for a claim of a desk's list, where it was
 seen and the other columns of its row in the file, ``row_fields``), the suggestion and its
-provenance, who the claim is assigned to, the reviewer's verdict, note and time, the
-evidence the reviewer relied on, and the number of changes in its history.
+provenance, who the claim is assigned to, the reviewer's verdict, note and time, when the
+claim got its first verdict and, when the verdict changed since (a correction, once
+published), what it was before and when it changed, the evidence the reviewer relied on,
+and the number of changes in its history.
 :data:`REPORT_FIELDS` and :data:`REPORT_EVIDENCE_FIELDS` name them in output order; the JSON
 Lines and Parquet files are this contract (a test pins it).
 
@@ -69,6 +71,9 @@ REPORT_FIELDS = (
     "verdict",
     "reviewer",
     "reviewed_at",
+    "first_reviewed_at",
+    "previous_verdict",
+    "verdict_changed_at",
     "accepted_in_bulk",
     "signed_off_by",
     "signed_off_at",
@@ -146,10 +151,12 @@ class ReportFilter:
 
 
 def review_history(ids: Sequence[int] | None = None) -> sa.Subquery:
-    """Per claim (of ``ids``, or all): how many verdict changes, and when the last was made."""
+    """Per claim (of ``ids``, or all): how many verdict changes, and when the first and the
+    last were made."""
     query = sa.select(
         VerdictChange.claim_id,
         sa.func.count(VerdictChange.id).label("entries"),
+        sa.func.min(VerdictChange.changed_at).label("first_at"),
         sa.func.max(VerdictChange.changed_at).label("reviewed_at"),
     )
     if ids is not None:
@@ -206,6 +213,7 @@ def _records(session: Session, ids: Sequence[int]) -> Iterator[dict[str, object]
             Verdict,
             Article,
             history.c.entries,
+            history.c.first_at,
             history.c.reviewed_at,
             Assignment.assigned_to,
         )
@@ -223,8 +231,10 @@ def _records(session: Session, ids: Sequence[int]) -> Iterator[dict[str, object]
     }
     relied = {claim_id: list(verdict.evidence or []) for claim_id, verdict in reviews.items()}
     evidence = _evidence(session, relied)
-    for claim, verdict, article, entries, reviewed_at, assigned_to in rows:
+    changed = verdict_changes(session, list(reviews))
+    for claim, verdict, article, entries, first_at, reviewed_at, assigned_to in rows:
         review = reviews.get(claim.id)
+        change = changed.get(claim.id)
         record: dict[str, object] = {
             "claim_id": claim.id,
             "article_id": claim.article_id,
@@ -253,6 +263,9 @@ def _records(session: Session, ids: Sequence[int]) -> Iterator[dict[str, object]
             "verdict": _label(review.label if review else None),
             "reviewer": review.reviewer if review else None,
             "reviewed_at": _when(reviewed_at) if review else None,
+            "first_reviewed_at": _when(first_at) if review else None,
+            "previous_verdict": _label(change.from_label) if change else None,
+            "verdict_changed_at": _when(change.changed_at) if change else None,
             # the suggestion saved unread (verifier review --accept-above), until a reviewer
             # saves the claim one by one
             "accepted_in_bulk": bool(review.bulk_accepted) if review else None,
@@ -267,6 +280,21 @@ def _records(session: Session, ids: Sequence[int]) -> Iterator[dict[str, object]
             "history_entries": int(entries or 0),
         }
         yield record
+
+
+def verdict_changes(session: Session, ids: Sequence[int]) -> dict[int, VerdictChange]:
+    """Per claim of ``ids`` whose verdict ever changed from one label to another, the latest
+    such change (its ``from_label`` is the verdict before the one that stands)."""
+    query = (
+        sa.select(VerdictChange)
+        .where(
+            VerdictChange.claim_id.in_(ids),
+            VerdictChange.from_label.is_not(None),
+            VerdictChange.from_label != VerdictChange.to_label,
+        )
+        .order_by(VerdictChange.id)
+    )
+    return {change.claim_id: change for change in session.scalars(query)} if ids else {}
 
 
 def _evidence(

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from verifier.db.models import Article, Claim, Verdict
+from verifier.db.models import Article, Claim, Verdict, VerdictChange
 from verifier.export.report import ReportFilter, selected_claims
 from verifier.labels import Label
 
@@ -50,6 +50,8 @@ class ReportSummary:
         confusion: (suggested, reviewed) -> count over the compared claims.
         accepted_in_bulk: reviewed claims whose verdict is a suggestion accepted in bulk.
         signed_off: reviewed claims whose verdict an editor signed off as it stands.
+        changed: reviewed claims whose verdict changed from one label to another since their
+            first (corrections, once published).
         generated_at: when the summary was made (UTC).
     """
 
@@ -62,6 +64,7 @@ class ReportSummary:
     confusion: dict[tuple[str, str], int]
     accepted_in_bulk: int = 0
     signed_off: int = 0
+    changed: int = 0
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -73,8 +76,8 @@ class ReportSummary:
 def report_summary(session: Session, report: ReportFilter) -> ReportSummary:
     """The summary of the claims ``report`` picks, in four small grouped queries (per article
     and verdict, per suggestion and verdict, accepted in bulk and signed off or not, per
-    reviewer): their rows grow with the number of articles, never with the number of
-    claims."""
+    reviewer) and a count of the verdicts changed: their rows grow with the number of
+    articles, never with the number of claims."""
     picked = selected_claims(report).order_by(None).subquery()
 
     def grouped(*columns: Any, where: Any = None) -> list[Any]:
@@ -117,6 +120,14 @@ def report_summary(session: Session, report: ReportFilter) -> ReportSummary:
         for reviewer, label, count in grouped(Verdict.reviewer, Verdict.label.is_not(None))
         if label
     ]
+    relabelled = sa.select(VerdictChange.claim_id).where(
+        VerdictChange.from_label.is_not(None), VerdictChange.from_label != VerdictChange.to_label
+    )
+    changed = session.scalar(
+        sa.select(sa.func.count(Verdict.claim_id))
+        .join(picked, picked.c.id == Verdict.claim_id)
+        .where(Verdict.label.is_not(None), Verdict.claim_id.in_(relabelled))
+    )
     return ReportSummary(
         claims=sum(verdicts.values()),
         verdicts={name: verdicts[name] for name in order if verdicts[name]},
@@ -137,6 +148,7 @@ def report_summary(session: Session, report: ReportFilter) -> ReportSummary:
         confusion=confusion,
         accepted_in_bulk=bulk,
         signed_off=signed,
+        changed=int(changed or 0),
     )
 
 
