@@ -481,13 +481,16 @@ def test_the_exports_page_filters_previews_and_builds_claimreview(app: AppTest) 
     preview = app.dataframe[0].value
     assert list(preview["claim_id"]) == [1] and list(preview["verdict"]) == ["disputed"]
     labels = [button.label for button in app.get("download_button")]
-    assert labels == ["JSON Lines", "CSV", "Excel", "Parquet", "HTML report", "Markdown"]
+    tables = ["JSON Lines", "CSV", "Excel", "Parquet"]
+    assert labels == [*tables, "HTML report", "Markdown", *(f"History ({t})" for t in tables)]
 
     app.toggle(key="x-all").set_value(True).run()
     assert {m.label: m.value for m in app.metric}["Claims"] == "11"
     assert len(app.dataframe[0].value) == 11
     app.multiselect(key="x-verdicts").set_value([Label.SUPPORTED]).run()
     assert set(app.dataframe[0].value["suggested_verdict"]) == {"supported"}
+    # None of these has a verdict, so none has a history to download.
+    assert not [b for b in app.get("download_button") if b.label.startswith("History")]
     app.multiselect(key="x-verdicts").set_value([]).run()
     with open_records() as records:  # a worklist: the claims assigned to one reviewer
         pipeline.assign_claims(records, [2, 3], "Lee", "Dana")

@@ -1,7 +1,8 @@
 """Verdict reports end to end, as a desk makes them: three claims of the sample reviewed in
 headless Chromium, every format downloaded from the Exports page and written by
-``verifier export``, the same records in both, the HTML report opened in Chromium (screenshot
-in test-artifacts/), ClaimReview valid, and a hostile note inert everywhere."""
+``verifier export``, the same records (and the same verdict history) in both, the HTML report
+opened in Chromium (screenshot in test-artifacts/), ClaimReview valid, and a hostile note
+inert everywhere."""
 
 from __future__ import annotations
 
@@ -305,6 +306,18 @@ def test_reviewed_claims_export_the_same_from_the_page_and_the_cli(
         "Re-checked with the ministry",
         3,  # Dana's, Lee's, the sheet's
     )
+
+    # The verdict history, from the page as from the command line: every change, in order.
+    history = download(browser, wait, downloads, "History (CSV)", "verdict-history.csv")
+    cli_export(home, "--history", "--out", str(tmp_path / "history.csv"))
+    assert history.read_text(encoding="utf-8") == (tmp_path / "history.csv").read_text("utf-8")
+    with open(history, encoding="utf-8", newline="") as handle:
+        changes = [row for row in csv.DictReader(handle) if row["claim_id"] == third]
+    assert [(c["changed_by"], c["from_verdict"], c["to_verdict"]) for c in changes] == [
+        ("Dana", "", "unverified"),
+        ("Lee", "unverified", "disputed"),
+        ("Dana", "disputed", "supported"),
+    ]
 
 
 def test_a_desks_sheet_of_claims_is_scored_on_the_page(

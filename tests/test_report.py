@@ -21,7 +21,13 @@ from verifier import pipeline
 from verifier.articles import ArticleMeta
 from verifier.cli import cli
 from verifier.errors import InputError
-from verifier.export import REPORT_EVIDENCE_FIELDS, REPORT_FIELDS, ReportFilter, safe_cell
+from verifier.export import (
+    HISTORY_FIELDS,
+    REPORT_EVIDENCE_FIELDS,
+    REPORT_FIELDS,
+    ReportFilter,
+    safe_cell,
+)
 from verifier.labels import Label
 from verifier.readers import read_reviews
 from verifier.review import history
@@ -154,6 +160,52 @@ def test_an_empty_selection_and_a_bad_path_say_so_in_one_line(
     with pytest.raises(InputError, match="does not exist"):
         pipeline.export_report(bench, ReportFilter(), tmp_path / "no" / "r.csv")
     assert not list(tmp_path.glob("r.*")) and not list(tmp_path.glob(".r.*"))
+
+
+def test_the_verdict_history_lists_every_change_with_its_sign_off(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    # dana supported the first claim; lee disputed the second twice, then kim signed it off.
+    assert pipeline.sign_off_claims(bench, claims[1:2], "kim") == 1
+    for suffix in (".jsonl", ".csv", ".xlsx", ".parquet"):
+        done = pipeline.export_history(bench, ReportFilter(), tmp_path / f"h{suffix}")
+        assert (done.records, done.format) == (3, suffix[1:])
+        assert done.summary().startswith("exported 3 history entries as")
+    rows = [json.loads(line) for line in (tmp_path / "h.jsonl").read_text().splitlines()]
+    assert [list(row) for row in rows] == [list(HISTORY_FIELDS)] * 3
+    assert [(r["claim_id"], r["changed_by"], r["from_verdict"], r["to_verdict"]) for r in rows] == [
+        (claims[0], "dana", None, "supported"),
+        (claims[1], "lee", None, "disputed"),
+        (claims[1], "lee", "disputed", "disputed"),
+    ]
+    assert rows[0]["note"] == HOSTILE and rows[2]["note"] == "second look: " + SCRIPT
+    assert len(rows[0]["evidence"]) == 1 and rows[1]["evidence"] == []
+    assert rows[1]["change_id"] < rows[2]["change_id"]
+    assert rows[0]["changed_at"] <= rows[1]["changed_at"] <= rows[2]["changed_at"]
+    # The sign-off is of the change that stood when it was given, not of the one before.
+    assert [r["signed_off_by"] for r in rows] == [None, None, "kim"] and rows[2]["signed_off_at"]
+    table = pq.read_table(tmp_path / "h.parquet")
+    assert table.column_names == list(HISTORY_FIELDS) and table.to_pylist() == rows
+    with open(tmp_path / "h.csv", encoding="utf-8", newline="") as handle:
+        [first, *_] = list(csv.DictReader(handle))
+    assert first["note"] == "'" + HOSTILE  # text in a spreadsheet, never a formula
+    # The report's filters pick the claims whose history is listed.
+    picked = pipeline.export_history(bench, ReportFilter(reviewer="lee"), tmp_path / "lee.jsonl")
+    assert picked.records == 2
+    with pytest.raises(InputError, match="the verdict history is a table"):
+        pipeline.export_history(bench, ReportFilter(), tmp_path / "h.html")
+    with pytest.raises(InputError, match="no reviewed claims with a verdict history match"):
+        pipeline.export_history(bench, ReportFilter(reviewer="nobody"), tmp_path / "n.csv")
+    assert not list(tmp_path.glob("h.html")) and not list(tmp_path.glob("n.csv"))
+    # From the command line, as from a script.
+    out = tmp_path / "cli.jsonl"
+    done_cli = run(
+        bench, tmp_path, "export", "--history", "--out", str(out), "--verdict", "disputed"
+    )
+    assert done_cli.exit_code == 0 and "exported 2 history entries as jsonl" in done_cli.output
+    assert [json.loads(line) for line in out.read_text().splitlines()] == rows[1:]
+    refused = run(bench, tmp_path, "export", "--history", "--out", str(tmp_path / "h.md"))
+    assert refused.exit_code == 2 and "--history writes a table" in refused.output
 
 
 @pytest.mark.model

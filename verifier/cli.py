@@ -35,7 +35,14 @@ from verifier.db.session import (
 )
 from verifier.documents import list_sources
 from verifier.errors import VerifierError
-from verifier.export import REPORT_FORMATS, ClaimRecord, ReportFilter, check_output, output_format
+from verifier.export import (
+    FORMATS,
+    REPORT_FORMATS,
+    ClaimRecord,
+    ReportFilter,
+    check_output,
+    output_format,
+)
 from verifier.export.claimreview import snippets_path
 from verifier.labels import Label
 from verifier.queue import QueueFilter
@@ -799,6 +806,12 @@ def _day(_ctx: click.Context, param: click.Parameter, value: str | None) -> date
     is_flag=True,
     help="Only verdicts an editor signed off as they stand (verifier claims sign-off).",
 )
+@click.option(
+    "--history",
+    is_flag=True,
+    help="Instead of one record per claim, every verdict change of the claims picked (who, "
+    "when, from what, to what, note, evidence, sign-off): csv, xlsx, jsonl or parquet.",
+)
 @click.option("--title", default="Verdict report", show_default=True, help="HTML/Markdown title.")
 @click.option(
     "--publisher", help="ClaimReview: the publishing organisation (VERIFIER_PUBLISHER_NAME)."
@@ -823,6 +836,7 @@ def export(
     reviewed_only: bool,
     min_confidence: float | None,
     signed_off: bool,
+    history: bool,
     title: str,
     publisher: str | None,
     publisher_url: str | None,
@@ -841,6 +855,7 @@ def export(
         verifier export --out reviews.json --publisher "Desk" \\
             --factcheck-url "https://desk.example.org/checks/{claim_id}"
         verifier export --out report.html --out report.csv --out reviews.json
+        verifier export --out history.csv --history --article 3
     """
     if fmt and len(outs) > 1:
         raise click.UsageError(
@@ -848,6 +863,10 @@ def export(
         )
     # Every output is checked before the workbench opens, and before anything is written.
     formats = [output_format(out, fmt) for out in outs]
+    if history and (tables := [f for f in formats if f not in FORMATS]):
+        raise click.UsageError(
+            f"--history writes a table: csv, xlsx, jsonl or parquet, not {tables[0]}"
+        )
     files = [out.resolve() for out in outs]
     files += [snippets_path(o).resolve() for o, f in zip(outs, formats) if f == "claimreview"]
     if len(set(files)) < len(files):
@@ -873,7 +892,12 @@ def export(
     records = _records(ctx)
     # ClaimReview first: its refusal (no claim it can publish) comes before any file is written.
     for out, chosen in sorted(zip(outs, formats), key=lambda pair: pair[1] != "claimreview"):
-        done = pipeline.export_report(records, selection, out, chosen, publisher=by, title=title)
+        if history:
+            done = pipeline.export_history(records, selection, out, chosen)
+        else:
+            done = pipeline.export_report(
+                records, selection, out, chosen, publisher=by, title=title
+            )
         click.echo(done.summary())
 
 

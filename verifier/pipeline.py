@@ -69,6 +69,8 @@ from verifier.errors import InputError, VerifierError
 from verifier.export import (
     DOCUMENT_FORMATS,
     FORMATS,
+    HISTORY_FIELDS,
+    HISTORY_SCHEMA,
     REPORT_FIELDS,
     REPORT_FORMATS,
     REPORT_SCHEMA,
@@ -78,6 +80,7 @@ from verifier.export import (
     ReportSummary,
     Skipped,
     check_output,
+    history_records,
     output_format,
     report_records,
     report_summary,
@@ -878,9 +881,10 @@ class ExportReport:
     records: int
     also: tuple[Path, ...] = ()
     skipped: tuple[Skipped, ...] = ()
+    counted: str = "claim(s)"
 
     def summary(self) -> str:
-        line = f"exported {self.records} claim(s) as {self.format} -> {self.out}"
+        line = f"exported {self.records} {self.counted} as {self.format} -> {self.out}"
         if self.also:
             line += f" (and {', '.join(str(path) for path in self.also)})"
         if self.skipped:
@@ -958,6 +962,36 @@ def export_report(
         )
 
 
+def export_history(
+    bench: Records, selection: ReportFilter, out: Path, fmt: str | None = None
+) -> ExportReport:
+    """Write every verdict change of the claims ``selection`` picks (the audit trail: who,
+    when, from what, to what, note, evidence, sign-off) to ``out`` as a table: csv, xlsx,
+    jsonl or parquet, streamed and atomically.
+
+    Raises:
+        InputError: the format or path cannot be used (or is no table format), or no claim
+            matches, or the claims matched have no history yet; nothing is written.
+    """
+    fmt = output_format(out, fmt)
+    if fmt not in FORMATS:
+        raise InputError(
+            f"the verdict history is a table: write it as {', '.join(FORMATS)}, not {fmt}"
+        )
+    with bench.db.session() as session:
+        rows = history_records(session, selection)
+        first = next(rows, None)
+        if first is None:
+            scope = "reviewed claims" if selection.reviewed_only else "claims"
+            raise InputError(
+                f"no {scope} with a verdict history match these filters; nothing written to {out}"
+            )
+        written = write_records(
+            chain([first], rows), out, columns=HISTORY_FIELDS, schema=HISTORY_SCHEMA
+        )
+        return ExportReport(out, fmt, written, counted="history entries")
+
+
 def summarise_report(bench: Records, selection: ReportFilter) -> ReportSummary:
     """The summary a report of ``selection`` opens with (counts, agreement)."""
     with bench.db.session() as session:
@@ -979,16 +1013,21 @@ def export_files(
     *,
     publisher: Publisher | None = None,
     name: str = "verdict-report",
+    history: bool = False,
 ) -> tuple[ExportReport, dict[str, bytes]]:
-    """The report in ``fmt`` as file name -> content (for downloads), made by
-    :func:`export_report` in a temporary folder; with what it wrote and left out.
+    """The report in ``fmt`` (with ``history``, the verdict history of its claims) as file
+    name -> content (for downloads), made by :func:`export_report` (:func:`export_history`)
+    in a temporary folder; with what it wrote and left out.
 
     Raises:
-        InputError: as :func:`export_report`.
+        InputError: as :func:`export_report` (:func:`export_history`).
     """
     with tempfile.TemporaryDirectory(prefix="verifier-export-") as folder:
         out = Path(folder) / f"{name}{REPORT_FORMATS[fmt]}"
-        done = export_report(bench, selection, out, fmt, publisher=publisher)
+        if history:
+            done = export_history(bench, selection, out, fmt)
+        else:
+            done = export_report(bench, selection, out, fmt, publisher=publisher)
         return done, {path.name: path.read_bytes() for path in (done.out, *done.also)}
 
 

@@ -1,4 +1,5 @@
-"""Exports page: pick claims with the report's filters, preview them, download every format;
+"""Exports page: pick claims with the report's filters, preview them, download every format
+and the verdict history of the claims picked;
 import verdicts decided in a spreadsheet.
 
 Every download is made by :func:`verifier.pipeline.export_files`, the code path of
@@ -55,6 +56,7 @@ MIME = {
     "claimreview": "application/ld+json",
 }
 FILE_STEM = "verdict-report"
+HISTORY_STEM = "verdict-history"
 BUILT = "claimreview-built"  # the ClaimReview files made for the current filters
 
 
@@ -123,6 +125,29 @@ def downloads(bench: Workbench, selection: ReportFilter) -> None:
             on_click="ignore",
             icon=":material/download:",
             key=f"download-{fmt}",
+        )
+
+
+def _history(bench: Workbench, selection: ReportFilter, fmt: str) -> bytes:
+    _, files = pipeline.export_files(bench, selection, fmt, name=HISTORY_STEM, history=True)
+    return files[f"{HISTORY_STEM}{REPORT_FORMATS[fmt]}"]
+
+
+def history_downloads(bench: Workbench, selection: ReportFilter) -> None:
+    """The verdict history of the claims picked, one row per change, in each table format."""
+    st.caption(
+        "Verdict history: every change of these claims' verdicts, one row each (who, when, "
+        "from what, to what, note, evidence relied on, sign-off)."
+    )
+    for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
+        column.download_button(
+            f"History ({NAMES[fmt]})",
+            data=partial(_history, bench, selection, fmt),
+            file_name=f"{HISTORY_STEM}{REPORT_FORMATS[fmt]}",
+            mime=MIME[fmt],
+            on_click="ignore",
+            icon=":material/history:",
+            key=f"history-{fmt}",
         )
 
 
@@ -271,6 +296,8 @@ def report_section(bench: Workbench) -> None:
             "`verifier export --out FILE` with the same filters streams to a file instead."
         )
     downloads(bench, selection)
+    if reviewed:  # every verdict has its history; claims with none have nothing to list
+        history_downloads(bench, selection)
     claimreview(bench, selection)
 
 

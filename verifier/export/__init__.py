@@ -18,6 +18,7 @@ from verifier.export.formats import (
     check_output,
     output_format,
 )
+from verifier.export.history import HISTORY_FIELDS, HISTORY_SCHEMA, history_records
 from verifier.export.records import (
     CLAIM_FIELDS,
     EVIDENCE_FIELDS,
@@ -41,6 +42,8 @@ __all__ = [
     "DOCUMENT_FORMATS",
     "EVIDENCE_FIELDS",
     "FORMATS",
+    "HISTORY_FIELDS",
+    "HISTORY_SCHEMA",
     "NOT_REVIEWED",
     "OUTPUT_SUFFIXES",
     "REPORT_EVIDENCE_FIELDS",
@@ -56,6 +59,7 @@ __all__ = [
     "Skipped",
     "check_output",
     "claim_review",
+    "history_records",
     "output_format",
     "report_records",
     "report_summary",
