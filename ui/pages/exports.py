@@ -109,45 +109,27 @@ def choose(bench: Workbench) -> ReportFilter:
     )
 
 
-def _content(bench: Workbench, selection: ReportFilter, fmt: str) -> bytes:
-    _, files = pipeline.export_files(bench, selection, fmt, name=FILE_STEM)
-    return files[f"{FILE_STEM}{REPORT_FORMATS[fmt]}"]
+def _content(bench: Workbench, selection: ReportFilter, fmt: str, history: bool) -> bytes:
+    stem = HISTORY_STEM if history else FILE_STEM
+    _, files = pipeline.export_files(bench, selection, fmt, name=stem, history=history)
+    return files[f"{stem}{REPORT_FORMATS[fmt]}"]
 
 
-def downloads(bench: Workbench, selection: ReportFilter) -> None:
-    """One button per table and document format; each file is made when clicked."""
-    for column, fmt in zip(st.columns(len(NAMES)), [*FORMATS, *DOCUMENT_FORMATS], strict=True):
+def downloads(
+    bench: Workbench, selection: ReportFilter, formats: list[str], history: bool = False
+) -> None:
+    """One button per format, in a row; each file is made when clicked. With ``history``,
+    the files are the verdict history of the claims picked."""
+    stem = HISTORY_STEM if history else FILE_STEM
+    for column, fmt in zip(st.columns(len(formats)), formats, strict=True):
         column.download_button(
-            NAMES[fmt],
-            data=partial(_content, bench, selection, fmt),
-            file_name=f"{FILE_STEM}{REPORT_FORMATS[fmt]}",
+            f"History ({NAMES[fmt]})" if history else NAMES[fmt],
+            data=partial(_content, bench, selection, fmt, history),
+            file_name=f"{stem}{REPORT_FORMATS[fmt]}",
             mime=MIME[fmt],
             on_click="ignore",
-            icon=":material/download:",
-            key=f"download-{fmt}",
-        )
-
-
-def _history(bench: Workbench, selection: ReportFilter, fmt: str) -> bytes:
-    _, files = pipeline.export_files(bench, selection, fmt, name=HISTORY_STEM, history=True)
-    return files[f"{HISTORY_STEM}{REPORT_FORMATS[fmt]}"]
-
-
-def history_downloads(bench: Workbench, selection: ReportFilter) -> None:
-    """The verdict history of the claims picked, one row per change, in each table format."""
-    st.caption(
-        "Verdict history: every change of these claims' verdicts, one row each (who, when, "
-        "from what, to what, note, evidence relied on, sign-off)."
-    )
-    for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
-        column.download_button(
-            f"History ({NAMES[fmt]})",
-            data=partial(_history, bench, selection, fmt),
-            file_name=f"{HISTORY_STEM}{REPORT_FORMATS[fmt]}",
-            mime=MIME[fmt],
-            on_click="ignore",
-            icon=":material/history:",
-            key=f"history-{fmt}",
+            icon=":material/history:" if history else ":material/download:",
+            key=f"{'history' if history else 'download'}-{fmt}",
         )
 
 
@@ -295,9 +277,13 @@ def report_section(bench: Workbench) -> None:
             f"A download is made in the app's memory; for {summary.claims:,} claims "
             "`verifier export --out FILE` with the same filters streams to a file instead."
         )
-    downloads(bench, selection)
+    downloads(bench, selection, [*FORMATS, *DOCUMENT_FORMATS])
     if reviewed:  # every verdict has its history; claims with none have nothing to list
-        history_downloads(bench, selection)
+        st.caption(
+            "Verdict history: every change of these claims' verdicts, one row each (who, "
+            "when, from what, to what, note, evidence relied on, sign-off)."
+        )
+        downloads(bench, selection, list(FORMATS), history=True)
     claimreview(bench, selection)
 
 
