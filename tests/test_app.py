@@ -883,6 +883,34 @@ def test_the_sources_page_lists_searches_and_removes_by_url(app: AppTest) -> Non
     assert "no source has the path, URL or uri" in app.error[0].value
 
 
+STATEMENT_PAGE = (
+    b"<html><head><title>Ministry statement on Latakia</title>"
+    b'<meta property="og:site_name" content="Ministry of Defence"></head><body><article>'
+    b"<p>The ministry said its aircraft in Latakia were there to protect its advisers.</p>"
+    b"</article></body></html>"
+)
+
+
+def test_a_web_page_is_added_as_a_source_from_the_sources_page(app: AppTest) -> None:
+    app.switch_page("ui/pages/sources.py").run()
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
+    listed = len(app.dataframe[0].value)
+    with served(STATEMENT_PAGE) as address:
+        app.text_area(key="upload-pages").input(f"{address}/statement\n{address}/statement")
+        app.button(key="FormSubmitter:upload-sources-Ingest").click().run()
+        assert not app.exception and not app.error, [e.value for e in app.error]
+        assert "documents\\: 1 added" in app.success[0].value  # (markdown-escaped)
+        rows = app.dataframe[0].value
+        assert len(rows) == listed + 1
+        [row] = rows[rows["title"] == "Ministry statement on Latakia"].to_dict("records")
+        assert row["link or path"] == f"{address}/statement"
+        assert row["outlet"] == "Ministry of Defence"
+    app.text_area(key="upload-pages").input("http://127.0.0.1:9/closed")
+    app.button(key="FormSubmitter:upload-sources-Ingest").click().run()
+    assert "cannot be fetched" in app.error[0].value
+    assert len(app.dataframe[0].value) == listed + 1
+
+
 def test_the_score_page_shows_a_scored_file_and_filters_it(app: AppTest) -> None:
     app.switch_page(SCORE_PAGE).run()
     app.button(key="FormSubmitter:score-claims-Score").click().run()

@@ -15,7 +15,7 @@ import click
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import write
+from conftest import served, write
 from openpyxl import Workbook
 
 from verifier.cli import cli, reach
@@ -211,6 +211,26 @@ def test_a_list_of_claims_is_imported_for_review_then_matched(
     assert "no 'claim' column (found: text); name the column that holds the claims" in (
         refused.output
     )
+
+
+def test_files_and_web_pages_are_ingested_in_one_command(tmp_path: Path, sources: Path) -> None:
+    home, db = fresh(tmp_path)
+    page = (
+        b"<html><head><title>Statement on Latakia</title></head><body><article>"
+        b"<p>The ministry said 28 aircraft were moved to the Latakia air base.</p>"
+        b"</article></body></html>"
+    )
+    with served(page) as address:
+        done = run(home, db, "ingest", str(sources), f"{address}/statement", "--outlet", "Desk")
+        assert done.exit_code == 0, done.output
+        lines = [line for line in done.output.splitlines() if line.startswith("documents:")]
+        assert len(lines) == 2 and lines[1].startswith("documents: 1 added")
+        listed = run(home, db, "sources", "--search", "Statement on Latakia")
+        assert f"{address}/statement" in listed.output and "Desk" in listed.output
+        refused = run(home, db, "ingest", f"{address}/statement", "--url", "https://x.org")
+        assert refused.exit_code == 2 and "--url is for files" in refused.output
+    gone = run(home, db, "ingest", "http://127.0.0.1:9/closed")
+    assert gone.exit_code == 1 and "cannot be fetched" in gone.output
 
 
 def test_a_desk_spreadsheet_is_scored_and_ingested(tmp_path: Path, sources: Path) -> None:

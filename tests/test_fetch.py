@@ -7,11 +7,15 @@ import http.server
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from verifier import pipeline
+from verifier.documents import list_sources
 from verifier.errors import InputError
-from verifier.fetch import fetch_article
+from verifier.fetch import fetch_article, page_file_name
+from verifier.workbench import Workbench
 
 PAGE = """<!doctype html><html><head><title>Jets at Latakia | Wire</title>
 <meta property="og:site_name" content="Frontline Wire">
@@ -127,6 +131,52 @@ def test_each_failure_is_one_clear_line(server: str, path: str, message: str) ->
 def test_only_web_addresses_are_fetched(url: str) -> None:
     with pytest.raises(InputError, match="is not a web address"):
         fetch_article(url, 2**20)
+
+
+def test_web_pages_become_sources_with_their_details_and_update_in_place(
+    server: str, bench: Workbench
+) -> None:
+    pages = [f"{server}/article.html", f"{server}/plain.txt", f"{server}/article.html"]
+    report = pipeline.ingest_pages(bench, pages, outlet="Desk archive", date="2015-09-20")
+    assert (report.added, report.unchanged) == (2, 0) and report.passages >= 3
+    with bench.db.session() as session:
+        rows = {row.title: row for row in list_sources(session)[0]}
+    jets = rows["Jets at Latakia | Wire"]  # what the page says wins over the defaults
+    assert (jets.outlet, jets.url, str(jets.published)) == (
+        "Frontline Wire",
+        "https://wire.example.org/jets",
+        "2015-09-21",
+    )
+    plain = next(row for title, row in rows.items() if title.startswith("Spartak"))
+    assert (plain.outlet, plain.url, str(plain.published)) == (
+        "Desk archive",
+        f"{server}/plain.txt",
+        "2015-09-20",
+    )
+    kept = bench.settings.home / "uploads" / "sources"
+    assert Path(jets.uri).parent == kept and Path(jets.uri).name.startswith("127.0.0.1-article")
+    assert "Russia has moved 28 combat aircraft" in Path(jets.uri).read_text(encoding="utf-8")
+    # The same address again: the same source, unchanged.
+    again = pipeline.ingest_pages(bench, [f"{server}/article.html"])
+    assert (again.added, again.unchanged) == (0, 1)
+    # One page that cannot be fetched: one line naming it, and nothing kept or added.
+    before = sorted(kept.iterdir())
+    with pytest.raises(InputError, match=r"/missing: the server answered 404"):
+        pipeline.ingest_pages(bench, [f"{server}/cp1251.html", f"{server}/missing"])
+    assert sorted(kept.iterdir()) == before
+    with bench.db.session() as session:
+        assert list_sources(session)[1] == 2
+    with pytest.raises(InputError, match="give the web address of a page"):
+        pipeline.ingest_pages(bench, ["  "])
+    # Removed by the address a reviewer sees with the evidence.
+    assert pipeline.remove_sources(bench, ["https://wire.example.org/jets"]).documents == 1
+
+
+def test_a_page_file_name_is_readable_and_never_shared() -> None:
+    one = page_file_name("https://wire.example.org/2015/09/jets?id=1")
+    other = page_file_name("https://wire.example.org/2015/09/jets?id=2")
+    assert one.startswith("wire.example.org-2015-09-jets-") and one.endswith(".txt")
+    assert one != other and page_file_name("https://x.org/" + "a" * 500).__len__() < 100
 
 
 def test_a_closed_port_says_it_cannot_be_fetched() -> None:

@@ -26,6 +26,16 @@ def test_text_front_matter_gives_metadata(tmp_path: Path) -> None:
     assert doc.uri == str(path)
 
 
+def test_front_matter_quotes_come_off_in_one_pair_only(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "q.md",
+        "---\ntitle: \"Minister: 'no jets'\"\noutlet: '=HYPERLINK(\"x\")'\n---\nText.\n",
+    )
+    [doc] = read_file(path, MB)
+    assert (doc.title, doc.outlet) == ("Minister: 'no jets'", '=HYPERLINK("x")')
+
+
 def test_markdown_without_front_matter_takes_title_from_heading(tmp_path: Path) -> None:
     [doc] = read_file(write(tmp_path, "b.md", "# Latakia profile\n\nLatakia is a port.\n"), MB)
     assert doc.title == "Latakia profile"

@@ -12,6 +12,7 @@ import json
 import logging
 import math
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -251,7 +252,7 @@ def db_status(ctx: click.Context) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True)
 @click.option("--outlet", help="Outlet for documents that do not name one.")
 @click.option("--url", help="URL for documents that do not give one.")
 @click.option("--date", help="Publication date (YYYY-MM-DD) for documents without one.")
@@ -264,35 +265,56 @@ def db_status(ctx: click.Context) -> None:
 @click.pass_context
 def ingest(
     ctx: click.Context,
-    paths: tuple[Path, ...],
+    paths: tuple[str, ...],
     outlet: str | None,
     url: str | None,
     date: str | None,
     column: str,
 ) -> None:
-    """Add source documents (.txt .md .html .csv .jsonl .xlsx files or folders).
+    """Add source documents (.txt .md .html .csv .jsonl .xlsx files or folders, or web pages
+    by their http(s) address).
 
     Front matter in .txt/.md (title, outlet, url, date between --- lines) and the <head> of
     HTML pages give the metadata; a .csv, .jsonl or .xlsx row is a document, with its text in a
     'text' column (--column names another) and optional id, title, outlet, url and date.
-    Running it again on the same files changes only what changed.
+    A web page is fetched (10 s timeout, VERIFIER_MAX_FILE_MB limit) and kept as text in the
+    data folder, under uploads/sources/. Running it again on the same files or addresses
+    changes only what changed.
 
     \b
     Example:
         verifier ingest wires/ statements/mod-2015-09-08.html --outlet "Desk archive"
         verifier ingest archive.csv --column body
+        verifier ingest https://www.example.org/news/statement-on-latakia
     """
+    addresses = [item for item in paths if re.match(r"(?i)https?://", item)]
+    files = [Path(item) for item in paths if item not in addresses]
+    if addresses and url:
+        raise click.UsageError("--url is for files; a web page's address is its url")
     bench = _bench(ctx)
+    # Every page is fetched before anything is written; then the files are checked and
+    # ingested, then the pages.
+    pages = pipeline.fetch_sources(bench, addresses) if addresses else []
     with _bar(None, "passage") as bar:
 
         def progress(done: int, total: int) -> None:
             bar.total = total
             bar.update(done - bar.n)
 
-        report = pipeline.ingest(bench, paths, progress, column, outlet=outlet, url=url, date=date)
-    for uri, kept in report.duplicates:
-        click.echo(f"skipped {uri}: same text as {kept}", err=True)
-    click.echo(report.summary())
+        reports = []
+        if files:
+            reports.append(
+                pipeline.ingest(bench, files, progress, column, outlet=outlet, url=url, date=date)
+            )
+        if pages:
+            bar.reset()
+            reports.append(
+                pipeline.ingest_uploads(bench, pages, progress, outlet=outlet, date=date)
+            )
+    for report in reports:
+        for uri, kept in report.duplicates:
+            click.echo(f"skipped {uri}: same text as {kept}", err=True)
+        click.echo(report.summary())
 
 
 @cli.command()

@@ -1,10 +1,12 @@
-"""Fetch an article from a web address: bounded in time and size, read like an article file.
+"""Fetch an article or a source from a web address: bounded in time and size, read like an
+article file.
 
 Only ``http``/``https`` pages of HTML or plain text are taken. The connection and each read
 time out (:data:`TIMEOUT_S`); the body is streamed and refused once it passes the size
 limit, whatever the server announced; redirects are followed (at most five). The page is
 then read as an article file is (:func:`verifier.sources.read_html_doc`): paragraphs, title,
-outlet, canonical URL and date from its ``<head>``.
+outlet, canonical URL and date from its ``<head>``. A source is kept as a text file with
+those details as front matter (:func:`fetch_source`), and ingested as any file is.
 
 The request goes out from the machine running verifier, so a desk that exposes the app
 beyond its own network should know that it can reach addresses the browser could not.
@@ -12,7 +14,9 @@ beyond its own network should know that it can reach addresses the browser could
 
 from __future__ import annotations
 
+import hashlib
 import re
+from urllib.parse import urlsplit
 
 import requests
 
@@ -85,6 +89,38 @@ def fetch_article(
     except InputError as error:
         raise InputError(f"{address}: {error}") from None
     return doc.title, doc.text, meta
+
+
+def fetch_source(
+    url: str, max_bytes: int, encoding: str | None = None, timeout: float = TIMEOUT_S
+) -> tuple[str, bytes]:
+    """The page at ``url`` as a source file to keep and ingest: ``(file name, content)``, the
+    page's text under front matter giving its title, outlet, url (the canonical address,
+    else the one fetched) and date. The name is made from the address, so fetching the
+    same address again updates that source.
+
+    Raises:
+        InputError: as :func:`fetch_article`.
+    """
+    title, text, meta = fetch_article(url, max_bytes, encoding, timeout)
+    address = web_address(url.strip()) or url
+    lines = ["---", f'title: "{" ".join(title.split())}"']
+    if meta.outlet:
+        lines.append(f'outlet: "{" ".join(meta.outlet.split())}"')
+    lines.append(f"url: {meta.url or address}")
+    if meta.published:
+        lines.append(f"date: {meta.published.isoformat()}")
+    return page_file_name(address), "\n".join([*lines, "---", "", text.strip(), ""]).encode()
+
+
+def page_file_name(address: str) -> str:
+    """A file name for the page at ``address``: its host and path, readable, and a short
+    hash of the whole address, so two addresses never share a file
+    (``wire.example.org-jets-1a2b3c4d.txt``)."""
+    parts = urlsplit(address)
+    readable = re.sub(r"[^\w.-]+", "-", f"{parts.hostname or ''}{parts.path}").strip("-.")
+    digest = hashlib.sha256(address.encode()).hexdigest()[:8]
+    return f"{readable[:80].rstrip('-.') or 'page'}-{digest}.txt"
 
 
 def _body(address: str, response: requests.Response, max_bytes: int) -> bytes:

@@ -90,7 +90,7 @@ from verifier.export import (
     write_document,
     write_records,
 )
-from verifier.fetch import fetch_article
+from verifier.fetch import fetch_article, fetch_source
 from verifier.labels import Label
 from verifier.language import detect_language
 from verifier.match import (
@@ -200,6 +200,41 @@ def ingest_uploads(
             raise _as_uploaded(error, staged[0].parent) from None
         kept = keep_uploads(staged, folder)
     return ingest(bench, kept, progress, column, **defaults)
+
+
+def fetch_sources(bench: Records, urls: Iterable[str]) -> list[tuple[str, bytes]]:
+    """The pages at ``urls`` (each once, in order) as source files to ingest with
+    :func:`ingest_uploads`: every page is fetched, within the time and size limits, before
+    any is kept (:func:`verifier.fetch.fetch_source`).
+
+    Raises:
+        InputError: no address, or a page that cannot be fetched or read (the line names
+            its address); nothing is kept.
+    """
+    settings = bench.settings
+    addresses = list(dict.fromkeys(url.strip() for url in urls if url.strip()))
+    if not addresses:
+        raise InputError("give the web address of a page to add as a source")
+    return [fetch_source(url, settings.max_file_bytes, settings.encoding) for url in addresses]
+
+
+def ingest_pages(
+    bench: Workbench,
+    urls: Iterable[str],
+    progress: Progress | None = None,
+    outlet: str | None = None,
+    date: str | None = None,
+) -> IngestReport:
+    """Add the web pages at ``urls`` as sources: fetched first (:func:`fetch_sources`), then
+    kept as text files with their title, outlet, url and date under ``uploads/sources/`` and
+    ingested (:func:`ingest_uploads`); fetching an address again updates its source.
+    ``outlet`` and ``date`` fill in what a page does not say.
+
+    Raises:
+        InputError: as :func:`fetch_sources`; nothing is kept or written.
+    """
+    pages = fetch_sources(bench, urls)
+    return ingest_uploads(bench, pages, progress, outlet=outlet, date=date)
 
 
 @dataclass(frozen=True)

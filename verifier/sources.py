@@ -120,7 +120,7 @@ def read_text_doc(path: Path | str, text: str) -> SourceDoc:
             key, sep, value = line.partition(":")
             if not sep:
                 raise InputError(f"{path}:{number}: front matter line {line!r} is not 'key: value'")
-            meta[key.strip().lower()] = value.strip().strip("\"'")
+            meta[key.strip().lower()] = _unquoted(value.strip())
         text = text[match.end() :]
     if not text.strip():
         raise InputError(f"{path}: has front matter but no text")
@@ -133,6 +133,14 @@ def read_text_doc(path: Path | str, text: str) -> SourceDoc:
         url=clean_field(meta.get("url")),
         published=parse_date(meta.get("date") or meta.get("published"), str(path)),
     )
+
+
+def _unquoted(value: str) -> str:
+    """A front matter value without the one pair of quotes around it, if any (the quotes in
+    ``"He said 'no'"`` stay)."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
 
 
 def _stem(path: Path | str) -> str:

@@ -1,5 +1,6 @@
-"""Sources page: upload files (or a folder's) to ingest, list and search the sources with
-their passage counts, remove sources, and match the claims again after the sources changed."""
+"""Sources page: upload files (or a folder's) or give web pages to ingest, list and search
+the sources with their passage counts, remove sources, and match the claims again after the
+sources changed."""
 
 from __future__ import annotations
 
@@ -34,6 +35,14 @@ def upload(bench: Workbench) -> None:
             accept_multiple_files="directory",
             key="upload-folder",
         )
+        pages = st.text_area(
+            "Or web pages (one address per line)",
+            key="upload-pages",
+            placeholder="https://www.example.org/news/statement-on-latakia",
+            help="Each page is fetched from the machine running verifier (10 s, within the "
+            "file size limit) and kept as text with its title, outlet, address and date; "
+            "adding an address again updates its source.",
+        )
         with st.expander(DETAILS):
             outlet = st.text_input("Outlet", key="upload-outlet", placeholder="Wire Desk")
             published = date_field("Published", "upload-date")
@@ -47,16 +56,18 @@ def upload(bench: Workbench) -> None:
         submitted = st.form_submit_button("Ingest", type="primary")
     if not submitted or not state.signed_in("adding sources"):
         return
-    chosen = [*(files or []), *(folder or [])]
-    bar = st.progress(0.0, text="Reading the files...")
+    chosen = [(item.name, item.getvalue()) for item in [*(files or []), *(folder or [])]]
+    addresses = pages.split()
+    bar = st.progress(0.0, text="Fetching the pages..." if addresses else "Reading the files...")
 
     def progress(done: int, total: int) -> None:
         bar.progress(min(done / max(total, 1), 1.0), text=f"{done} of {total} passages embedded")
 
     try:
+        fetched = pipeline.fetch_sources(bench, addresses) if addresses else []
         report = pipeline.ingest_uploads(
             bench,
-            [(item.name, item.getvalue()) for item in chosen],
+            [*chosen, *fetched],
             progress,
             column.strip() or "text",
             f"{COLUMN_FIELD}, under {DETAILS!r}",
