@@ -844,6 +844,32 @@ def test_an_editor_signs_off_anothers_verdict_in_the_queue(app: AppTest) -> None
     assert any("other than you (the verdict is yours)" in c.value for c in own.caption)
 
 
+@ON_SQLITE
+def test_a_verdict_with_new_evidence_is_listed_and_marked(app: AppTest, tmp_path: Path) -> None:
+    with open_records() as records:
+        pipeline.review_claim(records, 1, "supported", "Lee Park")
+    # A correction restating the claim arrives after the verdict, and the claims are matched
+    # again (as "Match all claims again" on the Sources page does).
+    with Workbench.open(Settings.from_env()) as bench:
+        with bench.db.session() as session:
+            [article] = list_articles(session)
+            [claim] = [c for c in article_claims(session, article.id) if c.id == 1]
+        source = tmp_path / "correction.txt"
+        source.write_text(f"---\ntitle: Ministry correction\n---\n{claim.text}\n")
+        pipeline.ingest(bench, [source])
+        pipeline.rematch(bench, [1])
+    app.segmented_control(key="q-status").set_value("new evidence").run()
+    assert not app.exception
+    assert list(app.dataframe[0].value["claim"]) == [1]  # the only one
+    assert app.subheader[0].value == "Claim #1"
+    [warning] = [w.value for w in app.warning if "New evidence since the verdict" in w.value]
+    assert "1 passage(s) below come from sources added or changed after it" in warning
+    marked = [m.value for m in app.markdown if "new since the verdict" in m.value]
+    assert len(marked) == 1 and "Ministry correction" in marked[0]
+    app.switch_page("ui/pages/dashboard.py").run()
+    assert {m.label: m.value for m in app.metric}["New evidence"] == "1"
+
+
 def test_the_dashboard_shows_open_work_and_agreement(app: AppTest) -> None:
     app.sidebar.text_input(key="reviewer").input("Dana").run()
     app.button(key="q-accept").click().run()

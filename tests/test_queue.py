@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import write
 
 from verifier import pipeline
 from verifier.dashboard import dashboard, throughput
 from verifier.labels import Label
 from verifier.queue import QueueFilter, claim_queue
-from verifier.views import claim_in_article
+from verifier.views import article_claims, claim_in_article
 from verifier.workbench import Workbench
 
 ARTICLE = (
@@ -32,6 +33,17 @@ def claims(bench: Workbench, sources: Path) -> list[int]:
     pipeline.review_claim(bench, ids[0], Label.DISPUTED, "dana", note="six jets, not 28")
     pipeline.review_claim(bench, ids[1], Label.SUPPORTED, "omar")
     return ids
+
+
+def article_of(bench: Workbench, claims: list[int]) -> int:
+    with bench.db.session() as session:
+        [row] = [
+            r
+            for r in claim_queue(session, QueueFilter(status="all")).rows
+            if r.claim_id == claims[0]
+        ]
+    assert row.article_id is not None
+    return row.article_id
 
 
 def ids(bench: Workbench, wanted: QueueFilter, **paging: int) -> list[int]:
@@ -88,6 +100,35 @@ def test_sorting_and_paging(bench: Workbench, claims: list[int]) -> None:
     first = ids(bench, QueueFilter(status="all", sort="newest"), limit=2)
     second = ids(bench, QueueFilter(status="all", sort="newest"), limit=2, offset=2)
     assert first + second == sorted(claims, reverse=True)
+
+
+def test_a_source_added_after_a_verdict_flags_it_until_saved_again(
+    bench: Workbench, claims: list[int], sources: Path
+) -> None:
+    wanted = QueueFilter(status="new evidence")
+    assert ids(bench, wanted) == []
+    # A new source saying the first claim in its own words (so it ranks in view), and one
+    # far from every claim; then the claims are matched again, as "Match all claims again".
+    write(sources, "correction.txt", ARTICLE.split("\n\n")[0] + "\n")
+    write(sources, "weather.txt", "Snow closed three ski passes in the Alps on Friday.\n")
+    pipeline.ingest(bench, [sources])
+    pipeline.match_claims(bench, claims[:3])
+    assert ids(bench, wanted) == [claims[0]]  # the other reviewed claim got nothing new
+    with bench.db.session() as session:
+        views = {view.id: view for view in article_claims(session, article_of(bench, claims))}
+        assert dashboard(session).new_evidence == 1
+    fresh = views[claims[0]].new_evidence
+    assert fresh and all(item.in_view for item in fresh)
+    assert all("correction.txt" in item.uri for item in fresh)
+    assert views[claims[1]].new_evidence == [] and views[claims[2]].new_evidence == []
+    # Read and saved again (the verdict kept): no longer new to it.
+    pipeline.review_claim(bench, claims[0], Label.DISPUTED, "dana", note="still six jets")
+    assert ids(bench, wanted) == []
+    # A source whose text changes after the verdict counts as new again.
+    write(sources, "correction.txt", ARTICLE.split("\n\n")[0] + " A ministry confirmed it.\n")
+    pipeline.ingest(bench, [sources])
+    pipeline.match_claims(bench, claims[:3])
+    assert ids(bench, wanted) == [claims[0]]
 
 
 def test_a_claim_is_shown_in_its_paragraph(bench: Workbench, claims: list[int]) -> None:

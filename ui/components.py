@@ -12,7 +12,7 @@ import streamlit as st
 from verifier.citations import CitedPassage
 from verifier.labels import Label
 from verifier.review import Change
-from verifier.stance.rules import RELEVANT_SIMILARITY, conflicting_spans
+from verifier.stance.rules import conflicting_spans
 from verifier.text import web_address
 from verifier.views import ClaimView, EvidenceView
 
@@ -131,9 +131,10 @@ def badge(label: Label) -> str:
     return f":{COLOUR[label]}[**{label.value}**]"
 
 
-def evidence_heading(item: EvidenceView) -> str:
+def evidence_heading(item: EvidenceView, new: bool = False) -> str:
     """Rank, score, title, outlet and date, the stance the model read in the passage and why,
-    then the link (or the path it was ingested from)."""
+    whether its source is ``new`` since the verdict, then the link (or the path it was
+    ingested from)."""
     source = plain(" · ".join(part for part in (item.outlet, item.published) if part))
     where = source_link(item.url, item.uri)
     stance = ""
@@ -141,9 +142,10 @@ def evidence_heading(item: EvidenceView) -> str:
         stance = f" · :{STANCE_COLOUR[item.stance]}[**{item.stance}**]"
         if item.stance_why:
             stance += f" ({plain(item.stance_why)})"
+    fresh = " · :orange-badge[new since the verdict]" if new else ""
     return (
-        f"**#{item.rank} · {item.score:.2f} · {plain(item.document)}** — {source}{stance}  \n"
-        f"{where}"
+        f"**#{item.rank} · {item.score:.2f} · {plain(item.document)}** — {source}{stance}"
+        f"{fresh}  \n{where}"
     )
 
 
@@ -161,14 +163,29 @@ def highlighted(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def show_passage(claim: str, item: EvidenceView) -> None:
-    """One ranked passage under its heading, conflicting figures or words highlighted."""
-    st.markdown(evidence_heading(item))
+def show_passage(claim: str, item: EvidenceView, new: bool = False) -> None:
+    """One ranked passage under its heading, conflicting figures or words highlighted;
+    ``new``: marked as from a source stored since the verdict."""
+    st.markdown(evidence_heading(item, new))
     spans = conflicting_spans(claim, item.text)
     if spans:
         st.markdown(highlighted(item.text, spans))
     else:
         st.text(item.text)
+
+
+def new_evidence_note(claim: ClaimView) -> set[int]:
+    """Say, above the evidence, how many passages in view come from sources stored since the
+    verdict was given; their ids, to mark them."""
+    fresh = claim.new_evidence
+    if fresh:
+        st.warning(
+            f"New evidence since the verdict: {len(fresh)} passage(s) below come from sources "
+            "added or changed after it was given. Read them; saving the claim again (the "
+            "verdict kept or changed) clears this.",
+            icon=":material/fiber_new:",
+        )
+    return {item.passage_id for item in fresh}
 
 
 def split_evidence(
@@ -178,10 +195,7 @@ def split_evidence(
     as neutral. A passage the stance model read as supporting or refuting stays in view however
     far it is, since the suggestion may rest on it (the trained model reads 10 passages)."""
 
-    def far(item: EvidenceView) -> bool:
-        return item.score < RELEVANT_SIMILARITY and item.stance not in ("supports", "refutes")
-
-    return [e for e in evidence if not far(e)], [e for e in evidence if far(e)]
+    return [e for e in evidence if e.in_view], [e for e in evidence if not e.in_view]
 
 
 def show_cited(cited: list[CitedPassage]) -> None:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from verifier.citations import next_passage_id, renumber_matches, retire_passages
-from verifier.db.models import Document, Passage
+from verifier.db.models import Document, Passage, utcnow
 from verifier.passages import split_passages
 from verifier.sentences import Span
 from verifier.sources import SourceDoc
@@ -136,6 +136,7 @@ def store_documents(
             batch.stale.extend(stale)
             row.passages.clear()
             session.flush()  # delete old rows before new ones reuse their seq numbers
+            row.ingested_at = utcnow()  # its text is new: evidence newer than past verdicts
             report.updated += 1
         _set_meta(row, doc)
         row.text, row.content_hash = doc.text, digest

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from verifier.db.models import Article, Assignment, Claim, Verdict
 from verifier.labels import Label
+from verifier.new_evidence import claims_with_new_evidence
 from verifier.text import contains_pattern
 
-Status = Literal["needs review", "reviewed", "to sign off", "all"]
+Status = Literal["needs review", "reviewed", "to sign off", "new evidence", "all"]
 Sort = Literal["check-worthiness", "confidence", "newest"]
-STATUSES: tuple[Status, ...] = ("needs review", "reviewed", "to sign off", "all")
+STATUSES: tuple[Status, ...] = ("needs review", "reviewed", "to sign off", "new evidence", "all")
 #: ``QueueFilter.assigned_to`` for the claims assigned to no one.
 NOBODY = ""
 SORTS: tuple[Sort, ...] = ("check-worthiness", "confidence", "newest")
@@ -31,8 +32,9 @@ class QueueFilter:
 
     Attributes:
         status: ``needs review`` (no reviewer's verdict yet), ``reviewed``, ``to sign off``
-            (reviewed, and the verdict as it stands not signed off: :mod:`verifier.signoffs`)
-            or ``all``.
+            (reviewed, and the verdict as it stands not signed off: :mod:`verifier.signoffs`),
+            ``new evidence`` (reviewed, and evidence in view from a source stored since the
+            verdict: :mod:`verifier.new_evidence`) or ``all``.
         suggested: suggested verdicts to keep (all when empty).
         reviewed: reviewers' verdicts to keep (all when empty).
         confidence: the suggestion's confidence range; a claim not matched yet has none and
@@ -168,6 +170,8 @@ def _filtered(query: Query, wanted: QueueFilter) -> Query:
         query = query.where(Verdict.label.is_not(None))
     elif wanted.status == "to sign off":
         query = query.where(Verdict.label.is_not(None), Verdict.signed_off_by.is_(None))
+    elif wanted.status == "new evidence":
+        query = query.where(Verdict.label.is_not(None), Claim.id.in_(claims_with_new_evidence()))
     if wanted.suggested:
         query = query.where(Verdict.suggested.in_(list(wanted.suggested)))
     if wanted.reviewed:

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from verifier.assignments import Assigned, assignments
 from verifier.citations import CitedPassage, cited_passages, passages_with_source
-from verifier.db.models import Article, Claim, Match, Passage, Verdict, as_utc
+from verifier.db.models import Article, Claim, Document, Match, Passage, Verdict, as_utc
 from verifier.labels import Label
 from verifier.match import Provenance
+from verifier.new_evidence import in_view, newer
 from verifier.review import Change, histories
 from verifier.sentences import Span, paragraphs, sentences
 
@@ -48,6 +49,13 @@ class EvidenceView:
     uri: str
     stance: str | None = None  # supports / refutes / neutral, as the stance model read it
     stance_why: str | None = None
+    #: When the source's current text was stored (to tell evidence newer than the verdict).
+    ingested_at: datetime | None = None
+
+    @property
+    def in_view(self) -> bool:
+        """Shown unfolded: relevant enough, or read as supporting or refuting the claim."""
+        return in_view(self.score, self.stance)
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,15 @@ class ClaimView:
     def shown(self) -> Label:
         """The label to show: the reviewer's once reviewed, else the suggestion."""
         return self.label or self.suggested or Label.UNVERIFIED
+
+    @property
+    def new_evidence(self) -> list[EvidenceView]:
+        """The passages in view from sources stored after the verdict was last given
+        (:mod:`verifier.new_evidence`): a reason to read the verdict again."""
+        if self.label is None or not self.history:
+            return []
+        since = self.history[-1].changed_at
+        return [e for e in self.evidence if e.in_view and newer(e.ingested_at, since)]
 
 
 def list_articles(session: Session) -> list[ArticleSummary]:
@@ -230,7 +247,14 @@ def _evidence(session: Session, claim_ids: list[int]) -> dict[int, list[Evidence
     found: dict[int, list[EvidenceView]] = {}
     rows = session.execute(
         passages_with_source()
-        .add_columns(Match.claim_id, Match.rank, Match.score, Match.stance, Match.stance_why)
+        .add_columns(
+            Match.claim_id,
+            Match.rank,
+            Match.score,
+            Match.stance,
+            Match.stance_why,
+            Document.ingested_at,
+        )
         .join(Match, Match.passage_id == Passage.id)
         .where(Match.claim_id.in_(claim_ids))
         .order_by(Match.claim_id, Match.rank)
@@ -249,6 +273,7 @@ def _evidence(session: Session, claim_ids: list[int]) -> dict[int, list[Evidence
                 uri=row.uri,
                 stance=row.stance,
                 stance_why=row.stance_why,
+                ingested_at=row.ingested_at,
             )
         )
     return found

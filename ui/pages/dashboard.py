@@ -26,7 +26,7 @@ def main() -> None:
     if not summary.claims:
         st.info("No claim yet: add an article on the 'Articles' page.")
         return
-    figures = st.columns(5)
+    figures = st.columns(6)
     figures[0].metric("Claims", f"{summary.claims:,}")
     figures[1].metric("Reviewed", f"{board.reviewed:,}")
     figures[2].metric("Open", f"{board.open:,}")
@@ -36,8 +36,14 @@ def main() -> None:
         help="Reviewed claims whose verdict, as it stands, an editor signed off; the queue's "
         "status 'to sign off' lists the others.",
     )
-    agreement = summary.agreement
     figures[4].metric(
+        "New evidence",
+        f"{board.new_evidence:,}",
+        help="Reviewed claims whose evidence now holds a passage from a source added or "
+        "changed after their verdict; the queue's status 'new evidence' lists them.",
+    )
+    agreement = summary.agreement
+    figures[5].metric(
         "Suggestion kept",
         "—" if agreement is None else f"{agreement:.0%}",
         help="Of the reviewed claims that had a suggestion, the share where the reviewer "

@@ -11,6 +11,7 @@ from ui.components import (
     appearance,
     badge,
     history_rows,
+    new_evidence_note,
     plain,
     show_cited,
     show_passage,
@@ -51,13 +52,14 @@ def filters(bench: Workbench) -> QueueFilter:
         reviewers = list_reviewers(session)
         assigned = assignees(session)
     me = " ".join(state.reviewer().split())  # as names are assigned
-    top = st.columns([3, 3, 2, 2])
-    status = top[0].segmented_control(
+    # The statuses on a row of their own: five fit no narrower column.
+    status = st.segmented_control(
         "Status", STATUSES, default=STATUSES[0], key="q-status", selection_mode="single"
     )
-    search = top[1].text_input("Search claims", key="q-search", placeholder="words in the claim")
-    sort = top[2].selectbox("Sort by", SORTS, key="q-sort")
-    confidence = top[3].slider("Confidence", 0.0, 1.0, (0.0, 1.0), 0.05, key="q-confidence")
+    top = st.columns([4, 2, 2])
+    search = top[0].text_input("Search claims", key="q-search", placeholder="words in the claim")
+    sort = top[1].selectbox("Sort by", SORTS, key="q-sort")
+    confidence = top[2].slider("Confidence", 0.0, 1.0, (0.0, 1.0), 0.05, key="q-confidence")
     more = st.columns(5)
     suggested = verdict_picker("Suggested", "q-suggested", more[0])
     reviewed = verdict_picker("Reviewed as", "q-reviewed", more[1])
@@ -409,8 +411,9 @@ def evidence(claim: ClaimView) -> None:
     relevant, weak = split_evidence(claim.evidence)
     if not claim.evidence:
         st.info("No evidence matched yet.")
+    fresh = new_evidence_note(claim)
     for item in relevant:
-        show_passage(claim.text, item)
+        show_passage(claim.text, item, item.passage_id in fresh)
     if weak:
         with st.expander(f"{len(weak)} passage(s) below the relevance threshold"):
             for item in weak:

@@ -11,6 +11,7 @@ from ui.components import (
     appearance,
     badge,
     history_rows,
+    new_evidence_note,
     plain,
     show_cited,
     show_passage,
@@ -110,8 +111,9 @@ def show_claim(bench: Workbench, claim: ClaimView, reviewer: str) -> None:
             st.caption(f"Note by {plain(claim.reviewer or '')}: {plain(claim.note)}")
         show_cited(claim.cited)
         shown, folded = split_evidence(claim.evidence)
+        fresh = new_evidence_note(claim)
         for item in shown:
-            show_passage(claim.text, item)
+            show_passage(claim.text, item, item.passage_id in fresh)
         # Inside the claim's expander, where no second expander may open: a toggle instead.
         if folded and st.toggle(
             f"Show {len(folded)} passage(s) below the relevance threshold",
