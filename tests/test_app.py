@@ -848,8 +848,8 @@ def test_an_editor_signs_off_anothers_verdict_in_the_queue(app: AppTest) -> None
 def test_a_verdict_with_new_evidence_is_listed_and_marked(app: AppTest, tmp_path: Path) -> None:
     with open_records() as records:
         pipeline.review_claim(records, 1, "supported", "Lee Park")
-    # A correction restating the claim arrives after the verdict, and the claims are matched
-    # again (as "Match all claims again" on the Sources page does).
+    # A correction restating the claim arrives after the verdict; then the claims are
+    # matched again from the Sources page, which says what that brought.
     with Workbench.open(Settings.from_env()) as bench:
         with bench.db.session() as session:
             [article] = list_articles(session)
@@ -857,7 +857,12 @@ def test_a_verdict_with_new_evidence_is_listed_and_marked(app: AppTest, tmp_path
         source = tmp_path / "correction.txt"
         source.write_text(f"---\ntitle: Ministry correction\n---\n{claim.text}\n")
         pipeline.ingest(bench, [source])
-        pipeline.rematch(bench, [1])
+    app.switch_page("ui/pages/sources.py").run()
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
+    app.button(key="rematch-all").click().run()
+    assert not app.exception and "11 claim(s) matched again" in app.success[0].value
+    assert "1 reviewed claim(s) have evidence from sources added" in app.info[0].value
+    app.switch_page(QUEUE_PAGE).run()
     app.segmented_control(key="q-status").set_value("new evidence").run()
     assert not app.exception
     assert list(app.dataframe[0].value["claim"]) == [1]  # the only one

@@ -375,6 +375,15 @@ def test_claims_extract_match_and_index_commands(tmp_path: Path, sources: Path) 
     [matched] = [json.loads(line) for line in result.stdout.splitlines()]
     assert matched["evidence"][0]["uri"] == "https://wire.example.com/base"
     assert len(matched["evidence"]) == 2
+    # Reviewed, then a source restating the claim arrives: matching says so, on stderr.
+    reviewed = ["review", str(claim["claim_id"]), "--verdict", "supported", "--reviewer", "dana"]
+    assert run(home, db, *reviewed).exit_code == 0
+    assert "since their verdict" not in run(home, db, "match", "--json").stderr
+    write(sources, "restated.txt", claim["claim"] + "\n")
+    assert run(home, db, "ingest", str(sources)).exit_code == 0
+    again = run(home, db, "match", "--top-k", "2", "--json")
+    assert again.exit_code == 0 and len(again.stdout.splitlines()) == 1  # JSON lines only
+    assert "1 reviewed claim(s) have evidence from sources added or changed" in again.stderr
 
     assert "ok: index matches the database" in run(home, db, "index", "check").stdout
     for saved in (home / "index").glob("*.*"):

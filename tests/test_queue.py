@@ -114,6 +114,7 @@ def test_a_source_added_after_a_verdict_flags_it_until_saved_again(
     pipeline.ingest(bench, [sources])
     pipeline.match_claims(bench, claims[:3])
     assert ids(bench, wanted) == [claims[0]]  # the other reviewed claim got nothing new
+    assert pipeline.new_evidence_count(bench) == 1
     with bench.db.session() as session:
         views = {view.id: view for view in article_claims(session, article_of(bench, claims))}
         assert dashboard(session).new_evidence == 1
@@ -123,7 +124,7 @@ def test_a_source_added_after_a_verdict_flags_it_until_saved_again(
     assert views[claims[1]].new_evidence == [] and views[claims[2]].new_evidence == []
     # Read and saved again (the verdict kept): no longer new to it.
     pipeline.review_claim(bench, claims[0], Label.DISPUTED, "dana", note="still six jets")
-    assert ids(bench, wanted) == []
+    assert ids(bench, wanted) == [] and pipeline.new_evidence_count(bench) == 0
     # A source whose text changes after the verdict counts as new again.
     write(sources, "correction.txt", ARTICLE.split("\n\n")[0] + " A ministry confirmed it.\n")
     pipeline.ingest(bench, [sources])

@@ -706,7 +706,8 @@ def match(ctx: click.Context, top_k: int | None, article_id: int | None, as_json
     Example:
         verifier match --top-k 3 --article 1
     """
-    results = pipeline.match_claims(_bench(ctx), article_id=article_id, top_k=top_k)
+    bench = _bench(ctx)
+    results = pipeline.match_claims(bench, article_id=article_id, top_k=top_k)
     if not results:
         raise click.ClickException(
             f"article {article_id} has no claims; see `verifier claims extract`"
@@ -723,6 +724,12 @@ def match(ctx: click.Context, top_k: int | None, article_id: int | None, as_json
         for rank, e in enumerate(result.evidence, start=1):
             click.echo(f"    {rank}. {e.score:.3f} {e.document} <{e.uri}>")
             click.echo(f"       {e.text[:160]}")
+    if fresh := pipeline.new_evidence_count(bench):  # on stderr: JSON lines stay clean
+        click.echo(
+            f"{fresh} reviewed claim(s) have evidence from sources added or changed since their "
+            "verdict: the app's Review queue lists them under the status 'new evidence'",
+            err=True,
+        )
 
 
 def _output_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> Path:

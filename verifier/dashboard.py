@@ -14,7 +14,7 @@ from verifier.assignments import Workload, workload
 from verifier.db.models import VerdictChange, as_utc
 from verifier.export.report import ReportFilter
 from verifier.export.summary import NOT_REVIEWED, ReportSummary, report_summary
-from verifier.new_evidence import claims_with_new_evidence
+from verifier.new_evidence import count_claims_with_new_evidence
 
 
 @dataclass(frozen=True)
@@ -54,12 +54,11 @@ class Dashboard:
 def dashboard(session: Session, days: int = 30, today: date | None = None) -> Dashboard:
     """Counts over every claim, the verdict changes of the last ``days`` days, who has
     which claims to check, and how many verdicts have new evidence since."""
-    fresh = claims_with_new_evidence().distinct().subquery()
     return Dashboard(
         report_summary(session, ReportFilter(reviewed_only=False)),
         throughput(session, days, today),
         workload(session),
-        int(session.scalar(sa.select(sa.func.count()).select_from(fresh)) or 0),
+        count_claims_with_new_evidence(session),
     )
 
 

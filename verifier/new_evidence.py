@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from verifier.db.models import Document, Match, Passage, VerdictChange, as_utc
 from verifier.stance.rules import RELEVANT_SIMILARITY
@@ -58,3 +59,9 @@ def claims_with_new_evidence() -> sa.Select[Any]:
             sa.or_(Match.score >= RELEVANT_SIMILARITY, Match.stance.in_(STANCES_IN_VIEW)),
         )
     )
+
+
+def count_claims_with_new_evidence(session: Session) -> int:
+    """How many claims have new evidence since their verdict (each once)."""
+    fresh = claims_with_new_evidence().distinct().subquery()
+    return int(session.scalar(sa.select(sa.func.count()).select_from(fresh)) or 0)

@@ -101,6 +101,7 @@ from verifier.match import (
     score_texts,
     store_suggestions,
 )
+from verifier.new_evidence import count_claims_with_new_evidence
 from verifier.queue import QueueFilter, queue_ids
 from verifier.readers import read_claims, read_reviews
 from verifier.retrieve import Evidence
@@ -1025,6 +1026,13 @@ def export_history(
             chain([first], rows), out, columns=HISTORY_FIELDS, schema=HISTORY_SCHEMA
         )
         return ExportReport(out, fmt, written, counted="history entries")
+
+
+def new_evidence_count(bench: Records) -> int:
+    """How many reviewed claims have evidence from sources added or changed since their
+    verdict (:mod:`verifier.new_evidence`): worth saying after matching claims again."""
+    with bench.db.session() as session:
+        return count_claims_with_new_evidence(session)
 
 
 def summarise_report(bench: Records, selection: ReportFilter) -> ReportSummary:

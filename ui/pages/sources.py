@@ -109,6 +109,11 @@ def rematch(bench: Workbench) -> None:
         return
     bar.empty()
     st.success(f"{len(done)} claim(s) matched again")
+    if fresh := pipeline.new_evidence_count(bench):
+        st.info(
+            f"{fresh} reviewed claim(s) have evidence from sources added or changed since "
+            "their verdict: the Review queue's status 'new evidence' lists them."
+        )
 
 
 def listing(bench: Workbench) -> None:
