@@ -1078,6 +1078,15 @@ def test_the_article_page_picks_edits_and_drops_claims(app: AppTest) -> None:
     app.button(key=f"art-drop-{added}").click().run()
     assert app.success[0].value == f"Claim #{added} dropped"
     assert len(app.dataframe[0].value) == 1
+    # every change is kept, newest first, by the name in the sidebar
+    changes = app.dataframe[1].value  # under the claims table
+    assert list(changes["change"]) == ["dropped", "edited", "added"]
+    assert set(changes["by"]) == {"Dana"} and set(changes["claim"]) == {added}
+    assert list(changes["words before"]) == [
+        "Fans sang in the rain at the stadium.",
+        "Fans sang in the rain.",
+        "",
+    ]
     # words that are not in the article are refused, in one line
     app.text_input(key=f"art-add-words-{article_id}").input("Zenit won 3-0.")
     app.button(key="art-add").click().run()

@@ -38,18 +38,21 @@ def texts(bench: Workbench, article_id: int) -> list[str]:
 def test_words_copied_from_the_page_become_a_matched_claim(bench: Workbench, article: int) -> None:
     assert len(texts(bench, article)) == 2
     # copied from the browser: line breaks and spacing differ from the stored text
-    claim_id = pipeline.add_claim(bench, article, "  Fans sang in\nthe   rain. ")
+    claim_id = pipeline.add_claim(bench, article, "  Fans sang in\nthe   rain. ", "lee")
+    [added] = pipeline.claim_changes(bench, article)
+    assert (added.claim_id, added.action, added.changed_by) == (claim_id, "added", "lee")
+    assert (added.from_text, added.to_text) == (None, "Fans sang in the rain.")
     with bench.db.session() as session:
         view = claim_view(session, claim_id)
     assert view is not None and view.text == "Fans sang in the rain."
     assert ARTICLE[view.start : view.end] == view.text and view.checkworthiness == 1.0
     assert view.suggested is not None and view.evidence  # matched at once
     with pytest.raises(InputError, match=r"already has this claim \(#\d+\)"):
-        pipeline.add_claim(bench, article, "Fans sang in the rain.")
+        pipeline.add_claim(bench, article, "Fans sang in the rain.", "lee")
     with pytest.raises(InputError, match="those words are not in the article"):
-        pipeline.add_claim(bench, article, "Fans sang in the snow.")
+        pipeline.add_claim(bench, article, "Fans sang in the snow.", "lee")
     with pytest.raises(InputError, match="there is no article #999"):
-        pipeline.add_claim(bench, 999, "Fans")
+        pipeline.add_claim(bench, 999, "Fans", "lee")
 
 
 def test_a_claim_is_edited_and_matched_again_but_never_once_reviewed(
@@ -57,34 +60,46 @@ def test_a_claim_is_edited_and_matched_again_but_never_once_reviewed(
 ) -> None:
     with bench.db.session() as session:
         first, second = article_page(session, article).claims  # type: ignore[union-attr]
-    pipeline.edit_claim(bench, first.id, "Russia moved  28 combat aircraft to Latakia.")
+    pipeline.edit_claim(bench, first.id, "Russia moved  28 combat aircraft to Latakia.", "ana")
     with bench.db.session() as session:
         edited = claim_view(session, first.id)
     assert edited is not None and edited.text == "Russia moved 28 combat aircraft to Latakia."
     assert (edited.start, edited.end) == (first.start, first.end)  # its place stays
     assert edited.suggested is not None and "Latakia" in (edited.evidence[0].text)
     with pytest.raises(InputError, match=r"already has this claim"):
-        pipeline.edit_claim(bench, second.id, edited.text)
+        pipeline.edit_claim(bench, second.id, edited.text, "ana")
     with pytest.raises(InputError, match="a claim needs words; to remove it, drop it"):
-        pipeline.edit_claim(bench, second.id, " ... ")
+        pipeline.edit_claim(bench, second.id, " ... ", "ana")
     pipeline.review_claim(bench, second.id, Label.SUPPORTED, "dana")
     for change in (
-        lambda: pipeline.edit_claim(bench, second.id, "Something else entirely here."),
-        lambda: pipeline.drop_claim(bench, second.id),
+        lambda: pipeline.edit_claim(bench, second.id, "Something else entirely here.", "ana"),
+        lambda: pipeline.drop_claim(bench, second.id, "ana"),
     ):
         with pytest.raises(InputError, match=r"has a reviewer's verdict \(supported\)"):
             change()
-    pipeline.drop_claim(bench, first.id)
+    pipeline.drop_claim(bench, first.id, "ana")
     assert texts(bench, article) == [second.text]
     with pytest.raises(InputError, match=f"there is no claim #{first.id}"):
-        pipeline.drop_claim(bench, first.id)
+        pipeline.drop_claim(bench, first.id, "ana")
+    # Every change is kept, newest first, the dropped claim's words with it; refused
+    # changes and a nameless one leave nothing.
+    with pytest.raises(InputError, match="enter your name as reviewer before changing claims"):
+        pipeline.edit_claim(bench, second.id, "Other words.", "  ")
+    kept = [
+        (c.claim_id, c.action, c.changed_by, c.from_text, c.to_text)
+        for c in pipeline.claim_changes(bench, article)
+    ]
+    assert kept == [
+        (first.id, "dropped", "ana", edited.text, None),
+        (first.id, "edited", "ana", first.text, edited.text),
+    ]
 
 
 def test_extracting_again_lower_adds_claims_and_removes_none(
     bench: Workbench, article: int
 ) -> None:
-    pipeline.add_claim(bench, article, "Fans sang in the rain.")
-    pipeline.drop_claim(bench, max(c for c in _ids(bench, article)))
+    pipeline.add_claim(bench, article, "Fans sang in the rain.", "lee")
+    pipeline.drop_claim(bench, max(c for c in _ids(bench, article)), "lee")
     before = texts(bench, article)
     seen: list[tuple[int, int]] = []
     added = pipeline.extract_again(bench, article, 0.0, lambda *a: seen.append(a))

@@ -58,7 +58,7 @@ def test_claims_are_assigned_reassigned_and_taken_back(bench: Workbench) -> None
     assert kept[0].at <= kept[1].at <= kept[2].at and kept[0].at.tzinfo is not None
     # Assigned claims go with their claim.
     pipeline.assign_claims(bench, [third], "Lee Park", "Dana")
-    pipeline.drop_claim(bench, third)
+    pipeline.drop_claim(bench, third, "dana")
     assert queued(bench, assigned_to="Lee Park") == []
 
 

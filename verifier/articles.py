@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from verifier.accounts import acting_name
 from verifier.claim_lists import Appearance
 from verifier.claims import ExtractedClaim
 from verifier.db.limits import check_lengths
-from verifier.db.models import Article, Claim, Verdict
+from verifier.db.models import Article, Claim, ClaimChange, Verdict, as_utc
 from verifier.errors import InputError
 from verifier.readers import read_text_file
 from verifier.sources import parse_date, read_html_doc, read_text_doc
@@ -269,13 +270,16 @@ def _not_held(session: Session, article_id: int, text: str, but: int | None = No
         raise InputError(f"the article already has this claim (#{held})")
 
 
-def add_claim(session: Session, article_id: int, snippet: str) -> int:
-    """Make the words ``snippet`` of the article a claim, picked by hand (check-worthiness
-    1.0: a person judged it worth checking). Returns the new claim's id.
+def add_claim(session: Session, article_id: int, snippet: str, by: str) -> int:
+    """Make the words ``snippet`` of the article a claim, picked by hand by ``by``
+    (check-worthiness 1.0: a person judged it worth checking), kept as a claim change.
+    Returns the new claim's id.
 
     Raises:
-        InputError: no such article, the words are not in it, or are a claim already.
+        InputError: no ``by`` name (with accounts in use: no active account's), no such
+            article, the words are not in it, or are a claim already.
     """
+    by = _changer(session, by)
     article = _article(session, article_id)
     span = find_span(article.text, snippet)
     if span is None:
@@ -295,16 +299,20 @@ def add_claim(session: Session, article_id: int, snippet: str) -> int:
     )
     session.add(claim)
     session.flush()
+    _kept(session, claim, "added", by, None, words)
     return claim.id
 
 
-def edit_claim(session: Session, claim_id: int, text: str) -> None:
-    """Change a claim's words (its place in the article stays).
+def edit_claim(session: Session, claim_id: int, text: str, by: str) -> None:
+    """Change a claim's words (its place in the article stays), as ``by``, kept as a claim
+    change with the words before and after (words as they were: nothing to keep).
 
     Raises:
-        InputError: no such claim, empty text, a claim with a reviewer's verdict, or the
-            article has that claim already.
+        InputError: no ``by`` name (or, with accounts in use, no active account's), no such
+            claim, empty text, a claim with a reviewer's verdict, or the article has that
+            claim already.
     """
+    by = _changer(session, by)
     claim = _claim(session, claim_id)
     text = " ".join(text.split())
     if not any(char.isalnum() for char in text):
@@ -312,15 +320,77 @@ def edit_claim(session: Session, claim_id: int, text: str) -> None:
     _unreviewed(session, claim, "edited")
     if claim.article_id is not None:
         _not_held(session, claim.article_id, text, but=claim.id)
+    if text != claim.text:
+        _kept(session, claim, "edited", by, claim.text, text)
     claim.text, claim.text_hash = text, text_hash(text)
 
 
-def drop_claim(session: Session, claim_id: int) -> None:
-    """Remove a claim that is not one (its matches and suggestion go with it).
+def drop_claim(session: Session, claim_id: int, by: str) -> None:
+    """Remove a claim that is not one (its matches and suggestion go with it), as ``by``;
+    its words are kept as a claim change.
 
     Raises:
-        InputError: no such claim, or it has a reviewer's verdict (kept, with its history).
+        InputError: no ``by`` name (or, with accounts in use, no active account's), no such
+            claim, or it has a reviewer's verdict (kept, with its history).
     """
+    by = _changer(session, by)
     claim = _claim(session, claim_id)
     _unreviewed(session, claim, "dropped")
+    _kept(session, claim, "dropped", by, claim.text, None)
     session.delete(claim)
+
+
+@dataclass(frozen=True)
+class ClaimChangeView:
+    """A claim added by hand, edited or dropped: by whom, when, its words before and after."""
+
+    claim_id: int
+    action: str  # added / edited / dropped
+    changed_by: str
+    changed_at: datetime
+    from_text: str | None
+    to_text: str | None
+
+
+def claim_changes(session: Session, article_id: int) -> list[ClaimChangeView]:
+    """Every claim change of the article, newest first (dropped claims' included)."""
+    query = (
+        sa.select(ClaimChange)
+        .where(ClaimChange.article_id == article_id)
+        .order_by(ClaimChange.id.desc())
+    )
+    return [
+        ClaimChangeView(
+            row.claim_id,
+            row.action,
+            row.changed_by,
+            as_utc(row.changed_at),
+            row.from_text,
+            row.to_text,
+        )
+        for row in session.scalars(query)
+    ]
+
+
+def _changer(session: Session, by: str) -> str:
+    """The name a claim change is kept under (see :func:`verifier.accounts.acting_name`)."""
+    by = " ".join(by.split())
+    if not by:
+        raise InputError("enter your name as reviewer before changing claims")
+    check_lengths(ClaimChange, {"changed_by": by}, "the reviewer's name")
+    return acting_name(session, by, "claims are changed")
+
+
+def _kept(
+    session: Session, claim: Claim, action: str, by: str, before: str | None, after: str | None
+) -> None:
+    session.add(
+        ClaimChange(
+            claim_id=claim.id,
+            article_id=claim.article_id,
+            action=action,
+            changed_by=by,
+            from_text=before,
+            to_text=after,
+        )
+    )

@@ -38,6 +38,7 @@ from verifier.accounts import require_editor
 from verifier.articles import (
     MAX_ARTICLE_CHARS,
     ArticleMeta,
+    ClaimChangeView,
     StoredArticle,
     article_text,
     check_article_text,
@@ -46,6 +47,7 @@ from verifier.articles import (
     store_article,
 )
 from verifier.articles import add_claim as add_claim_words
+from verifier.articles import claim_changes as article_claim_changes
 from verifier.articles import drop_claim as drop_claim_row
 from verifier.articles import edit_claim as edit_claim_text
 from verifier.assignments import assign
@@ -571,39 +573,47 @@ def read_article_upload(bench: Workbench, name: str, data: bytes) -> tuple[str, 
             raise _as_uploaded(error, folder) from None
 
 
-def add_claim(bench: Workbench, article_id: int, words: str) -> int:
-    """Make words of a stored article a claim, picked by hand, and match it (when sources
-    are indexed). Returns its id.
+def add_claim(bench: Workbench, article_id: int, words: str, by: str) -> int:
+    """Make words of a stored article a claim, picked by hand by ``by``, and match it (when
+    sources are indexed). Returns its id. Kept as a claim change (:func:`claim_changes`).
 
     Raises:
-        InputError: no such article, the words are not in it, or are a claim already.
+        InputError: as :func:`verifier.articles.add_claim`.
     """
     with bench.db.writing() as session:
-        claim_id = add_claim_words(session, article_id, words)
+        claim_id = add_claim_words(session, article_id, words, by)
     if not bench.corpus.is_empty():
         match_claims(bench, ids=[claim_id])
     return claim_id
 
 
-def edit_claim(bench: Workbench, claim_id: int, text: str) -> None:
-    """Change a claim's words (not once a reviewer has decided it), then match it again.
+def edit_claim(bench: Workbench, claim_id: int, text: str, by: str) -> None:
+    """Change a claim's words as ``by`` (not once a reviewer has decided it), then match it
+    again. Kept as a claim change.
 
     Raises:
         InputError: as :func:`verifier.articles.edit_claim`.
     """
     with bench.db.writing() as session:
-        edit_claim_text(session, claim_id, text)
+        edit_claim_text(session, claim_id, text, by)
     rematch(bench, [claim_id])
 
 
-def drop_claim(bench: Workbench, claim_id: int) -> None:
-    """Remove a claim that is not one (not once a reviewer has decided it).
+def drop_claim(bench: Workbench, claim_id: int, by: str) -> None:
+    """Remove a claim that is not one, as ``by`` (not once a reviewer has decided it). Its
+    words are kept as a claim change.
 
     Raises:
         InputError: as :func:`verifier.articles.drop_claim`.
     """
     with bench.db.writing() as session:
-        drop_claim_row(session, claim_id)
+        drop_claim_row(session, claim_id, by)
+
+
+def claim_changes(bench: Records, article_id: int) -> list[ClaimChangeView]:
+    """Who added, edited or dropped which of an article's claims, and when, newest first."""
+    with bench.db.session() as session:
+        return article_claim_changes(session, article_id)
 
 
 def _score(

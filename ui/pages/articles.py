@@ -261,6 +261,7 @@ def show_article(bench: Workbench, article_id: int) -> None:
     st.divider()
     edit_claims(bench, page)
     add_claims(bench, page)
+    claim_changes(bench, page)
     extract_again(bench, page)
 
 
@@ -313,10 +314,10 @@ def edit_claims(bench: Workbench, page: ArticlePage) -> None:
     left, right = st.columns(2)
     if left.button("Save words", key=f"art-save-{claim.id}") and state.signed_in("editing"):
         done = f"Claim #{claim.id} changed and matched again"
-        _run(done, pipeline.edit_claim, bench, claim.id, words)
+        _run(done, pipeline.edit_claim, bench, claim.id, words, state.reviewer())
         st.rerun()
     if right.button("Drop claim", key=f"art-drop-{claim.id}") and state.signed_in("dropping"):
-        _run(f"Claim #{claim.id} dropped", pipeline.drop_claim, bench, claim.id)
+        _run(f"Claim #{claim.id} dropped", pipeline.drop_claim, bench, claim.id, state.reviewer())
         st.rerun()
 
 
@@ -339,8 +340,31 @@ def add_claims(bench: Workbench, page: ArticlePage) -> None:
         if not chosen.strip():
             st.session_state["art-error"] = "choose a sentence or paste words from the article"
         else:
-            _run("Claim added", pipeline.add_claim, bench, page.id, chosen)
+            _run("Claim added", pipeline.add_claim, bench, page.id, chosen, state.reviewer())
         st.rerun()
+
+
+def claim_changes(bench: Workbench, page: ArticlePage) -> None:
+    """Who added, edited or dropped which claim of the article, and when (all are kept)."""
+    changes = pipeline.claim_changes(bench, page.id)
+    if not changes:
+        return
+    with st.expander(f"Claim changes ({len(changes)})"):
+        st.dataframe(
+            [
+                {
+                    "when": f"{c.changed_at:%Y-%m-%d %H:%M} UTC",
+                    "by": c.changed_by,
+                    "claim": c.claim_id,
+                    "change": c.action,
+                    "words before": c.from_text or "",
+                    "words after": c.to_text or "",
+                }
+                for c in changes
+            ],
+            hide_index=True,
+            key=f"art-changes-{page.id}",
+        )
 
 
 def extract_again(bench: Workbench, page: ArticlePage) -> None:

@@ -169,6 +169,28 @@ class Claim(Base):
     )
 
 
+class ClaimChange(Base):
+    """Append-only: who added a claim by hand, edited its words or dropped it, when, with
+    its words before and after. Kept when the claim is dropped (so no foreign key to it);
+    claims an extraction made are not changes of anyone's."""
+
+    __tablename__ = "claim_changes"
+    __table_args__ = (
+        sa.CheckConstraint("action IN ('added', 'edited', 'dropped')", name="action"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(index=True)
+    article_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(sa.String(16))
+    changed_by: Mapped[str] = mapped_column(sa.String(256))
+    changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    from_text: Mapped[str | None] = mapped_column(sa.Text)
+    to_text: Mapped[str | None] = mapped_column(sa.Text)
+
+
 class Match(Base):
     """One piece of ranked evidence for a claim."""
 
