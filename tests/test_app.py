@@ -942,6 +942,33 @@ def test_a_web_page_is_added_as_a_source_from_the_sources_page(app: AppTest) -> 
     assert len(app.dataframe[0].value) == listed + 1
 
 
+def test_an_outlet_labelled_on_the_sources_page_is_shown_with_its_passages(app: AppTest) -> None:
+    app.switch_page("ui/pages/sources.py").run()
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
+    fields = {field.label: field for field in app.text_input}
+    fields["Outlet"].input("northern  star agency")
+    fields["Label"].input("state media")
+    fields["Note (optional)"].input("Ministry-run")
+    app.button(key="FormSubmitter:outlet-label-Set label").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    assert app.success[0].value == "northern star agency labelled state media"
+    sources = app.dataframe[0].value
+    assert set(sources[sources["outlet"] == "Northern Star Agency"]["label"]) == {"state media"}
+    assert set(sources[sources["outlet"] != "Northern Star Agency"]["label"]) == {""}
+    labels = app.dataframe[1].value
+    assert list(labels["label"]) == ["state media"] and list(labels["note"]) == ["Ministry-run"]
+    app.switch_page(QUEUE_PAGE).run()
+    app.segmented_control(key="q-status").set_value("all").run()
+    shown = [m.value for m in app.markdown if "Northern Star Agency" in m.value]
+    assert shown and all(":violet-badge[state media]" in value for value in shown)
+    # A blank label is refused in one line.
+    app.switch_page("ui/pages/sources.py").run()
+    fields = {field.label: field for field in app.text_input}
+    fields["Outlet"].input("Eurasia Newswire")
+    app.button(key="FormSubmitter:outlet-label-Set label").click().run()
+    assert "give 'Eurasia Newswire' a label" in app.error[0].value
+
+
 def test_the_score_page_shows_a_scored_file_and_filters_it(app: AppTest) -> None:
     app.switch_page(SCORE_PAGE).run()
     app.button(key="FormSubmitter:score-claims-Score").click().run()

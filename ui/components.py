@@ -135,7 +135,12 @@ def evidence_heading(item: EvidenceView, new: bool = False) -> str:
     """Rank, score, title, outlet and date, the stance the model read in the passage and why,
     whether its source is ``new`` since the verdict, then the link (or the path it was
     ingested from)."""
-    source = plain(" · ".join(part for part in (item.outlet, item.published) if part))
+    outlet = plain(item.outlet or "")
+    if item.outlet and item.outlet_label:  # the desk's word on the outlet, next to its name
+        outlet += f" :violet-badge[{plain(item.outlet_label)}]"
+        if item.outlet_note:
+            outlet += f" *({plain(_cut(item.outlet_note, 80))})*"
+    source = " · ".join(part for part in (outlet, plain(item.published or "")) if part)
     where = source_link(item.url, item.uri)
     stance = ""
     if item.stance in STANCE_COLOUR:

@@ -694,6 +694,64 @@ def accounts_list(ctx: click.Context) -> None:
         click.echo(f"{account.name}\t{account.role}\t{state}\tlast signed in {seen}")
 
 
+@cli.group(cls=_Group)
+def outlets() -> None:
+    """The desk's labels for outlets ("state media", "wire", "official"): shown with every
+    passage from the outlet, in the app and in reports."""
+
+
+@outlets.command("set")
+@click.argument("outlet")
+@click.argument("label")
+@click.option("--note", help="Why, or what to keep in mind (shown with the label).")
+@click.option("--by", required=True, help="Who labels it (with accounts in use, an editor).")
+@click.pass_context
+def outlets_set(ctx: click.Context, outlet: str, label: str, note: str | None, by: str) -> None:
+    """Give OUTLET (as its sources name it; case and spacing ignored) the LABEL, replacing
+    any it had.
+
+    \b
+    Example:
+        verifier outlets set "Northern Star Agency" "state media" --by "A. Editor" \\
+            --note "Funded by the defence ministry"
+    """
+    pipeline.label_outlet(_records(ctx), outlet, label, note, by)
+    click.echo(f"{' '.join(outlet.split())!r} labelled {' '.join(label.split())!r}")
+
+
+@outlets.command("clear")
+@click.argument("outlet")
+@click.option("--by", required=True, help="Who clears it (with accounts in use, an editor).")
+@click.pass_context
+def outlets_clear(ctx: click.Context, outlet: str, by: str) -> None:
+    """Take OUTLET's label away.
+
+    \b
+    Example:
+        verifier outlets clear "Northern Star Agency" --by "A. Editor"
+    """
+    pipeline.unlabel_outlet(_records(ctx), outlet, by)
+    click.echo(f"label of {' '.join(outlet.split())!r} cleared")
+
+
+@outlets.command("list")
+@click.pass_context
+def outlets_list(ctx: click.Context) -> None:
+    """List the outlet labels: outlet, label, note, who set it and when.
+
+    \b
+    Example:
+        verifier outlets list
+    """
+    found = pipeline.list_outlet_labels(_records(ctx))
+    if not found:
+        click.echo("no outlet labelled yet: see `verifier outlets set --help`")
+        return
+    for item in found:
+        when = f"{item.set_at:%Y-%m-%d %H:%M} UTC"
+        click.echo(f"{item.outlet}\t{item.label}\t{item.note or ''}\t{item.set_by}, {when}")
+
+
 @cli.command()
 @click.option("--top-k", type=click.IntRange(1, 100), help="Evidence passages per claim.")
 @click.option("--article", "article_id", type=int, help="Only this article's claims.")

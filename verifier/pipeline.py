@@ -104,6 +104,7 @@ from verifier.match import (
     store_suggestions,
 )
 from verifier.new_evidence import count_claims_with_new_evidence
+from verifier.outlets import OutletLabelView, clear_label, outlet_labels, set_label
 from verifier.queue import QueueFilter, queue_ids
 from verifier.readers import read_claims, read_reviews
 from verifier.retrieve import Evidence
@@ -608,6 +609,25 @@ def drop_claim(bench: Workbench, claim_id: int, by: str) -> None:
     """
     with bench.db.writing() as session:
         drop_claim_row(session, claim_id, by)
+
+
+def label_outlet(bench: Records, outlet: str, label: str, note: str | None, by: str) -> None:
+    """Give ``outlet`` the desk's label (replacing its label), as ``by``
+    (:func:`verifier.outlets.set_label`)."""
+    with bench.db.writing() as session:
+        set_label(session, outlet, label, note, by)
+
+
+def unlabel_outlet(bench: Records, outlet: str, by: str) -> None:
+    """Take ``outlet``'s label away, as ``by`` (:func:`verifier.outlets.clear_label`)."""
+    with bench.db.writing() as session:
+        clear_label(session, outlet, by)
+
+
+def list_outlet_labels(bench: Records) -> list[OutletLabelView]:
+    """Every outlet label, by outlet."""
+    with bench.db.session() as session:
+        return outlet_labels(session)
 
 
 def claim_changes(bench: Records, article_id: int) -> list[ClaimChangeView]:

@@ -19,6 +19,7 @@ from verifier.db.models import Article, Claim, Document, Match, Passage, Verdict
 from verifier.labels import Label
 from verifier.match import Provenance
 from verifier.new_evidence import in_view, newer
+from verifier.outlets import labels_for, outlet_key
 from verifier.review import Change, histories
 from verifier.sentences import Span, paragraphs, sentences
 
@@ -51,6 +52,9 @@ class EvidenceView:
     stance_why: str | None = None
     #: When the source's current text was stored (to tell evidence newer than the verdict).
     ingested_at: datetime | None = None
+    #: The desk's label for the outlet, and its note (:mod:`verifier.outlets`).
+    outlet_label: str | None = None
+    outlet_note: str | None = None
 
     @property
     def in_view(self) -> bool:
@@ -258,8 +262,10 @@ def _evidence(session: Session, claim_ids: list[int]) -> dict[int, list[Evidence
         .join(Match, Match.passage_id == Passage.id)
         .where(Match.claim_id.in_(claim_ids))
         .order_by(Match.claim_id, Match.rank)
-    )
+    ).all()
+    labels = labels_for(session, (row.outlet for row in rows))
     for row in rows:
+        label = labels.get(outlet_key(row.outlet or ""))
         found.setdefault(row.claim_id, []).append(
             EvidenceView(
                 rank=row.rank,
@@ -274,6 +280,8 @@ def _evidence(session: Session, claim_ids: list[int]) -> dict[int, list[Evidence
                 stance=row.stance,
                 stance_why=row.stance_why,
                 ingested_at=row.ingested_at,
+                outlet_label=label.label if label else None,
+                outlet_note=label.note if label else None,
             )
         )
     return found

@@ -1,6 +1,6 @@
 """Sources page: upload files (or a folder's) or give web pages to ingest, list and search
-the sources with their passage counts, remove sources, and match the claims again after the
-sources changed."""
+the sources with their passage counts, remove sources, match the claims again after the
+sources changed, and label outlets."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ui.components import date_field, plain
 from verifier import pipeline
 from verifier.documents import list_sources
 from verifier.errors import VerifierError
+from verifier.outlets import OutletLabelView, labels_for, outlet_key
 from verifier.sources import SUPPORTED
 from verifier.views import list_articles
 from verifier.workbench import Workbench
@@ -126,6 +127,7 @@ def listing(bench: Workbench) -> None:
         if page > pages:  # fewer sources match now: the last page
             page = st.session_state["sources-page"] = pages
             rows, total = list_sources(session, search, PAGE_ROWS, (page - 1) * PAGE_ROWS)
+        labels = labels_for(session, (row.outlet for row in rows))
     if pages > 1:
         st.number_input("Page", 1, pages, key="sources-page")
     st.caption(f"{total} source(s)" + (f", page {page} of {pages}" if pages > 1 else ""))
@@ -134,6 +136,7 @@ def listing(bench: Workbench) -> None:
             {
                 "title": row.title,
                 "outlet": row.outlet or "",
+                "label": _label(labels, row.outlet),
                 "date": row.published.isoformat() if row.published else "",
                 "passages": row.passages,
                 "link or path": row.url or row.uri,
@@ -159,6 +162,59 @@ def listing(bench: Workbench) -> None:
             remove(bench, [name])
 
 
+def _label(labels: dict[str, OutletLabelView], outlet: str | None) -> str:
+    label = labels.get(outlet_key(outlet)) if outlet else None
+    return label.label if label else ""
+
+
+def outlet_labels(bench: Workbench) -> None:
+    """The desk's labels for outlets: listed, set and cleared (an editor's, with accounts)."""
+    st.subheader("Outlet labels")
+    labels = pipeline.list_outlet_labels(bench)
+    st.caption(
+        "The desk's word on an outlet (state media, wire, official, satire...), shown next to "
+        "every passage from it and in reports."
+    )
+    if labels:
+        st.dataframe(
+            [
+                {
+                    "outlet": item.outlet,
+                    "label": item.label,
+                    "note": item.note or "",
+                    "set by": f"{item.set_by}, {item.set_at:%Y-%m-%d %H:%M} UTC",
+                }
+                for item in labels
+            ],
+            hide_index=True,
+            key="outlet-labels",
+        )
+    with st.form("outlet-label"):
+        left, middle, right = st.columns([2, 1, 2])
+        outlet = left.text_input(
+            "Outlet", placeholder="Northern Star Agency", help="As its sources name it."
+        )
+        label = middle.text_input("Label", placeholder="state media", max_chars=64)
+        note = right.text_input("Note (optional)", placeholder="Funded by the ministry")
+        set_it, clear_it = st.columns([1, 1])
+        saving = set_it.form_submit_button("Set label")
+        clearing = clear_it.form_submit_button("Clear label")
+    if not (saving or clearing) or not state.signed_in("labelling outlets"):
+        return
+    try:
+        if saving:
+            pipeline.label_outlet(bench, outlet, label, note, state.reviewer())
+            done = f"{' '.join(outlet.split())} labelled {' '.join(label.split())}"
+        else:
+            pipeline.unlabel_outlet(bench, outlet, state.reviewer())
+            done = f"Label of {' '.join(outlet.split())} cleared"
+    except VerifierError as error:
+        st.error(plain(str(error)))
+        return
+    st.session_state["sources-flash"] = done
+    st.rerun()
+
+
 def remove(bench: Workbench, names: list[str]) -> None:
     if not state.signed_in("removing sources"):
         return
@@ -180,6 +236,7 @@ def main() -> None:
     upload(bench)
     rematch(bench)
     listing(bench)
+    outlet_labels(bench)
 
 
 main()

@@ -169,6 +169,21 @@ class Claim(Base):
     )
 
 
+class OutletLabel(Base):
+    """A desk's label for an outlet ("state media", "wire"), shown with its passages
+    (:mod:`verifier.outlets`); keyed by the outlet's name with case and spacing ignored."""
+
+    __tablename__ = "outlet_labels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(256), unique=True)
+    outlet: Mapped[str] = mapped_column(sa.String(256))
+    label: Mapped[str] = mapped_column(sa.String(64))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    set_by: Mapped[str] = mapped_column(sa.String(256))
+    set_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
 class ClaimChange(Base):
     """Append-only: who added a claim by hand, edited its words or dropped it, when, with
     its words before and after. Kept when the claim is dropped (so no foreign key to it);

@@ -38,6 +38,7 @@ from verifier.db.models import (
     as_utc,
 )
 from verifier.labels import Label
+from verifier.outlets import OutletLabelView, labels_for, outlet_key
 from verifier.sentences import Span, sentences
 
 CHUNK = 500
@@ -87,6 +88,7 @@ REPORT_EVIDENCE_FIELDS = (
     "quote",
     "document",
     "outlet",
+    "outlet_label",
     "date",
     "url",
     "similarity",
@@ -99,6 +101,7 @@ _EVIDENCE_TYPE = pa.struct(
         ("quote", pa.string()),
         ("document", pa.string()),
         ("outlet", pa.string()),
+        ("outlet_label", pa.string()),
         ("date", pa.string()),
         ("url", pa.string()),
         ("similarity", pa.float64()),
@@ -313,6 +316,7 @@ def _evidence(
             )
         )
     }
+    labels = labels_for(session, (cited.outlet for cited in quoted.values()))
     found: dict[tuple[int, int], dict[str, object]] = {}
     for claim_id, pids in relied.items():
         for pid in pids:
@@ -325,12 +329,18 @@ def _evidence(
                 "quote": cited.text,
                 "document": cited.title,
                 "outlet": cited.outlet,
+                "outlet_label": _outlet_label(labels, cited.outlet),
                 "date": _day(cited.published),
                 "url": cited.url or cited.uri,
                 "similarity": None if score is None else round(float(score), 4),
                 "source_removed": cited.removed,
             }
     return found
+
+
+def _outlet_label(labels: dict[str, OutletLabelView], outlet: str | None) -> str | None:
+    label = labels.get(outlet_key(outlet)) if outlet else None
+    return label.label if label else None
 
 
 def _sentence(text: str, start: int | None, end: int | None) -> str:

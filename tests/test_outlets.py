@@ -1,0 +1,99 @@
+"""Outlet labels: the desk's word on an outlet, set and cleared (by an editor once accounts
+are in use), shown with every passage from it and carried into reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.reports import review_claims
+from verifier import accounts, pipeline
+from verifier.cli import cli
+from verifier.errors import InputError
+from verifier.export import ReportFilter, report_records
+from verifier.views import article_claims, list_articles
+from verifier.workbench import Workbench
+
+
+def test_a_label_is_found_whatever_the_case_and_spacing_and_replaced_when_set_again(
+    bench: Workbench,
+) -> None:
+    pipeline.label_outlet(bench, "  Test   Wire ", "wire", None, "dana")
+    pipeline.label_outlet(bench, "test wire", "wire service", "Checks its copy", "lee")
+    [label] = pipeline.list_outlet_labels(bench)
+    assert (label.outlet, label.label, label.note, label.set_by) == (
+        "test wire",
+        "wire service",
+        "Checks its copy",
+        "lee",
+    )
+    pipeline.unlabel_outlet(bench, "TEST WIRE", "lee")
+    assert pipeline.list_outlet_labels(bench) == []
+    for call, message in (
+        (lambda: pipeline.label_outlet(bench, " ", "wire", None, "dana"), "name the outlet"),
+        (lambda: pipeline.label_outlet(bench, "X", " ", None, "dana"), "give 'X' a label"),
+        (lambda: pipeline.label_outlet(bench, "X", "y", None, " "), "enter your name"),
+        (lambda: pipeline.label_outlet(bench, "X", "y" * 65, None, "dana"), "over the 64"),
+        (lambda: pipeline.unlabel_outlet(bench, "X", "dana"), "'X' has no label"),
+    ):
+        with pytest.raises(InputError, match=message):
+            call()
+    assert pipeline.list_outlet_labels(bench) == []
+
+
+def test_with_accounts_only_an_editor_labels_outlets(bench: Workbench) -> None:
+    accounts.add_account(bench.db, "Ana Lima", "a long enough password", editor=True)
+    accounts.add_account(bench.db, "Lee Park", "a long enough password")
+    with pytest.raises(InputError, match="labelling outlets is for editors"):
+        pipeline.label_outlet(bench, "Test Wire", "wire", None, "Lee Park")
+    with pytest.raises(InputError, match="'dana' is not an active account"):
+        pipeline.label_outlet(bench, "Test Wire", "wire", None, "dana")
+    pipeline.label_outlet(bench, "Test Wire", "wire", None, "ana  lima".title())
+    assert [item.set_by for item in pipeline.list_outlet_labels(bench)] == ["Ana Lima"]
+
+
+def test_the_label_shows_with_the_evidence_and_in_reports(
+    bench: Workbench, sources: Path, tmp_path: Path
+) -> None:
+    claims = review_claims(bench, sources)  # the first cites a passage of the Test Wire
+    pipeline.label_outlet(bench, "test wire", "state media", "Owned by the ministry", "dana")
+    with bench.db.session() as session:
+        [article] = list_articles(session)
+        views = {view.id: view for view in article_claims(session, article.id)}
+    evidence = [item for view in views.values() for item in view.evidence]
+    labelled = [item for item in evidence if item.outlet == "Test Wire"]
+    assert labelled and {(i.outlet_label, i.outlet_note) for i in labelled} == {
+        ("state media", "Owned by the ministry")
+    }
+    assert all(item.outlet_label is None for item in evidence if item.outlet != "Test Wire")
+    with bench.db.session() as session:
+        [record, *_] = list(report_records(session, ReportFilter()))
+    assert record["claim_id"] == claims[0]
+    [cited] = record["evidence"]  # type: ignore[misc]
+    assert (cited["outlet"], cited["outlet_label"]) == ("Test Wire", "state media")
+    pipeline.export_report(bench, ReportFilter(), tmp_path / "r.html")
+    assert "Test Wire <strong>[state media]</strong>" in (tmp_path / "r.html").read_text()
+
+
+def test_the_outlets_command_sets_lists_and_clears(bench: Workbench, tmp_path: Path) -> None:
+    def run(*args: str) -> str:
+        home = ["--home", str(tmp_path / "cli"), "--db", bench.settings.database_url]
+        done = CliRunner().invoke(cli, [*home, "outlets", *args])
+        assert done.exit_code == 0, done.output
+        return done.output
+
+    assert "no outlet labelled yet" in run("list")
+    said = run(
+        "set", "Northern Star Agency", "state media", "--note", "Ministry-run", "--by", "dana"
+    )
+    assert said.strip() == "'Northern Star Agency' labelled 'state media'"
+    assert run("list").startswith("Northern Star Agency\tstate media\tMinistry-run\tdana, 20")
+    assert "cleared" in run("clear", "northern star agency", "--by", "dana")
+    refused = CliRunner().invoke(
+        cli,
+        ["--home", str(tmp_path / "cli"), "--db", bench.settings.database_url]
+        + ["outlets", "clear", "Nobody", "--by", "dana"],
+    )
+    assert refused.exit_code == 1 and "'Nobody' has no label" in refused.output

@@ -1,0 +1,105 @@
+"""A desk's labels for outlets: its word on a source's reliability ("state media", "wire",
+"official", "satire"), shown with every passage from the outlet, on the review pages and in
+reports, so a reviewer weighs what a passage says by who says it.
+
+A label is keyed by the outlet's name with case and spacing ignored ("RT", " rt "), as
+documents name their outlet (front matter, a page's ``og:site_name``, a table's ``outlet``
+column). Setting a label again replaces it; who set it and when are kept with it. With
+accounts in use, only an editor sets or clears labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from verifier.accounts import acting_name, require_editor
+from verifier.db.limits import check_lengths
+from verifier.db.models import OutletLabel, as_utc, utcnow
+from verifier.errors import InputError
+
+
+@dataclass(frozen=True)
+class OutletLabelView:
+    """An outlet's label, its note, and who set it when."""
+
+    outlet: str
+    label: str
+    note: str | None
+    set_by: str
+    set_at: datetime
+
+
+def outlet_key(name: str) -> str:
+    """The name an outlet's label is found by: case and spacing ignored."""
+    return " ".join(name.split()).casefold()
+
+
+def set_label(session: Session, outlet: str, label: str, note: str | None, by: str) -> None:
+    """Label ``outlet`` (replacing its label), as ``by``.
+
+    Raises:
+        InputError: no outlet, label or name; a value longer than the database holds; with
+            accounts in use, ``by`` no active editor's account.
+    """
+    outlet, label = " ".join(outlet.split()), " ".join(label.split())
+    note = " ".join((note or "").split()) or None
+    if not outlet:
+        raise InputError("name the outlet to label, as its sources give it")
+    if not label:
+        raise InputError(f"give {outlet!r} a label (state media, wire, official...)")
+    by = _editor(session, by, "labelling outlets")
+    check_lengths(OutletLabel, {"outlet": outlet, "label": label}, "the outlet label")
+    key = outlet_key(outlet)
+    row = session.scalar(sa.select(OutletLabel).where(OutletLabel.key == key))
+    if row is None:
+        row = OutletLabel(key=key)
+        session.add(row)
+    row.outlet, row.label, row.note, row.set_by, row.set_at = outlet, label, note, by, utcnow()
+    session.flush()
+
+
+def clear_label(session: Session, outlet: str, by: str) -> None:
+    """Take ``outlet``'s label away, as ``by``.
+
+    Raises:
+        InputError: the outlet has no label; with accounts in use, ``by`` no editor's.
+    """
+    by = _editor(session, by, "labelling outlets")
+    row = session.scalar(sa.select(OutletLabel).where(OutletLabel.key == outlet_key(outlet)))
+    if row is None:
+        raise InputError(f"{' '.join(outlet.split())!r} has no label; see `verifier outlets list`")
+    session.delete(row)
+    session.flush()
+
+
+def outlet_labels(session: Session) -> list[OutletLabelView]:
+    """Every outlet label, by outlet."""
+    rows = session.scalars(sa.select(OutletLabel).order_by(OutletLabel.key))
+    return [_view(row) for row in rows]
+
+
+def labels_for(session: Session, outlets: Iterable[str | None]) -> dict[str, OutletLabelView]:
+    """The labels of these outlets, by :func:`outlet_key` (outlets without one left out)."""
+    keys = sorted({outlet_key(name) for name in outlets if name and name.strip()})
+    if not keys:
+        return {}
+    rows = session.scalars(sa.select(OutletLabel).where(OutletLabel.key.in_(keys)))
+    return {row.key: _view(row) for row in rows}
+
+
+def _editor(session: Session, by: str, doing: str) -> str:
+    by = " ".join(by.split())
+    if not by:
+        raise InputError(f"enter your name as reviewer before {doing}")
+    by = acting_name(session, by, "outlets are labelled")
+    require_editor(session, by, doing)
+    return by
+
+
+def _view(row: OutletLabel) -> OutletLabelView:
+    return OutletLabelView(row.outlet, row.label, row.note, row.set_by, as_utc(row.set_at))
