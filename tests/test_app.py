@@ -513,6 +513,9 @@ def test_the_exports_page_filters_previews_and_builds_claimreview(app: AppTest) 
     downloads = [button.label for button in app.get("download_button")]
     assert downloads[-2:] == ["JSON-LD array", "Script snippets"]
 
+    app.toggle(key="x-changed").set_value(True).run()  # Dana's verdict was never changed
+    assert "match these filters" in app.info[0].value
+    app.toggle(key="x-changed").set_value(False)
     app.toggle(key="x-all").set_value(False)
     app.date_input(key="x-since").set_value(date.today() + timedelta(days=2)).run()
     assert not app.exception, app.exception

@@ -212,6 +212,14 @@ def test_a_changed_verdict_is_shown_as_a_correction_in_every_report(
     assert kept["first_reviewed_at"] == kept["reviewed_at"]
     with bench.db.session() as s:
         assert report_summary(s, ReportFilter()).changed == 1
+        corrections = list(report_records(s, ReportFilter(changed_only=True)))
+        assert report_summary(s, ReportFilter(changed_only=True)).claims == 1
+    assert [r["claim_id"] for r in corrections] == [claims[1]]  # the corrections alone
+    home = ["--home", str(tmp_path / "cli"), "--db", bench.settings.database_url]
+    out = tmp_path / "corrections.jsonl"
+    done = CliRunner().invoke(cli, [*home, "export", "--changed", "--out", str(out)])
+    assert done.exit_code == 0 and "exported 1 claim(s)" in done.output, done.output
+    assert [json.loads(line)["claim_id"] for line in out.read_text().splitlines()] == [claims[1]]
 
     export(bench, tmp_path / "report.html")
     text = " ".join(" ".join(Page((tmp_path / "report.html").read_text("utf-8")).text).split())

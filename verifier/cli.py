@@ -894,6 +894,11 @@ def _day(_ctx: click.Context, param: click.Parameter, value: str | None) -> date
     help="Only verdicts an editor signed off as they stand (verifier claims sign-off).",
 )
 @click.option(
+    "--changed",
+    is_flag=True,
+    help="Only verdicts changed from one label to another since first given (corrections).",
+)
+@click.option(
     "--history",
     is_flag=True,
     help="Instead of one record per claim, every verdict change of the claims picked (who, "
@@ -923,6 +928,7 @@ def export(
     reviewed_only: bool,
     min_confidence: float | None,
     signed_off: bool,
+    changed: bool,
     history: bool,
     title: str,
     publisher: str | None,
@@ -943,6 +949,7 @@ def export(
             --factcheck-url "https://desk.example.org/checks/{claim_id}"
         verifier export --out report.html --out report.csv --out reviews.json
         verifier export --out history.csv --history --article 3
+        verifier export --out corrections.html --changed --since 2026-11-01
     """
     if fmt and len(outs) > 1:
         raise click.UsageError(
@@ -974,6 +981,7 @@ def export(
         min_confidence=min_confidence,
         assigned_to=" ".join(assigned_to.split()) if assigned_to else None,
         signed_off_only=signed_off,
+        changed_only=changed,
     )
     # An export reads the database alone: no index or model is loaded.
     records = _records(ctx)

@@ -96,6 +96,12 @@ def choose(bench: Workbench) -> ReportFilter:
         key="x-signed",
         help="Only verdicts an editor signed off as they stand: what the desk publishes.",
     )
+    changed = all_col.toggle(
+        "Changed verdicts only",
+        key="x-changed",
+        help="Only verdicts changed from one label to another since first given: the "
+        "corrections to publish.",
+    )
     return ReportFilter(
         articles=tuple(chosen),
         reviewer=reviewer or None,
@@ -106,6 +112,7 @@ def choose(bench: Workbench) -> ReportFilter:
         min_confidence=confidence or None,
         assigned_to=assigned_to or None,
         signed_off_only=signed_off,
+        changed_only=changed,
     )
 
 

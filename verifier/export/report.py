@@ -140,6 +140,8 @@ class ReportFilter:
         assigned_to: only claims assigned to this reviewer (:mod:`verifier.assignments`).
         signed_off_only: only verdicts an editor signed off as they stand
             (:mod:`verifier.signoffs`).
+        changed_only: only verdicts that changed from one label to another since first
+            given: the corrections, once published.
     """
 
     articles: tuple[int, ...] = ()
@@ -151,6 +153,15 @@ class ReportFilter:
     min_confidence: float | None = None
     assigned_to: str | None = None
     signed_off_only: bool = False
+    changed_only: bool = False
+
+
+def relabelled_claims() -> sa.Select[Any]:
+    """The ids of the claims whose verdict changed from one label to another (a correction,
+    once published): a history entry with a label before it, and another label after."""
+    return sa.select(VerdictChange.claim_id).where(
+        VerdictChange.from_label.is_not(None), VerdictChange.from_label != VerdictChange.to_label
+    )
 
 
 def review_history(ids: Sequence[int] | None = None) -> sa.Subquery:
@@ -190,6 +201,8 @@ def selected_claims(report: ReportFilter) -> sa.Select[Any]:
         query = query.where(Verdict.confidence >= report.min_confidence)
     if report.signed_off_only:
         query = query.where(Verdict.label.is_not(None), Verdict.signed_off_by.is_not(None))
+    if report.changed_only:
+        query = query.where(Verdict.label.is_not(None), Claim.id.in_(relabelled_claims()))
     if report.assigned_to:
         query = query.join(Assignment, Assignment.claim_id == Claim.id).where(
             Assignment.assigned_to == report.assigned_to

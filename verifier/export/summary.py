@@ -16,8 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from verifier.db.models import Article, Claim, Verdict, VerdictChange
-from verifier.export.report import ReportFilter, selected_claims
+from verifier.db.models import Article, Claim, Verdict
+from verifier.export.report import ReportFilter, relabelled_claims, selected_claims
 from verifier.labels import Label
 
 #: How a claim that carries no reviewer verdict is counted (reports made with ``--all``).
@@ -120,13 +120,10 @@ def report_summary(session: Session, report: ReportFilter) -> ReportSummary:
         for reviewer, label, count in grouped(Verdict.reviewer, Verdict.label.is_not(None))
         if label
     ]
-    relabelled = sa.select(VerdictChange.claim_id).where(
-        VerdictChange.from_label.is_not(None), VerdictChange.from_label != VerdictChange.to_label
-    )
     changed = session.scalar(
         sa.select(sa.func.count(Verdict.claim_id))
         .join(picked, picked.c.id == Verdict.claim_id)
-        .where(Verdict.label.is_not(None), Verdict.claim_id.in_(relabelled))
+        .where(Verdict.label.is_not(None), Verdict.claim_id.in_(relabelled_claims()))
     )
     return ReportSummary(
         claims=sum(verdicts.values()),
