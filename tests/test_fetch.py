@@ -4,6 +4,7 @@ file, within a time and size limit, with one clear line for each way it can fail
 from __future__ import annotations
 
 import http.server
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -54,6 +55,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/moved":
             self.send_response(302)
             self.send_header("Location", "/article.html")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.path == "/to-metadata":
+            self.send_response(302)
+            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
             self.send_header("Content-Length", "0")
             self.end_headers()
         elif self.path == "/loop":
@@ -177,6 +183,27 @@ def test_a_page_file_name_is_readable_and_never_shared() -> None:
     other = page_file_name("https://wire.example.org/2015/09/jets?id=2")
     assert one.startswith("wire.example.org-2015-09-jets-") and one.endswith(".txt")
     assert one != other and page_file_name("https://x.org/" + "a" * 500).__len__() < 100
+
+
+@pytest.mark.parametrize(
+    ("url", "address"),
+    [
+        ("http://169.254.169.254/latest/meta-data/iam/", "169.254.169.254"),
+        ("http://[fd00:ec2::254]/latest/", "fd00:ec2::254"),
+        ("http://0.0.0.0:9/", "0.0.0.0"),
+        ("http://224.0.0.1/", "224.0.0.1"),
+    ],
+)
+def test_metadata_and_other_internal_addresses_are_never_fetched(url: str, address: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(InputError, match=f"is at {re.escape(address)}, an address verifier"):
+        fetch_article(url, 2**20, timeout=5)
+    assert time.monotonic() - started < 2  # refused before anything was sent
+
+
+def test_a_redirect_to_the_metadata_service_is_refused(server: str) -> None:
+    with pytest.raises(InputError, match="169.254.169.254, an address verifier does not fetch"):
+        fetch_article(f"{server}/to-metadata", 2**20, timeout=5)
 
 
 def test_a_closed_port_says_it_cannot_be_fetched() -> None:

@@ -9,16 +9,25 @@ outlet, canonical URL and date from its ``<head>``. A source is kept as a text f
 those details as front matter (:func:`fetch_source`), and ingested as any file is.
 
 The request goes out from the machine running verifier, so a desk that exposes the app
-beyond its own network should know that it can reach addresses the browser could not.
+beyond its own network should know that it can reach addresses the browser could not. Hosts
+that resolve to a link-local, multicast, reserved or unspecified address, or to a cloud's
+metadata service, are refused before anything is sent, on every redirect too
+(:func:`refuse_internal`): a reviewer cannot make the server read its own cloud
+credentials into an article. Loopback and private addresses stay allowed (a desk's
+intranet).
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
+import socket
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import requests.adapters
 
 from verifier.articles import ArticleMeta
 from verifier.errors import InputError
@@ -49,6 +58,9 @@ def fetch_article(
         raise InputError(f"{url!r} is not a web address; give one starting with https://")
     session = requests.Session()
     session.max_redirects = _MAX_REDIRECTS
+    guarded = _GuardedAdapter(max_retries=0)
+    session.mount("http://", guarded)
+    session.mount("https://", guarded)
     try:
         with session.get(
             address,
@@ -121,6 +133,48 @@ def page_file_name(address: str) -> str:
     readable = re.sub(r"[^\w.-]+", "-", f"{parts.hostname or ''}{parts.path}").strip("-.")
     digest = hashlib.sha256(address.encode()).hexdigest()[:8]
     return f"{readable[:80].rstrip('-.') or 'page'}-{digest}.txt"
+
+
+#: Cloud metadata services outside the link-local range (AWS over IPv6, Alibaba).
+_METADATA = {ipaddress.ip_address("fd00:ec2::254"), ipaddress.ip_address("100.100.100.200")}
+
+
+def refuse_internal(url: str) -> None:
+    """Refuse ``url`` when its host resolves to an address no article lives at: link-local
+    (169.254.169.254, the usual cloud metadata service), multicast, reserved, unspecified,
+    or another cloud metadata address. A host that does not resolve is left to the request,
+    which says so.
+
+    Raises:
+        InputError: the host and the address it resolves to.
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        found = socket.getaddrinfo(host, parts.port or 80, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return
+    for *_, sockaddr in found:
+        ip = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
+        if (
+            ip.is_link_local
+            or ip.is_multicast
+            or ip.is_reserved
+            or ip.is_unspecified
+            or ip in _METADATA
+        ):
+            raise InputError(
+                f"{url}: {host} is at {ip}, an address verifier does not fetch from (link-"
+                "local, reserved or a cloud's metadata service); give the page's public address"
+            )
+
+
+class _GuardedAdapter(requests.adapters.HTTPAdapter):
+    """Checks every request's host (the first and each redirect's) before sending it."""
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        refuse_internal(request.url or "")
+        return super().send(request, *args, **kwargs)
 
 
 def _body(address: str, response: requests.Response, max_bytes: int) -> bytes:
