@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import re
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -199,6 +200,16 @@ def test_metadata_and_other_internal_addresses_are_never_fetched(url: str, addre
     with pytest.raises(InputError, match=f"is at {re.escape(address)}, an address verifier"):
         fetch_article(url, 2**20, timeout=5)
     assert time.monotonic() - started < 2  # refused before anything was sent
+
+
+def test_a_name_is_checked_by_what_it_resolves_to(monkeypatch: pytest.MonkeyPatch) -> None:
+    def resolve(host: str, port: int, **_: object) -> list[tuple[object, ...]]:
+        assert host == "metadata.internal.example"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("169.254.169.254", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)  # no name server here to ask
+    with pytest.raises(InputError, match="metadata.internal.example is at 169.254.169.254"):
+        fetch_article("http://metadata.internal.example/latest/", 2**20, timeout=5)
 
 
 def test_a_redirect_to_the_metadata_service_is_refused(server: str) -> None:

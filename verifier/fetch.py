@@ -150,12 +150,7 @@ def refuse_internal(url: str) -> None:
     """
     parts = urlsplit(url)
     host = parts.hostname or ""
-    try:
-        found = socket.getaddrinfo(host, parts.port or 80, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
-        return
-    for *_, sockaddr in found:
-        ip = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
+    for ip in _addresses(host, parts.port or 80):
         if (
             ip.is_link_local
             or ip.is_multicast
@@ -167,6 +162,20 @@ def refuse_internal(url: str) -> None:
                 f"{url}: {host} is at {ip}, an address verifier does not fetch from (link-"
                 "local, reserved or a cloud's metadata service); give the page's public address"
             )
+
+
+def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """The addresses ``host`` stands for: itself when it is one (no lookup), else what it
+    resolves to (none when it does not: the request then says it cannot connect)."""
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    try:
+        found = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return []
+    return [ipaddress.ip_address(str(sockaddr[0]).split("%")[0]) for *_, sockaddr in found]
 
 
 class _GuardedAdapter(requests.adapters.HTTPAdapter):
