@@ -65,6 +65,7 @@ def test_the_record_fields_are_pinned() -> None:
         "document",
         "passage_id",
         "outlet",
+        "outlet_label",
         "date",
         "stance",
     )

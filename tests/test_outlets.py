@@ -12,7 +12,7 @@ from tests.reports import review_claims
 from verifier import accounts, pipeline
 from verifier.cli import cli
 from verifier.errors import InputError
-from verifier.export import ReportFilter, report_records
+from verifier.export import ClaimRecord, ReportFilter, report_records
 from verifier.views import article_claims, list_articles
 from verifier.workbench import Workbench
 
@@ -75,6 +75,12 @@ def test_the_label_shows_with_the_evidence_and_in_reports(
     assert (cited["outlet"], cited["outlet_label"]) == ("Test Wire", "state media")
     pipeline.export_report(bench, ReportFilter(), tmp_path / "r.html")
     assert "Test Wire <strong>[state media]</strong>" in (tmp_path / "r.html").read_text()
+    # Bulk scoring carries it too, in each evidence passage.
+    [scored] = pipeline.score_claims(bench, ["Russia moved equipment to the Latakia airfield."], 5)
+    record = ClaimRecord.from_scored(scored).to_dict()
+    outlets = {(e["outlet"], e["outlet_label"]) for e in record["evidence"]}  # type: ignore[attr-defined]
+    assert ("Test Wire", "state media") in outlets
+    assert all(label is None for outlet, label in outlets if outlet != "Test Wire")
 
 
 def test_the_outlets_command_sets_lists_and_clears(bench: Workbench, tmp_path: Path) -> None:

@@ -25,7 +25,17 @@ CLAIM_FIELDS = (
     "stance_version",
     "evidence",
 )
-EVIDENCE_FIELDS = ("text", "score", "uri", "document", "passage_id", "outlet", "date", "stance")
+EVIDENCE_FIELDS = (
+    "text",
+    "score",
+    "uri",
+    "document",
+    "passage_id",
+    "outlet",
+    "outlet_label",
+    "date",
+    "stance",
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,7 @@ class EvidenceRecord:
     document: str
     passage_id: int
     outlet: str | None
+    outlet_label: str | None
     date: str | None
     stance: str | None
 
@@ -92,6 +103,7 @@ class ClaimRecord:
                     document=e.document,
                     passage_id=e.passage_id,
                     outlet=e.outlet,
+                    outlet_label=e.outlet_label,
                     date=e.published,
                     stance=stances.get(e.passage_id),
                 )

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from verifier.db.models import Document, Passage
+from verifier.outlets import labels_for, outlet_key
 
 _IN_CHUNK = 5000  # ids per IN (...) query: stays under SQLite's bound-parameter limit
 
@@ -31,6 +32,8 @@ class Evidence:
     document: str
     outlet: str | None = None
     published: str | None = None
+    #: The desk's label for the outlet (:mod:`verifier.outlets`), if it has one.
+    outlet_label: str | None = None
 
 
 class Retriever(Protocol):
@@ -79,7 +82,17 @@ def evidence_for(
         for row in session.execute(query.where(Passage.id.in_(wanted[start : start + _IN_CHUNK]))):
             published = row.published.isoformat() if row.published else None
             held[row.id] = (row.text, row.url or row.uri, row.title, row.outlet, published)
+    labels = labels_for(session, (row[3] for row in held.values()))
+
+    def labelled(outlet: str | None) -> str | None:
+        label = labels.get(outlet_key(outlet)) if outlet else None
+        return label.label if label else None
+
     return [
-        [Evidence(pid, held[pid][0], score, *held[pid][1:]) for pid, score in hits if pid in held]
+        [
+            Evidence(pid, held[pid][0], score, *held[pid][1:], outlet_label=labelled(held[pid][3]))
+            for pid, score in hits
+            if pid in held
+        ]
         for hits in ranked
     ]
