@@ -2,10 +2,14 @@
 
 * :func:`ingest` and :func:`remove_sources`: files -> source documents -> corpus (database,
   then index), and the claims whose evidence changed matched again (:func:`rematch`);
+  :func:`ingest_pages`: web pages, all fetched first (:func:`fetch_sources`), kept as files;
+  :func:`label_outlet` (:func:`unlabel_outlet`, :func:`list_outlet_labels`): the desk's
+  labels for outlets;
 * :func:`extract_article` (and ``_file``), :func:`check_article`: article -> claims (stored)
   -> matches; :func:`store_claim_list` (and :func:`store_claims_file`): a desk's list of
   claims -> claims (stored as one article); :func:`add_claim`, :func:`edit_claim`,
-  :func:`drop_claim`: a reviewer's changes to an article's claims;
+  :func:`drop_claim`: a reviewer's changes to an article's claims, each kept
+  (:func:`claim_changes`);
 * :func:`match_claims` and :func:`score_claims`: claims -> embeddings -> retriever ->
   stance model -> suggestions (stored for stored claims);
 * :func:`score_file` and :func:`score_upload`: a claims file -> :func:`score_claims` ->
@@ -15,7 +19,9 @@
   verdicts, with their history (:func:`accept_suggestions`: in bulk, above a confidence);
   :func:`assign_claims`: who is to check which claims;
 * :func:`export_report` (and :func:`export_files` for downloads): report records -> a table,
-  an HTML or Markdown report, or ClaimReview JSON-LD;
+  an HTML or Markdown report, or ClaimReview JSON-LD; :func:`export_history`: every verdict
+  change of the claims picked; :func:`new_evidence_count`: reviewed claims with evidence
+  newer than their verdict;
 * :func:`load_sample` and :func:`load_sample_if_empty`: the sample corpus, on first start.
 
 Work on many claims is done in chunks, one transaction each, so memory stays bounded and a
