@@ -92,6 +92,12 @@ def labels_for(session: Session, outlets: Iterable[str | None]) -> dict[str, Out
     return {row.key: _view(row) for row in rows}
 
 
+def label_of(labels: dict[str, OutletLabelView], outlet: str | None) -> str | None:
+    """``outlet``'s label among ``labels`` (as :func:`labels_for` gives them), if any."""
+    label = labels.get(outlet_key(outlet)) if outlet else None
+    return label.label if label else None
+
+
 def _editor(session: Session, by: str, doing: str) -> str:
     by = " ".join(by.split())
     if not by:

@@ -11,7 +11,7 @@ from ui.components import date_field, plain
 from verifier import pipeline
 from verifier.documents import list_sources
 from verifier.errors import VerifierError
-from verifier.outlets import OutletLabelView, labels_for, outlet_key
+from verifier.outlets import label_of, labels_for
 from verifier.sources import SUPPORTED
 from verifier.views import list_articles
 from verifier.workbench import Workbench
@@ -136,7 +136,7 @@ def listing(bench: Workbench) -> None:
             {
                 "title": row.title,
                 "outlet": row.outlet or "",
-                "label": _label(labels, row.outlet),
+                "label": label_of(labels, row.outlet) or "",
                 "date": row.published.isoformat() if row.published else "",
                 "passages": row.passages,
                 "link or path": row.url or row.uri,
@@ -160,11 +160,6 @@ def listing(bench: Workbench) -> None:
         )
         if st.form_submit_button("Remove"):
             remove(bench, [name])
-
-
-def _label(labels: dict[str, OutletLabelView], outlet: str | None) -> str:
-    label = labels.get(outlet_key(outlet)) if outlet else None
-    return label.label if label else ""
 
 
 def outlet_labels(bench: Workbench) -> None:

@@ -38,7 +38,7 @@ from verifier.db.models import (
     as_utc,
 )
 from verifier.labels import Label
-from verifier.outlets import OutletLabelView, labels_for, outlet_key
+from verifier.outlets import label_of, labels_for
 from verifier.sentences import Span, sentences
 
 CHUNK = 500
@@ -342,18 +342,13 @@ def _evidence(
                 "quote": cited.text,
                 "document": cited.title,
                 "outlet": cited.outlet,
-                "outlet_label": _outlet_label(labels, cited.outlet),
+                "outlet_label": label_of(labels, cited.outlet),
                 "date": _day(cited.published),
                 "url": cited.url or cited.uri,
                 "similarity": None if score is None else round(float(score), 4),
                 "source_removed": cited.removed,
             }
     return found
-
-
-def _outlet_label(labels: dict[str, OutletLabelView], outlet: str | None) -> str | None:
-    label = labels.get(outlet_key(outlet)) if outlet else None
-    return label.label if label else None
 
 
 def _sentence(text: str, start: int | None, end: int | None) -> str:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from verifier.db.models import Document, Passage
-from verifier.outlets import labels_for, outlet_key
+from verifier.outlets import label_of, labels_for
 
 _IN_CHUNK = 5000  # ids per IN (...) query: stays under SQLite's bound-parameter limit
 
@@ -83,14 +83,15 @@ def evidence_for(
             published = row.published.isoformat() if row.published else None
             held[row.id] = (row.text, row.url or row.uri, row.title, row.outlet, published)
     labels = labels_for(session, (row[3] for row in held.values()))
-
-    def labelled(outlet: str | None) -> str | None:
-        label = labels.get(outlet_key(outlet)) if outlet else None
-        return label.label if label else None
-
     return [
         [
-            Evidence(pid, held[pid][0], score, *held[pid][1:], outlet_label=labelled(held[pid][3]))
+            Evidence(
+                pid,
+                held[pid][0],
+                score,
+                *held[pid][1:],
+                outlet_label=label_of(labels, held[pid][3]),
+            )
             for pid, score in hits
             if pid in held
         ]
