@@ -223,6 +223,22 @@ def acting_name(session: Session, name: str, doing: str) -> str:
     return name
 
 
+def acting_editor(session: Session, name: str, doing: str, recorded: str) -> str:
+    """The name to record an editor's work under: ``name`` given, as :func:`acting_name`
+    makes it, and with accounts in use an active editor's (:func:`require_editor`).
+
+    Raises:
+        InputError: no name ("enter your name as reviewer before ``doing``"), with accounts
+            in use no active account's (``recorded``: "verdicts are signed off"), or a
+            reviewer's.
+    """
+    if not name.strip():
+        raise InputError(f"enter your name as reviewer before {doing}")
+    acting = acting_name(session, name, recorded)
+    require_editor(session, acting, doing)
+    return acting
+
+
 def _any_active(session: Session) -> bool:
     query = sa.select(Account.id).where(Account.disabled_at.is_(None)).limit(1)
     return session.scalar(query) is not None

@@ -17,7 +17,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from verifier.accounts import acting_name, require_editor
+from verifier.accounts import acting_editor
 from verifier.db.limits import check_lengths
 from verifier.db.models import OutletLabel, as_utc, utcnow
 from verifier.errors import InputError
@@ -99,12 +99,7 @@ def label_of(labels: dict[str, OutletLabelView], outlet: str | None) -> str | No
 
 
 def _editor(session: Session, by: str, doing: str) -> str:
-    by = " ".join(by.split())
-    if not by:
-        raise InputError(f"enter your name as reviewer before {doing}")
-    by = acting_name(session, by, "outlets are labelled")
-    require_editor(session, by, doing)
-    return by
+    return acting_editor(session, " ".join(by.split()), doing, "outlets are labelled")
 
 
 def _view(row: OutletLabel) -> OutletLabelView:

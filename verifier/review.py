@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from verifier.accounts import acting_name, require_editor
+from verifier.accounts import acting_editor, acting_name
 from verifier.db.limits import check_lengths
 from verifier.db.models import (
     Claim,
@@ -108,10 +108,9 @@ def accept_suggestions(
     """
     if not 0.0 <= min_confidence <= 1.0:
         raise InputError(f"the confidence to accept at is between 0 and 1, not {min_confidence}")
-    reviewer = acting_name(session, reviewer, "verdicts are saved")
-    if not reviewer.strip():
-        raise InputError("enter your name as reviewer before accepting suggestions")
-    require_editor(session, reviewer, "accepting suggestions in bulk")
+    reviewer = acting_editor(
+        session, reviewer, "accepting suggestions in bulk", "verdicts are saved"
+    )
     ids = sorted(set(claim_ids))
     wanted = (
         Verdict.label.is_(None),

@@ -5,7 +5,7 @@ import, a bulk accept) clears it (:func:`verifier.review.record_review` and the 
 through one place that does), and the changed verdict needs a sign-off of its own. Every
 sign-off is kept, with the history entry it signed (``sign_offs``). Nobody signs off their
 own verdict; with accounts in use, only an editor signs off (:func:`verifier.accounts.
-require_editor`). Reports can keep to signed-off verdicts (``ReportFilter.signed_off_only``).
+acting_editor`). Reports can keep to signed-off verdicts (``ReportFilter.signed_off_only``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from verifier.accounts import acting_name, require_editor
+from verifier.accounts import acting_editor
 from verifier.db.models import Claim, SignOff, VerdictChange, utcnow
 from verifier.db.verdicts import locked_verdicts
 from verifier.errors import InputError
@@ -39,10 +39,9 @@ def sign_off(session: Session, claim_ids: Sequence[int], by: str, skip_own: bool
         InputError: no ``by`` name, no claims, an unknown claim, a claim with no verdict
             yet, or ``by``'s own verdict; with accounts in use, ``by`` no active editor.
     """
-    if not by.strip():
-        raise InputError("enter your name as reviewer before signing off verdicts")
-    by = " ".join(acting_name(session, by, "verdicts are signed off").split())
-    require_editor(session, by, "signing off verdicts")
+    by = " ".join(
+        acting_editor(session, by, "signing off verdicts", "verdicts are signed off").split()
+    )
     ids = sorted({int(claim_id) for claim_id in claim_ids})
     if not ids:
         raise InputError("no verdicts to sign off: pick the claims first")
