@@ -36,6 +36,7 @@ def test_a_label_is_found_whatever_the_case_and_spacing_and_replaced_when_set_ag
         (lambda: pipeline.label_outlet(bench, "X", " ", None, "dana"), "give 'X' a label"),
         (lambda: pipeline.label_outlet(bench, "X", "y", None, " "), "enter your name"),
         (lambda: pipeline.label_outlet(bench, "X", "y" * 65, None, "dana"), "over the 64"),
+        (lambda: pipeline.label_outlet(bench, "X", "y", None, "d" * 300), "set_by is 300"),
         (lambda: pipeline.unlabel_outlet(bench, "X", "dana"), "'X' has no label"),
     ):
         with pytest.raises(InputError, match=message):

@@ -150,7 +150,7 @@ def refuse_internal(url: str) -> None:
     """
     parts = urlsplit(url)
     host = parts.hostname or ""
-    for ip in _addresses(host, parts.port or 80):
+    for ip in _addresses(host, parts.port or (443 if parts.scheme == "https" else 80)):
         if (
             ip.is_link_local
             or ip.is_multicast

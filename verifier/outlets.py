@@ -53,7 +53,7 @@ def set_label(session: Session, outlet: str, label: str, note: str | None, by: s
     if not label:
         raise InputError(f"give {outlet!r} a label (state media, wire, official...)")
     by = _editor(session, by, "labelling outlets")
-    check_lengths(OutletLabel, {"outlet": outlet, "label": label}, "the outlet label")
+    check_lengths(OutletLabel, {"outlet": outlet, "label": label, "set_by": by}, "the outlet label")
     key = outlet_key(outlet)
     row = session.scalar(sa.select(OutletLabel).where(OutletLabel.key == key))
     if row is None:

@@ -159,8 +159,14 @@ class ReportFilter:
 def relabelled_claims() -> sa.Select[Any]:
     """The ids of the claims whose verdict changed from one label to another (a correction,
     once published): a history entry with a label before it, and another label after."""
-    return sa.select(VerdictChange.claim_id).where(
-        VerdictChange.from_label.is_not(None), VerdictChange.from_label != VerdictChange.to_label
+    return sa.select(VerdictChange.claim_id).where(*_relabelling())
+
+
+def _relabelling() -> tuple[sa.ColumnElement[bool], ...]:
+    """A history entry that changed the verdict from one label to another."""
+    return (
+        VerdictChange.from_label.is_not(None),
+        VerdictChange.from_label != VerdictChange.to_label,
     )
 
 
@@ -303,11 +309,7 @@ def verdict_changes(session: Session, ids: Sequence[int]) -> dict[int, VerdictCh
     such change (its ``from_label`` is the verdict before the one that stands)."""
     query = (
         sa.select(VerdictChange)
-        .where(
-            VerdictChange.claim_id.in_(ids),
-            VerdictChange.from_label.is_not(None),
-            VerdictChange.from_label != VerdictChange.to_label,
-        )
+        .where(VerdictChange.claim_id.in_(ids), *_relabelling())
         .order_by(VerdictChange.id)
     )
     return {change.claim_id: change for change in session.scalars(query)} if ids else {}
