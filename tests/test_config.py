@@ -53,6 +53,11 @@ def test_environment_then_options_override(tmp_path: Path) -> None:
             "VERIFIER_RETRIEVER (retriever) must be one of hybrid, dense, bm25",
         ),
         ("VERIFIER_STANCE_MODEL", "gpt", "VERIFIER_STANCE_MODEL (stance_model) must be one of"),
+        (
+            "VERIFIER_FETCH_PRIVATE",
+            "no",
+            "VERIFIER_FETCH_PRIVATE (fetch_private) must be one of allow, refuse, not 'no'",
+        ),
     ],
 )
 def test_a_bad_value_is_one_error_naming_the_variable(

@@ -3,6 +3,7 @@ file, within a time and size limit, with one clear line for each way it can fail
 
 from __future__ import annotations
 
+import dataclasses
 import http.server
 import re
 import socket
@@ -220,3 +221,63 @@ def test_a_redirect_to_the_metadata_service_is_refused(server: str) -> None:
 def test_a_closed_port_says_it_cannot_be_fetched() -> None:
     with pytest.raises(InputError, match=r"cannot be fetched \(Connection error\)"):
         fetch_article("http://127.0.0.1:9/", 2**20, timeout=2)
+
+
+class Counting(Handler):
+    """The page handler, counting the requests that reached it."""
+
+    served: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (the handler's name)
+        Counting.served.append(self.path)
+        super().do_GET()
+
+
+@pytest.fixture
+def counting_server() -> Iterator[str]:
+    Counting.served = []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counting)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_a_desk_can_refuse_private_addresses(counting_server: str) -> None:
+    assert fetch_article(f"{counting_server}/article.html", 2**20)[0]  # allowed by default
+    with pytest.raises(InputError, match="127.0.0.1, a private or local address, and this"):
+        fetch_article(f"{counting_server}/article.html", 2**20, private=False)
+    with pytest.raises(InputError, match=r"10\.1\.2\.3, a private or local address"):
+        fetch_article("http://10.1.2.3/", 2**20, timeout=2, private=False)
+    assert Counting.served == ["/article.html"]  # the refused request never reached it
+
+
+def test_a_name_that_resolves_elsewhere_when_connecting_is_refused(
+    counting_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the name is public when checked, local when the connection is made.
+    The address the connection reached is what counts, and nothing is sent to it."""
+    port = int(counting_server.rsplit(":", 1)[1])
+    answers = iter(["93.184.216.34", "127.0.0.1", "127.0.0.1"])
+
+    def resolve(host: str, port: int, *_: object, **__: object) -> list[tuple[object, ...]]:
+        assert host == "rebinding.example"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)  # no name server here to ask
+    with pytest.raises(InputError, match="rebinding.example is at 127.0.0.1, a private"):
+        fetch_article(f"http://rebinding.example:{port}/article.html", 2**20, private=False)
+    assert Counting.served == []
+
+
+def test_the_setting_reaches_pages_fetched_as_sources(
+    counting_server: str, bench: Workbench
+) -> None:
+    bench = dataclasses.replace(
+        bench, settings=dataclasses.replace(bench.settings, fetch_private="refuse")
+    )
+    with pytest.raises(InputError, match="VERIFIER_FETCH_PRIVATE=refuse"):
+        pipeline.fetch_sources(bench, [f"{counting_server}/article.html"])
+    with pytest.raises(InputError, match="VERIFIER_FETCH_PRIVATE=refuse"):
+        pipeline.fetch_article_page(bench, f"{counting_server}/article.html")
+    assert Counting.served == []

@@ -33,6 +33,8 @@ RetrieverName = Literal["hybrid", "dense", "bm25"]
 StanceModelName = Literal["rules", "trained"]
 #: Embedding backends (:mod:`verifier.embed.choose`); ``auto`` picks the fastest for the CPU.
 BackendName = Literal["auto", "torch", "torch-bf16", "openvino", "openvino-int8"]
+#: Whether web pages may be fetched from loopback and private-network addresses.
+FetchPrivate = Literal["allow", "refuse"]
 
 
 def default_home() -> Path:
@@ -89,6 +91,7 @@ ENV = {
     "factcheck_url": "VERIFIER_FACTCHECK_URL",
     "ratings": "VERIFIER_RATINGS",
     "encoding": "VERIFIER_ENCODING",
+    "fetch_private": "VERIFIER_FETCH_PRIVATE",
 }
 _NUMBERS = {
     "top_k": _Number(int, 1, 100),
@@ -102,6 +105,7 @@ _NUMBERS = {
 _CHOICES: dict[str, tuple[str, ...]] = {
     "retriever": get_args(RetrieverName),
     "backend": get_args(BackendName),
+    "fetch_private": get_args(FetchPrivate),
 }
 _OPTIONAL = {"batch_size"}  # None: the component's own default
 _PATHS = ("home", "model_dir", "sample_dir", "model_cache")
@@ -157,6 +161,11 @@ class Settings:
             default); see :attr:`rating_scale`.
         encoding: how to read input files that are not UTF-8 (e.g. ``cp1252``); detected
             when ``None``, and a file whose encoding is unclear is refused, asking for it.
+        fetch_private: ``allow`` (the default): web pages may be fetched from loopback and
+            private-network addresses (a desk's intranet); ``refuse``: from public
+            addresses only, for a server that reviewers outside the desk's network reach
+            (:mod:`verifier.fetch`). Link-local and cloud metadata addresses are refused
+            either way.
     """
 
     home: Path = field(default_factory=default_home)
@@ -179,6 +188,7 @@ class Settings:
     factcheck_url: str | None = None
     ratings: str | None = None
     encoding: str | None = None
+    fetch_private: FetchPrivate = "allow"
 
     def __post_init__(self) -> None:
         for name in _PATHS:  # accept strings from API callers; keep Paths in the object

@@ -14,7 +14,12 @@ that resolve to a link-local, multicast, reserved or unspecified address, or to 
 metadata service, are refused before anything is sent, on every redirect too
 (:func:`refuse_internal`): a reviewer cannot make the server read its own cloud
 credentials into an article. Loopback and private addresses stay allowed (a desk's
-intranet).
+intranet) unless ``private=False`` (``VERIFIER_FETCH_PRIVATE=refuse``, for a server open to
+reviewers outside the desk's network): then only public addresses are fetched from.
+
+The address a connection actually reached is checked too, once connected and before a byte
+is sent (:class:`_GuardedAdapter`): a name that resolves to a public address when checked and
+to an internal one when connected (DNS rebinding) is refused all the same.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from urllib.parse import urlsplit
 
 import requests
 import requests.adapters
+import urllib3.connection
+import urllib3.connectionpool
 
 from verifier.articles import ArticleMeta
 from verifier.errors import InputError
@@ -44,21 +51,27 @@ _TEXT = re.compile(r"^text/(plain|markdown)\b", re.I)
 
 
 def fetch_article(
-    url: str, max_bytes: int, encoding: str | None = None, timeout: float = TIMEOUT_S
+    url: str,
+    max_bytes: int,
+    encoding: str | None = None,
+    timeout: float = TIMEOUT_S,
+    private: bool = True,
 ) -> tuple[str, str, ArticleMeta]:
     """``(title, text, details)`` of the article at ``url``; the details' url is the page's
-    canonical address, else the address it was fetched from.
+    canonical address, else the address it was fetched from. ``private``: whether loopback
+    and private-network addresses may be fetched from (see the module's notes).
 
     Raises:
         InputError: not an http(s) address, unreachable, slow, an error status, not HTML or
-            text, larger than ``max_bytes``, or a page without text.
+            text, larger than ``max_bytes``, a page without text, or at an address refused
+            (:func:`refuse_internal`).
     """
     address = web_address(url.strip())
     if address is None:
         raise InputError(f"{url!r} is not a web address; give one starting with https://")
     session = requests.Session()
     session.max_redirects = _MAX_REDIRECTS
-    guarded = _GuardedAdapter(max_retries=0)
+    guarded = _GuardedAdapter(private, max_retries=0)
     session.mount("http://", guarded)
     session.mount("https://", guarded)
     try:
@@ -104,7 +117,11 @@ def fetch_article(
 
 
 def fetch_source(
-    url: str, max_bytes: int, encoding: str | None = None, timeout: float = TIMEOUT_S
+    url: str,
+    max_bytes: int,
+    encoding: str | None = None,
+    timeout: float = TIMEOUT_S,
+    private: bool = True,
 ) -> tuple[str, bytes]:
     """The page at ``url`` as a source file to keep and ingest: ``(file name, content)``, the
     page's text under front matter giving its title, outlet, url (the canonical address,
@@ -114,7 +131,7 @@ def fetch_source(
     Raises:
         InputError: as :func:`fetch_article`.
     """
-    title, text, meta = fetch_article(url, max_bytes, encoding, timeout)
+    title, text, meta = fetch_article(url, max_bytes, encoding, timeout, private)
     address = web_address(url.strip()) or url
     lines = ["---", f'title: "{" ".join(title.split())}"']
     if meta.outlet:
@@ -139,11 +156,12 @@ def page_file_name(address: str) -> str:
 _METADATA = {ipaddress.ip_address("fd00:ec2::254"), ipaddress.ip_address("100.100.100.200")}
 
 
-def refuse_internal(url: str) -> None:
+def refuse_internal(url: str, private: bool = True) -> None:
     """Refuse ``url`` when its host resolves to an address no article lives at: link-local
     (169.254.169.254, the usual cloud metadata service), multicast, reserved, unspecified,
-    or another cloud metadata address. A host that does not resolve is left to the request,
-    which says so.
+    or another cloud metadata address; and, unless ``private``, any address that is not
+    public (loopback, a private network). A host that does not resolve is left to the
+    request, which says so.
 
     Raises:
         InputError: the host and the address it resolves to.
@@ -151,20 +169,34 @@ def refuse_internal(url: str) -> None:
     parts = urlsplit(url)
     host = parts.hostname or ""
     for ip in _addresses(host, parts.port or (443 if parts.scheme == "https" else 80)):
-        if (
-            ip.is_link_local
-            or ip.is_multicast
-            or ip.is_reserved
-            or ip.is_unspecified
-            or ip in _METADATA
-        ):
-            raise InputError(
-                f"{url}: {host} is at {ip}, an address verifier does not fetch from (link-"
-                "local, reserved or a cloud's metadata service); give the page's public address"
-            )
+        _refuse_address(url, host, ip, private)
 
 
-def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+def _refuse_address(url: str, host: str, ip: _Address, private: bool) -> None:
+    """Refuse ``ip`` (what ``host`` of ``url`` stands for) as :func:`refuse_internal` does."""
+    if (
+        ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or ip in _METADATA
+    ):
+        raise InputError(
+            f"{url}: {host} is at {ip}, an address verifier does not fetch from (link-local, "
+            "reserved or a cloud's metadata service); give the page's public address"
+        )
+    if not private and not ip.is_global:
+        raise InputError(
+            f"{url}: {host} is at {ip}, a private or local address, and this workbench "
+            "fetches from public addresses only (VERIFIER_FETCH_PRIVATE=refuse); save the "
+            "page's text and upload it"
+        )
+
+
+_Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _addresses(host: str, port: int) -> list[_Address]:
     """The addresses ``host`` stands for: itself when it is one (no lookup), else what it
     resolves to (none when it does not: the request then says it cannot connect)."""
     try:
@@ -179,11 +211,50 @@ def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.I
 
 
 class _GuardedAdapter(requests.adapters.HTTPAdapter):
-    """Checks every request's host (the first and each redirect's) before sending it."""
+    """Checks every request's host (the first and each redirect's) before connecting, and
+    the address each new connection reached before anything is sent on it."""
+
+    def __init__(self, private: bool, **kwargs: Any) -> None:
+        self.private = private  # before the base class makes the pool manager
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _checked_pool(urllib3.connectionpool.HTTPConnectionPool, self.private),
+            "https": _checked_pool(urllib3.connectionpool.HTTPSConnectionPool, self.private),
+        }
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
-        refuse_internal(request.url or "")
+        refuse_internal(request.url or "", self.private)
         return super().send(request, *args, **kwargs)
+
+
+class _PeerCheck:
+    """Mixed into a urllib3 connection class: the address a new connection reached is
+    checked (:func:`_refuse_address`) as soon as the socket is connected."""
+
+    private: bool = True
+    host: str
+    port: int
+
+    def _new_conn(self) -> socket.socket:
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        try:
+            peer = ipaddress.ip_address(str(sock.getpeername()[0]).split("%")[0])
+            _refuse_address(f"{self.host}:{self.port}", self.host, peer, self.private)
+        except BaseException:
+            sock.close()
+            raise
+        return sock
+
+
+def _checked_pool(pool: type[Any], private: bool) -> type[Any]:
+    """``pool`` whose connections check the address they reached (:class:`_PeerCheck`)."""
+    connection = type(
+        pool.ConnectionCls.__name__, (_PeerCheck, pool.ConnectionCls), {"private": private}
+    )
+    return type(pool.__name__, (pool,), {"ConnectionCls": connection})
 
 
 def _body(address: str, response: requests.Response, max_bytes: int) -> bytes:

@@ -225,7 +225,15 @@ def fetch_sources(bench: Records, urls: Iterable[str]) -> list[tuple[str, bytes]
     addresses = list(dict.fromkeys(url.strip() for url in urls if url.strip()))
     if not addresses:
         raise InputError("give the web address of a page to add as a source")
-    return [fetch_source(url, settings.max_file_bytes, settings.encoding) for url in addresses]
+    return [
+        fetch_source(
+            url,
+            settings.max_file_bytes,
+            settings.encoding,
+            private=settings.fetch_private == "allow",
+        )
+        for url in addresses
+    ]
 
 
 def ingest_pages(
@@ -502,7 +510,10 @@ def fetch_article_page(bench: Workbench, url: str) -> tuple[str, str, ArticleMet
     Raises:
         InputError: the address cannot be used, fetched or read.
     """
-    return fetch_article(url, bench.settings.max_file_bytes, bench.settings.encoding)
+    settings = bench.settings
+    return fetch_article(
+        url, settings.max_file_bytes, settings.encoding, private=settings.fetch_private == "allow"
+    )
 
 
 @dataclass(frozen=True)
