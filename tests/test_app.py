@@ -960,6 +960,9 @@ def test_an_outlet_labelled_on_the_sources_page_is_shown_with_its_passages(app: 
     assert set(sources[sources["outlet"] != "Northern Star Agency"]["label"]) == {""}
     labels = app.dataframe[1].value
     assert list(labels["label"]) == ["state media"] and list(labels["note"]) == ["Ministry-run"]
+    assert "Label changes (1)" in [e.label for e in app.expander]
+    changes = app.dataframe[2].value  # the label's history, under "Label changes"
+    assert list(changes["by"]) == ["Dana"] and list(changes["change"]) == ["'state media' set"]
     app.switch_page(QUEUE_PAGE).run()
     app.segmented_control(key="q-status").set_value("all").run()
     shown = [m.value for m in app.markdown if "Northern Star Agency" in m.value]

@@ -26,6 +26,7 @@ from verifier.db.session import (
 )
 from verifier.errors import SchemaError, VerifierError
 from verifier.labels import Label
+from verifier.outlets import label_changes
 
 INITIAL = "d492e01fb67a"
 
@@ -99,6 +100,29 @@ def test_accounts_made_before_roles_stay_able_to_assign_and_accept(db_url: str) 
     db = open_database(db_url, upgrade_schema=True)
     with db.session() as s:
         assert s.scalars(sa.select(Account.editor)).all() == [True]
+    db.close()
+
+
+def test_labels_set_before_their_history_was_kept_start_it(db_url: str) -> None:
+    engine = make_engine(db_url)
+    command.upgrade(alembic_config(engine), "9b2d6f4a8c17")  # labels, no history yet
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO outlet_labels (key, outlet, label, note, set_by, set_at) "
+                "VALUES ('rt', 'RT', 'state media', 'Kremlin-funded', 'Ana', CURRENT_TIMESTAMP)"
+            )
+        )
+    engine.dispose()
+    db = open_database(db_url, upgrade_schema=True)
+    with db.session() as s:
+        [change] = label_changes(s)
+    assert (change.outlet, change.summary(), change.note, change.changed_by) == (
+        "RT",
+        "'state media' set",
+        "Kremlin-funded",
+        "Ana",
+    )
     db.close()
 
 

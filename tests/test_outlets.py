@@ -44,6 +44,31 @@ def test_a_label_is_found_whatever_the_case_and_spacing_and_replaced_when_set_ag
     assert pipeline.list_outlet_labels(bench) == []
 
 
+def test_every_change_of_a_label_is_kept_with_who_and_when(bench: Workbench) -> None:
+    pipeline.label_outlet(bench, "Test Wire", "wire", None, "dana")
+    pipeline.label_outlet(bench, "test  wire", "wire", None, "lee")  # the same: no change
+    pipeline.label_outlet(bench, "Test Wire", "state media", "Ministry-run", "lee")
+    pipeline.label_outlet(bench, "Other Post", "satire", None, "dana")
+    pipeline.unlabel_outlet(bench, "TEST WIRE", "dana")
+    changes = pipeline.outlet_label_changes(bench)
+    assert [(c.outlet, c.summary(), c.note, c.changed_by) for c in changes] == [
+        ("Test Wire", "cleared (was 'state media')", None, "dana"),
+        ("Other Post", "'satire' set", None, "dana"),
+        ("Test Wire", "'state media' (was 'wire')", "Ministry-run", "lee"),
+        ("Test Wire", "'wire' set", None, "dana"),
+    ]
+    assert changes[0].changed_at >= changes[-1].changed_at
+    wire = pipeline.outlet_label_changes(bench, " test wire ")
+    assert [c.summary() for c in wire] == [
+        changes[0].summary(),
+        *[c.summary() for c in changes[2:]],
+    ]
+    # A refused change leaves no trace.
+    with pytest.raises(InputError, match="has no label"):
+        pipeline.unlabel_outlet(bench, "Test Wire", "dana")
+    assert len(pipeline.outlet_label_changes(bench)) == 4
+
+
 def test_with_accounts_only_an_editor_labels_outlets(bench: Workbench) -> None:
     accounts.add_account(bench.db, "Ana Lima", "a long enough password", editor=True)
     accounts.add_account(bench.db, "Lee Park", "a long enough password")
@@ -98,6 +123,12 @@ def test_the_outlets_command_sets_lists_and_clears(bench: Workbench, tmp_path: P
     assert said.strip() == "'Northern Star Agency' labelled 'state media'"
     assert run("list").startswith("Northern Star Agency\tstate media\tMinistry-run\tdana, 20")
     assert "cleared" in run("clear", "northern star agency", "--by", "dana")
+    history = run("history", "NORTHERN STAR AGENCY").splitlines()
+    assert [line.split("\t")[1:] for line in history] == [
+        ["dana", "Northern Star Agency", "cleared (was 'state media')"],
+        ["dana", "Northern Star Agency", "'state media' set", "Ministry-run"],
+    ]
+    assert "no change of 'Nobody''s label yet" in run("history", "Nobody")
     refused = CliRunner().invoke(
         cli,
         ["--home", str(tmp_path / "cli"), "--db", bench.settings.database_url]

@@ -752,6 +752,28 @@ def outlets_list(ctx: click.Context) -> None:
         click.echo(f"{item.outlet}\t{item.label}\t{item.note or ''}\t{item.set_by}, {when}")
 
 
+@outlets.command("history")
+@click.argument("outlet", required=False)
+@click.pass_context
+def outlets_history(ctx: click.Context, outlet: str | None) -> None:
+    """List every change of the outlet labels (of OUTLET alone, when given), newest first:
+    when, by whom, the outlet, and the label set, changed or cleared.
+
+    \b
+    Example:
+        verifier outlets history "Northern Star Agency"
+    """
+    found = pipeline.outlet_label_changes(_records(ctx), outlet)
+    if not found:
+        named = f"{' '.join(outlet.split())!r}'s label" if outlet else "an outlet label"
+        click.echo(f"no change of {named} yet: see `verifier outlets set --help`")
+        return
+    for change in found:
+        when = f"{change.changed_at:%Y-%m-%d %H:%M} UTC"
+        note = f"\t{change.note}" if change.note else ""
+        click.echo(f"{when}\t{change.changed_by}\t{change.outlet}\t{change.summary()}{note}")
+
+
 @cli.command()
 @click.option("--top-k", type=click.IntRange(1, 100), help="Evidence passages per claim.")
 @click.option("--article", "article_id", type=int, help="Only this article's claims.")

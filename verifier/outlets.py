@@ -4,7 +4,8 @@ reports, so a reviewer weighs what a passage says by who says it.
 
 A label is keyed by the outlet's name with case and spacing ignored ("RT", " rt "), as
 documents name their outlet (front matter, a page's ``og:site_name``, a table's ``outlet``
-column). Setting a label again replaces it; who set it and when are kept with it. With
+column). Setting a label again replaces it; who set it and when are kept with it, and every
+change (set, changed, cleared) is kept in the label's history (:func:`label_changes`). With
 accounts in use, only an editor sets or clears labels.
 """
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from verifier.accounts import acting_editor
 from verifier.db.limits import check_lengths
-from verifier.db.models import OutletLabel, as_utc, utcnow
+from verifier.db.models import OutletLabel, OutletLabelChange, as_utc, utcnow
 from verifier.errors import InputError
 
 
@@ -32,6 +33,28 @@ class OutletLabelView:
     note: str | None
     set_by: str
     set_at: datetime
+
+
+@dataclass(frozen=True)
+class OutletLabelChangeView:
+    """One change of an outlet's label: from what to what (``None``: no label), with the
+    note given, by whom and when."""
+
+    outlet: str
+    from_label: str | None
+    to_label: str | None
+    note: str | None
+    changed_by: str
+    changed_at: datetime
+
+    def summary(self) -> str:
+        """One line: ``"'state media' (was 'wire')"``, ``"'wire' set"``, ``"cleared (was
+        'wire')"``."""
+        if self.to_label is None:
+            return f"cleared (was {self.from_label!r})"
+        if self.from_label is None:
+            return f"{self.to_label!r} set"
+        return f"{self.to_label!r} (was {self.from_label!r})"
 
 
 def outlet_key(name: str) -> str:
@@ -59,8 +82,11 @@ def set_label(session: Session, outlet: str, label: str, note: str | None, by: s
     if row is None:
         row = OutletLabel(key=key)
         session.add(row)
+    elif (row.label, row.note) == (label, note):
+        return  # the same label and note again: nothing changed, nothing to keep
+    before = row.label
     row.outlet, row.label, row.note, row.set_by, row.set_at = outlet, label, note, by, utcnow()
-    session.flush()
+    _keep(session, row, before, label, by)
 
 
 def clear_label(session: Session, outlet: str, by: str) -> None:
@@ -74,7 +100,26 @@ def clear_label(session: Session, outlet: str, by: str) -> None:
     if row is None:
         raise InputError(f"{' '.join(outlet.split())!r} has no label; see `verifier outlets list`")
     session.delete(row)
-    session.flush()
+    _keep(session, row, row.label, None, by)
+
+
+def label_changes(session: Session, outlet: str | None = None) -> list[OutletLabelChangeView]:
+    """Every change of the outlet labels (of ``outlet`` alone, when given; case and spacing
+    ignored), newest first."""
+    query = sa.select(OutletLabelChange).order_by(OutletLabelChange.id.desc())
+    if outlet is not None:
+        query = query.where(OutletLabelChange.key == outlet_key(outlet))
+    return [
+        OutletLabelChangeView(
+            row.outlet,
+            row.from_label,
+            row.to_label,
+            row.note,
+            row.changed_by,
+            as_utc(row.changed_at),
+        )
+        for row in session.scalars(query)
+    ]
 
 
 def outlet_labels(session: Session) -> list[OutletLabelView]:
@@ -96,6 +141,24 @@ def label_of(labels: dict[str, OutletLabelView], outlet: str | None) -> str | No
     """``outlet``'s label among ``labels`` (as :func:`labels_for` gives them), if any."""
     label = labels.get(outlet_key(outlet)) if outlet else None
     return label.label if label else None
+
+
+def _keep(
+    session: Session, row: OutletLabel, before: str | None, after: str | None, by: str
+) -> None:
+    """Keep one change of ``row``'s label in its history (in the same transaction)."""
+    session.add(
+        OutletLabelChange(
+            key=row.key,
+            outlet=row.outlet,
+            from_label=before,
+            to_label=after,
+            note=row.note if after is not None else None,
+            changed_by=by,
+            changed_at=row.set_at if after is not None else utcnow(),
+        )
+    )
+    session.flush()
 
 
 def _editor(session: Session, by: str, doing: str) -> str:

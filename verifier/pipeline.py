@@ -3,8 +3,8 @@
 * :func:`ingest` and :func:`remove_sources`: files -> source documents -> corpus (database,
   then index), and the claims whose evidence changed matched again (:func:`rematch`);
   :func:`ingest_pages`: web pages, all fetched first (:func:`fetch_sources`), kept as files;
-  :func:`label_outlet` (:func:`unlabel_outlet`, :func:`list_outlet_labels`): the desk's
-  labels for outlets;
+  :func:`label_outlet` (:func:`unlabel_outlet`, :func:`list_outlet_labels`,
+  :func:`outlet_label_changes`): the desk's labels for outlets, and their history;
 * :func:`extract_article` (and ``_file``), :func:`check_article`: article -> claims (stored)
   -> matches; :func:`store_claim_list` (and :func:`store_claims_file`): a desk's list of
   claims -> claims (stored as one article); :func:`add_claim`, :func:`edit_claim`,
@@ -110,7 +110,14 @@ from verifier.match import (
     store_suggestions,
 )
 from verifier.new_evidence import count_claims_with_new_evidence
-from verifier.outlets import OutletLabelView, clear_label, outlet_labels, set_label
+from verifier.outlets import (
+    OutletLabelChangeView,
+    OutletLabelView,
+    clear_label,
+    label_changes,
+    outlet_labels,
+    set_label,
+)
 from verifier.queue import QueueFilter, queue_ids
 from verifier.readers import read_claims, read_reviews
 from verifier.retrieve import Evidence
@@ -645,6 +652,13 @@ def list_outlet_labels(bench: Records) -> list[OutletLabelView]:
     """Every outlet label, by outlet."""
     with bench.db.session() as session:
         return outlet_labels(session)
+
+
+def outlet_label_changes(bench: Records, outlet: str | None = None) -> list[OutletLabelChangeView]:
+    """Every change of the outlet labels (of ``outlet`` alone, when given), newest first:
+    who set, changed or cleared which label, and when."""
+    with bench.db.session() as session:
+        return label_changes(session, outlet)
 
 
 def claim_changes(bench: Records, article_id: int) -> list[ClaimChangeView]:

@@ -184,6 +184,22 @@ def outlet_labels(bench: Workbench) -> None:
             hide_index=True,
             key="outlet-labels",
         )
+    if changes := pipeline.outlet_label_changes(bench):
+        with st.expander(f"Label changes ({len(changes)})"):
+            st.dataframe(
+                [
+                    {
+                        "when": f"{change.changed_at:%Y-%m-%d %H:%M} UTC",
+                        "by": change.changed_by,
+                        "outlet": change.outlet,
+                        "change": change.summary(),
+                        "note": change.note or "",
+                    }
+                    for change in changes
+                ],
+                hide_index=True,
+                key="outlet-label-changes",
+            )
     with st.form("outlet-label"):
         left, middle, right = st.columns([2, 1, 2])
         outlet = left.text_input(

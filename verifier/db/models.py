@@ -184,6 +184,22 @@ class OutletLabel(Base):
     set_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
+class OutletLabelChange(Base):
+    """Append-only: one outlet label set, changed or cleared, by whom and when, with the
+    label before and after (``None``: none) and the note given (:mod:`verifier.outlets`)."""
+
+    __tablename__ = "outlet_label_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(256), index=True)
+    outlet: Mapped[str] = mapped_column(sa.String(256))
+    from_label: Mapped[str | None] = mapped_column(sa.String(64))
+    to_label: Mapped[str | None] = mapped_column(sa.String(64))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    changed_by: Mapped[str] = mapped_column(sa.String(256))
+    changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
 class ClaimChange(Base):
     """Append-only: who added a claim by hand, edited its words or dropped it, when, with
     its words before and after. Kept when the claim is dropped (so no foreign key to it);
