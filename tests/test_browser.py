@@ -4,6 +4,8 @@ article checked on its page."""
 from __future__ import annotations
 
 import re
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -404,6 +406,21 @@ def test_a_claim_is_assigned_and_a_verdict_given_meanwhile_is_not_replaced_unrea
         wait.until(lambda d: f"Saved claim #{claim_id}: supported → disputed" in body_text(d))
 
 
+def test_the_cookie_route_sets_nothing_without_a_good_ticket(server: str) -> None:
+    def post(path: str, body: bytes) -> tuple[int, str | None]:
+        request = urllib.request.Request(f"{server}{path}", data=body, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status, answer.headers.get("Set-Cookie")
+        except urllib.error.HTTPError as refused:
+            return refused.code, refused.headers.get("Set-Cookie")
+
+    assert post("/verifier/session", b"made-up-ticket") == (403, None)
+    status, cleared = post("/verifier/session/end", b"")
+    assert status == 204 and cleared and cleared.startswith('verifier_session="";')
+    assert "HttpOnly" in cleared
+
+
 def test_a_reviewer_signs_in_once_the_desk_has_accounts(
     server: str, home: Path, browser: webdriver.Chrome
 ) -> None:
@@ -425,6 +442,12 @@ def test_a_reviewer_signs_in_once_the_desk_has_accounts(
         wait.until(lambda d: "Signed in as Dana Ortiz" in body_text(d))
         wait.until(lambda d: "claims reviewed" in body_text(d))  # the page, at last
         screenshot(browser, "signed-in.png")
+        # The cookie was set by the server, HttpOnly: no script in the page can read it.
+        wait.until(lambda d: d.get_cookie("verifier_session") is not None)
+        cookie = browser.get_cookie("verifier_session")
+        assert cookie["httpOnly"] is True and cookie["sameSite"] == "Strict"
+        assert len(cookie["value"]) > 30
+        assert "verifier_session" not in browser.execute_script("return document.cookie")
         # A reload (a new session) is still signed in, by the browser's cookie.
         settle(browser)
         browser.get(f"{server}/dashboard")
@@ -434,7 +457,8 @@ def test_a_reviewer_signs_in_once_the_desk_has_accounts(
         wait.until(lambda d: "Password" in body_text(d))
         # The form was cleared when it was sent: the password is not left in the page.
         assert browser.find_element(By.XPATH, password).get_attribute("value") == ""
-        # Signed out, a reload asks again.
+        # Signed out, a reload asks again; the cookie is gone.
+        wait.until(lambda d: d.get_cookie("verifier_session") is None)
         settle(browser)
         browser.get(f"{server}/dashboard")
         wait.until(lambda d: "Password" in body_text(d))

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from ui import cookies
 from ui.components import plain
 from verifier import accounts, pipeline
 from verifier.assignments import open_assigned
@@ -22,7 +23,7 @@ from verifier.workbench import Workbench
 
 SIGNED_IN = "signed-in"  # the account name this session signed in as
 TOKEN = "session-token"  # and the token that keeps its browser signed in
-COOKIE = "verifier_session"  # the browser's cookie holding that token
+COOKIE_SET = "cookie-set"  # the token this session's browser was last given as its cookie
 SEEN = "seen-history"  # claim id -> how many of its verdict changes this session has shown
 
 
@@ -158,12 +159,14 @@ def account(bench: Workbench) -> None:
         st.sidebar.markdown(f"Signed in as **{plain(name)}** ({role})")
         if st.sidebar.button("Sign out", key="sign-out", icon=":material/logout:"):
             accounts.end_session(bench.db, token)
-            for key in (SIGNED_IN, TOKEN):
+            for key in (SIGNED_IN, TOKEN):  # COOKIE_SET stays: the cookie is cleared next
                 st.session_state.pop(key, None)
             st.rerun()
-        _cookie(token, accounts.SESSION_HOURS * 3600)
+        if st.session_state.get(COOKIE_SET) != token and kept != token:
+            _cookie(token, accounts.SESSION_HOURS * 3600)
+            st.session_state[COOKIE_SET] = token
         return
-    if kept:
+    if kept or st.session_state.pop(COOKIE_SET, None):
         _cookie("", 0)  # a cookie that no longer counts
     sign_in(bench)
     st.stop()
@@ -204,16 +207,13 @@ def _client() -> str | None:
 
 def _kept_token() -> str:
     """The token of the browser's session cookie, as it opened this session ('' if none)."""
-    kept = st.context.cookies.get(COOKIE)
+    kept = st.context.cookies.get(cookies.COOKIE)
     return kept if isinstance(kept, str) else ""  # (AppTest's context holds no cookies)
 
 
 def _cookie(token: str, seconds: int) -> None:
-    """Set (or, with ``seconds`` 0, clear) the browser's session cookie. Streamlit cannot
-    set a cookie from the server, so a line of script does; the token is URL-safe base64."""
-    secure = "; Secure" if str(st.context.url or "").startswith("https:") else ""
-    script = (
-        f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age={seconds}; "
-        f"SameSite=Strict{secure}';</script>"
-    )
-    st.sidebar.html(script, unsafe_allow_javascript=True)
+    """Set (or, with ``seconds`` 0, clear) the browser's session cookie: a line of script
+    asks the server to (:mod:`ui.cookies`), so the cookie is HttpOnly."""
+    secure = str(st.context.url or "").startswith("https:")
+    script = cookies.script(token, seconds, secure)
+    st.sidebar.html(f"<script>{script}</script>", unsafe_allow_javascript=True)

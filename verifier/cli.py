@@ -1184,8 +1184,9 @@ def app(ctx: click.Context, port: int, host: str) -> None:
     env = dict(os.environ, VERIFIER_HOME=str(settings.home))
     if settings.db_url:
         env["VERIFIER_DB_URL"] = settings.db_url
-    app_py = Path(__file__).resolve().parents[1] / "app.py"
-    command = [sys.executable, "-m", "streamlit", "run", str(app_py), "--server.port", str(port)]
+    # ui/server.py serves app.py with the routes that set the sign-in cookie (HttpOnly).
+    server = Path(__file__).resolve().parents[1] / "ui" / "server.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(server), "--server.port", str(port)]
     command += ["--server.address", host]
     command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
     # The upload fields say, and keep to, the size verifier reads (Streamlit's own: 200 MB).
