@@ -1189,6 +1189,7 @@ def app(ctx: click.Context, port: int, host: str) -> None:
     command = [sys.executable, "-m", "streamlit", "run", str(server), "--server.port", str(port)]
     command += ["--server.address", host]
     command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    command += ["--client.toolbarMode", "minimal"]  # no "Deploy" button in a desk's tool
     # The upload fields say, and keep to, the size verifier reads (Streamlit's own: 200 MB).
     command += ["--server.maxUploadSize", str(math.ceil(settings.max_file_mb))]
     click.echo(f"verifier: {reach(host, port, signing_in)}", err=True)
