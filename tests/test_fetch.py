@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pdfs import make_pdf
 
 from verifier import pipeline
 from verifier.documents import list_sources
@@ -27,6 +28,19 @@ PAGE = """<!doctype html><html><head><title>Jets at Latakia | Wire</title>
 <body><nav>Home | World</nav><article><h1>Jets at Latakia</h1>
 <p>Russia has moved 28 combat aircraft to the Latakia air base, officials said.</p>
 <p>The Pentagon declined to comment.</p></article><footer>© Wire</footer></body></html>"""
+
+
+STATEMENT = make_pdf(
+    [
+        [
+            "Ministry of Defence statement",
+            "",
+            "The ministry denies that 28 combat aircraft landed at Latakia.",
+            "No troops were sent.",
+        ]
+    ],
+    title="MoD denies Latakia deployment",
+)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -71,6 +85,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
         elif self.path == "/report.pdf":
             self.send(200, "application/pdf", b"%PDF-1.4 ...")
+        elif self.path == "/statement.pdf":
+            self.send(200, "application/pdf", STATEMENT)
+        elif self.path == "/photo.jpg":
+            self.send(200, "image/jpeg", b"\xff\xd8\xff\xe0")
         elif self.path == "/big-announced":
             self.send(200, "text/html", b"<p>x</p>", length=50_000_000)
         elif self.path == "/big-unannounced":
@@ -115,11 +133,27 @@ def test_the_servers_charset_and_plain_text_pages(server: str) -> None:
     assert text.startswith("Spartak beat Zenit") and title.startswith("Spartak")
 
 
+def test_a_pdf_at_an_address_is_read_and_kept_as_a_source(server: str, bench: Workbench) -> None:
+    title, text, meta = fetch_article(f"{server}/statement.pdf", 2**20)
+    assert title == "MoD denies Latakia deployment" and meta.url == f"{server}/statement.pdf"
+    assert text == (
+        "Ministry of Defence statement\n\nThe ministry denies that 28 combat aircraft landed "
+        "at Latakia. No troops were sent."
+    )
+    report = pipeline.ingest_pages(bench, [f"{server}/statement.pdf"])
+    assert report.added == 1
+    with bench.db.session() as session:
+        [row] = list_sources(session)[0]
+    assert row.title == title and Path(row.uri).name.startswith("127.0.0.1-statement.pdf-")
+    assert Path(row.uri).suffix == ".txt"  # kept as its text, with the details
+
+
 @pytest.mark.parametrize(
     ("path", "message"),
     [
         ("/missing", r"the server answered 404"),
-        ("/report.pdf", r"is application/pdf, not a web page"),
+        ("/report.pdf", r"/report.pdf: cannot be read as a PDF \(.*\); open it and save"),
+        ("/photo.jpg", r"is image/jpeg, not a web page or a PDF; give the page's address"),
         ("/big-announced", r"the page is 47\.7 MB, over the 1 MB limit"),
         ("/big-unannounced", r"the page runs over the 1 MB limit"),
         ("/slow", r"no answer within 0\.5 s"),

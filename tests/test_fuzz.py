@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from pdfs import make_pdf
 
 from verifier.config import ENV, Settings
 from verifier.db.limits import limit
@@ -24,7 +25,7 @@ from verifier.sources import read_file
 MB = 1024 * 1024
 FUZZ = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-SUFFIXES = (".txt", ".md", ".html", ".csv", ".jsonl", ".xlsx")
+SUFFIXES = (".txt", ".md", ".html", ".csv", ".jsonl", ".xlsx", ".pdf")
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "cp1251")
 
 # Text that stresses the readers: separators, controls, markup, quotes, non-Latin scripts.
@@ -62,15 +63,28 @@ def workbook_bytes(draw: st.DrawFn) -> bytes:
         book.create_sheet("second").append(["text", "not read"])
     buffer = io.BytesIO()
     book.save(buffer)
-    data = buffer.getvalue()
-    # Where to damage it, as a share of its length: a saved workbook holds the time it was
-    # saved, so its length varies between runs and cannot bound what Hypothesis draws.
+    # Where to damage it is drawn as a share of its length: a saved workbook holds the time
+    # it was saved, so its length varies between runs and cannot bound what Hypothesis draws.
+    return _damaged(draw, buffer.getvalue())
+
+
+@st.composite
+def pdf_bytes(draw: st.DrawFn) -> bytes:
+    """A PDF of drawn lines and pages, whole, cut short or with bytes changed."""
+    line = tricky.map(lambda text: text.encode("latin-1", "replace").decode("latin-1"))
+    pages = draw(st.lists(st.lists(line, max_size=6), min_size=1, max_size=3))
+    data = make_pdf(pages, title=draw(st.none() | line))
+    return _damaged(draw, data)
+
+
+def _damaged(draw: st.DrawFn, data: bytes) -> bytes:
+    """``data`` as it is (half the time), cut short, or with a few bytes changed."""
     damage = draw(st.sampled_from(["none", "none", "cut", "changed"]))
     at = int(draw(st.floats(0, 1, exclude_max=True)) * len(data))
     if damage == "cut":
-        data = data[:at]
-    elif damage == "changed":
-        data = data[:at] + draw(st.binary(min_size=1, max_size=8)) + data[at + 8 :]
+        return data[:at]
+    if damage == "changed":
+        return data[:at] + draw(st.binary(min_size=1, max_size=8)) + data[at + 8 :]
     return data
 
 
@@ -81,6 +95,8 @@ def file_bytes(draw: st.DrawFn) -> tuple[str, bytes]:
     kind = draw(st.sampled_from(["text", "structured", "bytes"]))
     if suffix == ".xlsx" and kind == "structured":
         return suffix, draw(workbook_bytes())
+    if suffix == ".pdf" and kind != "bytes":
+        return suffix, draw(pdf_bytes())
     if kind == "bytes":
         return suffix, draw(st.binary(max_size=600))
     if kind == "text" or suffix in (".txt", ".md"):
@@ -134,7 +150,7 @@ def test_any_source_file_is_read_or_refused_in_one_line(case: tuple[str, bytes])
 @given(file_bytes())
 def test_any_claims_file_is_read_or_refused_in_one_line(case: tuple[str, bytes]) -> None:
     suffix, content = case
-    suffix = {".md": ".txt", ".html": ".txt"}.get(suffix, suffix)
+    suffix = {".md": ".txt", ".html": ".txt", ".pdf": ".txt"}.get(suffix, suffix)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"claims{suffix}"
         path.write_bytes(content)

@@ -1,11 +1,12 @@
 """Fetch an article or a source from a web address: bounded in time and size, read like an
 article file.
 
-Only ``http``/``https`` pages of HTML or plain text are taken. The connection and each read
-time out (:data:`TIMEOUT_S`); the body is streamed and refused once it passes the size
-limit, whatever the server announced; redirects are followed (at most five). The page is
-then read as an article file is (:func:`verifier.sources.read_html_doc`): paragraphs, title,
-outlet, canonical URL and date from its ``<head>``. A source is kept as a text file with
+Only ``http``/``https`` pages of HTML or plain text, and PDFs, are taken. The connection
+and each read time out (:data:`TIMEOUT_S`); the body is streamed and refused once it passes
+the size limit, whatever the server announced; redirects are followed (at most five). The
+page is then read as an article file is (:func:`verifier.sources.read_html_doc`):
+paragraphs, title, outlet, canonical URL and date from its ``<head>``; a PDF is read as a
+PDF file is (:func:`verifier.sources.read_pdf_doc`). A source is kept as a text file with
 those details as front matter (:func:`fetch_source`), and ingested as any file is.
 
 The request goes out from the machine running verifier, so a desk that exposes the app
@@ -39,7 +40,7 @@ import urllib3.connectionpool
 from verifier.articles import ArticleMeta
 from verifier.errors import InputError
 from verifier.readers import decode_text
-from verifier.sources import read_html_doc, read_text_doc
+from verifier.sources import read_html_doc, read_pdf_doc, read_text_doc
 from verifier.text import web_address
 
 #: Seconds to connect, and to wait for each piece of the page.
@@ -48,6 +49,7 @@ _MAX_REDIRECTS = 5
 _CHUNK = 65536
 _HTML = re.compile(r"^(text/html|application/xhtml\+xml)\b", re.I)
 _TEXT = re.compile(r"^text/(plain|markdown)\b", re.I)
+_PDF = re.compile(r"^application/(x-)?pdf\b", re.I)
 
 
 def fetch_article(
@@ -79,17 +81,20 @@ def fetch_article(
             address,
             stream=True,
             timeout=timeout,
-            headers={"User-Agent": "verifier (fact-checking workbench)", "Accept": "text/html"},
+            headers={
+                "User-Agent": "verifier (fact-checking workbench)",
+                "Accept": "text/html, text/plain;q=0.9, application/pdf;q=0.8",
+            },
         ) as response:
             if response.status_code >= 400:
                 raise InputError(
                     f"{address}: the server answered {response.status_code} {response.reason}"
                 )
             kind = response.headers.get("Content-Type", "text/html")
-            if not (_HTML.match(kind) or _TEXT.match(kind)):
+            if not (_HTML.match(kind) or _TEXT.match(kind) or _PDF.match(kind)):
                 raise InputError(
-                    f"{address}: is {kind.split(';')[0]}, not a web page; give the page's "
-                    "address or upload the text"
+                    f"{address}: is {kind.split(';')[0]}, not a web page or a PDF; give the "
+                    "page's address or upload the text"
                 )
             data = _body(address, response, max_bytes)
             # The encoding given wins; then the one the server names; else it is detected.
@@ -105,8 +110,11 @@ def fetch_article(
         raise InputError(f"{address}: cannot be fetched ({reason})") from None
     finally:
         session.close()
-    raw = decode_text(final, data, charset)
-    doc = read_html_doc(final, raw) if _HTML.match(kind) else read_text_doc(final, raw)
+    if _PDF.match(kind):
+        doc = read_pdf_doc(final, data)
+    else:
+        raw = decode_text(final, data, charset)
+        doc = read_html_doc(final, raw) if _HTML.match(kind) else read_text_doc(final, raw)
     try:
         meta = ArticleMeta.parse(
             url=web_address(doc.url) or final, outlet=doc.outlet, published=doc.published

@@ -583,8 +583,8 @@ def extract_again(
 
 
 def read_article_upload(bench: Workbench, name: str, data: bytes) -> tuple[str, str, ArticleMeta]:
-    """``(title, text, details)`` of an article file uploaded in the app (.txt, .md or
-    .html), read as :func:`extract_article_file` reads one.
+    """``(title, text, details)`` of an article file uploaded in the app (.txt, .md, .html
+    or .pdf), read as :func:`extract_article_file` reads one.
 
     Raises:
         InputError: the file cannot be used (named as uploaded).

@@ -108,6 +108,19 @@ def decode_text(path: Path | str, data: bytes, encoding: str | None = None) -> s
     return text.replace("\r\n", "\n")
 
 
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a file that is not text (a PDF), with the checks of
+    :func:`read_text_file`: a regular file, not empty, at most ``max_bytes``.
+
+    Raises:
+        InputError: not a regular file, empty or too large.
+    """
+    data = _read_regular(path, max_bytes)
+    if not data.strip():
+        raise InputError(f"{path}: file is empty")
+    return data
+
+
 def _read_regular(path: Path, max_bytes: int) -> bytes:
     """The bytes of ``path`` if it is a regular file of at most ``max_bytes``; a pipe, a
     device (``/dev/zero``) or a folder is refused before anything is read, and no more than

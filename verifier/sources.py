@@ -2,8 +2,9 @@
 
 Supported: ``.txt`` and ``.md`` (optional front matter between ``---`` lines with
 ``title``/``outlet``/``url``/``date``), ``.html``/``.htm`` (text from the page's paragraphs,
-metadata from its ``<head>``), ``.csv`` (one document per row, column ``text``) and ``.jsonl``
-(one JSON object per line, field ``text``). Folders are walked for those extensions. The
+metadata from its ``<head>``), ``.pdf`` (its text layer as paragraphs, the title from its
+metadata: :mod:`verifier.pdf`), ``.csv`` (one document per row, column ``text``) and
+``.jsonl`` (one JSON object per line, field ``text``). Folders are walked for those extensions. The
 files themselves are read (size, encoding, binary checks, table rows) by :mod:`verifier.readers`.
 """
 
@@ -22,14 +23,16 @@ from bs4 import BeautifulSoup
 from verifier.db.limits import check_lengths
 from verifier.db.models import Document
 from verifier.errors import InputError
-from verifier.readers import TABLE_SUFFIXES, read_table, read_text_file
+from verifier.pdf import read_pdf
+from verifier.readers import TABLE_SUFFIXES, read_bytes, read_table, read_text_file
 from verifier.text import first_line_title
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
-SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | set(TABLE_SUFFIXES)
+PDF_SUFFIXES = {".pdf"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | set(TABLE_SUFFIXES)
 # How the command line names the column of a table that holds the text (the app has a field).
 COLUMN_OPTION = "--column"
 
@@ -197,6 +200,18 @@ def read_html_doc(path: Path | str, raw: str) -> SourceDoc:
     )
 
 
+def read_pdf_doc(path: Path | str, data: bytes) -> SourceDoc:
+    """A PDF (a file, or fetched from a web address): its text as paragraphs, its title
+    from the metadata, else its first line (:func:`verifier.pdf.read_pdf`)."""
+    title, text = read_pdf(path, data)
+    return SourceDoc(
+        uri=str(path),
+        title=clean_field(title) or first_line_title(text, _stem(path)),
+        text=text,
+        format="pdf",
+    )
+
+
 def _row_doc(
     path: Path, key: str, record: dict[str, object], fmt: str, column: str = "text"
 ) -> SourceDoc:
@@ -236,7 +251,7 @@ def read_file(
     column: str = "text",
     column_option: str = COLUMN_OPTION,
 ) -> list[SourceDoc]:
-    """Every document in one file (one for text/HTML, one per row for CSV/JSONL, its text in
+    """Every document in one file (one for text/HTML/PDF, one per row for CSV/JSONL, its text in
     the ``column`` column or field; a CSV header is matched case-insensitively).
     ``column_option`` is how the caller lets a user name the column (the command line's
     option, a field in the app), for the error when a table lacks it.
@@ -251,6 +266,8 @@ def read_file(
         docs = _table_docs(path, rows, suffix[1:], column)
     elif suffix in HTML_SUFFIXES:
         docs = [read_html_doc(path, read_text_file(path, max_bytes, encoding))]
+    elif suffix in PDF_SUFFIXES:
+        docs = [read_pdf_doc(path, read_bytes(path, max_bytes))]
     else:
         docs = [read_text_doc(path, read_text_file(path, max_bytes, encoding))]
     if not docs:

@@ -118,7 +118,7 @@ def new_article(bench: Workbench) -> None:
     left, right = st.columns(2)
     left.text_input("Fetch from a web address", key="art-fetch", placeholder="https://")
     left.button("Fetch", key="art-fetch-button", on_click=_fetch, args=(bench,))
-    right.file_uploader("Or load a file", type=["txt", "md", "html", "htm"], key="art-file")
+    right.file_uploader("Or load a file", type=["txt", "md", "html", "htm", "pdf"], key="art-file")
     right.button("Load file", key="art-load-button", on_click=_load, args=(bench,))
     if error := st.session_state.pop("art-error", None):
         st.error(plain(error))

@@ -1,0 +1,144 @@
+"""PDF sources and articles: the text layer read back into paragraphs, the title from the
+metadata, and one clear line for a PDF that cannot be used (damaged, locked, a scan)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+from pdfs import make_pdf
+
+from verifier import pipeline
+from verifier.cli import cli
+from verifier.documents import list_sources
+from verifier.errors import InputError
+from verifier.pdf import paragraphs, read_pdf
+from verifier.sources import read_sources
+from verifier.workbench import Workbench
+
+STATEMENT = [
+    [
+        "Statement of the Ministry of Defence",
+        "",
+        "The ministry said on Monday that 28 combat aircraft had been moved to the",
+        "Latakia air base in the past week, and that the move was part of a long-plan-",
+        "ned exercise agreed with the government in Damascus.",
+        "Officials declined to give the number of troops.",
+        "1",
+    ],
+    [
+        "Satellite images published by a US think tank show a new air traffic control",
+        "tower and housing for about 1,500 personnel at the base.",
+        "Page 2 of 2",
+    ],
+]
+
+
+def test_lines_are_joined_into_paragraphs() -> None:
+    title, text = read_pdf("statement.pdf", make_pdf(STATEMENT, title="MoD on Latakia"))
+    assert title == "MoD on Latakia"
+    assert text.split("\n\n") == [
+        "Statement of the Ministry of Defence",
+        "The ministry said on Monday that 28 combat aircraft had been moved to the Latakia air "
+        "base in the past week, and that the move was part of a long-planned exercise agreed "
+        "with the government in Damascus.",
+        "Officials declined to give the number of troops.",
+        "Satellite images published by a US think tank show a new air traffic control tower "
+        "and housing for about 1,500 personnel at the base.",
+    ]
+
+
+def test_a_short_line_cut_at_a_comma_runs_on_and_a_compound_keeps_its_hyphen() -> None:
+    full = "A long line of text that fills the page's width from one margin to the other"
+    page = f"{full}\nthen a short one,\nwhich runs on.\nA heading\n{full}."
+    assert paragraphs(page) == [
+        f"{full} then a short one, which runs on.",
+        "A heading",
+        f"{full}.",
+    ]
+    assert paragraphs(f"{full} pro-\nRussian forces")[0].endswith(" pro-Russian forces")
+
+
+def test_a_pdf_source_is_ingested_with_its_title(bench: Workbench, tmp_path: Path) -> None:
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "statement.pdf").write_bytes(make_pdf(STATEMENT, title="Word export.docx"))
+    [doc] = read_sources([folder], 2**20)
+    assert doc.format == "pdf" and doc.title == "Statement of the Ministry of Defence"
+    report = pipeline.ingest(bench, [folder], outlet="Ministry of Defence", date="2015-09-21")
+    assert report.added == 1 and report.passages >= 1
+    with bench.db.session() as session:
+        [row] = list_sources(session)[0]
+    assert (row.outlet, str(row.published)) == ("Ministry of Defence", "2015-09-21")
+    found = pipeline.score_claims(bench, ["Russia moved 28 combat aircraft to Latakia."], top_k=1)
+    assert "long-planned exercise" in found[0].evidence[0].text
+
+
+def test_an_article_can_be_a_pdf(bench: Workbench, tmp_path: Path) -> None:
+    path = tmp_path / "article.pdf"
+    path.write_bytes(make_pdf(STATEMENT))
+    stored = pipeline.extract_article_file(bench, path)
+    assert stored.title == "Statement of the Ministry of Defence"
+    assert any("28 combat aircraft" in claim.text for claim in stored.claims)
+    title, text, _ = pipeline.read_article_upload(bench, "statement.pdf", make_pdf(STATEMENT))
+    assert text.startswith("Statement of the Ministry of Defence\n\nThe ministry said")
+
+
+def _locked() -> bytes:
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(make_pdf(STATEMENT))))
+    writer.encrypt(user_password="secret", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _owner_only(algorithm: str) -> bytes:
+    """Locked against editing only: it opens without a password, as readers open it."""
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(make_pdf(STATEMENT))))
+    writer.encrypt(user_password="", owner_password="owner", algorithm=algorithm)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"%PDF-1.4 this is not really a PDF", r"cannot be read as a PDF \(.*\); open it and save"),
+        (make_pdf(STATEMENT)[:300], r"cannot be read as a PDF"),
+        (b"<html><p>Not a PDF at all</p></html>", r"cannot be read as a PDF"),
+        (_locked(), r"protected by a password; save a copy without one, or export its text"),
+        (make_pdf([[], []]), r"has no text layer \(a scanned image\?\); run it through OCR"),
+        (make_pdf([["12", "Page 3 of 9"]]), r"has no text layer"),
+        (b"   \n", r"file is empty"),
+    ],
+    ids=["damaged", "truncated", "html", "password", "scan", "page-numbers-only", "empty"],
+)
+def test_a_pdf_that_cannot_be_used_is_one_clear_line(
+    bench: Workbench, tmp_path: Path, data: bytes, message: str
+) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=message) as raised:
+        pipeline.ingest(bench, [path])
+    assert str(raised.value).startswith(f"{path}: ") and "\n" not in str(raised.value)
+    with bench.db.session() as session:
+        assert list_sources(session)[1] == 0  # nothing stored
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_a_pdf_locked_against_editing_only_is_read(algorithm: str) -> None:
+    assert read_pdf("x.pdf", _owner_only(algorithm))[1].startswith("Statement of the Ministry")
+
+
+def test_the_cli_takes_pdf_sources(bench: Workbench, tmp_path: Path) -> None:
+    path = tmp_path / "statement.pdf"
+    path.write_bytes(make_pdf(STATEMENT, title="MoD on Latakia"))
+    home = ["--home", str(tmp_path / "cli"), "--db", bench.settings.database_url]
+    done = CliRunner().invoke(cli, [*home, "ingest", str(path)])
+    assert done.exit_code == 0, done.output
+    listed = CliRunner().invoke(cli, [*home, "sources"])
+    assert "MoD on Latakia" in listed.output
