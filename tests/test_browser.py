@@ -26,6 +26,7 @@ from browsing import (
     type_when_ready,
 )
 from conftest import served
+from pdfs import make_pdf
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
@@ -287,6 +288,21 @@ def test_a_source_is_uploaded_and_listed(
     wait.until(lambda d: "1 added" in body_text(d))
     wait.until(lambda d: f"{listed + 1} source(s)" in body_text(d))
     screenshot(browser, "sources.png")
+    # A PDF: its text layer, the title from its metadata.
+    statement = upload.parent / "mod-statement.pdf"
+    statement.write_bytes(
+        make_pdf(
+            [["The ministry said 28 combat aircraft had been moved to Latakia."]],
+            title="MoD statement on Latakia",
+        )
+    )
+    choose_file(browser, statement)
+    press(browser, "Ingest")
+    wait.until(lambda d: f"{listed + 2} source(s)" in body_text(d))
+    type_when_ready(
+        browser, "//input[@placeholder='title, outlet, URL']", "MoD statement", Keys.ENTER
+    )
+    wait.until(lambda d: "1 source(s)" in body_text(d))  # found by the title in its metadata
 
 
 def test_a_table_is_uploaded_with_its_text_column_and_outlet(

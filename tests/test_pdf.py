@@ -142,3 +142,13 @@ def test_the_cli_takes_pdf_sources(bench: Workbench, tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     listed = CliRunner().invoke(cli, [*home, "sources"])
     assert "MoD on Latakia" in listed.output
+
+
+def test_a_pdf_uploaded_in_the_app_is_kept_or_named_as_uploaded(bench: Workbench) -> None:
+    report = pipeline.ingest_uploads(bench, [("statement.pdf", make_pdf(STATEMENT))])
+    assert report.added == 1
+    kept = bench.settings.home / "uploads" / "sources" / "statement.pdf"
+    assert kept.read_bytes().startswith(b"%PDF")
+    with pytest.raises(InputError, match=r"^scan\.pdf: the PDF has no text layer"):
+        pipeline.ingest_uploads(bench, [("scan.pdf", make_pdf([[]]))])
+    assert not (kept.parent / "scan.pdf").exists()
