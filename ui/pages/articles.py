@@ -80,7 +80,7 @@ def _fetch(bench: Workbench) -> None:
 def _load(bench: Workbench) -> None:
     upload = st.session_state.get("art-file")
     if upload is None:
-        st.session_state["art-error"] = "choose a .txt, .md or .html file first"
+        st.session_state["art-error"] = "choose a .txt, .md, .html or .pdf file first"
         return
     try:
         _fill(*pipeline.read_article_upload(bench, upload.name, upload.getvalue()))
