@@ -8,11 +8,9 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from click.testing import CliRunner
 from pdfs import make_pdf
 
 from verifier import pipeline
-from verifier.cli import cli
 from verifier.documents import list_sources
 from verifier.errors import InputError
 from verifier.pdf import paragraphs, read_pdf
@@ -132,16 +130,6 @@ def test_a_pdf_that_cannot_be_used_is_one_clear_line(
 @pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
 def test_a_pdf_locked_against_editing_only_is_read(algorithm: str) -> None:
     assert read_pdf("x.pdf", _owner_only(algorithm))[1].startswith("Statement of the Ministry")
-
-
-def test_the_cli_takes_pdf_sources(bench: Workbench, tmp_path: Path) -> None:
-    path = tmp_path / "statement.pdf"
-    path.write_bytes(make_pdf(STATEMENT, title="MoD on Latakia"))
-    home = ["--home", str(tmp_path / "cli"), "--db", bench.settings.database_url]
-    done = CliRunner().invoke(cli, [*home, "ingest", str(path)])
-    assert done.exit_code == 0, done.output
-    listed = CliRunner().invoke(cli, [*home, "sources"])
-    assert "MoD on Latakia" in listed.output
 
 
 def test_a_pdf_uploaded_in_the_app_is_kept_or_named_as_uploaded(bench: Workbench) -> None:
