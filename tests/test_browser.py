@@ -26,7 +26,7 @@ from browsing import (
     type_when_ready,
 )
 from conftest import served
-from pdfs import make_pdf
+from made_documents import make_pdf
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pdfs import make_pdf
+from made_documents import make_docx, make_pdf
 
 from verifier import pipeline
 from verifier.documents import list_sources
@@ -87,6 +87,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(200, "application/pdf", b"%PDF-1.4 ...")
         elif self.path == "/statement.pdf":
             self.send(200, "application/pdf", STATEMENT)
+        elif self.path == "/release.docx":
+            kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            self.send(200, kind, make_docx())
         elif self.path == "/photo.jpg":
             self.send(200, "image/jpeg", b"\xff\xd8\xff\xe0")
         elif self.path == "/big-announced":
@@ -142,6 +145,8 @@ def test_a_pdf_at_an_address_is_read_and_kept_as_a_source(server: str, bench: Wo
     )
     report = pipeline.ingest_pages(bench, [f"{server}/statement.pdf"])
     assert report.added == 1
+    word_title, word_text, _ = fetch_article(f"{server}/release.docx", 2**20)
+    assert word_title == "MoD statement on Latakia" and "Aircraft | 28" in word_text
     with bench.db.session() as session:
         [row] = list_sources(session)[0]
     assert row.title == title and Path(row.uri).name.startswith("127.0.0.1-statement.pdf-")
@@ -153,7 +158,7 @@ def test_a_pdf_at_an_address_is_read_and_kept_as_a_source(server: str, bench: Wo
     [
         ("/missing", r"the server answered 404"),
         ("/report.pdf", r"/report.pdf: cannot be read as a PDF \(.*\); open it and save"),
-        ("/photo.jpg", r"is image/jpeg, not a web page or a PDF; give the page's address"),
+        ("/photo.jpg", r"is image/jpeg, not a web page, a PDF or a Word document; give the"),
         ("/big-announced", r"the page is 47\.7 MB, over the 1 MB limit"),
         ("/big-unannounced", r"the page runs over the 1 MB limit"),
         ("/slow", r"no answer within 0\.5 s"),

@@ -9,11 +9,12 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+import docx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from made_documents import make_pdf
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from pdfs import make_pdf
 
 from verifier.config import ENV, Settings
 from verifier.db.limits import limit
@@ -25,7 +26,7 @@ from verifier.sources import read_file
 MB = 1024 * 1024
 FUZZ = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-SUFFIXES = (".txt", ".md", ".html", ".csv", ".jsonl", ".xlsx", ".pdf")
+SUFFIXES = (".txt", ".md", ".html", ".csv", ".jsonl", ".xlsx", ".pdf", ".docx")
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "cp1251")
 
 # Text that stresses the readers: separators, controls, markup, quotes, non-Latin scripts.
@@ -77,6 +78,24 @@ def pdf_bytes(draw: st.DrawFn) -> bytes:
     return _damaged(draw, data)
 
 
+@st.composite
+def docx_bytes(draw: st.DrawFn) -> bytes:
+    """A Word document of drawn paragraphs and a table, whole, cut short or changed."""
+    text = tricky.map(lambda value: ILLEGAL_CHARACTERS_RE.sub("", value))
+    document = docx.Document()
+    document.core_properties.title = draw(text)[:200]
+    for paragraph in draw(st.lists(text, max_size=5)):
+        document.add_paragraph(paragraph)
+    cells = draw(st.lists(text, max_size=4))
+    if cells:
+        table = document.add_table(rows=1, cols=len(cells))
+        for cell, value in zip(table.rows[0].cells, cells, strict=True):
+            cell.text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _damaged(draw, buffer.getvalue())
+
+
 def _damaged(draw: st.DrawFn, data: bytes) -> bytes:
     """``data`` as it is (half the time), cut short, or with a few bytes changed."""
     damage = draw(st.sampled_from(["none", "none", "cut", "changed"]))
@@ -97,6 +116,8 @@ def file_bytes(draw: st.DrawFn) -> tuple[str, bytes]:
         return suffix, draw(workbook_bytes())
     if suffix == ".pdf" and kind != "bytes":
         return suffix, draw(pdf_bytes())
+    if suffix == ".docx" and kind != "bytes":
+        return suffix, draw(docx_bytes())
     if kind == "bytes":
         return suffix, draw(st.binary(max_size=600))
     if kind == "text" or suffix in (".txt", ".md"):
@@ -150,7 +171,7 @@ def test_any_source_file_is_read_or_refused_in_one_line(case: tuple[str, bytes])
 @given(file_bytes())
 def test_any_claims_file_is_read_or_refused_in_one_line(case: tuple[str, bytes]) -> None:
     suffix, content = case
-    suffix = {".md": ".txt", ".html": ".txt", ".pdf": ".txt"}.get(suffix, suffix)
+    suffix = {".md": ".txt", ".html": ".txt", ".pdf": ".txt", ".docx": ".txt"}.get(suffix, suffix)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"claims{suffix}"
         path.write_bytes(content)

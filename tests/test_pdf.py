@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from pdfs import make_pdf
+from made_documents import make_pdf
 
 from verifier import pipeline
 from verifier.documents import list_sources

@@ -18,10 +18,16 @@ from verifier.db.limits import check_lengths
 from verifier.db.models import Article, Claim, ClaimChange, Verdict, as_utc
 from verifier.errors import InputError
 from verifier.readers import read_bytes, read_text_file
-from verifier.sources import parse_date, read_html_doc, read_pdf_doc, read_text_doc
+from verifier.sources import (
+    parse_date,
+    read_docx_doc,
+    read_html_doc,
+    read_pdf_doc,
+    read_text_doc,
+)
 from verifier.text import first_line_title, text_hash, web_address
 
-ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
+ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
 #: The longest article accepted (about 30,000 words; a long feature is a tenth of that).
 MAX_ARTICLE_CHARS = 200_000
 
@@ -98,8 +104,9 @@ class StoredArticle:
 def read_article(
     path: Path, max_bytes: int, encoding: str | None = None
 ) -> tuple[str, str, ArticleMeta]:
-    """``(title, text, details)`` of an article file (.txt, .md, .html or .pdf), checked like
-    a source; the details (url, outlet, date) come from its front matter or page metadata.
+    """``(title, text, details)`` of an article file (.txt, .md, .html, .pdf or .docx),
+    checked like a source; the details (url, outlet, date) come from its front matter or
+    page metadata.
 
     Raises:
         InputError: the file cannot be used, or its url or date is malformed.
@@ -107,12 +114,14 @@ def read_article(
     suffix = path.suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
         raise InputError(
-            f"{path}: articles must be .txt, .md, .html or .pdf, not {suffix or '(none)'}"
+            f"{path}: articles must be .txt, .md, .html, .pdf or .docx, not {suffix or '(none)'}"
         )
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     if suffix == ".pdf":
         doc = read_pdf_doc(path, read_bytes(path, max_bytes))
+    elif suffix == ".docx":
+        doc = read_docx_doc(path, read_bytes(path, max_bytes), max_bytes)
     else:
         raw = read_text_file(path, max_bytes, encoding)
         doc = read_html_doc(path, raw) if suffix in {".html", ".htm"} else read_text_doc(path, raw)

@@ -271,13 +271,13 @@ def ingest(
     date: str | None,
     column: str,
 ) -> None:
-    """Add source documents (.txt .md .html .pdf .csv .jsonl .xlsx files or folders, or web
-    pages by their http(s) address).
+    """Add source documents (.txt .md .html .pdf .docx .csv .jsonl .xlsx files or folders,
+    or web pages by their http(s) address).
 
     Front matter in .txt/.md (title, outlet, url, date between --- lines), the <head> of
-    HTML pages and a PDF's title give the metadata; a .csv, .jsonl or .xlsx row is a
-    document, with its text in a 'text' column (--column names another) and optional id,
-    title, outlet, url and date.
+    HTML pages and a PDF's or Word document's title give the metadata; a .csv, .jsonl or
+    .xlsx row is a document, with its text in a 'text' column (--column names another) and
+    optional id, title, outlet, url and date.
     A web page is fetched (10 s timeout, VERIFIER_MAX_FILE_MB limit) and kept as text in the
     data folder, under uploads/sources/. Running it again on the same files or addresses
     changes only what changed.
@@ -379,8 +379,8 @@ def claims() -> None:
 def claims_extract(
     ctx: click.Context, article: Path, min_score: float | None, as_json: bool, **meta: str | None
 ) -> None:
-    """Find check-worthy sentences in ARTICLE (.txt, .md, .html or .pdf) and save them for
-    matching.
+    """Find check-worthy sentences in ARTICLE (.txt, .md, .html, .pdf or .docx) and save
+    them for matching.
 
     Prints each claim's id, character offsets and check-worthiness score. Extracting the same
     article again keeps its claims and reviews and updates the details given.

@@ -1,13 +1,15 @@
 """Fetch an article or a source from a web address: bounded in time and size, read like an
 article file.
 
-Only ``http``/``https`` pages of HTML or plain text, and PDFs, are taken. The connection
-and each read time out (:data:`TIMEOUT_S`); the body is streamed and refused once it passes
-the size limit, whatever the server announced; redirects are followed (at most five). The
-page is then read as an article file is (:func:`verifier.sources.read_html_doc`):
-paragraphs, title, outlet, canonical URL and date from its ``<head>``; a PDF is read as a
-PDF file is (:func:`verifier.sources.read_pdf_doc`). A source is kept as a text file with
-those details as front matter (:func:`fetch_source`), and ingested as any file is.
+Only ``http``/``https`` pages of HTML or plain text, PDFs and Word documents are taken.
+The connection and each read time out (:data:`TIMEOUT_S`); the body is streamed and refused
+once it passes the size limit, whatever the server announced; redirects are followed (at
+most five). A page is then read as an article file is
+(:func:`verifier.sources.read_html_doc`): paragraphs, title, outlet, canonical URL and date
+from its ``<head>``; a PDF or a Word document is read as such a file is
+(:func:`~verifier.sources.read_pdf_doc`, :func:`~verifier.sources.read_docx_doc`). A source
+is kept as a text file with those details as front matter (:func:`fetch_source`), and
+ingested as any file is.
 
 The request goes out from the machine running verifier, so a desk that exposes the app
 beyond its own network should know that it can reach addresses the browser could not. Hosts
@@ -40,7 +42,7 @@ import urllib3.connectionpool
 from verifier.articles import ArticleMeta
 from verifier.errors import InputError
 from verifier.readers import decode_text
-from verifier.sources import read_html_doc, read_pdf_doc, read_text_doc
+from verifier.sources import read_docx_doc, read_html_doc, read_pdf_doc, read_text_doc
 from verifier.text import web_address
 
 #: Seconds to connect, and to wait for each piece of the page.
@@ -50,6 +52,9 @@ _CHUNK = 65536
 _HTML = re.compile(r"^(text/html|application/xhtml\+xml)\b", re.I)
 _TEXT = re.compile(r"^text/(plain|markdown)\b", re.I)
 _PDF = re.compile(r"^application/(x-)?pdf\b", re.I)
+_WORD = re.compile(
+    r"^application/vnd\.openxmlformats-officedocument\.wordprocessingml\.document\b", re.I
+)
 
 
 def fetch_article(
@@ -83,7 +88,7 @@ def fetch_article(
             timeout=timeout,
             headers={
                 "User-Agent": "verifier (fact-checking workbench)",
-                "Accept": "text/html, text/plain;q=0.9, application/pdf;q=0.8",
+                "Accept": "text/html, text/plain;q=0.9, application/pdf;q=0.8, */*;q=0.1",
             },
         ) as response:
             if response.status_code >= 400:
@@ -91,10 +96,10 @@ def fetch_article(
                     f"{address}: the server answered {response.status_code} {response.reason}"
                 )
             kind = response.headers.get("Content-Type", "text/html")
-            if not (_HTML.match(kind) or _TEXT.match(kind) or _PDF.match(kind)):
+            if not any(known.match(kind) for known in (_HTML, _TEXT, _PDF, _WORD)):
                 raise InputError(
-                    f"{address}: is {kind.split(';')[0]}, not a web page or a PDF; give the "
-                    "page's address or upload the text"
+                    f"{address}: is {kind.split(';')[0]}, not a web page, a PDF or a Word "
+                    "document; give the page's address or upload the text"
                 )
             data = _body(address, response, max_bytes)
             # The encoding given wins; then the one the server names; else it is detected.
@@ -112,6 +117,8 @@ def fetch_article(
         session.close()
     if _PDF.match(kind):
         doc = read_pdf_doc(final, data)
+    elif _WORD.match(kind):
+        doc = read_docx_doc(final, data, max_bytes)
     else:
         raw = decode_text(final, data, charset)
         doc = read_html_doc(final, raw) if _HTML.match(kind) else read_text_doc(final, raw)

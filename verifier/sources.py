@@ -3,7 +3,8 @@
 Supported: ``.txt`` and ``.md`` (optional front matter between ``---`` lines with
 ``title``/``outlet``/``url``/``date``), ``.html``/``.htm`` (text from the page's paragraphs,
 metadata from its ``<head>``), ``.pdf`` (its text layer as paragraphs, the title from its
-metadata: :mod:`verifier.pdf`), ``.csv`` (one document per row, column ``text``) and
+metadata: :mod:`verifier.pdf`), ``.docx`` (its paragraphs and tables, the title from its
+properties: :mod:`verifier.word`), ``.csv`` (one document per row, column ``text``) and
 ``.jsonl`` (one JSON object per line, field ``text``). Folders are walked for those extensions. The
 files themselves are read (size, encoding, binary checks, table rows) by :mod:`verifier.readers`.
 """
@@ -26,13 +27,15 @@ from verifier.errors import InputError
 from verifier.pdf import read_pdf
 from verifier.readers import TABLE_SUFFIXES, read_bytes, read_table, read_text_file
 from verifier.text import first_line_title
+from verifier.word import read_docx
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 PDF_SUFFIXES = {".pdf"}
-SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | set(TABLE_SUFFIXES)
+WORD_SUFFIXES = {".docx"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | WORD_SUFFIXES | set(TABLE_SUFFIXES)
 # How the command line names the column of a table that holds the text (the app has a field).
 COLUMN_OPTION = "--column"
 
@@ -212,6 +215,18 @@ def read_pdf_doc(path: Path | str, data: bytes) -> SourceDoc:
     )
 
 
+def read_docx_doc(path: Path | str, data: bytes, max_bytes: int = 0) -> SourceDoc:
+    """A Word document: its paragraphs and tables, its title from its properties, else its
+    first line (:func:`verifier.word.read_docx`)."""
+    title, text = read_docx(path, data, max_bytes)
+    return SourceDoc(
+        uri=str(path),
+        title=clean_field(title) or first_line_title(text, _stem(path)),
+        text=text,
+        format="docx",
+    )
+
+
 def _row_doc(
     path: Path, key: str, record: dict[str, object], fmt: str, column: str = "text"
 ) -> SourceDoc:
@@ -251,8 +266,8 @@ def read_file(
     column: str = "text",
     column_option: str = COLUMN_OPTION,
 ) -> list[SourceDoc]:
-    """Every document in one file (one for text/HTML/PDF, one per row for CSV/JSONL, its text in
-    the ``column`` column or field; a CSV header is matched case-insensitively).
+    """Every document in one file (one for text/HTML/PDF/Word, one per row for CSV/JSONL,
+    its text in the ``column`` column or field; a CSV header is matched case-insensitively).
     ``column_option`` is how the caller lets a user name the column (the command line's
     option, a field in the app), for the error when a table lacks it.
 
@@ -268,6 +283,8 @@ def read_file(
         docs = [read_html_doc(path, read_text_file(path, max_bytes, encoding))]
     elif suffix in PDF_SUFFIXES:
         docs = [read_pdf_doc(path, read_bytes(path, max_bytes))]
+    elif suffix in WORD_SUFFIXES:
+        docs = [read_docx_doc(path, read_bytes(path, max_bytes), max_bytes)]
     else:
         docs = [read_text_doc(path, read_text_file(path, max_bytes, encoding))]
     if not docs:

@@ -13,18 +13,14 @@ from __future__ import annotations
 import io
 import logging
 import warnings
-import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 
 from verifier.errors import InputError
+from verifier.zipped import OLE2, check_unpacked, unpacked_size
 
 log = logging.getLogger(__name__)
-
-#: A workbook may unpack to this many times the file-size limit (XML is verbose; a sheet's
-#: text compresses about five to ten times).
-UNPACKED_FACTOR = 20
 
 
 def read_xlsx_rows(
@@ -34,8 +30,8 @@ def read_xlsx_rows(
     names lower-cased and stripped, blank ones left out) and its rows as ``(row number,
     {column: text})``; blank rows skipped, cells under no header ignored. Which columns a
     caller needs it checks itself (:func:`verifier.readers.read_table`). ``max_bytes`` (the
-    file-size limit) bounds what the workbook may unpack to (:data:`UNPACKED_FACTOR` times
-    it).
+    file-size limit) bounds what the workbook may unpack to
+    (:data:`~verifier.zipped.UNPACKED_FACTOR` times it).
 
     Raises:
         InputError: not a workbook (or an old ``.xls`` one), unpacking to too much, or an
@@ -91,22 +87,15 @@ def _records(
 
 
 def _check_unpacked(path: Path, data: bytes, max_bytes: int) -> None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except zipfile.BadZipFile:
-        old = data.startswith(b"\xd0\xcf\x11\xe0")  # the OLE2 container of .xls
+    unpacked = unpacked_size(data)
+    if unpacked is None:
+        old = data.startswith(OLE2)  # the container of .xls
         raise InputError(
             f"{path}: "
             + ("an old Excel (.xls) workbook" if old else "not an Excel (.xlsx) workbook")
             + "; open it in a spreadsheet and save it as .xlsx or .csv"
-        ) from None
-    if max_bytes and unpacked > UNPACKED_FACTOR * max_bytes:
-        raise InputError(
-            f"{path}: the workbook unpacks to {unpacked / 2**20:.0f} MB, over "
-            f"{UNPACKED_FACTOR} times the {max_bytes / 2**20:.0f} MB limit; split it or "
-            "raise VERIFIER_MAX_FILE_MB"
         )
+    check_unpacked(path, unpacked, max_bytes, "workbook")
 
 
 def _cell_text(value: object) -> str:

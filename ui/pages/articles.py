@@ -16,7 +16,7 @@ import streamlit as st
 from ui import state
 from ui.components import date_field, out_of_picker_range, plain
 from verifier import pipeline
-from verifier.articles import ArticleMeta
+from verifier.articles import ARTICLE_SUFFIXES, ArticleMeta
 from verifier.errors import VerifierError
 from verifier.language import model_reads
 from verifier.views import ArticlePage, article_page, list_articles
@@ -80,7 +80,7 @@ def _fetch(bench: Workbench) -> None:
 def _load(bench: Workbench) -> None:
     upload = st.session_state.get("art-file")
     if upload is None:
-        st.session_state["art-error"] = "choose a .txt, .md, .html or .pdf file first"
+        st.session_state["art-error"] = "choose a .txt, .md, .html, .pdf or .docx file first"
         return
     try:
         _fill(*pipeline.read_article_upload(bench, upload.name, upload.getvalue()))
@@ -118,7 +118,8 @@ def new_article(bench: Workbench) -> None:
     left, right = st.columns(2)
     left.text_input("Fetch from a web address", key="art-fetch", placeholder="https://")
     left.button("Fetch", key="art-fetch-button", on_click=_fetch, args=(bench,))
-    right.file_uploader("Or load a file", type=["txt", "md", "html", "htm", "pdf"], key="art-file")
+    kinds = sorted(suffix.lstrip(".") for suffix in ARTICLE_SUFFIXES)
+    right.file_uploader("Or load a file", type=kinds, key="art-file")
     right.button("Load file", key="art-load-button", on_click=_load, args=(bench,))
     if error := st.session_state.pop("art-error", None):
         st.error(plain(error))

@@ -1,7 +1,11 @@
-"""Small PDFs made in the tests: pages of text lines in Helvetica, as a word processor's
-export would set them, with an optional title in the metadata."""
+"""Small documents made in the tests: PDFs (pages of text lines in Helvetica, as a word
+processor's export would set them) and Word documents, with a title in their metadata."""
 
 from __future__ import annotations
+
+import io
+
+import docx
 
 
 def make_pdf(pages: list[list[str]], title: str | None = None) -> bytes:
@@ -39,3 +43,23 @@ def make_pdf(pages: list[list[str]], title: str | None = None) -> bytes:
 
 def _escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def make_docx(title: str | None = "MoD statement on Latakia") -> bytes:
+    document = docx.Document()
+    if title is not None:
+        document.core_properties.title = title
+    document.add_heading("Statement of the Ministry of Defence", level=1)
+    document.add_paragraph(
+        "The ministry said on Monday that 28 combat aircraft had been moved to the Latakia "
+        "air base as part of an exercise."
+    )
+    table = document.add_table(rows=2, cols=2)
+    for row, cells in zip(table.rows, [("Aircraft", "28"), ("Troops", "about 1,500")]):
+        for cell, text in zip(row.cells, cells):
+            cell.text = text
+    document.add_paragraph("")
+    document.add_paragraph("Officials   declined to comment further.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
