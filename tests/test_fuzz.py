@@ -26,7 +26,7 @@ from verifier.sources import read_file
 MB = 1024 * 1024
 FUZZ = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-SUFFIXES = (".txt", ".md", ".html", ".csv", ".jsonl", ".xlsx", ".pdf", ".docx")
+SUFFIXES = (".txt", ".md", ".html", ".csv", ".jsonl", ".xlsx", ".pdf", ".docx", ".eml")
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "cp1251")
 
 # Text that stresses the readers: separators, controls, markup, quotes, non-Latin scripts.
@@ -136,6 +136,10 @@ def file_bytes(draw: st.DrawFn) -> tuple[str, bytes]:
         if depth:  # nested past the limit, or past Python's recursion limit
             records.append('{"text": "x", "claim": "y", "n": ' + "[" * depth + "]" * depth + "}")
         body = "\n".join(records)
+    elif suffix == ".eml":
+        headers = draw(st.lists(st.sampled_from(["From", "Subject", "Date", "Content-Type"])))
+        head = "".join(f"{name}: {draw(tricky)}\n" for name in headers)
+        body = f"{head}\n{draw(tricky)}"
     else:
         body = f"<html><head><title>{draw(tricky)}</title></head><body>{draw(tricky)}</body>"
     return suffix, body.encode(draw(st.sampled_from(ENCODINGS)), errors="replace")
@@ -171,7 +175,9 @@ def test_any_source_file_is_read_or_refused_in_one_line(case: tuple[str, bytes])
 @given(file_bytes())
 def test_any_claims_file_is_read_or_refused_in_one_line(case: tuple[str, bytes]) -> None:
     suffix, content = case
-    suffix = {".md": ".txt", ".html": ".txt", ".pdf": ".txt", ".docx": ".txt"}.get(suffix, suffix)
+    suffix = {".md": ".txt", ".html": ".txt", ".pdf": ".txt", ".docx": ".txt", ".eml": ".txt"}.get(
+        suffix, suffix
+    )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"claims{suffix}"
         path.write_bytes(content)

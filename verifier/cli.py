@@ -271,11 +271,12 @@ def ingest(
     date: str | None,
     column: str,
 ) -> None:
-    """Add source documents (.txt .md .html .pdf .docx .csv .jsonl .xlsx files or folders,
-    or web pages by their http(s) address).
+    """Add source documents (.txt .md .html .pdf .docx .eml .csv .jsonl .xlsx files or
+    folders, or web pages by their http(s) address).
 
     Front matter in .txt/.md (title, outlet, url, date between --- lines), the <head> of
-    HTML pages and a PDF's or Word document's title give the metadata; a .csv, .jsonl or
+    HTML pages, a PDF's or Word document's title and an email's subject, sender and date give
+    the metadata (an email's readable attachments are documents too); a .csv, .jsonl or
     .xlsx row is a document, with its text in a 'text' column (--column names another) and
     optional id, title, outlet, url and date.
     A web page is fetched (10 s timeout, VERIFIER_MAX_FILE_MB limit) and kept as text in the

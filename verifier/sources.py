@@ -4,7 +4,9 @@ Supported: ``.txt`` and ``.md`` (optional front matter between ``---`` lines wit
 ``title``/``outlet``/``url``/``date``), ``.html``/``.htm`` (text from the page's paragraphs,
 metadata from its ``<head>``), ``.pdf`` (its text layer as paragraphs, the title from its
 metadata: :mod:`verifier.pdf`), ``.docx`` (its paragraphs and tables, the title from its
-properties: :mod:`verifier.word`), ``.csv`` (one document per row, column ``text``) and
+properties: :mod:`verifier.word`), ``.eml`` (an email: its body, and each attachment of
+those kinds, as documents: :func:`read_eml_docs`), ``.csv`` (one document per row, column
+``text``) and
 ``.jsonl`` (one JSON object per line, field ``text``). Folders are walked for those extensions. The
 files themselves are read (size, encoding, binary checks, table rows) by :mod:`verifier.readers`.
 """
@@ -24,8 +26,9 @@ from bs4 import BeautifulSoup
 from verifier.db.limits import check_lengths
 from verifier.db.models import Document
 from verifier.errors import InputError
+from verifier.mail import read_eml
 from verifier.pdf import read_pdf
-from verifier.readers import TABLE_SUFFIXES, read_bytes, read_table, read_text_file
+from verifier.readers import TABLE_SUFFIXES, decode_text, read_bytes, read_table, read_text_file
 from verifier.text import first_line_title
 from verifier.word import read_docx
 
@@ -35,10 +38,14 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 PDF_SUFFIXES = {".pdf"}
 WORD_SUFFIXES = {".docx"}
-SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | WORD_SUFFIXES | set(TABLE_SUFFIXES)
+MAIL_SUFFIXES = {".eml"}
+#: What an email's attachment may be to be read as a document.
+ATTACHED = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | WORD_SUFFIXES
+SUPPORTED = ATTACHED | MAIL_SUFFIXES | set(TABLE_SUFFIXES)
 # How the command line names the column of a table that holds the text (the app has a field).
 COLUMN_OPTION = "--column"
 
+_REPLY = re.compile(r"^((re|fwd?|aw|wg|tr)\s*:\s*)+", re.I)  # "Fwd: Re: " before a subject
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 
 
@@ -227,6 +234,60 @@ def read_docx_doc(path: Path | str, data: bytes, max_bytes: int = 0) -> SourceDo
     )
 
 
+def read_eml_docs(
+    path: Path, data: bytes, max_bytes: int, encoding: str | None = None
+) -> list[SourceDoc]:
+    """The documents of an email file (:func:`verifier.mail.read_eml`): its body (titled
+    by its subject, less "Re:" and "Fwd:"), then each attachment that is a text, HTML, PDF
+    or Word file (uri ``path#attachment=NAME``), all with the sender as outlet and the day
+    it was sent as date unless a document says otherwise. An attachment of another kind, or
+    one that cannot be read, is skipped with a warning naming it.
+
+    Raises:
+        InputError: not an email.
+    """
+    mail = read_eml(path, data)
+    docs = []
+    text = (mail.body or "").strip()
+    if text and mail.body_kind == "html":
+        try:
+            text = read_html_doc(path, text).text
+        except InputError:
+            text = ""
+    subject = _REPLY.sub("", mail.subject or "").strip()
+    if text:
+        title = clean_field(subject) or first_line_title(text, _stem(path))
+        docs.append(SourceDoc(uri=str(path), title=title, text=text, format="eml"))
+    names: set[str] = set()
+    for name, content in mail.attachments:
+        suffix = Path(name).suffix.lower()
+        unique = name
+        while unique in names:
+            unique = f"{Path(unique).stem}-2{suffix}"
+        names.add(unique)
+        where = f"{path}#attachment={unique}"
+        if suffix not in ATTACHED:
+            log.warning("%s: not a kind of file verifier reads; skipped", where)
+            continue
+        try:
+            if suffix in PDF_SUFFIXES:
+                doc = read_pdf_doc(where, content)
+            elif suffix in WORD_SUFFIXES:
+                doc = read_docx_doc(where, content, max_bytes)
+            elif suffix in HTML_SUFFIXES:
+                doc = read_html_doc(where, decode_text(where, content, encoding))
+            else:
+                doc = read_text_doc(where, decode_text(where, content, encoding))
+        except InputError as error:
+            log.warning("%s; skipped", error)
+            continue
+        docs.append(replace(doc, format=suffix.lstrip(".")))
+    return [
+        replace(doc, outlet=doc.outlet or mail.sender, published=doc.published or mail.sent)
+        for doc in docs
+    ]
+
+
 def _row_doc(
     path: Path, key: str, record: dict[str, object], fmt: str, column: str = "text"
 ) -> SourceDoc:
@@ -266,8 +327,9 @@ def read_file(
     column: str = "text",
     column_option: str = COLUMN_OPTION,
 ) -> list[SourceDoc]:
-    """Every document in one file (one for text/HTML/PDF/Word, one per row for CSV/JSONL,
-    its text in the ``column`` column or field; a CSV header is matched case-insensitively).
+    """Every document in one file (one for text/HTML/PDF/Word, the body and attachments of
+    an email, one per row for CSV/JSONL, its text in the ``column`` column or field; a CSV
+    header is matched case-insensitively).
     ``column_option`` is how the caller lets a user name the column (the command line's
     option, a field in the app), for the error when a table lacks it.
 
@@ -285,6 +347,8 @@ def read_file(
         docs = [read_pdf_doc(path, read_bytes(path, max_bytes))]
     elif suffix in WORD_SUFFIXES:
         docs = [read_docx_doc(path, read_bytes(path, max_bytes), max_bytes)]
+    elif suffix in MAIL_SUFFIXES:
+        docs = read_eml_docs(path, read_bytes(path, max_bytes), max_bytes, encoding)
     else:
         docs = [read_text_doc(path, read_text_file(path, max_bytes, encoding))]
     if not docs:

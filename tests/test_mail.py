@@ -1,0 +1,122 @@
+"""Emails saved as .eml files: the body and each readable attachment become sources, with the
+sender as outlet and the day sent as date; what cannot be read is skipped, or refused."""
+
+from __future__ import annotations
+
+import logging
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from made_documents import make_docx, make_pdf
+
+from verifier import pipeline
+from verifier.documents import list_sources
+from verifier.errors import InputError
+from verifier.sources import read_sources
+from verifier.workbench import Workbench
+
+
+def make_eml(html: bool = False, attach: bool = True) -> bytes:
+    message = EmailMessage()
+    message["From"] = "Ministry of Defence Press Office <press@mod.example.gov>"
+    message["To"] = "desk@paper.example"
+    message["Subject"] = "Fwd: Statement on the Latakia air base"
+    message["Date"] = "Mon, 21 Sep 2015 10:04:00 +0300"
+    body = "The ministry denies that 28 combat aircraft landed at Latakia.\n\nNo troops were sent."
+    message.set_content(body)
+    if html:
+        message.add_alternative(f"<html><body><p>{body}</p></body></html>", subtype="html")
+    if attach:
+        pdf = make_pdf([["Full statement: 28 aircraft were not moved to Latakia."]], title="Full")
+        message.add_attachment(pdf, maintype="application", subtype="pdf", filename="full.pdf")
+        word = make_docx()
+        kind = "vnd.openxmlformats-officedocument.wordprocessingml.document"
+        message.add_attachment(word, maintype="application", subtype=kind, filename="a.docx")
+        message.add_attachment(b"\x89PNG\r\n", maintype="image", subtype="png", filename="x.png")
+        broken = b"%PDF-1.4 broken"
+        message.add_attachment(broken, maintype="application", subtype="pdf", filename="b.pdf")
+        message.add_attachment(pdf, maintype="application", subtype="pdf", filename="full.pdf")
+    return bytes(message)
+
+
+def test_the_body_and_readable_attachments_are_documents(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "statement.eml"
+    path.write_bytes(make_eml())
+    with caplog.at_level(logging.WARNING):
+        docs = list(read_sources([path], 2**20))
+    assert [(doc.uri.removeprefix(str(path)), doc.format, doc.title) for doc in docs] == [
+        ("", "eml", "Statement on the Latakia air base"),
+        ("#attachment=full.pdf", "pdf", "Full"),
+        ("#attachment=a.docx", "docx", "MoD statement on Latakia"),
+        ("#attachment=full-2.pdf", "pdf", "Full"),  # the same name twice: both kept apart
+    ]
+    assert docs[0].text == (
+        "The ministry denies that 28 combat aircraft landed at Latakia.\n\nNo troops were sent."
+    )
+    assert {doc.outlet for doc in docs} == {"Ministry of Defence Press Office"}
+    assert {str(doc.published) for doc in docs} == {"2015-09-21"}
+    skipped = [record.getMessage() for record in caplog.records]
+    assert any("#attachment=x.png: not a kind of file verifier reads" in m for m in skipped)
+    assert any("#attachment=b.pdf: cannot be read as a PDF" in m for m in skipped)
+
+
+def test_an_html_only_body_is_read_as_a_page(tmp_path: Path) -> None:
+    message = EmailMessage()
+    message["From"] = "wire@agency.example"
+    message["Subject"] = "Re: jets"
+    message.set_content("<p>Jets <b>landed</b> at Latakia.</p><script>x()</script>", subtype="html")
+    path = tmp_path / "tip.eml"
+    path.write_bytes(bytes(message))
+    [doc] = read_sources([path], 2**20)
+    assert (doc.title, doc.text, doc.outlet) == (
+        "jets",
+        "Jets landed at Latakia.",
+        "wire@agency.example",
+    )
+
+
+def test_an_email_is_ingested_and_its_documents_updated_in_place(
+    bench: Workbench, tmp_path: Path
+) -> None:
+    path = tmp_path / "statement.eml"
+    path.write_bytes(make_eml(html=True))
+    report = pipeline.ingest(bench, [path])
+    assert report.added == 3 and report.duplicates[0][0].endswith("#attachment=full-2.pdf")
+    assert pipeline.ingest(bench, [path]).unchanged == 3
+    with bench.db.session() as session:
+        rows, count = list_sources(session)
+    assert count == 3 and {row.outlet for row in rows} == {"Ministry of Defence Press Office"}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"Just some text, no headers at all.",
+            r"not an email \(no From, Subject or Date header\)",
+        ),
+        (b"\x00\x01\x02" * 50, "binary|not an email"),
+        (b"", "file is empty"),
+    ],
+)
+def test_a_file_that_is_not_an_email_is_one_clear_line(
+    tmp_path: Path, data: bytes, message: str
+) -> None:
+    path = tmp_path / "x.eml"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=message) as raised:
+        list(read_sources([path], 2**20))
+    assert str(raised.value).startswith(f"{path}: ") and "\n" not in str(raised.value)
+
+
+def test_an_email_with_nothing_readable_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "photo.eml"
+    message = EmailMessage()
+    message["Subject"] = "Photo"
+    message.add_attachment(b"\x89PNG", maintype="image", subtype="png", filename="p.png")
+    path.write_bytes(bytes(message))
+    with pytest.raises(InputError, match="no document with text in it"):
+        list(read_sources([path], 2**20))

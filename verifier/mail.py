@@ -1,0 +1,117 @@
+"""An email saved as a file (``.eml``: a statement a press office sent, a tip forwarded to
+the desk), read with Python's own ``email`` package: its subject, sender, date, body and
+attachments. :func:`verifier.sources.read_eml_docs` makes documents of them.
+
+The body is the plain-text part, else the HTML one. Attachments are kept with their file
+names, for the caller to read as files of their kind. A file with none of an email's
+headers is refused as not an email.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import email.utils
+from dataclasses import dataclass, field
+from datetime import date
+from email.message import EmailMessage, MIMEPart
+from pathlib import Path
+
+from verifier.errors import InputError
+
+#: Headers at least one of which every email has.
+_HEADERS = ("from", "subject", "date", "to", "message-id")
+
+
+@dataclass(frozen=True)
+class Mail:
+    """What an email file holds.
+
+    Attributes:
+        body_kind: ``"plain"`` or ``"html"`` (``None`` when it has no text body).
+        attachments: ``(file name, content)`` of each attachment, in order.
+    """
+
+    subject: str | None
+    sender: str | None
+    sent: date | None
+    body: str | None
+    body_kind: str | None
+    attachments: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+def read_eml(where: Path | str, data: bytes) -> Mail:
+    """The email in ``data`` (read from ``where``, for messages).
+
+    Raises:
+        InputError: not an email (none of its headers).
+    """
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    if not isinstance(message, EmailMessage) or not any(message.get(name) for name in _HEADERS):
+        raise InputError(
+            f"{where}: not an email (no From, Subject or Date header); save the message as "
+            ".eml from the mail program, or its text as .txt"
+        )
+    try:
+        body = message.get_body(preferencelist=("plain", "html"))
+        text = _content(body) if body is not None else None
+        attachments = []
+        for number, part in enumerate(message.iter_attachments(), start=1):
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes) and payload.strip():
+                name = Path(str(part.get_filename() or f"attachment-{number}")).name
+                attachments.append((name or f"attachment-{number}", payload))
+    except Exception as error:  # the parser's many kinds of complaint about a damaged MIME
+        raise InputError(
+            f"{where}: cannot be read as an email ({type(error).__name__}); save the message "
+            "again from the mail program, or its text as .txt"
+        ) from None
+    return Mail(
+        subject=_header(message, "subject"),
+        sender=_sender(message),
+        sent=_sent(message),
+        body=text,
+        body_kind=body.get_content_subtype() if body is not None and text else None,
+        attachments=attachments,
+    )
+
+
+def _header(message: EmailMessage, name: str) -> str | None:
+    try:
+        value = message.get(name)
+    except (ValueError, TypeError, IndexError):  # a header the parser cannot make sense of
+        return None
+    text = " ".join(str(value or "").split())
+    return text or None
+
+
+def _sender(message: EmailMessage) -> str | None:
+    """The sender's name as the email gives it, else its address."""
+    raw = _header(message, "from")
+    if raw is None:
+        return None
+    name, address = email.utils.parseaddr(raw)
+    return " ".join((name or address or raw).split()) or None
+
+
+def _sent(message: EmailMessage) -> date | None:
+    raw = _header(message, "date")
+    if raw is None:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(raw).date()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _content(part: MIMEPart) -> str | None:
+    """A text part's content; a charset Python does not know is read as UTF-8, mending
+    what does not decode."""
+    try:
+        content = part.get_content()
+    except (LookupError, UnicodeError, AssertionError, ValueError):
+        payload = part.get_payload(decode=True)
+        content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else None
+    if not isinstance(content, str) or not content.strip():
+        return None
+    return content.replace("\r\n", "\n")
