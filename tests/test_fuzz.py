@@ -141,7 +141,23 @@ def file_bytes(draw: st.DrawFn) -> tuple[str, bytes]:
         head = "".join(f"{name}: {draw(tricky)}\n" for name in headers)
         body = f"{head}\n{draw(tricky)}"
     else:
-        body = f"<html><head><title>{draw(tricky)}</title></head><body>{draw(tricky)}</body>"
+        markup = draw(
+            st.none()
+            | json_values.map(json.dumps)
+            | st.fixed_dictionaries(
+                {"@type": st.just("ClaimReview")},
+                optional={
+                    "claimReviewed": json_values,
+                    "reviewRating": json_values,
+                    "author": json_values,
+                    "datePublished": json_values,
+                },
+            ).map(json.dumps)
+        )
+        script = f'<script type="application/ld+json">{markup}</script>' if markup else ""
+        body = (
+            f"<html><head><title>{draw(tricky)}</title>{script}</head><body>{draw(tricky)}</body>"
+        )
     return suffix, body.encode(draw(st.sampled_from(ENCODINGS)), errors="replace")
 
 

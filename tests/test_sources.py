@@ -311,3 +311,50 @@ def test_a_claims_file_that_is_a_pipe_is_named_as_such(tmp_path: Path) -> None:
         read_claims(path, MB)
     with pytest.raises(InputError, match="no such file"):
         read_claims(tmp_path / "missing.txt", MB)
+
+
+FACT_CHECK_PAGE = """<!doctype html><html><head><title>Did Assad move to Latakia?</title>
+<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+ {"@type": "WebPage", "name": "x"},
+ {"@type": "ClaimReview", "claimReviewed": "Bashar Assad has moved the Syrian government to
+  Latakia.", "datePublished": "2015-09-12",
+  "author": {"@type": "Organization", "name": "Other Desk Fact Check"},
+  "reviewRating": {"@type": "Rating", "ratingValue": 1, "alternateName": "False"}}]}
+</script><script type="application/ld+json">{not json</script></head>
+<body><article><h1>Did Assad move to Latakia?</h1>
+<p>Ministries continue to operate in the capital.</p></article></body></html>"""
+
+
+def test_a_fact_checks_claimreview_markup_states_the_claim_and_rating_first(
+    tmp_path: Path,
+) -> None:
+    [doc] = read_file(write(tmp_path, "check.html", FACT_CHECK_PAGE), 2**20)
+    assert doc.text.split("\n\n") == [
+        "Claim: Bashar Assad has moved the Syrian government to Latakia.",
+        "Rating: False.",
+        "Did Assad move to Latakia?",
+        "Ministries continue to operate in the capital.",
+    ]
+    # What the head does not say, the markup does; what the head says wins.
+    assert (doc.outlet, doc.published) == ("Other Desk Fact Check", date(2015, 9, 12))
+    with_head = FACT_CHECK_PAGE.replace(
+        "<title>",
+        '<meta property="og:site_name" content="Checks Weekly">'
+        '<meta property="article:published_time" content="2015-09-13"><title>',
+    )
+    [doc] = read_file(write(tmp_path, "check2.html", with_head), 2**20)
+    assert (doc.outlet, doc.published) == ("Checks Weekly", date(2015, 9, 13))
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '{"@type": "ClaimReview", "datePublished": "yesterday", "author": [{"name": 5}]}',
+        '[{"@type": ["ClaimReview", "Thing"], "reviewRating": {"name": true}}, 7, null]',
+        '{"@graph": {"@graph": {"@graph": {"@graph": {"@graph": {"@graph": {}}}}}}}',
+    ],
+)
+def test_odd_claimreview_markup_leaves_the_page_readable(tmp_path: Path, markup: str) -> None:
+    page = f'<script type="application/ld+json">{markup}</script><p>Jets landed at Latakia.</p>'
+    [doc] = read_file(write(tmp_path, "odd.html", page), 2**20)
+    assert doc.text == "Jets landed at Latakia." and doc.published is None

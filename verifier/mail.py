@@ -47,7 +47,9 @@ def read_eml(where: Path | str, data: bytes) -> Mail:
         InputError: not an email (none of its headers).
     """
     message = email.message_from_bytes(data, policy=email.policy.default)
-    if not isinstance(message, EmailMessage) or not any(message.get(name) for name in _HEADERS):
+    if not isinstance(message, EmailMessage) or not any(
+        _header(message, name) for name in _HEADERS
+    ):
         raise InputError(
             f"{where}: not an email (no From, Subject or Date header); save the message as "
             ".eml from the mail program, or its text as .txt"
@@ -79,7 +81,7 @@ def read_eml(where: Path | str, data: bytes) -> Mail:
 def _header(message: EmailMessage, name: str) -> str | None:
     try:
         value = message.get(name)
-    except (ValueError, TypeError, IndexError):  # a header the parser cannot make sense of
+    except Exception:  # a header the parser cannot make sense of (HeaderParseError, ...)
         return None
     text = " ".join(str(value or "").split())
     return text or None

@@ -13,6 +13,7 @@ files themselves are read (size, encoding, binary checks, table rows) by :mod:`v
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -173,8 +174,12 @@ def _meta(soup: BeautifulSoup, *keys: str) -> str | None:
 
 def read_html_doc(path: Path | str, raw: str) -> SourceDoc:
     """An HTML page (a file, or fetched from a web address): paragraph text from the
-    article (or body), metadata from the head."""
+    article (or body), metadata from the head. A fact-check page's ClaimReview markup
+    (:func:`claim_reviews`) puts the claim it checks and its rating first ("Claim: ...",
+    "Rating: False."), as a desk writes them, and gives the outlet and date the head does
+    not."""
     soup = BeautifulSoup(raw, "html.parser")
+    reviews = claim_reviews(soup)
     canonical = soup.find("link", rel="canonical")
     time_tag = soup.find("time", attrs={"datetime": True})
     title = _meta(soup, "og:title") or (soup.title.string if soup.title else None)
@@ -196,18 +201,107 @@ def read_html_doc(path: Path | str, raw: str) -> SourceDoc:
         text = "\n\n".join(
             line.strip() for line in root.get_text("\n").splitlines() if line.strip()
         )
+    checked = [line for review in reviews for line in review.lines()]
+    text = "\n\n".join(part for part in [*checked, text] if part)
     if not text:
         raise InputError(f"{path}: HTML page has no text")
     h1 = soup.find("h1")
+    outlet = _meta(soup, "og:site_name", "publisher", "author") or next(
+        (review.author for review in reviews if review.author), None
+    )
     return SourceDoc(
         uri=str(path),
         title=clean_field(title) or clean_field(h1.get_text() if h1 else None) or _stem(path),
         text=text,
         format="html",
-        outlet=clean_field(_meta(soup, "og:site_name", "publisher", "author")),
+        outlet=clean_field(outlet),
         url=clean_field((canonical.get("href") if canonical else None) or _meta(soup, "og:url")),
-        published=parse_date(published, str(path)),
+        published=parse_date(published, str(path)) or _reviewed_on(reviews),
     )
+
+
+def _reviewed_on(reviews: list[ClaimReviewMarkup]) -> date | None:
+    """The first readable date of the ClaimReview markup (a malformed one is passed over:
+    the page stays readable without it)."""
+    for review in reviews:
+        try:
+            day = parse_date(review.published, "markup")
+        except InputError:
+            continue
+        if day is not None:
+            return day
+    return None
+
+
+@dataclass(frozen=True)
+class ClaimReviewMarkup:
+    """What a fact-check page's schema.org ClaimReview says: the claim checked, its rating,
+    who checked it and when."""
+
+    claim: str | None
+    rating: str | None
+    author: str | None
+    published: str | None
+
+    def lines(self) -> list[str]:
+        """``"Claim: ..."`` and ``"Rating: ..."``, as a desk's own fact-check states them."""
+        found = [f"Claim: {self.claim}"] if self.claim else []
+        if self.rating:
+            found.append(f"Rating: {self.rating}" + ("" if self.rating[-1] in ".!?" else "."))
+        return found
+
+
+def claim_reviews(soup: BeautifulSoup) -> list[ClaimReviewMarkup]:
+    """The ClaimReview objects in a page's JSON-LD scripts (top level, in a list or an
+    ``@graph``), in order; a script that is not valid JSON is passed over."""
+    found: list[ClaimReviewMarkup] = []
+    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.I)):
+        try:
+            data = json.loads(script.get_text() or "null", strict=False)  # raw newlines too
+        except (ValueError, RecursionError):
+            continue
+        for item in _json_ld_items(data):
+            kinds = item.get("@type")
+            if "ClaimReview" not in (kinds if isinstance(kinds, list) else [kinds]):
+                continue
+            rating = item.get("reviewRating")
+            if isinstance(rating, dict):
+                rating = rating.get("alternateName") or rating.get("name")
+            review = ClaimReviewMarkup(
+                claim=clean_field(_plain(item.get("claimReviewed"))),
+                rating=clean_field(_plain(rating)),
+                author=clean_field(_plain(_name(item.get("author")))),
+                published=clean_field(_plain(item.get("datePublished"))),
+            )
+            if review.claim or review.rating:
+                found.append(review)
+    return found
+
+
+def _json_ld_items(data: object, depth: int = 0) -> Iterator[dict[str, object]]:
+    """The objects of a JSON-LD document: itself, a list's items, an ``@graph``'s."""
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _json_ld_items(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        yield from _json_ld_items(data.get("@graph"), depth + 1)
+
+
+def _name(value: object) -> object:
+    """An author given as an object (or a list of them): its name."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value.get("name") if isinstance(value, dict) else value
+
+
+def _plain(value: object) -> str | None:
+    """A JSON-LD value as text, when it is text or a number."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    return str(value)
 
 
 def read_pdf_doc(path: Path | str, data: bytes) -> SourceDoc:
