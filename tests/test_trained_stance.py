@@ -93,6 +93,14 @@ def test_each_passage_is_read_by_its_most_telling_sentence(model: TrainedStance)
     assert read_passages(model.pairs, CLAIM, [headed])[1] == [
         "Russia has sent six jets to the base."
     ]
+    # A fact-check's statement of the claim it checks quotes it: neutral, whatever its words.
+    check = Evidence(
+        9, f"Claim: {CLAIM}\n\nRating: False. Only six jets were sent.", 0.9, "fc", "Check"
+    )
+    probs, telling = read_passages(model.pairs, CLAIM, [check])
+    assert not telling[0].startswith("Claim:")
+    quoted = Evidence(10, f"Claim: {CLAIM}", 0.9, "fc", "Check")
+    assert read_passages(model.pairs, CLAIM, [quoted])[0][0] == pytest.approx([0, 0, 1])
 
 
 @pytest.mark.model

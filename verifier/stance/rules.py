@@ -139,12 +139,18 @@ def content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(normalise(text)) if w not in ENGLISH_STOP_WORDS}
 
 
+def quotes_checked_claim(sentence: str) -> bool:
+    """Whether ``sentence`` is a fact-check's statement of the claim it checks ("Claim: ...",
+    "Claimed: ..."): it quotes the claim, and says nothing for or against it."""
+    return bool(_CHECKED_CLAIM.match(sentence))
+
+
 def restates(claim: str, sentence: str) -> bool:
     """Whether ``sentence`` says what ``claim`` says: it holds at least
     :data:`RESTATEMENT_OVERLAP` of the claim's content words, the rules find no conflict
     between them (the same figures, no fact-check rating word, negations agreeing), and it is
     not a fact-check's statement of the claim it checks ("Claim: ...")."""
-    if _CHECKED_CLAIM.match(sentence):
+    if quotes_checked_claim(sentence):
         return False
     wanted = content_words(claim)
     if not wanted or len(wanted & content_words(sentence)) < RESTATEMENT_OVERLAP * len(wanted):

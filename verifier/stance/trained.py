@@ -47,7 +47,7 @@ from verifier.retrieve.base import Evidence
 from verifier.sentences import sentences
 from verifier.stance.base import EvidenceStance, Stance, Suggestion
 from verifier.stance.nli import quote
-from verifier.stance.rules import PARAPHRASE_SIMILARITY, restates
+from verifier.stance.rules import PARAPHRASE_SIMILARITY, quotes_checked_claim, restates
 from verifier.stance.rules import suggest as rules_suggest
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,8 @@ MODEL_DIR = Path(__file__).parent / "model"
 MODEL_NAME = "stance-v2"
 #: The cross-encoder's output columns.
 PAIR_STANCES = (Stance.SUPPORTS, Stance.REFUTES, Stance.NEUTRAL)
+#: How a sentence that says nothing for or against the claim is read (:func:`read_passages`).
+NEUTRAL_READ = (0.0, 0.0, 1.0)
 #: The claim-level head's output columns.
 VERDICTS = (Label.SUPPORTED, Label.DISPUTED, Label.UNVERIFIED)
 MAX_TOKENS = 128
@@ -64,7 +66,7 @@ MAX_TOKENS = 128
 #: training data, so the head cannot learn them, but they are what a desk looks for first.
 DECISIVE_CUES = ("different figure", "refuting language")
 #: Part of the model's version: bumped when the code around the weights changes a suggestion.
-RULES_VERSION = "5"
+RULES_VERSION = "6"
 FEATURES = (
     "max_support",
     "max_refute",
@@ -112,9 +114,18 @@ def read_passages(
     """Each passage read sentence by sentence against the claim: per passage, the
     :data:`PAIR_STANCES` probabilities of its most telling sentence (the least neutral) and
     that sentence. Sentences are what the cross-encoder was trained on, and a passage read
-    whole would be cut at :data:`MAX_TOKENS` (:func:`sentence_premises`)."""
+    whole would be cut at :data:`MAX_TOKENS` (:func:`sentence_premises`).
+
+    A fact-check's statement of the claim it checks ("Claim: ...") is read as neutral: it
+    quotes the claim, and the cross-encoder would read the copy as support (or, a claim
+    worded otherwise, as refutation); the fact-check's rating and reasons are what say
+    something, in the sentences after it."""
     premises, owner, texts = sentence_premises(evidence)
     read = pairs.probabilities(claim, premises)
+    quoted = [quotes_checked_claim(text) for text in texts]
+    if any(quoted):
+        read = read.copy()
+        read[np.array(quoted)] = NEUTRAL_READ
     of = np.array(owner)
     rows = np.zeros((len(evidence), len(PAIR_STANCES)))
     telling = []
