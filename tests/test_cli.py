@@ -223,8 +223,17 @@ def test_files_and_web_pages_are_ingested_in_one_command(tmp_path: Path, sources
     with served(page) as address:
         done = run(home, db, "ingest", str(sources), f"{address}/statement", "--outlet", "Desk")
         assert done.exit_code == 0, done.output
+        # One run: one summary line, the files' documents and the page's together.
         lines = [line for line in done.output.splitlines() if line.startswith("documents:")]
-        assert len(lines) == 2 and lines[1].startswith("documents: 1 added")
+        files = len(list(sources.iterdir()))
+        assert len(lines) == 1 and lines[0].startswith(f"documents: {files + 1} added")
+        # A bad file beside a page: nothing kept, nothing written, the file named.
+        bad = tmp_path / "empty.txt"
+        bad.write_text("")
+        kept = sorted((home / "uploads" / "sources").iterdir())
+        failed = run(home, db, "ingest", str(bad), f"{address}/other")
+        assert failed.exit_code == 1 and f"{bad}: file is empty" in failed.output
+        assert sorted((home / "uploads" / "sources").iterdir()) == kept
         listed = run(home, db, "sources", "--search", "Statement on Latakia")
         assert f"{address}/statement" in listed.output and "Desk" in listed.output
         refused = run(home, db, "ingest", f"{address}/statement", "--url", "https://x.org")

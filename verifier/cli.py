@@ -294,8 +294,8 @@ def ingest(
     if addresses and url:
         raise click.UsageError("--url is for files; a web page's address is its url")
     bench = _bench(ctx)
-    # Every page is fetched before anything is written; then the files are checked and
-    # ingested, then the pages.
+    # Every page is fetched before anything is written; then the files and the pages are
+    # checked, and ingested in one run.
     pages = pipeline.fetch_sources(bench, addresses) if addresses else []
     with _bar(None, "passage") as bar:
 
@@ -303,20 +303,17 @@ def ingest(
             bar.total = total
             bar.update(done - bar.n)
 
-        reports = []
-        if files:
-            reports.append(
-                pipeline.ingest(bench, files, progress, column, outlet=outlet, url=url, date=date)
-            )
         if pages:
-            bar.reset()
-            reports.append(
-                pipeline.ingest_uploads(bench, pages, progress, outlet=outlet, date=date)
+            report = pipeline.ingest_uploads(
+                bench, pages, progress, column, paths=files, outlet=outlet, url=url, date=date
             )
-    for report in reports:
-        for uri, kept in report.duplicates:
-            click.echo(f"skipped {uri}: same text as {kept}", err=True)
-        click.echo(report.summary())
+        else:
+            report = pipeline.ingest(
+                bench, files, progress, column, outlet=outlet, url=url, date=date
+            )
+    for uri, kept in report.duplicates:
+        click.echo(f"skipped {uri}: same text as {kept}", err=True)
+    click.echo(report.summary())
 
 
 @cli.command()

@@ -193,30 +193,35 @@ def ingest_uploads(
     progress: Progress | None = None,
     column: str = "text",
     column_field: str = COLUMN_OPTION,
+    paths: Sequence[Path] = (),
     **defaults: str | None,
 ) -> IngestReport:
     """:func:`ingest` files uploaded in the app, given as (name, content): they are checked
     in a staging folder, then kept under ``uploads/sources/`` in the data folder (their
-    names are their uris: uploading a file again updates that source).
+    names are their uris: uploading a file again updates that source). ``paths`` (files and
+    folders on disk, as :func:`ingest` takes them) are checked first and ingested in the same
+    run: one report, one matching again of the claims whose evidence changed.
 
     ``column`` and ``defaults`` are as for :func:`ingest`; ``column_field`` is what the
     app calls the column's field, named in the error when a table lacks the column.
 
     Raises:
-        InputError: a file cannot be used (named as uploaded); nothing is kept or written.
+        InputError: a file cannot be used (an upload named as uploaded); nothing is kept or
+            written.
     """
     settings = bench.settings
     folder = settings.home / "uploads" / "sources"
+    size, encoding = settings.max_file_bytes, settings.encoding
+    for _ in read_sources(paths, size, encoding, column, **defaults) if paths else ():
+        pass
     with staged_uploads(folder, files) as staged:
         try:
-            for _ in read_sources(
-                staged, settings.max_file_bytes, settings.encoding, column, column_field, **defaults
-            ):
+            for _ in read_sources(staged, size, encoding, column, column_field, **defaults):
                 pass
         except InputError as error:
             raise _as_uploaded(error, staged[0].parent) from None
         kept = keep_uploads(staged, folder)
-    return ingest(bench, kept, progress, column, **defaults)
+    return ingest(bench, [*paths, *kept], progress, column, **defaults)
 
 
 def fetch_sources(bench: Records, urls: Iterable[str]) -> list[tuple[str, bytes]]:
