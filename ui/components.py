@@ -133,8 +133,8 @@ def badge(label: Label) -> str:
 
 def evidence_heading(item: EvidenceView, new: bool = False) -> str:
     """Rank, score, title, outlet and date, the stance the model read in the passage and why,
-    whether its source is ``new`` since the verdict, then the link (or the path it was
-    ingested from)."""
+    whether its source is ``new`` since the verdict, whether it repeats a passage above
+    (the same wire copy), then the link (or the path it was ingested from)."""
     outlet = plain(item.outlet or "")
     if item.outlet and item.outlet_label:  # the desk's word on the outlet, next to its name
         outlet += f" :violet-badge[{plain(item.outlet_label)}]"
@@ -148,9 +148,11 @@ def evidence_heading(item: EvidenceView, new: bool = False) -> str:
         if item.stance_why:
             stance += f" ({plain(item.stance_why)})"
     fresh = " · :orange-badge[new since the verdict]" if new else ""
+    # The same wire copy as a passage above: one source's word, not a second source's.
+    copy = f" · :gray-badge[same text as #{item.copy_of}]" if item.copy_of else ""
     return (
         f"**#{item.rank} · {item.score:.2f} · {plain(item.document)}** — {source}{stance}"
-        f"{fresh}  \n{where}"
+        f"{fresh}{copy}  \n{where}"
     )
 
 

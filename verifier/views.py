@@ -7,7 +7,7 @@ across reruns and threads.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from verifier.assignments import Assigned, assignments
 from verifier.citations import CitedPassage, cited_passages, passages_with_source
+from verifier.copies import copies
 from verifier.db.models import Article, Claim, Document, Match, Passage, Verdict, as_utc
 from verifier.labels import Label
 from verifier.match import Provenance
@@ -55,6 +56,9 @@ class EvidenceView:
     #: The desk's label for the outlet, and its note (:mod:`verifier.outlets`).
     outlet_label: str | None = None
     outlet_note: str | None = None
+    #: The rank of a higher-ranked passage from another source that this one repeats (the
+    #: same wire copy: not independent corroboration; :mod:`verifier.copies`).
+    copy_of: int | None = None
 
     @property
     def in_view(self) -> bool:
@@ -284,6 +288,12 @@ def _evidence(session: Session, claim_ids: list[int]) -> dict[int, list[Evidence
                 outlet_note=label.note if label else None,
             )
         )
+    for claim_id, items in found.items():
+        originals = copies([item.text for item in items], [item.uri for item in items])
+        found[claim_id] = [
+            item if original is None else replace(item, copy_of=items[original].rank)
+            for item, original in zip(items, originals, strict=True)
+        ]
     return found
 
 
