@@ -145,3 +145,28 @@ def test_a_write_killed_half_way_leaves_a_temporary_the_next_write_removes(
         tmp.write_text("whole\n")
     assert out.read_text() == "whole\n"
     assert not left.exists() and list(tmp_path.iterdir()) == [out]
+
+
+def test_parquet_row_groups_take_fields_filled_only_after_the_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A field empty in the whole first row group (an outlet label, a date) and filled
+    later is text, not a type the later groups break; a number there is written as text."""
+    from verifier.export import tabular
+
+    monkeypatch.setattr(tabular, "_ROW_GROUP", 3)
+    records: list[dict[str, object]] = [
+        {"claim": f"c{i}", "ref": None, "evidence": [{"text": "t", "outlet_label": None}]}
+        for i in range(3)
+    ]
+    records.append({"claim": "c3", "ref": 7, "evidence": [{"text": "t", "outlet_label": "wire"}]})
+    records.append({"claim": "c4", "ref": "A-9", "evidence": []})
+    assert write_records(iter(records), tmp_path / "out.parquet") == 5
+    rows = pq.read_table(tmp_path / "out.parquet").to_pylist()
+    assert [row["ref"] for row in rows] == [None, None, None, "7", "A-9"]
+    assert rows[3]["evidence"] == [{"text": "t", "outlet_label": "wire"}]
+    # A field the first records never had: one line, and no file left behind.
+    records.append({"claim": "c5", "new": 1, "evidence": []})
+    with pytest.raises(InputError, match="record 6 has field.s. 'new' that the records before"):
+        write_records(iter(records), tmp_path / "more.parquet")
+    assert not (tmp_path / "more.parquet").exists()

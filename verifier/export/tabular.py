@@ -19,6 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from verifier.errors import InputError
 from verifier.export.formats import atomic_output, check_output
 from verifier.text import FORMULA_START
 
@@ -128,14 +129,20 @@ def _xlsx(rows: Iterator[Record], tmp: Path, columns: Sequence[str] | None) -> i
 
 
 def _parquet(records: Iterable[Record], tmp: Path, schema: pa.Schema | None) -> int:
+    """Row groups of :data:`_ROW_GROUP` records under one schema: ``schema``, else the
+    first row group's, with fields it holds no value for typed as text
+    (:func:`_settled`), so a field empty in the first 5,000 records and filled later
+    (an outlet label, a date) still fits."""
     stream = iter(records)
     writer: pq.ParquetWriter | None = None
     count = 0
     try:
         while batch := list(islice(stream, _ROW_GROUP)):
-            table = pa.Table.from_pylist(batch, schema=schema)
+            if schema is None:
+                schema = _settled(pa.Table.from_pylist(batch).schema)
+            table = _table(batch, schema, count)
             if writer is None:
-                writer = pq.ParquetWriter(tmp, table.schema)
+                writer = pq.ParquetWriter(tmp, schema)
             writer.write_table(table)
             count += len(batch)
         if writer is None:  # no records: an empty file with the schema, if known
@@ -144,6 +151,68 @@ def _parquet(records: Iterable[Record], tmp: Path, schema: pa.Schema | None) -> 
         if writer is not None:
             writer.close()
     return count
+
+
+def _settled(schema: pa.Schema) -> pa.Schema:
+    """``schema`` with every field of no known type (all values null so far) typed as text."""
+    return pa.schema([field.with_type(_settled_type(field.type)) for field in schema])
+
+
+def _settled_type(kind: pa.DataType) -> pa.DataType:
+    if pa.types.is_null(kind):
+        return pa.string()
+    if pa.types.is_list(kind):
+        return pa.list_(_settled_type(kind.value_type))
+    if pa.types.is_struct(kind):
+        return pa.struct([field.with_type(_settled_type(field.type)) for field in kind])
+    return kind
+
+
+def _table(batch: list[Record], schema: pa.Schema, start: int) -> pa.Table:
+    """``batch`` as a table of ``schema``; a value of another kind where text is expected
+    (a number in a column empty until then) is written as text.
+
+    Raises:
+        InputError: a record has a field the schema lacks, or a value that fits no way.
+    """
+    known = set(schema.names)
+    for offset, record in enumerate(batch, start=start + 1):
+        if extra := sorted(set(record) - known):
+            raise InputError(
+                f"record {offset:,} has field(s) {', '.join(map(repr, extra))} that the records "
+                "before it lack, and a Parquet file has one set of columns, set by its first "
+                f"{_ROW_GROUP:,} records; write .jsonl, which keeps every record as it is"
+            )
+    try:
+        return pa.Table.from_pylist(batch, schema=schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+        pass
+    try:
+        fitted = [
+            {field.name: _fit(record.get(field.name), field.type) for field in schema}
+            for record in batch
+        ]
+        return pa.Table.from_pylist(fitted, schema=schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as error:
+        raise InputError(
+            f"records {start + 1:,}-{start + len(batch):,} do not fit the columns the first "
+            f"records set ({error}); write .jsonl, which keeps every record as it is"
+        ) from None
+
+
+def _fit(value: object, kind: pa.DataType) -> object:
+    """``value`` made to fit ``kind`` where text is expected: a number or a list as text."""
+    if value is None:
+        return None
+    if pa.types.is_string(kind) and not isinstance(value, str):
+        return (
+            json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else str(value)
+        )
+    if pa.types.is_list(kind) and isinstance(value, list):
+        return [_fit(item, kind.value_type) for item in value]
+    if pa.types.is_struct(kind) and isinstance(value, dict):
+        return {field.name: _fit(value.get(field.name), field.type) for field in kind}
+    return value
 
 
 def _chain(first: list[Record], rest: Iterator[Record]) -> Iterator[Record]:
