@@ -68,6 +68,7 @@ def test_the_record_fields_are_pinned() -> None:
         "outlet_label",
         "date",
         "stance",
+        "copy_of",
     )
     assert record["suggested_verdict"] == "disputed" and type(record["suggested_verdict"]) is str
     evidence = record["evidence"]

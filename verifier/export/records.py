@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from verifier.claim_memory import PAST_CHECK_FIELDS, PastCheck
+from verifier.copies import copies
 from verifier.labels import Label
 from verifier.match import ScoredClaim
 
@@ -35,6 +36,7 @@ EVIDENCE_FIELDS = (
     "outlet_label",
     "date",
     "stance",
+    "copy_of",
 )
 
 
@@ -51,6 +53,9 @@ class EvidenceRecord:
     outlet_label: str | None
     date: str | None
     stance: str | None
+    #: The rank (1 = first) of a passage above from another source that this one repeats:
+    #: the same wire copy, not independent corroboration (:mod:`verifier.copies`).
+    copy_of: int | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in EVIDENCE_FIELDS}
@@ -87,6 +92,8 @@ class ClaimRecord:
         row: int | None = None,
     ) -> ClaimRecord:
         stances = {s.passage_id: s.stance.value for s in scored.suggestion.stances}
+        evidence = scored.evidence
+        originals = copies([e.text for e in evidence], [e.uri for e in evidence])
         return cls(
             claim=scored.claim,
             suggested_verdict=scored.suggestion.label,
@@ -106,8 +113,9 @@ class ClaimRecord:
                     outlet_label=e.outlet_label,
                     date=e.published,
                     stance=stances.get(e.passage_id),
+                    copy_of=None if original is None else original + 1,
                 )
-                for e in scored.evidence
+                for e, original in zip(evidence, originals, strict=True)
             ],
             claim_id=scored.claim_id,
             past=scored.past,
