@@ -15,8 +15,8 @@ from pathlib import Path
 from verifier.db.limits import check_lengths
 from verifier.db.models import Claim
 from verifier.errors import InputError
-from verifier.sources import clean_field, parse_date
-from verifier.text import web_address
+from verifier.sources import parse_date
+from verifier.text import one_line, web_address
 
 #: The columns of a claims file that say where each claim was seen, by who, and when.
 URL_COLUMN, AUTHOR_COLUMN, DATE_COLUMN = "url", "author", "date"
@@ -61,7 +61,7 @@ def appearances(
     found = []
     for extra, row in zip(extras, rows):
         where = f"{path}:{row}"
-        url, author = clean_field(extra.get(URL_COLUMN)), clean_field(extra.get(AUTHOR_COLUMN))
+        url, author = one_line(extra.get(URL_COLUMN)), one_line(extra.get(AUTHOR_COLUMN))
         if url is not None and not web_address(url):
             raise InputError(
                 f"{where}: url {url[:60]!r} is not a web address (http:// or https://); "

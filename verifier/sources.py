@@ -2,18 +2,17 @@
 
 Supported: ``.txt`` and ``.md`` (optional front matter between ``---`` lines with
 ``title``/``outlet``/``url``/``date``), ``.html``/``.htm`` (text from the page's paragraphs,
-metadata from its ``<head>``), ``.pdf`` (its text layer as paragraphs, the title from its
-metadata: :mod:`verifier.pdf`), ``.docx`` (its paragraphs and tables, the title from its
-properties: :mod:`verifier.word`), ``.eml`` (an email: its body, and each attachment of
-those kinds, as documents: :func:`read_eml_docs`), ``.csv`` (one document per row, column
-``text``) and
-``.jsonl`` (one JSON object per line, field ``text``). Folders are walked for those extensions. The
-files themselves are read (size, encoding, binary checks, table rows) by :mod:`verifier.readers`.
+metadata from its ``<head>``, a fact-check's ClaimReview markup: :mod:`verifier.markup`),
+``.pdf`` (its text layer as paragraphs, the title from its metadata: :mod:`verifier.pdf`),
+``.docx`` (its paragraphs and tables, the title from its properties: :mod:`verifier.word`),
+``.eml`` (an email: its body, and each attachment of those kinds, as documents:
+:func:`read_eml_docs`), ``.csv`` (one document per row, column ``text``) and ``.jsonl`` (one
+JSON object per line, field ``text``). Folders are walked for those extensions. The files
+themselves are read (size, encoding, binary checks, table rows) by :mod:`verifier.readers`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -28,9 +27,10 @@ from verifier.db.limits import check_lengths
 from verifier.db.models import Document
 from verifier.errors import InputError
 from verifier.mail import read_eml
+from verifier.markup import ClaimReviewMarkup, claim_reviews
 from verifier.pdf import read_pdf
 from verifier.readers import TABLE_SUFFIXES, decode_text, read_bytes, read_table, read_text_file
-from verifier.text import first_line_title
+from verifier.text import first_line_title, one_line
 from verifier.word import read_docx
 
 log = logging.getLogger(__name__)
@@ -114,14 +114,6 @@ def parse_date(value: object, where: str) -> date | None:
         raise InputError(f"{where}: date {text!r} is not a date; use YYYY-MM-DD") from None
 
 
-def clean_field(value: object) -> str | None:
-    """A metadata value as one line of text; ``None`` when missing or blank."""
-    if value is None:
-        return None
-    text = " ".join(str(value).split())
-    return text or None
-
-
 def read_text_doc(path: Path | str, text: str) -> SourceDoc:
     """A .txt/.md file (or a plain-text page at a web address): optional front matter,
     then the body."""
@@ -140,11 +132,11 @@ def read_text_doc(path: Path | str, text: str) -> SourceDoc:
         raise InputError(f"{path}: has front matter but no text")
     return SourceDoc(
         uri=str(path),
-        title=clean_field(meta.get("title")) or first_line_title(text, _stem(path)),
+        title=one_line(meta.get("title")) or first_line_title(text, _stem(path)),
         text=text,
         format=path.suffix.lower().lstrip(".") if isinstance(path, Path) else "txt",
-        outlet=clean_field(meta.get("outlet") or meta.get("source")),
-        url=clean_field(meta.get("url")),
+        outlet=one_line(meta.get("outlet") or meta.get("source")),
+        url=one_line(meta.get("url")),
         published=parse_date(meta.get("date") or meta.get("published"), str(path)),
     )
 
@@ -175,9 +167,9 @@ def _meta(soup: BeautifulSoup, *keys: str) -> str | None:
 def read_html_doc(path: Path | str, raw: str) -> SourceDoc:
     """An HTML page (a file, or fetched from a web address): paragraph text from the
     article (or body), metadata from the head. A fact-check page's ClaimReview markup
-    (:func:`claim_reviews`) puts the claim it checks and its rating first ("Claim: ...",
-    "Rating: False."), as a desk writes them, and gives the outlet and date the head does
-    not."""
+    (:func:`verifier.markup.claim_reviews`) puts the claim it checks and its rating first
+    ("Claim: ...", "Rating: False."), as a desk writes them, and gives the outlet and date
+    the head does not."""
     soup = BeautifulSoup(raw, "html.parser")
     reviews = claim_reviews(soup)
     canonical = soup.find("link", rel="canonical")
@@ -211,11 +203,11 @@ def read_html_doc(path: Path | str, raw: str) -> SourceDoc:
     )
     return SourceDoc(
         uri=str(path),
-        title=clean_field(title) or clean_field(h1.get_text() if h1 else None) or _stem(path),
+        title=one_line(title) or one_line(h1.get_text() if h1 else None) or _stem(path),
         text=text,
         format="html",
-        outlet=clean_field(outlet),
-        url=clean_field((canonical.get("href") if canonical else None) or _meta(soup, "og:url")),
+        outlet=one_line(outlet),
+        url=one_line((canonical.get("href") if canonical else None) or _meta(soup, "og:url")),
         published=parse_date(published, str(path)) or _reviewed_on(reviews),
     )
 
@@ -233,84 +225,13 @@ def _reviewed_on(reviews: list[ClaimReviewMarkup]) -> date | None:
     return None
 
 
-@dataclass(frozen=True)
-class ClaimReviewMarkup:
-    """What a fact-check page's schema.org ClaimReview says: the claim checked, its rating,
-    who checked it and when."""
-
-    claim: str | None
-    rating: str | None
-    author: str | None
-    published: str | None
-
-    def lines(self) -> list[str]:
-        """``"Claim: ..."`` and ``"Rating: ..."``, as a desk's own fact-check states them."""
-        found = [f"Claim: {self.claim}"] if self.claim else []
-        if self.rating:
-            found.append(f"Rating: {self.rating}" + ("" if self.rating[-1] in ".!?" else "."))
-        return found
-
-
-def claim_reviews(soup: BeautifulSoup) -> list[ClaimReviewMarkup]:
-    """The ClaimReview objects in a page's JSON-LD scripts (top level, in a list or an
-    ``@graph``), in order; a script that is not valid JSON is passed over."""
-    found: list[ClaimReviewMarkup] = []
-    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.I)):
-        try:
-            data = json.loads(script.get_text() or "null", strict=False)  # raw newlines too
-        except (ValueError, RecursionError):
-            continue
-        for item in _json_ld_items(data):
-            kinds = item.get("@type")
-            if "ClaimReview" not in (kinds if isinstance(kinds, list) else [kinds]):
-                continue
-            rating = item.get("reviewRating")
-            if isinstance(rating, dict):
-                rating = rating.get("alternateName") or rating.get("name")
-            review = ClaimReviewMarkup(
-                claim=clean_field(_plain(item.get("claimReviewed"))),
-                rating=clean_field(_plain(rating)),
-                author=clean_field(_plain(_name(item.get("author")))),
-                published=clean_field(_plain(item.get("datePublished"))),
-            )
-            if review.claim or review.rating:
-                found.append(review)
-    return found
-
-
-def _json_ld_items(data: object, depth: int = 0) -> Iterator[dict[str, object]]:
-    """The objects of a JSON-LD document: itself, a list's items, an ``@graph``'s."""
-    if depth > 4:
-        return
-    if isinstance(data, list):
-        for item in data:
-            yield from _json_ld_items(item, depth + 1)
-    elif isinstance(data, dict):
-        yield data
-        yield from _json_ld_items(data.get("@graph"), depth + 1)
-
-
-def _name(value: object) -> object:
-    """An author given as an object (or a list of them): its name."""
-    if isinstance(value, list):
-        value = value[0] if value else None
-    return value.get("name") if isinstance(value, dict) else value
-
-
-def _plain(value: object) -> str | None:
-    """A JSON-LD value as text, when it is text or a number."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return None
-    return str(value)
-
-
 def read_pdf_doc(path: Path | str, data: bytes) -> SourceDoc:
     """A PDF (a file, or fetched from a web address): its text as paragraphs, its title
     from the metadata, else its first line (:func:`verifier.pdf.read_pdf`)."""
     title, text = read_pdf(path, data)
     return SourceDoc(
         uri=str(path),
-        title=clean_field(title) or first_line_title(text, _stem(path)),
+        title=one_line(title) or first_line_title(text, _stem(path)),
         text=text,
         format="pdf",
     )
@@ -322,7 +243,7 @@ def read_docx_doc(path: Path | str, data: bytes, max_bytes: int = 0) -> SourceDo
     title, text = read_docx(path, data, max_bytes)
     return SourceDoc(
         uri=str(path),
-        title=clean_field(title) or first_line_title(text, _stem(path)),
+        title=one_line(title) or first_line_title(text, _stem(path)),
         text=text,
         format="docx",
     )
@@ -350,14 +271,15 @@ def read_eml_docs(
             text = ""
     subject = _REPLY.sub("", mail.subject or "").strip()
     if text:
-        title = clean_field(subject) or first_line_title(text, _stem(path))
+        title = one_line(subject) or first_line_title(text, _stem(path))
         docs.append(SourceDoc(uri=str(path), title=title, text=text, format="eml"))
     names: set[str] = set()
     for name, content in mail.attachments:
         suffix = Path(name).suffix.lower()
-        unique = name
+        unique, number = name, 1
         while unique in names:
-            unique = f"{Path(unique).stem}-2{suffix}"
+            number += 1
+            unique = f"{Path(name).stem}-{number}{suffix}"
         names.add(unique)
         where = f"{path}#attachment={unique}"
         if suffix not in ATTACHED:
@@ -389,11 +311,11 @@ def _row_doc(
     where = f"{path} ({key})"
     return SourceDoc(
         uri=f"{path}#{key}",
-        title=clean_field(record.get("title")) or first_line_title(text, f"{path.stem} {key}"),
+        title=one_line(record.get("title")) or first_line_title(text, f"{path.stem} {key}"),
         text=text,
         format=fmt,
-        outlet=clean_field(record.get("outlet")),
-        url=clean_field(record.get("url")),
+        outlet=one_line(record.get("outlet")),
+        url=one_line(record.get("url")),
         published=parse_date(record.get("date"), where),
     )
 

@@ -28,6 +28,14 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s'-]", " ", text).split())
 
 
+def one_line(value: object) -> str | None:
+    """A value as one line of text, its spacing made single; ``None`` when missing or blank."""
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
 def first_line_title(text: str, fallback: str) -> str:
     """The first line, as a headline; a long one (body text, no headline) is cut at a word."""
     for line in text.split("\n"):
