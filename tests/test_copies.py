@@ -10,6 +10,7 @@ from conftest import write
 from ui.components import evidence_heading
 from verifier import pipeline
 from verifier.copies import copies
+from verifier.export import ReportFilter, report_records
 from verifier.views import claim_view
 from verifier.workbench import Workbench
 
@@ -50,3 +51,28 @@ def test_the_evidence_view_marks_the_copy_with_the_rank_it_repeats(
     assert first.copy_of is None and second.copy_of == first.rank
     assert f"same text as #{first.rank}" in evidence_heading(second)
     assert "same text as" not in evidence_heading(first)
+
+
+def test_a_report_says_which_cited_passage_repeats_another(
+    bench: Workbench, tmp_path: Path
+) -> None:
+    folder = tmp_path / "sources"
+    write(folder, "wire.md", f"---\ntitle: Jets at Latakia\noutlet: Wire\n---\n{WIRE}\n")
+    write(folder, "post.md", f"---\ntitle: Build-up\noutlet: Post\n---\nBy our staff.\n\n{WIRE}\n")
+    pipeline.ingest(bench, [folder])
+    article = pipeline.extract_article(bench, WIRE, title="Draft")
+    pipeline.match_claims(bench, article_id=article.id, top_k=5)
+    claim_id = article.claims[0].id
+    with bench.db.session() as session:
+        view = claim_view(session, claim_id)
+    assert view is not None
+    cited = [item.passage_id for item in view.evidence if item.outlet in ("Wire", "Post")]
+    pipeline.review_claim(bench, claim_id, "supported", "dana", evidence=cited)
+    with bench.db.session() as session:
+        [record] = [r for r in report_records(session, ReportFilter()) if r["claim_id"] == claim_id]
+    first, second = record["evidence"]  # type: ignore[misc]
+    assert (first["copy_of"], second["copy_of"]) == (None, first["passage_id"])
+    out = tmp_path / "report.html"
+    pipeline.export_report(bench, ReportFilter(), out)
+    said = f"same text as the quote from {first['outlet']}</strong>: not a second source"
+    assert said in out.read_text(encoding="utf-8")

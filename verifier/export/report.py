@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from verifier.citations import cited_passages
+from verifier.copies import copies
 from verifier.db.models import (
     Article,
     Assignment,
@@ -93,6 +94,7 @@ REPORT_EVIDENCE_FIELDS = (
     "url",
     "similarity",
     "source_removed",
+    "copy_of",
 )
 
 _EVIDENCE_TYPE = pa.struct(
@@ -106,6 +108,7 @@ _EVIDENCE_TYPE = pa.struct(
         ("url", pa.string()),
         ("similarity", pa.float64()),
         ("source_removed", pa.bool_()),
+        ("copy_of", pa.int64()),
     ]
 )
 _TYPES = {
@@ -294,11 +297,13 @@ def _records(session: Session, ids: Sequence[int]) -> Iterator[dict[str, object]
             "signed_off_by": review.signed_off_by if review else None,
             "signed_off_at": _when(review.signed_off_at) if review else None,
             "note": review.note if review else None,
-            "evidence": [
-                evidence[(claim.id, pid)]
-                for pid in relied.get(claim.id, [])
-                if (claim.id, pid) in evidence
-            ],
+            "evidence": _marked_copies(
+                [
+                    evidence[(claim.id, pid)]
+                    for pid in relied.get(claim.id, [])
+                    if (claim.id, pid) in evidence
+                ]
+            ),
             "history_entries": int(entries or 0),
         }
         yield record
@@ -351,6 +356,17 @@ def _evidence(
                 "source_removed": cited.removed,
             }
     return found
+
+
+def _marked_copies(cited: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The passages a verdict relied on, each with ``copy_of``: the passage id of one cited
+    before it, from another source, that it repeats (the same wire copy: one source's word,
+    not two; :mod:`verifier.copies`), else ``None``."""
+    originals = copies([str(item["quote"]) for item in cited], [str(item["url"]) for item in cited])
+    return [
+        {**item, "copy_of": None if original is None else cited[original]["passage_id"]}
+        for item, original in zip(cited, originals, strict=True)
+    ]
 
 
 def _sentence(text: str, start: int | None, end: int | None) -> str:
