@@ -90,6 +90,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/release.docx":
             kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             self.send(200, kind, make_docx())
+        elif self.path == "/old.doc":
+            self.send(200, "application/msword", b"\xd0\xcf\x11\xe0")
         elif self.path == "/photo.jpg":
             self.send(200, "image/jpeg", b"\xff\xd8\xff\xe0")
         elif self.path == "/big-announced":
@@ -159,6 +161,7 @@ def test_a_pdf_at_an_address_is_read_and_kept_as_a_source(server: str, bench: Wo
         ("/missing", r"the server answered 404"),
         ("/report.pdf", r"/report.pdf: cannot be read as a PDF \(.*\); open it and save"),
         ("/photo.jpg", r"is image/jpeg, not a web page, a PDF or a Word document; give the"),
+        ("/old.doc", r"/old.doc: is an old Word \(.doc\) document; save it as .docx or .txt"),
         ("/big-announced", r"the page is 47\.7 MB, over the 1 MB limit"),
         ("/big-unannounced", r"the page runs over the 1 MB limit"),
         ("/slow", r"no answer within 0\.5 s"),

@@ -55,6 +55,7 @@ _PDF = re.compile(r"^application/(x-)?pdf\b", re.I)
 _WORD = re.compile(
     r"^application/vnd\.openxmlformats-officedocument\.wordprocessingml\.document\b", re.I
 )
+_OLD_WORD = re.compile(r"^application/msword\b", re.I)
 
 
 def fetch_article(
@@ -96,6 +97,11 @@ def fetch_article(
                     f"{address}: the server answered {response.status_code} {response.reason}"
                 )
             kind = response.headers.get("Content-Type", "text/html")
+            if _OLD_WORD.match(kind):
+                raise InputError(
+                    f"{address}: is an old Word (.doc) document; save it as .docx or .txt and "
+                    "upload it"
+                )
             if not any(known.match(kind) for known in (_HTML, _TEXT, _PDF, _WORD)):
                 raise InputError(
                     f"{address}: is {kind.split(';')[0]}, not a web page, a PDF or a Word "

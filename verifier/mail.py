@@ -44,7 +44,8 @@ def read_eml(where: Path | str, data: bytes) -> Mail:
     """The email in ``data`` (read from ``where``, for messages).
 
     Raises:
-        InputError: not an email (none of its headers).
+        InputError: not an email (none of its headers), or a MIME structure too damaged to
+            read.
     """
     message = email.message_from_bytes(data, policy=email.policy.default)
     if not isinstance(message, EmailMessage) or not any(
