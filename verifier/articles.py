@@ -17,14 +17,8 @@ from verifier.claims import ExtractedClaim
 from verifier.db.limits import check_lengths
 from verifier.db.models import Article, Claim, ClaimChange, Verdict, as_utc
 from verifier.errors import InputError
-from verifier.readers import read_bytes, read_text_file
-from verifier.sources import (
-    parse_date,
-    read_docx_doc,
-    read_html_doc,
-    read_pdf_doc,
-    read_text_doc,
-)
+from verifier.readers import read_bytes
+from verifier.sources import parse_date, read_doc
 from verifier.text import first_line_title, text_hash, web_address
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
@@ -118,13 +112,7 @@ def read_article(
         )
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    if suffix == ".pdf":
-        doc = read_pdf_doc(path, read_bytes(path, max_bytes))
-    elif suffix == ".docx":
-        doc = read_docx_doc(path, read_bytes(path, max_bytes), max_bytes)
-    else:
-        raw = read_text_file(path, max_bytes, encoding)
-        doc = read_html_doc(path, raw) if suffix in {".html", ".htm"} else read_text_doc(path, raw)
+    doc = read_doc(path, read_bytes(path, max_bytes), suffix, max_bytes, encoding)
     try:
         meta = ArticleMeta.parse(url=doc.url, outlet=doc.outlet, published=doc.published)
     except InputError as error:

@@ -302,6 +302,11 @@ class Settings:
         return self.model_cache or self.home / "models"
 
     @property
+    def fetches_private(self) -> bool:
+        """Whether web pages may be fetched from loopback and private-network addresses."""
+        return self.fetch_private == "allow"
+
+    @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
 

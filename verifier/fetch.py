@@ -4,12 +4,11 @@ article file.
 Only ``http``/``https`` pages of HTML or plain text, PDFs and Word documents are taken.
 The connection and each read time out (:data:`TIMEOUT_S`); the body is streamed and refused
 once it passes the size limit, whatever the server announced; redirects are followed (at
-most five). A page is then read as an article file is
-(:func:`verifier.sources.read_html_doc`): paragraphs, title, outlet, canonical URL and date
-from its ``<head>``; a PDF or a Word document is read as such a file is
-(:func:`~verifier.sources.read_pdf_doc`, :func:`~verifier.sources.read_docx_doc`). A source
-is kept as a text file with those details as front matter (:func:`fetch_source`), and
-ingested as any file is.
+most five). What came is then read as a file of its kind is
+(:func:`verifier.sources.read_doc`): an HTML page's paragraphs, with title, outlet,
+canonical URL and date from its ``<head>``; a PDF or a Word document as such a file is. A
+source is kept as a text file with those details as front matter (:func:`fetch_source`),
+and ingested as any file is.
 
 The request goes out from the machine running verifier, so a desk that exposes the app
 beyond its own network should know that it can reach addresses the browser could not. Hosts
@@ -41,8 +40,7 @@ import urllib3.connectionpool
 
 from verifier.articles import ArticleMeta
 from verifier.errors import InputError
-from verifier.readers import decode_text
-from verifier.sources import read_docx_doc, read_html_doc, read_pdf_doc, read_text_doc
+from verifier.sources import read_doc
 from verifier.text import web_address
 
 #: Seconds to connect, and to wait for each piece of the page.
@@ -56,6 +54,8 @@ _WORD = re.compile(
     r"^application/vnd\.openxmlformats-officedocument\.wordprocessingml\.document\b", re.I
 )
 _OLD_WORD = re.compile(r"^application/msword\b", re.I)
+#: The kinds of content taken, and the file ending each is read as.
+_KINDS = ((_HTML, ".html"), (_TEXT, ".txt"), (_PDF, ".pdf"), (_WORD, ".docx"))
 
 
 def fetch_article(
@@ -102,7 +102,7 @@ def fetch_article(
                     f"{address}: is an old Word (.doc) document; save it as .docx or .txt and "
                     "upload it"
                 )
-            if not any(known.match(kind) for known in (_HTML, _TEXT, _PDF, _WORD)):
+            if not any(known.match(kind) for known, _ in _KINDS):
                 raise InputError(
                     f"{address}: is {kind.split(';')[0]}, not a web page, a PDF or a Word "
                     "document; give the page's address or upload the text"
@@ -121,13 +121,9 @@ def fetch_article(
         raise InputError(f"{address}: cannot be fetched ({reason})") from None
     finally:
         session.close()
-    if _PDF.match(kind):
-        doc = read_pdf_doc(final, data)
-    elif _WORD.match(kind):
-        doc = read_docx_doc(final, data, max_bytes)
-    else:
-        raw = decode_text(final, data, charset)
-        doc = read_html_doc(final, raw) if _HTML.match(kind) else read_text_doc(final, raw)
+    # The kind of file the server says it sent, as the file ending that names it.
+    suffix = next(end for known, end in _KINDS if known.match(kind))
+    doc = read_doc(final, data, suffix, max_bytes, charset)
     try:
         meta = ArticleMeta.parse(
             url=web_address(doc.url) or final, outlet=doc.outlet, published=doc.published

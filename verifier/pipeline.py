@@ -242,7 +242,7 @@ def fetch_sources(bench: Records, urls: Iterable[str]) -> list[tuple[str, bytes]
             url,
             settings.max_file_bytes,
             settings.encoding,
-            private=settings.fetch_private == "allow",
+            private=settings.fetches_private,
         )
         for url in addresses
     ]
@@ -524,7 +524,7 @@ def fetch_article_page(bench: Workbench, url: str) -> tuple[str, str, ArticleMet
     """
     settings = bench.settings
     return fetch_article(
-        url, settings.max_file_bytes, settings.encoding, private=settings.fetch_private == "allow"
+        url, settings.max_file_bytes, settings.encoding, private=settings.fetches_private
     )
 
 
@@ -588,8 +588,8 @@ def extract_again(
 
 
 def read_article_upload(bench: Workbench, name: str, data: bytes) -> tuple[str, str, ArticleMeta]:
-    """``(title, text, details)`` of an article file uploaded in the app (.txt, .md, .html
-    or .pdf), read as :func:`extract_article_file` reads one.
+    """``(title, text, details)`` of an article file uploaded in the app (.txt, .md, .html,
+    .pdf or .docx), read as :func:`extract_article_file` reads one.
 
     Raises:
         InputError: the file cannot be used (named as uploaded).

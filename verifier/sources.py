@@ -29,7 +29,7 @@ from verifier.errors import InputError
 from verifier.mail import read_eml
 from verifier.markup import ClaimReviewMarkup, claim_reviews
 from verifier.pdf import read_pdf
-from verifier.readers import TABLE_SUFFIXES, decode_text, read_bytes, read_table, read_text_file
+from verifier.readers import TABLE_SUFFIXES, decode_text, read_bytes, read_table
 from verifier.text import first_line_title, one_line
 from verifier.word import read_docx
 
@@ -249,6 +249,24 @@ def read_docx_doc(path: Path | str, data: bytes, max_bytes: int = 0) -> SourceDo
     )
 
 
+def read_doc(
+    where: Path | str, data: bytes, suffix: str, max_bytes: int, encoding: str | None = None
+) -> SourceDoc:
+    """The one document in ``data`` (read from ``where``) of the kind ``suffix`` names: a
+    PDF, a Word document, an HTML page, else text (with front matter). Used for files, an
+    email's attachments, articles and fetched pages alike.
+
+    Raises:
+        InputError: the content cannot be used; the message names ``where``.
+    """
+    if suffix in PDF_SUFFIXES:
+        return read_pdf_doc(where, data)
+    if suffix in WORD_SUFFIXES:
+        return read_docx_doc(where, data, max_bytes)
+    raw = decode_text(where, data, encoding)
+    return read_html_doc(where, raw) if suffix in HTML_SUFFIXES else read_text_doc(where, raw)
+
+
 def read_eml_docs(
     path: Path, data: bytes, max_bytes: int, encoding: str | None = None
 ) -> list[SourceDoc]:
@@ -286,14 +304,7 @@ def read_eml_docs(
             log.warning("%s: not a kind of file verifier reads; skipped", where)
             continue
         try:
-            if suffix in PDF_SUFFIXES:
-                doc = read_pdf_doc(where, content)
-            elif suffix in WORD_SUFFIXES:
-                doc = read_docx_doc(where, content, max_bytes)
-            elif suffix in HTML_SUFFIXES:
-                doc = read_html_doc(where, decode_text(where, content, encoding))
-            else:
-                doc = read_text_doc(where, decode_text(where, content, encoding))
+            doc = read_doc(where, content, suffix, max_bytes, encoding)
         except InputError as error:
             log.warning("%s; skipped", error)
             continue
@@ -357,16 +368,10 @@ def read_file(
         hint = f"name the column that holds the text ({column_option}), or add a {column!r} one"
         rows = read_table(path, max_bytes, encoding, column, hint)
         docs = _table_docs(path, rows, suffix[1:], column)
-    elif suffix in HTML_SUFFIXES:
-        docs = [read_html_doc(path, read_text_file(path, max_bytes, encoding))]
-    elif suffix in PDF_SUFFIXES:
-        docs = [read_pdf_doc(path, read_bytes(path, max_bytes))]
-    elif suffix in WORD_SUFFIXES:
-        docs = [read_docx_doc(path, read_bytes(path, max_bytes), max_bytes)]
     elif suffix in MAIL_SUFFIXES:
         docs = read_eml_docs(path, read_bytes(path, max_bytes), max_bytes, encoding)
     else:
-        docs = [read_text_doc(path, read_text_file(path, max_bytes, encoding))]
+        docs = [read_doc(path, read_bytes(path, max_bytes), suffix, max_bytes, encoding)]
     if not docs:
         raise InputError(f"{path}: no document with text in it")
     for doc in docs:
