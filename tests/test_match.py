@@ -118,14 +118,15 @@ def test_every_suggestion_says_which_retriever_and_stance_model_made_it(
     [result] = checked.results
     assert result.provenance.retriever == bench.retriever.name
     assert bench.retriever.name.startswith(f"hybrid:{bench.embedder.name}+bm25")
-    assert (result.provenance.stance_model, result.provenance.stance_version) == ("rules", "1")
+    made_by = (result.provenance.stance_model, result.provenance.stance_version)
+    assert made_by == ("rules", RuleStance.version)
     with bench.db.session() as s:
         verdict = s.get(Verdict, result.claim_id)
         assert verdict is not None
         assert (verdict.retriever, verdict.stance_model, verdict.stance_version) == (
             bench.retriever.name,
             "rules",
-            "1",
+            RuleStance.version,
         )
         assert verdict.suggested_at is not None and verdict.suggested == result.suggestion.label
     # one stance per evidence passage, in rank order, stored with the match for the page

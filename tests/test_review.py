@@ -14,6 +14,7 @@ from verifier.labels import Label
 from verifier.match import Provenance
 from verifier.queue import QueueFilter
 from verifier.review import history, record_review
+from verifier.stance import RuleStance
 from verifier.views import article_claims, list_articles
 from verifier.workbench import Workbench
 
@@ -65,9 +66,10 @@ def test_claim_views_carry_evidence_and_provenance(
         [claim] = article_claims(s, article_id)
     assert claim.suggested is not None and not claim.reviewed
     assert claim.shown == claim.suggested
-    assert str(claim.suggested_by) == f"{bench.retriever.name} + rules 1"
+    assert str(claim.suggested_by) == f"{bench.retriever.name} + rules {RuleStance.version}"
     assert claim.suggested_by is not None
-    assert claim.suggested_by.in_words() == "the rules v1, on keyword and meaning search"
+    in_words = f"the rules v{RuleStance.version}, on keyword and meaning search"
+    assert claim.suggested_by.in_words() == in_words
     assert [e.rank for e in claim.evidence] == list(range(1, len(claim.evidence) + 1))
     assert claim.evidence[0].url == "https://wire.example.com/base"
     assert claim.evidence[0].document == "Russia readies Latakia air base"

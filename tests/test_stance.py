@@ -78,6 +78,27 @@ def test_majority_of_sources_decides_and_lowers_confidence() -> None:
     assert "1 conflict" in mixed.reason
 
 
+def test_one_wire_story_in_three_outlets_is_one_source_not_three() -> None:
+    wire = (
+        "Latakia is about 100 miles from IS territory near Aleppo, officials said on Monday "
+        "after the first jets landed at the base."
+    )
+    against = "Latakia is 200 miles from IS territory near Aleppo, the ministry said."
+    copied = [ev(1, wire, 0.80), ev(2, "DAMASCUS (Wire) - " + wire, 0.80), ev(3, wire, 0.80)]
+    # Three outlets' copies outweighed one source until they counted as the one they are.
+    disputed = suggest(CLAIM, [*copied, ev(4, against, 0.82)])
+    assert disputed.label == Label.DISPUTED
+    assert "2 more repeat another's text, counted once" in disputed.reason
+    # Outlets reporting in their own words still count one each.
+    own = ["Latakia lies roughly 100 miles from IS-held land near Aleppo, a monitor said."]
+    own.append("Aleppo's IS front is about 100 miles from Latakia, according to the wire.")
+    agreed = suggest(CLAIM, [ev(1, wire, 0.80), *(ev(i, t, 0.80) for i, t in enumerate(own, 2))])
+    assert agreed.label == Label.SUPPORTED and agreed.reason.startswith("3 source(s) agree")
+    alone = suggest(CLAIM, copied)
+    assert alone.reason.startswith("1 source(s) agree") and "2 more repeat" in alone.reason
+    assert alone.evidence == [1, 2, 3]  # the copies are still the evidence shown
+
+
 def test_spelled_out_counts_are_figures_but_one_is_not() -> None:
     assert conflict(
         "Twelve Russian jets landed at the Latakia airport.",

@@ -134,6 +134,22 @@ def test_claim_features_weigh_sources_once_and_read_the_rules() -> None:
     assert claim_features(CLAIM, [], np.zeros((0, 3))).tolist() == [0.0] * len(FEATURES)
 
 
+def test_claim_features_count_a_copied_wire_story_as_its_source() -> None:
+    wire = (
+        "Russia has sent six jets to the base near Latakia, two officials said on Monday, in "
+        "the clearest sign yet of a build-up."
+    )
+    evidence = [
+        Evidence(1, wire, 0.82, "wire", "Wire"),
+        Evidence(2, wire, 0.82, "post", "Post"),  # the Post runs the wire's story
+        Evidence(3, "Heavy rain is expected on the coast.", 0.20, "weather", "Weather"),
+    ]
+    probs = np.array([[0.1, 0.8, 0.1], [0.1, 0.8, 0.1], [0.0, 0.0, 1.0]])
+    named = dict(zip(FEATURES, claim_features(CLAIM, evidence, probs)))
+    # Two sources, the wire (with its copy) and the weather: not two of three refuting.
+    assert named["sources_refute"] == pytest.approx(0.5)
+
+
 def test_the_head_is_a_calibrated_softmax_with_decision_weights() -> None:
     rng = np.random.default_rng(0)
     head = ClaimHead(

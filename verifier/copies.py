@@ -1,7 +1,8 @@
 """Passages that repeat each other: the same wire story run by several outlets, a statement
 quoted whole. Copies are one source's word, not independent corroboration, so the evidence
 view marks each passage that repeats a higher-ranked one from another source
-(:func:`copies`).
+(:func:`copies`), and the verdict counts a copy with its original's source
+(:func:`independent_sources`).
 
 Two passages are copies when the shorter one's runs of :data:`RUN` words (case, quotes and
 punctuation aside) are nearly all in the other (:data:`CONTAINMENT`): an excerpt of a wire
@@ -46,3 +47,12 @@ def copies(texts: Sequence[str], sources: Sequence[str]) -> list[int | None]:
                 break
         found.append(original)
     return found
+
+
+def independent_sources(texts: Sequence[str], sources: Sequence[str]) -> list[str]:
+    """For each passage (in rank order), the source it speaks for: its own, or, for a copy
+    (:func:`copies`), the source of the passage it copies. Weighing evidence by these, three
+    outlets running one wire story count as one source, and an outlet that copies one
+    paragraph but reports the rest itself still counts for that rest."""
+    originals = copies(texts, sources)
+    return [sources[i if j is None else j] for i, j in enumerate(originals)]

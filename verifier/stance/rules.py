@@ -8,7 +8,9 @@ Not a trained NLI model:
   a close paraphrase with the negation flipped; otherwise it *supports* it;
 * no relevant evidence -> ``unverified``, more confidently the weaker the best match;
 * sources are weighed, not passages: each document counts once, with its best similarity,
-  and against the claim if any of its close passages refutes it;
+  and against the claim if any of its close passages refutes it; a passage that copies another
+  source's (the same wire story in several outlets, :mod:`verifier.copies`) counts for that
+  source, not as another;
 * the weight of refuting sources against supporting ones decides ``disputed`` vs
   ``supported``; confidence grows with the margin and with the best similarity.
 """
@@ -19,6 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from verifier.copies import independent_sources
 from verifier.labels import Label
 from verifier.retrieve.base import Evidence
 from verifier.stance.base import EvidenceStance, Stance, Suggestion
@@ -201,7 +204,9 @@ def suggest(
     Evidence is weighed per source document: a document counts once, with the similarity of
     its closest passage, and it counts against the claim if any of its close passages
     refutes it (a fact-check that restates the claim and then rates it false is one
-    refuting source, not one supporting and one refuting).
+    refuting source, not one supporting and one refuting). A passage that copies a
+    higher-ranked one from another source counts for that source: one wire story run by
+    three outlets is one source, not three.
 
     Args:
         claim: the claim text.
@@ -211,7 +216,12 @@ def suggest(
     """
     per_passage = stances(claim, evidence, relevant)
     best = max((e.score for e in evidence), default=0.0)
-    used = [(e, s) for e, s in zip(evidence, per_passage) if s.stance is not Stance.NEUTRAL]
+    speaks_for = independent_sources([e.text for e in evidence], [e.uri for e in evidence])
+    used = [
+        (e, s, source)
+        for e, s, source in zip(evidence, per_passage, speaks_for)
+        if s.stance is not Stance.NEUTRAL
+    ]
     if not used:
         confidence = 0.5 + 0.5 * max(relevant - max(best, 0.0), 0.0) / relevant
         return Suggestion(
@@ -223,11 +233,13 @@ def suggest(
     weight: dict[str, float] = {}
     objections: dict[str, str] = {}
     titles: dict[str, str] = {}
-    for item, stance in used:
-        weight[item.uri] = max(weight.get(item.uri, 0.0), item.score)
-        titles[item.uri] = item.document
-        if stance.stance is Stance.REFUTES and item.uri not in objections:
-            objections[item.uri] = stance.why or "refutes"
+    for item, stance, source in used:
+        weight[source] = max(weight.get(source, 0.0), item.score)
+        titles.setdefault(source, item.document)
+        if stance.stance is Stance.REFUTES and source not in objections:
+            objections[source] = stance.why or "refutes"
+    # Outlets that count only through another's text (each of their passages a copy).
+    repeats = len({item.uri for item, _, _ in used} - set(weight))
     disagree = sum(w for uri, w in weight.items() if uri in objections)
     agree = sum(w for uri, w in weight.items() if uri not in objections)
     closeness = min((best - relevant) / (strong - relevant), 1.0)
@@ -240,12 +252,14 @@ def suggest(
         reason = f"{count} source(s) agree (best similarity {best:.2f})"
         if objections:
             reason += f"; {len(objections)} conflict"
+    if repeats:
+        reason += f"; {repeats} more repeat another's text, counted once"
     confidence = 0.4 + 0.3 * closeness + 0.3 * (share - 0.5) * 2
     return Suggestion(
         label,
         round(min(max(confidence, 0.05), 0.99), 3),
         reason,
-        [item.passage_id for item, _ in used],
+        [item.passage_id for item, _, _ in used],
         per_passage,
     )
 
@@ -259,7 +273,7 @@ class RuleStance:
     """
 
     name = "rules"
-    version = "1"
+    version = "2"  # 2: copies of another source's passage count for that source
     depth = 0
 
     def __init__(self, relevant: float = RELEVANT_SIMILARITY, strong: float = 0.85) -> None:

@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from verifier.copies import independent_sources
 from verifier.errors import SettingsError, first_line
 from verifier.labels import Label
 from verifier.retrieve.base import Evidence
@@ -66,7 +67,7 @@ MAX_TOKENS = 128
 #: training data, so the head cannot learn them, but they are what a desk looks for first.
 DECISIVE_CUES = ("different figure", "refuting language")
 #: Part of the model's version: bumped when the code around the weights changes a suggestion.
-RULES_VERSION = "6"
+RULES_VERSION = "7"
 FEATURES = (
     "max_support",
     "max_refute",
@@ -178,10 +179,12 @@ def claim_features(
     if len(evidence) == 0:
         return np.zeros(len(FEATURES))
     support, refute = probs[:, 0], probs[:, 1]
+    # A copy of another source's passage speaks for that source (:mod:`verifier.copies`).
+    speaks_for = independent_sources([e.text for e in evidence], [e.uri for e in evidence])
     by_source: dict[str, tuple[float, float]] = {}
-    for item, s, r in zip(evidence, support, refute):
-        held = by_source.get(item.uri, (0.0, 0.0))
-        by_source[item.uri] = (max(held[0], float(s)), max(held[1], float(r)))
+    for source, s, r in zip(speaks_for, support, refute):
+        held = by_source.get(source, (0.0, 0.0))
+        by_source[source] = (max(held[0], float(s)), max(held[1], float(r)))
     similarity = np.array([e.score for e in evidence])
     rules = rules or rules_suggest(claim, evidence)
     conflicts = sum(s.stance is Stance.REFUTES for s in rules.stances)
