@@ -7,6 +7,7 @@ import io
 import json
 import tempfile
 from datetime import date
+from email.message import EmailMessage
 from pathlib import Path
 
 import docx
@@ -108,6 +109,28 @@ def _damaged(draw: st.DrawFn, data: bytes) -> bytes:
 
 
 @st.composite
+def eml_bytes(draw: st.DrawFn) -> bytes:
+    """An email that forwards emails as attachments, up to five deep (past the depth read),
+    each with a drawn subject, sender and body, whole, cut short or changed."""
+    text = tricky.map(lambda value: " ".join(value.split())[:200])
+    message = None
+    for depth in range(draw(st.integers(1, 5))):
+        outer = EmailMessage()
+        for name in ("From", "Subject"):
+            try:
+                outer[name] = draw(text)
+            except Exception:  # email's own header parser failing on it (its bugs too)
+                outer[name] = "x"
+        outer.set_content(draw(tricky))
+        if message is not None:
+            outer.add_attachment(message)
+            outer.set_boundary(f"part-{depth}")  # not email's random one
+        message = outer
+    assert message is not None
+    return _damaged(draw, message.as_bytes())
+
+
+@st.composite
 def file_bytes(draw: st.DrawFn) -> tuple[str, bytes]:
     """A file name and content: structured (front matter, CSV, JSON Lines, HTML) or raw."""
     suffix = draw(st.sampled_from(SUFFIXES))
@@ -118,6 +141,8 @@ def file_bytes(draw: st.DrawFn) -> tuple[str, bytes]:
         return suffix, draw(pdf_bytes())
     if suffix == ".docx" and kind != "bytes":
         return suffix, draw(docx_bytes())
+    if suffix == ".eml" and kind == "structured":
+        return suffix, draw(eml_bytes())
     if kind == "bytes":
         return suffix, draw(st.binary(max_size=600))
     if kind == "text" or suffix in (".txt", ".md"):

@@ -1,5 +1,6 @@
-"""Emails saved as .eml files: the body and each readable attachment become sources, with the
-sender as outlet and the day sent as date; what cannot be read is skipped, or refused."""
+"""Emails saved as .eml files: the body and each readable attachment (a forwarded email too)
+become sources, with the sender as outlet and the day sent as date; what cannot be read is
+skipped, or refused."""
 
 from __future__ import annotations
 
@@ -89,6 +90,61 @@ def test_an_email_is_ingested_and_its_documents_updated_in_place(
     with bench.db.session() as session:
         rows, count = list_sources(session)
     assert count == 3 and {row.outlet for row in rows} == {"Ministry of Defence Press Office"}
+
+
+def forwarded(inner: EmailMessage, sender: str, as_file: bool = False) -> EmailMessage:
+    """An email from ``sender`` that forwards ``inner`` as an attachment: whole
+    (``message/rfc822``, as mail programs do), or as a saved ``.eml`` file."""
+    outer = EmailMessage()
+    outer["From"] = sender
+    outer["Subject"] = f"Fwd: {inner['Subject']}"
+    outer["Date"] = "Tue, 22 Sep 2015 08:00:00 +0000"
+    outer.set_content(f"Forwarded by {sender}.")
+    if as_file:
+        outer.add_attachment(
+            bytes(inner), maintype="application", subtype="octet-stream", filename="tip.eml"
+        )
+    else:
+        outer.add_attachment(inner)
+    return outer
+
+
+def test_an_email_forwarded_as_an_attachment_gives_its_own_documents(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    statement = EmailMessage()
+    statement["From"] = "Ministry of Defence Press Office <press@mod.example.gov>"
+    statement["Subject"] = "Statement on the Latakia air base"
+    statement["Date"] = "Mon, 21 Sep 2015 10:04:00 +0300"
+    statement.set_content("The ministry denies that 28 combat aircraft landed at Latakia.")
+    pdf = make_pdf([["Full statement: 28 aircraft were not moved to Latakia."]], title="Full")
+    statement.add_attachment(pdf, maintype="application", subtype="pdf", filename="full.pdf")
+    path = tmp_path / "tip.eml"
+    path.write_bytes(bytes(forwarded(statement, "Tipster <tips@example.org>")))
+    docs = list(read_sources([path], 2**20))
+    found = [
+        (doc.uri.removeprefix(str(path)), doc.title, doc.outlet, str(doc.published)) for doc in docs
+    ]
+    statement_from = "Ministry of Defence Press Office"
+    assert found == [
+        ("", "Statement on the Latakia air base", "Tipster", "2015-09-22"),
+        ("#attachment=attachment-1.eml", "Statement on the Latakia air base", statement_from,
+         "2015-09-21"),
+        ("#attachment=attachment-1.eml#attachment=full.pdf", "Full", statement_from,
+         "2015-09-21"),
+    ]  # fmt: skip
+    assert docs[1].text == "The ministry denies that 28 combat aircraft landed at Latakia."
+    # A saved .eml file attached is read the same way; emails go three deep, not further.
+    deep = forwarded(forwarded(forwarded(statement, "A <a@x.example>"), "B <b@x.example>"), "C")
+    path.write_bytes(bytes(forwarded(deep, "D <d@x.example>", as_file=True)))
+    with caplog.at_level(logging.WARNING):
+        docs = list(read_sources([path], 2**20))
+    assert [doc.outlet for doc in docs] == ["D", "C", "B"]
+    assert docs[1].uri.endswith("#attachment=tip.eml")
+    skipped = [record.getMessage() for record in caplog.records]
+    assert any(
+        "#attachment=attachment-1.eml: an email 4 emails deep; skipped" in m for m in skipped
+    )
 
 
 @pytest.mark.parametrize(

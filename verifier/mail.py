@@ -3,8 +3,9 @@ the desk), read with Python's own ``email`` package: its subject, sender, date, 
 attachments. :func:`verifier.sources.read_eml_docs` makes documents of them.
 
 The body is the plain-text part, else the HTML one. Attachments are kept with their file
-names, for the caller to read as files of their kind. A file with none of an email's
-headers is refused as not an email.
+names, for the caller to read as files of their kind; an email forwarded as an attachment
+(``message/rfc822``, what "Forward as attachment" makes) is kept as its own ``.eml`` file. A
+file with none of an email's headers is refused as not an email.
 """
 
 from __future__ import annotations
@@ -60,10 +61,14 @@ def read_eml(where: Path | str, data: bytes) -> Mail:
         text = _content(body) if body is not None else None
         attachments = []
         for number, part in enumerate(message.iter_attachments(), start=1):
-            payload = part.get_payload(decode=True)
+            name = Path(str(part.get_filename() or "")).name or f"attachment-{number}"
+            if part.get_content_type() == "message/rfc822":  # a forwarded email, whole
+                payload = part.get_content().as_bytes()
+                name = name if name.lower().endswith(".eml") else f"{name}.eml"
+            else:
+                payload = part.get_payload(decode=True)
             if isinstance(payload, bytes) and payload.strip():
-                name = Path(str(part.get_filename() or f"attachment-{number}")).name
-                attachments.append((name or f"attachment-{number}", payload))
+                attachments.append((name, payload))
     except Exception as error:  # the parser's many kinds of complaint about a damaged MIME
         raise InputError(
             f"{where}: cannot be read as an email ({type(error).__name__}); save the message "

@@ -5,7 +5,7 @@ Supported: ``.txt`` and ``.md`` (optional front matter between ``---`` lines wit
 metadata from its ``<head>``, a fact-check's ClaimReview markup: :mod:`verifier.markup`),
 ``.pdf`` (its text layer as paragraphs, the title from its metadata: :mod:`verifier.pdf`),
 ``.docx`` (its paragraphs and tables, the title from its properties: :mod:`verifier.word`),
-``.eml`` (an email: its body, and each attachment of those kinds, as documents:
+``.eml`` (an email: its body, and each attachment of those kinds or an email, as documents:
 :func:`read_eml_docs`), ``.csv`` (one document per row, column ``text``) and ``.jsonl`` (one
 JSON object per line, field ``text``). Folders are walked for those extensions. The files
 themselves are read (size, encoding, binary checks, table rows) by :mod:`verifier.readers`.
@@ -40,6 +40,9 @@ HTML_SUFFIXES = {".html", ".htm"}
 PDF_SUFFIXES = {".pdf"}
 WORD_SUFFIXES = {".docx"}
 MAIL_SUFFIXES = {".eml"}
+#: How many emails deep an email file is read (each forwarded as an attachment of the one
+#: before it): the file's own, and two inside. A deeper one is skipped with a warning.
+MAIL_NESTING = 3
 #: What an email's attachment may be to be read as a document.
 ATTACHED = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | WORD_SUFFIXES
 SUPPORTED = ATTACHED | MAIL_SUFFIXES | set(TABLE_SUFFIXES)
@@ -268,13 +271,15 @@ def read_doc(
 
 
 def read_eml_docs(
-    path: Path, data: bytes, max_bytes: int, encoding: str | None = None
+    path: Path | str, data: bytes, max_bytes: int, encoding: str | None = None, depth: int = 0
 ) -> list[SourceDoc]:
     """The documents of an email file (:func:`verifier.mail.read_eml`): its body (titled
     by its subject, less "Re:" and "Fwd:"), then each attachment that is a text, HTML, PDF
     or Word file (uri ``path#attachment=NAME``), all with the sender as outlet and the day
-    it was sent as date unless a document says otherwise. An attachment of another kind, or
-    one that cannot be read, is skipped with a warning naming it.
+    it was sent as date unless a document says otherwise. An email attached to it (a tip
+    forwarded as an attachment) gives its own documents the same way, with its own sender
+    and date, up to :data:`MAIL_NESTING` emails deep. An attachment of another kind, or one
+    that cannot be read, is skipped with a warning naming it.
 
     Raises:
         InputError: not an email.
@@ -300,6 +305,15 @@ def read_eml_docs(
             unique = f"{Path(name).stem}-{number}{suffix}"
         names.add(unique)
         where = f"{path}#attachment={unique}"
+        if suffix in MAIL_SUFFIXES:
+            if depth + 1 >= MAIL_NESTING:
+                log.warning("%s: an email %d emails deep; skipped", where, depth + 2)
+                continue
+            try:
+                docs.extend(read_eml_docs(where, content, max_bytes, encoding, depth + 1))
+            except InputError as error:
+                log.warning("%s; skipped", error)
+            continue
         if suffix not in ATTACHED:
             log.warning("%s: not a kind of file verifier reads; skipped", where)
             continue
