@@ -119,6 +119,8 @@ def test_memory_sees_a_verdict_saved_after_it_was_loaded(
         ("Assad has moved the government.", "Assad hasn't moved the government.", True),
         ("Russia moved 28 jets to Latakia.", "Twenty-eight jets were moved to Latakia.", False),
         ("No contact was made.", "There was no contact.", False),
+        ("Moscow sent troops to Syria.", "Moscow denied sending troops to Syria.", True),
+        ("Moscow denies sending troops.", "Moscow denied it had sent troops.", False),
     ],
 )
 def test_figures_and_negations_tell_near_claims_apart(a: str, b: str, different: bool) -> None:

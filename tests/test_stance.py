@@ -9,7 +9,7 @@ from verifier.errors import SettingsError
 from verifier.labels import Label
 from verifier.retrieve import Evidence
 from verifier.stance import RuleStance, Stance, make_stance_model
-from verifier.stance.rules import conflict, conflicting_spans, suggest
+from verifier.stance.rules import conflict, conflicting_spans, restates, suggest
 
 
 def ev(pid: int, text: str, score: float, uri: str | None = None) -> Evidence:
@@ -64,6 +64,24 @@ def test_negation_flip_only_counts_for_close_paraphrases() -> None:
     close = "Russian fighter jets have not landed at the base."
     assert conflict(claim, close, similarity=0.9) == "one of them is negated"
     assert conflict(claim, close, similarity=0.65) is None
+
+
+def test_a_denial_of_the_claim_is_no_restatement_of_it() -> None:
+    claim = "Russia has landed 28 combat aircraft at the Hmeimim air base."
+    denial = "The ministry denies that 28 combat aircraft landed at the Hmeimim air base."
+    denied = "a denial of the claim ('denies')"
+    assert conflict(claim, denial, similarity=0.8) == denied
+    assert conflict(claim, f"Officials met in Moscow. {denial}", similarity=0.65) == denied
+    assert not restates(claim, denial)
+    # Not a denial: one not made, or a stray "not" in a sentence repeating the claim.
+    not_denied = "The ministry did not deny that 28 combat aircraft landed at the Hmeimim air base."
+    assert conflict(claim, not_denied, similarity=0.65) is None
+    aside = "28 combat aircraft landed at the Hmeimim air base; officials would not say when."
+    assert conflict(claim, aside, similarity=0.65) is None
+    assert restates(claim, "28 combat aircraft have landed at the Hmeimim air base, it said.")
+    # Both deny it: they agree.
+    assert conflict("Moscow denied sending jets to Hmeimim.", "Moscow denies it sent jets.") is None
+    assert suggest(claim, [ev(1, denial, 0.8)]).label == Label.DISPUTED
 
 
 def test_majority_of_sources_decides_and_lowers_confidence() -> None:

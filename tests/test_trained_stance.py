@@ -214,6 +214,34 @@ def test_a_figure_a_close_source_contradicts_is_disputed_whatever_the_head_says(
     assert f".{RULES_VERSION}+openvino-" in model.version
 
 
+@pytest.mark.model
+def test_a_source_denying_the_claim_is_disputed_not_read_as_restating_it(
+    model: TrainedStance,
+) -> None:
+    claim = "Russia has landed 28 combat aircraft at the Hmeimim air base."
+    evidence = [
+        Evidence(
+            1,
+            "The ministry denies that 28 combat aircraft landed at the Hmeimim air base near "
+            "Latakia.",
+            0.79,
+            "mod",
+            "MoD statement",
+        ),
+        Evidence(
+            2, "No ground troops have been sent to Syria, the ministry said.", 0.30, "mod", "M"
+        ),
+    ]
+    suggestion = model.suggest(claim, evidence)
+    # The head alone reads a close sentence the model calls refuting as support (0.74).
+    assert suggestion.label is Label.DISPUTED
+    assert suggestion.reason.startswith(
+        "the rules: 'MoD statement': a denial of the claim ('denies')"
+    )
+    assert suggestion.stances[0].stance is Stance.REFUTES
+    assert "restates the claim" not in (suggestion.stances[0].why or "")
+
+
 def test_the_rules_settle_a_decisive_conflict_and_a_close_paraphrase_with_none() -> None:
     claim = "The US and Russian militaries have had no direct contact in recent months."
 
@@ -231,6 +259,14 @@ def test_the_rules_settle_a_decisive_conflict_and_a_close_paraphrase_with_none()
     # decides, and no paraphrase elsewhere makes it supported.
     assert settled(copy, flipped) is None
     assert settled() is None
+    # A denial of the claim in its own words is decisive, as a figure is; a denial of the
+    # contact agrees with the claim that there was none.
+    jets = "Russian jets have landed at the Hmeimim air base."
+    denial = "Moscow denied that Russian jets had landed at the Hmeimim air base."
+    evidence = [Evidence(4, denial, 0.8, "d", "D")]
+    assert rules_verdict(rules_suggest(jets, evidence), evidence) is Label.DISPUTED
+    denied = "The Pentagon denied that US and Russian militaries had direct contact in months."
+    assert settled(copy, Evidence(5, denied, 0.8, "e", "E")) is Label.SUPPORTED
     figure = "Russia has sent 28 jets to the air base."
     six = Evidence(5, "Russia has sent six jets to the air base.", 0.9, "e", "E")
     assert rules_verdict(rules_suggest(figure, [six]), [six]) is Label.DISPUTED

@@ -28,7 +28,7 @@ from verifier.cache import DbVectorCache
 from verifier.db.models import Article, Claim, Verdict, VerdictChange, as_utc
 from verifier.embed import Embedder
 from verifier.labels import Label
-from verifier.stance.rules import conflicting_spans
+from verifier.stance.rules import DENIALS, conflicting_spans
 
 #: Cosine similarity from which two claims are taken to say the same thing (measured:
 #: docs/benchmarks.md, "Claim memory").
@@ -36,12 +36,16 @@ SAME_CLAIM_SIMILARITY = 0.87
 
 
 _CANDIDATES = 5  # reviewed claims looked at, most similar first
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without)\b|n't\b", re.I)
+_NEGATION = re.compile(
+    rf"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|{'|'.join(DENIALS)})\b|n't\b",
+    re.I,
+)
 
 
 def differs(claim: str, other: str) -> bool:
     """Whether two claims that read alike still say different things: a figure differs for
-    the same unit ("28 jets" against "six jets"), or one is negated and the other is not.
+    the same unit ("28 jets" against "six jets"), or one is negated (or denied: "Moscow denied
+    sending jets") and the other is not.
     Embeddings put such pairs close together; a desk must not reuse a verdict across them."""
     if conflicting_spans(claim, other) or conflicting_spans(other, claim):
         return True

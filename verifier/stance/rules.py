@@ -4,7 +4,8 @@ Not a trained NLI model:
 
 * evidence below ``relevant`` cosine similarity does not count (stance: neutral);
 * a relevant passage *refutes* the claim when it gives a different figure for the same unit
-  ("100 miles" vs "200 miles"), carries fact-check language ("false", "no evidence"...), or is
+  ("100 miles" vs "200 miles"), carries fact-check language ("false", "no evidence"...), has
+  a sentence that denies the claim in its own words ("the ministry denies that ..."), or is
   a close paraphrase with the negation flipped; otherwise it *supports* it;
 * no relevant evidence -> ``unverified``, more confidently the weaker the best match;
 * sources are weighed, not passages: each document counts once, with its best similarity,
@@ -20,24 +21,33 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from verifier.copies import independent_sources
 from verifier.labels import Label
 from verifier.retrieve.base import Evidence
+from verifier.sentences import sentences
 from verifier.stance.base import EvidenceStance, Stance, Suggestion
 from verifier.text import normalise
 
 # Rating words of fact-checks and flat contradictions. Verbs of reported speech ("denied",
 # "dismissed", "rejected") are left out: news copy uses them for what someone said, which is
-# no verdict on the claim.
+# no verdict on the claim. A denial does negate what is denied (:data:`DENIALS`).
 _REFUTING = re.compile(
     r"\b(?:false|falsely|untrue|not true|misleading|fabricated|fake|debunked|no evidence|"
     r"baseless|hoax|incorrect|inaccurate|pants on fire)\b",
     re.I,
 )
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|neither)\b|n't\b", re.I)
-# Spelled-out counts as news copy writes them ("four jets", "a dozen tanks"). "one" is left
-# out: "one official said" is no figure to compare with "two officials said".
+#: A denial negates what is denied: "the ministry denies that 28 jets landed" does not say
+#: that they did ("rejected", "dismissed" are left out: one rejects a proposal too).
+DENIALS = ("deny", "denies", "denied", "denying")
+_NEGATION = re.compile(
+    rf"\b(?:not|no|never|none|nor|without|n't|neither|{'|'.join(DENIALS)})\b|n't\b", re.I
+)
+_DENIAL = re.compile(rf"\b(?:{'|'.join(DENIALS)})\b", re.I)
+#: What the rules say of a sentence that denies the claim in its own words (:func:`_denied`):
+#: as decisive as another figure.
+DENIED_CLAIM = "a denial of the claim"
 #: Similarity from which a passage counts as evidence about the claim (below it, the rules
 #: call it unrelated and the review page shows it apart).
 RELEVANT_SIMILARITY = 0.6
@@ -45,6 +55,8 @@ RELEVANT_SIMILARITY = 0.6
 #: not the other then counts as a conflict (in looser matches the "not" is usually about
 #: something else).
 PARAPHRASE_SIMILARITY = 0.75
+# Spelled-out counts as news copy writes them ("four jets", "a dozen tanks"). "one" is left
+# out: "one official said" is no figure to compare with "two officials said".
 _NUMBER_WORDS = {
     word: str(value)
     for value, word in enumerate(
@@ -95,6 +107,7 @@ def _quantities(text: str) -> dict[str, set[str]]:
 class _ClaimFacts:
     """What the rules look for in a claim, found once per claim, not once per passage."""
 
+    text: str
     quantities: dict[str, set[str]]
     refuting: bool
     negated: bool
@@ -102,10 +115,16 @@ class _ClaimFacts:
     @classmethod
     def of(cls, claim: str) -> _ClaimFacts:
         return cls(
+            claim,
             _quantities(claim),
             bool(_REFUTING.search(claim)),
             bool(_NEGATION.search(normalise(claim))),
         )
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Its content words, when first needed (highlighting conflicts needs none)."""
+        return frozenset(content_words(self.text))
 
 
 def conflict(claim: str, passage: str, similarity: float = 1.0) -> str | None:
@@ -126,10 +145,32 @@ def _conflict(claim: _ClaimFacts, passage: str, similarity: float) -> str | None
     refuting = _REFUTING.search(passage)
     if refuting and not claim.refuting:
         return f"refuting language ({refuting.group(0)!r})"
+    if not claim.negated and _DENIAL.search(passage):
+        for sentence in sentences(passage):
+            denial = _denied(claim, sentence.text)
+            if denial:
+                return f"{DENIED_CLAIM} ({denial!r})"
     passage_neg = bool(_NEGATION.search(normalise(passage)))
     if similarity >= PARAPHRASE_SIMILARITY and claim.negated != passage_neg:
         return "one of them is negated"
     return None
+
+
+def _denied(claim: _ClaimFacts, sentence: str) -> str | None:
+    """The denial word by which ``sentence`` denies the claim, or ``None``: it holds
+    :data:`RESTATEMENT_OVERLAP` of the claim's content words and a denial
+    (:data:`DENIALS`: "The ministry denies that 28 jets landed at Hmeimim" against "28 jets
+    landed at Hmeimim"), and neither it nor the claim holds another negation ("did not deny",
+    or a claim that is itself negated, is no plain denial). A stray "not" in a sentence that
+    repeats the claim ("..., but would not say how many") is no denial, so only these count."""
+    said = normalise(sentence)
+    denial = _DENIAL.search(said)
+    if claim.negated or denial is None or len(_NEGATION.findall(said)) > 1:
+        return None
+    wanted = claim.words
+    if not wanted or len(wanted & content_words(sentence)) < RESTATEMENT_OVERLAP * len(wanted):
+        return None
+    return denial.group(0)
 
 
 def content_words(text: str) -> set[str]:
@@ -273,7 +314,7 @@ class RuleStance:
     """
 
     name = "rules"
-    version = "2"  # 2: copies of another source's passage count for that source
+    version = "3"  # 2: a copy counts for the source it copies; 3: denials (DENIALS)
     depth = 0
 
     def __init__(self, relevant: float = RELEVANT_SIMILARITY, strong: float = 0.85) -> None:

@@ -48,7 +48,12 @@ from verifier.retrieve.base import Evidence
 from verifier.sentences import sentences
 from verifier.stance.base import EvidenceStance, Stance, Suggestion
 from verifier.stance.nli import quote
-from verifier.stance.rules import PARAPHRASE_SIMILARITY, quotes_checked_claim, restates
+from verifier.stance.rules import (
+    DENIED_CLAIM,
+    PARAPHRASE_SIMILARITY,
+    quotes_checked_claim,
+    restates,
+)
 from verifier.stance.rules import suggest as rules_suggest
 
 log = logging.getLogger(__name__)
@@ -63,11 +68,13 @@ NEUTRAL_READ = (0.0, 0.0, 1.0)
 VERDICTS = (Label.SUPPORTED, Label.DISPUTED, Label.UNVERIFIED)
 MAX_TOKENS = 128
 #: Conflicts the rules find that decide ``disputed`` whatever the head says: a source giving
-#: another figure for the same thing, or a fact-check's rating word. Rare in the public
-#: training data, so the head cannot learn them, but they are what a desk looks for first.
-DECISIVE_CUES = ("different figure", "refuting language")
+#: another figure for the same thing, a fact-check's rating word, or a sentence denying the
+#: claim in its own words. Rare in the public training data, so the head cannot learn them
+#: (it reads a close sentence the model calls refuting as support), but they are what a desk
+#: looks for first.
+DECISIVE_CUES = ("different figure", "refuting language", DENIED_CLAIM)
 #: Part of the model's version: bumped when the code around the weights changes a suggestion.
-RULES_VERSION = "7"
+RULES_VERSION = "8"
 FEATURES = (
     "max_support",
     "max_refute",
