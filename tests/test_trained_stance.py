@@ -15,6 +15,7 @@ from verifier.labels import Label
 from verifier.retrieve import Evidence
 from verifier.sentences import sentences
 from verifier.stance import Stance, make_stance_model
+from verifier.stance.base import EvidenceStance
 from verifier.stance.rules import restates
 from verifier.stance.rules import suggest as rules_suggest
 from verifier.stance.trained import (
@@ -27,6 +28,7 @@ from verifier.stance.trained import (
     ClaimHead,
     PairModel,
     TrainedStance,
+    _reason,
     claim_features,
     logits_of,
     pair_network,
@@ -240,6 +242,22 @@ def test_a_source_denying_the_claim_is_disputed_not_read_as_restating_it(
     )
     assert suggestion.stances[0].stance is Stance.REFUTES
     assert "restates the claim" not in (suggestion.stances[0].why or "")
+
+
+def test_a_verdict_no_passage_reads_for_names_the_closest_and_what_was_read_in_it() -> None:
+    said = "Moscow has not deployed any fighter jets to Syria, the Kremlin spokesman said."
+    evidence = [
+        Evidence(1, "Jets were seen over Latakia.", 0.42, "a", "Sightings"),
+        Evidence(2, said, 0.83, "b", "Kremlin says no jets sent"),
+    ]
+    probs = np.array([[0.20, 0.10, 0.70], [0.05, 0.80, 0.15]])
+    stances = [EvidenceStance(e.passage_id, Stance.NEUTRAL) for e in evidence]
+    telling = [e.text for e in evidence]
+    reason = _reason(Label.SUPPORTED, evidence, probs, stances, telling)
+    assert reason == (
+        "no passage reads as supporting it (strongest 0.20); the closest, read as refutes "
+        f"0.80: {said!r} (Kremlin says no jets sent)"
+    )
 
 
 def test_the_rules_settle_a_decisive_conflict_and_a_close_paraphrase_with_none() -> None:

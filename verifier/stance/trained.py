@@ -74,7 +74,7 @@ MAX_TOKENS = 128
 #: looks for first.
 DECISIVE_CUES = ("different figure", "refuting language", DENIED_CLAIM)
 #: Part of the model's version: bumped when the code around the weights changes a suggestion.
-RULES_VERSION = "8"
+RULES_VERSION = "9"
 FEATURES = (
     "max_support",
     "max_refute",
@@ -548,7 +548,11 @@ def _reason(
     telling: Sequence[str],
 ) -> str:
     """The passages the verdict rests on, best first, with what the model saw in them: the
-    sentence it read as supporting or refuting, and the rules' conflict where they found one."""
+    sentence it read as supporting or refuting, and the rules' conflict where they found one.
+    Where no passage reads that way (the head weighs how close the sources are too, and on
+    the public data a close passage read as refuting was more often a paraphrase), the
+    closest passage and what the model did read in it, so that a reviewer sees what the
+    verdict rests on."""
     column = {Label.SUPPORTED: 0, Label.DISPUTED: 1}.get(label)
     if column is None:
         return (
@@ -564,4 +568,13 @@ def _reason(
         said = stances[i].why if stances[i].stance is side and stances[i].why else None
         detail = said or f"{side.value} {probs[i, column]:.2f}"
         parts.append(f"{detail}: {quote(telling[i])!r} ({evidence[i].document})")
-    return "; ".join(parts) or f"weak evidence (strongest {probs[order[0], column]:.2f})"
+    if parts:
+        return "; ".join(parts)
+    closest = int(np.argmax([e.score for e in evidence]))
+    read = PAIR_STANCES[int(np.argmax(probs[closest]))]
+    strongest = probs[order[0], column]
+    return (
+        f"no passage reads as {('supporting', 'refuting')[column]} it (strongest "
+        f"{strongest:.2f}); the closest, read as {read.value} {probs[closest].max():.2f}: "
+        f"{quote(telling[closest])!r} ({evidence[closest].document})"
+    )
