@@ -9,7 +9,7 @@ from verifier.errors import SettingsError
 from verifier.labels import Label
 from verifier.retrieve import Evidence
 from verifier.stance import RuleStance, Stance, make_stance_model
-from verifier.stance.rules import conflict, conflicting_spans, restates, suggest
+from verifier.stance.rules import conflict, conflicting_spans, restates, suggest, unconfirmed
 
 
 def ev(pid: int, text: str, score: float, uri: str | None = None) -> Evidence:
@@ -82,6 +82,38 @@ def test_a_denial_of_the_claim_is_no_restatement_of_it() -> None:
     # Both deny it: they agree.
     assert conflict("Moscow denied sending jets to Hmeimim.", "Moscow denies it sent jets.") is None
     assert suggest(claim, [ev(1, denial, 0.8)]).label == Label.DISPUTED
+
+
+@pytest.mark.parametrize(
+    ("sentence", "hedge"),
+    [
+        (
+            "Local media reported that seven T-90 tanks had arrived at the Latakia airfield, "
+            "but this could not be independently confirmed.",
+            "not be independently confirmed",
+        ),
+        ("Seven T-90 tanks arrived at the airfield; it couldn't be verified.", "n't be verified"),
+        ("Unconfirmed reports say seven T-90 tanks reached the Latakia airfield.", "Unconfirmed"),
+        ("Seven T-90 tanks have arrived at the Latakia airfield, officials confirmed.", None),
+        ("Tanks were seen near the coast; it could not be verified.", None),  # not the claim
+    ],
+)  # fmt: skip
+def test_a_report_the_source_calls_unconfirmed_is_neither_support_nor_refutation(
+    sentence: str, hedge: str | None
+) -> None:
+    claim = "Seven T-90 tanks have arrived at the Latakia airfield."
+    assert unconfirmed(claim, sentence) == hedge
+    if hedge:
+        assert conflict(claim, sentence, similarity=0.9) is None  # its "not" is no negation
+        suggestion = suggest(claim, [ev(1, sentence, 0.89)])
+        assert suggestion.label == Label.UNVERIFIED and suggestion.evidence == []
+        assert suggestion.stances[0].stance is Stance.NEUTRAL
+        assert suggestion.reason == (
+            f"the close sources report it unconfirmed: 'Doc 1': an unconfirmed report ({hedge!r})"
+        )
+    # Another figure in it is still a conflict.
+    six = "Six T-90 tanks have arrived at the Latakia airfield, which could not be verified."
+    assert conflict(claim, six, similarity=0.9) == "different figure (t): claim 7, source 6"
 
 
 def test_majority_of_sources_decides_and_lowers_confidence() -> None:

@@ -244,6 +244,29 @@ def test_a_source_denying_the_claim_is_disputed_not_read_as_restating_it(
     assert "restates the claim" not in (suggestion.stances[0].why or "")
 
 
+@pytest.mark.model
+def test_a_report_its_source_calls_unconfirmed_is_read_as_neutral_and_leaves_it_unverified(
+    model: TrainedStance,
+) -> None:
+    claim = "Seven T-90 tanks have arrived at the Latakia airfield."
+    said = (
+        "Local media reported that seven T-90 tanks had arrived at the Latakia airfield, but "
+        "this could not be independently confirmed."
+    )
+    evidence = [Evidence(1, said, 0.89, "b", "Reports of tanks at Latakia")]
+    probs, _, _ = read_claim(model.pairs, claim, evidence)
+    assert probs[0].tolist() == [0.0, 0.0, 1.0]  # the cross-encoder read it as refuting
+    suggestion = model.suggest(claim, evidence)
+    # The head alone calls a claim with so close a source supported (0.66).
+    assert suggestion.label is Label.UNVERIFIED
+    assert suggestion.reason.startswith(
+        "the rules: the close sources report it unconfirmed: 'Reports of tanks at Latakia': "
+        "an unconfirmed report ('not be independently confirmed'); the model: "
+    )
+    assert suggestion.stances[0].stance is Stance.NEUTRAL
+    assert "an unconfirmed report" in (suggestion.stances[0].why or "")
+
+
 def test_a_verdict_no_passage_reads_for_names_the_closest_and_what_was_read_in_it() -> None:
     said = "Moscow has not deployed any fighter jets to Syria, the Kremlin spokesman said."
     evidence = [
@@ -285,6 +308,17 @@ def test_the_rules_settle_a_decisive_conflict_and_a_close_paraphrase_with_none()
     assert rules_verdict(rules_suggest(jets, evidence), evidence) is Label.DISPUTED
     denied = "The Pentagon denied that US and Russian militaries had direct contact in months."
     assert settled(copy, Evidence(5, denied, 0.8, "e", "E")) is Label.SUPPORTED
+    # Where the only close source reports the claim as unconfirmed, it is unverified.
+    tanks = "Seven T-90 tanks have arrived at the Latakia airfield."
+    hedged = "Seven T-90 tanks reached the Latakia airfield, which could not be verified."
+    unconfirmed = [Evidence(6, hedged, 0.89, "f", "F")]
+    assert rules_verdict(rules_suggest(tanks, unconfirmed), unconfirmed) is Label.UNVERIFIED
+    # Beside a source that says it in other words, the head decides; a close paraphrase of
+    # the claim settles it supported, as ever (the unconfirmed report is not the paraphrase).
+    other = [*unconfirmed, Evidence(7, "Seven T-90 tanks are at Latakia.", 0.7, "g", "G")]
+    assert rules_verdict(rules_suggest(tanks, other), other) is None
+    close = [*unconfirmed, Evidence(7, "Seven T-90 tanks are at Latakia.", 0.8, "g", "G")]
+    assert rules_verdict(rules_suggest(tanks, close), close) is Label.SUPPORTED
     figure = "Russia has sent 28 jets to the air base."
     six = Evidence(5, "Russia has sent six jets to the air base.", 0.9, "e", "E")
     assert rules_verdict(rules_suggest(figure, [six]), [six]) is Label.DISPUTED

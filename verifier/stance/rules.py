@@ -7,6 +7,8 @@ Not a trained NLI model:
   ("100 miles" vs "200 miles"), carries fact-check language ("false", "no evidence"...), has
   a sentence that denies the claim in its own words ("the ministry denies that ..."), or is
   a close paraphrase with the negation flipped; otherwise it *supports* it;
+* a relevant passage that reports the claim as unconfirmed ("..., but this could not be
+  independently confirmed") is *neutral*, a report of it and no more;
 * no relevant evidence -> ``unverified``, more confidently the weaker the best match;
 * sources are weighed, not passages: each document counts once, with its best similarity,
   and against the claim if any of its close passages refutes it; a passage that copies another
@@ -48,6 +50,17 @@ _DENIAL = re.compile(rf"\b(?:{'|'.join(DENIALS)})\b", re.I)
 #: What the rules say of a sentence that denies the claim in its own words (:func:`_denied`):
 #: as decisive as another figure.
 DENIED_CLAIM = "a denial of the claim"
+#: A report the source itself says is not confirmed ("..., but this could not be
+#: independently confirmed"): it neither supports nor refutes what it reports.
+_UNCONFIRMED = re.compile(
+    r"\b(?:unconfirmed|unverified|no independent (?:confirmation|verification)|"
+    r"(?:not|never|cannot)\s+(?:yet\s+)?(?:be\s+|been\s+)?(?:independently\s+)?"
+    r"(?:confirmed|verified))\b|n't\s+(?:yet\s+)?(?:be\s+|been\s+)?(?:independently\s+)?"
+    r"(?:confirmed|verified)\b",
+    re.I,
+)
+#: What the rules say of a passage that reports the claim as unconfirmed (:func:`unconfirmed`).
+UNCONFIRMED_REPORT = "an unconfirmed report"
 #: Similarity from which a passage counts as evidence about the claim (below it, the rules
 #: call it unrelated and the review page shows it apart).
 RELEVANT_SIMILARITY = 0.6
@@ -150,10 +163,39 @@ def _conflict(claim: _ClaimFacts, passage: str, similarity: float) -> str | None
             denial = _denied(claim, sentence.text)
             if denial:
                 return f"{DENIED_CLAIM} ({denial!r})"
+    if _unconfirmed(claim, passage):
+        return None  # its "not" says the report is unconfirmed, not that the claim is false
     passage_neg = bool(_NEGATION.search(normalise(passage)))
     if similarity >= PARAPHRASE_SIMILARITY and claim.negated != passage_neg:
         return "one of them is negated"
     return None
+
+
+def unconfirmed(claim: str, sentence: str) -> str | None:
+    """The words by which ``sentence`` reports the claim as not confirmed ("Local media
+    reported that seven tanks had arrived, but this could not be independently confirmed"),
+    or ``None``: it holds :data:`RESTATEMENT_OVERLAP` of the claim's content words and says
+    the report is unconfirmed or unverified. Such a report neither supports the claim nor
+    refutes it."""
+    return _unconfirmed(_ClaimFacts.of(claim), sentence)
+
+
+def _unconfirmed(claim: _ClaimFacts, passage: str) -> str | None:
+    if not _UNCONFIRMED.search(passage):
+        return None
+    for sentence in sentences(passage):
+        hedge = _UNCONFIRMED.search(sentence.text)
+        if hedge and _holds_claim(claim, sentence.text):
+            return hedge.group(0)
+    return None
+
+
+def _holds_claim(claim: _ClaimFacts, sentence: str) -> bool:
+    """Whether ``sentence`` holds :data:`RESTATEMENT_OVERLAP` of the claim's content words."""
+    wanted = claim.words
+    return bool(wanted) and len(wanted & content_words(sentence)) >= (
+        RESTATEMENT_OVERLAP * len(wanted)
+    )
 
 
 def _denied(claim: _ClaimFacts, sentence: str) -> str | None:
@@ -167,10 +209,7 @@ def _denied(claim: _ClaimFacts, sentence: str) -> str | None:
     denial = _DENIAL.search(said)
     if claim.negated or denial is None or len(_NEGATION.findall(said)) > 1:
         return None
-    wanted = claim.words
-    if not wanted or len(wanted & content_words(sentence)) < RESTATEMENT_OVERLAP * len(wanted):
-        return None
-    return denial.group(0)
+    return denial.group(0) if _holds_claim(claim, sentence) else None
 
 
 def content_words(text: str) -> set[str]:
@@ -229,6 +268,10 @@ def stances(
             found.append(EvidenceStance(item.passage_id, Stance.NEUTRAL, "not close enough"))
             continue
         why = _conflict(facts, item.text, item.score)
+        if why is None and (hedge := _unconfirmed(facts, item.text)):
+            why = f"{UNCONFIRMED_REPORT} ({hedge!r})"
+            found.append(EvidenceStance(item.passage_id, Stance.NEUTRAL, why))
+            continue
         stance = Stance.REFUTES if why else Stance.SUPPORTS
         found.append(EvidenceStance(item.passage_id, stance, why))
     return found
@@ -265,11 +308,16 @@ def suggest(
     ]
     if not used:
         confidence = 0.5 + 0.5 * max(relevant - max(best, 0.0), 0.0) / relevant
+        reason = f"no source passage is close enough (best similarity {best:.2f} < {relevant:.2f})"
+        hedged = [
+            f"{item.document!r}: {stance.why}"
+            for item, stance in zip(evidence, per_passage)
+            if stance.why and stance.why.startswith(UNCONFIRMED_REPORT)
+        ]
+        if hedged:
+            reason = "the close sources report it unconfirmed: " + "; ".join(hedged[:2])
         return Suggestion(
-            Label.UNVERIFIED,
-            round(min(confidence, 0.99), 3),
-            f"no source passage is close enough (best similarity {best:.2f} < {relevant:.2f})",
-            stances=per_passage,
+            Label.UNVERIFIED, round(min(confidence, 0.99), 3), reason, stances=per_passage
         )
     weight: dict[str, float] = {}
     objections: dict[str, str] = {}
@@ -314,7 +362,7 @@ class RuleStance:
     """
 
     name = "rules"
-    version = "3"  # 2: a copy counts for the source it copies; 3: denials (DENIALS)
+    version = "4"  # 2: a copy counts for its source; 3: denials; 4: unconfirmed reports
     depth = 0
 
     def __init__(self, relevant: float = RELEVANT_SIMILARITY, strong: float = 0.85) -> None:

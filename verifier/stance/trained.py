@@ -51,8 +51,10 @@ from verifier.stance.nli import quote
 from verifier.stance.rules import (
     DENIED_CLAIM,
     PARAPHRASE_SIMILARITY,
+    UNCONFIRMED_REPORT,
     quotes_checked_claim,
     restates,
+    unconfirmed,
 )
 from verifier.stance.rules import suggest as rules_suggest
 
@@ -74,7 +76,7 @@ MAX_TOKENS = 128
 #: looks for first.
 DECISIVE_CUES = ("different figure", "refuting language", DENIED_CLAIM)
 #: Part of the model's version: bumped when the code around the weights changes a suggestion.
-RULES_VERSION = "9"
+RULES_VERSION = "10"
 FEATURES = (
     "max_support",
     "max_refute",
@@ -127,10 +129,12 @@ def read_passages(
     A fact-check's statement of the claim it checks ("Claim: ...") is read as neutral: it
     quotes the claim, and the cross-encoder would read the copy as support (or, a claim
     worded otherwise, as refutation); the fact-check's rating and reasons are what say
-    something, in the sentences after it."""
+    something, in the sentences after it. So is a sentence that reports the claim as
+    unconfirmed ("..., but this could not be independently confirmed": the rules'
+    :func:`~verifier.stance.rules.unconfirmed`), which the cross-encoder reads as refuting it."""
     premises, owner, texts = sentence_premises(evidence)
     read = pairs.probabilities(claim, premises)
-    quoted = [quotes_checked_claim(text) for text in texts]
+    quoted = [quotes_checked_claim(text) or bool(unconfirmed(claim, text)) for text in texts]
     if any(quoted):
         read = read.copy()
         read[np.array(quoted)] = NEUTRAL_READ
@@ -505,9 +509,11 @@ class TrainedStance:
                 why += "; the rules: it restates the claim (the model read it as refuting)"
             if stance is Stance.REFUTES and rule.stance is Stance.REFUTES and rule.why:
                 why += f"; {rule.why}"
+            elif stance is Stance.NEUTRAL and rule.why and rule.why.startswith(UNCONFIRMED_REPORT):
+                why += f"; {rule.why}"
             stances.append(EvidenceStance(item.passage_id, stance, why))
         reason = _reason(label, evidence, probs, stances, telling)
-        if overruled is Label.DISPUTED:
+        if overruled in (Label.DISPUTED, Label.UNVERIFIED):
             reason = f"the rules: {rules.reason}; the model: {reason}"
         elif overruled is Label.SUPPORTED:
             reason = f"the rules: {rules.reason}, none in conflict; the model: {reason}"
@@ -522,15 +528,25 @@ class TrainedStance:
 
 def rules_verdict(rules: Suggestion, evidence: Sequence[Evidence]) -> Label | None:
     """The verdict the rules settle whatever the head says, or ``None``: ``disputed`` for a
-    decisive conflict (:data:`DECISIVE_CUES`), ``supported`` for a close paraphrase with no
-    conflict in any passage. The cross-encoder reads two reports of the same thing that
-    differ in wording as a refutation (near copies of a sentence read as refuting it at
-    0.6-0.7), which is what a desk's own sources mostly are."""
+    decisive conflict (:data:`DECISIVE_CUES`), ``unverified`` where the only close sources
+    report the claim as unconfirmed (the head reads a close passage as support, whatever it
+    says), ``supported`` for a close paraphrase with no conflict in any passage. The
+    cross-encoder reads two reports of the same thing that differ in wording as a refutation
+    (near copies of a sentence read as refuting it at 0.6-0.7), which is what a desk's own
+    sources mostly are."""
     if rules.label is Label.DISPUTED and any(
         s.why and s.why.startswith(DECISIVE_CUES) for s in rules.stances
     ):
         return Label.DISPUTED
-    closest = max((e.score for e in evidence), default=0.0)
+    if rules.label is Label.UNVERIFIED and any(
+        s.why and s.why.startswith(UNCONFIRMED_REPORT) for s in rules.stances
+    ):
+        return Label.UNVERIFIED  # the close sources only report it as unconfirmed
+    # The closest passage the rules read as agreeing (an unconfirmed report does not).
+    closest = max(
+        (e.score for e, s in zip(evidence, rules.stances) if s.stance is Stance.SUPPORTS),
+        default=0.0,
+    )
     if (
         rules.label is Label.SUPPORTED
         and closest >= PARAPHRASE_SIMILARITY
