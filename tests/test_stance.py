@@ -105,6 +105,7 @@ def test_a_report_the_source_calls_unconfirmed_is_neither_support_nor_refutation
     assert unconfirmed(claim, sentence) == hedge
     if hedge:
         assert conflict(claim, sentence, similarity=0.9) is None  # its "not" is no negation
+        assert not restates(claim, sentence)  # nor does it say the claim
         suggestion = suggest(claim, [ev(1, sentence, 0.89)])
         assert suggestion.label == Label.UNVERIFIED and suggestion.evidence == []
         assert suggestion.stances[0].stance is Stance.NEUTRAL

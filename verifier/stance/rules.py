@@ -232,13 +232,12 @@ def restates(claim: str, sentence: str) -> bool:
     """Whether ``sentence`` says what ``claim`` says: it holds at least
     :data:`RESTATEMENT_OVERLAP` of the claim's content words, the rules find no conflict
     between them (the same figures, no fact-check rating word, negations agreeing), and it is
-    not a fact-check's statement of the claim it checks ("Claim: ...")."""
-    if quotes_checked_claim(sentence):
+    neither a fact-check's statement of the claim it checks ("Claim: ...") nor a report of it
+    as unconfirmed (:func:`unconfirmed`)."""
+    facts = _ClaimFacts.of(claim)
+    if quotes_checked_claim(sentence) or not _holds_claim(facts, sentence):
         return False
-    wanted = content_words(claim)
-    if not wanted or len(wanted & content_words(sentence)) < RESTATEMENT_OVERLAP * len(wanted):
-        return False
-    return conflict(claim, sentence) is None
+    return _conflict(facts, sentence, 1.0) is None and not _unconfirmed(facts, sentence)
 
 
 def conflicting_spans(claim: str, passage: str) -> list[tuple[int, int]]:
