@@ -78,6 +78,19 @@ def test_a_denial_of_the_claim_is_no_restatement_of_it() -> None:
     assert conflict(claim, not_denied, similarity=0.65) is None
     aside = "28 combat aircraft landed at the Hmeimim air base; officials would not say when."
     assert conflict(claim, aside, similarity=0.65) is None
+    # Dismissing the reports of it denies it too; rejecting something else does not.
+    rejected = "Moscow rejected reports that 28 combat aircraft landed at the Hmeimim air base."
+    assert (
+        conflict(claim, rejected, similarity=0.65) == "a denial of the claim ('rejected reports')"
+    )
+    dismissed = "Moscow dismissed the claims that Russia landed 28 combat aircraft at Hmeimim."
+    assert conflict(claim, dismissed, similarity=0.65) == (
+        "a denial of the claim ('dismissed the claims')"
+    )
+    other = "Moscow rejected a proposal once 28 combat aircraft landed at the Hmeimim air base."
+    assert conflict(claim, other, similarity=0.65) is None
+    not_rejected = "Moscow did not reject reports that 28 combat aircraft landed at the base."
+    assert conflict(claim, not_rejected, similarity=0.65) is None
     assert restates(claim, "28 combat aircraft have landed at the Hmeimim air base, it said.")
     # Both deny it: they agree.
     assert conflict("Moscow denied sending jets to Hmeimim.", "Moscow denies it sent jets.") is None

@@ -46,7 +46,13 @@ DENIALS = ("deny", "denies", "denied", "denying")
 _NEGATION = re.compile(
     rf"\b(?:not|no|never|none|nor|without|n't|neither|{'|'.join(DENIALS)})\b|n't\b", re.I
 )
-_DENIAL = re.compile(rf"\b(?:{'|'.join(DENIALS)})\b", re.I)
+#: Dismissing a report is denying it too: "rejected reports that", "dismissed the claims
+#: that", "refuted allegations of" (a verb alone is not: one rejects a proposal).
+_DISMISSAL = (
+    r"(?:reject|dismiss|refute)(?:s|es|ed|d|ing)?\s+(?:\w+\s+){0,2}?"
+    r"(?:reports?|claims?|allegations?|suggestions?|accounts?|rumou?rs?|assertions?)"
+)
+_DENIAL = re.compile(rf"\b(?:{'|'.join(DENIALS)}|{_DISMISSAL})\b", re.I)
 #: What the rules say of a sentence that denies the claim in its own words (:func:`_denied`):
 #: as decisive as another figure.
 DENIED_CLAIM = "a denial of the claim"
@@ -199,15 +205,19 @@ def _holds_claim(claim: _ClaimFacts, sentence: str) -> bool:
 
 
 def _denied(claim: _ClaimFacts, sentence: str) -> str | None:
-    """The denial word by which ``sentence`` denies the claim, or ``None``: it holds
-    :data:`RESTATEMENT_OVERLAP` of the claim's content words and a denial
-    (:data:`DENIALS`: "The ministry denies that 28 jets landed at Hmeimim" against "28 jets
-    landed at Hmeimim"), and neither it nor the claim holds another negation ("did not deny",
-    or a claim that is itself negated, is no plain denial). A stray "not" in a sentence that
-    repeats the claim ("..., but would not say how many") is no denial, so only these count."""
+    """The words by which ``sentence`` denies the claim, or ``None``: it holds
+    :data:`RESTATEMENT_OVERLAP` of the claim's content words and a denial (:data:`DENIALS`:
+    "The ministry denies that 28 jets landed at Hmeimim" against "28 jets landed at
+    Hmeimim"; or a dismissal of reports: "rejected reports that 28 jets landed"), and neither
+    it nor the claim holds another negation ("did not deny", or a claim that is itself
+    negated, is no plain denial). A stray "not" in a sentence that repeats the claim ("...,
+    but would not say how many") is no denial, so only these count."""
     said = normalise(sentence)
     denial = _DENIAL.search(said)
-    if claim.negated or denial is None or len(_NEGATION.findall(said)) > 1:
+    if claim.negated or denial is None:
+        return None
+    others = len(_NEGATION.findall(said)) - int(bool(_NEGATION.match(denial.group(0))))
+    if others > 0:
         return None
     return denial.group(0) if _holds_claim(claim, sentence) else None
 
@@ -361,7 +371,7 @@ class RuleStance:
     """
 
     name = "rules"
-    version = "4"  # 2: a copy counts for its source; 3: denials; 4: unconfirmed reports
+    version = "5"  # 2: copies count for their source; 3: denials; 4: unconfirmed; 5: dismissals
     depth = 0
 
     def __init__(self, relevant: float = RELEVANT_SIMILARITY, strong: float = 0.85) -> None:

@@ -76,7 +76,7 @@ MAX_TOKENS = 128
 #: looks for first.
 DECISIVE_CUES = ("different figure", "refuting language", DENIED_CLAIM)
 #: Part of the model's version: bumped when the code around the weights changes a suggestion.
-RULES_VERSION = "10"
+RULES_VERSION = "11"
 FEATURES = (
     "max_support",
     "max_refute",
