@@ -147,6 +147,30 @@ def test_an_email_forwarded_as_an_attachment_gives_its_own_documents(
     )
 
 
+def test_a_forwarded_email_too_damaged_to_read_is_skipped_and_the_rest_kept(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    statement = EmailMessage()
+    statement["From"] = "Press Office <press@mod.example.gov>"
+    statement["Subject"] = "Statement"
+    statement.set_content("The ministry denies that 28 combat aircraft landed at Latakia.")
+    statement.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf", filename="s.pdf")
+    statement.set_boundary("inner")
+    outer = forwarded(statement, "Tipster <tips@example.org>")
+    outer.set_boundary("outer")
+    # Damaged in transit: a byte changed in its parts' boundary, and its end cut short.
+    data = bytes(outer).replace(b'boundary="inner"', b'b\xf9undary="inner"')
+    path = tmp_path / "tip.eml"
+    path.write_bytes(data.replace(b"--outer--", b"--out\xe4r--"))
+    with caplog.at_level(logging.WARNING):
+        [doc] = read_sources([path], 2**20)
+    assert (doc.uri, doc.text) == (str(path), "Forwarded by Tipster <tips@example.org>.")
+    skipped = [record.getMessage() for record in caplog.records]
+    assert any(
+        "#attachment=attachment-1.eml: a forwarded email that cannot be read" in m for m in skipped
+    )
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

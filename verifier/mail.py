@@ -13,12 +13,15 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from email.message import EmailMessage, MIMEPart
 from pathlib import Path
 
 from verifier.errors import InputError
+
+log = logging.getLogger(__name__)
 
 #: Headers at least one of which every email has.
 _HEADERS = ("from", "subject", "date", "to", "message-id")
@@ -63,8 +66,8 @@ def read_eml(where: Path | str, data: bytes) -> Mail:
         for number, part in enumerate(message.iter_attachments(), start=1):
             name = Path(str(part.get_filename() or "")).name or f"attachment-{number}"
             if part.get_content_type() == "message/rfc822":  # a forwarded email, whole
-                payload = part.get_content().as_bytes()
                 name = name if name.lower().endswith(".eml") else f"{name}.eml"
+                payload: object = _forwarded(where, name, part)
             else:
                 payload = part.get_payload(decode=True)
             if isinstance(payload, bytes) and payload.strip():
@@ -82,6 +85,21 @@ def read_eml(where: Path | str, data: bytes) -> Mail:
         body_kind=body.get_content_subtype() if body is not None and text else None,
         attachments=attachments,
     )
+
+
+def _forwarded(where: Path | str, name: str, part: MIMEPart) -> bytes | None:
+    """The bytes of an email attached whole; ``None``, with a warning, where it cannot be
+    written out again (the email around it is still read)."""
+    try:
+        return part.get_content().as_bytes()
+    except Exception as error:  # a header or part the generator cannot write back
+        log.warning(
+            "%s#attachment=%s: a forwarded email that cannot be read (%s); skipped",
+            where,
+            name,
+            type(error).__name__,
+        )
+        return None
 
 
 def _header(message: EmailMessage, name: str) -> str | None:

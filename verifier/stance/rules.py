@@ -34,14 +34,15 @@ from verifier.text import normalise
 
 # Rating words of fact-checks and flat contradictions. Verbs of reported speech ("denied",
 # "dismissed", "rejected") are left out: news copy uses them for what someone said, which is
-# no verdict on the claim. A denial does negate what is denied (:data:`DENIALS`).
+# no verdict on the claim. What someone denies, though, they negate (:data:`DENIALS`).
 _REFUTING = re.compile(
     r"\b(?:false|falsely|untrue|not true|misleading|fabricated|fake|debunked|no evidence|"
     r"baseless|hoax|incorrect|inaccurate|pants on fire)\b",
     re.I,
 )
 #: A denial negates what is denied: "the ministry denies that 28 jets landed" does not say
-#: that they did ("rejected", "dismissed" are left out: one rejects a proposal too).
+#: that they did. "Rejected" and "dismissed" alone are no negation (one rejects a proposal),
+#: only with the report they dismiss (:data:`_DISMISSAL`).
 DENIALS = ("deny", "denies", "denied", "denying")
 _NEGATION = re.compile(
     rf"\b(?:not|no|never|none|nor|without|n't|neither|{'|'.join(DENIALS)})\b|n't\b", re.I
@@ -152,29 +153,35 @@ def conflict(claim: str, passage: str, similarity: float = 1.0) -> str | None:
     A negation present in one text and not the other only counts when the two are close
     paraphrases (:data:`PARAPHRASE_SIMILARITY`).
     """
-    return _conflict(_ClaimFacts.of(claim), passage, similarity)
+    stance, why = _reading(_ClaimFacts.of(claim), passage, similarity)
+    return why if stance is Stance.REFUTES else None
 
 
-def _conflict(claim: _ClaimFacts, passage: str, similarity: float) -> str | None:
+def _reading(claim: _ClaimFacts, passage: str, similarity: float) -> tuple[Stance, str | None]:
+    """How the rules read a relevant passage, and why: refuting for another figure, a rating
+    word or a denial of the claim; neutral for a report of the claim as unconfirmed (its
+    "not" says so, and negates nothing); refuting for a close paraphrase with the negation
+    flipped; else supporting."""
     passage_q = _quantities(passage)
     for unit, values in claim.quantities.items():
         if unit in passage_q and not values & passage_q[unit]:
             said, found = ", ".join(sorted(values)), ", ".join(sorted(passage_q[unit]))
-            return f"different figure ({unit}): claim {said}, source {found}"
+            return Stance.REFUTES, f"different figure ({unit}): claim {said}, source {found}"
     refuting = _REFUTING.search(passage)
     if refuting and not claim.refuting:
-        return f"refuting language ({refuting.group(0)!r})"
+        return Stance.REFUTES, f"refuting language ({refuting.group(0)!r})"
     if not claim.negated and _DENIAL.search(passage):
         for sentence in sentences(passage):
             denial = _denied(claim, sentence.text)
             if denial:
-                return f"{DENIED_CLAIM} ({denial!r})"
-    if _unconfirmed(claim, passage):
-        return None  # its "not" says the report is unconfirmed, not that the claim is false
+                return Stance.REFUTES, f"{DENIED_CLAIM} ({denial!r})"
+    hedge = _unconfirmed(claim, passage)
+    if hedge:
+        return Stance.NEUTRAL, f"{UNCONFIRMED_REPORT} ({hedge!r})"
     passage_neg = bool(_NEGATION.search(normalise(passage)))
     if similarity >= PARAPHRASE_SIMILARITY and claim.negated != passage_neg:
-        return "one of them is negated"
-    return None
+        return Stance.REFUTES, "one of them is negated"
+    return Stance.SUPPORTS, None
 
 
 def unconfirmed(claim: str, sentence: str) -> str | None:
@@ -247,7 +254,7 @@ def restates(claim: str, sentence: str) -> bool:
     facts = _ClaimFacts.of(claim)
     if quotes_checked_claim(sentence) or not _holds_claim(facts, sentence):
         return False
-    return _conflict(facts, sentence, 1.0) is None and not _unconfirmed(facts, sentence)
+    return _reading(facts, sentence, 1.0)[0] is Stance.SUPPORTS
 
 
 def conflicting_spans(claim: str, passage: str) -> list[tuple[int, int]]:
@@ -269,19 +276,15 @@ def conflicting_spans(claim: str, passage: str) -> list[tuple[int, int]]:
 def stances(
     claim: str, evidence: Sequence[Evidence], relevant: float = RELEVANT_SIMILARITY
 ) -> list[EvidenceStance]:
-    """Each passage's stance: neutral below ``relevant``, else refutes if it conflicts."""
+    """Each passage's stance: neutral below ``relevant``, else as the rules read it
+    (:func:`_reading`)."""
     facts = _ClaimFacts.of(claim)
     found = []
     for item in evidence:
         if item.score < relevant:
             found.append(EvidenceStance(item.passage_id, Stance.NEUTRAL, "not close enough"))
             continue
-        why = _conflict(facts, item.text, item.score)
-        if why is None and (hedge := _unconfirmed(facts, item.text)):
-            why = f"{UNCONFIRMED_REPORT} ({hedge!r})"
-            found.append(EvidenceStance(item.passage_id, Stance.NEUTRAL, why))
-            continue
-        stance = Stance.REFUTES if why else Stance.SUPPORTS
+        stance, why = _reading(facts, item.text, item.score)
         found.append(EvidenceStance(item.passage_id, stance, why))
     return found
 
