@@ -61,9 +61,105 @@ def test_fact_check_rating_disputes_even_when_it_restates_the_claim() -> None:
 
 def test_negation_flip_only_counts_for_close_paraphrases() -> None:
     claim = "Russian fighter jets have landed at the base."
-    close = "Russian fighter jets have not landed at the base."
+    # Negated in other words ("arrive", not "landed"): a conflict only in a close paraphrase.
+    close = "Russian fighter jets did not arrive at the base."
     assert conflict(claim, close, similarity=0.9) == "one of them is negated"
     assert conflict(claim, close, similarity=0.65) is None
+    claim = "Russian fighter jets have not landed at the base."
+    assert conflict(claim, "Russian fighter jets landed at the base.", 0.9) == (
+        "one of them is negated"
+    )
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence", "negation"),
+    [
+        (
+            "Moscow has deployed fighter jets to Syria.",
+            "Moscow has not deployed any fighter jets to Syria, the Kremlin spokesman said.",
+            "not deployed",
+        ),
+        (
+            "Russian jets have landed at Hmeimim.",
+            "No Russian jets have landed at Hmeimim.",
+            "No Russian",
+        ),
+        (
+            "Russian jets have landed at Hmeimim.",
+            "Not a single Russian jet has landed at Hmeimim.",
+            "Not a single Russian",
+        ),
+        (
+            "Russian jets are stationed at Hmeimim.",
+            "Russian jets are no longer stationed at Hmeimim.",
+            "no longer stationed",
+        ),
+        (
+            "Russia deployed jets to Latakia.",
+            "Russia has never deployed jets to Latakia.",
+            "never deployed",
+        ),
+        (
+            "Russia has deployed jets to Latakia.",
+            "Russia hasn't deployed jets to Latakia.",
+            "n't deployed",
+        ),
+        (
+            "Moscow deployed helicopters to Syria.",
+            "Moscow deployed jets, not helicopters, to Syria.",
+            "not helicopters",
+        ),
+    ],
+)
+def test_a_sentence_negating_the_claim_refutes_it_at_any_relevant_similarity(
+    claim: str, sentence: str, negation: str
+) -> None:
+    assert conflict(claim, sentence, similarity=0.65) == f"a negation of the claim ({negation!r})"
+    assert not restates(claim, sentence)
+    assert suggest(claim, [ev(1, f"Officials met. {sentence}", 0.65)]).label == Label.DISPUTED
+    passage = f"Officials met on Sunday. {sentence}"
+    assert [passage[a:b] for a, b in conflicting_spans(claim, passage)] == [negation]
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence"),
+    [
+        (  # a "not" about something else
+            "About 500 Russian marines are stationed at the airfield near Latakia.",
+            "About 500 Russian marines are now stationed at the airfield near Latakia, two US "
+            "officials said, although they would not say how they knew.",
+        ),
+        ("Moscow deployed jets to Syria.", "Moscow deployed jets, not helicopters, to Syria."),
+        (
+            "Russian jets landed at Hmeimim.",
+            "Russian jets have not only landed at Hmeimim but also at Tartus.",
+        ),
+        (
+            "Russia deployed 500 troops to Latakia.",
+            "Russia deployed no more than 500 troops to Latakia.",
+        ),
+        (
+            "Russia deployed jets to Latakia.",
+            "Russia has not denied that it deployed jets to Latakia.",
+        ),
+        (
+            "Russian jets landed at Hmeimim.",
+            "Russian jets landed at Hmeimim, though it is not clear how many.",
+        ),
+    ],
+)
+def test_a_not_about_something_else_is_no_conflict_even_in_a_close_paraphrase(
+    claim: str, sentence: str
+) -> None:
+    assert conflict(claim, sentence, similarity=0.9) is None
+    assert restates(claim, sentence)
+    assert conflicting_spans(claim, sentence) == []
+    # In a passage that does not say the claim in its words, a "not" in a close paraphrase
+    # still counts (a conflict, not a decisive one).
+    loose = "Benthic bleaching is not as well documented in the Great Barrier Reef."
+    assert conflict("Coral bleaching has devastated the Great Barrier Reef.", loose, 0.8) == (
+        "one of them is negated"
+    )
 
 
 def test_a_denial_of_the_claim_is_no_restatement_of_it() -> None:
@@ -107,6 +203,12 @@ def test_a_denial_of_the_claim_is_no_restatement_of_it() -> None:
         ),
         ("Seven T-90 tanks arrived at the airfield; it couldn't be verified.", "n't be verified"),
         ("Unconfirmed reports say seven T-90 tanks reached the Latakia airfield.", "Unconfirmed"),
+        ("Officials declined to confirm that seven T-90 tanks arrived at the Latakia airfield.",
+         "declined to confirm"),
+        ("Officials couldn't confirm that seven T-90 tanks arrived at the Latakia airfield.",
+         "n't confirm"),
+        ("Officials would not say whether seven T-90 tanks arrived at the Latakia airfield.",
+         "not say whether"),
         ("Seven T-90 tanks have arrived at the Latakia airfield, officials confirmed.", None),
         ("Tanks were seen near the coast; it could not be verified.", None),  # not the claim
     ],

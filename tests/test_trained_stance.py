@@ -245,6 +245,34 @@ def test_a_source_denying_the_claim_is_disputed_not_read_as_restating_it(
 
 
 @pytest.mark.model
+def test_a_source_negating_the_claim_is_disputed_and_a_not_about_something_else_is_not(
+    model: TrainedStance,
+) -> None:
+    claim = "Moscow has deployed fighter jets to Syria."
+    said = "Moscow has not deployed any fighter jets to Syria, the Kremlin spokesman said."
+    evidence = [Evidence(1, said, 0.83, "k", "Kremlin says no jets sent")]
+    suggestion = model.suggest(claim, evidence)
+    # The head alone calls it supported (0.71): a close sentence read as refuting.
+    assert suggestion.label is Label.DISPUTED
+    assert suggestion.reason.startswith(
+        "the rules: 'Kremlin says no jets sent': a negation of the claim ('not deployed'); "
+        "the model: refutes "
+    )
+    assert suggestion.stances[0].stance is Stance.REFUTES
+    # A "not" about something else negates nothing: this is a close paraphrase, no conflict.
+    marines = "About 500 Russian marines are stationed at the airfield near Latakia."
+    aside = (
+        "About 500 Russian marines are now stationed at the airfield near Latakia, two US "
+        "officials said, although they would not say how they knew."
+    )
+    evidence = [Evidence(2, aside, 0.94, "m", "Marines at Latakia")]
+    suggestion = model.suggest(marines, evidence)
+    # Before, a conflict to the rules, and disputed (0.46) on the "not" read as refuting.
+    assert suggestion.label is Label.SUPPORTED
+    assert "the rules: it restates the claim" in (suggestion.stances[0].why or "")
+
+
+@pytest.mark.model
 def test_a_report_its_source_calls_unconfirmed_is_read_as_neutral_and_leaves_it_unverified(
     model: TrainedStance,
 ) -> None:

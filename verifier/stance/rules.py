@@ -5,7 +5,8 @@ Not a trained NLI model:
 * evidence below ``relevant`` cosine similarity does not count (stance: neutral);
 * a relevant passage *refutes* the claim when it gives a different figure for the same unit
   ("100 miles" vs "200 miles"), carries fact-check language ("false", "no evidence"...), has
-  a sentence that denies the claim in its own words ("the ministry denies that ..."), or is
+  a sentence that denies the claim in its own words ("the ministry denies that ...") or
+  negates it ("Moscow has not deployed any jets" against "Moscow has deployed jets"), or is
   a close paraphrase with the negation flipped; otherwise it *supports* it;
 * a relevant passage that reports the claim as unconfirmed ("..., but this could not be
   independently confirmed") is *neutral*, a report of it and no more;
@@ -57,13 +58,40 @@ _DENIAL = re.compile(rf"\b(?:{'|'.join(DENIALS)}|{_DISMISSAL})\b", re.I)
 #: What the rules say of a sentence that denies the claim in its own words (:func:`_denied`):
 #: as decisive as another figure.
 DENIED_CLAIM = "a denial of the claim"
+#: What the rules say of a sentence that negates the claim ("Moscow has not deployed any
+#: fighter jets to Syria" against "Moscow has deployed fighter jets to Syria",
+#: :func:`_negates`): as decisive as a denial.
+NEGATED_CLAIM = "a negation of the claim"
+# A negation and the clause it governs, read off the text as written: a negation ("not",
+# "no", "never", "didn't"...), a clause's end (its punctuation, a conjunction, a "that" or
+# a question word: "would not say how they knew" does not negate what they knew), or a word.
+_NEGATION_WORD = r"\b(?:not|no|never|none|nor|neither|without|cannot)\b|n['’]t\b"
+_NEGATION_AS_WRITTEN = re.compile(_NEGATION_WORD, re.I)
+_CLAUSE_END = (
+    r"[;:!?()\u2013\u2014]|[.,](?!\d)|\b(?:but|although|though|while|whereas|because|since|"
+    r"that|whether|if|how|why|what|when|where|who|whom|which|unless)\b"
+)
+_SCOPE_TOKEN = re.compile(
+    rf"(?P<negation>{_NEGATION_WORD})|(?P<end>{_CLAUSE_END})|(?P<word>\w+?(?=n['’]t\b)|\w+)",
+    re.I,
+)
+#: How many words after a negation it can govern.
+_SCOPE_WORDS = 6
+#: A negation followed by these qualifies, it does not negate: "not only", "no more than 500".
+_NOT_NEGATING = {"only", "just", "merely", "least", "doubt", "less", "more", "fewer", "sooner"}
+#: Words a negation reaches past to what it negates, besides stop words: "not a single jet",
+#: "no longer stationed".
+_PASSED_OVER = {"single", "yet", "ever", "longer"}
 #: A report the source itself says is not confirmed ("..., but this could not be
-#: independently confirmed"): it neither supports nor refutes what it reports.
+#: independently confirmed"; "officials declined to confirm", "would not say whether"): it
+#: neither supports nor refutes what it reports.
 _UNCONFIRMED = re.compile(
     r"\b(?:unconfirmed|unverified|no independent (?:confirmation|verification)|"
-    r"(?:not|never|cannot)\s+(?:yet\s+)?(?:be\s+|been\s+)?(?:independently\s+)?"
-    r"(?:confirmed|verified))\b|n't\s+(?:yet\s+)?(?:be\s+|been\s+)?(?:independently\s+)?"
-    r"(?:confirmed|verified)\b",
+    r"(?:not|never|cannot|declined to|refused to)\s+(?:yet\s+)?(?:be\s+|been\s+)?"
+    r"(?:independently\s+)?(?:confirm(?:ed)?|verif(?:y|ied))|"
+    r"(?:not|declined to|refused to)\s+(?:say|comment on|specify)\s+(?:whether|if))\b|"
+    r"n['’]t\s+(?:yet\s+)?(?:be\s+|been\s+)?(?:independently\s+)?(?:confirm(?:ed)?|"
+    r"verif(?:y|ied)|say\s+whether|say\s+if|comment\s+on\s+whether)\b",
     re.I,
 )
 #: What the rules say of a passage that reports the claim as unconfirmed (:func:`unconfirmed`).
@@ -146,6 +174,11 @@ class _ClaimFacts:
         """Its content words, when first needed (highlighting conflicts needs none)."""
         return frozenset(content_words(self.text))
 
+    @cached_property
+    def stems(self) -> frozenset[str]:
+        """Its content words' stems (:func:`_stem`)."""
+        return frozenset(_stem(word) for word in self.words)
+
 
 def conflict(claim: str, passage: str, similarity: float = 1.0) -> str | None:
     """Why ``passage`` contradicts ``claim``, or ``None`` when nothing suggests it does.
@@ -160,8 +193,8 @@ def conflict(claim: str, passage: str, similarity: float = 1.0) -> str | None:
 def _reading(claim: _ClaimFacts, passage: str, similarity: float) -> tuple[Stance, str | None]:
     """How the rules read a relevant passage, and why: refuting for another figure, a rating
     word or a denial of the claim; neutral for a report of the claim as unconfirmed (its
-    "not" says so, and negates nothing); refuting for a close paraphrase with the negation
-    flipped; else supporting."""
+    "not" says so, and negates nothing); refuting for a sentence negating the claim, or for
+    a close paraphrase with the negation flipped; else supporting."""
     passage_q = _quantities(passage)
     for unit, values in claim.quantities.items():
         if unit in passage_q and not values & passage_q[unit]:
@@ -179,9 +212,86 @@ def _reading(claim: _ClaimFacts, passage: str, similarity: float) -> tuple[Stanc
     if hedge:
         return Stance.NEUTRAL, f"{UNCONFIRMED_REPORT} ({hedge!r})"
     passage_neg = bool(_NEGATION.search(normalise(passage)))
+    if not claim.negated and _NEGATION_AS_WRITTEN.search(passage):
+        negated = [s.text for s in sentences(passage) if _NEGATION_AS_WRITTEN.search(s.text)]
+        for text in negated:
+            negation = _negates(claim, text)
+            if negation:
+                return Stance.REFUTES, f"{NEGATED_CLAIM} ({negation!r})"
+        # A sentence that says the claim in its words and negates something else ("..., though
+        # they would not say how they knew", "jets, not helicopters") is no negated paraphrase.
+        passage_neg = any(not _says_and_negates_else(claim, text) for text in negated)
     if similarity >= PARAPHRASE_SIMILARITY and claim.negated != passage_neg:
         return Stance.REFUTES, "one of them is negated"
     return Stance.SUPPORTS, None
+
+
+def _stem(word: str) -> str:
+    """A crude stem, enough to match "deployed" with "deploy" and "landing" with "lands"."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
+def _negation_scopes(text: str) -> list[tuple[re.Match[str], list[re.Match[str]]]]:
+    """Each negation in ``text`` and the words of the clause it governs, up to
+    :data:`_SCOPE_WORDS`: to the clause's end or the next negation. A negation that only
+    qualifies ("not only", "no more than": :data:`_NOT_NEGATING`) governs nothing."""
+    found: list[tuple[re.Match[str], list[re.Match[str]]]] = []
+    scope: list[re.Match[str]] | None = None
+    for token in _SCOPE_TOKEN.finditer(text):
+        if token.lastgroup == "word" and scope is not None and len(scope) < _SCOPE_WORDS:
+            if not scope and normalise(token.group(0)) in _NOT_NEGATING:
+                found.pop()
+                scope = None
+            else:
+                scope.append(token)
+            continue
+        scope = None
+        if token.lastgroup == "negation":
+            scope = []
+            found.append((token, scope))
+    return found
+
+
+def _negates(claim: _ClaimFacts, sentence: str) -> str | None:
+    """The words by which ``sentence`` negates the claim, or ``None``: it holds
+    :data:`RESTATEMENT_OVERLAP` of the claim's content words, and exactly one of its
+    negations is followed by one of them (stop words and :data:`_PASSED_OVER` passed over:
+    "has not deployed any jets", "no Russian jets", "not a single jet"). A "not" followed by
+    something else ("would not say", "jets, not helicopters", "did not deny") is no negation
+    of the claim."""
+    if claim.negated or not _holds_claim(claim, sentence):
+        return None
+    spans = _negating(claim, sentence)
+    return sentence[slice(*spans[0])] if len(spans) == 1 else None
+
+
+def _says_and_negates_else(claim: _ClaimFacts, sentence: str) -> bool:
+    """Whether ``sentence`` holds :data:`RESTATEMENT_OVERLAP` of the claim's content words
+    and none of its negations governs one of them (:func:`_negation_scopes`)."""
+    if not _holds_claim(claim, sentence):
+        return False
+    return not any(
+        claim.stems & {_stem(normalise(word.group(0))) for word in scope}
+        for _, scope in _negation_scopes(sentence)
+    )
+
+
+def _negating(claim: _ClaimFacts, sentence: str) -> list[tuple[int, int]]:
+    """Where ``sentence`` has a negation followed by one of the claim's content words: from
+    the negation to that word."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    passed = ENGLISH_STOP_WORDS | _PASSED_OVER
+    spans = []
+    for negation, scope in _negation_scopes(sentence):
+        said = [w for w in scope if normalise(w.group(0)) not in passed]
+        if said and _stem(normalise(said[0].group(0))) in claim.stems:
+            spans.append((negation.start(), said[0].end()))
+    return spans
 
 
 def unconfirmed(claim: str, sentence: str) -> str | None:
@@ -259,8 +369,9 @@ def restates(claim: str, sentence: str) -> bool:
 
 def conflicting_spans(claim: str, passage: str) -> list[tuple[int, int]]:
     """``(start, end)`` of the figures in ``passage`` that differ from the claim's for the same
-    unit ("six jets" against a claim of "28 jets"), and of refuting language the claim does
-    not use: what a reviewer should see highlighted."""
+    unit ("six jets" against a claim of "28 jets"), of refuting language the claim does not
+    use, and of the words that negate it ("not deployed", :func:`_negates`): what a reviewer
+    should see highlighted."""
     facts = _ClaimFacts.of(claim)
     spans = []
     for match in _QUANTITY.finditer(passage):
@@ -270,6 +381,11 @@ def conflicting_spans(claim: str, passage: str) -> list[tuple[int, int]]:
             spans.append(match.span())
     if not facts.refuting:
         spans += [m.span() for m in _REFUTING.finditer(passage)]
+    for sentence in sentences(passage) if _NEGATION.search(passage) else ():
+        if _negates(facts, sentence.text):
+            spans += [
+                (sentence.start + a, sentence.start + b) for a, b in _negating(facts, sentence.text)
+            ]
     return sorted(spans)
 
 
@@ -374,7 +490,9 @@ class RuleStance:
     """
 
     name = "rules"
-    version = "5"  # 2: copies count for their source; 3: denials; 4: unconfirmed; 5: dismissals
+    # 2: copies count for their source; 3: denials; 4: unconfirmed; 5: dismissals;
+    # 6: negations of the claim, and "declined to confirm" reports
+    version = "6"
     depth = 0
 
     def __init__(self, relevant: float = RELEVANT_SIMILARITY, strong: float = 0.85) -> None:

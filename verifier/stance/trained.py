@@ -15,12 +15,13 @@ claim-level head weighs the sources, and the rules stay as features and as the f
    The verdict is the label with the highest probability after per-label decision weights
    (fitted for macro-F1); the confidence is that label's probability.
 3. **Rules as the fallback**, both ways: when the rules find a decisive conflict in a close
-   passage (a different figure, a fact-check rating word: :data:`DECISIVE_CUES`), the
-   verdict is ``disputed``; when a passage is a close paraphrase of the claim
-   (:data:`~verifier.stance.rules.PARAPHRASE_SIMILARITY`) and the rules find no conflict in
-   any passage (same figures, no rating word, negations agreeing), it is ``supported``. The
-   reason then says so first, and the confidence stays the head's probability of that label
-   (so a desk that auto-accepts above a threshold does not accept these unseen).
+   passage (a different figure, a fact-check rating word, a denial or negation of the claim:
+   :data:`DECISIVE_CUES`), the verdict is ``disputed``; when a passage is a close paraphrase
+   of the claim (:data:`~verifier.stance.rules.PARAPHRASE_SIMILARITY`) and the rules find no
+   conflict in any passage (same figures, no rating word, negations agreeing), it is
+   ``supported``. The reason then says so first, and the confidence stays the head's
+   probability of that label (so a desk that auto-accepts above a threshold does not accept
+   these unseen).
    And per sentence: a sentence that restates the claim
    (:func:`~verifier.stance.rules.restates`) but that the cross-encoder read as refuting it
    is read as supporting it (:func:`settle_restatements`).
@@ -50,6 +51,7 @@ from verifier.stance.base import EvidenceStance, Stance, Suggestion
 from verifier.stance.nli import quote
 from verifier.stance.rules import (
     DENIED_CLAIM,
+    NEGATED_CLAIM,
     PARAPHRASE_SIMILARITY,
     UNCONFIRMED_REPORT,
     quotes_checked_claim,
@@ -71,12 +73,12 @@ VERDICTS = (Label.SUPPORTED, Label.DISPUTED, Label.UNVERIFIED)
 MAX_TOKENS = 128
 #: Conflicts the rules find that decide ``disputed`` whatever the head says: a source giving
 #: another figure for the same thing, a fact-check's rating word, or a sentence denying the
-#: claim in its own words. Rare in the public training data, so the head cannot learn them
-#: (it reads a close sentence the model calls refuting as support), but they are what a desk
-#: looks for first.
-DECISIVE_CUES = ("different figure", "refuting language", DENIED_CLAIM)
+#: claim in its own words or negating it ("Moscow has not deployed any jets"). Rare in the
+#: public training data, so the head cannot learn them (it reads a close sentence the model
+#: calls refuting as support), but they are what a desk looks for first.
+DECISIVE_CUES = ("different figure", "refuting language", DENIED_CLAIM, NEGATED_CLAIM)
 #: Part of the model's version: bumped when the code around the weights changes a suggestion.
-RULES_VERSION = "11"
+RULES_VERSION = "12"
 FEATURES = (
     "max_support",
     "max_refute",
