@@ -94,6 +94,7 @@ def test_negation_flip_only_counts_for_close_paraphrases() -> None:
             "Russian jets are no longer stationed at Hmeimim.",
             "no longer stationed",
         ),
+        ("Russia sent troops to Syria.", "Russia didn't send any troops to Syria.", "n't send"),
         (
             "Russia deployed jets to Latakia.",
             "Russia has never deployed jets to Latakia.",
@@ -146,6 +147,18 @@ def test_a_sentence_negating_the_claim_refutes_it_at_any_relevant_similarity(
             "Russian jets landed at Hmeimim.",
             "Russian jets landed at Hmeimim, though it is not clear how many.",
         ),
+        (  # its verb negated of something else
+            "Russian jets landed at Hmeimim.",
+            "Russian jets landed at Hmeimim, though they did not land at Tartus.",
+        ),
+        (
+            "Moscow has deployed fighter jets to Syria.",
+            "Never before has Moscow deployed fighter jets to Syria in such numbers.",
+        ),
+        (
+            "Moscow has deployed fighter jets to Syria.",
+            "There is no question Moscow has deployed fighter jets to Syria.",
+        ),
     ],
 )
 def test_a_not_about_something_else_is_no_conflict_even_in_a_close_paraphrase(
@@ -154,8 +167,16 @@ def test_a_not_about_something_else_is_no_conflict_even_in_a_close_paraphrase(
     assert conflict(claim, sentence, similarity=0.9) is None
     assert restates(claim, sentence)
     assert conflicting_spans(claim, sentence) == []
-    # In a passage that does not say the claim in its words, a "not" in a close paraphrase
-    # still counts (a conflict, not a decisive one).
+    # Nor is a double negation a negation of the claim, though it counts as a "not" in a
+    # close paraphrase, as does a "not" in a passage that does not say the claim in its words
+    # (a conflict, not a decisive one).
+    claim = "Moscow has deployed fighter jets to Syria."
+    for double in (
+        "Moscow could not have deployed fighter jets to Syria without Iranian airspace.",
+        "Moscow denied it had not deployed fighter jets to Syria.",
+    ):
+        assert conflict(claim, double, similarity=0.65) is None
+        assert conflict(claim, double, similarity=0.8) == "one of them is negated"
     loose = "Benthic bleaching is not as well documented in the Great Barrier Reef."
     assert conflict("Coral bleaching has devastated the Great Barrier Reef.", loose, 0.8) == (
         "one of them is negated"

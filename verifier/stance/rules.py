@@ -77,8 +77,10 @@ _SCOPE_TOKEN = re.compile(
 )
 #: How many words after a negation it can govern.
 _SCOPE_WORDS = 6
-#: A negation followed by these qualifies, it does not negate: "not only", "no more than 500".
-_NOT_NEGATING = {"only", "just", "merely", "least", "doubt", "less", "more", "fewer", "sooner"}
+#: A negation followed by these qualifies, it does not negate: "not only", "no more than 500",
+#: "never before has Moscow deployed so many".
+_NOT_NEGATING = set("only just merely least doubt question less more fewer sooner before".split())
+_WITHOUT = re.compile(r"\bwithout\b", re.I)
 #: Words a negation reaches past to what it negates, besides stop words: "not a single jet",
 #: "no longer stationed".
 _PASSED_OVER = {"single", "yet", "ever", "longer"}
@@ -226,8 +228,37 @@ def _reading(claim: _ClaimFacts, passage: str, similarity: float) -> tuple[Stanc
     return Stance.SUPPORTS, None
 
 
+# Irregular verbs news copy uses of what was done, by their past forms: "Russia did not send
+# troops" negates "Russia sent troops".
+_IRREGULAR = {
+    form: forms.split()[0]
+    for forms in (
+        "send sent, fly flew flown, take took taken, make made, leave left, hold held, "
+        "fight fought, bring brought, build built, shoot shot, strike struck, see saw seen, "
+        "tell told, say said, win won, lose lost, meet met, pay paid, lead led, fall fell fallen, "
+        "rise rose risen, give gave given, begin began begun, run ran, come came, get got gotten, "
+        "keep kept, sell sold, buy bought, seek sought, drive drove driven, break broke broken, "
+        "speak spoke spoken, write wrote written, stand stood, withdraw withdrew withdrawn, "
+        "draw drew drawn, arise arose arisen, grow grew grown, know knew known, "
+        "throw threw thrown, ride rode ridden, hide hid hidden, freeze froze frozen, "
+        "steal stole stolen, choose chose chosen, forbid forbade forbidden, shake shook shaken, "
+        "sink sank sunk, swim swam swum, sing sang sung, ring rang rung, spend spent, lend lent, "
+        "bend bent, feel felt, deal dealt, mean meant, sleep slept, sweep swept, teach taught, "
+        "catch caught, find found, bind bound, wind wound, hear heard, lay laid, flee fled, "
+        "feed fed, bleed bled, breed bred, speed sped, slide slid, light lit, go went gone, "
+        "do did done, eat ate eaten, wear wore worn, tear tore torn, bear bore borne born, "
+        "swear swore sworn, beat beaten, bite bit bitten, forget forgot forgotten, "
+        "forgive forgave forgiven, overtake overtook overtaken, undertake undertook undertaken, "
+        "understand understood, overcome overcame, become became"
+    ).split(", ")
+    for form in forms.split()[1:]
+}
+
+
 def _stem(word: str) -> str:
-    """A crude stem, enough to match "deployed" with "deploy" and "landing" with "lands"."""
+    """A crude stem, enough to match "deployed" with "deploy", "landing" with "lands" and
+    "sent" with "send"."""
+    word = _IRREGULAR.get(word, word)
     for suffix in ("ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
@@ -260,9 +291,9 @@ def _negates(claim: _ClaimFacts, sentence: str) -> str | None:
     """The words by which ``sentence`` negates the claim, or ``None``: it holds
     :data:`RESTATEMENT_OVERLAP` of the claim's content words, and exactly one of its
     negations is followed by one of them (stop words and :data:`_PASSED_OVER` passed over:
-    "has not deployed any jets", "no Russian jets", "not a single jet"). A "not" followed by
-    something else ("would not say", "jets, not helicopters", "did not deny") is no negation
-    of the claim."""
+    "has not deployed any jets", "no Russian jets", "not a single jet"; :func:`_negating`).
+    A "not" followed by something else ("would not say", "jets, not helicopters", "did not
+    deny") is no negation of the claim."""
     if claim.negated or not _holds_claim(claim, sentence):
         return None
     spans = _negating(claim, sentence)
@@ -271,26 +302,51 @@ def _negates(claim: _ClaimFacts, sentence: str) -> str | None:
 
 def _says_and_negates_else(claim: _ClaimFacts, sentence: str) -> bool:
     """Whether ``sentence`` holds :data:`RESTATEMENT_OVERLAP` of the claim's content words
-    and none of its negations governs one of them (:func:`_negation_scopes`)."""
+    and none of its negations governs one of them that it does not also say unnegated
+    (:func:`_negation_scopes`): "..., though they would not say how they knew"; "jets landed
+    at the base, though they did not land at Tartus"."""
     if not _holds_claim(claim, sentence):
         return False
+    scopes = _negation_scopes(sentence)
+    unnegated = _unnegated(sentence, scopes)
     return not any(
-        claim.stems & {_stem(normalise(word.group(0))) for word in scope}
-        for _, scope in _negation_scopes(sentence)
+        (claim.stems & {_stem(normalise(word.group(0))) for word in scope}) - unnegated
+        for _, scope in scopes
     )
 
 
+def _unnegated(sentence: str, scopes: list[tuple[re.Match[str], list[re.Match[str]]]]) -> set[str]:
+    """The stems of the words of ``sentence`` that no negation governs."""
+    governed = {word.start() for _, scope in scopes for word in scope}
+    return {
+        _stem(normalise(token.group(0)))
+        for token in _SCOPE_TOKEN.finditer(sentence)
+        if token.lastgroup == "word" and token.start() not in governed
+    }
+
+
 def _negating(claim: _ClaimFacts, sentence: str) -> list[tuple[int, int]]:
-    """Where ``sentence`` has a negation followed by one of the claim's content words: from
-    the negation to that word."""
+    """Where ``sentence`` negates what the claim says: from a negation to the claim's word
+    that follows it. The clause it governs says more of the claim than of anything else, and
+    that word is not said elsewhere in the sentence unnegated: "Russian jets landed at
+    Hmeimim, though they did not land at Tartus" does not negate that they landed. A
+    sentence with a denial or a "without" as well is left alone: "denied it had not
+    deployed", "could not have deployed jets without Iranian airspace"."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+    if _DENIAL.search(sentence) or _WITHOUT.search(sentence):
+        return []
     passed = ENGLISH_STOP_WORDS | _PASSED_OVER
+    scopes = _negation_scopes(sentence)
+    unnegated = _unnegated(sentence, scopes)
     spans = []
-    for negation, scope in _negation_scopes(sentence):
-        said = [w for w in scope if normalise(w.group(0)) not in passed]
-        if said and _stem(normalise(said[0].group(0))) in claim.stems:
-            spans.append((negation.start(), said[0].end()))
+    for negation, scope in scopes:
+        said = [_stem(normalise(w.group(0))) for w in scope if normalise(w.group(0)) not in passed]
+        first = said[0] if said else None
+        about_claim = sum(stem in claim.stems for stem in said)
+        if first in claim.stems and first not in unnegated and about_claim > len(said) / 2:
+            end = next(w for w in scope if _stem(normalise(w.group(0))) == first).end()
+            spans.append((negation.start(), end))
     return spans
 
 
@@ -381,7 +437,7 @@ def conflicting_spans(claim: str, passage: str) -> list[tuple[int, int]]:
             spans.append(match.span())
     if not facts.refuting:
         spans += [m.span() for m in _REFUTING.finditer(passage)]
-    for sentence in sentences(passage) if _NEGATION.search(passage) else ():
+    for sentence in sentences(passage) if _NEGATION_AS_WRITTEN.search(passage) else ():
         if _negates(facts, sentence.text):
             spans += [
                 (sentence.start + a, sentence.start + b) for a, b in _negating(facts, sentence.text)
@@ -491,8 +547,9 @@ class RuleStance:
 
     name = "rules"
     # 2: copies count for their source; 3: denials; 4: unconfirmed; 5: dismissals;
-    # 6: negations of the claim, and "declined to confirm" reports
-    version = "6"
+    # 6: negations of the claim, and "declined to confirm" reports; 7: irregular verbs, and
+    # no negation of the claim's word said unnegated too
+    version = "7"
     depth = 0
 
     def __init__(self, relevant: float = RELEVANT_SIMILARITY, strong: float = 0.85) -> None:
