@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 from openpyxl import load_workbook
 
+from tests.conftest import write
 from tests.reports import CLAIMREVIEW_SCHEMA, HOSTILE, SCRIPT, review_claims
 from verifier import pipeline
 from verifier.cli import cli
@@ -32,9 +33,10 @@ from verifier.export import (
     report_records,
     report_summary,
 )
-from verifier.export.document import md_link, md_text
+from verifier.export.document import marked_conflicts, md_link, md_text
 from verifier.labels import Label
 from verifier.text import web_address
+from verifier.views import article_claims
 from verifier.workbench import Workbench
 
 PUBLISHER = dict(name="Desk Check", url="https://desk.example.org")
@@ -143,6 +145,36 @@ def test_the_html_report_is_one_readable_self_contained_file(
     # Hostile texts are text: escaped in the file, shown as typed.
     assert SCRIPT in text and HOSTILE in text and SCRIPT not in html
     assert f"claim {claims[2]}" not in text  # not reviewed: not in a reviewed-only report
+
+
+def test_the_html_report_marks_the_words_of_a_quote_that_conflict_with_its_claim(
+    bench: Workbench, tmp_path: Path
+) -> None:
+    said = "Officials said Russia has moved six combat aircraft to the Latakia air base."
+    write(tmp_path / "own", "count.md", f"---\ntitle: Jets counted\n---\n{said}\n")
+    pipeline.ingest(bench, [tmp_path / "own"])
+    claim = "Russia has moved 28 combat aircraft to the Latakia air base."
+    checked = pipeline.check_article(bench, claim, title="Jets", threshold=0)
+    with bench.db.session() as s:
+        (view,) = article_claims(s, checked.article.id)
+    cited = [e.passage_id for e in view.evidence if e.text == said]
+    pipeline.review_claim(bench, view.id, Label.DISPUTED, "dana", "six, not 28", cited)
+    export(bench, tmp_path / "report.html")
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert (
+        '“Officials said Russia has moved <mark class="conflict">six combat</mark> aircraft '
+        "to the Latakia air base.”"
+    ) in html
+
+
+def test_conflicting_words_are_marked_and_the_rest_escaped() -> None:
+    claim = "Moscow has deployed fighter jets to Syria."
+    quote = "<b>Moscow</b> has not deployed any fighter jets to Syria & says it is false."
+    assert marked_conflicts(quote, claim) == (
+        '&lt;b&gt;Moscow&lt;/b&gt; has <mark class="conflict">not deployed</mark> any fighter '
+        'jets to Syria &amp; says it is <mark class="conflict">false</mark>.'
+    )
+    assert marked_conflicts(SCRIPT, claim) == "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
 def test_the_markdown_report_renders_as_the_same_text(

@@ -6,6 +6,11 @@ evidence as quotes with outlet, date and link. They are rendered from Jinja2 tem
 ``templates/`` and streamed: records are grouped by article as they come, so a report of any
 length takes the memory of one claim.
 
+In HTML, the words of a quote that conflict with its claim (another figure for the same thing,
+a fact-check's rating word, a negation of the claim, as the review page marks them:
+:func:`~verifier.stance.rules.conflicting_spans`) are marked, so that an editor reading the
+report sees what the verdict turned on.
+
 Every text from sources, articles and reviewers is escaped: HTML by Jinja2's autoescaping,
 Markdown by :func:`md_text` applied to every value the template prints (``<`` and ``&`` as
 entities, Markdown's markup characters with a backslash). A link is made only from an
@@ -22,10 +27,12 @@ from itertools import groupby
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from verifier.export.formats import atomic_output
 from verifier.export.summary import NOT_REVIEWED, ReportSummary
 from verifier.labels import Label
+from verifier.stance.rules import conflicting_spans
 from verifier.text import web_address
 
 Record = dict[str, object]
@@ -113,7 +120,21 @@ def _environment(markdown: bool) -> Environment:
             undefined=StrictUndefined,
         )
         env.filters["link"] = web_address
+        env.filters["conflicts"] = marked_conflicts
     return env
+
+
+def marked_conflicts(quote: str, claim: str) -> Markup:
+    """``quote`` escaped, with the words that conflict with ``claim`` in ``<mark
+    class="conflict">`` (:func:`~verifier.stance.rules.conflicting_spans`)."""
+    parts, at = [], 0
+    for start, end in conflicting_spans(claim, quote):
+        if start >= at:
+            parts += [escape(quote[at:start]), Markup('<mark class="conflict">')]
+            parts += [escape(quote[start:end]), Markup("</mark>")]
+            at = end
+    parts.append(escape(quote[at:]))
+    return Markup("").join(parts)
 
 
 def write_document(
