@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from verifier.copies import independent_sources
 from verifier.labels import Label
@@ -124,7 +124,9 @@ _NUMBER_WORDS |= {  # "twenty-eight" is 28, not the "eight" after its hyphen
     for m, one in enumerate(_ONES)
 }
 _QUANTITY = re.compile(
-    r"\b(\d[\d,]*(?:\.\d+)?|"
+    # The lookahead lets the engine skip, at a glance, the words no figure begins with: about
+    # four times as fast as trying every number word at every word.
+    rf"\b(?=[\d{''.join(sorted({word[0] for word in _NUMBER_WORDS}))}])(\d[\d,]*(?:\.\d+)?|"
     + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
     + r")\s+([a-z]+)",
     re.I,
@@ -182,13 +184,20 @@ class _ClaimFacts:
         return frozenset(_stem(word) for word in self.words)
 
 
+@lru_cache(maxsize=1024)
+def _facts(claim: str) -> _ClaimFacts:
+    """:meth:`_ClaimFacts.of`, kept for the claims seen last: a report or the review page
+    compares one claim with several passages, one call each (:func:`conflicting_spans`)."""
+    return _ClaimFacts.of(claim)
+
+
 def conflict(claim: str, passage: str, similarity: float = 1.0) -> str | None:
     """Why ``passage`` contradicts ``claim``, or ``None`` when nothing suggests it does.
 
     A negation present in one text and not the other only counts when the two are close
     paraphrases (:data:`PARAPHRASE_SIMILARITY`).
     """
-    stance, why = _reading(_ClaimFacts.of(claim), passage, similarity)
+    stance, why = _reading(_facts(claim), passage, similarity)
     return why if stance is Stance.REFUTES else None
 
 
@@ -356,7 +365,7 @@ def unconfirmed(claim: str, sentence: str) -> str | None:
     or ``None``: it holds :data:`RESTATEMENT_OVERLAP` of the claim's content words and says
     the report is unconfirmed or unverified. Such a report neither supports the claim nor
     refutes it."""
-    return _unconfirmed(_ClaimFacts.of(claim), sentence)
+    return _unconfirmed(_facts(claim), sentence)
 
 
 def _unconfirmed(claim: _ClaimFacts, passage: str) -> str | None:
@@ -417,7 +426,7 @@ def restates(claim: str, sentence: str) -> bool:
     between them (the same figures, no fact-check rating word, negations agreeing), and it is
     neither a fact-check's statement of the claim it checks ("Claim: ...") nor a report of it
     as unconfirmed (:func:`unconfirmed`)."""
-    facts = _ClaimFacts.of(claim)
+    facts = _facts(claim)
     if quotes_checked_claim(sentence) or not _holds_claim(facts, sentence):
         return False
     return _reading(facts, sentence, 1.0)[0] is Stance.SUPPORTS
@@ -428,7 +437,7 @@ def conflicting_spans(claim: str, passage: str) -> list[tuple[int, int]]:
     unit ("six jets" against a claim of "28 jets"), of refuting language the claim does not
     use, and of the words that negate it ("not deployed", :func:`_negates`): what a reviewer
     should see highlighted."""
-    facts = _ClaimFacts.of(claim)
+    facts = _facts(claim)
     spans = []
     for match in _QUANTITY.finditer(passage):
         number, unit = match.group(1), match.group(2).lower().rstrip("s")
@@ -450,7 +459,7 @@ def stances(
 ) -> list[EvidenceStance]:
     """Each passage's stance: neutral below ``relevant``, else as the rules read it
     (:func:`_reading`)."""
-    facts = _ClaimFacts.of(claim)
+    facts = _facts(claim)
     found = []
     for item in evidence:
         if item.score < relevant:
