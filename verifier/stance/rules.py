@@ -228,7 +228,7 @@ def _reading(claim: _ClaimFacts, passage: str, similarity: float) -> tuple[Stanc
         for text in negated:
             negation = _negates(claim, text)
             if negation:
-                return Stance.REFUTES, f"{NEGATED_CLAIM} ({negation!r})"
+                return Stance.REFUTES, f"{NEGATED_CLAIM} ({text[slice(*negation)]!r})"
         # A sentence that says the claim in its words and negates something else ("..., though
         # they would not say how they knew", "jets, not helicopters") is no negated paraphrase.
         passage_neg = any(not _says_and_negates_else(claim, text) for text in negated)
@@ -275,38 +275,64 @@ def _stem(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) > 3 else word
 
 
-def _negation_scopes(text: str) -> list[tuple[re.Match[str], list[re.Match[str]]]]:
+_Scopes = list[tuple[re.Match[str], list[re.Match[str]]]]
+
+
+@lru_cache(maxsize=1024)
+def _negation_scopes(text: str) -> tuple[_Scopes, frozenset[str]]:
     """Each negation in ``text`` and the words of the clause it governs, up to
-    :data:`_SCOPE_WORDS`: to the clause's end or the next negation. A negation that only
-    qualifies ("not only", "no more than": :data:`_NOT_NEGATING`) governs nothing."""
-    found: list[tuple[re.Match[str], list[re.Match[str]]]] = []
+    :data:`_SCOPE_WORDS`: to the clause's end or the next negation; and the stems of the
+    words no negation governs. A negation that only qualifies ("not only", "no more than":
+    :data:`_NOT_NEGATING`) governs nothing. Kept for the sentences seen last: the rules'
+    reading and the review page's highlighting ask of the same sentence."""
+    found: _Scopes = []
     scope: list[re.Match[str]] | None = None
+    free = set()
     for token in _SCOPE_TOKEN.finditer(text):
         if token.lastgroup == "word" and scope is not None and len(scope) < _SCOPE_WORDS:
             if not scope and normalise(token.group(0)) in _NOT_NEGATING:
                 found.pop()
                 scope = None
+                free.add(_stem(normalise(token.group(0))))
             else:
                 scope.append(token)
             continue
+        if token.lastgroup == "word":
+            free.add(_stem(normalise(token.group(0))))
         scope = None
         if token.lastgroup == "negation":
             scope = []
             found.append((token, scope))
-    return found
+    return found, frozenset(free)
 
 
-def _negates(claim: _ClaimFacts, sentence: str) -> str | None:
-    """The words by which ``sentence`` negates the claim, or ``None``: it holds
-    :data:`RESTATEMENT_OVERLAP` of the claim's content words, and exactly one of its
-    negations is followed by one of them (stop words and :data:`_PASSED_OVER` passed over:
-    "has not deployed any jets", "no Russian jets", "not a single jet"; :func:`_negating`).
-    A "not" followed by something else ("would not say", "jets, not helicopters", "did not
-    deny") is no negation of the claim."""
-    if claim.negated or not _holds_claim(claim, sentence):
+def _negates(claim: _ClaimFacts, sentence: str) -> tuple[int, int] | None:
+    """Where ``sentence`` negates the claim (from the negation to the claim's word after it),
+    or ``None``. It holds :data:`RESTATEMENT_OVERLAP` of the claim's content words, and
+    exactly one of its negations is followed by one of them (stop words and
+    :data:`_PASSED_OVER` passed over: "has not deployed any jets", "no Russian jets", "not a
+    single jet"), in a clause that says more of the claim than of anything else, and that
+    word is not said unnegated elsewhere in the sentence ("Russian jets landed at Hmeimim,
+    though they did not land at Tartus" does not negate that they landed). A "not" followed
+    by something else ("would not say", "jets, not helicopters", "did not deny") is no
+    negation of the claim, nor is a sentence with a denial or a "without" as well ("denied it
+    had not deployed", "could not have deployed jets without Iranian airspace")."""
+    if claim.negated or _DENIAL.search(sentence) or _WITHOUT.search(sentence):
         return None
-    spans = _negating(claim, sentence)
-    return sentence[slice(*spans[0])] if len(spans) == 1 else None
+    if not _holds_claim(claim, sentence):
+        return None
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    passed = ENGLISH_STOP_WORDS | _PASSED_OVER
+    scopes, unnegated = _negation_scopes(sentence)
+    spans = []
+    for negation, scope in scopes:
+        said = [w for w in scope if normalise(w.group(0)) not in passed]
+        stems = [_stem(normalise(w.group(0))) for w in said]
+        about_claim = sum(stem in claim.stems for stem in stems) > len(stems) / 2
+        if stems and stems[0] in claim.stems and stems[0] not in unnegated and about_claim:
+            spans.append((negation.start(), said[0].end()))
+    return spans[0] if len(spans) == 1 else None
 
 
 def _says_and_negates_else(claim: _ClaimFacts, sentence: str) -> bool:
@@ -316,47 +342,11 @@ def _says_and_negates_else(claim: _ClaimFacts, sentence: str) -> bool:
     at the base, though they did not land at Tartus"."""
     if not _holds_claim(claim, sentence):
         return False
-    scopes = _negation_scopes(sentence)
-    unnegated = _unnegated(sentence, scopes)
+    scopes, unnegated = _negation_scopes(sentence)
     return not any(
         (claim.stems & {_stem(normalise(word.group(0))) for word in scope}) - unnegated
         for _, scope in scopes
     )
-
-
-def _unnegated(sentence: str, scopes: list[tuple[re.Match[str], list[re.Match[str]]]]) -> set[str]:
-    """The stems of the words of ``sentence`` that no negation governs."""
-    governed = {word.start() for _, scope in scopes for word in scope}
-    return {
-        _stem(normalise(token.group(0)))
-        for token in _SCOPE_TOKEN.finditer(sentence)
-        if token.lastgroup == "word" and token.start() not in governed
-    }
-
-
-def _negating(claim: _ClaimFacts, sentence: str) -> list[tuple[int, int]]:
-    """Where ``sentence`` negates what the claim says: from a negation to the claim's word
-    that follows it. The clause it governs says more of the claim than of anything else, and
-    that word is not said elsewhere in the sentence unnegated: "Russian jets landed at
-    Hmeimim, though they did not land at Tartus" does not negate that they landed. A
-    sentence with a denial or a "without" as well is left alone: "denied it had not
-    deployed", "could not have deployed jets without Iranian airspace"."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    if _DENIAL.search(sentence) or _WITHOUT.search(sentence):
-        return []
-    passed = ENGLISH_STOP_WORDS | _PASSED_OVER
-    scopes = _negation_scopes(sentence)
-    unnegated = _unnegated(sentence, scopes)
-    spans = []
-    for negation, scope in scopes:
-        said = [_stem(normalise(w.group(0))) for w in scope if normalise(w.group(0)) not in passed]
-        first = said[0] if said else None
-        about_claim = sum(stem in claim.stems for stem in said)
-        if first in claim.stems and first not in unnegated and about_claim > len(said) / 2:
-            end = next(w for w in scope if _stem(normalise(w.group(0))) == first).end()
-            spans.append((negation.start(), end))
-    return spans
 
 
 def unconfirmed(claim: str, sentence: str) -> str | None:
@@ -447,10 +437,9 @@ def conflicting_spans(claim: str, passage: str) -> list[tuple[int, int]]:
     if not facts.refuting:
         spans += [m.span() for m in _REFUTING.finditer(passage)]
     for sentence in sentences(passage) if _NEGATION_AS_WRITTEN.search(passage) else ():
-        if _negates(facts, sentence.text):
-            spans += [
-                (sentence.start + a, sentence.start + b) for a, b in _negating(facts, sentence.text)
-            ]
+        negation = _negates(facts, sentence.text)
+        if negation:
+            spans.append((sentence.start + negation[0], sentence.start + negation[1]))
     return sorted(spans)
 
 
