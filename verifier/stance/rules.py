@@ -30,6 +30,7 @@ from verifier.copies import independent_sources
 from verifier.labels import Label
 from verifier.retrieve.base import Evidence
 from verifier.sentences import sentences
+from verifier.stance import negation
 from verifier.stance.base import EvidenceStance, Stance, Suggestion
 from verifier.text import normalise
 
@@ -62,28 +63,9 @@ DENIED_CLAIM = "a denial of the claim"
 #: fighter jets to Syria" against "Moscow has deployed fighter jets to Syria",
 #: :func:`_negates`): as decisive as a denial.
 NEGATED_CLAIM = "a negation of the claim"
-# A negation and the clause it governs, read off the text as written: a negation ("not",
-# "no", "never", "didn't"...), a clause's end (its punctuation, a conjunction, a "that" or
-# a question word: "would not say how they knew" does not negate what they knew), or a word.
-_NEGATION_WORD = r"\b(?:not|no|never|none|nor|neither|without|cannot)\b|n['’]t\b"
-_NEGATION_AS_WRITTEN = re.compile(_NEGATION_WORD, re.I)
-_CLAUSE_END = (
-    r"[;:!?()\u2013\u2014]|[.,](?!\d)|\b(?:but|although|though|while|whereas|because|since|"
-    r"that|whether|if|how|why|what|when|where|who|whom|which|unless)\b"
-)
-_SCOPE_TOKEN = re.compile(
-    rf"(?P<negation>{_NEGATION_WORD})|(?P<end>{_CLAUSE_END})|(?P<word>\w+?(?=n['’]t\b)|\w+)",
-    re.I,
-)
-#: How many words after a negation it can govern.
-_SCOPE_WORDS = 6
-#: A negation followed by these qualifies, it does not negate: "not only", "no more than 500",
-#: "never before has Moscow deployed so many".
-_NOT_NEGATING = set("only just merely least doubt question less more fewer sooner before".split())
+#: "Without" makes a negation conditional ("could not have deployed jets without Iranian
+#: airspace"): a sentence that holds one negates no claim (:func:`_negates`).
 _WITHOUT = re.compile(r"\bwithout\b", re.I)
-#: Words a negation reaches past to what it negates, besides stop words: "not a single jet",
-#: "no longer stationed".
-_PASSED_OVER = {"single", "yet", "ever", "longer"}
 #: A report the source itself says is not confirmed ("..., but this could not be
 #: independently confirmed"; "officials declined to confirm", "would not say whether"): it
 #: neither supports nor refutes what it reports.
@@ -180,8 +162,8 @@ class _ClaimFacts:
 
     @cached_property
     def stems(self) -> frozenset[str]:
-        """Its content words' stems (:func:`_stem`)."""
-        return frozenset(_stem(word) for word in self.words)
+        """Its content words' stems (:func:`~verifier.stance.negation.stem`)."""
+        return frozenset(negation.stem(word) for word in self.words)
 
 
 @lru_cache(maxsize=1024)
@@ -223,12 +205,12 @@ def _reading(claim: _ClaimFacts, passage: str, similarity: float) -> tuple[Stanc
     if hedge:
         return Stance.NEUTRAL, f"{UNCONFIRMED_REPORT} ({hedge!r})"
     passage_neg = bool(_NEGATION.search(normalise(passage)))
-    if not claim.negated and _NEGATION_AS_WRITTEN.search(passage):
-        negated = [s.text for s in sentences(passage) if _NEGATION_AS_WRITTEN.search(s.text)]
+    if not claim.negated and negation.has_negation(passage):
+        negated = [s.text for s in sentences(passage) if negation.has_negation(s.text)]
         for text in negated:
-            negation = _negates(claim, text)
-            if negation:
-                return Stance.REFUTES, f"{NEGATED_CLAIM} ({text[slice(*negation)]!r})"
+            span = _negates(claim, text)
+            if span:
+                return Stance.REFUTES, f"{NEGATED_CLAIM} ({text[slice(*span)]!r})"
         # A sentence that says the claim in its words and negates something else ("..., though
         # they would not say how they knew", "jets, not helicopters") is no negated paraphrase.
         passage_neg = any(not _says_and_negates_else(claim, text) for text in negated)
@@ -237,116 +219,25 @@ def _reading(claim: _ClaimFacts, passage: str, similarity: float) -> tuple[Stanc
     return Stance.SUPPORTS, None
 
 
-# Irregular verbs news copy uses of what was done, by their past forms: "Russia did not send
-# troops" negates "Russia sent troops".
-_IRREGULAR = {
-    form: forms.split()[0]
-    for forms in (
-        "send sent, fly flew flown, take took taken, make made, leave left, hold held, "
-        "fight fought, bring brought, build built, shoot shot, strike struck, see saw seen, "
-        "tell told, say said, win won, lose lost, meet met, pay paid, lead led, fall fell fallen, "
-        "rise rose risen, give gave given, begin began begun, run ran, come came, get got gotten, "
-        "keep kept, sell sold, buy bought, seek sought, drive drove driven, break broke broken, "
-        "speak spoke spoken, write wrote written, stand stood, withdraw withdrew withdrawn, "
-        "draw drew drawn, arise arose arisen, grow grew grown, know knew known, "
-        "throw threw thrown, ride rode ridden, hide hid hidden, freeze froze frozen, "
-        "steal stole stolen, choose chose chosen, forbid forbade forbidden, shake shook shaken, "
-        "sink sank sunk, swim swam swum, sing sang sung, ring rang rung, spend spent, lend lent, "
-        "bend bent, feel felt, deal dealt, mean meant, sleep slept, sweep swept, teach taught, "
-        "catch caught, find found, bind bound, wind wound, hear heard, lay laid, flee fled, "
-        "feed fed, bleed bled, breed bred, speed sped, slide slid, light lit, go went gone, "
-        "do did done, eat ate eaten, wear wore worn, tear tore torn, bear bore borne born, "
-        "swear swore sworn, beat beaten, bite bit bitten, forget forgot forgotten, "
-        "forgive forgave forgiven, overtake overtook overtaken, undertake undertook undertaken, "
-        "understand understood, overcome overcame, become became"
-    ).split(", ")
-    for form in forms.split()[1:]
-}
-
-
-def _stem(word: str) -> str:
-    """A crude stem, enough to match "deployed" with "deploy", "landing" with "lands" and
-    "sent" with "send"."""
-    word = _IRREGULAR.get(word, word)
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    return word[:-1] if word.endswith("e") and len(word) > 3 else word
-
-
-_Scopes = list[tuple[re.Match[str], list[re.Match[str]]]]
-
-
-@lru_cache(maxsize=1024)
-def _negation_scopes(text: str) -> tuple[_Scopes, frozenset[str]]:
-    """Each negation in ``text`` and the words of the clause it governs, up to
-    :data:`_SCOPE_WORDS`: to the clause's end or the next negation; and the stems of the
-    words no negation governs. A negation that only qualifies ("not only", "no more than":
-    :data:`_NOT_NEGATING`) governs nothing. Kept for the sentences seen last: the rules'
-    reading and the review page's highlighting ask of the same sentence."""
-    found: _Scopes = []
-    scope: list[re.Match[str]] | None = None
-    free = set()
-    for token in _SCOPE_TOKEN.finditer(text):
-        if token.lastgroup == "word" and scope is not None and len(scope) < _SCOPE_WORDS:
-            if not scope and normalise(token.group(0)) in _NOT_NEGATING:
-                found.pop()
-                scope = None
-                free.add(_stem(normalise(token.group(0))))
-            else:
-                scope.append(token)
-            continue
-        if token.lastgroup == "word":
-            free.add(_stem(normalise(token.group(0))))
-        scope = None
-        if token.lastgroup == "negation":
-            scope = []
-            found.append((token, scope))
-    return found, frozenset(free)
-
-
 def _negates(claim: _ClaimFacts, sentence: str) -> tuple[int, int] | None:
-    """Where ``sentence`` negates the claim (from the negation to the claim's word after it),
-    or ``None``. It holds :data:`RESTATEMENT_OVERLAP` of the claim's content words, and
-    exactly one of its negations is followed by one of them (stop words and
-    :data:`_PASSED_OVER` passed over: "has not deployed any jets", "no Russian jets", "not a
-    single jet"), in a clause that says more of the claim than of anything else, and that
-    word is not said unnegated elsewhere in the sentence ("Russian jets landed at Hmeimim,
-    though they did not land at Tartus" does not negate that they landed). A "not" followed
-    by something else ("would not say", "jets, not helicopters", "did not deny") is no
-    negation of the claim, nor is a sentence with a denial or a "without" as well ("denied it
-    had not deployed", "could not have deployed jets without Iranian airspace")."""
+    """Where ``sentence`` negates the claim (from the negation to the claim's word after it,
+    :func:`~verifier.stance.negation.negated_word`), or ``None``: it holds
+    :data:`RESTATEMENT_OVERLAP` of the claim's content words and negates exactly one of them.
+    A sentence with a denial or a "without" as well is no negation of the claim ("denied it
+    had not deployed", "could not have deployed jets without Iranian airspace"), nor is any
+    sentence against a claim that is itself negated."""
     if claim.negated or _DENIAL.search(sentence) or _WITHOUT.search(sentence):
         return None
     if not _holds_claim(claim, sentence):
         return None
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    passed = ENGLISH_STOP_WORDS | _PASSED_OVER
-    scopes, unnegated = _negation_scopes(sentence)
-    spans = []
-    for negation, scope in scopes:
-        said = [w for w in scope if normalise(w.group(0)) not in passed]
-        stems = [_stem(normalise(w.group(0))) for w in said]
-        about_claim = sum(stem in claim.stems for stem in stems) > len(stems) / 2
-        if stems and stems[0] in claim.stems and stems[0] not in unnegated and about_claim:
-            spans.append((negation.start(), said[0].end()))
-    return spans[0] if len(spans) == 1 else None
+    return negation.negated_word(claim.stems, sentence)
 
 
 def _says_and_negates_else(claim: _ClaimFacts, sentence: str) -> bool:
     """Whether ``sentence`` holds :data:`RESTATEMENT_OVERLAP` of the claim's content words
-    and none of its negations governs one of them that it does not also say unnegated
-    (:func:`_negation_scopes`): "..., though they would not say how they knew"; "jets landed
-    at the base, though they did not land at Tartus"."""
-    if not _holds_claim(claim, sentence):
-        return False
-    scopes, unnegated = _negation_scopes(sentence)
-    return not any(
-        (claim.stems & {_stem(normalise(word.group(0))) for word in scope}) - unnegated
-        for _, scope in scopes
-    )
+    and negates none of them (:func:`~verifier.stance.negation.negates_any`): "..., though
+    they would not say how they knew"; "jets, not helicopters"."""
+    return _holds_claim(claim, sentence) and not negation.negates_any(claim.stems, sentence)
 
 
 def unconfirmed(claim: str, sentence: str) -> str | None:
@@ -436,10 +327,10 @@ def conflicting_spans(claim: str, passage: str) -> list[tuple[int, int]]:
             spans.append(match.span())
     if not facts.refuting:
         spans += [m.span() for m in _REFUTING.finditer(passage)]
-    for sentence in sentences(passage) if _NEGATION_AS_WRITTEN.search(passage) else ():
-        negation = _negates(facts, sentence.text)
-        if negation:
-            spans.append((sentence.start + negation[0], sentence.start + negation[1]))
+    for sentence in sentences(passage) if negation.has_negation(passage) else ():
+        span = _negates(facts, sentence.text)
+        if span:
+            spans.append((sentence.start + span[0], sentence.start + span[1]))
     return sorted(spans)
 
 
