@@ -1,5 +1,6 @@
 """Small documents made in the tests: PDFs (pages of text lines in Helvetica, as a word
-processor's export would set them) and Word documents, with a title in their metadata."""
+processor's export would set them) and Word documents, with a title in their metadata; and
+an Office file that asks for a newer zip version than Python reads."""
 
 from __future__ import annotations
 
@@ -63,3 +64,14 @@ def make_docx(title: str | None = "MoD statement on Latakia") -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def needing_newer_zip(data: bytes) -> bytes:
+    """The zip archive ``data`` with each member's "version needed to extract" set to 6.4 in
+    its central directory: Python's ``zipfile`` raises ``NotImplementedError`` on opening it."""
+    out = bytearray(data)
+    at = out.find(b"PK\x01\x02")
+    while at != -1:
+        out[at + 6 : at + 8] = (64).to_bytes(2, "little")
+        at = out.find(b"PK\x01\x02", at + 4)
+    return bytes(out)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import write
+from made_documents import needing_newer_zip
 from openpyxl import Workbook
 
 from verifier import pipeline
@@ -125,6 +126,11 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
             "other.xlsx",
             lambda p: _zip(p, {"notes.txt": b"not a workbook"}),
             "not a readable Excel workbook",
+        ),
+        (
+            "newer.xlsx",
+            lambda p: p.write_bytes(needing_newer_zip(_zip(p, {"a.xml": b"<a/>"}).read_bytes())),
+            "not an Excel (.xlsx) workbook; open it in a spreadsheet and save it as .xlsx",
         ),
         (
             "bomb.xlsx",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from made_documents import make_docx
+from made_documents import make_docx, needing_newer_zip
 
 from verifier import pipeline
 from verifier.documents import list_sources
@@ -66,8 +66,9 @@ def _zip(members: dict[str, bytes]) -> bytes:
         (b"plain text saved as .docx", r"not a Word \(.docx\) document"),
         (_zip({"hello.txt": b"not a document"}), r"not a readable Word document \(\w+\)"),
         (_zip({"big.xml": b"<a/>" + b" " * 25 * 2**20}), r"unpacks to 25 MB, over 20 times"),
+        (needing_newer_zip(make_docx()), r"not a Word \(.docx\) document \(damaged"),
     ],
-    ids=["doc", "truncated", "text", "other-zip", "zip-bomb"],
+    ids=["doc", "truncated", "text", "other-zip", "zip-bomb", "newer-zip"],
 )
 def test_a_word_file_that_cannot_be_used_is_one_clear_line(
     tmp_path: Path, data: bytes, message: str

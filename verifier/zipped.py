@@ -18,11 +18,12 @@ OLE2 = b"\xd0\xcf\x11\xe0"
 
 
 def unpacked_size(data: bytes) -> int | None:
-    """What the zip archive ``data`` unpacks to, in bytes; ``None`` when it is not one."""
+    """What the zip archive ``data`` unpacks to, in bytes; ``None`` when it is not one, or
+    not one Python can open (damaged, or asking for a newer zip version than it reads)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return None
 
 
