@@ -121,6 +121,10 @@ def test_memory_sees_a_verdict_saved_after_it_was_loaded(
         ("No contact was made.", "There was no contact.", False),
         ("Moscow sent troops to Syria.", "Moscow denied sending troops to Syria.", True),
         ("Moscow denies sending troops.", "Moscow denied it had sent troops.", False),
+        # Negated past a clause ("cannot, officials say, deploy"): counted, curly or not.
+        ("Russia can deploy jets.", "Russia cannot, officials say, deploy jets.", True),
+        ("Assad has moved the government.", "Assad hasn’t, so far, moved the government.", True),
+        ("Nobody has seen the jets.", "The jets have been seen.", True),
     ],
 )
 def test_figures_and_negations_tell_near_claims_apart(a: str, b: str, different: bool) -> None:

@@ -66,3 +66,12 @@ def test_curly_and_straight_contractions_and_cannot_are_negations() -> None:
     for text in ("Moscow didn't", "Moscow didn’t", "Moscow cannot", "without jets"):
         assert has_negation(text)
     assert not has_negation("Nothing here is denied; notably, Norway knows.")
+
+
+def test_first_only_counts_the_word_a_negation_governs_first_adverbs_passed_over() -> None:
+    claim = frozenset(stem(w) for w in ("moscow", "deployed", "fighter", "jets", "syria"))
+    plans = "Moscow has no plans to withdraw the fighter jets it has deployed to Syria."
+    assert negates_any(claim, plans)  # "no" governs "fighter jets", said nowhere else
+    assert not negates_any(claim, plans, first_only=True)  # but negates the plans
+    actually = "Moscow has never actually deployed fighter jets to Syria."
+    assert negates_any(claim, actually, first_only=True)

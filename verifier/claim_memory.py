@@ -28,7 +28,9 @@ from verifier.cache import DbVectorCache
 from verifier.db.models import Article, Claim, Verdict, VerdictChange, as_utc
 from verifier.embed import Embedder
 from verifier.labels import Label
+from verifier.stance import negation
 from verifier.stance.rules import DENIALS, conflicting_spans
+from verifier.text import normalise
 
 #: Cosine similarity from which two claims are taken to say the same thing (measured:
 #: docs/benchmarks.md, "Claim memory").
@@ -36,9 +38,11 @@ SAME_CLAIM_SIMILARITY = 0.87
 
 
 _CANDIDATES = 5  # reviewed claims looked at, most similar first
+# A negation, a denial, or a word that negates a whole claim ("nobody", "nothing"): counted
+# to tell "Russia sent jets" from "Russia cannot send jets". Wider than the rules' reading
+# on purpose: a stray one only stops a verdict being reused.
 _NEGATION = re.compile(
-    rf"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|{'|'.join(DENIALS)})\b|n't\b",
-    re.I,
+    rf"\b(?:{'|'.join(negation.NEGATIONS + ('nobody', 'nothing') + DENIALS)})\b|n't\b", re.I
 )
 
 
@@ -49,7 +53,11 @@ def differs(claim: str, other: str) -> bool:
     Embeddings put such pairs close together; a desk must not reuse a verdict across them."""
     if conflicting_spans(claim, other) or conflicting_spans(other, claim):
         return True
-    return len(_NEGATION.findall(claim)) % 2 != len(_NEGATION.findall(other)) % 2
+    return _negations(claim) % 2 != _negations(other) % 2
+
+
+def _negations(text: str) -> int:
+    return len(_NEGATION.findall(normalise(text)))
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from functools import lru_cache
 
 from verifier.text import normalise
 
-#: The words that negate what follows, as written ("n't" is matched apart, curly or straight).
-NEGATIONS = ("not", "no", "never", "none", "nor", "neither", "without", "cannot")
+#: The words that negate what follows ("n't" is matched apart, curly or straight).
+NEGATIONS = tuple("not no never none nor neither without cannot".split())
 _NEGATION_WORD = rf"\b(?:{'|'.join(NEGATIONS)})\b|n['’]t\b"
 _NEGATION = re.compile(_NEGATION_WORD, re.I)
 _CLAUSE_END = (
@@ -36,6 +36,9 @@ _NOT_NEGATING = set("only just merely least doubt question less more fewer soone
 #: Words a negation reaches past to what it negates, besides stop words: "not a single jet",
 #: "no longer stationed".
 _PASSED_OVER = {"single", "yet", "ever", "longer"}
+#: An adverb by its ending: "never actually deployed", "not officially deployed" negate
+#: "deployed". Not nouns and names that end the same way ("family", "supply", "Italy").
+_ADVERB = re.compile(r"\w{2,}(?:al|[ectsnru])ly|\w+arily|fully|easily")
 
 # Irregular verbs news copy uses of what was done, by their past forms: "Russia did not send
 # troops" negates "Russia sent troops".
@@ -134,13 +137,21 @@ def negated_word(stems: frozenset[str], sentence: str) -> tuple[int, int] | None
     return spans[0] if len(spans) == 1 else None
 
 
-def negates_any(stems: frozenset[str], sentence: str) -> bool:
+def negates_any(stems: frozenset[str], sentence: str, first_only: bool = False) -> bool:
     """Whether one of ``sentence``'s negations governs a word whose stem is in ``stems`` and
     that the sentence does not also say unnegated (:func:`scopes`): false for "..., though
     they would not say how they knew" and for "jets landed at the base, though they did not
-    land at Tartus"."""
+    land at Tartus". With ``first_only``, only the first word a negation governs counts
+    (stop words, :data:`_PASSED_OVER` and adverbs passed over: "not officially deployed"):
+    "has no plans to withdraw the jets it deployed" negates the plans, not the jets."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    passed = ENGLISH_STOP_WORDS | _PASSED_OVER
     found, unnegated = scopes(sentence)
-    return any(
-        (stems & {stem(normalise(word.group(0))) for word in scope}) - unnegated
-        for _, scope in found
-    )
+    for _, scope in found:
+        said = [normalise(word.group(0)) for word in scope]
+        if first_only:
+            said = [w for w in said if w not in passed and not _ADVERB.fullmatch(w)][:1]
+        if {stem(word) for word in said} & stems - unnegated:
+            return True
+    return False

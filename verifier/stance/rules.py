@@ -46,9 +46,9 @@ _REFUTING = re.compile(
 #: that they did. "Rejected" and "dismissed" alone are no negation (one rejects a proposal),
 #: only with the report they dismiss (:data:`_DISMISSAL`).
 DENIALS = ("deny", "denies", "denied", "denying")
-_NEGATION = re.compile(
-    rf"\b(?:not|no|never|none|nor|without|n't|neither|{'|'.join(DENIALS)})\b|n't\b", re.I
-)
+#: A negation or a denial, in :func:`~verifier.text.normalise`'s form: whether a claim or a
+#: passage is negated at all (what a negation governs: :mod:`verifier.stance.negation`).
+NEGATION_OR_DENIAL = re.compile(rf"\b(?:{'|'.join(negation.NEGATIONS + DENIALS)})\b|n't\b", re.I)
 #: Dismissing a report is denying it too: "rejected reports that", "dismissed the claims
 #: that", "refuted allegations of" (a verb alone is not: one rejects a proposal).
 _DISMISSAL = (
@@ -152,7 +152,7 @@ class _ClaimFacts:
             claim,
             _quantities(claim),
             bool(_REFUTING.search(claim)),
-            bool(_NEGATION.search(normalise(claim))),
+            bool(NEGATION_OR_DENIAL.search(normalise(claim))),
         )
 
     @cached_property
@@ -204,7 +204,7 @@ def _reading(claim: _ClaimFacts, passage: str, similarity: float) -> tuple[Stanc
     hedge = _unconfirmed(claim, passage)
     if hedge:
         return Stance.NEUTRAL, f"{UNCONFIRMED_REPORT} ({hedge!r})"
-    passage_neg = bool(_NEGATION.search(normalise(passage)))
+    passage_neg = bool(NEGATION_OR_DENIAL.search(normalise(passage)))
     if not claim.negated and negation.has_negation(passage):
         negated = [s.text for s in sentences(passage) if negation.has_negation(s.text)]
         for text in negated:
@@ -236,8 +236,14 @@ def _negates(claim: _ClaimFacts, sentence: str) -> tuple[int, int] | None:
 def _says_and_negates_else(claim: _ClaimFacts, sentence: str) -> bool:
     """Whether ``sentence`` holds :data:`RESTATEMENT_OVERLAP` of the claim's content words
     and negates none of them (:func:`~verifier.stance.negation.negates_any`): "..., though
-    they would not say how they knew"; "jets, not helicopters"."""
-    return _holds_claim(claim, sentence) and not negation.negates_any(claim.stems, sentence)
+    they would not say how they knew"; "jets, not helicopters". When it holds every one of
+    them, only the first word a negation governs counts ("has no plans to withdraw the jets
+    it deployed" negates the plans); when it lacks some, its negation may say one in other
+    words ("did not arrive at the base" against "landed at the base"), so any counts."""
+    if not _holds_claim(claim, sentence):
+        return False
+    complete = claim.words <= content_words(sentence)
+    return not negation.negates_any(claim.stems, sentence, first_only=complete)
 
 
 def unconfirmed(claim: str, sentence: str) -> str | None:
@@ -279,7 +285,8 @@ def _denied(claim: _ClaimFacts, sentence: str) -> str | None:
     denial = _DENIAL.search(said)
     if claim.negated or denial is None:
         return None
-    others = len(_NEGATION.findall(said)) - int(bool(_NEGATION.match(denial.group(0))))
+    negations = len(NEGATION_OR_DENIAL.findall(said))
+    others = negations - int(bool(NEGATION_OR_DENIAL.match(denial.group(0))))
     if others > 0:
         return None
     return denial.group(0) if _holds_claim(claim, sentence) else None
@@ -437,8 +444,9 @@ class RuleStance:
     name = "rules"
     # 2: copies count for their source; 3: denials; 4: unconfirmed; 5: dismissals;
     # 6: negations of the claim, and "declined to confirm" reports; 7: irregular verbs, and
-    # no negation of the claim's word said unnegated too
-    version = "7"
+    # no negation of the claim's word said unnegated too; 8: "cannot" is a negation, and a
+    # sentence with all the claim's words negates it only where a negation governs one first
+    version = "8"
     depth = 0
 
     def __init__(self, relevant: float = RELEVANT_SIMILARITY, strong: float = 0.85) -> None:

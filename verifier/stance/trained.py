@@ -78,7 +78,7 @@ MAX_TOKENS = 128
 #: calls refuting as support), but they are what a desk looks for first.
 DECISIVE_CUES = ("different figure", "refuting language", DENIED_CLAIM, NEGATED_CLAIM)
 #: Part of the model's version: bumped when the code around the weights changes a suggestion.
-RULES_VERSION = "13"
+RULES_VERSION = "14"
 FEATURES = (
     "max_support",
     "max_refute",
