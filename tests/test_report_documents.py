@@ -177,6 +177,20 @@ def test_conflicting_words_are_marked_and_the_rest_escaped() -> None:
     assert marked_conflicts(SCRIPT, claim) == "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
+def test_both_documents_say_who_an_unreviewed_claim_is_assigned_to(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    pipeline.assign_claims(bench, [claims[0], claims[2]], "Ana Lima", "dana")  # one reviewed
+    for name in ("report.html", "report.md"):
+        export(bench, tmp_path / name, reviewed_only=False)
+        text = " ".join((tmp_path / name).read_text(encoding="utf-8").split())
+        assert text.count("assigned to Ana Lima") == 1, name
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    start = html.index(">", html.index(f'id="claim-{claims[2]}"')) + 1
+    badge_line = " ".join(" ".join(Page(html[start : html.index("</p>", start)]).text).split())
+    assert badge_line == f"not reviewed assigned to Ana Lima · claim {claims[2]}"
+
+
 def test_the_markdown_report_renders_as_the_same_text(
     bench: Workbench, claims: list[int], tmp_path: Path
 ) -> None:
