@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from verifier.errors import SettingsError
-from verifier.stance.base import EvidenceStance, Stance, StanceModel, Suggestion
+from verifier.stance.base import Cue, EvidenceStance, Stance, StanceModel, Suggestion
 from verifier.stance.rules import RuleStance
 
 __all__ = [
+    "Cue",
     "EvidenceStance",
     "RuleStance",
     "Stance",

@@ -19,13 +19,29 @@ class Stance(StrEnum):
     NEUTRAL = "neutral"  # not close enough to count, or no opinion either way
 
 
+class Cue(StrEnum):
+    """Which reading of the rules (:mod:`verifier.stance.rules`) gave a passage its stance:
+    what a model built on them looks for, by name rather than by the words of ``why``. Each
+    value is how ``why`` begins."""
+
+    FIGURE = "different figure"
+    RATING_WORD = "refuting language"
+    DENIAL = "a denial of the claim"
+    NEGATION = "a negation of the claim"
+    UNCONFIRMED = "an unconfirmed report"
+    NEGATED_PARAPHRASE = "one of them is negated"
+    NOT_CLOSE = "not close enough"
+
+
 @dataclass(frozen=True)
 class EvidenceStance:
-    """The stance of one evidence passage, and why (for the reviewer)."""
+    """The stance of one evidence passage, and why (for the reviewer); ``cue``, for the rules'
+    own stances, the reading that gave it (``None``: none, or another model's)."""
 
     passage_id: int
     stance: Stance
     why: str | None = None
+    cue: Cue | None = None
 
 
 @dataclass(frozen=True)

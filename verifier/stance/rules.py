@@ -31,7 +31,7 @@ from verifier.labels import Label
 from verifier.retrieve.base import Evidence
 from verifier.sentences import sentences
 from verifier.stance import negation
-from verifier.stance.base import EvidenceStance, Stance, Suggestion
+from verifier.stance.base import Cue, EvidenceStance, Stance, Suggestion
 from verifier.text import normalise
 
 # Rating words of fact-checks and flat contradictions. Verbs of reported speech ("denied",
@@ -56,13 +56,6 @@ _DISMISSAL = (
     r"(?:reports?|claims?|allegations?|suggestions?|accounts?|rumou?rs?|assertions?)"
 )
 _DENIAL = re.compile(rf"\b(?:{'|'.join(DENIALS)}|{_DISMISSAL})\b", re.I)
-#: What the rules say of a sentence that denies the claim in its own words (:func:`_denied`):
-#: as decisive as another figure.
-DENIED_CLAIM = "a denial of the claim"
-#: What the rules say of a sentence that negates the claim ("Moscow has not deployed any
-#: fighter jets to Syria" against "Moscow has deployed fighter jets to Syria",
-#: :func:`_negates`): as decisive as a denial.
-NEGATED_CLAIM = "a negation of the claim"
 #: "Without" makes a negation conditional ("could not have deployed jets without Iranian
 #: airspace"): a sentence that holds one negates no claim (:func:`_negates`).
 _WITHOUT = re.compile(r"\bwithout\b", re.I)
@@ -78,8 +71,6 @@ _UNCONFIRMED = re.compile(
     r"verif(?:y|ied)|say\s+whether|say\s+if|comment\s+on\s+whether)\b",
     re.I,
 )
-#: What the rules say of a passage that reports the claim as unconfirmed (:func:`unconfirmed`).
-UNCONFIRMED_REPORT = "an unconfirmed report"
 #: Similarity from which a passage counts as evidence about the claim (below it, the rules
 #: call it unrelated and the review page shows it apart).
 RELEVANT_SIMILARITY = 0.6
@@ -179,44 +170,49 @@ def conflict(claim: str, passage: str, similarity: float = 1.0) -> str | None:
     A negation present in one text and not the other only counts when the two are close
     paraphrases (:data:`PARAPHRASE_SIMILARITY`).
     """
-    stance, why = _reading(_facts(claim), passage, similarity)
+    stance, _, why = _reading(_facts(claim), passage, similarity)
     return why if stance is Stance.REFUTES else None
 
 
-def _reading(claim: _ClaimFacts, passage: str, similarity: float) -> tuple[Stance, str | None]:
-    """How the rules read a relevant passage, and why: refuting for another figure, a rating
-    word or a denial of the claim; neutral for a report of the claim as unconfirmed (its
-    "not" says so, and negates nothing); refuting for a sentence negating the claim, or for
-    a close paraphrase with the negation flipped; else supporting."""
+def _reading(
+    claim: _ClaimFacts, passage: str, similarity: float
+) -> tuple[Stance, Cue | None, str | None]:
+    """How the rules read a relevant passage, by which reading (:class:`Cue`), and why:
+    refuting for another figure, a rating word or a denial of the claim; neutral for a report
+    of the claim as unconfirmed (its "not" says so, and negates nothing); refuting for a
+    sentence negating the claim, or for a close paraphrase with the negation flipped; else
+    supporting."""
     passage_q = _quantities(passage)
     for unit, values in claim.quantities.items():
         if unit in passage_q and not values & passage_q[unit]:
             said, found = ", ".join(sorted(values)), ", ".join(sorted(passage_q[unit]))
-            return Stance.REFUTES, f"different figure ({unit}): claim {said}, source {found}"
+            why = f"{Cue.FIGURE} ({unit}): claim {said}, source {found}"
+            return Stance.REFUTES, Cue.FIGURE, why
     refuting = _REFUTING.search(passage)
     if refuting and not claim.refuting:
-        return Stance.REFUTES, f"refuting language ({refuting.group(0)!r})"
+        return Stance.REFUTES, Cue.RATING_WORD, f"{Cue.RATING_WORD} ({refuting.group(0)!r})"
     if not claim.negated and _DENIAL.search(passage):
         for sentence in sentences(passage):
             denial = _denied(claim, sentence.text)
             if denial:
-                return Stance.REFUTES, f"{DENIED_CLAIM} ({denial!r})"
+                return Stance.REFUTES, Cue.DENIAL, f"{Cue.DENIAL} ({denial!r})"
     hedge = _unconfirmed(claim, passage)
     if hedge:
-        return Stance.NEUTRAL, f"{UNCONFIRMED_REPORT} ({hedge!r})"
+        return Stance.NEUTRAL, Cue.UNCONFIRMED, f"{Cue.UNCONFIRMED} ({hedge!r})"
     passage_neg = bool(NEGATION_OR_DENIAL.search(normalise(passage)))
     if not claim.negated and negation.has_negation(passage):
         negated = [s.text for s in sentences(passage) if negation.has_negation(s.text)]
         for text in negated:
             span = _negates(claim, text)
             if span:
-                return Stance.REFUTES, f"{NEGATED_CLAIM} ({text[slice(*span)]!r})"
+                why = f"{Cue.NEGATION} ({text[slice(*span)]!r})"
+                return Stance.REFUTES, Cue.NEGATION, why
         # A sentence that says the claim in its words and negates something else ("..., though
         # they would not say how they knew", "jets, not helicopters") is no negated paraphrase.
         passage_neg = any(not _says_and_negates_else(claim, text) for text in negated)
     if similarity >= PARAPHRASE_SIMILARITY and claim.negated != passage_neg:
-        return Stance.REFUTES, "one of them is negated"
-    return Stance.SUPPORTS, None
+        return Stance.REFUTES, Cue.NEGATED_PARAPHRASE, str(Cue.NEGATED_PARAPHRASE)
+    return Stance.SUPPORTS, None, None
 
 
 def _negates(claim: _ClaimFacts, sentence: str) -> tuple[int, int] | None:
@@ -350,10 +346,12 @@ def stances(
     found = []
     for item in evidence:
         if item.score < relevant:
-            found.append(EvidenceStance(item.passage_id, Stance.NEUTRAL, "not close enough"))
+            found.append(
+                EvidenceStance(item.passage_id, Stance.NEUTRAL, str(Cue.NOT_CLOSE), Cue.NOT_CLOSE)
+            )
             continue
-        stance, why = _reading(facts, item.text, item.score)
-        found.append(EvidenceStance(item.passage_id, stance, why))
+        stance, cue, why = _reading(facts, item.text, item.score)
+        found.append(EvidenceStance(item.passage_id, stance, why, cue))
     return found
 
 
@@ -392,7 +390,7 @@ def suggest(
         hedged = [
             f"{item.document!r}: {stance.why}"
             for item, stance in zip(evidence, per_passage)
-            if stance.why and stance.why.startswith(UNCONFIRMED_REPORT)
+            if stance.cue is Cue.UNCONFIRMED
         ]
         if hedged:
             reason = "the close sources report it unconfirmed: " + "; ".join(hedged[:2])

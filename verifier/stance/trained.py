@@ -47,13 +47,10 @@ from verifier.errors import SettingsError, first_line
 from verifier.labels import Label
 from verifier.retrieve.base import Evidence
 from verifier.sentences import sentences
-from verifier.stance.base import EvidenceStance, Stance, Suggestion
+from verifier.stance.base import Cue, EvidenceStance, Stance, Suggestion
 from verifier.stance.nli import quote
 from verifier.stance.rules import (
-    DENIED_CLAIM,
-    NEGATED_CLAIM,
     PARAPHRASE_SIMILARITY,
-    UNCONFIRMED_REPORT,
     quotes_checked_claim,
     restates,
     unconfirmed,
@@ -76,7 +73,7 @@ MAX_TOKENS = 128
 #: claim in its own words or negating it ("Moscow has not deployed any jets"). Rare in the
 #: public training data, so the head cannot learn them (it reads a close sentence the model
 #: calls refuting as support), but they are what a desk looks for first.
-DECISIVE_CUES = ("different figure", "refuting language", DENIED_CLAIM, NEGATED_CLAIM)
+DECISIVE_CUES = frozenset({Cue.FIGURE, Cue.RATING_WORD, Cue.DENIAL, Cue.NEGATION})
 #: Part of the model's version: bumped when the code around the weights changes a suggestion.
 RULES_VERSION = "14"
 FEATURES = (
@@ -511,7 +508,7 @@ class TrainedStance:
                 why += "; the rules: it restates the claim (the model read it as refuting)"
             if stance is Stance.REFUTES and rule.stance is Stance.REFUTES and rule.why:
                 why += f"; {rule.why}"
-            elif stance is Stance.NEUTRAL and rule.why and rule.why.startswith(UNCONFIRMED_REPORT):
+            elif stance is Stance.NEUTRAL and rule.cue is Cue.UNCONFIRMED:
                 why += f"; {rule.why}"
             stances.append(EvidenceStance(item.passage_id, stance, why))
         reason = _reason(label, evidence, probs, stances, telling)
@@ -536,13 +533,9 @@ def rules_verdict(rules: Suggestion, evidence: Sequence[Evidence]) -> Label | No
     cross-encoder reads two reports of the same thing that differ in wording as a refutation
     (near copies of a sentence read as refuting it at 0.6-0.7), which is what a desk's own
     sources mostly are."""
-    if rules.label is Label.DISPUTED and any(
-        s.why and s.why.startswith(DECISIVE_CUES) for s in rules.stances
-    ):
+    if rules.label is Label.DISPUTED and any(s.cue in DECISIVE_CUES for s in rules.stances):
         return Label.DISPUTED
-    if rules.label is Label.UNVERIFIED and any(
-        s.why and s.why.startswith(UNCONFIRMED_REPORT) for s in rules.stances
-    ):
+    if rules.label is Label.UNVERIFIED and any(s.cue is Cue.UNCONFIRMED for s in rules.stances):
         return Label.UNVERIFIED  # the close sources only report it as unconfirmed
     # The closest passage the rules read as agreeing (an unconfirmed report does not).
     closest = max(
