@@ -191,6 +191,66 @@ def test_a_not_about_something_else_is_no_conflict_even_in_a_close_paraphrase(
     )
 
 
+JETS_AT_BASE = "Russia's fighter jets are at the Hmeimim air base."
+MARINES = "About 500 Russian marines are stationed at the airfield near Latakia."
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence", "reversal"),
+    [
+        (
+            JETS_AT_BASE,
+            "Russia withdrew its fighter jets from the Hmeimim air base last week, officials said.",
+            "withdrew",
+        ),
+        (
+            JETS_AT_BASE,
+            "Russia has pulled its fighter jets out of the Hmeimim air base.",
+            "pulled its fighter jets out",
+        ),
+        (  # passive: what was withdrawn comes first
+            MARINES,
+            "The 500 Russian marines stationed at the airfield near Latakia were evacuated.",
+            "evacuated",
+        ),
+    ],
+)
+def test_a_withdrawal_reported_as_done_reverses_a_claim_about_a_state(
+    claim: str, sentence: str, reversal: str
+) -> None:
+    assert conflict(claim, sentence, similarity=0.65) == f"a reversal of the claim ({reversal!r})"
+    assert not restates(claim, sentence)
+    passage = f"Officials met on Sunday. {sentence}"
+    assert [passage[a:b] for a, b in conflicting_spans(claim, passage)] == [reversal]
+    suggestion = suggest(claim, [ev(1, passage, 0.7)])
+    assert suggestion.label == Label.DISPUTED and "a reversal of the claim" in suggestion.reason
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence"),
+    [
+        (JETS_AT_BASE, "Russia will withdraw its fighter jets from the Hmeimim air base soon."),
+        (JETS_AT_BASE, "Russia plans to pull its fighter jets out of the Hmeimim air base."),
+        (  # something else withdrawn
+            JETS_AT_BASE,
+            "Russia's fighter jets are still at the Hmeimim air base, after it withdrew its "
+            "tanks from Tartus.",
+        ),
+        (  # a claim about an event: a later withdrawal presupposes it
+            "Russia deployed fighter jets to the Hmeimim air base.",
+            "Russia withdrew the fighter jets it deployed to the Hmeimim air base.",
+        ),
+    ],
+)
+def test_a_planned_withdrawal_or_one_of_something_else_reverses_nothing(
+    claim: str, sentence: str
+) -> None:
+    assert conflict(claim, sentence, similarity=0.65) is None
+    assert conflicting_spans(claim, sentence) == []
+    negated = "Russia has not withdrawn its fighter jets from the Hmeimim air base."
+    assert "reversal" not in str(conflict(JETS_AT_BASE, negated, similarity=0.65))
+
+
 def test_a_denial_of_the_claim_is_no_restatement_of_it() -> None:
     claim = "Russia has landed 28 combat aircraft at the Hmeimim air base."
     denial = "The ministry denies that 28 combat aircraft landed at the Hmeimim air base."

@@ -273,6 +273,23 @@ def test_a_source_negating_the_claim_is_disputed_and_a_not_about_something_else_
 
 
 @pytest.mark.model
+def test_a_withdrawal_of_what_the_claim_places_there_disputes_it(model: TrainedStance) -> None:
+    claim = "Russia's fighter jets are at the Hmeimim air base."
+    said = "Russia withdrew its fighter jets from the Hmeimim air base last week, officials said."
+    evidence = [Evidence(1, said, 0.77, "w", "Russia pulls jets from Hmeimim")]
+    suggestion = model.suggest(claim, evidence)
+    # Before, a restatement to the rules (every word of the claim), and supported (0.67).
+    assert suggestion.label is Label.DISPUTED
+    assert suggestion.reason.startswith(
+        "the rules: 'Russia pulls jets from Hmeimim': a reversal of the claim ('withdrew'); "
+    )
+    assert "restates the claim" not in (suggestion.stances[0].why or "")
+    # Of a claim about an event, a withdrawal says nothing against it.
+    deployed = model.suggest("Russia deployed fighter jets to the Hmeimim air base.", evidence)
+    assert deployed.label is Label.SUPPORTED
+
+
+@pytest.mark.model
 def test_a_report_its_source_calls_unconfirmed_is_read_as_neutral_and_leaves_it_unverified(
     model: TrainedStance,
 ) -> None:

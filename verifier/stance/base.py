@@ -28,6 +28,7 @@ class Cue(StrEnum):
     RATING_WORD = "refuting language"
     DENIAL = "a denial of the claim"
     NEGATION = "a negation of the claim"
+    REVERSAL = "a reversal of the claim"
     UNCONFIRMED = "an unconfirmed report"
     NEGATED_PARAPHRASE = "one of them is negated"
     NOT_CLOSE = "not close enough"

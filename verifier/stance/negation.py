@@ -28,6 +28,7 @@ _SCOPE_TOKEN = re.compile(
     rf"(?P<negation>{_NEGATION_WORD})|(?P<end>{_CLAUSE_END})|(?P<word>\w+?(?=n['’]t\b)|\w+)",
     re.I,
 )
+_CLAUSE_AFTER = re.compile(_CLAUSE_END, re.I)
 #: How many words after a negation it can govern.
 SCOPE_WORDS = 6
 #: A negation followed by these qualifies, it does not negate: "not only", "no more than 500",
@@ -112,6 +113,20 @@ def scopes(text: str) -> tuple[_Scopes, frozenset[str]]:
             scope = []
             found.append((token, scope))
     return found, frozenset(free)
+
+
+def governed(sentence: str, at: int) -> bool:
+    """Whether the word at offset ``at`` of ``sentence`` is governed by a negation
+    (:func:`scopes`): "has not withdrawn" negates the withdrawal."""
+    found, _ = scopes(sentence)
+    return any(word.start() <= at < word.end() for _, scope in found for word in scope)
+
+
+def clause_after(sentence: str, at: int) -> str:
+    """The rest of the clause from offset ``at``: up to its punctuation, a conjunction, a
+    "that" or a question word (as a negation's scope ends)."""
+    end = _CLAUSE_AFTER.search(sentence, at)
+    return sentence[at : end.start() if end else len(sentence)]
 
 
 def negated_word(stems: frozenset[str], sentence: str) -> tuple[int, int] | None:

@@ -6,8 +6,10 @@ Not a trained NLI model:
 * a relevant passage *refutes* the claim when it gives a different figure for the same unit
   ("100 miles" vs "200 miles"), carries fact-check language ("false", "no evidence"...), has
   a sentence that denies the claim in its own words ("the ministry denies that ...") or
-  negates it ("Moscow has not deployed any jets" against "Moscow has deployed jets"), or is
-  a close paraphrase with the negation flipped; otherwise it *supports* it;
+  negates it ("Moscow has not deployed any jets" against "Moscow has deployed jets"), has one
+  that reports the claim's state reversed ("Russia withdrew its jets from Hmeimim" against
+  "Russia's jets are at Hmeimim"), or is a close paraphrase with the negation flipped;
+  otherwise it *supports* it;
 * a relevant passage that reports the claim as unconfirmed ("..., but this could not be
   independently confirmed") is *neutral*, a report of it and no more;
 * no relevant evidence -> ``unverified``, more confidently the weaker the best match;
@@ -56,6 +58,27 @@ _DISMISSAL = (
     r"(?:reports?|claims?|allegations?|suggestions?|accounts?|rumou?rs?|assertions?)"
 )
 _DENIAL = re.compile(rf"\b(?:{'|'.join(DENIALS)}|{_DISMISSAL})\b", re.I)
+#: A claim about where something is now (it "is", "remains", "is stationed" somewhere), which
+#: a report of its withdrawal contradicts (:func:`_reverses`). A claim about an event ("Russia
+#: deployed jets to Hmeimim") is not one: a later withdrawal presupposes it.
+_STATE_WORDS = frozenset(
+    "is are remain remains stay stays still stationed based present now currently".split()
+)
+_STATE = re.compile(rf"\b(?:{'|'.join(sorted(_STATE_WORDS))})\b", re.I)
+#: A withdrawal reported as done: "withdrew its jets from", "has pulled its troops out of",
+#: "evacuated".
+_REVERSAL = re.compile(
+    r"\b(?:withdr(?:ew|awn)|evacuated|pulled\s+(?:\w+\s+){0,3}?(?:out|back))\b", re.I
+)
+#: What makes a withdrawal a plan or a possibility, not a report: "will withdraw", "plans to
+#: pull its jets out", "could be evacuated".
+_NOT_DONE = re.compile(
+    r"\b(?:will|would|could|may|might|should|must|to|plans?|planning|threatens?|threatened)"
+    r"\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
+#: A passive withdrawal, what was withdrawn said before it: "the marines were evacuated".
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|be)\s+(?:\w+ly\s+)?$", re.I)
 #: "Without" makes a negation conditional ("could not have deployed jets without Iranian
 #: airspace"): a sentence that holds one negates no claim (:func:`_negates`).
 _WITHOUT = re.compile(r"\bwithout\b", re.I)
@@ -136,6 +159,7 @@ class _ClaimFacts:
     quantities: dict[str, set[str]]
     refuting: bool
     negated: bool
+    state: bool
 
     @classmethod
     def of(cls, claim: str) -> _ClaimFacts:
@@ -144,6 +168,7 @@ class _ClaimFacts:
             _quantities(claim),
             bool(_REFUTING.search(claim)),
             bool(NEGATION_OR_DENIAL.search(normalise(claim))),
+            bool(_STATE.search(claim)),
         )
 
     @cached_property
@@ -180,7 +205,8 @@ def _reading(
     """How the rules read a relevant passage, by which reading (:class:`Cue`), and why:
     refuting for another figure, a rating word or a denial of the claim; neutral for a report
     of the claim as unconfirmed (its "not" says so, and negates nothing); refuting for a
-    sentence negating the claim, or for a close paraphrase with the negation flipped; else
+    sentence negating the claim, for one reporting the claim's state reversed ("withdrew its
+    jets from the base"), or for a close paraphrase with the negation flipped; else
     supporting."""
     passage_q = _quantities(passage)
     for unit, values in claim.quantities.items():
@@ -210,6 +236,12 @@ def _reading(
         # A sentence that says the claim in its words and negates something else ("..., though
         # they would not say how they knew", "jets, not helicopters") is no negated paraphrase.
         passage_neg = any(not _says_and_negates_else(claim, text) for text in negated)
+    if claim.state and not claim.negated and _REVERSAL.search(passage):
+        for sentence in sentences(passage):
+            reversal = _reverses(claim, sentence.text)
+            if reversal:
+                why = f"{Cue.REVERSAL} ({reversal.group(0)!r})"
+                return Stance.REFUTES, Cue.REVERSAL, why
     if similarity >= PARAPHRASE_SIMILARITY and claim.negated != passage_neg:
         return Stance.REFUTES, Cue.NEGATED_PARAPHRASE, str(Cue.NEGATED_PARAPHRASE)
     return Stance.SUPPORTS, None, None
@@ -227,6 +259,28 @@ def _negates(claim: _ClaimFacts, sentence: str) -> tuple[int, int] | None:
     if not _holds_claim(claim, sentence):
         return None
     return negation.negated_word(claim.stems, sentence)
+
+
+def _reverses(claim: _ClaimFacts, sentence: str) -> re.Match[str] | None:
+    """Where ``sentence`` reports the claim's state reversed, or ``None``: it holds
+    :data:`RESTATEMENT_OVERLAP` of the claim's content words (its state words aside:
+    "remain", "stationed") and reports a withdrawal as done (:data:`_REVERSAL`: "Russia
+    withdrew its fighter jets from the Hmeimim air base" against "Russia's fighter jets are
+    at the Hmeimim air base") of some of them: the rest of its clause holds one, or the
+    withdrawal is passive ("the marines ... were evacuated"). Not "after it withdrew its
+    tanks from Tartus" (something else withdrawn), "has not withdrawn" (negated), nor "will
+    withdraw" or "plans to pull its jets out" (not done)."""
+    wanted = claim.words - _STATE_WORDS  # a withdrawal does not say "remain"
+    if not wanted or len(wanted & content_words(sentence)) < RESTATEMENT_OVERLAP * len(wanted):
+        return None
+    for reversal in _REVERSAL.finditer(sentence):
+        before = sentence[: reversal.start()]
+        if _NOT_DONE.search(before) or negation.governed(sentence, reversal.start()):
+            continue
+        after = negation.clause_after(sentence, reversal.end())
+        if _PASSIVE.search(before) or content_words(after) & wanted:
+            return reversal
+    return None
 
 
 def _says_and_negates_else(claim: _ClaimFacts, sentence: str) -> bool:
@@ -334,6 +388,11 @@ def conflicting_spans(claim: str, passage: str) -> list[tuple[int, int]]:
         span = _negates(facts, sentence.text)
         if span:
             spans.append((sentence.start + span[0], sentence.start + span[1]))
+    reversible = facts.state and not facts.negated and _REVERSAL.search(passage)
+    for sentence in sentences(passage) if reversible else ():
+        reversal = _reverses(facts, sentence.text)
+        if reversal:
+            spans.append((sentence.start + reversal.start(), sentence.start + reversal.end()))
     return sorted(spans)
 
 
@@ -443,8 +502,9 @@ class RuleStance:
     # 2: copies count for their source; 3: denials; 4: unconfirmed; 5: dismissals;
     # 6: negations of the claim, and "declined to confirm" reports; 7: irregular verbs, and
     # no negation of the claim's word said unnegated too; 8: "cannot" is a negation, and a
-    # sentence with all the claim's words negates it only where a negation governs one first
-    version = "8"
+    # sentence with all the claim's words negates it only where a negation governs one first;
+    # 9: a withdrawal reverses a claim about a state
+    version = "9"
     depth = 0
 
     def __init__(self, relevant: float = RELEVANT_SIMILARITY, strong: float = 0.85) -> None:

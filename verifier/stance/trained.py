@@ -70,12 +70,14 @@ VERDICTS = (Label.SUPPORTED, Label.DISPUTED, Label.UNVERIFIED)
 MAX_TOKENS = 128
 #: Conflicts the rules find that decide ``disputed`` whatever the head says: a source giving
 #: another figure for the same thing, a fact-check's rating word, or a sentence denying the
-#: claim in its own words or negating it ("Moscow has not deployed any jets"). Rare in the
-#: public training data, so the head cannot learn them (it reads a close sentence the model
-#: calls refuting as support), but they are what a desk looks for first.
-DECISIVE_CUES = frozenset({Cue.FIGURE, Cue.RATING_WORD, Cue.DENIAL, Cue.NEGATION})
+#: claim in its own words, negating it ("Moscow has not deployed any jets") or reporting its
+#: state reversed ("Russia withdrew its jets from Hmeimim" against "Russia's jets are at
+#: Hmeimim"). Rare in the public training data, so the head cannot learn them (it reads a
+#: close sentence the model calls refuting as support), but they are what a desk looks for
+#: first.
+DECISIVE_CUES = frozenset({Cue.FIGURE, Cue.RATING_WORD, Cue.DENIAL, Cue.NEGATION, Cue.REVERSAL})
 #: Part of the model's version: bumped when the code around the weights changes a suggestion.
-RULES_VERSION = "14"
+RULES_VERSION = "15"
 FEATURES = (
     "max_support",
     "max_refute",
