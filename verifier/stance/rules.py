@@ -131,6 +131,8 @@ _QUANTITY = re.compile(
 #: three in four. No label changed on the public sets at any value from 0.6 to 1.0.
 RESTATEMENT_OVERLAP = 0.75
 _WORD = re.compile(r"[a-z0-9]+")
+#: What an apostrophe joins to a word ("Russia's", "they're", "didn't"): no word of its own.
+_CLITIC = re.compile(r"'(?:s|t|re|ll|ve|d|m)\b")
 #: A fact-check's line that states the claim it checks ("Claim: ..."): it quotes the claim,
 #: it does not assert it.
 _CHECKED_CLAIM = re.compile(r"^\W*claim(?:ed)?[\s*_]*[:\-–]", re.I)
@@ -349,7 +351,8 @@ def content_words(text: str) -> set[str]:
     # (the app's first page) need not wait for it.
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return {w for w in _WORD.findall(normalise(text)) if w not in ENGLISH_STOP_WORDS}
+    words = _WORD.findall(_CLITIC.sub("", normalise(text)))
+    return {w for w in words if w not in ENGLISH_STOP_WORDS}
 
 
 def quotes_checked_claim(sentence: str) -> bool:
@@ -503,8 +506,8 @@ class RuleStance:
     # 6: negations of the claim, and "declined to confirm" reports; 7: irregular verbs, and
     # no negation of the claim's word said unnegated too; 8: "cannot" is a negation, and a
     # sentence with all the claim's words negates it only where a negation governs one first;
-    # 9: a withdrawal reverses a claim about a state
-    version = "9"
+    # 9: a withdrawal reverses a claim about a state; 10: "'s", "n't" are no content words
+    version = "10"
     depth = 0
 
     def __init__(self, relevant: float = RELEVANT_SIMILARITY, strong: float = 0.85) -> None:
