@@ -220,6 +220,7 @@ MARINES = "About 500 Russian marines are stationed at the airfield near Latakia.
             "The 500 Russian marines stationed at the airfield near Latakia were evacuated.",
             "evacuated",
         ),
+        ("Russian troops are in Syria.", "Russian troops were withdrawn from Syria.", "withdrawn"),
     ],
 )
 def test_a_withdrawal_reported_as_done_reverses_a_claim_about_a_state(
@@ -243,6 +244,11 @@ def test_a_withdrawal_reported_as_done_reverses_a_claim_about_a_state(
             "Russia's fighter jets are still at the Hmeimim air base, after it withdrew its "
             "tanks from Tartus.",
         ),
+        (  # withdrawn from elsewhere, to where the claim places them
+            JETS_AT_BASE,
+            "Russia's fighter jets are at the Hmeimim air base, having been withdrawn from Crimea.",
+        ),
+        (JETS_AT_BASE, "Russia withdrew its fighter jets from Crimea to the Hmeimim air base."),
         (  # a claim about an event: a later withdrawal presupposes it
             "Russia deployed fighter jets to the Hmeimim air base.",
             "Russia withdrew the fighter jets it deployed to the Hmeimim air base.",

@@ -133,7 +133,8 @@ def sidebar() -> None:
                 query_params={"assigned": "me"},
             )
     stats = bench.corpus.stats()
-    st.sidebar.caption(f"{stats['passages']} passages indexed · {stats['model']}")
+    indexed = f"{stats['passages']} passage{'' if stats['passages'] == 1 else 's'} indexed"
+    st.sidebar.caption(f"{indexed} · {stats['model']}")
 
 
 def account(bench: Workbench) -> None:

@@ -77,6 +77,9 @@ _NOT_DONE = re.compile(
     r"\s+(?:\w+\s+){0,2}$",
     re.I,
 )
+#: Where a withdrawal was from: "from the Hmeimim air base", "out of Syria" (up to where to:
+#: "from Crimea to Hmeimim" withdraws from Crimea).
+_ORIGIN = re.compile(r"\b(?:from|out of)\b(.*?)(?:\b(?:to|into|towards?|for)\b|$)", re.I)
 #: A passive withdrawal, what was withdrawn said before it: "the marines were evacuated".
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|be)\s+(?:\w+ly\s+)?$", re.I)
 #: "Without" makes a negation conditional ("could not have deployed jets without Iranian
@@ -268,10 +271,12 @@ def _reverses(claim: _ClaimFacts, sentence: str) -> re.Match[str] | None:
     :data:`RESTATEMENT_OVERLAP` of the claim's content words (its state words aside:
     "remain", "stationed") and reports a withdrawal as done (:data:`_REVERSAL`: "Russia
     withdrew its fighter jets from the Hmeimim air base" against "Russia's fighter jets are
-    at the Hmeimim air base") of some of them: the rest of its clause holds one, or the
-    withdrawal is passive ("the marines ... were evacuated"). Not "after it withdrew its
-    tanks from Tartus" (something else withdrawn), "has not withdrawn" (negated), nor "will
-    withdraw" or "plans to pull its jets out" (not done)."""
+    at the Hmeimim air base") of some of them: from a place the claim names, or, where its
+    clause names none, of some of them (the rest of its clause holds one, or the withdrawal
+    is passive: "the marines ... were evacuated"). Not "after it withdrew its tanks from
+    Tartus" nor "withdrew its jets from Crimea to Hmeimim" (withdrawn from elsewhere), "has
+    not withdrawn" (negated), nor "will withdraw" or "plans to pull its jets out" (not
+    done)."""
     wanted = claim.words - _STATE_WORDS  # a withdrawal does not say "remain"
     if not wanted or len(wanted & content_words(sentence)) < RESTATEMENT_OVERLAP * len(wanted):
         return None
@@ -279,8 +284,13 @@ def _reverses(claim: _ClaimFacts, sentence: str) -> re.Match[str] | None:
         before = sentence[: reversal.start()]
         if _NOT_DONE.search(before) or negation.governed(sentence, reversal.start()):
             continue
-        after = negation.clause_after(sentence, reversal.end())
-        if _PASSIVE.search(before) or content_words(after) & wanted:
+        clause = reversal.group(0) + negation.clause_after(sentence, reversal.end())
+        origin = _ORIGIN.search(clause)
+        if origin:  # withdrawn from where the claim places them, or from elsewhere
+            found = bool(content_words(origin.group(1)) & wanted)
+        else:
+            found = bool(_PASSIVE.search(before) or content_words(clause) & wanted)
+        if found:
             return reversal
     return None
 
