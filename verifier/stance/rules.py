@@ -271,12 +271,11 @@ def _reverses(claim: _ClaimFacts, sentence: str) -> re.Match[str] | None:
     :data:`RESTATEMENT_OVERLAP` of the claim's content words (its state words aside:
     "remain", "stationed") and reports a withdrawal as done (:data:`_REVERSAL`: "Russia
     withdrew its fighter jets from the Hmeimim air base" against "Russia's fighter jets are
-    at the Hmeimim air base") of some of them: from a place the claim names, or, where its
-    clause names none, of some of them (the rest of its clause holds one, or the withdrawal
-    is passive: "the marines ... were evacuated"). Not "after it withdrew its tanks from
-    Tartus" nor "withdrew its jets from Crimea to Hmeimim" (withdrawn from elsewhere), "has
-    not withdrawn" (negated), nor "will withdraw" or "plans to pull its jets out" (not
-    done)."""
+    at the Hmeimim air base"). Where its clause says where from, that place is one the claim
+    names; where not, the clause holds one of the claim's words, or the withdrawal is passive
+    ("the marines ... were evacuated"). Not "after it withdrew its tanks from Tartus" nor
+    "withdrew its jets from Crimea to Hmeimim" (withdrawn from elsewhere), "has not
+    withdrawn" (negated), nor "will withdraw" or "plans to pull its jets out" (not done)."""
     wanted = claim.words - _STATE_WORDS  # a withdrawal does not say "remain"
     if not wanted or len(wanted & content_words(sentence)) < RESTATEMENT_OVERLAP * len(wanted):
         return None
