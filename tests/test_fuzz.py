@@ -257,3 +257,29 @@ def test_any_environment_gives_valid_settings_or_one_clear_line(environ: dict[st
         assert made.batch_size is None or made.batch_size >= 1
         assert 0 <= made.hybrid_weight <= 1
         made.rating_scale  # noqa: B018 (checked again: must not raise now)
+
+
+# Words that set the rules off (figures, rating words, negations, denials, hedges,
+# withdrawals, clause ends) among plain ones, and the tricky characters.
+stance_words = st.sampled_from(
+    "Russia Russia's jets are at the base 28 six twenty-eight not no never cannot didn't "
+    "n't only more than denied rejected reports that false could be confirmed declined to "
+    "confirm withdrew withdrawn evacuated pulled out of from to were will plans , . ; : "
+    "though Moscow has deployed Hmeimim air 2-1 officially without".split()
+)
+stance_text = st.lists(st.one_of(stance_words, tricky), max_size=40).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(stance_text, stance_text)
+def test_the_rules_read_any_text_and_mark_only_spans_inside_it(claim: str, passage: str) -> None:
+    from verifier.retrieve import Evidence
+    from verifier.stance.rules import conflict, conflicting_spans, restates, suggest
+
+    spans = conflicting_spans(claim, passage)
+    assert all(0 <= start < end <= len(passage) for start, end in spans)
+    assert spans == sorted(spans)
+    if conflict(claim, passage, 1.0) is not None:
+        assert not restates(claim, passage)
+    suggestion = suggest(claim, [Evidence(1, passage, 0.9, "u", "t")])
+    assert 0 <= suggestion.confidence <= 1 and len(suggestion.stances) == 1
