@@ -221,6 +221,7 @@ MARINES = "About 500 Russian marines are stationed at the airfield near Latakia.
             "evacuated",
         ),
         ("Russian troops are in Syria.", "Russian troops were withdrawn from Syria.", "withdrawn"),
+        ("Russian forces are in Syria.", "Russian forces withdrew from Syria.", "withdrew"),
     ],
 )
 def test_a_withdrawal_reported_as_done_reverses_a_claim_about_a_state(
@@ -249,6 +250,15 @@ def test_a_withdrawal_reported_as_done_reverses_a_claim_about_a_state(
             "Russia's fighter jets are at the Hmeimim air base, having been withdrawn from Crimea.",
         ),
         (JETS_AT_BASE, "Russia withdrew its fighter jets from Crimea to the Hmeimim air base."),
+        (  # others withdrawn from where the claim places them
+            JETS_AT_BASE,
+            "Russia withdrew its advisers from the Hmeimim air base, where its jets remain.",
+        ),
+        (
+            MARINES,
+            "Civilians were evacuated from the area around the airfield near Latakia, where "
+            "about 500 Russian marines are stationed.",
+        ),
         (  # a claim about an event: a later withdrawal presupposes it
             "Russia deployed fighter jets to the Hmeimim air base.",
             "Russia withdrew the fighter jets it deployed to the Hmeimim air base.",

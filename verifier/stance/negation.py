@@ -129,6 +129,15 @@ def clause_after(sentence: str, at: int) -> str:
     return sentence[at : end.start() if end else len(sentence)]
 
 
+def clause_before(sentence: str, at: int) -> str:
+    """The clause up to offset ``at``: from the last clause end before it (punctuation, a
+    conjunction, a "that" or a question word)."""
+    start = 0
+    for end in _CLAUSE_AFTER.finditer(sentence, 0, at):
+        start = end.end()
+    return sentence[start:at]
+
+
 def negated_word(stems: frozenset[str], sentence: str) -> tuple[int, int] | None:
     """Where ``sentence`` negates one of the words whose stems are ``stems``: from the
     negation to that word, or ``None``. Exactly one of its negations is followed by one of

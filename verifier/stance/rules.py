@@ -271,11 +271,12 @@ def _reverses(claim: _ClaimFacts, sentence: str) -> re.Match[str] | None:
     :data:`RESTATEMENT_OVERLAP` of the claim's content words (its state words aside:
     "remain", "stationed") and reports a withdrawal as done (:data:`_REVERSAL`: "Russia
     withdrew its fighter jets from the Hmeimim air base" against "Russia's fighter jets are
-    at the Hmeimim air base"). Where its clause says where from, that place is one the claim
-    names; where not, the clause holds one of the claim's words, or the withdrawal is passive
-    ("the marines ... were evacuated"). Not "after it withdrew its tanks from Tartus" nor
-    "withdrew its jets from Crimea to Hmeimim" (withdrawn from elsewhere), "has not
-    withdrawn" (negated), nor "will withdraw" or "plans to pull its jets out" (not done)."""
+    at the Hmeimim air base"). What was withdrawn is some of them (the object, or the subject
+    of a passive or of "Russian forces withdrew from Syria"), and where its clause says where
+    from, that place is one the claim names. Not "civilians were evacuated from the
+    airfield" nor "withdrew its advisers from the base" (something else withdrawn),
+    "withdrew its jets from Crimea to Hmeimim" (from elsewhere), "has not withdrawn"
+    (negated), nor "will withdraw" or "plans to pull its jets out" (not done)."""
     wanted = claim.words - _STATE_WORDS  # a withdrawal does not say "remain"
     if not wanted or len(wanted & content_words(sentence)) < RESTATEMENT_OVERLAP * len(wanted):
         return None
@@ -285,11 +286,15 @@ def _reverses(claim: _ClaimFacts, sentence: str) -> re.Match[str] | None:
             continue
         clause = reversal.group(0) + negation.clause_after(sentence, reversal.end())
         origin = _ORIGIN.search(clause)
-        if origin:  # withdrawn from where the claim places them, or from elsewhere
-            found = bool(content_words(origin.group(1)) & wanted)
-        else:
-            found = bool(_PASSIVE.search(before) or content_words(clause) & wanted)
-        if found:
+        if origin and not content_words(origin.group(1)) & wanted:
+            continue  # withdrawn from elsewhere
+        # What was withdrawn: the subject of a passive ("the marines ... were evacuated") or
+        # of an intransitive ("Russian forces withdrew from Syria"), else the object.
+        subject = content_words(negation.clause_before(sentence, reversal.start()))
+        taken = content_words(clause[: origin.start()] if origin else clause)
+        taken -= content_words(reversal.group(0).split()[0])  # the verb
+        what = subject if _PASSIVE.search(before) or not taken else taken
+        if what & wanted:
             return reversal
     return None
 
@@ -515,8 +520,9 @@ class RuleStance:
     # 6: negations of the claim, and "declined to confirm" reports; 7: irregular verbs, and
     # no negation of the claim's word said unnegated too; 8: "cannot" is a negation, and a
     # sentence with all the claim's words negates it only where a negation governs one first;
-    # 9: a withdrawal reverses a claim about a state; 10: "'s", "n't" are no content words
-    version = "10"
+    # 9: a withdrawal reverses a claim about a state; 10: "'s", "n't" are no content words;
+    # 11: a withdrawal from elsewhere, or of something else, reverses nothing
+    version = "11"
     depth = 0
 
     def __init__(self, relevant: float = RELEVANT_SIMILARITY, strong: float = 0.85) -> None:
