@@ -6,13 +6,14 @@ its clause (its punctuation, a conjunction, a "that" or a question word: "would 
 they knew" does not negate what they knew), at most :data:`SCOPE_WORDS` of them. Words are
 compared by a crude stem (:func:`stem`), so "did not deploy" negates "deployed" and "did not
 send" negates "sent". The rules (:mod:`verifier.stance.rules`) decide what a negation of the
-claim's words means for the claim; this module only reads the sentence.
+claim's words means for the claim; this module only reads the sentence (and where its
+clauses begin and end, which the rules' reading of a withdrawal asks too).
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from verifier.text import normalise
 
@@ -28,7 +29,7 @@ _SCOPE_TOKEN = re.compile(
     rf"(?P<negation>{_NEGATION_WORD})|(?P<end>{_CLAUSE_END})|(?P<word>\w+?(?=n['’]t\b)|\w+)",
     re.I,
 )
-_CLAUSE_AFTER = re.compile(_CLAUSE_END, re.I)
+_CLAUSE_BREAK = re.compile(_CLAUSE_END, re.I)
 #: How many words after a negation it can govern.
 SCOPE_WORDS = 6
 #: A negation followed by these qualifies, it does not negate: "not only", "no more than 500",
@@ -68,6 +69,15 @@ _IRREGULAR = {
 }
 
 _Scopes = list[tuple[re.Match[str], list[re.Match[str]]]]
+
+
+@cache
+def _passed() -> frozenset[str]:
+    """The words a negation reaches past to what it negates: stop words and
+    :data:`_PASSED_OVER` (built once; scikit-learn loads when first asked, not on import)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return ENGLISH_STOP_WORDS | _PASSED_OVER
 
 
 def has_negation(text: str) -> bool:
@@ -125,7 +135,7 @@ def governed(sentence: str, at: int) -> bool:
 def clause_after(sentence: str, at: int) -> str:
     """The rest of the clause from offset ``at``: up to its punctuation, a conjunction, a
     "that" or a question word (as a negation's scope ends)."""
-    end = _CLAUSE_AFTER.search(sentence, at)
+    end = _CLAUSE_BREAK.search(sentence, at)
     return sentence[at : end.start() if end else len(sentence)]
 
 
@@ -133,7 +143,7 @@ def clause_before(sentence: str, at: int) -> str:
     """The clause up to offset ``at``: from the last clause end before it (punctuation, a
     conjunction, a "that" or a question word)."""
     start = 0
-    for end in _CLAUSE_AFTER.finditer(sentence, 0, at):
+    for end in _CLAUSE_BREAK.finditer(sentence, 0, at):
         start = end.end()
     return sentence[start:at]
 
@@ -147,9 +157,7 @@ def negated_word(stems: frozenset[str], sentence: str) -> tuple[int, int] | None
     jets landed at Hmeimim, though they did not land at Tartus" does not negate that they
     landed). A negation followed by something else ("would not say", "jets, not
     helicopters", "did not deny") negates none of them."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    passed = ENGLISH_STOP_WORDS | _PASSED_OVER
+    passed = _passed()
     found, unnegated = scopes(sentence)
     spans = []
     for negation, scope in found:
@@ -168,9 +176,7 @@ def negates_any(stems: frozenset[str], sentence: str, first_only: bool = False) 
     land at Tartus". With ``first_only``, only the first word a negation governs counts
     (stop words, :data:`_PASSED_OVER` and adverbs passed over: "not officially deployed"):
     "has no plans to withdraw the jets it deployed" negates the plans, not the jets."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    passed = ENGLISH_STOP_WORDS | _PASSED_OVER
+    passed = _passed()
     found, unnegated = scopes(sentence)
     for _, scope in found:
         said = [normalise(word.group(0)) for word in scope]

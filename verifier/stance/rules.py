@@ -278,7 +278,7 @@ def _reverses(claim: _ClaimFacts, sentence: str) -> re.Match[str] | None:
     "withdrew its jets from Crimea to Hmeimim" (from elsewhere), "has not withdrawn"
     (negated), nor "will withdraw" or "plans to pull its jets out" (not done)."""
     wanted = claim.words - _STATE_WORDS  # a withdrawal does not say "remain"
-    if not wanted or len(wanted & content_words(sentence)) < RESTATEMENT_OVERLAP * len(wanted):
+    if not _holds(wanted, content_words(sentence)):
         return None
     for reversal in _REVERSAL.finditer(sentence):
         before = sentence[: reversal.start()]
@@ -306,10 +306,10 @@ def _says_and_negates_else(claim: _ClaimFacts, sentence: str) -> bool:
     them, only the first word a negation governs counts ("has no plans to withdraw the jets
     it deployed" negates the plans); when it lacks some, its negation may say one in other
     words ("did not arrive at the base" against "landed at the base"), so any counts."""
-    if not _holds_claim(claim, sentence):
+    said = content_words(sentence)
+    if not _holds(claim.words, said):
         return False
-    complete = claim.words <= content_words(sentence)
-    return not negation.negates_any(claim.stems, sentence, first_only=complete)
+    return not negation.negates_any(claim.stems, sentence, first_only=claim.words <= said)
 
 
 def unconfirmed(claim: str, sentence: str) -> str | None:
@@ -333,10 +333,12 @@ def _unconfirmed(claim: _ClaimFacts, passage: str) -> str | None:
 
 def _holds_claim(claim: _ClaimFacts, sentence: str) -> bool:
     """Whether ``sentence`` holds :data:`RESTATEMENT_OVERLAP` of the claim's content words."""
-    wanted = claim.words
-    return bool(wanted) and len(wanted & content_words(sentence)) >= (
-        RESTATEMENT_OVERLAP * len(wanted)
-    )
+    return _holds(claim.words, content_words(sentence))
+
+
+def _holds(wanted: frozenset[str], said: set[str]) -> bool:
+    """Whether the words ``said`` hold :data:`RESTATEMENT_OVERLAP` of the words ``wanted``."""
+    return bool(wanted) and len(wanted & said) >= RESTATEMENT_OVERLAP * len(wanted)
 
 
 def _denied(claim: _ClaimFacts, sentence: str) -> str | None:
