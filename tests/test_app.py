@@ -164,6 +164,26 @@ def test_first_start_on_the_default_settings_suggests_with_the_trained_model(
     assert re.search(r"(supports|refutes|neutral) 0\.\d\d", " ".join(captions + [text]))
 
 
+@ON_SQLITE
+def test_a_desks_own_first_source_is_kept_and_counted_on_first_start(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A desk ingested one short statement before it first opened the app: no sample is
+    # loaded over it, and the sidebar counts its single passage.
+    monkeypatch.setenv("VERIFIER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("VERIFIER_DB_URL", db_url)
+    source = tmp_path / "statement.txt"
+    source.write_text("The ministry said its jets remain at the Hmeimim air base.\n")
+    with Workbench.open(Settings.from_env(), upgrade=True) as bench:
+        pipeline.ingest(bench, [source])
+    app = new_app().run()
+    assert not app.exception
+    assert app.sidebar.caption[-1].value.startswith("1 passage indexed · ")
+    app.switch_page("ui/pages/sources.py").run()
+    [title] = list(app.dataframe[0].value["title"])  # its first line: no sample source
+    assert title.startswith("The ministry said its jets remain")
+
+
 def test_a_far_passage_the_stance_model_read_as_refuting_stays_in_view() -> None:
     def view(rank: int, score: float, stance: str | None) -> EvidenceView:
         return EvidenceView(rank, score, rank, "text", "Doc", None, None, None, "u", stance)
@@ -498,6 +518,10 @@ def test_the_exports_page_filters_previews_and_builds_claimreview(app: AppTest) 
     app.selectbox(key="x-assigned").set_value("Lee").run()
     assert list(app.dataframe[0].value["claim_id"]) == [2, 3]
     assert set(app.dataframe[0].value["assigned_to"]) == {"Lee"}
+    # Handed over, they have an assignment history to download (and still no verdict one).
+    labels = [button.label for button in app.get("download_button")]
+    assert labels[6:] == [f"Assignments ({t})" for t in tables], labels
+    assert any(c.value.startswith("Assignment history: every hand-over") for c in app.caption)
     app.selectbox(key="x-assigned").set_value("").run()
 
     # ClaimReview: without a publisher, one error line; with one, the unreviewed are named.

@@ -1,8 +1,8 @@
 """Verdict reports end to end, as a desk makes them: three claims of the sample reviewed in
 headless Chromium, every format downloaded from the Exports page and written by
-``verifier export``, the same records (and the same verdict history) in both, the HTML report
-opened in Chromium (screenshot in test-artifacts/), ClaimReview valid, and a hostile note
-inert everywhere."""
+``verifier export``, the same records (and the same verdict and assignment histories) in both,
+the HTML report opened in Chromium (screenshot in test-artifacts/), ClaimReview valid, and a
+hostile note inert everywhere."""
 
 from __future__ import annotations
 
@@ -317,6 +317,25 @@ def test_reviewed_claims_export_the_same_from_the_page_and_the_cli(
         ("Dana", "", "unverified"),
         ("Lee", "unverified", "disputed"),
         ("Dana", "disputed", "supported"),
+    ]
+
+    # The assignment history: the claim handed to Lee, then back to nobody, from a script;
+    # the page offers its download once there is one, with the CLI's very rows.
+    cli_run(home, "claims", "assign", third, "--to", "Lee", "--by", "Dana")
+    cli_run(home, "claims", "assign", third, "--nobody", "--by", "Dana")
+    browser.get(f"{server}/exports")
+    wait.until(lambda d: "Assignment history: every hand-over" in body_text(d))
+    caption = browser.find_element(By.XPATH, "//p[starts-with(., 'Assignment history')]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", caption)
+    screenshot(browser, "exports-histories.png")
+    handed = download(browser, wait, downloads, "Assignments (CSV)", "assignment-history.csv")
+    cli_export(home, "--history", "assignments", "--out", str(tmp_path / "handed.csv"))
+    assert handed.read_text(encoding="utf-8") == (tmp_path / "handed.csv").read_text("utf-8")
+    with open(handed, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["claim_id"], r["from_assignee"], r["to_assignee"]) for r in rows] == [
+        (third, "", "Lee"),
+        (third, "Lee", ""),
     ]
 
 

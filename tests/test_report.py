@@ -22,6 +22,7 @@ from verifier.articles import ArticleMeta
 from verifier.cli import cli
 from verifier.errors import InputError
 from verifier.export import (
+    ASSIGNMENT_FIELDS,
     HISTORY_FIELDS,
     REPORT_EVIDENCE_FIELDS,
     REPORT_FIELDS,
@@ -206,6 +207,70 @@ def test_the_verdict_history_lists_every_change_with_its_sign_off(
     assert [json.loads(line) for line in out.read_text().splitlines()] == rows[1:]
     refused = run(bench, tmp_path, "export", "--history", "--out", str(tmp_path / "h.md"))
     assert refused.exit_code == 2 and "--history writes a table" in refused.output
+
+
+def test_the_assignment_history_lists_every_hand_over(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    # The first claim (reviewed) goes to Lee, then to Ana; the last (open) to Ana, then back.
+    pipeline.assign_claims(bench, claims[:1], "Lee Park", "dana")
+    pipeline.assign_claims(bench, [claims[0], claims[-1]], "Ana Lima", "dana")
+    pipeline.assign_claims(bench, claims[-1:], None, "kim")
+    everything = ReportFilter(reviewed_only=False)
+    assert pipeline.count_history(bench, everything, "assignments") == 4
+    for suffix in (".jsonl", ".csv", ".xlsx", ".parquet"):
+        out = tmp_path / f"a{suffix}"
+        done = pipeline.export_history(bench, everything, out, trail="assignments")
+        assert (done.records, done.format) == (4, suffix[1:])
+    rows = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
+    assert [list(row) for row in rows] == [list(ASSIGNMENT_FIELDS)] * 4
+    # Claim by claim in reading order, oldest change first; None is nobody.
+    assert [
+        (r["claim_id"], r["changed_by"], r["from_assignee"], r["to_assignee"]) for r in rows
+    ] == [
+        (claims[0], "dana", None, "Lee Park"),
+        (claims[0], "dana", "Lee Park", "Ana Lima"),
+        (claims[-1], "dana", None, "Ana Lima"),
+        (claims[-1], "kim", "Ana Lima", None),
+    ]
+    assert rows[0]["change_id"] < rows[1]["change_id"] and rows[0]["changed_at"]
+    assert rows[0]["article_title"] and rows[0]["claim"]
+    table = pq.read_table(tmp_path / "a.parquet")
+    assert table.column_names == list(ASSIGNMENT_FIELDS) and table.to_pylist() == rows
+    with open(tmp_path / "a.csv", encoding="utf-8", newline="") as handle:
+        assert [r["to_assignee"] for r in csv.DictReader(handle)] == [
+            "Lee Park",
+            "Ana Lima",
+            "Ana Lima",
+            "",
+        ]
+    # The report's filters pick the claims: reviewed only (the default) leaves the open one.
+    assert pipeline.count_history(bench, ReportFilter(), "assignments") == 2
+    reviewed = pipeline.export_history(
+        bench, ReportFilter(), tmp_path / "r.csv", trail="assignments"
+    )
+    assert reviewed.records == 2
+    # Claims never handed over have none; nor is there a history by another name.
+    with pytest.raises(InputError, match="no reviewed claims with an assignment history match"):
+        pipeline.export_history(
+            bench, ReportFilter(reviewer="lee"), tmp_path / "n.csv", trail="assignments"
+        )
+    with pytest.raises(InputError, match="the assignment history is a table"):
+        pipeline.export_history(bench, everything, tmp_path / "a.html", trail="assignments")
+    with pytest.raises(InputError, match="no history called 'reviews': choose one of verdicts"):
+        pipeline.export_history(bench, everything, tmp_path / "x.csv", trail="reviews")
+    assert not list(tmp_path.glob("n.csv")) and not list(tmp_path.glob("x.csv"))
+    # From the command line: --history takes the trail's name.
+    out = tmp_path / "cli.jsonl"
+    done_cli = run(
+        bench, tmp_path, "export", "--history", "assignments", "--all", "--out", str(out)
+    )
+    assert done_cli.exit_code == 0 and "exported 4 history entries as jsonl" in done_cli.output
+    assert [json.loads(line) for line in out.read_text().splitlines()] == rows
+    wrong = run(bench, tmp_path, "export", "--history", "handovers", "--out", str(out))
+    assert wrong.exit_code == 2 and "'handovers' is not one of 'verdicts', 'assignments'" in (
+        wrong.output
+    )
 
 
 @pytest.mark.model

@@ -39,6 +39,7 @@ from verifier.errors import VerifierError
 from verifier.export import (
     FORMATS,
     REPORT_FORMATS,
+    TRAILS,
     ClaimRecord,
     ReportFilter,
     check_output,
@@ -922,9 +923,13 @@ def _day(_ctx: click.Context, param: click.Parameter, value: str | None) -> date
 )
 @click.option(
     "--history",
-    is_flag=True,
-    help="Instead of one record per claim, every verdict change of the claims picked (who, "
-    "when, from what, to what, note, evidence, sign-off): csv, xlsx, jsonl or parquet.",
+    type=click.Choice(list(TRAILS)),
+    is_flag=False,
+    flag_value="verdicts",
+    help="Instead of one record per claim, every change of the claims picked: --history "
+    "(or --history verdicts) every verdict change (who, when, from what, to what, note, "
+    "evidence, sign-off); --history assignments every hand-over (who gave the claim from "
+    "whom to whom, when). csv, xlsx, jsonl or parquet.",
 )
 @click.option("--title", default="Verdict report", show_default=True, help="HTML/Markdown title.")
 @click.option(
@@ -951,7 +956,7 @@ def export(
     min_confidence: float | None,
     signed_off: bool,
     changed: bool,
-    history: bool,
+    history: str | None,
     title: str,
     publisher: str | None,
     publisher_url: str | None,
@@ -971,6 +976,7 @@ def export(
             --factcheck-url "https://desk.example.org/checks/{claim_id}"
         verifier export --out report.html --out report.csv --out reviews.json
         verifier export --out history.csv --history --article 3
+        verifier export --out handovers.csv --history assignments --all
         verifier export --out corrections.html --changed --since 2026-11-01
     """
     if fmt and len(outs) > 1:
@@ -1010,7 +1016,7 @@ def export(
     # ClaimReview first: its refusal (no claim it can publish) comes before any file is written.
     for out, chosen in sorted(zip(outs, formats), key=lambda pair: pair[1] != "claimreview"):
         if history:
-            done = pipeline.export_history(records, selection, out, chosen)
+            done = pipeline.export_history(records, selection, out, chosen, trail=history)
         else:
             done = pipeline.export_report(
                 records, selection, out, chosen, publisher=by, title=title

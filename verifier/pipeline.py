@@ -20,8 +20,8 @@
   :func:`assign_claims`: who is to check which claims;
 * :func:`export_report` (and :func:`export_files` for downloads): report records -> a table,
   an HTML or Markdown report, or ClaimReview JSON-LD; :func:`export_history`: every verdict
-  change of the claims picked; :func:`new_evidence_count`: reviewed claims with evidence
-  newer than their verdict;
+  change (or hand-over) of the claims picked; :func:`new_evidence_count`: reviewed claims
+  with evidence newer than their verdict;
 * :func:`load_sample` and :func:`load_sample_if_empty`: the sample corpus, on first start.
 
 Work on many claims is done in chunks, one transaction each, so memory stays bounded and a
@@ -77,17 +77,18 @@ from verifier.errors import InputError, VerifierError
 from verifier.export import (
     DOCUMENT_FORMATS,
     FORMATS,
-    HISTORY_FIELDS,
-    HISTORY_SCHEMA,
     REPORT_FIELDS,
     REPORT_FORMATS,
     REPORT_SCHEMA,
+    TRAILS,
     ClaimRecord,
     Publisher,
     ReportFilter,
     ReportSummary,
     Skipped,
+    Trail,
     check_output,
+    history_count,
     history_records,
     output_format,
     report_records,
@@ -1065,33 +1066,57 @@ def export_report(
 
 
 def export_history(
-    bench: Records, selection: ReportFilter, out: Path, fmt: str | None = None
+    bench: Records,
+    selection: ReportFilter,
+    out: Path,
+    fmt: str | None = None,
+    *,
+    trail: str = "verdicts",
 ) -> ExportReport:
-    """Write every verdict change of the claims ``selection`` picks (the audit trail: who,
-    when, from what, to what, note, evidence, sign-off) to ``out`` as a table: csv, xlsx,
-    jsonl or parquet, streamed and atomically.
+    """Write every change in ``trail`` of the claims ``selection`` picks to ``out`` as a
+    table: csv, xlsx, jsonl or parquet, streamed and atomically. The trails
+    (:data:`~verifier.export.TRAILS`): ``verdicts``, the audit trail of verdicts (who, when,
+    from what, to what, note, evidence, sign-off); ``assignments``, every hand-over of a
+    claim to check (who gave it from whom to whom, when).
 
     Raises:
-        InputError: the format or path cannot be used (or is no table format), or no claim
-            matches, or the claims matched have no history yet; nothing is written.
+        InputError: the format or path cannot be used (or is no table format), no such
+            trail, or no claim matches, or the claims matched have no such history yet;
+            nothing is written.
     """
+    chosen = _trail(trail)
     fmt = output_format(out, fmt)
     if fmt not in FORMATS:
         raise InputError(
-            f"the verdict history is a table: write it as {', '.join(FORMATS)}, not {fmt}"
+            f"the {chosen.name} is a table: write it as {', '.join(FORMATS)}, not {fmt}"
         )
     with bench.db.session() as session:
-        rows = history_records(session, selection)
+        rows = history_records(session, selection, chosen)
         first = next(rows, None)
         if first is None:
             scope = "reviewed claims" if selection.reviewed_only else "claims"
+            article = "an" if chosen.name.startswith(tuple("aeiou")) else "a"
             raise InputError(
-                f"no {scope} with a verdict history match these filters; nothing written to {out}"
+                f"no {scope} with {article} {chosen.name} match these filters; "
+                f"nothing written to {out}"
             )
         written = write_records(
-            chain([first], rows), out, columns=HISTORY_FIELDS, schema=HISTORY_SCHEMA
+            chain([first], rows), out, columns=chosen.fields, schema=chosen.schema
         )
         return ExportReport(out, fmt, written, counted="history entries")
+
+
+def count_history(bench: Records, selection: ReportFilter, trail: str = "verdicts") -> int:
+    """How many changes in ``trail`` (as :func:`export_history`) the claims picked have."""
+    with bench.db.session() as session:
+        return history_count(session, selection, _trail(trail))
+
+
+def _trail(name: str) -> Trail:
+    try:
+        return TRAILS[name]
+    except KeyError:
+        raise InputError(f"no history called {name!r}: choose one of {', '.join(TRAILS)}") from None
 
 
 def new_evidence_count(bench: Records) -> int:
@@ -1122,11 +1147,11 @@ def export_files(
     *,
     publisher: Publisher | None = None,
     name: str = "verdict-report",
-    history: bool = False,
+    history: str | None = None,
 ) -> tuple[ExportReport, dict[str, bytes]]:
-    """The report in ``fmt`` (with ``history``, the verdict history of its claims) as file
-    name -> content (for downloads), made by :func:`export_report` (:func:`export_history`)
-    in a temporary folder; with what it wrote and left out.
+    """The report in ``fmt`` (with ``history``, that history of its claims: ``verdicts`` or
+    ``assignments``) as file name -> content (for downloads), made by :func:`export_report`
+    (:func:`export_history`) in a temporary folder; with what it wrote and left out.
 
     Raises:
         InputError: as :func:`export_report` (:func:`export_history`).
@@ -1134,7 +1159,7 @@ def export_files(
     with tempfile.TemporaryDirectory(prefix="verifier-export-") as folder:
         out = Path(folder) / f"{name}{REPORT_FORMATS[fmt]}"
         if history:
-            done = export_history(bench, selection, out, fmt)
+            done = export_history(bench, selection, out, fmt, trail=history)
         else:
             done = export_report(bench, selection, out, fmt, publisher=publisher)
         return done, {path.name: path.read_bytes() for path in (done.out, *done.also)}

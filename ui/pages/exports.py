@@ -1,5 +1,5 @@
 """Exports page: pick claims with the report's filters, preview them, download every format
-and the verdict history of the claims picked;
+and the verdict and assignment histories of the claims picked;
 import verdicts decided in a spreadsheet.
 
 Every download is made by :func:`verifier.pipeline.export_files`, the code path of
@@ -10,6 +10,7 @@ claims it cannot carry are listed by name before anything is published.
 from __future__ import annotations
 
 from functools import partial
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -56,7 +57,33 @@ MIME = {
     "claimreview": "application/ld+json",
 }
 FILE_STEM = "verdict-report"
-HISTORY_STEM = "verdict-history"
+
+
+class History(NamedTuple):
+    """How the page offers one history (:data:`verifier.export.TRAILS`)."""
+
+    stem: str  # of the file's name
+    label: str  # of its buttons
+    icon: str
+    caption: str  # above the buttons: what the files hold
+
+
+HISTORIES = {
+    "verdicts": History(
+        "verdict-history",
+        "History",
+        ":material/history:",
+        "Verdict history: every change of these claims' verdicts, one row each (who, when, "
+        "from what, to what, note, evidence relied on, sign-off).",
+    ),
+    "assignments": History(
+        "assignment-history",
+        "Assignments",
+        ":material/assignment_ind:",
+        "Assignment history: every hand-over of these claims, one row each (who gave the "
+        "claim from whom to whom, and when).",
+    ),
+}
 BUILT = "claimreview-built"  # the ClaimReview files made for the current filters
 
 
@@ -116,27 +143,27 @@ def choose(bench: Workbench) -> ReportFilter:
     )
 
 
-def _content(bench: Workbench, selection: ReportFilter, fmt: str, history: bool) -> bytes:
-    stem = HISTORY_STEM if history else FILE_STEM
+def _content(bench: Workbench, selection: ReportFilter, fmt: str, history: str | None) -> bytes:
+    stem = HISTORIES[history].stem if history else FILE_STEM
     _, files = pipeline.export_files(bench, selection, fmt, name=stem, history=history)
     return files[f"{stem}{REPORT_FORMATS[fmt]}"]
 
 
 def downloads(
-    bench: Workbench, selection: ReportFilter, formats: list[str], history: bool = False
+    bench: Workbench, selection: ReportFilter, formats: list[str], history: str | None = None
 ) -> None:
-    """One button per format, in a row; each file is made when clicked. With ``history``,
-    the files are the verdict history of the claims picked."""
-    stem = HISTORY_STEM if history else FILE_STEM
+    """One button per format, in a row; each file is made when clicked. With ``history``
+    (``verdicts`` or ``assignments``), the files are that history of the claims picked."""
+    offered = HISTORIES[history] if history else None
     for column, fmt in zip(st.columns(len(formats)), formats, strict=True):
         column.download_button(
-            f"History ({NAMES[fmt]})" if history else NAMES[fmt],
+            f"{offered.label} ({NAMES[fmt]})" if offered else NAMES[fmt],
             data=partial(_content, bench, selection, fmt, history),
-            file_name=f"{stem}{REPORT_FORMATS[fmt]}",
+            file_name=f"{offered.stem if offered else FILE_STEM}{REPORT_FORMATS[fmt]}",
             mime=MIME[fmt],
             on_click="ignore",
-            icon=":material/history:" if history else ":material/download:",
-            key=f"{'history' if history else 'download'}-{fmt}",
+            icon=offered.icon if offered else ":material/download:",
+            key=f"{history or 'download'}-{fmt}",
         )
 
 
@@ -285,12 +312,11 @@ def report_section(bench: Workbench) -> None:
             "`verifier export --out FILE` with the same filters streams to a file instead."
         )
     downloads(bench, selection, [*FORMATS, *DOCUMENT_FORMATS])
-    if reviewed:  # every verdict has its history; claims with none have nothing to list
-        st.caption(
-            "Verdict history: every change of these claims' verdicts, one row each (who, "
-            "when, from what, to what, note, evidence relied on, sign-off)."
-        )
-        downloads(bench, selection, list(FORMATS), history=True)
+    for trail, offered in HISTORIES.items():
+        # Only a history the claims picked have: an empty one has nothing to download.
+        if pipeline.count_history(bench, selection, trail):
+            st.caption(offered.caption)
+            downloads(bench, selection, list(FORMATS), history=trail)
     claimreview(bench, selection)
 
 

@@ -18,7 +18,17 @@ from verifier.export.formats import (
     check_output,
     output_format,
 )
-from verifier.export.history import HISTORY_FIELDS, HISTORY_SCHEMA, history_records
+from verifier.export.history import (
+    ASSIGNMENT_FIELDS,
+    ASSIGNMENTS,
+    HISTORY_FIELDS,
+    HISTORY_SCHEMA,
+    TRAILS,
+    VERDICTS,
+    Trail,
+    history_count,
+    history_records,
+)
 from verifier.export.records import (
     CLAIM_FIELDS,
     EVIDENCE_FIELDS,
@@ -38,6 +48,8 @@ from verifier.export.summary import NOT_REVIEWED, ReportSummary, report_summary
 from verifier.export.tabular import safe_cell, write_records
 
 __all__ = [
+    "ASSIGNMENTS",
+    "ASSIGNMENT_FIELDS",
     "CLAIM_FIELDS",
     "DOCUMENT_FORMATS",
     "EVIDENCE_FIELDS",
@@ -50,6 +62,8 @@ __all__ = [
     "REPORT_FIELDS",
     "REPORT_FORMATS",
     "REPORT_SCHEMA",
+    "TRAILS",
+    "VERDICTS",
     "ClaimRecord",
     "ClaimReviewExport",
     "EvidenceRecord",
@@ -57,8 +71,10 @@ __all__ = [
     "ReportFilter",
     "ReportSummary",
     "Skipped",
+    "Trail",
     "check_output",
     "claim_review",
+    "history_count",
     "history_records",
     "output_format",
     "report_records",

@@ -1,27 +1,39 @@
-"""The verdict history of a report's claims, one row per change: the audit trail a standards
-editor or a reader's complaint asks for (who gave which verdict when, from what, with which
-note and evidence, and which editor signed it off).
+"""The histories of a report's claims, one row per change: the audit trails a standards
+editor or a reader's complaint asks for.
+
+- :data:`VERDICTS`: who gave which verdict when, from what, with which note and evidence,
+  and which editor signed it off;
+- :data:`ASSIGNMENTS`: who handed each claim from whom to whom, and when (who had a claim to
+  check while it waited, and who took it back).
 
 The claims are those a :class:`~verifier.export.report.ReportFilter` picks, as for the report;
 every change of each is listed, oldest first, claim by claim in the report's order (by
-article and reading order). :data:`HISTORY_FIELDS` names a row's fields in output order; the
+article and reading order). A trail's ``fields`` name a row's fields in output order; the
 JSON Lines and Parquet files are this contract (a test pins it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from verifier.db.models import Article, Claim, SignOff, VerdictChange, as_utc
+from verifier.db.models import (
+    Article,
+    AssignmentChange,
+    Claim,
+    SignOff,
+    VerdictChange,
+    as_utc,
+)
 from verifier.export.report import CHUNK, ReportFilter, selected_claims
 from verifier.labels import Label
 
-#: Fields of a history row, in output order.
+#: Fields of a verdict history row, in output order.
 HISTORY_FIELDS = (
     "change_id",
     "claim_id",
@@ -37,24 +49,73 @@ HISTORY_FIELDS = (
     "signed_off_by",
     "signed_off_at",
 )
+#: Fields of an assignment history row, in output order (``None``: nobody had the claim).
+ASSIGNMENT_FIELDS = (
+    "change_id",
+    "claim_id",
+    "article_id",
+    "article_title",
+    "claim",
+    "changed_at",
+    "changed_by",
+    "from_assignee",
+    "to_assignee",
+)
 _TYPES = {
     "change_id": pa.int64(),
     "claim_id": pa.int64(),
     "article_id": pa.int64(),
     "evidence": pa.list_(pa.int64()),
 }
-#: The Parquet schema of the history: text unless typed above (times as ISO 8601 text).
-HISTORY_SCHEMA = pa.schema([(name, _TYPES.get(name, pa.string())) for name in HISTORY_FIELDS])
 
 
-def history_records(session: Session, report: ReportFilter) -> Iterator[dict[str, object]]:
-    """Every verdict change of the claims ``report`` picks, a chunk of claims at a time."""
+def _schema(fields: Sequence[str]) -> pa.Schema:
+    """Text unless typed above (times as ISO 8601 text)."""
+    return pa.schema([(name, _TYPES.get(name, pa.string())) for name in fields])
+
+
+#: The Parquet schema of the verdict history.
+HISTORY_SCHEMA = _schema(HISTORY_FIELDS)
+
+Rows = Callable[[Session, Sequence[int]], Iterator[dict[str, object]]]
+
+
+@dataclass(frozen=True)
+class Trail:
+    """One history the claims keep: its name in messages, its row fields and Parquet schema,
+    and how the rows of some claims are read (oldest first, claim by claim)."""
+
+    name: str
+    fields: tuple[str, ...]
+    schema: pa.Schema
+    rows: Rows
+    changes: type[VerdictChange] | type[AssignmentChange]  # the table of its rows
+
+
+def history_count(session: Session, report: ReportFilter, trail: Trail) -> int:
+    """How many changes ``trail`` holds of the claims ``report`` picks (one count query)."""
+    picked = selected_claims(report).order_by(None).subquery()
+    table = trail.changes
+    return (
+        session.scalar(
+            sa.select(sa.func.count(table.id)).join(picked, picked.c.id == table.claim_id)
+        )
+        or 0
+    )
+
+
+def history_records(
+    session: Session, report: ReportFilter, trail: Trail | None = None
+) -> Iterator[dict[str, object]]:
+    """Every change in ``trail`` (the verdict history unless given) of the claims ``report``
+    picks, a chunk of claims at a time."""
+    read = (trail or VERDICTS).rows
     ids: list[int] = list(session.scalars(selected_claims(report)))
     for start in range(0, len(ids), CHUNK):
-        yield from _rows(session, ids[start : start + CHUNK])
+        yield from read(session, ids[start : start + CHUNK])
 
 
-def _rows(session: Session, ids: Sequence[int]) -> Iterator[dict[str, object]]:
+def _verdict_rows(session: Session, ids: Sequence[int]) -> Iterator[dict[str, object]]:
     query = (
         sa.select(VerdictChange, Claim.text, Claim.article_id, Article.title, SignOff)
         .join(Claim, Claim.id == VerdictChange.claim_id)
@@ -81,5 +142,41 @@ def _rows(session: Session, ids: Sequence[int]) -> Iterator[dict[str, object]]:
         }
 
 
+def _assignment_rows(session: Session, ids: Sequence[int]) -> Iterator[dict[str, object]]:
+    query = (
+        sa.select(AssignmentChange, Claim.text, Claim.article_id, Article.title)
+        .join(Claim, Claim.id == AssignmentChange.claim_id)
+        .outerjoin(Article, Article.id == Claim.article_id)
+        .where(AssignmentChange.claim_id.in_(ids))
+        .order_by(Claim.article_id, Claim.start, Claim.id, AssignmentChange.id)
+    )
+    for change, claim, article_id, title in session.execute(query):
+        yield {
+            "change_id": change.id,
+            "claim_id": change.claim_id,
+            "article_id": article_id,
+            "article_title": title,
+            "claim": claim,
+            "changed_at": _when(change.changed_at),
+            "changed_by": change.changed_by,
+            "from_assignee": change.from_name,
+            "to_assignee": change.to_name,
+        }
+
+
 def _when(value: datetime | None) -> str | None:
     return as_utc(value).isoformat(timespec="seconds") if value else None
+
+
+#: The verdict history: every verdict given, changed or kept, with its sign-off.
+VERDICTS = Trail("verdict history", HISTORY_FIELDS, HISTORY_SCHEMA, _verdict_rows, VerdictChange)
+#: The assignment history: every hand-over of a claim to check.
+ASSIGNMENTS = Trail(
+    "assignment history",
+    ASSIGNMENT_FIELDS,
+    _schema(ASSIGNMENT_FIELDS),
+    _assignment_rows,
+    AssignmentChange,
+)
+#: The trails by the name ``verifier export --history`` takes.
+TRAILS = {"verdicts": VERDICTS, "assignments": ASSIGNMENTS}
