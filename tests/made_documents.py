@@ -1,12 +1,14 @@
 """Small documents made in the tests: PDFs (pages of text lines in Helvetica, as a word
-processor's export would set them) and Word documents, with a title in their metadata; and
-an Office file that asks for a newer zip version than Python reads."""
+processor's export would set them) and Word documents, with a title in their metadata;
+scanned PDFs (pages that are images of text, no text layer); and an Office file that asks
+for a newer zip version than Python reads."""
 
 from __future__ import annotations
 
 import io
 
 import docx
+from PIL import Image, ImageDraw, ImageFont
 
 
 def make_pdf(pages: list[list[str]], title: str | None = None) -> bytes:
@@ -40,6 +42,34 @@ def make_pdf(pages: list[list[str]], title: str | None = None) -> bytes:
     trailer = f"<< /Size {len(objects) + 1} /Root 1 0 R" + (f" /Info {info} 0 R" if info else "")
     out += f"trailer\n{trailer} >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
+
+
+def make_scan(pages: list[list[str]], dpi: int = 150) -> bytes:
+    """A scanned PDF of ``pages``: each an A4 image (no text layer) of its lines, set in
+    12-point type as a printed letter would be, as a scanner saves it."""
+    font = ImageFont.load_default(size=dpi * 12 // 72)
+    images = []
+    for lines in pages:
+        image = Image.new("L", (int(8.27 * dpi), int(11.69 * dpi)), 255)
+        draw = ImageDraw.Draw(image)
+        for number, line in enumerate(lines):
+            draw.text((dpi, dpi + number * dpi * 15 // 72), line, fill=0, font=font)
+        images.append(image)
+    out = io.BytesIO()
+    images[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return out.getvalue()
+
+
+def with_scanned_page(text_pages: bytes, scan: bytes) -> bytes:
+    """The PDF ``text_pages`` with the pages of ``scan`` after its own (a statement whose
+    signed annex was scanned)."""
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(text_pages)))
+    writer.append(pypdf.PdfReader(io.BytesIO(scan)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _escaped(text: str) -> str:

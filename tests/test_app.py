@@ -4,6 +4,7 @@ article is checked from its page, and bad settings give one escaped error line."
 import json
 import re
 import shutil
+import textwrap
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -14,6 +15,7 @@ from urllib.parse import unquote
 import pytest
 import sqlalchemy as sa
 from conftest import drop_pg_database, make_pg_database, served
+from made_documents import make_scan
 from markdown_it import MarkdownIt
 from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.testing.v1 import AppTest
@@ -900,6 +902,30 @@ def test_a_verdict_with_new_evidence_is_listed_and_marked(app: AppTest, tmp_path
     assert len(marked) == 1 and "Ministry correction" in marked[0]
     app.switch_page("ui/pages/dashboard.py").run()
     assert {m.label: m.value for m in app.metric}["New evidence"] == "1"
+
+
+@ON_SQLITE
+def test_evidence_from_a_scan_read_by_ocr_says_so(app: AppTest, tmp_path: Path) -> None:
+    # The ministry's statement arrives as a scan restating the first claim: OCR reads it,
+    # and wherever its passage is shown, the reviewer is told to check it against the scan.
+    with Workbench.open(Settings.from_env()) as bench:
+        with bench.db.session() as session:
+            [article] = list_articles(session)
+            [claim] = [c for c in article_claims(session, article.id) if c.id == 1]
+        source = tmp_path / "scanned-statement.pdf"
+        source.write_bytes(make_scan([["MINISTRY STATEMENT", "", *textwrap.wrap(claim.text, 55)]]))
+        pipeline.ingest(bench, [source])
+    app.switch_page("ui/pages/sources.py").run()
+    listed = app.dataframe[0].value
+    assert list(listed[listed["title"] == "MINISTRY STATEMENT"]["format"]) == ["pdf, read by OCR"]
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
+    app.button(key="rematch-all").click().run()
+    assert not app.exception
+    app.switch_page(REVIEW_PAGE).run()
+    headings = [m.value for m in app.markdown if m.value.startswith("**#")]
+    scanned = [h for h in headings if "MINISTRY STATEMENT" in h]
+    assert scanned and all("read by OCR: check against the scan" in h for h in scanned)
+    assert not [h for h in headings if "read by OCR" in h and h not in scanned]
 
 
 def test_the_dashboard_shows_open_work_and_agreement(app: AppTest) -> None:

@@ -1,16 +1,19 @@
 """PDF sources and articles: the text layer read back into paragraphs, the title from the
-metadata, and one clear line for a PDF that cannot be used (damaged, locked, a scan)."""
+metadata, scanned pages read by OCR (Tesseract, installed by scripts/services) and marked,
+and one clear line for a PDF that cannot be used (damaged, locked, a scan without text)."""
 
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 import pypdf
 import pytest
-from made_documents import make_pdf
+from made_documents import make_pdf, make_scan, with_scanned_page
 
-from verifier import pipeline
+from verifier import ocr, pipeline
+from verifier.db.models import Document
 from verifier.documents import list_sources
 from verifier.errors import InputError
 from verifier.pdf import paragraphs, read_pdf
@@ -36,7 +39,7 @@ STATEMENT = [
 
 
 def test_lines_are_joined_into_paragraphs() -> None:
-    title, text = read_pdf("statement.pdf", make_pdf(STATEMENT, title="MoD on Latakia"))
+    title, text, _ = read_pdf("statement.pdf", make_pdf(STATEMENT, title="MoD on Latakia"))
     assert title == "MoD on Latakia"
     assert text.split("\n\n") == [
         "Statement of the Ministry of Defence",
@@ -109,7 +112,7 @@ def _owner_only(algorithm: str) -> bytes:
         (make_pdf(STATEMENT)[:300], r"cannot be read as a PDF"),
         (b"<html><p>Not a PDF at all</p></html>", r"cannot be read as a PDF"),
         (_locked(), r"protected by a password; save a copy without one, or export its text"),
-        (make_pdf([[], []]), r"has no text layer \(a scanned image\?\); run it through OCR"),
+        (make_pdf([[], []]), r"no text layer, and OCR found no text on its pages \(a blank"),
         (make_pdf([["12", "Page 3 of 9"]]), r"has no text layer"),
         (b"   \n", r"file is empty"),
     ],
@@ -140,3 +143,70 @@ def test_a_pdf_uploaded_in_the_app_is_kept_or_named_as_uploaded(bench: Workbench
     with pytest.raises(InputError, match=r"^scan\.pdf: the PDF has no text layer"):
         pipeline.ingest_uploads(bench, [("scan.pdf", make_pdf([[]]))])
     assert not (kept.parent / "scan.pdf").exists()
+
+
+SCANNED = [
+    "MINISTRY OF DEFENCE",
+    "",
+    "The ministry said its fighter jets remain at the",
+    "Hmeimim air base near Latakia, where 28 aircraft",
+    "were counted on 21 September 2015.",
+]
+
+
+def test_a_scanned_statement_is_read_by_ocr_and_marked_as_such(
+    bench: Workbench, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(make_scan([[*SCANNED, "", f"Ref. {tmp_path.name}"]]))  # no scan seen before
+    assert not pypdf.PdfReader(path).pages[0].extract_text().strip()  # an image, no text
+    with caplog.at_level(logging.INFO, logger="verifier"):
+        assert pipeline.ingest(bench, [path]).added == 1
+    assert f"{path}: 1 page(s) without a text layer read by OCR; check quotes" in caplog.text
+    # Ingest reads a file twice (checked first, then stored): OCR reads the scan once.
+    assert caplog.text.count("page(s) without a text layer by OCR") == 1
+    with bench.db.session() as session:
+        [row], _ = list_sources(session)
+        stored = session.get_one(Document, row.id).text
+    # The source says it was read by OCR; its text is the page's, as printed.
+    assert (row.format, row.title) == ("pdf-ocr", "MINISTRY OF DEFENCE")
+    for printed in ("fighter jets remain at the", "Hmeimim air base near Latakia, where 28"):
+        assert printed in stored, stored
+    assert "21 September 2015." in stored
+
+
+def test_a_scanned_page_among_text_pages_is_read_in_its_place() -> None:
+    annex = make_scan([["Annex: signed by the minister on 21 September 2015."]])
+    title, text, scanned = read_pdf("signed.pdf", with_scanned_page(make_pdf(STATEMENT), annex))
+    assert scanned == 1
+    assert text.startswith("Statement of the Ministry of Defence\n\nThe ministry said")
+    assert text.endswith("\n\nAnnex: signed by the minister on 21 September 2015.")
+    # A text PDF reads as before: no page of it goes to OCR.
+    assert read_pdf("statement.pdf", make_pdf(STATEMENT)).scanned == 0
+
+
+def test_without_tesseract_a_scan_says_what_to_install_and_text_pages_are_still_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract program on it
+    assert not ocr.available()
+    with pytest.raises(InputError, match=r"^scan\.pdf: the PDF has no text layer") as raised:
+        read_pdf("scan.pdf", make_scan([SCANNED]))
+    assert "OCR is not installed (Debian: apt install tesseract-ocr); install it" in str(
+        raised.value
+    )
+    annex = make_scan([["Annex: signed by the minister."]])
+    read = read_pdf("signed.pdf", with_scanned_page(make_pdf(STATEMENT), annex))
+    assert read.scanned == 0 and read.text.endswith(
+        "housing for about 1,500 personnel at the base."
+    )
+
+
+def test_a_scan_longer_than_ocr_reads_is_refused_before_any_page_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ocr, "MAX_PAGES", 2)
+    with pytest.raises(InputError, match=r"^long\.pdf: 3 pages have no text layer \(a scan\); "):
+        read_pdf("long.pdf", make_scan([SCANNED] * 3))
+    with pytest.raises(InputError, match=r"OCR reads up to 2 pages of one file: split it"):
+        read_pdf("long.pdf", make_scan([SCANNED] * 3))

@@ -134,7 +134,8 @@ def badge(label: Label) -> str:
 def evidence_heading(item: EvidenceView, new: bool = False) -> str:
     """Rank, score, title, outlet and date, the stance the model read in the passage and why,
     whether its source is ``new`` since the verdict, whether it repeats a passage above
-    (the same wire copy), then the link (or the path it was ingested from)."""
+    (the same wire copy), whether it was read by OCR from a scan, then the link (or the
+    path it was ingested from)."""
     outlet = plain(item.outlet or "")
     if item.outlet and item.outlet_label:  # the desk's word on the outlet, next to its name
         outlet += f" :violet-badge[{plain(item.outlet_label)}]"
@@ -150,9 +151,11 @@ def evidence_heading(item: EvidenceView, new: bool = False) -> str:
     fresh = " · :orange-badge[new since the verdict]" if new else ""
     # The same wire copy as a passage above: one source's word, not a second source's.
     copy = f" · :gray-badge[same text as #{item.copy_of}]" if item.copy_of else ""
+    # OCR may misread a figure or a name: the quote is to be checked against the scan.
+    scan = " · :blue-badge[read by OCR: check against the scan]" if item.scanned else ""
     return (
         f"**#{item.rank} · {item.score:.2f} · {plain(item.document)}** — {source}{stance}"
-        f"{fresh}{copy}  \n{where}"
+        f"{fresh}{copy}{scan}  \n{where}"
     )
 
 

@@ -1,5 +1,6 @@
 """The text of a PDF (an official statement, a report, a court filing), read with ``pypdf``
-as paragraphs, with the title its metadata gives.
+as paragraphs, with the title its metadata gives; pages without a text layer (a scan) are
+read by OCR (:mod:`verifier.ocr`) where Tesseract is installed.
 
 PDF text comes as lines cut where the page ran out of width. They are joined back into
 paragraphs: a line ends a paragraph when it is blank, or clearly shorter than the page's
@@ -8,7 +9,8 @@ hyphenated across two lines is joined ("govern-" + "ment"; "pro-" + "Russian" ke
 hyphen); a line that is only a page number is dropped. Each page ends a paragraph.
 
 A PDF that cannot be used is refused with one line saying why and what to do: damaged or
-not a PDF, protected by a password, or without a text layer (a scan).
+not a PDF, protected by a password, or without text (a scan that OCR finds no text on, or
+cannot read because Tesseract is not installed).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import logging
 import re
 import statistics
 from pathlib import Path
+from typing import NamedTuple
 
+from verifier import ocr
 from verifier.errors import InputError
 
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.I)
@@ -30,13 +34,21 @@ _SHORT = 0.8
 MAX_PAGES = 2000
 
 
-def read_pdf(where: Path | str, data: bytes) -> tuple[str | None, str]:
-    """``(title, text)`` of the PDF ``data`` read from ``where`` (for messages): the title
-    from its metadata (``None`` when it gives none), the text as paragraphs separated by
-    blank lines.
+class PdfText(NamedTuple):
+    """What :func:`read_pdf` read."""
+
+    title: str | None  # from the metadata; None when it gives none
+    text: str  # paragraphs separated by blank lines
+    scanned: int = 0  # pages without a text layer whose text OCR read
+
+
+def read_pdf(where: Path | str, data: bytes) -> PdfText:
+    """The title and text of the PDF ``data`` read from ``where`` (for messages). Pages
+    without a text layer are read by OCR where Tesseract is installed.
 
     Raises:
-        InputError: damaged or not a PDF, password-protected, too many pages, or no text.
+        InputError: damaged or not a PDF, password-protected, too many pages, no text, or
+            (:func:`verifier.ocr.read_pages`) a scan OCR cannot read.
     """
     import pypdf  # here: only PDF files need it
 
@@ -66,13 +78,30 @@ def read_pdf(where: Path | str, data: bytes) -> tuple[str | None, str]:
             f"{where}: cannot be read as a PDF ({type(error).__name__}: damaged, or not a "
             "PDF); open it and save it again, or export its text as .txt"
         ) from None
-    text = "\n\n".join(paragraph for page in pages for paragraph in paragraphs(page))
-    if not any(char.isalnum() for char in text):
+    found = [paragraphs(page) for page in pages]
+    blank = [number for number, page in enumerate(found) if not _has_text(page)]
+    scanned = 0
+    if blank and ocr.available():
+        for number, page_text in ocr.read_pages(where, data, blank).items():
+            found[number] = paragraphs(page_text)
+            scanned += _has_text(found[number])
+    text = "\n\n".join(paragraph for page in found for paragraph in page)
+    if not _has_text([text]):
+        if not ocr.available():
+            raise InputError(
+                f"{where}: the PDF has no text layer (a scanned image?), and OCR is not "
+                "installed (Debian: apt install tesseract-ocr); install it, or upload its "
+                "text as .txt"
+            )
         raise InputError(
-            f"{where}: the PDF has no text layer (a scanned image?); run it through OCR, or "
-            "upload its text as .txt"
+            f"{where}: the PDF has no text layer, and OCR found no text on its pages (a blank "
+            "or unreadable scan?); upload its text as .txt"
         )
-    return title, text
+    return PdfText(title, text, scanned)
+
+
+def _has_text(paragraphs: list[str]) -> bool:
+    return any(char.isalnum() for paragraph in paragraphs for char in paragraph)
 
 
 def paragraphs(page: str) -> list[str]:

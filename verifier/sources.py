@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
+from verifier import ocr
 from verifier.db.limits import check_lengths
 from verifier.db.models import Document
 from verifier.errors import InputError
@@ -229,14 +230,22 @@ def _reviewed_on(reviews: list[ClaimReviewMarkup]) -> date | None:
 
 
 def read_pdf_doc(path: Path | str, data: bytes) -> SourceDoc:
-    """A PDF (a file, or fetched from a web address): its text as paragraphs, its title
-    from the metadata, else its first line (:func:`verifier.pdf.read_pdf`)."""
-    title, text = read_pdf(path, data)
+    """A PDF (a file, or fetched from a web address): its text as paragraphs (pages without
+    a text layer read by OCR, the format then :data:`verifier.ocr.SCANNED_PDF`), its title from the
+    metadata, else its first line (:func:`verifier.pdf.read_pdf`)."""
+    title, text, scanned = read_pdf(path, data)
+    if scanned:
+        log.warning(
+            "%s: %d page(s) without a text layer read by OCR; check quotes and figures "
+            "against the scan",
+            path,
+            scanned,
+        )
     return SourceDoc(
         uri=str(path),
         title=one_line(title) or first_line_title(text, _stem(path)),
         text=text,
-        format="pdf",
+        format=ocr.SCANNED_PDF if scanned else "pdf",
     )
 
 

@@ -20,6 +20,7 @@ from verifier.db.models import Article, Claim, Document, Match, Passage, Verdict
 from verifier.labels import Label
 from verifier.match import Provenance
 from verifier.new_evidence import in_view, newer
+from verifier.ocr import SCANNED_PDF
 from verifier.outlets import labels_for, outlet_key
 from verifier.review import Change, histories
 from verifier.sentences import Span, paragraphs, sentences
@@ -59,6 +60,8 @@ class EvidenceView:
     #: The rank of a higher-ranked passage from another source that this one repeats (the
     #: same wire copy: not independent corroboration; :mod:`verifier.copies`).
     copy_of: int | None = None
+    #: Its source is a scan read by OCR (:mod:`verifier.ocr`): check quotes against it.
+    scanned: bool = False
 
     @property
     def in_view(self) -> bool:
@@ -262,6 +265,7 @@ def _evidence(session: Session, claim_ids: list[int]) -> dict[int, list[Evidence
             Match.stance,
             Match.stance_why,
             Document.ingested_at,
+            Document.format,
         )
         .join(Match, Match.passage_id == Passage.id)
         .where(Match.claim_id.in_(claim_ids))
@@ -286,6 +290,7 @@ def _evidence(session: Session, claim_ids: list[int]) -> dict[int, list[Evidence
                 ingested_at=row.ingested_at,
                 outlet_label=label.label if label else None,
                 outlet_note=label.note if label else None,
+                scanned=row.format == SCANNED_PDF,
             )
         )
     for claim_id, items in found.items():

@@ -11,6 +11,7 @@ from ui.components import date_field, plain
 from verifier import pipeline
 from verifier.documents import list_sources
 from verifier.errors import VerifierError
+from verifier.ocr import SCANNED_PDF
 from verifier.outlets import label_of, labels_for
 from verifier.sources import SUPPORTED
 from verifier.views import list_articles
@@ -139,6 +140,7 @@ def listing(bench: Workbench) -> None:
                 "label": label_of(labels, row.outlet) or "",
                 "date": row.published.isoformat() if row.published else "",
                 "passages": row.passages,
+                "format": "pdf, read by OCR" if row.format == SCANNED_PDF else row.format,
                 "link or path": row.url or row.uri,
                 "added": row.ingested_at.strftime("%Y-%m-%d %H:%M"),
             }

@@ -1,0 +1,139 @@
+"""OCR of scanned PDF pages: how Tesseract is run, and how well it reads.
+
+A scanned PDF is made of the sample article's text: full A4 pages of 12-point type at
+1.25 line spacing, as images at 200 dpi with no text layer (what an office scanner saves).
+Its pages are rendered as :mod:`verifier.ocr` renders them, then read three ways, timed in
+this run:
+
+* baseline: Tesseract as a wrapper such as pytesseract runs it, with its own OpenMP threads,
+  one page at a time;
+* one thread (``OMP_THREAD_LIMIT=1``), one page at a time;
+* :func:`verifier.ocr.read_pages`: one thread per Tesseract, a page per core at a time.
+
+Printed: seconds a page and the speed-up over the baseline; and, for ``read_pages``, the
+share of the printed words read exactly (words aligned in order by ``difflib``), on the
+clean scan and on a worn copy of it (turned 0.8 degrees, blurred, with grey speckle: a
+photocopy of a fax).
+
+Run: .venv/bin/python benchmarks/bench_ocr.py [--pages 6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import io
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from verifier import ocr  # noqa: E402
+from verifier.pdf import paragraphs  # noqa: E402
+
+DPI = 200
+LINES = 46  # a full A4 page at 12 points and 1.25 line spacing, inch margins
+
+
+def printed_pages(count: int) -> list[list[str]]:
+    """``count`` pages of the sample article's text, as lines of a printed page."""
+    text = (ROOT / "sample_corpus" / "article.md").read_text(encoding="utf-8")
+    body = [line for line in text.split("---")[-1].splitlines() if line.strip()]
+    lines = [wrapped for line in body for wrapped in textwrap.wrap(line, 80)]
+    while len(lines) < count * LINES:
+        lines += lines
+    return [lines[n * LINES : (n + 1) * LINES] for n in range(count)]
+
+
+def scan(pages: list[list[str]], worn: bool = False) -> bytes:
+    font = ImageFont.load_default(size=DPI * 12 // 72)
+    images = []
+    for lines in pages:
+        image = Image.new("L", (int(8.27 * DPI), int(11.69 * DPI)), 255)
+        draw = ImageDraw.Draw(image)
+        for number, line in enumerate(lines):
+            draw.text((DPI, DPI + number * DPI * 15 // 72), line, fill=0, font=font)
+        if worn:
+            image = image.rotate(0.8, Image.Resampling.BICUBIC, fillcolor=255)
+            image = image.filter(ImageFilter.GaussianBlur(0.9))
+            image = Image.blend(image, Image.effect_noise(image.size, 60), 0.18)
+        images.append(image)
+    out = io.BytesIO()
+    images[0].save(out, "PDF", resolution=DPI, save_all=True, append_images=images[1:])
+    return out.getvalue()
+
+
+def one_at_a_time(data: bytes, pages: int, threads: dict[str, str]) -> float:
+    """Seconds to read every page, one Tesseract after the other, with ``threads`` set in
+    its environment (none: its own OpenMP threads)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    started = time.perf_counter()
+    for number in range(pages):
+        rendered = ocr._render("bench.pdf", document, number)
+        assert rendered is not None
+        image, dpi = rendered
+        png = io.BytesIO()
+        image.save(png, "PNG")
+        subprocess.run(
+            ["tesseract", "stdin", "stdout", "-l", ocr.languages(), "--dpi", str(dpi)],
+            input=png.getvalue(),
+            capture_output=True,
+            env={k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"} | threads,
+            check=True,
+        )
+    document.close()
+    return time.perf_counter() - started
+
+
+def word_accuracy(printed: list[list[str]], read: dict[int, str]) -> float:
+    """Share of the printed words read exactly, aligned page by page (the pages repeat the
+    article, so one alignment over all of them could pair a page with another)."""
+    right = total = 0
+    for number, lines in enumerate(printed):
+        want = " ".join(lines).split()
+        got = " ".join(paragraphs(read[number])).split()
+        matcher = difflib.SequenceMatcher(a=want, b=got, autojunk=False)
+        right += sum(block.size for block in matcher.get_matching_blocks())
+        total += len(want)
+    return right / total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=6)
+    args = parser.parse_args()
+    if not ocr.available():
+        sys.exit("tesseract is not installed (Debian: apt install tesseract-ocr)")
+    printed = printed_pages(args.pages)
+    data = scan(printed)
+    print(f"{args.pages} scanned A4 pages at {DPI} dpi, {LINES} lines each; {os.cpu_count()} cores")
+    print(f"Tesseract languages: {ocr.languages()}")
+    baseline = one_at_a_time(data, args.pages, {})
+    single = one_at_a_time(data, args.pages, {"OMP_THREAD_LIMIT": "1"})
+    started = time.perf_counter()
+    read = ocr.read_pages("bench.pdf", data, range(args.pages))
+    module = time.perf_counter() - started
+    print(f"{'how Tesseract runs':52} {'s/page':>7} {'speed-up':>9}")
+    for name, seconds in (
+        ("baseline: its own threads, a page at a time", baseline),
+        ("one thread, a page at a time", single),
+        ("verifier.ocr: one thread, a page per core", module),
+    ):
+        print(f"{name:52} {seconds / args.pages:7.2f} {baseline / seconds:8.1f}x")
+    worn = ocr.read_pages("worn.pdf", scan(printed, worn=True), range(args.pages))
+    clean, copy = word_accuracy(printed, read), word_accuracy(printed, worn)
+    print(f"words read exactly by verifier.ocr: {clean:.1%} of a clean scan,", end=" ")
+    print(f"{copy:.1%} of a worn copy")
+
+
+if __name__ == "__main__":
+    main()

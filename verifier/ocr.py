@@ -1,0 +1,192 @@
+"""The text of scanned PDF pages (pages without a text layer), read by Tesseract OCR.
+
+A page is rendered by pdfium (``pypdfium2``) in grey at :data:`DPI`, its longest side kept
+under :data:`MAX_SIDE` pixels (a poster-sized page stays in bounds), and read by the
+``tesseract`` program in every language it has installed but script detection: Debian's
+``tesseract-ocr`` reads English, and ``tesseract-ocr-rus``, ``tesseract-ocr-ara`` and the
+like add languages (a desk installs those it gets scans in). A page without ink (the back of
+a sheet) is passed over.
+
+Each Tesseract runs on one thread (``OMP_THREAD_LIMIT=1``), one page per core at a time:
+its own OpenMP threads made a page four times slower here (``benchmarks/bench_ocr.py``).
+It is run as a program, not through a wrapper, so that this limit is its own and not the
+process's (where it would also hold back torch).
+
+What a file's pages read is kept for the last :data:`KEPT` files (by content), so that
+``verifier ingest``'s second pass over a file it checked first does not read it again.
+
+OCR makes mistakes a text layer does not (a "3" read as "8", a line dropped): the caller
+records which sources were read this way, so that a reviewer checks a quote against the scan.
+Without ``tesseract`` installed, :func:`available` is false and nothing is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import shutil
+import subprocess
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from verifier.errors import InputError
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+    from pypdfium2 import PdfDocument
+
+#: The format of a PDF source with pages read by OCR: its quotes may hold OCR's mistakes,
+#: which the app says beside them.
+SCANNED_PDF = "pdf-ocr"
+#: Resolution pages are rendered at: what Tesseract reads best at for body text.
+DPI = 300
+#: The longest side of a rendered page, in pixels (an A4 page at 300 dpi is 3,508).
+MAX_SIDE = 7000
+#: Pages without a text layer OCR reads in one file (a second or two each on two cores).
+MAX_PAGES = 100
+#: Seconds Tesseract may take over one page.
+PAGE_SECONDS = 120
+#: A page none of whose pixels is darker than this grey (0 black, 255 white) is blank.
+_NO_INK = 160
+#: Tesseract's data sets that are no language.
+_NOT_LANGUAGES = frozenset({"osd", "equ"})
+#: Files whose pages' text is kept (a few kilobytes a page).
+KEPT = 8
+_Key = tuple[str, tuple[int, ...], str]
+_kept: OrderedDict[_Key, dict[int, str]] = OrderedDict()
+_kept_lock = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+def available() -> bool:
+    """Whether the ``tesseract`` program is installed (on the ``PATH``)."""
+    return shutil.which("tesseract") is not None
+
+
+def languages() -> str:
+    """The languages OCR reads in, as Tesseract takes them (``eng+rus``)."""
+    return _languages(shutil.which("tesseract") or "tesseract")
+
+
+@cache
+def _languages(program: str) -> str:
+    listed = subprocess.run(
+        [program, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+    ).stdout.splitlines()[1:]  # after "List of available languages in ..."
+    installed = {name.strip() for name in listed if name.strip()} - _NOT_LANGUAGES
+    return "+".join(sorted(installed)) or "eng"
+
+
+def read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[int, str]:
+    """The text OCR reads on the pages ``numbers`` (counted from 0) of the PDF ``data``,
+    by page number: lines as Tesseract found them, blank lines between its blocks.
+
+    Raises:
+        InputError: more than :data:`MAX_PAGES` pages, a PDF or a page pdfium cannot
+            render, or one Tesseract fails on or cannot read in :data:`PAGE_SECONDS`; the
+            message names ``where``.
+    """
+    if len(numbers) > MAX_PAGES:
+        raise InputError(
+            f"{where}: {len(numbers)} pages have no text layer (a scan); OCR reads up to "
+            f"{MAX_PAGES} pages of one file: split it, or upload its text as .txt"
+        )
+    key = (hashlib.sha256(data).hexdigest(), tuple(numbers), languages())
+    with _kept_lock:
+        if key in _kept:
+            _kept.move_to_end(key)
+            return dict(_kept[key])
+    log.info("%s: reading %d page(s) without a text layer by OCR", where, len(numbers))
+    found = _read_pages(where, data, numbers)
+    with _kept_lock:
+        _kept[key] = dict(found)
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return found
+
+
+def _read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[int, str]:
+    import pypdfium2
+
+    cores = os.cpu_count() or 1
+    found: dict[int, str] = {}
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as error:
+        raise InputError(
+            f"{where}: the PDF cannot be opened for OCR ({error}); upload its text as .txt"
+        ) from None
+    try:
+        with ThreadPoolExecutor(max_workers=cores) as pool:
+            # pdfium renders on this thread (it is not thread-safe), a core's worth of pages
+            # at a time, so that no more than that many rendered pages are held at once.
+            for start in range(0, len(numbers), cores):
+                batch = numbers[start : start + cores]
+                images = [_render(where, document, number) for number in batch]
+                texts = pool.map(lambda page: _read(where, *page), zip(batch, images, strict=True))
+                found.update(zip(batch, texts, strict=True))
+    finally:
+        document.close()
+    return found
+
+
+def _render(where: Path | str, document: PdfDocument, number: int) -> tuple[Image, int] | None:
+    """Page ``number`` in grey with the resolution it was rendered at; ``None`` if blank."""
+    import pypdfium2
+
+    try:
+        page = document[number]
+    except pypdfium2.PdfiumError as error:
+        raise InputError(
+            f"{where}: page {number + 1} cannot be read for OCR ({error}); upload its text as .txt"
+        ) from None
+    try:
+        width, height = page.get_size()  # in points, 72 to the inch
+        scale = min(DPI / 72, MAX_SIDE / max(width, height, 1))
+        image = page.render(scale=scale, grayscale=True).to_pil()
+    except pypdfium2.PdfiumError as error:
+        raise InputError(
+            f"{where}: page {number + 1} cannot be rendered for OCR ({error}); upload its "
+            "text as .txt"
+        ) from None
+    finally:
+        page.close()
+    darkest, _ = image.getextrema()
+    return None if darkest > _NO_INK else (image, round(scale * 72))
+
+
+def _read(where: Path | str, number: int, page: tuple[Image, int] | None) -> str:
+    """What Tesseract reads on a rendered page (one thread; nothing on a blank page)."""
+    if page is None:
+        return ""
+    image, dpi = page
+    png = io.BytesIO()
+    image.save(png, "PNG")
+    program = shutil.which("tesseract") or "tesseract"
+    command = [program, "stdin", "stdout", "-l", languages(), "--dpi", str(dpi)]
+    try:
+        done = subprocess.run(
+            command,
+            input=png.getvalue(),
+            capture_output=True,
+            timeout=PAGE_SECONDS,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise InputError(
+            f"{where}: OCR of page {number + 1} took over {PAGE_SECONDS} s; upload its text as .txt"
+        ) from None
+    if done.returncode != 0:
+        said = " ".join(done.stderr.decode("utf-8", "replace").split())[-200:]
+        raise InputError(
+            f"{where}: OCR failed on page {number + 1} ({said}); upload its text as .txt"
+        )
+    return done.stdout.decode("utf-8", "replace")
