@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from verifier.stance.negation import has_negation, negated_word, negates_any, scopes, stem
+from verifier.stance.negation import (
+    governed_stems,
+    has_negation,
+    negated_word,
+    negates_any,
+    scopes,
+    stem,
+)
 
 
 def governed(text: str) -> list[tuple[str, list[str]]]:
@@ -23,6 +30,15 @@ def test_a_negation_governs_its_clause_up_to_six_words() -> None:
         ("No", ["jets", "landed"]),
         ("none", ["took", "off"]),
     ]
+
+
+def test_the_stems_a_text_s_negations_govern_leave_out_stop_words_and_the_rest() -> None:
+    said = "Russia is building up at Latakia, as Putin insisted the group cannot be beaten."
+    assert governed_stems(said) == {stem("beaten")}
+    assert governed_stems("Moscow has not deployed any fighter jets") == {
+        stem(word) for word in ("deployed", "fighter", "jets")
+    }
+    assert governed_stems("Moscow denied deploying jets") == frozenset()
 
 
 @pytest.mark.parametrize(

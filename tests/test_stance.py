@@ -81,6 +81,26 @@ def test_negation_flip_only_counts_for_close_paraphrases() -> None:
         )
 
 
+def test_a_source_quoting_the_clause_a_claim_does_not_negate_is_no_negated_paraphrase() -> None:
+    claim = (
+        "Russia is steadily building up its military presence at an air base near Latakia, "
+        "US officials said, as Putin insisted that the Islamic State group cannot be beaten "
+        "without the help of Assad's government."
+    )
+    # A wire quoting the first clause says nothing of what the claim negates.
+    quoted = (
+        "Russia is steadily building up its military presence at an air base near Latakia, "
+        "US officials said."
+    )
+    assert conflict(claim, quoted, similarity=0.9) is None
+    # One that says it unnegated still flips it.
+    flipped = "Putin said the Islamic State group can be beaten by Russia at Latakia."
+    assert conflict(claim, flipped, similarity=0.9) == "one of them is negated"
+    # A claim negated by a denial alone governs no words: the flip counts as before.
+    denied = "Russia denied moving jets to Latakia."
+    assert conflict(denied, "Russia moved jets to Latakia.", 0.9) == "one of them is negated"
+
+
 @pytest.mark.parametrize(
     ("claim", "sentence", "negation"),
     [

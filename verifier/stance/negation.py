@@ -125,6 +125,20 @@ def scopes(text: str) -> tuple[_Scopes, frozenset[str]]:
     return found, frozenset(free)
 
 
+def governed_stems(text: str) -> frozenset[str]:
+    """The stems of the words ``text``'s negations govern (:func:`scopes`), stop words and
+    :data:`_PASSED_OVER` aside: what it says is not so ("the group cannot be beaten without
+    Assad's help": beaten, help, assad)."""
+    passed = _passed()
+    found, _ = scopes(text)
+    return frozenset(
+        stem(word)
+        for _, scope in found
+        for word in (normalise(token.group(0)) for token in scope)
+        if word not in passed
+    )
+
+
 def governed(sentence: str, at: int) -> bool:
     """Whether the word at offset ``at`` of ``sentence`` is governed by a negation
     (:func:`scopes`): "has not withdrawn" negates the withdrawal."""

@@ -186,6 +186,13 @@ class _ClaimFacts:
         """Its content words' stems (:func:`~verifier.stance.negation.stem`)."""
         return frozenset(negation.stem(word) for word in self.words)
 
+    @cached_property
+    def negated_stems(self) -> frozenset[str]:
+        """The stems of its content words its negations govern
+        (:func:`~verifier.stance.negation.governed_stems`): empty for a claim negated by a
+        denial alone ("denied")."""
+        return negation.governed_stems(self.text) & self.stems
+
 
 @lru_cache(maxsize=1024)
 def _facts(claim: str) -> _ClaimFacts:
@@ -247,7 +254,14 @@ def _reading(
             if reversal:
                 why = f"{Cue.REVERSAL} ({reversal.group(0)!r})"
                 return Stance.REFUTES, Cue.REVERSAL, why
-    if similarity >= PARAPHRASE_SIMILARITY and claim.negated != passage_neg:
+    flipped = claim.negated != passage_neg
+    if flipped and claim.negated and claim.negated_stems:
+        # A passage that says none of what the claim negates does not flip it: it quotes
+        # the claim's other clause ("US officials said, as Putin insisted" against "..., as
+        # Putin insisted the group cannot be beaten without Assad's help").
+        stems = {negation.stem(word) for word in content_words(passage)}
+        flipped = bool(claim.negated_stems & stems)
+    if similarity >= PARAPHRASE_SIMILARITY and flipped:
         return Stance.REFUTES, Cue.NEGATED_PARAPHRASE, str(Cue.NEGATED_PARAPHRASE)
     return Stance.SUPPORTS, None, None
 
@@ -523,8 +537,9 @@ class RuleStance:
     # no negation of the claim's word said unnegated too; 8: "cannot" is a negation, and a
     # sentence with all the claim's words negates it only where a negation governs one first;
     # 9: a withdrawal reverses a claim about a state; 10: "'s", "n't" are no content words;
-    # 11: a withdrawal from elsewhere, or of something else, reverses nothing
-    version = "11"
+    # 11: a withdrawal from elsewhere, or of something else, reverses nothing; 12: a negated
+    # claim is flipped only by a passage that says some of what its negation governs
+    version = "12"
     depth = 0
 
     def __init__(self, relevant: float = RELEVANT_SIMILARITY, strong: float = 0.85) -> None:

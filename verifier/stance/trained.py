@@ -77,7 +77,7 @@ MAX_TOKENS = 128
 #: first.
 DECISIVE_CUES = frozenset({Cue.FIGURE, Cue.RATING_WORD, Cue.DENIAL, Cue.NEGATION, Cue.REVERSAL})
 #: Part of the model's version: bumped when the code around the weights changes a suggestion.
-RULES_VERSION = "17"
+RULES_VERSION = "18"
 FEATURES = (
     "max_support",
     "max_refute",
