@@ -925,6 +925,7 @@ def test_evidence_from_a_scan_read_by_ocr_says_so(app: AppTest, tmp_path: Path) 
     headings = [m.value for m in app.markdown if m.value.startswith("**#")]
     scanned = [h for h in headings if "MINISTRY STATEMENT" in h]
     assert scanned and all("read by OCR: check against the scan" in h for h in scanned)
+    assert all("MINISTRY STATEMENT** · " in h for h in scanned)  # no outlet nor date: no dash
     assert not [h for h in headings if "read by OCR" in h and h not in scanned]
 
 

@@ -153,8 +153,9 @@ def evidence_heading(item: EvidenceView, new: bool = False) -> str:
     copy = f" · :gray-badge[same text as #{item.copy_of}]" if item.copy_of else ""
     # OCR may misread a figure or a name: the quote is to be checked against the scan.
     scan = " · :blue-badge[read by OCR: check against the scan]" if item.scanned else ""
+    source = f" — {source}" if source else ""  # no outlet nor date: no dash before nothing
     return (
-        f"**#{item.rank} · {item.score:.2f} · {plain(item.document)}** — {source}{stance}"
+        f"**#{item.rank} · {item.score:.2f} · {plain(item.document)}**{source}{stance}"
         f"{fresh}{copy}{scan}  \n{where}"
     )
 
