@@ -33,8 +33,9 @@ from verifier.db.models import (
 from verifier.export.report import CHUNK, ReportFilter, selected_claims
 from verifier.labels import Label
 
-#: Fields of a verdict history row, in output order.
-HISTORY_FIELDS = (
+#: The fields every history row opens with (:func:`_change`): which change, of which claim,
+#: when and by whom.
+_CHANGE_FIELDS = (
     "change_id",
     "claim_id",
     "article_id",
@@ -42,6 +43,10 @@ HISTORY_FIELDS = (
     "claim",
     "changed_at",
     "changed_by",
+)
+#: Fields of a verdict history row, in output order.
+HISTORY_FIELDS = (
+    *_CHANGE_FIELDS,
     "from_verdict",
     "to_verdict",
     "note",
@@ -50,17 +55,7 @@ HISTORY_FIELDS = (
     "signed_off_at",
 )
 #: Fields of an assignment history row, in output order (``None``: nobody had the claim).
-ASSIGNMENT_FIELDS = (
-    "change_id",
-    "claim_id",
-    "article_id",
-    "article_title",
-    "claim",
-    "changed_at",
-    "changed_by",
-    "from_assignee",
-    "to_assignee",
-)
+ASSIGNMENT_FIELDS = (*_CHANGE_FIELDS, "from_assignee", "to_assignee")
 _TYPES = {
     "change_id": pa.int64(),
     "claim_id": pa.int64(),
@@ -126,13 +121,7 @@ def _verdict_rows(session: Session, ids: Sequence[int]) -> Iterator[dict[str, ob
     )
     for change, claim, article_id, title, signed in session.execute(query):
         yield {
-            "change_id": change.id,
-            "claim_id": change.claim_id,
-            "article_id": article_id,
-            "article_title": title,
-            "claim": claim,
-            "changed_at": _when(change.changed_at),
-            "changed_by": change.changed_by,
+            **_change(change, claim, article_id, title),
             "from_verdict": None if change.from_label is None else Label(change.from_label).value,
             "to_verdict": Label(change.to_label).value,
             "note": change.note,
@@ -152,16 +141,25 @@ def _assignment_rows(session: Session, ids: Sequence[int]) -> Iterator[dict[str,
     )
     for change, claim, article_id, title in session.execute(query):
         yield {
-            "change_id": change.id,
-            "claim_id": change.claim_id,
-            "article_id": article_id,
-            "article_title": title,
-            "claim": claim,
-            "changed_at": _when(change.changed_at),
-            "changed_by": change.changed_by,
+            **_change(change, claim, article_id, title),
             "from_assignee": change.from_name,
             "to_assignee": change.to_name,
         }
+
+
+def _change(
+    change: VerdictChange | AssignmentChange, claim: str, article_id: int | None, title: str | None
+) -> dict[str, object]:
+    """The :data:`_CHANGE_FIELDS` of a history row."""
+    return {
+        "change_id": change.id,
+        "claim_id": change.claim_id,
+        "article_id": article_id,
+        "article_title": title,
+        "claim": claim,
+        "changed_at": _when(change.changed_at),
+        "changed_by": change.changed_by,
+    }
 
 
 def _when(value: datetime | None) -> str | None:
