@@ -210,3 +210,13 @@ def test_a_scan_longer_than_ocr_reads_is_refused_before_any_page_is_read(
         read_pdf("long.pdf", make_scan([SCANNED] * 3))
     with pytest.raises(InputError, match=r"OCR reads up to 2 pages of one file: split it"):
         read_pdf("long.pdf", make_scan([SCANNED] * 3))
+
+
+def test_blank_pages_are_passed_over_and_a_tesseract_that_cannot_run_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # Tesseract gone after it was found
+    # White pages (the backs of sheets) are never given to Tesseract: read without it.
+    assert ocr.read_pages("backs.pdf", make_scan([[], []]), [0, 1]) == {0: "", 1: ""}
+    with pytest.raises(InputError, match=r"^inked\.pdf: OCR could not run on page 1 \(.*\); "):
+        ocr.read_pages("inked.pdf", make_scan([[*SCANNED, f"Ref. {tmp_path.name}"]]), [0])

@@ -59,7 +59,7 @@ _NO_INK = 160
 _NOT_LANGUAGES = frozenset({"osd", "equ"})
 #: Files whose pages' text is kept (a few kilobytes a page).
 KEPT = 8
-_Key = tuple[str, tuple[int, ...], str]
+_Key = tuple[str, tuple[int, ...]]  # the file's sha256, the pages read
 _kept: OrderedDict[_Key, dict[int, str]] = OrderedDict()
 _kept_lock = threading.Lock()
 log = logging.getLogger(__name__)
@@ -77,9 +77,12 @@ def languages() -> str:
 
 @cache
 def _languages(program: str) -> str:
-    listed = subprocess.run(
-        [program, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
-    ).stdout.splitlines()[1:]  # after "List of available languages in ..."
+    try:
+        listed = subprocess.run(
+            [program, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        ).stdout.splitlines()[1:]  # after "List of available languages in ..."
+    except (OSError, subprocess.TimeoutExpired):
+        return "eng"  # the page's reading then says what is wrong
     installed = {name.strip() for name in listed if name.strip()} - _NOT_LANGUAGES
     return "+".join(sorted(installed)) or "eng"
 
@@ -98,7 +101,7 @@ def read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[i
             f"{where}: {len(numbers)} pages have no text layer (a scan); OCR reads up to "
             f"{MAX_PAGES} pages of one file: split it, or upload its text as .txt"
         )
-    key = (hashlib.sha256(data).hexdigest(), tuple(numbers), languages())
+    key = (hashlib.sha256(data).hexdigest(), tuple(numbers))
     with _kept_lock:
         if key in _kept:
             _kept.move_to_end(key)
@@ -183,6 +186,11 @@ def _read(where: Path | str, number: int, page: tuple[Image, int] | None) -> str
     except subprocess.TimeoutExpired:
         raise InputError(
             f"{where}: OCR of page {number + 1} took over {PAGE_SECONDS} s; upload its text as .txt"
+        ) from None
+    except OSError as error:  # the program gone, or not runnable
+        raise InputError(
+            f"{where}: OCR could not run on page {number + 1} ({error.strerror}); check that "
+            "tesseract-ocr is installed, or upload its text as .txt"
         ) from None
     if done.returncode != 0:
         said = " ".join(done.stderr.decode("utf-8", "replace").split())[-200:]

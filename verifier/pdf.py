@@ -100,8 +100,8 @@ def read_pdf(where: Path | str, data: bytes) -> PdfText:
     return PdfText(title, text, scanned)
 
 
-def _has_text(paragraphs: list[str]) -> bool:
-    return any(char.isalnum() for paragraph in paragraphs for char in paragraph)
+def _has_text(found: list[str]) -> bool:
+    return any(char.isalnum() for paragraph in found for char in paragraph)
 
 
 def paragraphs(page: str) -> list[str]:
