@@ -1,6 +1,7 @@
 """Small documents made in the tests: PDFs (pages of text lines in Helvetica, as a word
 processor's export would set them) and Word documents, with a title in their metadata;
-scanned PDFs (pages that are images of text, no text layer); and an Office file that asks
+scanned PDFs (pages that are images of text, no text layer, or a stamped line alone); and
+an Office file that asks
 for a newer zip version than Python reads."""
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import docx
 from PIL import Image, ImageDraw, ImageFont
 
 
-def make_pdf(pages: list[list[str]], title: str | None = None) -> bytes:
-    """A PDF of ``pages``, each a list of lines set one under the other."""
+def make_pdf(pages: list[list[str]], title: str | None = None, top: int = 720) -> bytes:
+    """A PDF of ``pages``, each a list of lines set one under the other from ``top`` points
+    above the foot of the page."""
     objects: list[bytes] = []
     kids = " ".join(f"{4 + 2 * n} 0 R" for n in range(len(pages)))
     objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
@@ -25,7 +27,7 @@ def make_pdf(pages: list[list[str]], title: str | None = None) -> bytes:
             f"/Resources << /Font << /F1 3 0 R >> >> /Contents {page_number + 1} 0 R >>".encode()
         )
         shown = "".join(f"({_escaped(line)}) Tj T* " for line in lines)
-        stream = f"BT /F1 11 Tf 14 TL 72 720 Td {shown}ET".encode("latin-1")
+        stream = f"BT /F1 11 Tf 14 TL 72 {top} Td {shown}ET".encode("latin-1")
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     info = None
     if title is not None:
@@ -67,6 +69,20 @@ def with_scanned_page(text_pages: bytes, scan: bytes) -> bytes:
 
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(text_pages)))
     writer.append(pypdf.PdfReader(io.BytesIO(scan)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def stamped(scan: bytes, pages: list[list[str]], top: int = 40) -> bytes:
+    """The PDF ``scan`` with lines of text set over each page (from ``top`` points above its
+    foot), as an office stamps a scan it releases with a Bates or case number: a text layer
+    of those lines alone."""
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(scan)))
+    for page, lines in zip(writer.pages, pages, strict=True):
+        page.merge_page(pypdf.PdfReader(io.BytesIO(make_pdf([lines], top=top))).pages[0])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from made_documents import make_pdf, make_scan, with_scanned_page
+from made_documents import make_pdf, make_scan, stamped, with_scanned_page
 
 from verifier import ocr, pipeline
 from verifier.db.models import Document
 from verifier.documents import list_sources
 from verifier.errors import InputError
 from verifier.pdf import paragraphs, read_pdf
-from verifier.sources import read_sources
+from verifier.sources import read_pdf_doc, read_sources
 from verifier.workbench import Workbench
 
 STATEMENT = [
@@ -39,7 +39,7 @@ STATEMENT = [
 
 
 def test_lines_are_joined_into_paragraphs() -> None:
-    title, text, _ = read_pdf("statement.pdf", make_pdf(STATEMENT, title="MoD on Latakia"))
+    title, text, *_ = read_pdf("statement.pdf", make_pdf(STATEMENT, title="MoD on Latakia"))
     assert title == "MoD on Latakia"
     assert text.split("\n\n") == [
         "Statement of the Ministry of Defence",
@@ -162,9 +162,9 @@ def test_a_scanned_statement_is_read_by_ocr_and_marked_as_such(
     assert not pypdf.PdfReader(path).pages[0].extract_text().strip()  # an image, no text
     with caplog.at_level(logging.INFO, logger="verifier"):
         assert pipeline.ingest(bench, [path]).added == 1
-    assert f"{path}: 1 page(s) without a text layer read by OCR; check quotes" in caplog.text
+    assert f"{path}: 1 scanned page(s) read by OCR; check quotes" in caplog.text
     # Ingest reads a file twice (checked first, then stored): OCR reads the scan once.
-    assert caplog.text.count("page(s) without a text layer by OCR") == 1
+    assert caplog.text.count("scanned page(s) by OCR") == 1
     with bench.db.session() as session:
         [row], _ = list_sources(session)
         stored = session.get_one(Document, row.id).text
@@ -177,7 +177,7 @@ def test_a_scanned_statement_is_read_by_ocr_and_marked_as_such(
 
 def test_a_scanned_page_among_text_pages_is_read_in_its_place() -> None:
     annex = make_scan([["Annex: signed by the minister on 21 September 2015."]])
-    title, text, scanned = read_pdf("signed.pdf", with_scanned_page(make_pdf(STATEMENT), annex))
+    title, text, scanned, _ = read_pdf("signed.pdf", with_scanned_page(make_pdf(STATEMENT), annex))
     assert scanned == 1
     assert text.startswith("Statement of the Ministry of Defence\n\nThe ministry said")
     assert text.endswith("\n\nAnnex: signed by the minister on 21 September 2015.")
@@ -200,13 +200,59 @@ def test_without_tesseract_a_scan_says_what_to_install_and_text_pages_are_still_
     assert read.scanned == 0 and read.text.endswith(
         "housing for about 1,500 personnel at the base."
     )
+    assert read.unread == 1  # the annex: said when ingested
+    # A stamp over a scan is not the document's text: refused as a scan, not read as such.
+    with pytest.raises(InputError, match=r"^bates\.pdf: the PDF has no text layer"):
+        read_pdf("bates.pdf", stamped(make_scan([SCANNED, SCANNED]), [["DOS-0001"], ["DOS-0002"]]))
+    # A text PDF has no page left unread.
+    assert read_pdf("statement.pdf", make_pdf(STATEMENT)).unread == 0
+
+
+def test_an_unread_scanned_page_is_said_when_ingested(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract program on it
+    annex = make_scan([["Annex: signed by the minister."]])
+    with caplog.at_level(logging.WARNING, logger="verifier"):
+        doc = read_pdf_doc("signed.pdf", with_scanned_page(make_pdf(STATEMENT), annex))
+    assert doc.format == "pdf" and "1,500 personnel" in doc.text
+    assert (
+        "signed.pdf: 1 scanned page(s) not read: OCR is not installed (Debian: apt install "
+        "tesseract-ocr); install it and ingest the file again"
+    ) in caplog.text
+
+
+def test_a_scan_stamped_with_a_line_of_text_is_read_by_ocr_with_its_stamp() -> None:
+    pages = [SCANNED, ["Annex: signed by the minister on 21 September 2015."]]
+    title, text, scanned, _ = read_pdf(
+        "release.pdf", stamped(make_scan(pages), [["DOS-000123"], ["DOS-000124"]])
+    )
+    assert scanned == 2
+    for printed in ("Hmeimim air base near Latakia, where 28", "signed by the minister on 21"):
+        assert printed in text, text
+    assert "DOS-000123" in text and "DOS-000124" in text  # the stamps are on the pages too
+    # A text page is no scan, however few its words: it is read from its text layer.
+    assert read_pdf("note.pdf", make_pdf([["DOS-000125"]])) == (None, "DOS-000125", 0, 0)
+
+
+def test_a_short_letter_over_a_letterhead_image_keeps_its_own_text() -> None:
+    letter = [
+        "Dear editor, the ministry confirms that 28 aircraft",
+        "are at the Hmeimim air base near Latakia.",
+    ]
+    letterhead = make_scan([["MINISTRY OF DEFENCE", "Press office"]])  # an image, no text
+    data = stamped(letterhead, [letter], top=720)
+    assert ocr.scanned_pages(data, [0]) == [0]  # a page-sized image under a few lines
+    read = read_pdf("letter.pdf", data)
+    # OCR reads the letterhead and the letter: no more than the letter's own words again.
+    assert (read.scanned, read.text) == (0, " ".join(letter))
 
 
 def test_a_scan_longer_than_ocr_reads_is_refused_before_any_page_is_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(ocr, "MAX_PAGES", 2)
-    with pytest.raises(InputError, match=r"^long\.pdf: 3 pages have no text layer \(a scan\); "):
+    with pytest.raises(InputError, match=r"^long\.pdf: 3 pages are scans \(no text layer, or "):
         read_pdf("long.pdf", make_scan([SCANNED] * 3))
     with pytest.raises(InputError, match=r"OCR reads up to 2 pages of one file: split it"):
         read_pdf("long.pdf", make_scan([SCANNED] * 3))

@@ -7,6 +7,11 @@ under :data:`MAX_SIDE` pixels (a poster-sized page stays in bounds), and read by
 like add languages (a desk installs those it gets scans in). A page without ink (the back of
 a sheet) is passed over.
 
+A scan is a page without a text layer, or a page mostly covered by images whose text layer
+holds only a line stamped over them (a Bates or case number, a court's filing header):
+:func:`scanned_pages` finds the latter among pages with little text, and the caller keeps
+what OCR reads there when it holds at least as much again as the text layer.
+
 Each Tesseract runs on one thread (``OMP_THREAD_LIMIT=1``), one page per core at a time:
 its own OpenMP threads made a page four times slower here (``benchmarks/bench_ocr.py``).
 It is run as a program, not through a wrapper, so that this limit is its own and not the
@@ -49,8 +54,10 @@ SCANNED_PDF = "pdf-ocr"
 DPI = 300
 #: The longest side of a rendered page, in pixels (an A4 page at 300 dpi is 3,508).
 MAX_SIDE = 7000
-#: Pages without a text layer OCR reads in one file (a second or two each on two cores).
+#: Scanned pages OCR reads in one file (a second or two each on two cores).
 MAX_PAGES = 100
+#: A page whose images cover at least this share of it is a scan, whatever text lies over it.
+SCAN_COVER = 0.5
 #: Seconds Tesseract may take over one page.
 PAGE_SECONDS = 120
 #: A page none of whose pixels is darker than this grey (0 black, 255 white) is blank.
@@ -87,6 +94,47 @@ def _languages(program: str) -> str:
     return "+".join(sorted(installed)) or "eng"
 
 
+def scanned_pages(data: bytes, numbers: Sequence[int]) -> list[int]:
+    """Those of the pages ``numbers`` (counted from 0) of the PDF ``data`` that images
+    cover at least :data:`SCAN_COVER` of: scans, whatever text lies over them. Pages
+    pdfium cannot read are not counted (a file it cannot open: none), so that a PDF whose
+    text layer was read is not refused here."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    if not numbers:
+        return []
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError:
+        return []
+    found = []
+    try:
+        for number in numbers:
+            try:
+                page = document[number]
+            except pypdfium2.PdfiumError:
+                continue
+            try:
+                left, bottom, right, top = page.get_bbox()
+                area = max((right - left) * (top - bottom), 1.0)
+                covered = 0.0
+                for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+                    x0, y0, x1, y1 = image.get_bounds()
+                    width = min(x1, right) - max(x0, left)
+                    height = min(y1, top) - max(y0, bottom)
+                    covered += max(width, 0) * max(height, 0)
+            except pypdfium2.PdfiumError:
+                continue
+            finally:
+                page.close()
+            if covered >= SCAN_COVER * area:
+                found.append(number)
+    finally:
+        document.close()
+    return found
+
+
 def read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[int, str]:
     """The text OCR reads on the pages ``numbers`` (counted from 0) of the PDF ``data``,
     by page number: lines as Tesseract found them, blank lines between its blocks.
@@ -98,15 +146,16 @@ def read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[i
     """
     if len(numbers) > MAX_PAGES:
         raise InputError(
-            f"{where}: {len(numbers)} pages have no text layer (a scan); OCR reads up to "
-            f"{MAX_PAGES} pages of one file: split it, or upload its text as .txt"
+            f"{where}: {len(numbers)} pages are scans (no text layer, or only a stamp over "
+            f"the image); OCR reads up to {MAX_PAGES} pages of one file: split it, or "
+            "upload its text as .txt"
         )
     key = (hashlib.sha256(data).hexdigest(), tuple(numbers))
     with _kept_lock:
         if key in _kept:
             _kept.move_to_end(key)
             return dict(_kept[key])
-    log.info("%s: reading %d page(s) without a text layer by OCR", where, len(numbers))
+    log.info("%s: reading %d scanned page(s) by OCR", where, len(numbers))
     found = _read_pages(where, data, numbers)
     with _kept_lock:
         _kept[key] = dict(found)

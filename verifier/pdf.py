@@ -8,9 +8,15 @@ full lines (the end of a paragraph, a heading) and not cut at a comma or a hyphe
 hyphenated across two lines is joined ("govern-" + "ment"; "pro-" + "Russian" keeps its
 hyphen); a line that is only a page number is dropped. Each page ends a paragraph.
 
+A scan with a line stamped over it as text (a Bates or case number, a court's filing header)
+has a text layer of a few words over a page-sized image: such a page is read by OCR too, and
+what OCR reads replaces the text layer when it holds at least as much again (a letter's few
+lines over a letterhead's image, or a slide's title over a photograph, keep their own text).
+
 A PDF that cannot be used is refused with one line saying why and what to do: damaged or
 not a PDF, protected by a password, or without text (a scan that OCR finds no text on, or
-cannot read because Tesseract is not installed).
+cannot read because Tesseract is not installed). Without Tesseract, the text pages of a PDF
+with scanned pages are read, and the scanned pages counted as not read.
 """
 
 from __future__ import annotations
@@ -19,12 +25,14 @@ import io
 import logging
 import re
 import statistics
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
 from verifier import ocr
 from verifier.errors import InputError
 
+_WORD = re.compile(r"[^\W_]+")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.I)
 _CUT = re.compile(r"[,\-–]$")
 _HYPHENATED = re.compile(r"[a-zà-ÿ]-$")
@@ -32,6 +40,9 @@ _HYPHENATED = re.compile(r"[a-zà-ÿ]-$")
 _SHORT = 0.8
 #: Pages read at most: more is a book, not a source to check a claim against.
 MAX_PAGES = 2000
+#: A page whose text layer has fewer words than this over a page-sized image is a scan with
+#: a line stamped on it (:func:`verifier.ocr.scanned_pages`).
+STAMP_WORDS = 40
 
 
 class PdfText(NamedTuple):
@@ -39,7 +50,8 @@ class PdfText(NamedTuple):
 
     title: str | None  # from the metadata; None when it gives none
     text: str  # paragraphs separated by blank lines
-    scanned: int = 0  # pages without a text layer whose text OCR read
+    scanned: int = 0  # scanned pages whose text OCR read
+    unread: int = 0  # scanned pages not read: Tesseract is not installed
 
 
 def read_pdf(where: Path | str, data: bytes) -> PdfText:
@@ -80,19 +92,19 @@ def read_pdf(where: Path | str, data: bytes) -> PdfText:
         ) from None
     found = [paragraphs(page) for page in pages]
     blank = [number for number, page in enumerate(found) if not _has_text(page)]
+    thin = [number for number, page in enumerate(found) if 0 < _words(page) < STAMP_WORDS]
+    if not ocr.available():
+        return _without_ocr(where, title, found, ocr.scanned_pages(data, sorted(blank + thin)))
+    stamped = ocr.scanned_pages(data, thin)
     scanned = 0
-    if blank and ocr.available():
-        for number, page_text in ocr.read_pages(where, data, blank).items():
-            found[number] = paragraphs(page_text)
-            scanned += _has_text(found[number])
-    text = "\n\n".join(paragraph for page in found for paragraph in page)
+    for number, page_text in ocr.read_pages(where, data, sorted(blank + stamped)).items():
+        read = paragraphs(page_text)
+        if number in stamped and _words(read) < 2 * _words(found[number]):
+            continue  # no more under the text layer than in it: a letterhead, a picture
+        found[number] = read
+        scanned += _has_text(read)
+    text = _joined(found)
     if not _has_text([text]):
-        if not ocr.available():
-            raise InputError(
-                f"{where}: the PDF has no text layer (a scanned image?), and OCR is not "
-                "installed (Debian: apt install tesseract-ocr); install it, or upload its "
-                "text as .txt"
-            )
         raise InputError(
             f"{where}: the PDF has no text layer, and OCR found no text on its pages (a blank "
             "or unreadable scan?); upload its text as .txt"
@@ -100,8 +112,30 @@ def read_pdf(where: Path | str, data: bytes) -> PdfText:
     return PdfText(title, text, scanned)
 
 
+def _without_ocr(
+    where: Path | str, title: str | None, found: list[list[str]], scans: list[int]
+) -> PdfText:
+    """What is read without OCR: the text layer, ``scans`` counted as not read; refused when
+    only scans have text (a stamp over a scan is not the document's text)."""
+    if not _has_text([_joined(page for number, page in enumerate(found) if number not in scans)]):
+        raise InputError(
+            f"{where}: the PDF has no text layer (a scanned image?), and OCR is not "
+            "installed (Debian: apt install tesseract-ocr); install it, or upload its "
+            "text as .txt"
+        )
+    return PdfText(title, _joined(found), unread=len(scans))
+
+
+def _joined(pages: Iterable[list[str]]) -> str:
+    return "\n\n".join(paragraph for page in pages for paragraph in page)
+
+
 def _has_text(found: list[str]) -> bool:
     return any(char.isalnum() for paragraph in found for char in paragraph)
+
+
+def _words(found: list[str]) -> int:
+    return sum(len(_WORD.findall(paragraph)) for paragraph in found)
 
 
 def paragraphs(page: str) -> list[str]:

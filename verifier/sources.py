@@ -230,16 +230,22 @@ def _reviewed_on(reviews: list[ClaimReviewMarkup]) -> date | None:
 
 
 def read_pdf_doc(path: Path | str, data: bytes) -> SourceDoc:
-    """A PDF (a file, or fetched from a web address): its text as paragraphs (pages without
-    a text layer read by OCR, the format then :data:`verifier.ocr.SCANNED_PDF`), its title from the
+    """A PDF (a file, or fetched from a web address): its text as paragraphs (scanned pages
+    read by OCR, the format then :data:`verifier.ocr.SCANNED_PDF`), its title from the
     metadata, else its first line (:func:`verifier.pdf.read_pdf`)."""
-    title, text, scanned = read_pdf(path, data)
+    title, text, scanned, unread = read_pdf(path, data)
     if scanned:
         log.warning(
-            "%s: %d page(s) without a text layer read by OCR; check quotes and figures "
-            "against the scan",
+            "%s: %d scanned page(s) read by OCR; check quotes and figures against the scan",
             path,
             scanned,
+        )
+    if unread:
+        log.warning(
+            "%s: %d scanned page(s) not read: OCR is not installed (Debian: apt install "
+            "tesseract-ocr); install it and ingest the file again",
+            path,
+            unread,
         )
     return SourceDoc(
         uri=str(path),
