@@ -929,6 +929,22 @@ def test_evidence_from_a_scan_read_by_ocr_says_so(app: AppTest, tmp_path: Path) 
     assert not [h for h in headings if "read by OCR" in h and h not in scanned]
 
 
+def test_more_than_ten_warnings_fold_under_the_first_ten() -> None:
+    def page() -> None:
+        from ui.components import warnings_list
+
+        warnings_list([f"desk.csv:{n} has no text; skipped" for n in range(2, 14)])
+
+    app = AppTest.from_function(page).run()
+    [shown] = app.warning
+    lines = shown.value.split("\n")
+    assert len(lines) == 10 and all(line.endswith("has no text; skipped") for line in lines)
+    assert lines[0] == r"- desk\.csv\:2 has no text; skipped"  # escaped for markdown
+    [fold] = app.expander
+    assert fold.label == "2 more warning(s)"
+    assert "desk\\.csv\\:13 has no text" in fold.markdown[0].value
+
+
 def test_the_dashboard_shows_open_work_and_agreement(app: AppTest) -> None:
     app.sidebar.text_input(key="reviewer").input("Dana").run()
     app.button(key="q-accept").click().run()

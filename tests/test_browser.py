@@ -310,11 +310,12 @@ def test_a_table_is_uploaded_with_its_text_column_and_outlet(
     server: str, browser: webdriver.Chrome, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """A .csv whose text is in a ``body`` column: refused with one line naming the field to
-    fill, then ingested once it is filled, with the outlet given for rows that lack one."""
+    fill, then ingested once it is filled, with the outlet given for rows that lack one; a
+    row without text is skipped and the page says so."""
     upload = tmp_path_factory.mktemp("table") / "desk-archive.csv"
     upload.write_text(
         "id,body\n1,Crews were seen extending the runway at Hmeimim.\n"
-        "2,Officials said helicopter pads were being built.\n",
+        "2,Officials said helicopter pads were being built.\n3,\n",
         encoding="utf-8",
     )
     wait = WebDriverWait(browser, 90)
@@ -335,6 +336,9 @@ def test_a_table_is_uploaded_with_its_text_column_and_outlet(
     type_when_ready(browser, "//input[@aria-label='Outlet']", "Desk archive")
     press(browser, "Ingest")
     wait.until(lambda d: "2 added" in body_text(d))
+    # The row without text is said to be skipped, naming the file as uploaded.
+    assert "desk-archive.csv:4 has no text; skipped" in body_text(browser)
+    screenshot(browser, "sources-upload-warnings.png")
     search = browser.find_element(By.XPATH, "//input[@aria-label='Search sources']")
     search.send_keys("desk-archive", Keys.ENTER)
     wait.until(lambda d: "2 source(s)" in body_text(d))

@@ -84,8 +84,17 @@ def test_an_article_can_be_a_pdf(bench: Workbench, tmp_path: Path) -> None:
     stored = pipeline.extract_article_file(bench, path)
     assert stored.title == "Statement of the Ministry of Defence"
     assert any("28 combat aircraft" in claim.text for claim in stored.claims)
-    title, text, _ = pipeline.read_article_upload(bench, "statement.pdf", make_pdf(STATEMENT))
-    assert text.startswith("Statement of the Ministry of Defence\n\nThe ministry said")
+    loaded = pipeline.read_article_upload(bench, "statement.pdf", make_pdf(STATEMENT))
+    assert loaded.text.startswith("Statement of the Ministry of Defence\n\nThe ministry said")
+    assert loaded.warnings == []
+    # A scanned article is read by OCR, and the Articles page says so beside its text.
+    scan = make_scan([SCANNED])
+    loaded = pipeline.read_article_upload(bench, "scanned-article.pdf", scan)
+    assert "Hmeimim air base near Latakia" in loaded.text
+    assert loaded.warnings == [
+        "scanned-article.pdf: 1 scanned page(s) read by OCR; check quotes and figures against "
+        "the scan"
+    ]
 
 
 def _locked() -> bytes:

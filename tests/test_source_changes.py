@@ -5,12 +5,14 @@ databases."""
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import write
-from verifier import pipeline
+from verifier import notices, pipeline
 from verifier.documents import list_sources
 from verifier.errors import InputError
 from verifier.export import ReportFilter
@@ -221,6 +223,42 @@ def test_an_uploaded_table_names_its_text_column_and_takes_the_desk_s_details(
         rows, total = list_sources(session, "archive.csv")
         found = {(row.outlet, str(row.published)) for row in rows}
     assert total == 2 and found == {("Own Wire", "2015-09-08"), ("Desk archive", "2015-09-08")}
+
+
+def test_what_reading_uploads_warned_of_is_in_the_report_once_naming_them_as_uploaded(
+    bench: Workbench,
+) -> None:
+    """Shown on the Sources page: a row skipped, a file not in UTF-8; each file is read
+    twice (checked, then stored), and each warning is said once."""
+    files = [
+        ("archive.csv", b"id,text\n1,Jets landed at Latakia.\n2,\n3,Crews arrived.\n"),
+        ("old.txt", "Le ministère a déclaré que les avions étaient à Lattaquié.".encode("cp1252")),
+    ]
+    report = pipeline.ingest_uploads(bench, files)
+    assert report.added == 3
+    assert report.warnings == [
+        "archive.csv:3 has no text; skipped",
+        "old.txt: not UTF-8, read as cp1252",
+    ]
+    # A clean upload warns of nothing; nor does the one before it linger.
+    assert pipeline.ingest_uploads(bench, [("wire.txt", b"Jets arrived.\n")]).warnings == []
+    # ``verifier ingest`` and the Python API have them too, naming the files as given.
+    folder = bench.settings.home / "uploads" / "sources"
+    again = pipeline.ingest(bench, [folder / "archive.csv"])
+    assert again.warnings == [f"{folder / 'archive.csv'}:3 has no text; skipped"]
+
+
+def test_warnings_are_gathered_from_the_gathering_thread_alone() -> None:
+    """Each app session runs on its own thread: one desk's upload shows its own warnings."""
+    log = logging.getLogger("verifier.sources")
+    with notices.gathered() as heard:
+        log.warning("here.csv:2 has no text; skipped")
+        other = threading.Thread(target=log.warning, args=("elsewhere.csv:9 has no text",))
+        other.start()
+        other.join()
+        log.warning("here.csv:2   has no text; skipped")  # said again: once
+    log.warning("after.csv:1 has no text; skipped")
+    assert heard.lines() == ["here.csv:2 has no text; skipped"]
 
 
 def test_a_bad_upload_is_named_as_uploaded_and_nothing_is_kept(bench: Workbench) -> None:

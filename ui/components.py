@@ -36,6 +36,17 @@ def plain(text: str) -> str:
     return _MARKDOWN_CHARS.sub(r"\\\1", text)
 
 
+def warnings_list(lines: list[str], shown: int = 10) -> None:
+    """The warnings a step gave (a row skipped, a scan read by OCR), one to a line: the
+    first ``shown``, the rest in a fold under them."""
+    if not lines:
+        return
+    st.warning("\n".join(f"- {plain(line)}" for line in lines[:shown]))
+    if len(lines) > shown:
+        with st.expander(f"{len(lines) - shown} more warning(s)"):
+            st.markdown("\n".join(f"- {plain(line)}" for line in lines[shown:]))
+
+
 def latest_date() -> date:
     """The latest date a date field takes: :data:`AHEAD_YEARS` from today."""
     today = date.today()

@@ -41,6 +41,7 @@ class IngestReport:
     removed_passages: int = 0
     affected: set[int] = field(default_factory=set)  # claims whose evidence changed
     rematched: int = 0  # of those, matched again after the ingest
+    warnings: list[str] = field(default_factory=list)  # what reading the files warned of
 
     def summary(self) -> str:
         parts = [

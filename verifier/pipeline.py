@@ -37,9 +37,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain, islice
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy.exc import DBAPIError
 
+from verifier import notices
 from verifier.accounts import require_editor
 from verifier.articles import (
     MAX_ARTICLE_CHARS,
@@ -168,23 +170,25 @@ def ingest(
     """
     paths = list(paths)
     max_bytes, encoding = bench.settings.max_file_bytes, bench.settings.encoding
-    # The check pass also counts the passages for the progress total (split only when
-    # someone watches: the split is done again when the documents are stored).
-    total = sum(
-        len(passage_spans(doc.text, bench.corpus.passage_chars)) if progress else 0
-        for doc in read_sources(paths, max_bytes, encoding, column, **defaults)
-    )
-    done = 0
+    with notices.gathered() as heard:
+        # The check pass also counts the passages for the progress total (split only when
+        # someone watches: the split is done again when the documents are stored).
+        total = sum(
+            len(passage_spans(doc.text, bench.corpus.passage_chars)) if progress else 0
+            for doc in read_sources(paths, max_bytes, encoding, column, **defaults)
+        )
+        done = 0
 
-    def embedded(count: int) -> None:
-        nonlocal done
-        done += count
-        if progress:
-            progress(done, total)
+        def embedded(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress:
+                progress(done, total)
 
-    docs = read_sources(paths, max_bytes, encoding, column, **defaults)
-    report = bench.corpus.add(docs, embedded)
+        docs = read_sources(paths, max_bytes, encoding, column, **defaults)
+        report = bench.corpus.add(docs, embedded)
     report.rematched = rematch(bench, report.affected)
+    report.warnings = heard.lines()
     return report
 
 
@@ -213,16 +217,21 @@ def ingest_uploads(
     settings = bench.settings
     folder = settings.home / "uploads" / "sources"
     size, encoding = settings.max_file_bytes, settings.encoding
-    for _ in read_sources(paths, size, encoding, column, **defaults) if paths else ():
-        pass
-    with staged_uploads(folder, files) as staged:
-        try:
-            for _ in read_sources(staged, size, encoding, column, column_field, **defaults):
-                pass
-        except InputError as error:
-            raise _as_uploaded(error, staged[0].parent) from None
-        kept = keep_uploads(staged, folder)
-    return ingest(bench, [*paths, *kept], progress, column, **defaults)
+    with notices.gathered() as heard:
+        for _ in read_sources(paths, size, encoding, column, **defaults) if paths else ():
+            pass
+        with staged_uploads(folder, files) as staged:
+            try:
+                for _ in read_sources(staged, size, encoding, column, column_field, **defaults):
+                    pass
+            except InputError as error:
+                raise _as_uploaded(error, staged[0].parent) from None
+            kept = keep_uploads(staged, folder)
+        report = ingest(bench, [*paths, *kept], progress, column, **defaults)
+    # Each file is read twice (checked, then stored): its warnings are said once, naming it
+    # as uploaded.
+    report.warnings = heard.lines([staged[0].parent, folder])
+    return report
 
 
 def fetch_sources(bench: Records, urls: Iterable[str]) -> list[tuple[str, bytes]]:
@@ -588,20 +597,32 @@ def extract_again(
     return len(added)
 
 
-def read_article_upload(bench: Workbench, name: str, data: bytes) -> tuple[str, str, ArticleMeta]:
-    """``(title, text, details)`` of an article file uploaded in the app (.txt, .md, .html,
-    .pdf or .docx), read as :func:`extract_article_file` reads one.
+class ArticleUpload(NamedTuple):
+    """An article file uploaded in the app, as read (:func:`read_article_upload`)."""
+
+    title: str
+    text: str
+    meta: ArticleMeta
+    warnings: list[str]  # what reading it warned of: read by OCR, not in UTF-8
+
+
+def read_article_upload(bench: Workbench, name: str, data: bytes) -> ArticleUpload:
+    """An article file uploaded in the app (.txt, .md, .html, .pdf or .docx), read as
+    :func:`extract_article_file` reads one, with what reading it warned of.
 
     Raises:
         InputError: the file cannot be used (named as uploaded).
     """
+    settings = bench.settings
     with tempfile.TemporaryDirectory(prefix="verifier-article-") as folder:
         path = Path(folder) / safe_name(name)
         path.write_bytes(data)
         try:
-            return read_article(path, bench.settings.max_file_bytes, bench.settings.encoding)
+            with notices.gathered() as heard:
+                read = read_article(path, settings.max_file_bytes, settings.encoding)
         except InputError as error:
             raise _as_uploaded(error, folder) from None
+        return ArticleUpload(*read, heard.lines([folder]))
 
 
 def add_claim(bench: Workbench, article_id: int, words: str, by: str) -> int:

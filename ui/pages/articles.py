@@ -14,7 +14,7 @@ from datetime import date
 import streamlit as st
 
 from ui import state
-from ui.components import date_field, out_of_picker_range, plain
+from ui.components import date_field, out_of_picker_range, plain, warnings_list
 from verifier import pipeline
 from verifier.articles import ARTICLE_SUFFIXES, ArticleMeta
 from verifier.errors import VerifierError
@@ -83,9 +83,12 @@ def _load(bench: Workbench) -> None:
         st.session_state["art-error"] = "choose a .txt, .md, .html, .pdf or .docx file first"
         return
     try:
-        _fill(*pipeline.read_article_upload(bench, upload.name, upload.getvalue()))
+        loaded = pipeline.read_article_upload(bench, upload.name, upload.getvalue())
     except VerifierError as error:
         st.session_state["art-error"] = str(error)
+        return
+    _fill(loaded.title, loaded.text, loaded.meta)
+    st.session_state["art-warnings"] = loaded.warnings
 
 
 def threshold_slider(bench: Workbench, key: str, more: str) -> float:
@@ -125,6 +128,7 @@ def new_article(bench: Workbench) -> None:
         st.error(plain(error))
     if warning := st.session_state.pop("art-warning", None):
         st.warning(plain(warning))
+    warnings_list(st.session_state.pop("art-warnings", []))
     # The text stays in the form when something fails, so nothing typed is lost.
     with st.form("new-article"):
         text = st.text_area("Article text", height=300, key="art-text")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
-from ui.components import date_field, plain
+from ui.components import date_field, plain, warnings_list
 from verifier import pipeline
 from verifier.documents import list_sources
 from verifier.errors import VerifierError
@@ -82,6 +82,7 @@ def upload(bench: Workbench) -> None:
         return
     bar.empty()
     st.session_state["sources-flash"] = report.summary()
+    st.session_state["sources-warnings"] = report.warnings
     st.rerun()
 
 
@@ -246,6 +247,7 @@ def main() -> None:
     st.header("Sources")
     if flash := st.session_state.pop("sources-flash", None):
         st.success(plain(flash))
+    warnings_list(st.session_state.pop("sources-warnings", []))
     upload(bench)
     rematch(bench)
     listing(bench)
