@@ -179,9 +179,11 @@ def test_a_scanned_statement_is_read_by_ocr_and_marked_as_such(
         stored = session.get_one(Document, row.id).text
     # The source says it was read by OCR; its text is the page's, as printed.
     assert (row.format, row.title) == ("pdf-ocr", "MINISTRY OF DEFENCE")
-    for printed in ("fighter jets remain at the", "Hmeimim air base near Latakia, where 28"):
-        assert printed in stored, stored
-    assert "21 September 2015." in stored
+    assert stored.split("\n\n")[:2] == [
+        "MINISTRY OF DEFENCE",
+        "The ministry said its fighter jets remain at the Hmeimim air base near Latakia, where "
+        "28 aircraft were counted on 21 September 2015.",
+    ]
 
 
 def test_a_scanned_page_among_text_pages_is_read_in_its_place() -> None:
@@ -265,6 +267,47 @@ def test_a_scan_longer_than_ocr_reads_is_refused_before_any_page_is_read(
         read_pdf("long.pdf", make_scan([SCANNED] * 3))
     with pytest.raises(InputError, match=r"OCR reads up to 2 pages of one file: split it"):
         read_pdf("long.pdf", make_scan([SCANNED] * 3))
+
+
+def _tsv(*lines: tuple[int, int, int, str]) -> str:
+    """Tesseract's TSV output for ``lines``, each (block, left, top, text) in 40-pixel type
+    (a word 20 pixels a letter, a space 20): a row per word, as Tesseract writes it."""
+    rows = [
+        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\t"
+        "height\tconf\ttext"
+    ]
+    for line, (block, left, top, text) in enumerate(lines, start=1):
+        rows.append(f"4\t1\t{block}\t1\t{line}\t0\t{left}\t{top}\t0\t40\t-1\t")
+        for word, value in enumerate(text.split(), start=1):
+            rows.append(
+                f"5\t1\t{block}\t1\t{line}\t{word}\t{left}\t{top}\t"
+                f"{20 * len(value)}\t40\t95.0\t{value}"
+            )
+            left += 20 * len(value) + 20
+    return "\n".join(rows) + "\n"
+
+
+def test_a_paragraph_ocr_cut_in_two_blocks_is_read_whole_and_others_stay_apart() -> None:
+    full = "The ministry said its fighter jets remain at the base"  # 1,060 pixels wide
+    # Tesseract put a block break inside a paragraph (a line right under a full line):
+    # the lines run on, and the paragraph reads whole.
+    cut = _tsv((1, 300, 400, full), (2, 300, 460, "near Latakia, where 28 aircraft were seen."))
+    assert paragraphs(ocr.page_text(cut)) == [f"{full} near Latakia, where 28 aircraft were seen."]
+    # So in a double-spaced court filing (its lines as far apart inside paragraphs), and
+    # under a paragraph's indented first line.
+    filing = _tsv((1, 380, 400, full), (1, 300, 520, full), (2, 300, 640, "the base."))
+    assert paragraphs(ocr.page_text(filing)) == [f"{full} {full} the base."]
+    # Where the next block is a new paragraph, it stays one: after a short line; under a
+    # blank line, single- or double-spaced; an indented first line.
+    short = "Officials declined to comment,"  # a line cut at a comma runs on in a page
+    for apart in (
+        _tsv((1, 300, 400, full), (1, 300, 460, short), (2, 300, 520, full)),
+        _tsv((1, 300, 400, full), (1, 300, 460, full), (2, 300, 580, full)),
+        _tsv((1, 300, 400, full), (1, 300, 520, full), (2, 300, 760, full)),
+        _tsv((1, 300, 400, full), (1, 300, 460, full), (2, 400, 520, full), (2, 300, 580, full)),
+    ):
+        assert len(paragraphs(ocr.page_text(apart))) == 2, ocr.page_text(apart)
+    assert ocr.page_text(_tsv()) == ""
 
 
 def test_blank_pages_are_passed_over_and_a_tesseract_that_cannot_run_is_one_line(

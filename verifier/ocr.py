@@ -12,6 +12,11 @@ holds only a line stamped over them (a Bates or case number, a court's filing he
 :func:`scanned_pages` finds the latter among pages with little text, and the caller keeps
 what OCR reads there when it holds at least as much again as the text layer.
 
+Tesseract's TSV output gives each line with its box: a page's lines are kept in its reading
+order, with a blank line where it saw a new paragraph, except where such a break falls
+between a full line and the line right under it at the margin, which it sometimes puts
+inside a paragraph (:func:`page_text`; measured in ``benchmarks/bench_ocr.py``).
+
 Each Tesseract runs on one thread (``OMP_THREAD_LIMIT=1``), one page per core at a time:
 its own OpenMP threads made a page four times slower here (``benchmarks/bench_ocr.py``).
 It is run as a program, not through a wrapper, so that this limit is its own and not the
@@ -29,9 +34,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import logging
 import os
 import shutil
+import statistics
 import subprocess
 import threading
 from collections import OrderedDict
@@ -39,7 +46,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from verifier.errors import InputError
 
@@ -137,7 +144,8 @@ def scanned_pages(data: bytes, numbers: Sequence[int]) -> list[int]:
 
 def read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[int, str]:
     """The text OCR reads on the pages ``numbers`` (counted from 0) of the PDF ``data``,
-    by page number: lines as Tesseract found them, blank lines between its blocks.
+    by page number: lines as Tesseract found them, a blank line between paragraphs
+    (:func:`page_text`).
 
     Raises:
         InputError: more than :data:`MAX_PAGES` pages, a PDF or a page pdfium cannot
@@ -222,7 +230,7 @@ def _read(where: Path | str, number: int, page: tuple[Image, int] | None) -> str
     png = io.BytesIO()
     image.save(png, "PNG")
     program = shutil.which("tesseract") or "tesseract"
-    command = [program, "stdin", "stdout", "-l", languages(), "--dpi", str(dpi)]
+    command = [program, "stdin", "stdout", "-l", languages(), "--dpi", str(dpi), "tsv"]
     try:
         done = subprocess.run(
             command,
@@ -246,4 +254,69 @@ def _read(where: Path | str, number: int, page: tuple[Image, int] | None) -> str
         raise InputError(
             f"{where}: OCR failed on page {number + 1} ({said}); upload its text as .txt"
         )
-    return done.stdout.decode("utf-8", "replace")
+    return page_text(done.stdout.decode("utf-8", "replace"))
+
+
+class _Line(NamedTuple):
+    key: tuple[str, ...]  # Tesseract's block, paragraph and line numbers
+    left: int
+    top: int
+    right: int
+    bottom: int
+    words: str
+
+
+def _lines(tsv: str) -> list[_Line]:
+    """The lines of Tesseract's TSV output, in its reading order, with their boxes."""
+    boxes: dict[tuple[str, ...], list[int]] = {}
+    words: dict[tuple[str, ...], list[str]] = {}
+    for row in tsv.splitlines()[1:]:  # after the header
+        cells = row.split("\t")
+        if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
+            continue  # not a word (a page, block, paragraph or line), or an empty one
+        key = tuple(cells[2:5])
+        left, top, width, height = (int(value) for value in cells[6:10])
+        box = boxes.setdefault(key, [left, top, left + width, top + height])
+        box[:] = [
+            min(box[0], left),
+            min(box[1], top),
+            max(box[2], left + width),
+            max(box[3], top + height),
+        ]
+        words.setdefault(key, []).append(cells[11].strip())
+    return [
+        _Line(key, left, top, right, bottom, " ".join(words[key]))
+        for key, (left, top, right, bottom) in boxes.items()
+    ]
+
+
+def page_text(tsv: str) -> str:
+    """A page's text from Tesseract's TSV output: its lines, a blank line where it saw a
+    new block or paragraph, but for one that splits a paragraph: where the next line sits
+    right under a full-width line (as far below it as the lines inside the page's
+    paragraphs are from each other), at the page's left margin (not an indented first
+    line), the two lines run on. :func:`verifier.pdf.paragraphs` joins the lines as it
+    joins a text layer's."""
+    lines = _lines(tsv)
+    if not lines:
+        return ""
+    height = statistics.median(line.bottom - line.top for line in lines)
+    # From a line to the next inside Tesseract's own paragraphs (double in a court filing).
+    inside = [
+        line.top - above.top
+        for above, line in itertools.pairwise(lines)
+        if above.key[:2] == line.key[:2] and line.top > above.top
+    ]
+    pitch = statistics.median(inside) if inside else 1.3 * height
+    widths = sorted(line.right - line.left for line in lines)
+    usual = statistics.median(widths[len(widths) // 2 :])  # a full line's width
+    margin = sorted(line.left for line in lines)[len(lines) // 4]
+    text = lines[0].words
+    for above, line in itertools.pairwise(lines):
+        runs_on = (
+            0 < line.top - above.top <= 1.25 * pitch
+            and abs(line.left - margin) < height
+            and above.right - above.left >= 0.8 * usual
+        )
+        text += ("\n" if above.key[:2] == line.key[:2] or runs_on else "\n\n") + line.words
+    return text + "\n"
