@@ -11,6 +11,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from made_documents import make_pdf, make_scan, stamped, with_scanned_page
+from PIL import Image, ImageDraw
 
 from verifier import ocr, pipeline
 from verifier.db.models import Document
@@ -186,14 +187,18 @@ def test_a_scanned_statement_is_read_by_ocr_and_marked_as_such(
     ]
 
 
-def test_a_scanned_page_among_text_pages_is_read_in_its_place() -> None:
+def test_a_scanned_page_among_text_pages_is_read_in_its_place(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     annex = make_scan([["Annex: signed by the minister on 21 September 2015."]])
     title, text, scanned, _ = read_pdf("signed.pdf", with_scanned_page(make_pdf(STATEMENT), annex))
     assert scanned == 1
     assert text.startswith("Statement of the Ministry of Defence\n\nThe ministry said")
     assert text.endswith("\n\nAnnex: signed by the minister on 21 September 2015.")
-    # A text PDF reads as before: no page of it goes to OCR.
-    assert read_pdf("statement.pdf", make_pdf(STATEMENT)).scanned == 0
+    # A text PDF reads as before: no page of it goes to OCR, nor is OCR started.
+    with caplog.at_level(logging.INFO, logger="verifier"):
+        assert read_pdf("statement.pdf", make_pdf(STATEMENT)).scanned == 0
+    assert "OCR" not in caplog.text
 
 
 def test_without_tesseract_a_scan_says_what_to_install_and_text_pages_are_still_read(
@@ -234,16 +239,48 @@ def test_an_unread_scanned_page_is_said_when_ingested(
 
 
 def test_a_scan_stamped_with_a_line_of_text_is_read_by_ocr_with_its_stamp() -> None:
-    pages = [SCANNED, ["Annex: signed by the minister on 21 September 2015."]]
-    title, text, scanned, _ = read_pdf(
-        "release.pdf", stamped(make_scan(pages), [["DOS-000123"], ["DOS-000124"]])
-    )
-    assert scanned == 2
+    pages = [SCANNED, SCANNED[2:], ["Annex: signed by the minister on 21 September 2015."]]
+    bates = [["DOS-000122"], ["DOS-000123"], ["DOS-000124"]]
+    title, text, scanned, _ = read_pdf("release.pdf", stamped(make_scan(pages), bates))
+    assert scanned == 3  # the first two told OCR it is a scan: the third is read too
     for printed in ("Hmeimim air base near Latakia, where 28", "signed by the minister on 21"):
         assert printed in text, text
-    assert "DOS-000123" in text and "DOS-000124" in text  # the stamps are on the pages too
+    assert all(stamp in text for [stamp] in bates)  # the stamps are on the pages too
     # A text page is no scan, however few its words: it is read from its text layer.
     assert read_pdf("note.pdf", make_pdf([["DOS-000125"]])) == (None, "DOS-000125", 0, 0)
+
+
+def _deck(titles: list[str]) -> bytes:
+    """Slides exported as PDF: each a picture (a band, a disc) under its title as text."""
+    images = []
+    for number, _ in enumerate(titles):
+        image = Image.new("L", (1000, 750), 230)
+        draw = ImageDraw.Draw(image)
+        draw.rectangle((0, 600, 1000, 750), fill=90)
+        draw.ellipse((650 + 10 * number, 150, 950, 450), fill=170)
+        images.append(image)
+    out = io.BytesIO()
+    images[0].save(out, "PDF", resolution=100, save_all=True, append_images=images[1:])
+    return stamped(out.getvalue(), [[title] for title in titles], top=700)
+
+
+def test_slides_over_pictures_keep_their_text_and_only_two_are_given_to_ocr(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    titles = [f"Slide {number}: Russian deployments at Latakia" for number in range(1, 6)]
+    data = _deck(titles)
+    assert ocr.scanned_pages(data, range(5)) == [0, 1, 2, 3, 4]  # pictures under each title
+    monkeypatch.setattr(ocr, "MAX_PAGES", 3)  # more slides than OCR reads is no refusal
+    with caplog.at_level(logging.INFO, logger="verifier"):
+        read = read_pdf("deck.pdf", data)
+    assert (read.scanned, read.text) == (0, "\n\n".join(titles))
+    assert "deck.pdf: reading 2 scanned page(s) by OCR" in caplog.text
+    assert caplog.text.count("by OCR") == 1  # the first two slides told it: no scan
+    # A stamped scan of more pages than OCR reads is refused, as a scan without text is.
+    pages = [SCANNED] * 4
+    bates = [[f"DOS-00012{number}"] for number in range(4)]
+    with pytest.raises(InputError, match=r"^bates\.pdf: 4 pages are scans \(no text layer, or"):
+        read_pdf("bates.pdf", stamped(make_scan(pages), bates))
 
 
 def test_a_short_letter_over_a_letterhead_image_keeps_its_own_text() -> None:

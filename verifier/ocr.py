@@ -142,6 +142,20 @@ def scanned_pages(data: bytes, numbers: Sequence[int]) -> list[int]:
     return found
 
 
+def check_pages(where: Path | str, count: int) -> None:
+    """Refuse ``count`` scanned pages of one file if over :data:`MAX_PAGES`.
+
+    Raises:
+        InputError: too many; the message names ``where``.
+    """
+    if count > MAX_PAGES:
+        raise InputError(
+            f"{where}: {count} pages are scans (no text layer, or only a stamp over the "
+            f"image); OCR reads up to {MAX_PAGES} pages of one file: split it, or upload its "
+            "text as .txt"
+        )
+
+
 def read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[int, str]:
     """The text OCR reads on the pages ``numbers`` (counted from 0) of the PDF ``data``,
     by page number: lines as Tesseract found them, a blank line between paragraphs
@@ -152,12 +166,7 @@ def read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[i
             render, or one Tesseract fails on or cannot read in :data:`PAGE_SECONDS`; the
             message names ``where``.
     """
-    if len(numbers) > MAX_PAGES:
-        raise InputError(
-            f"{where}: {len(numbers)} pages are scans (no text layer, or only a stamp over "
-            f"the image); OCR reads up to {MAX_PAGES} pages of one file: split it, or "
-            "upload its text as .txt"
-        )
+    check_pages(where, len(numbers))
     key = (hashlib.sha256(data).hexdigest(), tuple(numbers))
     with _kept_lock:
         if key in _kept:

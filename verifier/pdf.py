@@ -12,6 +12,8 @@ A scan with a line stamped over it as text (a Bates or case number, a court's fi
 has a text layer of a few words over a page-sized image: such a page is read by OCR too, and
 what OCR reads replaces the text layer when it holds at least as much again (a letter's few
 lines over a letterhead's image, or a slide's title over a photograph, keep their own text).
+The first :data:`STAMP_PROBE` such pages are read first, and the rest only if OCR replaced
+one of them: a slide deck over pictures costs two pages of OCR, not one a slide.
 
 A PDF that cannot be used is refused with one line saying why and what to do: damaged or
 not a PDF, protected by a password, or without text (a scan that OCR finds no text on, or
@@ -43,6 +45,8 @@ MAX_PAGES = 2000
 #: A page whose text layer has fewer words than this over a page-sized image is a scan with
 #: a line stamped on it (:func:`verifier.ocr.scanned_pages`).
 STAMP_WORDS = 40
+#: Such pages read first: the rest are read only if OCR found more on one of them.
+STAMP_PROBE = 2
 
 
 class PdfText(NamedTuple):
@@ -96,13 +100,15 @@ def read_pdf(where: Path | str, data: bytes) -> PdfText:
     if not ocr.available():
         return _without_ocr(where, title, found, ocr.scanned_pages(data, sorted(blank + thin)))
     stamped = ocr.scanned_pages(data, thin)
-    scanned = 0
-    for number, page_text in ocr.read_pages(where, data, sorted(blank + stamped)).items():
-        read = paragraphs(page_text)
-        if number in stamped and _words(read) < 2 * _words(found[number]):
-            continue  # no more under the text layer than in it: a letterhead, a picture
-        found[number] = read
-        scanned += _has_text(read)
+    # The first pages under a stamp are read with the pages without text: when OCR finds no
+    # more on them than their text layer, the file is no stamped scan (a slide deck over
+    # pictures, say), and its other such pages keep their text layer unread.
+    probe, rest = stamped[:STAMP_PROBE], stamped[STAMP_PROBE:]
+    scanned, replaced = _read_by_ocr(where, data, found, sorted(blank + probe), probe)
+    if rest and replaced:
+        ocr.check_pages(where, len(blank) + len(stamped))
+        more, _ = _read_by_ocr(where, data, found, rest, rest)
+        scanned += more
     text = _joined(found)
     if not _has_text([text]):
         raise InputError(
@@ -110,6 +116,24 @@ def read_pdf(where: Path | str, data: bytes) -> PdfText:
             "or unreadable scan?); upload its text as .txt"
         )
     return PdfText(title, text, scanned)
+
+
+def _read_by_ocr(
+    where: Path | str, data: bytes, found: list[list[str]], numbers: list[int], stamped: list[int]
+) -> tuple[int, int]:
+    """Read the pages ``numbers`` by OCR into ``found``; those of them ``stamped`` (a text
+    layer over a page-sized image) only where OCR reads at least twice the layer's words.
+    Returns the pages read with text, and the stamped pages replaced."""
+    scanned = replaced = 0
+    for number, page_text in (ocr.read_pages(where, data, numbers) if numbers else {}).items():
+        read = paragraphs(page_text)
+        if number in stamped:
+            if _words(read) < 2 * _words(found[number]):
+                continue  # no more under the text layer than in it: a letterhead, a picture
+            replaced += 1
+        found[number] = read
+        scanned += _has_text(read)
+    return scanned, replaced
 
 
 def _without_ocr(
