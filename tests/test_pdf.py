@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
+import subprocess
 from pathlib import Path
 
 import pypdf
@@ -345,6 +346,19 @@ def test_a_paragraph_ocr_cut_in_two_blocks_is_read_whole_and_others_stay_apart()
     ):
         assert len(paragraphs(ocr.page_text(apart))) == 2, ocr.page_text(apart)
     assert ocr.page_text(_tsv()) == ""
+
+
+def test_a_language_pack_installed_while_verifier_runs_is_read_in_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listed = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True)
+    tessdata = Path(listed.stdout.split('"')[1])  # 'List of ... languages in "FOLDER" (2):'
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))  # a folder of language packs
+    (tmp_path / "eng.traineddata").symlink_to(tessdata / "eng.traineddata")
+    assert ocr.languages() == "eng"
+    (tmp_path / "rus.traineddata").symlink_to(tessdata / "eng.traineddata")  # "installed"
+    assert ocr.languages() == "eng+rus"
+    assert "28 aircraft" in ocr.read_pages("rus.pdf", make_scan([SCANNED]), [0])[0]
 
 
 def test_blank_pages_are_passed_over_and_a_tesseract_that_cannot_run_is_one_line(

@@ -1,10 +1,12 @@
-"""The text of scanned PDF pages (pages without a text layer), read by Tesseract OCR.
+"""The text of scanned PDF pages (without a text layer, or a stamp alone over the scan),
+read by Tesseract OCR.
 
 A page is rendered by pdfium (``pypdfium2``) in grey at :data:`DPI`, its longest side kept
 under :data:`MAX_SIDE` pixels (a poster-sized page stays in bounds), and read by the
 ``tesseract`` program in every language it has installed but script detection: Debian's
 ``tesseract-ocr`` reads English, and ``tesseract-ocr-rus``, ``tesseract-ocr-ara`` and the
-like add languages (a desk installs those it gets scans in). A page without ink (the back of
+like add languages (a desk installs those it gets scans in; they are listed for each file,
+so a pack installed while the app runs is used at once). A page without ink (the back of
 a sheet) is passed over.
 
 A scan is a page without a text layer, or a page mostly covered by images whose text layer
@@ -32,6 +34,7 @@ Without ``tesseract`` installed, :func:`available` is false and nothing is read.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import itertools
@@ -44,7 +47,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -85,12 +87,9 @@ def available() -> bool:
 
 
 def languages() -> str:
-    """The languages OCR reads in, as Tesseract takes them (``eng+rus``)."""
-    return _languages(shutil.which("tesseract") or "tesseract")
-
-
-@cache
-def _languages(program: str) -> str:
+    """The languages OCR reads in, as Tesseract takes them (``eng+rus``): asked of it for
+    each file read, so that a language pack installed while the app runs is used at once."""
+    program = shutil.which("tesseract") or "tesseract"
     try:
         listed = subprocess.run(
             [program, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
@@ -186,6 +185,7 @@ def _read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[
 
     cores = os.cpu_count() or 1
     found: dict[int, str] = {}
+    read_in = ""  # the languages, asked once a page with ink needs them
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
@@ -199,7 +199,9 @@ def _read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[
             for start in range(0, len(numbers), cores):
                 batch = numbers[start : start + cores]
                 images = [_render(where, document, number) for number in batch]
-                texts = pool.map(lambda page: _read(where, *page), zip(batch, images, strict=True))
+                if not read_in and any(image is not None for image in images):
+                    read_in = languages()
+                texts = pool.map(functools.partial(_read, where, read_in), batch, images)
                 found.update(zip(batch, texts, strict=True))
     finally:
         document.close()
@@ -231,7 +233,7 @@ def _render(where: Path | str, document: PdfDocument, number: int) -> tuple[Imag
     return None if darkest > _NO_INK else (image, round(scale * 72))
 
 
-def _read(where: Path | str, number: int, page: tuple[Image, int] | None) -> str:
+def _read(where: Path | str, read_in: str, number: int, page: tuple[Image, int] | None) -> str:
     """What Tesseract reads on a rendered page (one thread; nothing on a blank page)."""
     if page is None:
         return ""
@@ -239,7 +241,10 @@ def _read(where: Path | str, number: int, page: tuple[Image, int] | None) -> str
     png = io.BytesIO()
     image.save(png, "PNG")
     program = shutil.which("tesseract") or "tesseract"
-    command = [program, "stdin", "stdout", "-l", languages(), "--dpi", str(dpi), "tsv"]
+    # TSV (each word with its box) asked for by its setting, not by the "tsv" config file:
+    # a desk's own TESSDATA_PREFIX folder of language packs need not hold Tesseract's configs.
+    tsv = ["-c", "tessedit_create_tsv=1"]
+    command = [program, "stdin", "stdout", "-l", read_in, "--dpi", str(dpi), *tsv]
     try:
         done = subprocess.run(
             command,
