@@ -42,6 +42,7 @@ from verifier import ocr  # noqa: E402
 from verifier.pdf import paragraphs  # noqa: E402
 
 DPI = 200
+ONE_THREAD = {"OMP_THREAD_LIMIT": "1"}
 LINES = 46  # a full A4 page at 12 points and 1.25 line spacing, inch margins
 
 
@@ -123,11 +124,15 @@ def whole_paragraphs(held: list[list[str]], read: dict[int, str]) -> float:
     return right / total
 
 
-def tesseract_text(data: bytes, pages: int) -> dict[int, str]:
-    """Each page's text as Tesseract writes it (its own blocks and paragraphs)."""
+def one_at_a_time(data: bytes, pages: int, threads: dict[str, str]) -> tuple[float, dict[int, str]]:
+    """Seconds to read every page, one Tesseract after the other, with ``threads`` set in
+    its environment (none: its own OpenMP threads); and each page's text as Tesseract
+    writes it (its own blocks and paragraphs)."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(data)
+    read_in = ocr.languages()  # once, as verifier.ocr asks once a file
+    started = time.perf_counter()
     found = {}
     for number in range(pages):
         rendered = ocr._render("bench.pdf", document, number)
@@ -136,38 +141,15 @@ def tesseract_text(data: bytes, pages: int) -> dict[int, str]:
         png = io.BytesIO()
         image.save(png, "PNG")
         found[number] = subprocess.run(
-            ["tesseract", "stdin", "stdout", "-l", ocr.languages(), "--dpi", str(dpi)],
-            input=png.getvalue(),
-            capture_output=True,
-            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-            check=True,
-        ).stdout.decode()
-    document.close()
-    return found
-
-
-def one_at_a_time(data: bytes, pages: int, threads: dict[str, str]) -> float:
-    """Seconds to read every page, one Tesseract after the other, with ``threads`` set in
-    its environment (none: its own OpenMP threads)."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(data)
-    started = time.perf_counter()
-    for number in range(pages):
-        rendered = ocr._render("bench.pdf", document, number)
-        assert rendered is not None
-        image, dpi = rendered
-        png = io.BytesIO()
-        image.save(png, "PNG")
-        subprocess.run(
-            ["tesseract", "stdin", "stdout", "-l", ocr.languages(), "--dpi", str(dpi)],
+            ["tesseract", "stdin", "stdout", "-l", read_in, "--dpi", str(dpi)],
             input=png.getvalue(),
             capture_output=True,
             env={k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"} | threads,
             check=True,
-        )
+        ).stdout.decode()
+    seconds = time.perf_counter() - started
     document.close()
-    return time.perf_counter() - started
+    return seconds, found
 
 
 def word_accuracy(printed: list[list[str]], read: dict[int, str]) -> float:
@@ -193,8 +175,8 @@ def main() -> None:
     data = scan(printed)
     print(f"{args.pages} scanned A4 pages at {DPI} dpi, {LINES} lines each; {os.cpu_count()} cores")
     print(f"Tesseract languages: {ocr.languages()}")
-    baseline = one_at_a_time(data, args.pages, {})
-    single = one_at_a_time(data, args.pages, {"OMP_THREAD_LIMIT": "1"})
+    baseline, _ = one_at_a_time(data, args.pages, {})
+    single, _ = one_at_a_time(data, args.pages, ONE_THREAD)
     started = time.perf_counter()
     read = ocr.read_pages("bench.pdf", data, range(args.pages))
     module = time.perf_counter() - started
@@ -215,7 +197,7 @@ def main() -> None:
         pages, held = paragraph_pages(args.pages, layout)
         for worn_copy in (False, True):
             data = scan(pages, worn=worn_copy, spacing=spacing)
-            own = whole_paragraphs(held, tesseract_text(data, args.pages))
+            own = whole_paragraphs(held, one_at_a_time(data, args.pages, ONE_THREAD)[1])
             ours = whole_paragraphs(held, ocr.read_pages(f"{layout}.pdf", data, range(args.pages)))
             kind = "worn" if worn_copy else "clean"
             print(f"{layout:8} {kind:6} {own:10.1%} {ours:13.1%} {ours / own:5.2f}x")
