@@ -298,13 +298,18 @@ def test_a_short_letter_over_a_letterhead_image_keeps_its_own_text() -> None:
 
 
 def test_a_scan_longer_than_ocr_reads_is_refused_before_any_page_is_read(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(ocr, "MAX_PAGES", 2)
-    with pytest.raises(InputError, match=r"^long\.pdf: 3 pages are scans \(no text layer, or "):
-        read_pdf("long.pdf", make_scan([SCANNED] * 3))
-    with pytest.raises(InputError, match=r"OCR reads up to 2 pages of one file: split it"):
-        read_pdf("long.pdf", make_scan([SCANNED] * 3))
+    with caplog.at_level(logging.INFO, logger="verifier"):
+        with pytest.raises(InputError, match=r"^long\.pdf: 3 pages are scans \(no text layer, "):
+            read_pdf("long.pdf", make_scan([SCANNED] * 3))
+        # The blank backs of a two-sided scan are not counted: three inked pages are.
+        duplex = make_scan([SCANNED, [], SCANNED, [], ["Annex"], []])
+        with pytest.raises(InputError, match=r"^duplex\.pdf: 3 pages are scans .* up to 2 pages"):
+            read_pdf("duplex.pdf", duplex)
+    assert "by OCR" not in caplog.text  # no page was read
+    assert read_pdf("duplex.pdf", make_scan([SCANNED, [], SCANNED, []])).scanned == 2
 
 
 def _tsv(*lines: tuple[int, int, int, str]) -> str:

@@ -63,7 +63,7 @@ SCANNED_PDF = "pdf-ocr"
 DPI = 300
 #: The longest side of a rendered page, in pixels (an A4 page at 300 dpi is 3,508).
 MAX_SIDE = 7000
-#: Scanned pages OCR reads in one file (a second or two each on two cores).
+#: Scanned pages with ink OCR reads in one file (a second or two each on two cores).
 MAX_PAGES = 100
 #: A page whose images cover at least this share of it is a scan, whatever text lies over it.
 SCAN_COVER = 0.5
@@ -165,7 +165,8 @@ def read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[i
             render, or one Tesseract fails on or cannot read in :data:`PAGE_SECONDS`; the
             message names ``where``.
     """
-    check_pages(where, len(numbers))
+    if len(numbers) > MAX_PAGES:  # blank pages (the backs of sheets) are not counted
+        check_pages(where, _inked(where, data, numbers))
     key = (hashlib.sha256(data).hexdigest(), tuple(numbers))
     with _kept_lock:
         if key in _kept:
@@ -208,7 +209,25 @@ def _read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[
     return found
 
 
-def _render(where: Path | str, document: PdfDocument, number: int) -> tuple[Image, int] | None:
+def _inked(where: Path | str, data: bytes, numbers: Sequence[int]) -> int:
+    """How many of the pages ``numbers`` have ink, seen at 72 dpi (a full stop shows)."""
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as error:
+        raise InputError(
+            f"{where}: the PDF cannot be opened for OCR ({error}); upload its text as .txt"
+        ) from None
+    try:
+        return sum(_render(where, document, number, 72) is not None for number in numbers)
+    finally:
+        document.close()
+
+
+def _render(
+    where: Path | str, document: PdfDocument, number: int, dpi: int = DPI
+) -> tuple[Image, int] | None:
     """Page ``number`` in grey with the resolution it was rendered at; ``None`` if blank."""
     import pypdfium2
 
@@ -220,7 +239,7 @@ def _render(where: Path | str, document: PdfDocument, number: int) -> tuple[Imag
         ) from None
     try:
         width, height = page.get_size()  # in points, 72 to the inch
-        scale = min(DPI / 72, MAX_SIDE / max(width, height, 1))
+        scale = min(dpi / 72, MAX_SIDE / max(width, height, 1))
         image = page.render(scale=scale, grayscale=True).to_pil()
     except pypdfium2.PdfiumError as error:
         raise InputError(
