@@ -26,7 +26,7 @@ from browsing import (
     type_when_ready,
 )
 from conftest import served
-from made_documents import make_pdf
+from made_documents import make_pdf, make_scan
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
@@ -114,6 +114,25 @@ def test_an_article_checked_on_its_page_opens_for_review(
     assert "article=" in browser.current_url  # the article has its own URL
     assert "Spartak Moscow beat Zenit" in body_text(browser)
     screenshot(browser, "checked-article.png")
+
+
+def test_a_scanned_article_file_is_loaded_with_a_warning_to_check_it(
+    server: str, browser: webdriver.Chrome, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    scan = tmp_path_factory.mktemp("article") / "scanned-letter.pdf"
+    scan.write_bytes(
+        make_scan([["MINISTRY OF DEFENCE", "", "The ministry said 28 aircraft remain at Hmeimim."]])
+    )
+    wait = WebDriverWait(browser, 90)
+    browser.get(f"{server}/articles")
+    wait.until(lambda d: "Or load a file" in body_text(d))
+    choose_file(browser, scan)
+    press(browser, "Load file")
+    wait.until(lambda d: "scanned page(s) read by OCR; check quotes and figures" in body_text(d))
+    assert "scanned-letter.pdf: 1 scanned page(s)" in body_text(browser)  # as uploaded
+    text = browser.find_element(By.XPATH, "//div[@data-testid='stForm']//textarea")
+    assert "28 aircraft remain at Hmeimim" in text.get_attribute("value")
+    screenshot(browser, "article-scan-loaded.png")
 
 
 ARTICLE_PAGE = (
