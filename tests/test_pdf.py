@@ -282,6 +282,10 @@ def test_slides_over_pictures_keep_their_text_and_only_two_are_given_to_ocr(
     bates = [[f"DOS-00012{number}"] for number in range(4)]
     with pytest.raises(InputError, match=r"^bates\.pdf: 4 pages are scans \(no text layer, or"):
         read_pdf("bates.pdf", stamped(make_scan(pages), bates))
+    # Stamped fronts and unstamped blank backs: the backs are not counted.
+    two_sided = make_scan([SCANNED, [], SCANNED, [], SCANNED, []])
+    two_sided = stamped(two_sided, [["DOS-000130"], [], ["DOS-000131"], [], ["DOS-000132"], []])
+    assert read_pdf("two-sided.pdf", two_sided).scanned == 3
 
 
 def test_a_short_letter_over_a_letterhead_image_keeps_its_own_text() -> None:

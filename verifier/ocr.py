@@ -141,12 +141,17 @@ def scanned_pages(data: bytes, numbers: Sequence[int]) -> list[int]:
     return found
 
 
-def check_pages(where: Path | str, count: int) -> None:
-    """Refuse ``count`` scanned pages of one file if over :data:`MAX_PAGES`.
+def check_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> None:
+    """Refuse the scanned pages ``numbers`` of the PDF ``data`` if more than
+    :data:`MAX_PAGES` of them have ink: the blank backs of a two-sided scan are not
+    counted (looked at for ink at 72 dpi, where a full stop shows, only when over).
 
     Raises:
-        InputError: too many; the message names ``where``.
+        InputError: too many, or a PDF pdfium cannot open; the message names ``where``.
     """
+    if len(numbers) <= MAX_PAGES:
+        return
+    count = _inked(where, data, numbers)
     if count > MAX_PAGES:
         raise InputError(
             f"{where}: {count} pages are scans (no text layer, or only a stamp over the "
@@ -165,8 +170,7 @@ def read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[i
             render, or one Tesseract fails on or cannot read in :data:`PAGE_SECONDS`; the
             message names ``where``.
     """
-    if len(numbers) > MAX_PAGES:  # blank pages (the backs of sheets) are not counted
-        check_pages(where, _inked(where, data, numbers))
+    check_pages(where, data, numbers)
     key = (hashlib.sha256(data).hexdigest(), tuple(numbers))
     with _kept_lock:
         if key in _kept:
@@ -210,7 +214,7 @@ def _read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[
 
 
 def _inked(where: Path | str, data: bytes, numbers: Sequence[int]) -> int:
-    """How many of the pages ``numbers`` have ink, seen at 72 dpi (a full stop shows)."""
+    """How many of the pages ``numbers`` have ink, seen at 72 dpi."""
     import pypdfium2
 
     try:

@@ -59,8 +59,9 @@ class PdfText(NamedTuple):
 
 
 def read_pdf(where: Path | str, data: bytes) -> PdfText:
-    """The title and text of the PDF ``data`` read from ``where`` (for messages). Pages
-    without a text layer are read by OCR where Tesseract is installed.
+    """The title and text of the PDF ``data`` read from ``where`` (for messages). Scanned
+    pages (no text layer, or a stamp over a page-sized image) are read by OCR where
+    Tesseract is installed.
 
     Raises:
         InputError: damaged or not a PDF, password-protected, too many pages, no text, or
@@ -106,7 +107,7 @@ def read_pdf(where: Path | str, data: bytes) -> PdfText:
     probe, rest = stamped[:STAMP_PROBE], stamped[STAMP_PROBE:]
     scanned, replaced = _read_by_ocr(where, data, found, sorted(blank + probe), probe)
     if rest and replaced:
-        ocr.check_pages(where, len(blank) + len(stamped))
+        ocr.check_pages(where, data, blank + stamped)
         more, _ = _read_by_ocr(where, data, found, rest, rest)
         scanned += more
     text = _joined(found)
