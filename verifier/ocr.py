@@ -45,8 +45,9 @@ import statistics
 import subprocess
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -185,12 +186,15 @@ def read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[i
     return found
 
 
-def _read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[int, str]:
+@contextmanager
+def _opened(where: Path | str, data: bytes) -> Iterator[PdfDocument]:
+    """The PDF ``data`` opened by pdfium, closed after the block.
+
+    Raises:
+        InputError: pdfium cannot open it; the message names ``where``.
+    """
     import pypdfium2
 
-    cores = os.cpu_count() or 1
-    found: dict[int, str] = {}
-    read_in = ""  # the languages, asked once a page with ink needs them
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
@@ -198,6 +202,16 @@ def _read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[
             f"{where}: the PDF cannot be opened for OCR ({error}); upload its text as .txt"
         ) from None
     try:
+        yield document
+    finally:
+        document.close()
+
+
+def _read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[int, str]:
+    cores = os.cpu_count() or 1
+    found: dict[int, str] = {}
+    read_in = ""  # the languages, asked once a page with ink needs them
+    with _opened(where, data) as document:
         with ThreadPoolExecutor(max_workers=cores) as pool:
             # pdfium renders on this thread (it is not thread-safe), a core's worth of pages
             # at a time, so that no more than that many rendered pages are held at once.
@@ -208,25 +222,13 @@ def _read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[
                     read_in = languages()
                 texts = pool.map(functools.partial(_read, where, read_in), batch, images)
                 found.update(zip(batch, texts, strict=True))
-    finally:
-        document.close()
     return found
 
 
 def _inked(where: Path | str, data: bytes, numbers: Sequence[int]) -> int:
     """How many of the pages ``numbers`` have ink, seen at 72 dpi."""
-    import pypdfium2
-
-    try:
-        document = pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError as error:
-        raise InputError(
-            f"{where}: the PDF cannot be opened for OCR ({error}); upload its text as .txt"
-        ) from None
-    try:
+    with _opened(where, data) as document:
         return sum(_render(where, document, number, 72) is not None for number in numbers)
-    finally:
-        document.close()
 
 
 def _render(
