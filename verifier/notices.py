@@ -16,28 +16,23 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-class _Gatherer(logging.Handler):
+class Notices(logging.Handler):
+    """The warnings gathered by :func:`gathered`: those logged on the thread that made it."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.thread = threading.get_ident()
-        self.messages: list[str] = []
+        self._thread = threading.get_ident()
+        self._messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.thread == self.thread:
-            self.messages.append(record.getMessage())
-
-
-class Notices:
-    """The warnings gathered by :func:`gathered`."""
-
-    def __init__(self, gatherer: _Gatherer) -> None:
-        self._gatherer = gatherer
+        if record.thread == self._thread:
+            self._messages.append(record.getMessage())
 
     def lines(self, folders: Sequence[str | Path] = ()) -> list[str]:
         """Each warning once, in the order first logged, with the ``folders`` taken out of
         the paths it names (a file uploaded in the app is named as uploaded)."""
         found: dict[str, None] = {}
-        for message in self._gatherer.messages:
+        for message in self._messages:
             for folder in folders:
                 message = message.replace(f"{folder}{os.sep}", "")
             found.setdefault(" ".join(message.split()))
@@ -47,10 +42,10 @@ class Notices:
 @contextmanager
 def gathered(logger: str = "verifier") -> Iterator[Notices]:
     """The warnings ``logger`` and those under it log on this thread inside the block."""
-    gatherer = _Gatherer()
+    heard = Notices()
     log = logging.getLogger(logger)
-    log.addHandler(gatherer)
+    log.addHandler(heard)
     try:
-        yield Notices(gatherer)
+        yield heard
     finally:
-        log.removeHandler(gatherer)
+        log.removeHandler(heard)

@@ -72,6 +72,9 @@ SCAN_COVER = 0.5
 PAGE_SECONDS = 120
 #: A page none of whose pixels is darker than this grey (0 black, 255 white) is blank.
 _NO_INK = 160
+#: Resolution pages are looked at for ink when counted against :data:`MAX_PAGES` (a full
+#: stop shows).
+_INK_DPI = 72
 #: Tesseract's data sets that are no language.
 _NOT_LANGUAGES = frozenset({"osd", "equ"})
 #: Files whose pages' text is kept (a few kilobytes a page).
@@ -106,46 +109,43 @@ def scanned_pages(data: bytes, numbers: Sequence[int]) -> list[int]:
     cover at least :data:`SCAN_COVER` of: scans, whatever text lies over them. Pages
     pdfium cannot read are not counted (a file it cannot open: none), so that a PDF whose
     text layer was read is not refused here."""
-    import pypdfium2
-    import pypdfium2.raw as pdfium_c
-
     if not numbers:
         return []
     try:
-        document = pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError:
+        with _opened("", data) as document:
+            return [number for number in numbers if _covered(document, number) >= SCAN_COVER]
+    except InputError:  # pdfium cannot open it
         return []
-    found = []
+
+
+def _covered(document: PdfDocument, number: int) -> float:
+    """The share of page ``number`` that images cover (0 for a page pdfium cannot read)."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
     try:
-        for number in numbers:
-            try:
-                page = document[number]
-            except pypdfium2.PdfiumError:
-                continue
-            try:
-                left, bottom, right, top = page.get_bbox()
-                area = max((right - left) * (top - bottom), 1.0)
-                covered = 0.0
-                for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
-                    x0, y0, x1, y1 = image.get_bounds()
-                    width = min(x1, right) - max(x0, left)
-                    height = min(y1, top) - max(y0, bottom)
-                    covered += max(width, 0) * max(height, 0)
-            except pypdfium2.PdfiumError:
-                continue
-            finally:
-                page.close()
-            if covered >= SCAN_COVER * area:
-                found.append(number)
+        page = document[number]
+    except pypdfium2.PdfiumError:
+        return 0.0
+    try:
+        left, bottom, right, top = page.get_bbox()
+        covered = 0.0
+        for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+            x0, y0, x1, y1 = image.get_bounds()
+            width = min(x1, right) - max(x0, left)
+            height = min(y1, top) - max(y0, bottom)
+            covered += max(width, 0) * max(height, 0)
+        return covered / max((right - left) * (top - bottom), 1.0)
+    except pypdfium2.PdfiumError:
+        return 0.0
     finally:
-        document.close()
-    return found
+        page.close()
 
 
 def check_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> None:
     """Refuse the scanned pages ``numbers`` of the PDF ``data`` if more than
     :data:`MAX_PAGES` of them have ink: the blank backs of a two-sided scan are not
-    counted (looked at for ink at 72 dpi, where a full stop shows, only when over).
+    counted (looked at for ink at :data:`_INK_DPI`, only when over).
 
     Raises:
         InputError: too many, or a PDF pdfium cannot open; the message names ``where``.
@@ -226,9 +226,9 @@ def _read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[
 
 
 def _inked(where: Path | str, data: bytes, numbers: Sequence[int]) -> int:
-    """How many of the pages ``numbers`` have ink, seen at 72 dpi."""
+    """How many of the pages ``numbers`` have ink, seen at :data:`_INK_DPI`."""
     with _opened(where, data) as document:
-        return sum(_render(where, document, number, 72) is not None for number in numbers)
+        return sum(_render(where, document, number, _INK_DPI) is not None for number in numbers)
 
 
 def _render(

@@ -184,7 +184,7 @@ class _ClaimFacts:
     @cached_property
     def stems(self) -> frozenset[str]:
         """Its content words' stems (:func:`~verifier.stance.negation.stem`)."""
-        return frozenset(negation.stem(word) for word in self.words)
+        return _stems(self.text)
 
     @cached_property
     def negated_stems(self) -> frozenset[str]:
@@ -192,6 +192,11 @@ class _ClaimFacts:
         (:func:`~verifier.stance.negation.governed_stems`): empty for a claim negated by a
         denial alone ("denied")."""
         return negation.governed_stems(self.text) & self.stems
+
+
+def _stems(text: str) -> frozenset[str]:
+    """The stems of ``text``'s content words (:func:`~verifier.stance.negation.stem`)."""
+    return frozenset(negation.stem(word) for word in content_words(text))
 
 
 @lru_cache(maxsize=1024)
@@ -254,16 +259,14 @@ def _reading(
             if reversal:
                 why = f"{Cue.REVERSAL} ({reversal.group(0)!r})"
                 return Stance.REFUTES, Cue.REVERSAL, why
-    flipped = claim.negated != passage_neg
-    if flipped and claim.negated and claim.negated_stems:
+    if similarity < PARAPHRASE_SIMILARITY or claim.negated == passage_neg:
+        return Stance.SUPPORTS, None, None
+    if claim.negated and claim.negated_stems and not claim.negated_stems & _stems(passage):
         # A passage that says none of what the claim negates does not flip it: it quotes
         # the claim's other clause ("US officials said, as Putin insisted" against "..., as
         # Putin insisted the group cannot be beaten without Assad's help").
-        stems = {negation.stem(word) for word in content_words(passage)}
-        flipped = bool(claim.negated_stems & stems)
-    if similarity >= PARAPHRASE_SIMILARITY and flipped:
-        return Stance.REFUTES, Cue.NEGATED_PARAPHRASE, str(Cue.NEGATED_PARAPHRASE)
-    return Stance.SUPPORTS, None, None
+        return Stance.SUPPORTS, None, None
+    return Stance.REFUTES, Cue.NEGATED_PARAPHRASE, str(Cue.NEGATED_PARAPHRASE)
 
 
 def _negates(claim: _ClaimFacts, sentence: str) -> tuple[int, int] | None:
