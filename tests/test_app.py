@@ -504,7 +504,8 @@ def test_the_exports_page_filters_previews_and_builds_claimreview(app: AppTest) 
     assert list(preview["claim_id"]) == [1] and list(preview["verdict"]) == ["disputed"]
     labels = [button.label for button in app.get("download_button")]
     tables = ["JSON Lines", "CSV", "Excel", "Parquet"]
-    assert labels == [*tables, "HTML report", "Markdown", *(f"History ({t})" for t in tables)]
+    documents = [*tables, "HTML", "Markdown"]
+    assert labels == [*tables, "HTML report", "Markdown", *(f"History ({t})" for t in documents)]
 
     app.toggle(key="x-all").set_value(True).run()
     assert {m.label: m.value for m in app.metric}["Claims"] == "11"
@@ -522,7 +523,7 @@ def test_the_exports_page_filters_previews_and_builds_claimreview(app: AppTest) 
     assert set(app.dataframe[0].value["assigned_to"]) == {"Lee"}
     # Handed over, they have an assignment history to download (and still no verdict one).
     labels = [button.label for button in app.get("download_button")]
-    assert labels[6:] == [f"Assignments ({t})" for t in tables], labels
+    assert labels[6:] == [f"Assignments ({t})" for t in documents], labels
     assert any(c.value.startswith("Assignment history: every hand-over") for c in app.caption)
     app.selectbox(key="x-assigned").set_value("").run()
 

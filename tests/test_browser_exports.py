@@ -318,6 +318,15 @@ def test_reviewed_claims_export_the_same_from_the_page_and_the_cli(
         ("Lee", "unverified", "disputed"),
         ("Dana", "disputed", "supported"),
     ]
+    # And in words, as a page a standards editor reads (the CLI's own, but for its time).
+    page = download(browser, wait, downloads, "History (HTML)", "verdict-history.html")
+    cli_export(home, "--history", "--out", str(tmp_path / "history.html"))
+    stamp = re.compile(r"generated \d{4}-\d\d-\d\d \d\d:\d\d UTC")
+    assert stamp.sub("", page.read_text("utf-8")) == stamp.sub(
+        "", (tmp_path / "history.html").read_text("utf-8")
+    )
+    claim_part = page.read_text("utf-8").split(f'id="claim-{third}"')[1].split("</article>")[0]
+    assert "Dana:" in claim_part and "changed the verdict from" in claim_part
 
     # The assignment history: the claim handed to Lee, then back to nobody, from a script;
     # the page offers its download once there is one, with the CLI's very rows.

@@ -193,11 +193,13 @@ def test_the_verdict_history_lists_every_change_with_its_sign_off(
     # The report's filters pick the claims whose history is listed.
     picked = pipeline.export_history(bench, ReportFilter(reviewer="lee"), tmp_path / "lee.jsonl")
     assert picked.records == 2
-    with pytest.raises(InputError, match="the verdict history is a table"):
-        pipeline.export_history(bench, ReportFilter(), tmp_path / "h.html")
+    with pytest.raises(
+        InputError, match="verdict history is written as jsonl, .*, md, not claimreview"
+    ):
+        pipeline.export_history(bench, ReportFilter(), tmp_path / "h.json", "claimreview")
     with pytest.raises(InputError, match="no reviewed claims with a verdict history match"):
-        pipeline.export_history(bench, ReportFilter(reviewer="nobody"), tmp_path / "n.csv")
-    assert not list(tmp_path.glob("h.html")) and not list(tmp_path.glob("n.csv"))
+        pipeline.export_history(bench, ReportFilter(reviewer="nobody"), tmp_path / "n.html")
+    assert not list(tmp_path.glob("h.json")) and not list(tmp_path.glob("n.html"))
     # From the command line, as from a script.
     out = tmp_path / "cli.jsonl"
     done_cli = run(
@@ -205,8 +207,9 @@ def test_the_verdict_history_lists_every_change_with_its_sign_off(
     )
     assert done_cli.exit_code == 0 and "exported 2 history entries as jsonl" in done_cli.output
     assert [json.loads(line) for line in out.read_text().splitlines()] == rows[1:]
-    refused = run(bench, tmp_path, "export", "--history", "--out", str(tmp_path / "h.md"))
-    assert refused.exit_code == 2 and "--history writes a table" in refused.output
+    refused = run(bench, tmp_path, "export", "--history", "--out", str(tmp_path / "h.json"))
+    assert refused.exit_code == 2 and "--history writes a table (csv" in refused.output
+    assert "not claimreview" in refused.output and not (tmp_path / "h.json").exists()
 
 
 def test_the_assignment_history_lists_every_hand_over(
@@ -255,8 +258,8 @@ def test_the_assignment_history_lists_every_hand_over(
         pipeline.export_history(
             bench, ReportFilter(reviewer="lee"), tmp_path / "n.csv", trail="assignments"
         )
-    with pytest.raises(InputError, match="the assignment history is a table"):
-        pipeline.export_history(bench, everything, tmp_path / "a.html", trail="assignments")
+    with pytest.raises(InputError, match="the assignment history is written as jsonl"):
+        pipeline.export_history(bench, everything, tmp_path / "a.json", trail="assignments")
     with pytest.raises(InputError, match="no history called 'reviews': choose one of verdicts"):
         pipeline.export_history(bench, everything, tmp_path / "x.csv", trail="reviews")
     assert not list(tmp_path.glob("n.csv")) and not list(tmp_path.glob("x.csv"))

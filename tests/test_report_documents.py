@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from tests.conftest import write
 from tests.reports import CLAIMREVIEW_SCHEMA, HOSTILE, SCRIPT, review_claims
 from verifier import pipeline
+from verifier.citations import cited_passages
 from verifier.cli import cli
 from verifier.config import Settings
 from verifier.db.models import VerdictChange
@@ -35,6 +36,7 @@ from verifier.export import (
 )
 from verifier.export.document import marked_conflicts, md_link, md_text
 from verifier.labels import Label
+from verifier.review import history
 from verifier.text import web_address
 from verifier.views import article_claims
 from verifier.workbench import Workbench
@@ -406,3 +408,96 @@ def test_a_template_with_article_id_skips_claims_without_an_article() -> None:
     record = {"claim_id": 7, "article_id": None, "claim": "Jets landed.", "verdict": "disputed"}
     with pytest.raises(InputError, match="no fact-check URL"):
         claim_review(record, publisher)
+
+
+def test_the_verdict_history_reads_in_words_with_quotes_and_sign_offs(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    # dana supported the first claim citing a passage; lee disputed the second without
+    # evidence, then again citing the hostile source; kim signed that off; dana then changed
+    # it to supported. The first claim's source is removed: its quote stays, marked so.
+    assert pipeline.sign_off_claims(bench, claims[1:2], "kim") == 1
+    pipeline.review_claim(bench, claims[1], Label.SUPPORTED, "dana", "wire confirms")
+    with bench.db.session() as s:
+        [cited] = [c for c in history(s, claims[0]) if c.evidence]
+        [quote] = cited_passages(s, cited.evidence).values()
+    pipeline.remove_sources(bench, [quote.uri])
+    for name in ("h.html", "h.md"):
+        done = pipeline.export_history(bench, ReportFilter(), tmp_path / name)
+        assert (done.records, done.format) == (4, name[2:])
+        assert done.summary().startswith("exported 4 history entries as")
+    html = (tmp_path / "h.html").read_text(encoding="utf-8")
+    page = Page(html)
+    assert_self_contained(page)
+    markdown = (tmp_path / "h.md").read_text(encoding="utf-8")
+    rendered = Page(MarkdownIt("commonmark").render(markdown))
+    assert_self_contained(rendered)
+    assert "<script>alert" not in html and "<script>alert" not in markdown
+    for shown in (page, rendered):
+        text = " ".join(" ".join(shown.text).split())
+        assert text.startswith("Verdict history") and "4 change" in text
+        assert "to 2 claim" in text and "in 1 article" in text
+        # Claim by claim in reading order, oldest first, each change in words.
+        first, second = text.index(f"laim {claims[0]}"), text.index(f"laim {claims[1]}")
+        assert first < second
+        said = [
+            "dana: gave the verdict SUPPORTED",
+            "lee: gave the verdict DISPUTED",
+            "lee: kept the verdict DISPUTED",
+            "dana: changed the verdict from DISPUTED to SUPPORTED",
+        ]
+        at = [text.upper().index(line.upper()) for line in said]
+        assert at == sorted(at) and at[0] < second < at[1]
+        # Notes and quotes as typed; the removed source's quote kept, and said so.
+        assert HOSTILE in text and "second look: " + SCRIPT in text and "wire confirms" in text
+        assert " ".join(quote.text.split()) in text and quote.title in text
+        assert text.count("source removed from the desk's corpus") == 1
+        assert "signed off by kim" in text
+        assert text.count("No evidence cited.") == 2  # lee's first look, dana's change
+    # The sign-off is on the change it was given to, in HTML's list of changes.
+    items = html.split('<li id="change-')[1:]
+    assert ["signed off by kim" in item for item in items] == [False, False, True, False]
+    assert 'class="badge v-1">disputed</span> to <span class="badge v-0">supported' in html
+    # The title is the desk's to set.
+    pipeline.export_history(bench, ReportFilter(), tmp_path / "t.html", title="Complaint 12")
+    assert "<h1>Complaint 12</h1>" in (tmp_path / "t.html").read_text(encoding="utf-8")
+
+
+def test_the_assignment_history_reads_in_words(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    pipeline.assign_claims(bench, claims[-1:], "Lee Park", "dana")
+    pipeline.assign_claims(bench, claims[-1:], "Ana Lima", "dana")
+    pipeline.assign_claims(bench, claims[-1:], None, "kim")
+    everything = ReportFilter(reviewed_only=False)
+    for name in ("a.html", "a.md"):
+        done = pipeline.export_history(bench, everything, tmp_path / name, trail="assignments")
+        assert done.records == 3
+        markup = (tmp_path / name).read_text(encoding="utf-8")
+        if name.endswith(".md"):
+            markup = MarkdownIt("commonmark").render(markup)
+        text = " ".join(" ".join(Page(markup).text).split())
+        assert text.startswith("Assignment history") and "3 change" in text
+        said = [
+            "dana: assigned it to Lee Park",
+            "dana: handed it from Lee Park to Ana Lima",
+            "kim: took it back from Ana Lima: nobody has it",
+        ]
+        at = [text.index(line) for line in said]
+        assert at == sorted(at)
+        assert "No evidence cited." not in text and "verdict" not in text.lower()
+
+
+def test_the_export_command_writes_a_history_document(
+    bench: Workbench, claims: list[int], tmp_path: Path
+) -> None:
+    home = ["--home", str(tmp_path / "cli-home"), "--db", bench.settings.database_url]
+    out, md = tmp_path / "h.html", tmp_path / "h.md"
+    args = ["export", "--history", "--out", str(out), "--out", str(md), "--reviewer", "lee"]
+    done = CliRunner().invoke(cli, [*home, *args, "--title", "Lee's verdicts"])
+    assert done.exit_code == 0, done.output
+    assert "exported 2 history entries as html" in done.output
+    assert "exported 2 history entries as md" in done.output
+    assert "<h1>Lee&#39;s verdicts</h1>" in out.read_text(encoding="utf-8")
+    assert md.read_text(encoding="utf-8").startswith("# Lee's verdicts")
+    assert f"claim-{claims[0]}" not in out.read_text(encoding="utf-8")  # dana's claim

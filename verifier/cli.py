@@ -37,7 +37,6 @@ from verifier.db.session import (
 from verifier.documents import list_sources
 from verifier.errors import VerifierError
 from verifier.export import (
-    FORMATS,
     REPORT_FORMATS,
     TRAILS,
     ClaimRecord,
@@ -929,9 +928,12 @@ def _day(_ctx: click.Context, param: click.Parameter, value: str | None) -> date
     help="Instead of one record per claim, every change of the claims picked: --history "
     "(or --history verdicts) every verdict change (who, when, from what, to what, note, "
     "evidence, sign-off); --history assignments every hand-over (who gave the claim from "
-    "whom to whom, when). csv, xlsx, jsonl or parquet.",
+    "whom to whom, when). A table (csv, xlsx, jsonl, parquet) or a readable html or md.",
 )
-@click.option("--title", default="Verdict report", show_default=True, help="HTML/Markdown title.")
+@click.option(
+    "--title",
+    help="HTML/Markdown title [default: Verdict report; with --history, the history's name].",
+)
 @click.option(
     "--publisher", help="ClaimReview: the publishing organisation (VERIFIER_PUBLISHER_NAME)."
 )
@@ -957,7 +959,7 @@ def export(
     signed_off: bool,
     changed: bool,
     history: str | None,
-    title: str,
+    title: str | None,
     publisher: str | None,
     publisher_url: str | None,
     factcheck_url: str | None,
@@ -976,6 +978,7 @@ def export(
             --factcheck-url "https://desk.example.org/checks/{claim_id}"
         verifier export --out report.html --out report.csv --out reviews.json
         verifier export --out history.csv --history --article 3
+        verifier export --out history.html --history --changed
         verifier export --out handovers.csv --history assignments --all
         verifier export --out corrections.html --changed --since 2026-11-01
     """
@@ -985,9 +988,10 @@ def export(
         )
     # Every output is checked before the workbench opens, and before anything is written.
     formats = [output_format(out, fmt) for out in outs]
-    if history and (tables := [f for f in formats if f not in FORMATS]):
+    if history and "claimreview" in formats:
         raise click.UsageError(
-            f"--history writes a table: csv, xlsx, jsonl or parquet, not {tables[0]}"
+            "--history writes a table (csv, xlsx, jsonl, parquet) or a document (html, md), "
+            "not claimreview"
         )
     files = [out.resolve() for out in outs]
     files += [snippets_path(o).resolve() for o, f in zip(outs, formats) if f == "claimreview"]
@@ -1016,10 +1020,12 @@ def export(
     # ClaimReview first: its refusal (no claim it can publish) comes before any file is written.
     for out, chosen in sorted(zip(outs, formats), key=lambda pair: pair[1] != "claimreview"):
         if history:
-            done = pipeline.export_history(records, selection, out, chosen, trail=history)
+            done = pipeline.export_history(
+                records, selection, out, chosen, trail=history, title=title
+            )
         else:
             done = pipeline.export_report(
-                records, selection, out, chosen, publisher=by, title=title
+                records, selection, out, chosen, publisher=by, title=title or "Verdict report"
             )
         click.echo(done.summary())
 

@@ -92,6 +92,7 @@ from verifier.export import (
     check_output,
     history_count,
     history_records,
+    history_totals,
     output_format,
     report_records,
     report_summary,
@@ -99,6 +100,7 @@ from verifier.export import (
     spreadsheet_row,
     write_claim_reviews,
     write_document,
+    write_history,
     write_records,
 )
 from verifier.fetch import fetch_article, fetch_source
@@ -1093,26 +1095,29 @@ def export_history(
     fmt: str | None = None,
     *,
     trail: str = "verdicts",
+    title: str | None = None,
 ) -> ExportReport:
-    """Write every change in ``trail`` of the claims ``selection`` picks to ``out`` as a
-    table: csv, xlsx, jsonl or parquet, streamed and atomically. The trails
+    """Write every change in ``trail`` of the claims ``selection`` picks to ``out``,
+    streamed and atomically: as a table (csv, xlsx, jsonl or parquet), one row per change;
+    or as a readable HTML or Markdown document (headed ``title``, by default the trail's
+    name), each claim with its changes in words. The trails
     (:data:`~verifier.export.TRAILS`): ``verdicts``, the audit trail of verdicts (who, when,
     from what, to what, note, evidence, sign-off); ``assignments``, every hand-over of a
     claim to check (who gave it from whom to whom, when).
 
     Raises:
-        InputError: the format or path cannot be used (or is no table format), no such
-            trail, or no claim matches, or the claims matched have no such history yet;
-            nothing is written.
+        InputError: the format or path cannot be used (ClaimReview is no history format),
+            no such trail, or no claim matches, or the claims matched have no such history
+            yet; nothing is written.
     """
     chosen = _trail(trail)
     fmt = output_format(out, fmt)
-    if fmt not in FORMATS:
-        raise InputError(
-            f"the {chosen.name} is a table: write it as {', '.join(FORMATS)}, not {fmt}"
-        )
+    if fmt not in FORMATS and fmt not in DOCUMENT_FORMATS:
+        written_as = ", ".join([*FORMATS, *DOCUMENT_FORMATS])
+        raise InputError(f"the {chosen.name} is written as {written_as}, not {fmt}")
     with bench.db.session() as session:
-        rows = history_records(session, selection, chosen)
+        document = fmt in DOCUMENT_FORMATS
+        rows = history_records(session, selection, chosen, quoted=document)
         first = next(rows, None)
         if first is None:
             scope = "reviewed claims" if selection.reviewed_only else "claims"
@@ -1121,9 +1126,14 @@ def export_history(
                 f"no {scope} with {article} {chosen.name} match these filters; "
                 f"nothing written to {out}"
             )
-        written = write_records(
-            chain([first], rows), out, columns=chosen.fields, schema=chosen.schema
-        )
+        if document:
+            totals = history_totals(session, selection, chosen)
+            heading = title or chosen.name.capitalize()
+            written = write_history(chain([first], rows), totals, out, fmt, title=heading)
+        else:
+            written = write_records(
+                chain([first], rows), out, columns=chosen.fields, schema=chosen.schema
+            )
         return ExportReport(out, fmt, written, counted="history entries")
 
 

@@ -47,6 +47,7 @@ NAMES = {
     "html": "HTML report",
     "md": "Markdown",
 }
+HISTORY_NAMES = {**NAMES, "html": "HTML"}  # "History (HTML)", not "History (HTML report)"
 MIME = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -73,15 +74,16 @@ HISTORIES = {
         "verdict-history",
         "History",
         ":material/history:",
-        "Verdict history: every change of these claims' verdicts, one row each (who, when, "
-        "from what, to what, note, evidence relied on, sign-off).",
+        "Verdict history: every change of these claims' verdicts (who, when, from what, to "
+        "what, note, evidence relied on, sign-off), a row each in a table, or in words in a "
+        "readable HTML or Markdown page.",
     ),
     "assignments": History(
         "assignment-history",
         "Assignments",
         ":material/assignment_ind:",
-        "Assignment history: every hand-over of these claims, one row each (who gave the "
-        "claim from whom to whom, and when).",
+        "Assignment history: every hand-over of these claims (who gave the claim from whom "
+        "to whom, and when), a row each in a table, or in words in a readable page.",
     ),
 }
 BUILT = "claimreview-built"  # the ClaimReview files made for the current filters
@@ -152,12 +154,14 @@ def _content(bench: Workbench, selection: ReportFilter, fmt: str, history: str |
 def downloads(
     bench: Workbench, selection: ReportFilter, formats: list[str], history: str | None = None
 ) -> None:
-    """One button per format, in a row; each file is made when clicked. With ``history``
-    (``verdicts`` or ``assignments``), the files are that history of the claims picked."""
+    """One button per format, in a row that wraps (each label whole); each file is made when
+    clicked. With ``history`` (``verdicts`` or ``assignments``), the files are that history
+    of the claims picked."""
     offered = HISTORIES[history] if history else None
-    for column, fmt in zip(st.columns(len(formats)), formats, strict=True):
-        column.download_button(
-            f"{offered.label} ({NAMES[fmt]})" if offered else NAMES[fmt],
+    row = st.container(horizontal=True, wrap=True)
+    for fmt in formats:
+        row.download_button(
+            f"{offered.label} ({HISTORY_NAMES[fmt]})" if offered else NAMES[fmt],
             data=partial(_content, bench, selection, fmt, history),
             file_name=f"{offered.stem if offered else FILE_STEM}{REPORT_FORMATS[fmt]}",
             mime=MIME[fmt],
@@ -316,7 +320,7 @@ def report_section(bench: Workbench) -> None:
         # Only a history the claims picked have: an empty one has nothing to download.
         if pipeline.count_history(bench, selection, trail):
             st.caption(offered.caption)
-            downloads(bench, selection, list(FORMATS), history=trail)
+            downloads(bench, selection, [*FORMATS, *DOCUMENT_FORMATS], history=trail)
     claimreview(bench, selection)
 
 

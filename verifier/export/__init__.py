@@ -9,7 +9,7 @@ from verifier.export.claimreview import (
     snippets_path,
     write_claim_reviews,
 )
-from verifier.export.document import write_document
+from verifier.export.document import write_document, write_history
 from verifier.export.formats import (
     DOCUMENT_FORMATS,
     FORMATS,
@@ -25,9 +25,11 @@ from verifier.export.history import (
     HISTORY_SCHEMA,
     TRAILS,
     VERDICTS,
+    HistoryTotals,
     Trail,
     history_count,
     history_records,
+    history_totals,
 )
 from verifier.export.records import (
     CLAIM_FIELDS,
@@ -68,6 +70,7 @@ __all__ = [
     "ClaimReviewExport",
     "EvidenceRecord",
     "Publisher",
+    "HistoryTotals",
     "ReportFilter",
     "ReportSummary",
     "Skipped",
@@ -76,6 +79,7 @@ __all__ = [
     "claim_review",
     "history_count",
     "history_records",
+    "history_totals",
     "output_format",
     "report_records",
     "report_summary",
@@ -86,5 +90,6 @@ __all__ = [
     "spreadsheet_row",
     "write_claim_reviews",
     "write_document",
+    "write_history",
     "write_records",
 ]

@@ -1,4 +1,5 @@
-"""Readable verdict reports: one self-contained HTML file, or Markdown for a CMS.
+"""Readable verdict reports: one self-contained HTML file, or Markdown for a CMS; and the
+histories (:mod:`verifier.export.history`) in the same two forms.
 
 Both open with the :class:`ReportSummary` and then show, article by article, each claim in
 its sentence, the verdict in words (and colour, in HTML), the reviewer's note and the cited
@@ -11,6 +12,10 @@ a fact-check's rating word, a negation of the claim, as the review page marks th
 :func:`~verifier.stance.rules.conflicting_spans`) are marked, so that an editor reading the
 report sees what the verdict turned on.
 
+A history (:func:`write_history`) lists, article by article and claim by claim, each change
+in words: who gave, changed or kept which verdict when, with the note, the evidence relied
+on as quotes and the sign-off; or who handed the claim from whom to whom.
+
 Every text from sources, articles and reviewers is escaped: HTML by Jinja2's autoescaping,
 Markdown by :func:`md_text` applied to every value the template prints (``<`` and ``&`` as
 entities, Markdown's markup characters with a backslash). A link is made only from an
@@ -22,20 +27,24 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from itertools import groupby
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from verifier.export.formats import atomic_output
+from verifier.export.history import HistoryTotals
 from verifier.export.summary import NOT_REVIEWED, ReportSummary
 from verifier.labels import Label
 from verifier.stance.rules import conflicting_spans
 from verifier.text import web_address
 
 Record = dict[str, object]
+T = TypeVar("T")
 
 #: Colour of each verdict (text on it is white); claims not reviewed are grey.
 VERDICT_COLOURS = {
@@ -61,11 +70,12 @@ class Bar:
 
 
 @dataclass
-class ArticleSection:
-    """An article's heading fields and its claims, read as the template reaches them."""
+class ArticleSection(Generic[T]):
+    """An article's heading fields and its claims (a report's records, or a history's
+    :class:`ClaimChanges`), read as the template reaches them."""
 
     head: Record
-    claims: Iterator[dict[str, object]]
+    claims: Iterator[T]
 
 
 class Raw(str):
@@ -149,13 +159,10 @@ def write_document(
             written[0] += 1
             yield _claim(record)
 
-    template = _environment(fmt == "md").get_template(f"report.{fmt}.j2")
     context = {
         "title": title,
         "summary": summary,
         "articles": _sections(counted()),
-        "colours": VERDICT_COLOURS,
-        "colour_class": {name: f"v-{n}" for n, name in enumerate(VERDICT_COLOURS)},
         "verdict_bars": bars(summary.verdicts.items(), VERDICT_COLOURS),
         "reviewer_bars": bars(summary.reviewers),
         "article_bars": bars(
@@ -165,20 +172,104 @@ def write_document(
         ),
         "labels": [label.value for label in Label],
     }
-    with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as out:
-        for chunk in template.generate(**context):
-            out.write(chunk)
+    _render(f"report.{fmt}.j2", context, path, markdown=fmt == "md")
     return written[0]
 
 
-def _sections(claims: Iterator[dict[str, object]]) -> Iterator[ArticleSection]:
+def write_history(
+    rows: Iterable[Record], totals: HistoryTotals, path: Path, fmt: str, *, title: str
+) -> int:
+    """Write a history's rows (read with ``quoted=True``, by article and claim, oldest first)
+    to ``path`` atomically as HTML (``fmt="html"``) or Markdown (``"md"``), grouped by article
+    and claim. Returns the number of changes written."""
+    written = [0]
+
+    def counted() -> Iterator[Record]:
+        for row in rows:
+            written[0] += 1
+            yield _change(row)
+
+    context = {
+        "title": title,
+        "totals": totals,
+        "generated_at": datetime.now(UTC),
+        "articles": _history_sections(counted()),
+    }
+    _render(f"history.{fmt}.j2", context, path, markdown=fmt == "md")
+    return written[0]
+
+
+def _render(name: str, context: dict[str, object], path: Path, *, markdown: bool) -> None:
+    """Stream template ``name`` with ``context`` (and the verdict colours) into ``path``."""
+    template = _environment(markdown).get_template(name)
+    colours = {
+        "colours": VERDICT_COLOURS,
+        "colour_class": {name: f"v-{n}" for n, name in enumerate(VERDICT_COLOURS)},
+    }
+    with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as out:
+        for chunk in template.generate(**colours, **context):
+            out.write(chunk)
+
+
+def _sections(claims: Iterator[Record]) -> Iterator[ArticleSection[Record]]:
     for _, group in groupby(claims, key=lambda claim: claim["article_id"]):
         first = next(group)
         # The template reads each section's claims before the next section: streamed.
         yield ArticleSection(first, _prepend(first, group))  # noqa: B031
 
 
-def _prepend(first: dict[str, object], rest: Iterator[dict[str, object]]) -> Iterator[Record]:
+@dataclass(frozen=True)
+class ClaimChanges:
+    """A claim of a history and its changes, oldest first; ``colour`` names its colour (its
+    verdict after the last change; grey for hand-overs)."""
+
+    claim_id: object
+    claim: object
+    changes: list[Record]
+    colour: str
+
+
+def _history_sections(changes: Iterator[Record]) -> Iterator[ArticleSection[ClaimChanges]]:
+    """The changes grouped by article, then by claim (a claim's changes are few: each claim
+    is read whole, the articles streamed)."""
+    for _, in_article in groupby(changes, key=lambda change: change["article_id"]):
+        claims = (
+            _claim_changes(list(group))
+            for _, group in groupby(in_article, key=lambda change: change["claim_id"])
+        )
+        first = next(claims)
+        yield ArticleSection(first.changes[0], _prepend(first, claims))  # noqa: B031
+
+
+def _claim_changes(changes: list[Record]) -> ClaimChanges:
+    last = changes[-1]
+    colour = str(last.get("to_verdict") or NOT_REVIEWED)
+    return ClaimChanges(last["claim_id"], last["claim"], changes, colour)
+
+
+def _change(row: Record) -> Record:
+    """``row`` with what the history templates show: the time readable, and what kind of
+    change it was (``first``, ``changed`` or ``kept`` verdict; ``assigned``, ``handed`` or
+    ``taken back``)."""
+    if "to_verdict" in row:
+        before, after = row.get("from_verdict"), row["to_verdict"]
+        kind = "first" if before is None else "changed" if before != after else "kept"
+    else:
+        before, after = row.get("from_assignee"), row.get("to_assignee")
+        kind = "assigned" if before is None else "handed" if after is not None else "taken back"
+    return {
+        "note": None,  # hand-overs have no note nor sign-off
+        "signed_off_by": None,
+        **row,
+        "kind": kind,
+        "when": _readable(row.get("changed_at")),
+        "signed": _readable(row.get("signed_off_at")),
+        "cited": row.get("cited") or [],
+        "uncited": row.get("uncited") or [],
+    }
+
+
+def _prepend(first: T, rest: Iterator[T]) -> Iterator[T]:
     yield first
     yield from rest
 

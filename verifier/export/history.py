@@ -10,6 +10,11 @@ The claims are those a :class:`~verifier.export.report.ReportFilter` picks, as f
 every change of each is listed, oldest first, claim by claim in the report's order (by
 article and reading order). A trail's ``fields`` name a row's fields in output order; the
 JSON Lines and Parquet files are this contract (a test pins it).
+
+The readable forms (HTML and Markdown, :func:`~verifier.export.document.write_history`)
+read the same rows with ``quoted=True``: each verdict change then also carries ``cited``,
+the passages it relied on as quotes with their source, kept when the source was removed
+(:func:`~verifier.citations.cited_passages`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from verifier.citations import CitedPassage, cited_passages
 from verifier.db.models import (
     Article,
     AssignmentChange,
@@ -87,27 +93,63 @@ class Trail:
     changes: type[VerdictChange] | type[AssignmentChange]  # the table of its rows
 
 
-def history_count(session: Session, report: ReportFilter, trail: Trail) -> int:
-    """How many changes ``trail`` holds of the claims ``report`` picks (one count query)."""
+@dataclass(frozen=True)
+class HistoryTotals:
+    """How much of a trail the claims a report picks hold: changes, of how many claims, in
+    how many articles."""
+
+    changes: int
+    claims: int
+    articles: int
+
+
+def history_totals(session: Session, report: ReportFilter, trail: Trail) -> HistoryTotals:
+    """The :class:`HistoryTotals` of ``trail`` for the claims ``report`` picks (one query)."""
     picked = selected_claims(report).order_by(None).subquery()
     table = trail.changes
-    return (
-        session.scalar(
-            sa.select(sa.func.count(table.id)).join(picked, picked.c.id == table.claim_id)
+    changes, claims, articles = session.execute(
+        sa.select(
+            sa.func.count(table.id),
+            sa.func.count(sa.distinct(table.claim_id)),
+            sa.func.count(sa.distinct(Claim.article_id)),
         )
-        or 0
-    )
+        .join(picked, picked.c.id == table.claim_id)
+        .join(Claim, Claim.id == table.claim_id)
+    ).one()
+    return HistoryTotals(changes or 0, claims or 0, articles or 0)
+
+
+def history_count(session: Session, report: ReportFilter, trail: Trail) -> int:
+    """How many changes ``trail`` holds of the claims ``report`` picks (one count query)."""
+    return history_totals(session, report, trail).changes
 
 
 def history_records(
-    session: Session, report: ReportFilter, trail: Trail | None = None
+    session: Session, report: ReportFilter, trail: Trail | None = None, *, quoted: bool = False
 ) -> Iterator[dict[str, object]]:
     """Every change in ``trail`` (the verdict history unless given) of the claims ``report``
-    picks, a chunk of claims at a time."""
+    picks, a chunk of claims at a time. With ``quoted``, each row that names evidence also
+    carries ``cited``: those passages as :class:`~verifier.citations.CitedPassage`, in the
+    order cited, and ``uncited``: the ids of any no longer held."""
     read = (trail or VERDICTS).rows
     ids: list[int] = list(session.scalars(selected_claims(report)))
     for start in range(0, len(ids), CHUNK):
-        yield from read(session, ids[start : start + CHUNK])
+        rows = read(session, ids[start : start + CHUNK])
+        yield from _quoted(session, list(rows)) if quoted else rows
+
+
+def _quoted(session: Session, rows: list[dict[str, object]]) -> Iterator[dict[str, object]]:
+    named = {pid for row in rows for pid in _evidence(row)}
+    passages = cited_passages(session, named)
+    for row in rows:
+        ids = _evidence(row)
+        cited: list[CitedPassage] = [passages[pid] for pid in ids if pid in passages]
+        yield {**row, "cited": cited, "uncited": [pid for pid in ids if pid not in passages]}
+
+
+def _evidence(row: dict[str, object]) -> list[int]:
+    ids = row.get("evidence")
+    return list(ids) if isinstance(ids, list) else []
 
 
 def _verdict_rows(session: Session, ids: Sequence[int]) -> Iterator[dict[str, object]]:
