@@ -14,6 +14,7 @@ import docx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from made_documents import make_pdf
+from made_msg import make_msg
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -27,7 +28,7 @@ from verifier.sources import read_file
 MB = 1024 * 1024
 FUZZ = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-SUFFIXES = (".txt", ".md", ".html", ".csv", ".jsonl", ".xlsx", ".pdf", ".docx", ".eml")
+SUFFIXES = (".txt", ".md", ".html", ".csv", ".jsonl", ".xlsx", ".pdf", ".docx", ".eml", ".msg")
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "cp1251")
 
 # Text that stresses the readers: separators, controls, markup, quotes, non-Latin scripts.
@@ -131,6 +132,32 @@ def eml_bytes(draw: st.DrawFn) -> bytes:
 
 
 @st.composite
+def msg_bytes(draw: st.DrawFn) -> bytes:
+    """An Outlook message of drawn texts, Unicode or 8-bit, with an attachment and an item
+    attached, whole, cut short or with bytes changed."""
+    text = st.none() | tricky
+    codepage = draw(st.sampled_from([None, 1252, 1251, 65001, 99999]))
+    if codepage not in (None, 65001, 99999):
+        text = st.none() | tricky.map(
+            lambda value: value.encode(f"cp{codepage}", "replace").decode(f"cp{codepage}")
+        )
+    elif codepage is not None:
+        text = st.none() | tricky.map(lambda value: value.encode("utf-8", "replace").decode())
+    fields = {
+        "subject": draw(text),
+        "body": draw(text),
+        "sender": draw(text),
+        "headers": draw(text),
+        "codepage": codepage if codepage != 99999 else None,
+    }
+    html = draw(st.none() | tricky.map(lambda value: value.encode("utf-8", "replace")))
+    attachments = [(draw(tricky) or "a.txt", draw(st.binary(max_size=100)))]
+    items = [{"subject": draw(text), "body": draw(text)}] if draw(st.booleans()) else []
+    data = make_msg(**fields, html=html, attachments=attachments, items=items)  # type: ignore[arg-type]
+    return _damaged(draw, data)
+
+
+@st.composite
 def file_bytes(draw: st.DrawFn) -> tuple[str, bytes]:
     """A file name and content: structured (front matter, CSV, JSON Lines, HTML) or raw."""
     suffix = draw(st.sampled_from(SUFFIXES))
@@ -143,6 +170,8 @@ def file_bytes(draw: st.DrawFn) -> tuple[str, bytes]:
         return suffix, draw(docx_bytes())
     if suffix == ".eml" and kind == "structured":
         return suffix, draw(eml_bytes())
+    if suffix == ".msg" and kind != "bytes":
+        return suffix, draw(msg_bytes())
     if kind == "bytes":
         return suffix, draw(st.binary(max_size=600))
     if kind == "text" or suffix in (".txt", ".md"):

@@ -1,15 +1,17 @@
-"""Emails saved as .eml files: the body and each readable attachment (a forwarded email too)
-become sources, with the sender as outlet and the day sent as date; what cannot be read is
-skipped, or refused."""
+"""Emails saved as .eml files, and as Outlook .msg files: the body and each readable
+attachment (a forwarded email too) become sources, with the sender as outlet and the day
+sent as date; what cannot be read is skipped, or refused."""
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 from made_documents import make_docx, make_pdf
+from made_msg import BODY, compound_file, make_msg
 
 from verifier import pipeline
 from verifier.documents import list_sources
@@ -200,3 +202,147 @@ def test_an_email_with_nothing_readable_is_refused(tmp_path: Path) -> None:
     path.write_bytes(bytes(message))
     with pytest.raises(InputError, match="no document with text in it"):
         list(read_sources([path], 2**20))
+
+
+def test_an_outlook_message_gives_its_body_and_readable_attachments(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    pdf = make_pdf([["Full statement: 28 aircraft were not moved to Latakia."]], title="Full")
+    path = tmp_path / "statement.msg"
+    # Outlook keeps some names with the folder they came from.
+    attached = [("C:\\Press\\full.pdf", pdf), ("a.docx", make_docx()), ("x.png", b"\x89PNG")]
+    attached.append(("b.pdf", b"%PDF-1.4 broken"))
+    path.write_bytes(make_msg(attachments=attached, objects=["Chart"]))
+    with caplog.at_level(logging.WARNING):
+        docs = list(read_sources([path], 2**20))
+    assert [(doc.uri.removeprefix(str(path)), doc.format, doc.title) for doc in docs] == [
+        ("", "msg", "Statement on the Latakia air base"),  # "RE: " taken off
+        ("#attachment=full.pdf", "pdf", "Full"),
+        ("#attachment=a.docx", "docx", "MoD statement on Latakia"),
+    ]
+    assert docs[0].text == BODY.replace("\r\n", "\n")
+    assert {doc.outlet for doc in docs} == {"Ministry of Defence Press Office"}
+    assert {str(doc.published) for doc in docs} == {"2015-09-21"}
+    skipped = [record.getMessage() for record in caplog.records]
+    assert any("#attachment=x.png: not a kind of file verifier reads" in m for m in skipped)
+    assert any("#attachment=b.pdf: cannot be read as a PDF" in m for m in skipped)
+    assert any("#attachment=Chart: an attachment Outlook keeps as a link" in m for m in skipped)
+
+
+def test_an_outlook_message_in_html_in_a_code_page_or_with_only_its_headers(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "tip.msg"
+    # An HTML body alone, in the code page the message names (UTF-8 here).
+    page = "<p>Jets <b>landed</b> at Latakia – twice.</p><script>x()</script>".encode()
+    path.write_bytes(make_msg("FW: jets", None, html=page, codepage=65001, sender=None))
+    [doc] = read_sources([path], 2**20)
+    assert (doc.title, doc.text, doc.outlet) == (
+        "jets",
+        "Jets landed at Latakia – twice.",
+        "press@mod.example.gov",  # no sender's name: the address
+    )
+    # 8-bit texts in the message's code page (Cyrillic, 1251; Polish in ISO 8859-2).
+    path.write_bytes(make_msg("Заявление", "Самолёты не прибыли.", codepage=1251, sender="Пресс"))
+    [doc] = read_sources([path], 2**20)
+    assert (doc.title, doc.text, doc.outlet) == ("Заявление", "Самолёты не прибыли.", "Пресс")
+    path.write_bytes(make_msg("Oświadczenie", "Żadne samoloty.", codepage=28592))
+    [doc] = read_sources([path], 2**20)
+    assert (doc.title, doc.text) == ("Oświadczenie", "Żadne samoloty.")
+    # The HTML in the code page named for it, the subject in the message's own.
+    html = "<p>Самолёты не прибыли.</p>".encode("cp1251")
+    path.write_bytes(make_msg("Café", None, html=html, codepage=1252, html_codepage=1251))
+    [doc] = read_sources([path], 2**20)
+    assert (doc.title, doc.text) == ("Café", "Самолёты не прибыли.")
+    # A message received: sender and day from its transport headers.
+    headers = "From: Wire Desk <wire@agency.example>\r\nDate: Tue, 22 Sep 2015 23:30:00 -0200\r\n"
+    path.write_bytes(make_msg(sender=None, address=None, sent=None, headers=headers))
+    [doc] = read_sources([path], 2**20)
+    assert (doc.outlet, str(doc.published)) == ("Wire Desk", "2015-09-22")
+
+
+def test_an_item_attached_in_outlook_gives_its_own_documents(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    pdf = make_pdf([["Full statement: 28 aircraft were not moved to Latakia."]], title="Full")
+    statement = {
+        "subject": "Statement on the Latakia air base",
+        "body": "The ministry denies that 28 combat aircraft landed at Latakia.",
+        "sender": "Ministry of Defence Press Office",
+        "sent": datetime(2015, 9, 21, 7, 4, tzinfo=UTC),
+        "attachments": [("full.pdf", pdf)],
+    }
+    path = tmp_path / "tip.msg"
+    tip = {"body": "Forwarded by the tipster.", "sender": "Tipster", "sent": None}
+    path.write_bytes(make_msg("FW: Statement", **tip, items=[statement]))  # type: ignore[arg-type]
+    docs = list(read_sources([path], 2**20))
+    found = [(doc.uri.removeprefix(str(path)), doc.title, doc.outlet, str(doc.published))
+             for doc in docs]  # fmt: skip
+    item = "#attachment=Statement on the Latakia air base.msg"
+    assert found == [
+        ("", "Statement", "Tipster", "None"),
+        (item, "Statement on the Latakia air base", statement["sender"], "2015-09-21"),
+        (item + "#attachment=full.pdf", "Full", statement["sender"], "2015-09-21"),
+    ]
+    # An .eml file attached to a message, and a .msg file attached to an email, are read
+    # too; emails go three deep (as forwarded .eml files do), not further.
+    mail = EmailMessage()
+    mail["From"], mail["Subject"] = "Desk <desk@x.example>", "Saved from Outlook"
+    mail.set_content("The message the ministry sent, as saved.")
+    mail.add_attachment(
+        make_msg(items=[{**tip, "items": [statement]}]),
+        maintype="application",
+        subtype="vnd.ms-outlook",
+        filename="saved.msg",
+    )
+    path = tmp_path / "desk.eml"
+    path.write_bytes(bytes(mail))
+    with caplog.at_level(logging.WARNING):
+        docs = list(read_sources([path], 2**20))
+    assert [doc.outlet for doc in docs] == ["Desk", "Ministry of Defence Press Office", "Tipster"]
+    assert docs[1].uri.endswith("#attachment=saved.msg")
+    skipped = [record.getMessage() for record in caplog.records]
+    assert any("an email 4 emails deep; skipped" in m for m in skipped)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (compound_file({"WordDocument": b"x" * 600}), "an Office file of the older kind"),
+        (make_msg()[:1500], "cannot be read as an Outlook message"),
+        (b"Just some text named .msg", r"not an email \(no From, Subject or Date header\)"),
+    ],
+)
+def test_a_file_that_is_no_outlook_message_is_one_clear_line(
+    tmp_path: Path, data: bytes, message: str
+) -> None:
+    path = tmp_path / "x.msg"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=message) as raised:
+        list(read_sources([path], 2**20))
+    assert str(raised.value).startswith(f"{path}: ") and "\n" not in str(raised.value)
+
+
+def test_a_message_kept_only_as_rich_text_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "rtf.msg"
+    path.write_bytes(make_msg(body=None, rtf=True))
+    with caplog.at_level(logging.WARNING), pytest.raises(InputError, match="no document with"):
+        list(read_sources([path], 2**20))
+    assert any("kept only as rich text (RTF)" in r.getMessage() for r in caplog.records)
+
+
+def test_an_outlook_message_is_ingested_as_sources(bench: Workbench, tmp_path: Path) -> None:
+    path = tmp_path / "statement.msg"
+    pdf = make_pdf([["Full statement: 28 aircraft were not moved to Latakia."]], title="Full")
+    path.write_bytes(make_msg(attachments=[("full.pdf", pdf)]))
+    assert pipeline.ingest(bench, [tmp_path]).added == 2  # a folder's .msg files are read
+    assert pipeline.ingest(bench, [path]).unchanged == 2
+    with bench.db.session() as session:
+        rows, count = list_sources(session)
+    assert count == 2 and {row.format for row in rows} == {"msg", "pdf"}
+    # Uploaded in the app, as a desk drops it from Outlook.
+    upload = make_msg("Tip", "Jets landed at Latakia on Tuesday, a source said.", sender="Tips")
+    report = pipeline.ingest_uploads(bench, [("Tip from a source.msg", upload)])
+    assert report.added == 1 and not report.warnings

@@ -271,7 +271,7 @@ def ingest(
     date: str | None,
     column: str,
 ) -> None:
-    """Add source documents (.txt .md .html .pdf .docx .eml .csv .jsonl .xlsx files or
+    """Add source documents (.txt .md .html .pdf .docx .eml .msg .csv .jsonl .xlsx files or
     folders, or web pages by their http(s) address).
 
     Front matter in .txt/.md (title, outlet, url, date between --- lines), the <head> of

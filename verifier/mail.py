@@ -1,6 +1,7 @@
 """An email saved as a file (``.eml``: a statement a press office sent, a tip forwarded to
 the desk), read with Python's own ``email`` package: its subject, sender, date, body and
-attachments. :func:`verifier.sources.read_eml_docs` makes documents of them.
+attachments. :func:`verifier.sources.read_mail_docs` makes documents of them (of an Outlook
+``.msg`` file's too: :mod:`verifier.outlook` reads it into the same :class:`Mail`).
 
 The body is the plain-text part, else the HTML one. Attachments are kept with their file
 names, for the caller to read as files of their kind; an email forwarded as an attachment
@@ -33,7 +34,8 @@ class Mail:
 
     Attributes:
         body_kind: ``"plain"`` or ``"html"`` (``None`` when it has no text body).
-        attachments: ``(file name, content)`` of each attachment, in order.
+        attachments: ``(file name, content)`` of each attachment, in order: the file's
+            bytes, or (a message Outlook attached as an item) the message itself.
     """
 
     subject: str | None
@@ -41,7 +43,7 @@ class Mail:
     sent: date | None
     body: str | None
     body_kind: str | None
-    attachments: list[tuple[str, bytes]] = field(default_factory=list)
+    attachments: list[tuple[str, bytes | Mail]] = field(default_factory=list)
 
 
 def read_eml(where: Path | str, data: bytes) -> Mail:
@@ -62,7 +64,7 @@ def read_eml(where: Path | str, data: bytes) -> Mail:
     try:
         body = message.get_body(preferencelist=("plain", "html"))
         text = _content(body) if body is not None else None
-        attachments = []
+        attachments: list[tuple[str, bytes | Mail]] = []
         for number, part in enumerate(message.iter_attachments(), start=1):
             name = Path(str(part.get_filename() or "")).name or f"attachment-{number}"
             if part.get_content_type() == "message/rfc822":  # a forwarded email, whole
@@ -79,8 +81,8 @@ def read_eml(where: Path | str, data: bytes) -> Mail:
         ) from None
     return Mail(
         subject=_header(message, "subject"),
-        sender=_sender(message),
-        sent=_sent(message),
+        sender=parse_sender(_header(message, "from")),
+        sent=parse_sent(_header(message, "date")),
         body=text,
         body_kind=body.get_content_subtype() if body is not None and text else None,
         attachments=attachments,
@@ -111,17 +113,16 @@ def _header(message: EmailMessage, name: str) -> str | None:
     return text or None
 
 
-def _sender(message: EmailMessage) -> str | None:
-    """The sender's name as the email gives it, else its address."""
-    raw = _header(message, "from")
+def parse_sender(raw: str | None) -> str | None:
+    """The sender's name as a From header gives it, else its address."""
     if raw is None:
         return None
     name, address = email.utils.parseaddr(raw)
     return " ".join((name or address or raw).split()) or None
 
 
-def _sent(message: EmailMessage) -> date | None:
-    raw = _header(message, "date")
+def parse_sent(raw: str | None) -> date | None:
+    """The day a Date header says (``None`` when it says none that can be read)."""
     if raw is None:
         return None
     try:

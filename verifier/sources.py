@@ -5,10 +5,11 @@ Supported: ``.txt`` and ``.md`` (optional front matter between ``---`` lines wit
 metadata from its ``<head>``, a fact-check's ClaimReview markup: :mod:`verifier.markup`),
 ``.pdf`` (its text layer as paragraphs, the title from its metadata: :mod:`verifier.pdf`),
 ``.docx`` (its paragraphs and tables, the title from its properties: :mod:`verifier.word`),
-``.eml`` (an email: its body, and each attachment of those kinds or an email, as documents:
-:func:`read_eml_docs`), ``.csv`` (one document per row, column ``text``) and ``.jsonl`` (one
-JSON object per line, field ``text``). Folders are walked for those extensions. The files
-themselves are read (size, encoding, binary checks, table rows) by :mod:`verifier.readers`.
+``.eml`` and Outlook's ``.msg`` (an email: its body, and each attachment of those kinds or
+an email, as documents: :func:`read_mail_docs`), ``.csv`` (one document per row, column
+``text``) and ``.jsonl`` (one JSON object per line, field ``text``). Folders are walked for
+those extensions. The files themselves are read (size, encoding, binary checks, table rows)
+by :mod:`verifier.readers`.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from verifier import ocr
 from verifier.db.limits import check_lengths
 from verifier.db.models import Document
 from verifier.errors import InputError
-from verifier.mail import read_eml
+from verifier.mail import Mail, read_eml
 from verifier.markup import ClaimReviewMarkup, claim_reviews
+from verifier.outlook import is_msg, read_msg
 from verifier.pdf import read_pdf
 from verifier.readers import TABLE_SUFFIXES, decode_text, read_bytes, read_table
 from verifier.text import first_line_title, one_line
@@ -40,7 +42,7 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 PDF_SUFFIXES = {".pdf"}
 WORD_SUFFIXES = {".docx"}
-MAIL_SUFFIXES = {".eml"}
+MAIL_SUFFIXES = {".eml", ".msg"}
 #: How many emails deep an email file is read (each forwarded as an attachment of the one
 #: before it): the file's own, and two inside. A deeper one is skipped with a warning.
 MAIL_NESTING = 3
@@ -285,21 +287,32 @@ def read_doc(
     return read_html_doc(where, raw) if suffix in HTML_SUFFIXES else read_text_doc(where, raw)
 
 
-def read_eml_docs(
+def read_mail_docs(
     path: Path | str, data: bytes, max_bytes: int, encoding: str | None = None, depth: int = 0
 ) -> list[SourceDoc]:
-    """The documents of an email file (:func:`verifier.mail.read_eml`): its body (titled
-    by its subject, less "Re:" and "Fwd:"), then each attachment that is a text, HTML, PDF
-    or Word file (uri ``path#attachment=NAME``), all with the sender as outlet and the day
-    it was sent as date unless a document says otherwise. An email attached to it (a tip
-    forwarded as an attachment) gives its own documents the same way, with its own sender
-    and date, up to :data:`MAIL_NESTING` emails deep. An attachment of another kind, or one
-    that cannot be read, is skipped with a warning naming it.
+    """The documents of an email file: an ``.eml`` (:func:`verifier.mail.read_eml`) or an
+    Outlook ``.msg`` (:func:`verifier.outlook.read_msg`), told apart by their content. Its
+    body (titled by its subject, less "Re:" and "Fwd:"), then each attachment that is a
+    text, HTML, PDF or Word file (uri ``path#attachment=NAME``), all with the sender as
+    outlet and the day it was sent as date unless a document says otherwise. An email
+    attached to it (a tip forwarded as an attachment, an ``.msg`` file attached, or an item
+    Outlook attached) gives its own documents the same way, with its own sender and date, up
+    to :data:`MAIL_NESTING` emails deep. An attachment of another kind, or one that cannot
+    be read, is skipped with a warning naming it.
 
     Raises:
         InputError: not an email.
     """
-    mail = read_eml(path, data)
+    return _mail_docs(path, _read_mail(path, data), max_bytes, encoding, depth)
+
+
+def _read_mail(where: Path | str, data: bytes) -> Mail:
+    return read_msg(where, data) if is_msg(data) else read_eml(where, data)
+
+
+def _mail_docs(
+    path: Path | str, mail: Mail, max_bytes: int, encoding: str | None, depth: int
+) -> list[SourceDoc]:
     docs = []
     text = (mail.body or "").strip()
     if text and mail.body_kind == "html":
@@ -310,7 +323,7 @@ def read_eml_docs(
     subject = _REPLY.sub("", mail.subject or "").strip()
     if text:
         title = one_line(subject) or first_line_title(text, _stem(path))
-        docs.append(SourceDoc(uri=str(path), title=title, text=text, format="eml"))
+        docs.append(SourceDoc(uri=str(path), title=title, text=text, format=_kind(path)))
     names: set[str] = set()
     for name, content in mail.attachments:
         suffix = Path(name).suffix.lower()
@@ -320,12 +333,13 @@ def read_eml_docs(
             unique = f"{Path(name).stem}-{number}{suffix}"
         names.add(unique)
         where = f"{path}#attachment={unique}"
-        if suffix in MAIL_SUFFIXES:
+        if isinstance(content, Mail) or suffix in MAIL_SUFFIXES:
             if depth + 1 >= MAIL_NESTING:
                 log.warning("%s: an email %d emails deep; skipped", where, depth + 2)
                 continue
             try:
-                docs.extend(read_eml_docs(where, content, max_bytes, encoding, depth + 1))
+                inner = content if isinstance(content, Mail) else _read_mail(where, content)
+                docs.extend(_mail_docs(where, inner, max_bytes, encoding, depth + 1))
             except InputError as error:
                 log.warning("%s; skipped", error)
             continue
@@ -342,6 +356,11 @@ def read_eml_docs(
         replace(doc, outlet=doc.outlet or mail.sender, published=doc.published or mail.sent)
         for doc in docs
     ]
+
+
+def _kind(path: Path | str) -> str:
+    """``msg`` for an Outlook message's body, else ``eml``."""
+    return "msg" if str(path).lower().endswith(".msg") else "eml"
 
 
 def _row_doc(
@@ -398,7 +417,7 @@ def read_file(
         rows = read_table(path, max_bytes, encoding, column, hint)
         docs = _table_docs(path, rows, suffix[1:], column)
     elif suffix in MAIL_SUFFIXES:
-        docs = read_eml_docs(path, read_bytes(path, max_bytes), max_bytes, encoding)
+        docs = read_mail_docs(path, read_bytes(path, max_bytes), max_bytes, encoding)
     else:
         docs = [read_doc(path, read_bytes(path, max_bytes), suffix, max_bytes, encoding)]
     if not docs:
