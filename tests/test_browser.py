@@ -27,6 +27,7 @@ from browsing import (
 )
 from conftest import served
 from made_documents import make_pdf, make_scan
+from made_msg import make_msg
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
@@ -323,6 +324,21 @@ def test_a_source_is_uploaded_and_listed(
         browser, "//input[@placeholder='title, outlet, URL']", "MoD statement", Keys.ENTER
     )
     wait.until(lambda d: "1 source(s)" in body_text(d))  # found by the title in its metadata
+    # An Outlook message dropped from the desk's mail: its body and its attached PDF. (A
+    # short name: the field shows a long one cut short.)
+    message = upload.parent / "ministry.msg"
+    full = make_pdf([["Full statement: no aircraft were moved."]], title="Full statement")
+    message.write_bytes(
+        make_msg("FW: Latakia statement", attachments=[("full-statement.pdf", full)])
+    )
+    choose_file(browser, message)
+    press(browser, "Ingest")
+    wait.until(lambda d: "2 added" in body_text(d))
+    search = "//input[@placeholder='title, outlet, URL']"
+    # Both have the sender for outlet (the table is drawn, not text: counted by the search).
+    type_when_ready(browser, search, Keys.CONTROL, "a", Keys.NULL, "Ministry of Def", Keys.ENTER)
+    wait.until(lambda d: "2 source(s)" in body_text(d))
+    screenshot(browser, "sources-outlook-message.png")
 
 
 def test_a_table_is_uploaded_with_its_text_column_and_outlet(
