@@ -9,6 +9,7 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 SECTOR, MINI, CUTOFF = 512, 64, 4096
 FREE, END, FATSECT, NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
@@ -17,45 +18,18 @@ FREE, END, FATSECT, NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
 Tree = dict[str, "bytes | Tree"]
 BODY = "The ministry denies that 28 combat aircraft landed at Latakia.\r\n\r\nNo troops were sent."
 SENT = datetime(2015, 9, 21, 7, 4, tzinfo=UTC)
+SENDER = "Ministry of Defence Press Office"
 
 
 def make_msg(
     subject: str | None = "RE: Statement on the Latakia air base",
     body: str | None = BODY,
-    *,
-    html: bytes | None = None,
-    sender: str | None = "Ministry of Defence Press Office",
-    address: str | None = "press@mod.example.gov",
-    sent: datetime | None = SENT,
-    attachments: Sequence[tuple[str, bytes]] = (),
-    items: Sequence[dict[str, object]] = (),
-    codepage: int | None = None,
-    html_codepage: int | None = None,
-    objects: Sequence[str] = (),
-    rtf: bool = False,
-    headers: str | None = None,
+    **fields: Any,
 ) -> bytes:
-    """An Outlook message: ``items`` are messages attached as items (``make_msg``'s
-    arguments each), ``objects`` the names of OLE objects embedded (a drawing, say); with
-    ``codepage``, texts are 8-bit in that code page, not Unicode; ``html_codepage`` is the
-    one the message names for its HTML."""
-    return compound_file(
-        message_tree(
-            subject,
-            body,
-            html=html,
-            sender=sender,
-            address=address,
-            sent=sent,
-            attachments=attachments,
-            items=items,
-            codepage=codepage,
-            html_codepage=html_codepage,
-            objects=objects,
-            rtf=rtf,
-            headers=headers,
-        )
-    )
+    """An Outlook message from the ministry's press office (:func:`message_tree`'s
+    ``fields`` say otherwise)."""
+    sender = {"sender": SENDER, "address": "press@mod.example.gov", "sent": SENT}
+    return compound_file(message_tree(subject, body, **{**sender, **fields}))
 
 
 def message_tree(
@@ -75,6 +49,10 @@ def message_tree(
     headers: str | None = None,
     nested: bool = False,
 ) -> Tree:
+    """A message's storage: ``items`` are messages attached as items (this function's
+    arguments each), ``objects`` the names of OLE objects embedded (a drawing, say); with
+    ``codepage``, texts are 8-bit in that code page, not Unicode; ``html_codepage`` is the
+    one the message names for its HTML; ``nested``, a message inside another."""
     tree: Tree = {"__nameid_version1.0": {}}
     fixed = []
     if sent is not None:

@@ -25,7 +25,7 @@ entities, Markdown's markup characters with a backslash). A link is made only fr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -152,17 +152,11 @@ def write_document(
 ) -> int:
     """Write the HTML (``fmt="html"``) or Markdown (``"md"``) report to ``path`` atomically.
     Returns the number of claims written."""
-    written = [0]
-
-    def counted() -> Iterator[dict[str, object]]:
-        for record in records:
-            written[0] += 1
-            yield _claim(record)
-
+    claims = _Counted(records, _claim)
     context = {
         "title": title,
         "summary": summary,
-        "articles": _sections(counted()),
+        "articles": _sections(iter(claims)),
         "verdict_bars": bars(summary.verdicts.items(), VERDICT_COLOURS),
         "reviewer_bars": bars(summary.reviewers),
         "article_bars": bars(
@@ -173,7 +167,7 @@ def write_document(
         "labels": [label.value for label in Label],
     }
     _render(f"report.{fmt}.j2", context, path, markdown=fmt == "md")
-    return written[0]
+    return claims.count
 
 
 def write_history(
@@ -182,21 +176,27 @@ def write_history(
     """Write a history's rows (read with ``quoted=True``, by article and claim, oldest first)
     to ``path`` atomically as HTML (``fmt="html"``) or Markdown (``"md"``), grouped by article
     and claim. Returns the number of changes written."""
-    written = [0]
-
-    def counted() -> Iterator[Record]:
-        for row in rows:
-            written[0] += 1
-            yield _change(row)
-
+    changes = _Counted(rows, _change)
     context = {
         "title": title,
         "totals": totals,
         "generated_at": datetime.now(UTC),
-        "articles": _history_sections(counted()),
+        "articles": _history_sections(iter(changes)),
     }
     _render(f"history.{fmt}.j2", context, path, markdown=fmt == "md")
-    return written[0]
+    return changes.count
+
+
+class _Counted:
+    """Records made ready for a template (``shape``) as it reads them, and counted."""
+
+    def __init__(self, records: Iterable[Record], shape: Callable[[Record], Record]) -> None:
+        self.records, self.shape, self.count = records, shape, 0
+
+    def __iter__(self) -> Iterator[Record]:
+        for record in self.records:
+            self.count += 1
+            yield self.shape(record)
 
 
 def _render(name: str, context: dict[str, object], path: Path, *, markdown: bool) -> None:
