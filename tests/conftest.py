@@ -30,6 +30,8 @@ from fakes import HashEmbedder
 
 from verifier.config import Settings
 from verifier.embed import Embedder, TorchEmbedder
+from verifier.errors import InputError
+from verifier.sources import read_sources
 from verifier.workbench import Workbench
 
 PG_URL = os.environ.get("VERIFIER_TEST_PG_URL")
@@ -231,6 +233,15 @@ def write(folder: Path, name: str, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+def refused_in_one_line(path: Path, data: bytes, message: str) -> None:
+    """Write ``data`` to ``path``: reading it as a source is refused with an error matching
+    ``message``, one line that opens with the file's path."""
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=message) as raised:
+        list(read_sources([path], 2**20))
+    assert str(raised.value).startswith(f"{path}: ") and "\n" not in str(raised.value)
 
 
 SOURCES = {

@@ -1,12 +1,13 @@
 """Small documents made in the tests: PDFs (pages of text lines in Helvetica, as a word
-processor's export would set them) and Word documents, with a title in their metadata;
-scanned PDFs (pages that are images of text, no text layer, or a stamped line alone); and
-an Office file that asks
-for a newer zip version than Python reads."""
+processor's export would set them), Word and OpenDocument documents, with a title in their
+metadata, and an RTF one; scanned PDFs (pages that are images of text, no text layer, or a
+stamped line alone); and an Office file that asks for a newer zip version than Python
+reads."""
 
 from __future__ import annotations
 
 import io
+import zipfile
 
 import docx
 from PIL import Image, ImageDraw, ImageFont
@@ -121,3 +122,79 @@ def needing_newer_zip(data: bytes) -> bytes:
         out[at + 6 : at + 8] = (64).to_bytes(2, "little")
         at = out.find(b"PK\x01\x02", at + 4)
     return bytes(out)
+
+
+#: The body of :func:`make_odt`'s document: a heading, a paragraph with a span, spaces, a
+#: comment and a footnote, a tracked deletion, a list, a table and a text box.
+ODT_BODY = """
+<text:tracked-changes><text:changed-region text:id="c1"><text:deletion>
+  <text:p>Deleted: 40 aircraft.</text:p></text:deletion></text:changed-region>
+</text:tracked-changes>
+<text:h text:outline-level="1">Statement of the Ministry of Defence</text:h>
+<text:p>The ministry said on <text:span>Monday</text:span> that 28<text:s text:c="3"/>combat
+aircraft<office:annotation><text:p>check this</text:p></office:annotation> had been moved
+to the Latakia air base<text:note text:note-class="footnote">
+<text:note-citation>1</text:note-citation><text:note-body><text:p>Footnote: see annex.</text:p>
+</text:note-body></text:note>.<text:change text:change-id="c1"/></text:p>
+<text:list><text:list-item><text:p>Troops: about 1,500.</text:p></text:list-item></text:list>
+<table:table><table:table-row><table:table-cell><text:p>Aircraft</text:p></table:table-cell>
+<table:table-cell><text:p>28</text:p></table:table-cell></table:table-row></table:table>
+<text:p>Officials declined to comment.<draw:frame><draw:text-box><text:p>Boxed: a map of the
+base.</text:p></draw:text-box></draw:frame></text:p>
+"""
+
+
+def make_odt(
+    title: str | None = "MoD statement on Latakia",
+    body: str = ODT_BODY,
+    kind: str = "application/vnd.oasis.opendocument.text",
+    encrypted: bool = False,
+) -> bytes:
+    """An OpenDocument text as LibreOffice writes one: ``mimetype`` first and stored, then
+    the content, metadata and manifest."""
+    spaces = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {spaces}>'
+        f"<office:body><office:text>{body}</office:text></office:body></office:document-content>"
+    )
+    named = f"<dc:title>{_escaped_xml(title)}</dc:title>" if title is not None else ""
+    meta = (
+        f"<office:document-meta {spaces}><office:meta>{named}</office:meta></office:document-meta>"
+    )
+    entry = '<manifest:encryption-data manifest:checksum-type="SHA1/1K"/>' if encrypted else ""
+    manifest = (
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        f'<manifest:file-entry manifest:full-path="content.xml">{entry}</manifest:file-entry>'
+        "</manifest:manifest>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), kind)  # stored, as the format asks
+        archive.writestr("content.xml", content)
+        archive.writestr("meta.xml", meta)
+        archive.writestr("META-INF/manifest.xml", manifest)
+    return out.getvalue()
+
+
+def _escaped_xml(text: str | None) -> str:
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+#: An RTF document as a word processor saves one: fonts, an information group with the
+#: title, a picture, escapes in the code page it names (Windows-1252) and Unicode ones.
+RTF = (
+    r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0\froman Times New Roman;}}"
+    r"{\info{\title MoD statement on Latakia}{\author Press Office}}"
+    r"{\pict\pngblip 89504e470d0a1a0a}"
+    r"\pard\f0\fs24 Statement of the Ministry of Defence\par"
+    r"\pard The ministry said on Monday that 28 combat aircraft had been moved to the Latakia "
+    r"air base \'96 as part of an exercise.\par"
+    r"\pard Le minist\'e8re: \u1072?\u1074?\u1080?\u1072?\u1094?\u1080?\u1103?.\line Officials"
+    r" declined to comment.\par}"
+)

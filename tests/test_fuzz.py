@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from made_documents import make_pdf
+from made_documents import make_odt, make_pdf
 from made_msg import make_msg
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -28,7 +28,10 @@ from verifier.sources import read_file
 MB = 1024 * 1024
 FUZZ = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-SUFFIXES = (".txt", ".md", ".html", ".csv", ".jsonl", ".xlsx", ".pdf", ".docx", ".eml", ".msg")
+SUFFIXES = (
+    *(".txt", ".md", ".html", ".csv", ".jsonl", ".xlsx", ".pdf", ".docx", ".odt", ".rtf"),
+    *(".eml", ".msg"),
+)
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "cp1251")
 
 # Text that stresses the readers: separators, controls, markup, quotes, non-Latin scripts.
@@ -132,6 +135,29 @@ def eml_bytes(draw: st.DrawFn) -> bytes:
 
 
 @st.composite
+def odt_bytes(draw: st.DrawFn) -> bytes:
+    """An OpenDocument text of drawn paragraphs (and markup), whole, cut short or changed."""
+    text = tricky.map(lambda value: ILLEGAL_CHARACTERS_RE.sub("", value))
+    escaped = text.map(lambda value: value.replace("&", "&amp;").replace("<", "&lt;"))
+    markup = st.sampled_from(["", "<text:s text:c='9999'/>", "<text:tab/>", "<text:span>"])
+    body = "".join(
+        f"<text:p>{draw(escaped)}{draw(markup)}</text:p>" for _ in range(draw(st.integers(0, 4)))
+    )
+    if draw(st.booleans()):
+        body = f"<text:h>{draw(escaped)}</text:h>" + body
+    return _damaged(draw, make_odt(draw(st.none() | escaped), body))
+
+
+def rtf_text(draw: st.DrawFn) -> str:
+    """An RTF document of drawn text with escapes, groups and controls in it."""
+    parts = st.sampled_from(
+        [r"\par ", r"\'e9", r"\'zz", r"\u1046?", r"\u-3913?", "{", "}", r"{\*\x ", r"\ansicpg1251"]
+    )
+    pieces = [draw(tricky) if draw(st.booleans()) else draw(parts) for _ in range(8)]
+    return "{\\rtf1\\ansi " + "".join(pieces) + "}"
+
+
+@st.composite
 def msg_bytes(draw: st.DrawFn) -> bytes:
     """An Outlook message of drawn texts, Unicode or 8-bit, with an attachment and an item
     attached, whole, cut short or with bytes changed."""
@@ -172,6 +198,10 @@ def file_bytes(draw: st.DrawFn) -> tuple[str, bytes]:
         return suffix, draw(eml_bytes())
     if suffix == ".msg" and kind != "bytes":
         return suffix, draw(msg_bytes())
+    if suffix == ".odt" and kind != "bytes":
+        return suffix, draw(odt_bytes())
+    if suffix == ".rtf" and kind == "structured":
+        return suffix, rtf_text(draw).encode("latin-1", "replace")
     if kind == "bytes":
         return suffix, draw(st.binary(max_size=600))
     if kind == "text" or suffix in (".txt", ".md"):

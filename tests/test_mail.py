@@ -13,6 +13,7 @@ import pytest
 from made_documents import make_docx, make_pdf
 from made_msg import BODY, compound_file, make_msg
 
+from tests.conftest import refused_in_one_line
 from verifier import pipeline
 from verifier.documents import list_sources
 from verifier.errors import InputError
@@ -192,11 +193,7 @@ def test_a_forwarded_email_too_damaged_to_read_is_skipped_and_the_rest_kept(
 def test_a_file_that_is_not_an_email_is_one_clear_line(
     tmp_path: Path, name: str, data: bytes, message: str
 ) -> None:
-    path = tmp_path / name
-    path.write_bytes(data)
-    with pytest.raises(InputError, match=message) as raised:
-        list(read_sources([path], 2**20))
-    assert str(raised.value).startswith(f"{path}: ") and "\n" not in str(raised.value)
+    refused_in_one_line(tmp_path / name, data, message)
 
 
 def test_an_email_with_nothing_readable_is_refused(tmp_path: Path) -> None:

@@ -241,8 +241,8 @@ def test_folders_are_walked_for_supported_files(tmp_path: Path) -> None:
 
 
 def test_unsupported_and_missing_paths(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="unsupported file type .odt"):
-        expand_paths([write(tmp_path, "x.odt", b"PK")])
+    with pytest.raises(InputError, match="unsupported file type .pages"):
+        expand_paths([write(tmp_path, "x.pages", b"PK")])
     with pytest.raises(InputError, match="no such file or folder"):
         expand_paths([tmp_path / "nope"])
     (tmp_path / "empty").mkdir()

@@ -21,7 +21,9 @@ from verifier.readers import read_bytes
 from verifier.sources import parse_date, read_doc
 from verifier.text import first_line_title, text_hash, web_address
 
-ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
+ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".odt", ".rtf"}
+#: The kinds of article file, as messages name them.
+ARTICLE_KINDS = ".txt, .md, .html, .pdf, .docx, .odt or .rtf"
 #: The longest article accepted (about 30,000 words; a long feature is a tenth of that).
 MAX_ARTICLE_CHARS = 200_000
 
@@ -98,8 +100,8 @@ class StoredArticle:
 def read_article(
     path: Path, max_bytes: int, encoding: str | None = None
 ) -> tuple[str, str, ArticleMeta]:
-    """``(title, text, details)`` of an article file (.txt, .md, .html, .pdf or .docx),
-    checked like a source; the details (url, outlet, date) come from its front matter or
+    """``(title, text, details)`` of an article file (:data:`ARTICLE_KINDS`), checked like a
+    source; the details (url, outlet, date) come from its front matter or
     page metadata.
 
     Raises:
@@ -107,9 +109,7 @@ def read_article(
     """
     suffix = path.suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
-        raise InputError(
-            f"{path}: articles must be .txt, .md, .html, .pdf or .docx, not {suffix or '(none)'}"
-        )
+        raise InputError(f"{path}: articles must be {ARTICLE_KINDS}, not {suffix or '(none)'}")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     doc = read_doc(path, read_bytes(path, max_bytes), suffix, max_bytes, encoding)

@@ -5,6 +5,8 @@ Supported: ``.txt`` and ``.md`` (optional front matter between ``---`` lines wit
 metadata from its ``<head>``, a fact-check's ClaimReview markup: :mod:`verifier.markup`),
 ``.pdf`` (its text layer as paragraphs, the title from its metadata: :mod:`verifier.pdf`),
 ``.docx`` (its paragraphs and tables, the title from its properties: :mod:`verifier.word`),
+``.odt`` (the same, :mod:`verifier.opendocument`), ``.rtf`` (its paragraphs and title:
+:mod:`verifier.richtext`),
 ``.eml`` and Outlook's ``.msg`` (an email: its body, and each attachment of those kinds or
 an email, as documents: :func:`read_mail_docs`), ``.csv`` (one document per row, column
 ``text``) and ``.jsonl`` (one JSON object per line, field ``text``). Folders are walked for
@@ -30,9 +32,11 @@ from verifier.db.models import Document
 from verifier.errors import InputError
 from verifier.mail import Mail, read_eml
 from verifier.markup import ClaimReviewMarkup, claim_reviews
+from verifier.opendocument import read_odt
 from verifier.outlook import is_msg, read_msg
 from verifier.pdf import read_pdf
 from verifier.readers import TABLE_SUFFIXES, decode_text, read_bytes, read_table
+from verifier.richtext import read_rtf
 from verifier.text import first_line_title, one_line
 from verifier.word import read_docx
 
@@ -42,12 +46,16 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 PDF_SUFFIXES = {".pdf"}
 WORD_SUFFIXES = {".docx"}
+OPEN_SUFFIXES = {".odt"}
+RTF_SUFFIXES = {".rtf"}
+#: A word processor's documents (:func:`read_office_doc`).
+OFFICE_SUFFIXES = WORD_SUFFIXES | OPEN_SUFFIXES | RTF_SUFFIXES
 MAIL_SUFFIXES = {".eml", ".msg"}
 #: How many emails deep an email file is read (each forwarded as an attachment of the one
 #: before it): the file's own, and two inside. A deeper one is skipped with a warning.
 MAIL_NESTING = 3
 #: What an email's attachment may be to be read as a document.
-ATTACHED = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | WORD_SUFFIXES
+ATTACHED = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | OFFICE_SUFFIXES
 SUPPORTED = ATTACHED | MAIL_SUFFIXES | set(TABLE_SUFFIXES)
 # How the command line names the column of a table that holds the text (the app has a field).
 COLUMN_OPTION = "--column"
@@ -257,15 +265,21 @@ def read_pdf_doc(path: Path | str, data: bytes) -> SourceDoc:
     )
 
 
-def read_docx_doc(path: Path | str, data: bytes, max_bytes: int = 0) -> SourceDoc:
-    """A Word document: its paragraphs and tables, its title from its properties, else its
-    first line (:func:`verifier.word.read_docx`)."""
-    title, text = read_docx(path, data, max_bytes)
+def read_office_doc(path: Path | str, data: bytes, suffix: str, max_bytes: int = 0) -> SourceDoc:
+    """A word processor's document: Word (:func:`verifier.word.read_docx`), OpenDocument
+    (:func:`verifier.opendocument.read_odt`) or RTF (:func:`verifier.richtext.read_rtf`):
+    its paragraphs (and tables), its title from its properties, else its first line."""
+    if suffix in WORD_SUFFIXES:
+        title, text = read_docx(path, data, max_bytes)
+    elif suffix in OPEN_SUFFIXES:
+        title, text = read_odt(path, data, max_bytes)
+    else:
+        title, text = read_rtf(path, data)
     return SourceDoc(
         uri=str(path),
         title=one_line(title) or first_line_title(text, _stem(path)),
         text=text,
-        format="docx",
+        format=suffix.lstrip("."),
     )
 
 
@@ -273,16 +287,16 @@ def read_doc(
     where: Path | str, data: bytes, suffix: str, max_bytes: int, encoding: str | None = None
 ) -> SourceDoc:
     """The one document in ``data`` (read from ``where``) of the kind ``suffix`` names: a
-    PDF, a Word document, an HTML page, else text (with front matter). Used for files, an
-    email's attachments, articles and fetched pages alike.
+    PDF, a Word, OpenDocument or RTF document, an HTML page, else text (with front
+    matter). Used for files, an email's attachments, articles and fetched pages alike.
 
     Raises:
         InputError: the content cannot be used; the message names ``where``.
     """
     if suffix in PDF_SUFFIXES:
         return read_pdf_doc(where, data)
-    if suffix in WORD_SUFFIXES:
-        return read_docx_doc(where, data, max_bytes)
+    if suffix in OFFICE_SUFFIXES:
+        return read_office_doc(where, data, suffix, max_bytes)
     raw = decode_text(where, data, encoding)
     return read_html_doc(where, raw) if suffix in HTML_SUFFIXES else read_text_doc(where, raw)
 

@@ -16,7 +16,7 @@ import streamlit as st
 from ui import state
 from ui.components import date_field, out_of_picker_range, plain, warnings_list
 from verifier import pipeline
-from verifier.articles import ARTICLE_SUFFIXES, ArticleMeta
+from verifier.articles import ARTICLE_KINDS, ARTICLE_SUFFIXES, ArticleMeta
 from verifier.errors import VerifierError
 from verifier.language import model_reads
 from verifier.views import ArticlePage, article_page, list_articles
@@ -80,7 +80,7 @@ def _fetch(bench: Workbench) -> None:
 def _load(bench: Workbench) -> None:
     upload = st.session_state.get("art-file")
     if upload is None:
-        st.session_state["art-error"] = "choose a .txt, .md, .html, .pdf or .docx file first"
+        st.session_state["art-error"] = f"choose a {ARTICLE_KINDS} file first"
         return
     try:
         loaded = pipeline.read_article_upload(bench, upload.name, upload.getvalue())
