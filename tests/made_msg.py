@@ -45,14 +45,15 @@ def message_tree(
     codepage: int | None = None,
     html_codepage: int | None = None,
     objects: Sequence[str] = (),
-    rtf: bool = False,
+    rtf: bytes | None = None,
     headers: str | None = None,
     nested: bool = False,
 ) -> Tree:
     """A message's storage: ``items`` are messages attached as items (this function's
     arguments each), ``objects`` the names of OLE objects embedded (a drawing, say); with
     ``codepage``, texts are 8-bit in that code page, not Unicode; ``html_codepage`` is the
-    one the message names for its HTML; ``nested``, a message inside another."""
+    one the message names for its HTML; ``rtf`` the body as compressed RTF; ``nested``, a
+    message inside another."""
     tree: Tree = {"__nameid_version1.0": {}}
     fixed = []
     if sent is not None:
@@ -68,8 +69,8 @@ def message_tree(
             tree.update(_text(prop, value, codepage))
     if html is not None:
         tree[_stream(0x1013, 0x0102)] = html
-    if rtf:
-        tree[_stream(0x1009, 0x0102)] = b"\x2d\x00\x00\x00\x2b\x00\x00\x00LZFu" + b"\0" * 8
+    if rtf is not None:  # the compressed RTF body, as given
+        tree[_stream(0x1009, 0x0102)] = rtf
     count = 0
     for name, data in attachments:
         tree[f"__attach_version1.0_#{count:08X}"] = {

@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import docx
+from compressed_rtf import compress
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from made_documents import make_odt, make_pdf
@@ -159,8 +160,8 @@ def rtf_text(draw: st.DrawFn) -> str:
 
 @st.composite
 def msg_bytes(draw: st.DrawFn) -> bytes:
-    """An Outlook message of drawn texts, Unicode or 8-bit, with an attachment and an item
-    attached, whole, cut short or with bytes changed."""
+    """An Outlook message of drawn texts, Unicode or 8-bit, an RTF body, an attachment and
+    an item attached, whole, cut short or with bytes changed."""
     text = st.none() | tricky
     codepage = draw(st.sampled_from([None, 1252, 1251, 65001, 99999]))
     if codepage not in (None, 65001, 99999):
@@ -179,7 +180,8 @@ def msg_bytes(draw: st.DrawFn) -> bytes:
     html = draw(st.none() | tricky.map(lambda value: value.encode("utf-8", "replace")))
     attachments = [(draw(tricky) or "a.txt", draw(st.binary(max_size=100)))]
     items = [{"subject": draw(text), "body": draw(text)}] if draw(st.booleans()) else []
-    data = make_msg(**fields, html=html, attachments=attachments, items=items)  # type: ignore[arg-type]
+    rtf = compress(rtf_text(draw).encode("latin-1", "replace")) if draw(st.booleans()) else None
+    data = make_msg(**fields, html=html, rtf=rtf, attachments=attachments, items=items)  # type: ignore[arg-type]
     return _damaged(draw, data)
 
 

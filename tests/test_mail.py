@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from compressed_rtf import compress
 from made_documents import make_docx, make_pdf
 from made_msg import BODY, compound_file, make_msg
 
@@ -307,14 +308,29 @@ def test_an_item_attached_in_outlook_gives_its_own_documents(
     assert any("an email 4 emails deep; skipped" in m for m in skipped)
 
 
-def test_a_message_kept_only_as_rich_text_says_so(
+def test_a_message_kept_only_as_rich_text_is_read_from_it(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = tmp_path / "rtf.msg"
-    path.write_bytes(make_msg(body=None, rtf=True))
+    said = r"{\rtf1\ansi\ansicpg1252 The ministry denies it\'92s true.\par No troops.\par}"
+    path.write_bytes(make_msg(body=None, rtf=compress(said.encode("ascii"))))
+    [doc] = read_sources([path], 2**20)
+    assert doc.text == "The ministry denies it’s true.\n\nNo troops." and doc.format == "msg"
+    # An HTML message Outlook kept as RTF: the page's text, not its tags.
+    html = (
+        r"{\rtf1\ansi\fromhtml1{\*\htmltag19 <html>}{\*\htmltag50 <p>}Jets landed."
+        r"{\*\htmltag58 </p>}\htmlrtf\par\htmlrtf0{\*\htmltag27 </html>}}"
+    )
+    path.write_bytes(make_msg(body=None, rtf=compress(html.encode("ascii"))))
+    [doc] = read_sources([path], 2**20)
+    assert doc.text == "Jets landed."
+    # Damaged: said, and nothing else to read.
+    path.write_bytes(make_msg(body=None, rtf=b"LZFu" + bytes(20)))
     with caplog.at_level(logging.WARNING), pytest.raises(InputError, match="no document with"):
         list(read_sources([path], 2**20))
-    assert any("kept only as rich text (RTF)" in r.getMessage() for r in caplog.records)
+    assert any(
+        "kept only as rich text (RTF) that cannot be read" in r.getMessage() for r in caplog.records
+    )
 
 
 def test_an_outlook_message_is_ingested_as_sources(bench: Workbench, tmp_path: Path) -> None:

@@ -9,10 +9,12 @@ stream of its own (``__substg1.0_IIIITTTT``, by property id and type), the fixed
 (times, numbers) in ``__properties_version1.0``, each attachment in a storage of its own,
 and an attached message (Outlook's "attach item") as a storage holding a message.
 
-The body is the plain-text one, else the HTML one. A message whose text Outlook kept only as
-compressed RTF gives no body, with a warning. Attachments are kept with their file names;
-an attached message is kept as a :class:`~verifier.mail.Mail` of its own. An attachment
-Outlook keeps as an embedded object (an OLE object, a link) is skipped with a warning.
+The body is the plain-text one, else the HTML one, else the text of the compressed RTF one
+(decompressed with ``compressed_rtf``, read as :mod:`verifier.richtext` reads an RTF file);
+an RTF body that cannot be read gives none, with a warning. Attachments are kept with their
+file names; an attached message is kept as a :class:`~verifier.mail.Mail` of its own. An
+attachment Outlook keeps as an embedded object (an OLE object, a link) is skipped with a
+warning.
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ from email.parser import HeaderParser
 from pathlib import Path, PureWindowsPath
 
 import olefile
+from compressed_rtf import decompress
 
 from verifier.errors import InputError
 from verifier.mail import Mail, parse_sender, parse_sent
+from verifier.richtext import read_rtf
 
 log = logging.getLogger(__name__)
 
@@ -155,28 +159,37 @@ class _Message:
             return None
 
     def mail(self, where: Path | str, depth: int) -> Mail:
-        kind: str | None
         body, kind = self.text(_BODY), "plain"
         if body is None or not body.strip():
             html = self.stream(_HTML, _BINARY)
             body = _decode(html, self.html_codepage) if html else self.text(_HTML)
             kind = "html"
         if body is None or not body.strip():
-            body, kind = None, None
-            if self.stream(_RTF, _BINARY):
-                log.warning(
-                    "%s: the message's text is kept only as rich text (RTF), which verifier "
-                    "does not read; save it as .eml or .txt from Outlook",
-                    where,
-                )
+            body, kind = self.rich_text(where), "plain"
         return Mail(
             subject=_one_line(self.text(_SUBJECT)),
             sender=self.sender(),
             sent=self.sent(),
             body=body.replace("\r\n", "\n") if body else None,
-            body_kind=kind,
+            body_kind=kind if body else None,
             attachments=self.attachments(where, depth),
         )
+
+    def rich_text(self, where: Path | str) -> str | None:
+        """The text of the body Outlook kept as compressed RTF alone (``None``, with a
+        warning, when it cannot be read)."""
+        compressed = self.stream(_RTF, _BINARY)
+        if not compressed:
+            return None
+        try:
+            return read_rtf(where, decompress(compressed))[1]
+        except Exception:  # damaged: the decompressor's or the RTF reader's refusal
+            log.warning(
+                "%s: the message's text is kept only as rich text (RTF) that cannot be read; "
+                "save it as .eml or .txt from Outlook",
+                where,
+            )
+            return None
 
     def sender(self) -> str | None:
         for prop in (*_SENDER_NAMES, *_SENDER_ADDRESSES):
