@@ -6,12 +6,11 @@ metadata from its ``<head>``, a fact-check's ClaimReview markup: :mod:`verifier.
 ``.pdf`` (its text layer as paragraphs, the title from its metadata: :mod:`verifier.pdf`),
 ``.docx`` (its paragraphs and tables, the title from its properties: :mod:`verifier.word`),
 ``.odt`` (the same, :mod:`verifier.opendocument`), ``.rtf`` (its paragraphs and title:
-:mod:`verifier.richtext`),
-``.eml`` and Outlook's ``.msg`` (an email: its body, and each attachment of those kinds or
-an email, as documents: :func:`read_mail_docs`), ``.csv`` (one document per row, column
-``text``) and ``.jsonl`` (one JSON object per line, field ``text``). Folders are walked for
-those extensions. The files themselves are read (size, encoding, binary checks, table rows)
-by :mod:`verifier.readers`.
+:mod:`verifier.richtext`), ``.eml`` and Outlook's ``.msg`` (an email: its body, and each
+attachment of those kinds or an email, as documents: :func:`read_mail_docs`), ``.csv`` (one
+document per row, column ``text``) and ``.jsonl`` (one JSON object per line, field
+``text``). Folders are walked for those extensions. The files themselves are read (size,
+encoding, binary checks, table rows) by :mod:`verifier.readers`.
 """
 
 from __future__ import annotations
@@ -307,12 +306,12 @@ def read_mail_docs(
     """The documents of an email file: an ``.eml`` (:func:`verifier.mail.read_eml`) or an
     Outlook ``.msg`` (:func:`verifier.outlook.read_msg`), told apart by their content. Its
     body (titled by its subject, less "Re:" and "Fwd:"), then each attachment that is a
-    text, HTML, PDF or Word file (uri ``path#attachment=NAME``), all with the sender as
-    outlet and the day it was sent as date unless a document says otherwise. An email
-    attached to it (a tip forwarded as an attachment, an ``.msg`` file attached, or an item
-    Outlook attached) gives its own documents the same way, with its own sender and date, up
-    to :data:`MAIL_NESTING` emails deep. An attachment of another kind, or one that cannot
-    be read, is skipped with a warning naming it.
+    text, HTML, PDF, Word, OpenDocument or RTF file (uri ``path#attachment=NAME``), all with
+    the sender as outlet and the day it was sent as date unless a document says otherwise.
+    An email attached to it (a tip forwarded as an attachment, an ``.msg`` file attached, or
+    an item Outlook attached) gives its own documents the same way, with its own sender and
+    date, up to :data:`MAIL_NESTING` emails deep. An attachment of another kind, or one that
+    cannot be read, is skipped with a warning naming it.
 
     Raises:
         InputError: not an email.
