@@ -16,6 +16,7 @@ from made_msg import BODY, compound_file, make_msg
 
 from tests.conftest import refused_in_one_line
 from verifier import pipeline
+from verifier.db.models import Article
 from verifier.documents import list_sources
 from verifier.errors import InputError
 from verifier.sources import read_sources
@@ -346,3 +347,48 @@ def test_an_outlook_message_is_ingested_as_sources(bench: Workbench, tmp_path: P
     upload = make_msg("Tip", "Jets landed at Latakia on Tuesday, a source said.", sender="Tips")
     report = pipeline.ingest_uploads(bench, [("Tip from a source.msg", upload)])
     assert report.added == 1 and not report.warnings
+
+
+def test_an_email_is_an_article_by_its_own_text(
+    bench: Workbench, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A chain email a reader forwarded: its body is the article, from its sender that day.
+    chain = EmailMessage()
+    chain["From"] = "Concerned Citizen <cc@example.org>"
+    chain["Subject"] = "Fwd: FWD: Read before they delete it"
+    chain["Date"] = "Wed, 23 Sep 2015 12:00:00 +0000"
+    chain.set_content(
+        "Russia has moved 200 combat aircraft to the Latakia air base this week.\n\n"
+        "Share this with everyone you know."
+    )
+    chain.add_attachment(b"\x89PNG", maintype="image", subtype="png", filename="proof.png")
+    path = tmp_path / "chain.eml"
+    path.write_bytes(bytes(chain))
+    with caplog.at_level(logging.WARNING):
+        stored = pipeline.extract_article_file(bench, path)
+    assert stored.title == "Read before they delete it"
+    assert [claim.text for claim in stored.claims][0].startswith("Russia has moved 200")
+    with bench.db.session() as session:
+        article = session.get(Article, stored.id)
+        assert article is not None
+        assert (article.outlet, str(article.published)) == ("Concerned Citizen", "2015-09-23")
+    assert any(
+        "its 1 attachment(s) are no part of the article" in record.getMessage()
+        for record in caplog.records
+    )
+    # An Outlook message uploaded in the app, the same way; the warning is shown there.
+    upload = pipeline.read_article_upload(
+        bench, "newsletter.msg", make_msg(attachments=[("a.txt", b"x")])
+    )
+    assert upload.title == "Statement on the Latakia air base"
+    assert upload.meta.outlet == "Ministry of Defence Press Office"
+    assert upload.text.startswith("The ministry denies that 28 combat aircraft")
+    assert upload.warnings == [
+        "newsletter.msg: its 1 attachment(s) are no part of the article; add the email as a "
+        "source to read them"
+    ]
+    # An email whose only text is an attachment: the attached file is the article.
+    with pytest.raises(InputError, match="the email has no text of its own"):
+        pipeline.read_article_upload(
+            bench, "bare.msg", make_msg(body=None, attachments=[("a.txt", b"x")])
+        )

@@ -18,12 +18,24 @@ from verifier.db.limits import check_lengths
 from verifier.db.models import Article, Claim, ClaimChange, Verdict, as_utc
 from verifier.errors import InputError
 from verifier.readers import read_bytes
-from verifier.sources import parse_date, read_doc
+from verifier.sources import (
+    MAIL_SUFFIXES,
+    OFFICE_SUFFIXES,
+    parse_date,
+    read_doc,
+    read_mail_body,
+)
 from verifier.text import first_line_title, text_hash, web_address
 
-ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".odt", ".rtf"}
+#: What an article file may be: a text, a page, a PDF, a word processor's document, or an
+#: email (its own text: a chain email, a newsletter).
+ARTICLE_SUFFIXES = {
+    *(".txt", ".md", ".markdown", ".html", ".htm", ".pdf"),
+    *OFFICE_SUFFIXES,
+    *MAIL_SUFFIXES,
+}
 #: The kinds of article file, as messages name them.
-ARTICLE_KINDS = ".txt, .md, .html, .pdf, .docx, .odt or .rtf"
+ARTICLE_KINDS = ".txt, .md, .html, .pdf, .docx, .odt, .rtf, .eml or .msg"
 #: The longest article accepted (about 30,000 words; a long feature is a tenth of that).
 MAX_ARTICLE_CHARS = 200_000
 
@@ -101,8 +113,8 @@ def read_article(
     path: Path, max_bytes: int, encoding: str | None = None
 ) -> tuple[str, str, ArticleMeta]:
     """``(title, text, details)`` of an article file (:data:`ARTICLE_KINDS`), checked like a
-    source; the details (url, outlet, date) come from its front matter or
-    page metadata.
+    source; the details (url, outlet, date) come from its front matter or page metadata (an
+    email's: its sender and the day sent, its subject the title).
 
     Raises:
         InputError: the file cannot be used, or its url or date is malformed.
@@ -112,7 +124,11 @@ def read_article(
         raise InputError(f"{path}: articles must be {ARTICLE_KINDS}, not {suffix or '(none)'}")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    doc = read_doc(path, read_bytes(path, max_bytes), suffix, max_bytes, encoding)
+    data = read_bytes(path, max_bytes)
+    if suffix in MAIL_SUFFIXES:  # its body, from its sender on the day sent
+        doc = read_mail_body(path, data, max_bytes, encoding)
+    else:
+        doc = read_doc(path, data, suffix, max_bytes, encoding)
     try:
         meta = ArticleMeta.parse(url=doc.url, outlet=doc.outlet, published=doc.published)
     except InputError as error:

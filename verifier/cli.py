@@ -377,8 +377,8 @@ def claims() -> None:
 def claims_extract(
     ctx: click.Context, article: Path, min_score: float | None, as_json: bool, **meta: str | None
 ) -> None:
-    """Find check-worthy sentences in ARTICLE (.txt, .md, .html, .pdf, .docx, .odt or .rtf)
-    and save them for matching.
+    """Find check-worthy sentences in ARTICLE (.txt, .md, .html, .pdf, .docx, .odt, .rtf, or
+    an email's own text: .eml, .msg) and save them for matching.
 
     Prints each claim's id, character offsets and check-worthiness score. Extracting the same
     article again keeps its claims and reviews and updates the details given.

@@ -609,7 +609,7 @@ class ArticleUpload(NamedTuple):
 
 
 def read_article_upload(bench: Workbench, name: str, data: bytes) -> ArticleUpload:
-    """An article file uploaded in the app (.txt, .md, .html, .pdf, .docx, .odt, .rtf), read as
+    """An article file uploaded in the app (:data:`~verifier.articles.ARTICLE_KINDS`), read as
     :func:`extract_article_file` reads one, with what reading it warned of.
 
     Raises:

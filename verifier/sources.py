@@ -319,6 +319,34 @@ def read_mail_docs(
     return _mail_docs(path, _read_mail(path, data), max_bytes, encoding, depth)
 
 
+def read_mail_body(
+    path: Path | str, data: bytes, max_bytes: int, encoding: str | None = None
+) -> SourceDoc:
+    """An email file's own text as one document (an article to check: a chain email, a
+    politician's newsletter): its body, titled by its subject, with the sender as outlet and
+    the day sent as date. Its attachments are no part of it; when it has any, a warning says
+    so.
+
+    Raises:
+        InputError: not an email, or one with no text of its own.
+    """
+    mail = _read_mail(path, data)
+    docs = _mail_docs(path, replace(mail, attachments=[]), max_bytes, encoding, 0)
+    if not docs:
+        raise InputError(
+            f"{path}: the email has no text of its own (only attachments?); load the attached "
+            "file itself, or paste the text"
+        )
+    if mail.attachments:
+        log.warning(
+            "%s: its %d attachment(s) are no part of the article; add the email as a source "
+            "to read them",
+            path,
+            len(mail.attachments),
+        )
+    return docs[0]
+
+
 def _read_mail(where: Path | str, data: bytes) -> Mail:
     return read_msg(where, data) if is_msg(data) else read_eml(where, data)
 
