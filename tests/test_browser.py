@@ -136,6 +136,36 @@ def test_a_scanned_article_file_is_loaded_with_a_warning_to_check_it(
     screenshot(browser, "article-scan-loaded.png")
 
 
+def test_a_chain_email_is_loaded_as_an_article(
+    server: str, browser: webdriver.Chrome, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    chain = tmp_path_factory.mktemp("article") / "chain.msg"
+    chain.write_bytes(
+        make_msg(
+            "FW: Read before they delete it",
+            "Russia has moved 200 combat aircraft to the Latakia air base this week.",
+            sender="Concerned Citizen",
+            attachments=[("proof.png", b"\x89PNG")],
+        )
+    )
+    wait = WebDriverWait(browser, 90)
+    browser.get(f"{server}/articles")
+    wait.until(lambda d: "Or load a file" in body_text(d))
+    choose_file(browser, chain)
+    press(browser, "Load file")
+    wait.until(
+        lambda d: "chain.msg: its 1 attachment(s) are no part of the article" in body_text(d)
+    )
+    form = "//div[@data-testid='stForm']"
+    text = browser.find_element(By.XPATH, f"{form}//textarea").get_attribute("value")
+    assert text == "Russia has moved 200 combat aircraft to the Latakia air base this week."
+    fields = [
+        field.get_attribute("value") for field in browser.find_elements(By.XPATH, f"{form}//input")
+    ]
+    assert "Read before they delete it" in fields and "Concerned Citizen" in fields
+    screenshot(browser, "article-email-loaded.png")
+
+
 ARTICLE_PAGE = (
     b"<html><head><title>Jets land at Latakia</title>"
     b'<meta property="og:site_name" content="Frontline Wire">'
