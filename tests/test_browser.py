@@ -117,6 +117,20 @@ def test_an_article_checked_on_its_page_opens_for_review(
     screenshot(browser, "checked-article.png")
 
 
+ARTICLE_FORM = "//div[@data-testid='stForm']"  # the Articles page's new-article form
+
+
+def load_article_file(server: str, browser: webdriver.Chrome, path: Path, warned: str) -> None:
+    """Load ``path`` on the Articles page, and wait for the warning ``warned`` its reading
+    gives."""
+    wait = WebDriverWait(browser, 90)
+    browser.get(f"{server}/articles")
+    wait.until(lambda d: "Or load a file" in body_text(d))
+    choose_file(browser, path)
+    press(browser, "Load file")
+    wait.until(lambda d: warned in body_text(d))
+
+
 def test_a_scanned_article_file_is_loaded_with_a_warning_to_check_it(
     server: str, browser: webdriver.Chrome, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -124,14 +138,9 @@ def test_a_scanned_article_file_is_loaded_with_a_warning_to_check_it(
     scan.write_bytes(
         make_scan([["MINISTRY OF DEFENCE", "", "The ministry said 28 aircraft remain at Hmeimim."]])
     )
-    wait = WebDriverWait(browser, 90)
-    browser.get(f"{server}/articles")
-    wait.until(lambda d: "Or load a file" in body_text(d))
-    choose_file(browser, scan)
-    press(browser, "Load file")
-    wait.until(lambda d: "scanned page(s) read by OCR; check quotes and figures" in body_text(d))
+    load_article_file(server, browser, scan, "scanned page(s) read by OCR; check quotes")
     assert "scanned-letter.pdf: 1 scanned page(s)" in body_text(browser)  # as uploaded
-    text = browser.find_element(By.XPATH, "//div[@data-testid='stForm']//textarea")
+    text = browser.find_element(By.XPATH, f"{ARTICLE_FORM}//textarea")
     assert "28 aircraft remain at Hmeimim" in text.get_attribute("value")
     screenshot(browser, "article-scan-loaded.png")
 
@@ -148,20 +157,12 @@ def test_a_chain_email_is_loaded_as_an_article(
             attachments=[("proof.png", b"\x89PNG")],
         )
     )
-    wait = WebDriverWait(browser, 90)
-    browser.get(f"{server}/articles")
-    wait.until(lambda d: "Or load a file" in body_text(d))
-    choose_file(browser, chain)
-    press(browser, "Load file")
-    wait.until(
-        lambda d: "chain.msg: its 1 attachment(s) are no part of the article" in body_text(d)
-    )
-    form = "//div[@data-testid='stForm']"
-    text = browser.find_element(By.XPATH, f"{form}//textarea").get_attribute("value")
+    warned = "chain.msg: its 1 attachment(s) are no part of the article"
+    load_article_file(server, browser, chain, warned)
+    text = browser.find_element(By.XPATH, f"{ARTICLE_FORM}//textarea").get_attribute("value")
     assert text == "Russia has moved 200 combat aircraft to the Latakia air base this week."
-    fields = [
-        field.get_attribute("value") for field in browser.find_elements(By.XPATH, f"{form}//input")
-    ]
+    inputs = browser.find_elements(By.XPATH, f"{ARTICLE_FORM}//input")
+    fields = [field.get_attribute("value") for field in inputs]
     assert "Read before they delete it" in fields and "Concerned Citizen" in fields
     screenshot(browser, "article-email-loaded.png")
 

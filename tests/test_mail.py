@@ -19,6 +19,7 @@ from verifier import pipeline
 from verifier.db.models import Article
 from verifier.documents import list_sources
 from verifier.errors import InputError
+from verifier.outlook import read_msg
 from verifier.sources import read_sources
 from verifier.workbench import Workbench
 
@@ -307,6 +308,25 @@ def test_an_item_attached_in_outlook_gives_its_own_documents(
     assert docs[1].uri.endswith("#attachment=saved.msg")
     skipped = [record.getMessage() for record in caplog.records]
     assert any("an email 4 emails deep; skipped" in m for m in skipped)
+    # Items inside items in one .msg file: the same three deep, said the same way.
+    caplog.clear()
+    path = tmp_path / "deep.msg"
+    path.write_bytes(make_msg(items=[{**tip, "items": [{**tip, "items": [statement]}]}]))
+    with caplog.at_level(logging.WARNING):
+        docs = list(read_sources([path], 2**20))
+    assert [doc.outlet for doc in docs] == [
+        "Ministry of Defence Press Office",
+        "Tipster",
+        "Tipster",
+    ]
+    skipped = [record.getMessage() for record in caplog.records]
+    assert [m for m in skipped if "deep; skipped" in m] == [
+        f"{path}#attachment=item.msg#attachment=item.msg#attachment="
+        "Statement on the Latakia air base.msg: an email 4 emails deep; skipped"
+    ]
+    # Read directly, a file that is no compound file is named as no Outlook message.
+    with pytest.raises(InputError, match=r"x.msg: not an Outlook message \(.msg\)"):
+        read_msg("x.msg", b"From: someone")
 
 
 def test_a_message_kept_only_as_rich_text_is_read_from_it(

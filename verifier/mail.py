@@ -24,6 +24,10 @@ from verifier.errors import InputError
 
 log = logging.getLogger(__name__)
 
+#: How many emails deep an email file is read (each forwarded as an attachment of the one
+#: before it, or attached as an item in Outlook): the file's own, and two inside. A deeper
+#: one is skipped with a warning (:mod:`verifier.sources`, :mod:`verifier.outlook`).
+MAIL_NESTING = 3
 #: Headers at least one of which every email has.
 _HEADERS = ("from", "subject", "date", "to", "message-id")
 

@@ -31,13 +31,10 @@ import olefile
 from compressed_rtf import decompress
 
 from verifier.errors import InputError
-from verifier.mail import Mail, parse_sender, parse_sent
+from verifier.mail import MAIL_NESTING, Mail, parse_sender, parse_sent
 from verifier.richtext import read_rtf
 
 log = logging.getLogger(__name__)
-
-#: How many messages deep attached messages are read; deeper ones are skipped with a warning.
-MSG_DEPTH = 8
 
 # Property ids ([MS-OXPROPS]).
 _SUBJECT = 0x0037
@@ -233,11 +230,11 @@ class _Message:
             # a storage, but holds no message.
             unmarked = method is None and self.ole.exists("/".join([*inner, _PROPERTIES]))
             if method == _EMBEDDED or unmarked:
-                if depth + 1 >= MSG_DEPTH:
-                    log.warning("%s: a message %d messages deep; skipped", at, depth + 2)
-                    continue
                 if not name.lower().endswith(".msg"):
                     name, at = f"{name}.msg", f"{at}.msg"
+                if depth + 1 >= MAIL_NESTING:  # as deep as an email file is read
+                    log.warning("%s: an email %d emails deep; skipped", at, depth + 2)
+                    continue
                 found.append((name, _Message(self.ole, inner, _NESTED).mail(at, depth + 1)))
             elif method in (None, _BY_VALUE):
                 content = part.stream(_ATTACH_DATA, _BINARY)

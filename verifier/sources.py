@@ -29,7 +29,7 @@ from verifier import ocr
 from verifier.db.limits import check_lengths
 from verifier.db.models import Document
 from verifier.errors import InputError
-from verifier.mail import Mail, read_eml
+from verifier.mail import MAIL_NESTING, Mail, read_eml
 from verifier.markup import ClaimReviewMarkup, claim_reviews
 from verifier.opendocument import read_odt
 from verifier.outlook import is_msg, read_msg
@@ -50,9 +50,6 @@ RTF_SUFFIXES = {".rtf"}
 #: A word processor's documents (:func:`read_office_doc`).
 OFFICE_SUFFIXES = WORD_SUFFIXES | OPEN_SUFFIXES | RTF_SUFFIXES
 MAIL_SUFFIXES = {".eml", ".msg"}
-#: How many emails deep an email file is read (each forwarded as an attachment of the one
-#: before it): the file's own, and two inside. A deeper one is skipped with a warning.
-MAIL_NESTING = 3
 #: What an email's attachment may be to be read as a document.
 ATTACHED = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | OFFICE_SUFFIXES
 SUPPORTED = ATTACHED | MAIL_SUFFIXES | set(TABLE_SUFFIXES)
@@ -310,8 +307,8 @@ def read_mail_docs(
     the sender as outlet and the day it was sent as date unless a document says otherwise.
     An email attached to it (a tip forwarded as an attachment, an ``.msg`` file attached, or
     an item Outlook attached) gives its own documents the same way, with its own sender and
-    date, up to :data:`MAIL_NESTING` emails deep. An attachment of another kind, or one that
-    cannot be read, is skipped with a warning naming it.
+    date, up to :data:`~verifier.mail.MAIL_NESTING` emails deep. An attachment of another
+    kind, or one that cannot be read, is skipped with a warning naming it.
 
     Raises:
         InputError: not an email.
