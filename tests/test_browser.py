@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from browsing import (
+    REDRAWN,
     REVIEWER_FIELD,
     app_server,
     body_text,
@@ -120,15 +121,24 @@ def test_an_article_checked_on_its_page_opens_for_review(
 ARTICLE_FORM = "//div[@data-testid='stForm']"  # the Articles page's new-article form
 
 
-def load_article_file(server: str, browser: webdriver.Chrome, path: Path, warned: str) -> None:
-    """Load ``path`` on the Articles page, and wait for the warning ``warned`` its reading
-    gives."""
+def load_article_file(server: str, browser: webdriver.Chrome, path: Path, warned: str) -> str:
+    """Load ``path`` on the Articles page, wait for the warning ``warned`` its reading gives
+    and for the form to hold the text (drawn after the warning, or redrawn meanwhile).
+    Returns the text."""
     wait = WebDriverWait(browser, 90)
     browser.get(f"{server}/articles")
     wait.until(lambda d: "Or load a file" in body_text(d))
     choose_file(browser, path)
     press(browser, "Load file")
     wait.until(lambda d: warned in body_text(d))
+
+    def filled(d: webdriver.Chrome) -> str:
+        try:
+            return d.find_element(By.XPATH, f"{ARTICLE_FORM}//textarea").get_attribute("value")
+        except REDRAWN:
+            return ""
+
+    return str(wait.until(filled))
 
 
 def test_a_scanned_article_file_is_loaded_with_a_warning_to_check_it(
@@ -138,10 +148,9 @@ def test_a_scanned_article_file_is_loaded_with_a_warning_to_check_it(
     scan.write_bytes(
         make_scan([["MINISTRY OF DEFENCE", "", "The ministry said 28 aircraft remain at Hmeimim."]])
     )
-    load_article_file(server, browser, scan, "scanned page(s) read by OCR; check quotes")
+    text = load_article_file(server, browser, scan, "scanned page(s) read by OCR; check quotes")
     assert "scanned-letter.pdf: 1 scanned page(s)" in body_text(browser)  # as uploaded
-    text = browser.find_element(By.XPATH, f"{ARTICLE_FORM}//textarea")
-    assert "28 aircraft remain at Hmeimim" in text.get_attribute("value")
+    assert "28 aircraft remain at Hmeimim" in text
     screenshot(browser, "article-scan-loaded.png")
 
 
@@ -158,8 +167,7 @@ def test_a_chain_email_is_loaded_as_an_article(
         )
     )
     warned = "chain.msg: its 1 attachment(s) are no part of the article"
-    load_article_file(server, browser, chain, warned)
-    text = browser.find_element(By.XPATH, f"{ARTICLE_FORM}//textarea").get_attribute("value")
+    text = load_article_file(server, browser, chain, warned)
     assert text == "Russia has moved 200 combat aircraft to the Latakia air base this week."
     inputs = browser.find_elements(By.XPATH, f"{ARTICLE_FORM}//input")
     fields = [field.get_attribute("value") for field in inputs]
