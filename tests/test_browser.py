@@ -378,6 +378,15 @@ def test_a_source_is_uploaded_and_listed(
     type_when_ready(browser, search, Keys.CONTROL, "a", Keys.NULL, "Ministry of Def", Keys.ENTER)
     wait.until(lambda d: "2 source(s)" in body_text(d))
     screenshot(browser, "sources-outlook-message.png")
+    # An old Word document, as LibreOffice saved it: found by the title in its properties.
+    old_word = upload.parent / "notice.doc"
+    old_word.write_bytes((Path(__file__).parent / "data" / "notice.doc").read_bytes())
+    choose_file(browser, old_word)
+    press(browser, "Ingest")
+    wait.until(lambda d: "1 added" in body_text(d))
+    type_when_ready(browser, search, Keys.CONTROL, "a", Keys.NULL, "Ministry notice", Keys.ENTER)
+    wait.until(lambda d: "1 source(s)" in body_text(d))
+    screenshot(browser, "sources-old-word.png")
 
 
 def test_a_table_is_uploaded_with_its_text_column_and_outlet(

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from made_documents import make_docx, make_pdf
+from made_doc import make_doc
+from made_documents import RTF, make_docx, make_odt, make_pdf
 
 from verifier import pipeline
 from verifier.documents import list_sources
@@ -91,7 +92,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             self.send(200, kind, make_docx())
         elif self.path == "/old.doc":
-            self.send(200, "application/msword", b"\xd0\xcf\x11\xe0")
+            self.send(200, "application/msword", make_doc())
+        elif self.path == "/release.odt":
+            self.send(200, "application/vnd.oasis.opendocument.text", make_odt())
+        elif self.path == "/release.rtf":
+            self.send(200, "application/rtf", RTF.encode("ascii"))
         elif self.path == "/photo.jpg":
             self.send(200, "image/jpeg", b"\xff\xd8\xff\xe0")
         elif self.path == "/big-announced":
@@ -147,8 +152,10 @@ def test_a_pdf_at_an_address_is_read_and_kept_as_a_source(server: str, bench: Wo
     )
     report = pipeline.ingest_pages(bench, [f"{server}/statement.pdf"])
     assert report.added == 1
-    word_title, word_text, _ = fetch_article(f"{server}/release.docx", 2**20)
-    assert word_title == "MoD statement on Latakia" and "Aircraft | 28" in word_text
+    # Word's documents, old and new, OpenDocument and RTF, read as such files are.
+    for name in ("release.docx", "old.doc", "release.odt", "release.rtf"):
+        word_title, word_text, _ = fetch_article(f"{server}/{name}", 2**20)
+        assert word_title == "MoD statement on Latakia" and "28" in word_text, name
     with bench.db.session() as session:
         [row] = list_sources(session)[0]
     assert row.title == title and Path(row.uri).name.startswith("127.0.0.1-statement.pdf-")
@@ -160,8 +167,7 @@ def test_a_pdf_at_an_address_is_read_and_kept_as_a_source(server: str, bench: Wo
     [
         ("/missing", r"the server answered 404"),
         ("/report.pdf", r"/report.pdf: cannot be read as a PDF \(.*\); open it and save"),
-        ("/photo.jpg", r"is image/jpeg, not a web page, a PDF or a Word document; give the"),
-        ("/old.doc", r"/old.doc: is an old Word \(.doc\) document; save it as .docx or .txt"),
+        ("/photo.jpg", r"is image/jpeg, not a web page, a PDF or a document \(Word, OpenDocu"),
         ("/big-announced", r"the page is 47\.7 MB, over the 1 MB limit"),
         ("/big-unannounced", r"the page runs over the 1 MB limit"),
         ("/slow", r"no answer within 0\.5 s"),

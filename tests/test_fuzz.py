@@ -14,6 +14,7 @@ import docx
 from compressed_rtf import compress
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from made_doc import make_doc
 from made_documents import make_odt, make_pdf
 from made_msg import make_msg
 from openpyxl import Workbook
@@ -30,8 +31,8 @@ MB = 1024 * 1024
 FUZZ = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 SUFFIXES = (
-    *(".txt", ".md", ".html", ".csv", ".jsonl", ".xlsx", ".pdf", ".docx", ".odt", ".rtf"),
-    *(".eml", ".msg"),
+    *(".txt", ".md", ".html", ".csv", ".jsonl", ".xlsx", ".pdf", ".docx", ".doc", ".odt"),
+    *(".rtf", ".eml", ".msg"),
 )
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "cp1251")
 
@@ -149,6 +150,33 @@ def odt_bytes(draw: st.DrawFn) -> bytes:
     return _damaged(draw, make_odt(draw(st.none() | escaped), body))
 
 
+@st.composite
+def doc_bytes(draw: st.DrawFn) -> bytes:
+    """An old Word document of drawn paragraphs (with Word's marks: fields, cells, breaks)
+    and a table, in pieces 8-bit or UTF-16, whole, cut short or changed."""
+    marks = st.sampled_from(["", "\x13", "\x14", "\x15", "\x07", "\r", "\x0b", "\x0c", "\x01"])
+    text = st.builds(lambda *parts: "".join(parts), tricky, marks, tricky)
+    blocks: list[object] = draw(st.lists(text, max_size=4))
+    if draw(st.booleans()):
+        blocks.append(
+            draw(st.lists(st.lists(text, min_size=1, max_size=3), min_size=1, max_size=2))
+        )
+    data = make_doc(
+        blocks or [""],  # type: ignore[arg-type]
+        title=draw(
+            st.none()
+            | tricky.map(
+                lambda value: value.encode("cp1252", "replace").decode("cp1252").replace("\0", "")
+            )
+        ),
+        pieces=draw(st.integers(1, 4)),
+        unicode=draw(st.booleans()),
+        fast_saved=draw(st.booleans()),
+        after=draw(tricky),
+    )
+    return _damaged(draw, data)
+
+
 def rtf_text(draw: st.DrawFn) -> str:
     """An RTF document of drawn text with escapes, groups and controls in it."""
     parts = st.sampled_from(
@@ -200,6 +228,8 @@ def file_bytes(draw: st.DrawFn) -> tuple[str, bytes]:
         return suffix, draw(eml_bytes())
     if suffix == ".msg" and kind != "bytes":
         return suffix, draw(msg_bytes())
+    if suffix == ".doc" and kind != "bytes":
+        return suffix, draw(doc_bytes())
     if suffix == ".odt" and kind != "bytes":
         return suffix, draw(odt_bytes())
     if suffix == ".rtf" and kind == "structured":
@@ -277,7 +307,7 @@ def test_any_source_file_is_read_or_refused_in_one_line(case: tuple[str, bytes])
 @given(file_bytes())
 def test_any_claims_file_is_read_or_refused_in_one_line(case: tuple[str, bytes]) -> None:
     suffix, content = case
-    suffix = {".md": ".txt", ".html": ".txt", ".pdf": ".txt", ".docx": ".txt", ".eml": ".txt"}.get(
+    suffix = {**dict.fromkeys((".md", ".html", ".pdf", ".docx", ".doc", ".eml"), ".txt")}.get(
         suffix, suffix
     )
     with tempfile.TemporaryDirectory() as folder:

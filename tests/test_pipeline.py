@@ -312,8 +312,8 @@ def test_an_article_file_is_read_titled_and_stored(bench: Workbench, tmp_path: P
     assert [c.text for c in stored.claims] == [
         "Four Russian jets landed at Latakia on Friday, officials said."
     ]
-    with pytest.raises(InputError, match=r"articles must be .txt, .md, .* or .msg, not .doc$"):
-        pipeline.extract_article_file(bench, write(tmp_path, "a.doc", "x"))
+    with pytest.raises(InputError, match=r"articles must be .txt, .md, .* or .msg, not .pages$"):
+        pipeline.extract_article_file(bench, write(tmp_path, "a.pages", "x"))
 
 
 def test_the_sample_loads_on_first_start_only(bench: Workbench) -> None:

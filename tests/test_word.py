@@ -15,12 +15,12 @@ from verifier import pipeline
 from verifier.documents import list_sources
 from verifier.errors import InputError
 from verifier.sources import read_sources
-from verifier.word import read_docx
+from verifier.word import read_word
 from verifier.workbench import Workbench
 
 
 def test_paragraphs_and_table_rows_in_order_with_the_title() -> None:
-    title, text = read_docx("statement.docx", make_docx())
+    title, text = read_word("statement.docx", make_docx())
     assert title == "MoD statement on Latakia"
     assert text.split("\n\n") == [
         "Statement of the Ministry of Defence",
@@ -61,14 +61,14 @@ def _zip(members: dict[str, bytes]) -> bytes:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, r"an old Word \(.doc\) document, or"),
-        (make_docx()[:500], r"not a Word \(.docx\) document \(damaged"),
-        (b"plain text saved as .docx", r"not a Word \(.docx\) document"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, r"not a readable Word document \("),
+        (make_docx()[:500], r"not a Word \(.docx or .doc\) document \(damaged"),
+        (b"plain text saved as .docx", r"not a Word \(.docx or .doc\) document"),
         (_zip({"hello.txt": b"not a document"}), r"not a readable Word document \(\w+\)"),
         (_zip({"big.xml": b"<a/>" + b" " * 25 * 2**20}), r"unpacks to 25 MB, over 20 times"),
-        (needing_newer_zip(make_docx()), r"not a Word \(.docx\) document \(damaged"),
+        (needing_newer_zip(make_docx()), r"not a Word \(.docx or .doc\) document \(damaged"),
     ],
-    ids=["doc", "truncated", "text", "other-zip", "zip-bomb", "newer-zip"],
+    ids=["old-container", "truncated", "text", "other-zip", "zip-bomb", "newer-zip"],
 )
 def test_a_word_file_that_cannot_be_used_is_one_clear_line(
     tmp_path: Path, data: bytes, message: str
@@ -84,4 +84,4 @@ def test_a_word_document_without_text_is_refused(tmp_path: Path) -> None:
     out = io.BytesIO()
     docx.Document().save(out)
     with pytest.raises(InputError, match="the Word document has no text"):
-        read_docx("empty.docx", out.getvalue())
+        read_word("empty.docx", out.getvalue())

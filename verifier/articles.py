@@ -35,7 +35,7 @@ ARTICLE_SUFFIXES = {
     *MAIL_SUFFIXES,
 }
 #: The kinds of article file, as messages name them.
-ARTICLE_KINDS = ".txt, .md, .html, .pdf, .docx, .odt, .rtf, .eml or .msg"
+ARTICLE_KINDS = ".txt, .md, .html, .pdf, .docx, .doc, .odt, .rtf, .eml or .msg"
 #: The longest article accepted (about 30,000 words; a long feature is a tenth of that).
 MAX_ARTICLE_CHARS = 200_000
 

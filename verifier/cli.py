@@ -271,8 +271,8 @@ def ingest(
     date: str | None,
     column: str,
 ) -> None:
-    """Add source documents (.txt .md .html .pdf .docx .odt .rtf .eml .msg .csv .jsonl .xlsx
-    files or folders, or web pages by their http(s) address).
+    """Add source documents (.txt .md .html .pdf .docx .doc .odt .rtf .eml .msg .csv .jsonl
+    .xlsx files or folders, or web pages by their http(s) address).
 
     Front matter in .txt/.md (title, outlet, url, date between --- lines), the <head> of
     HTML pages, a PDF's or Word document's title and an email's subject, sender and date give
@@ -377,8 +377,8 @@ def claims() -> None:
 def claims_extract(
     ctx: click.Context, article: Path, min_score: float | None, as_json: bool, **meta: str | None
 ) -> None:
-    """Find check-worthy sentences in ARTICLE (.txt, .md, .html, .pdf, .docx, .odt, .rtf, or
-    an email's own text: .eml, .msg) and save them for matching.
+    """Find check-worthy sentences in ARTICLE (.txt, .md, .html, .pdf, .docx, .doc, .odt,
+    .rtf, or an email's own text: .eml, .msg) and save them for matching.
 
     Prints each claim's id, character offsets and check-worthiness score. Extracting the same
     article again keeps its claims and reviews and updates the details given.

@@ -1,12 +1,13 @@
 """Fetch an article or a source from a web address: bounded in time and size, read like an
 article file.
 
-Only ``http``/``https`` pages of HTML or plain text, PDFs and Word documents are taken.
+Only ``http``/``https`` pages of HTML or plain text, PDFs and word processors' documents
+(Word's ``.docx`` and ``.doc``, OpenDocument, RTF) are taken.
 The connection and each read time out (:data:`TIMEOUT_S`); the body is streamed and refused
 once it passes the size limit, whatever the server announced; redirects are followed (at
 most five). What came is then read as a file of its kind is
 (:func:`verifier.sources.read_doc`): an HTML page's paragraphs, with title, outlet,
-canonical URL and date from its ``<head>``; a PDF or a Word document as such a file is. A
+canonical URL and date from its ``<head>``; a PDF or a document as such a file is. A
 source is kept as a text file with those details as front matter (:func:`fetch_source`),
 and ingested as any file is.
 
@@ -54,8 +55,18 @@ _WORD = re.compile(
     r"^application/vnd\.openxmlformats-officedocument\.wordprocessingml\.document\b", re.I
 )
 _OLD_WORD = re.compile(r"^application/msword\b", re.I)
+_OPEN = re.compile(r"^application/vnd\.oasis\.opendocument\.text\b", re.I)
+_RTF = re.compile(r"^(application|text)/rtf\b", re.I)
 #: The kinds of content taken, and the file ending each is read as.
-_KINDS = ((_HTML, ".html"), (_TEXT, ".txt"), (_PDF, ".pdf"), (_WORD, ".docx"))
+_KINDS = (
+    (_HTML, ".html"),
+    (_TEXT, ".txt"),
+    (_PDF, ".pdf"),
+    (_WORD, ".docx"),
+    (_OLD_WORD, ".doc"),
+    (_OPEN, ".odt"),
+    (_RTF, ".rtf"),
+)
 
 
 def fetch_article(
@@ -97,15 +108,10 @@ def fetch_article(
                     f"{address}: the server answered {response.status_code} {response.reason}"
                 )
             kind = response.headers.get("Content-Type", "text/html")
-            if _OLD_WORD.match(kind):
-                raise InputError(
-                    f"{address}: is an old Word (.doc) document; save it as .docx or .txt and "
-                    "upload it"
-                )
             if not any(known.match(kind) for known, _ in _KINDS):
                 raise InputError(
-                    f"{address}: is {kind.split(';')[0]}, not a web page, a PDF or a Word "
-                    "document; give the page's address or upload the text"
+                    f"{address}: is {kind.split(';')[0]}, not a web page, a PDF or a document "
+                    "(Word, OpenDocument, RTF); give the page's address or upload the text"
                 )
             data = _body(address, response, max_bytes)
             # The encoding given wins; then the one the server names; else it is detected.

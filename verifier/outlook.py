@@ -33,6 +33,7 @@ from compressed_rtf import decompress
 from verifier.errors import InputError
 from verifier.mail import MAIL_NESTING, Mail, parse_sender, parse_sent
 from verifier.richtext import read_rtf
+from verifier.text import decode_codepage
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ class _Message:
             raw = self.stream(prop, _STRING8)
             if raw is None:
                 return None
-            value = _decode(raw, self.codepage)
+            value = decode_codepage(raw, self.codepage)
         value = value.split("\0", 1)[0]
         return value if value.strip() else None
 
@@ -159,7 +160,7 @@ class _Message:
         body, kind = self.text(_BODY), "plain"
         if body is None or not body.strip():
             html = self.stream(_HTML, _BINARY)
-            body = _decode(html, self.html_codepage) if html else self.text(_HTML)
+            body = decode_codepage(html, self.html_codepage) if html else self.text(_HTML)
             kind = "html"
         if body is None or not body.strip():
             body, kind = self.rich_text(where), "plain"
@@ -252,29 +253,6 @@ class _Message:
 def _name(given: str) -> str:
     """A file name as Outlook keeps it, less any folder (Windows' or another's)."""
     return PureWindowsPath(given).name
-
-
-#: Windows code pages Python knows by another name (the rest are ``cpNNNN``).
-_CODECS = {
-    65001: "utf-8",
-    65000: "utf-7",
-    20127: "ascii",
-    20866: "koi8-r",
-    21866: "koi8-u",
-    50220: "iso2022-jp",
-    51932: "euc-jp",
-    51949: "euc-kr",
-    54936: "gb18030",
-    **{28590 + n: f"iso8859-{n}" for n in range(1, 16) if n != 12},  # 12 was never made
-}
-
-
-def _decode(raw: bytes, codepage: int) -> str:
-    """``raw`` in Windows code page ``codepage``; one Python does not know is read as 1252."""
-    try:
-        return raw.decode(_CODECS.get(codepage, f"cp{codepage}"), "replace")
-    except LookupError:
-        return raw.decode("cp1252", "replace")
 
 
 def _one_line(value: str | None) -> str | None:

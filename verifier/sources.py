@@ -4,13 +4,14 @@ Supported: ``.txt`` and ``.md`` (optional front matter between ``---`` lines wit
 ``title``/``outlet``/``url``/``date``), ``.html``/``.htm`` (text from the page's paragraphs,
 metadata from its ``<head>``, a fact-check's ClaimReview markup: :mod:`verifier.markup`),
 ``.pdf`` (its text layer as paragraphs, the title from its metadata: :mod:`verifier.pdf`),
-``.docx`` (its paragraphs and tables, the title from its properties: :mod:`verifier.word`),
-``.odt`` (the same, :mod:`verifier.opendocument`), ``.rtf`` (its paragraphs and title:
-:mod:`verifier.richtext`), ``.eml`` and Outlook's ``.msg`` (an email: its body, and each
-attachment of those kinds or an email, as documents: :func:`read_mail_docs`), ``.csv`` (one
-document per row, column ``text``) and ``.jsonl`` (one JSON object per line, field
-``text``). Folders are walked for those extensions. The files themselves are read (size,
-encoding, binary checks, table rows) by :mod:`verifier.readers`.
+``.docx`` and old Word's ``.doc`` (its paragraphs and tables, the title from its
+properties: :mod:`verifier.word`), ``.odt`` (the same, :mod:`verifier.opendocument`),
+``.rtf`` (its paragraphs and title: :mod:`verifier.richtext`), ``.eml`` and Outlook's
+``.msg`` (an email: its body, and each attachment of those kinds or an email, as documents:
+:func:`read_mail_docs`), ``.csv`` (one document per row, column ``text``) and ``.jsonl``
+(one JSON object per line, field ``text``). Folders are walked for those extensions. The
+files themselves are read (size, encoding, binary checks, table rows) by
+:mod:`verifier.readers`.
 """
 
 from __future__ import annotations
@@ -37,14 +38,14 @@ from verifier.pdf import read_pdf
 from verifier.readers import TABLE_SUFFIXES, decode_text, read_bytes, read_table
 from verifier.richtext import read_rtf
 from verifier.text import first_line_title, one_line
-from verifier.word import read_docx
+from verifier.word import read_word
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 PDF_SUFFIXES = {".pdf"}
-WORD_SUFFIXES = {".docx"}
+WORD_SUFFIXES = {".docx", ".doc"}
 OPEN_SUFFIXES = {".odt"}
 RTF_SUFFIXES = {".rtf"}
 #: A word processor's documents (:func:`read_office_doc`).
@@ -262,11 +263,11 @@ def read_pdf_doc(path: Path | str, data: bytes) -> SourceDoc:
 
 
 def read_office_doc(path: Path | str, data: bytes, suffix: str, max_bytes: int = 0) -> SourceDoc:
-    """A word processor's document: Word (:func:`verifier.word.read_docx`), OpenDocument
+    """A word processor's document: Word (:func:`verifier.word.read_word`), OpenDocument
     (:func:`verifier.opendocument.read_odt`) or RTF (:func:`verifier.richtext.read_rtf`):
     its paragraphs (and tables), its title from its properties, else its first line."""
     if suffix in WORD_SUFFIXES:
-        title, text = read_docx(path, data, max_bytes)
+        title, text = read_word(path, data, max_bytes)
     elif suffix in OPEN_SUFFIXES:
         title, text = read_odt(path, data, max_bytes)
     else:

@@ -1,5 +1,5 @@
 """Small text helpers shared by sources, claims, stance, review and export code: hashes,
-comparison keys, titles, web addresses, spreadsheet cells."""
+comparison keys, titles, web addresses, spreadsheet cells, Windows code pages."""
 
 from __future__ import annotations
 
@@ -70,3 +70,28 @@ def as_written(cell: str) -> str:
     if cell.startswith("'") and cell[1:].startswith(FORMULA_START):
         return cell[1:]
     return cell
+
+
+#: Windows code pages Python knows by another name (the rest are ``cpNNNN``).
+_CODECS = {
+    65001: "utf-8",
+    65000: "utf-7",
+    20127: "ascii",
+    20866: "koi8-r",
+    21866: "koi8-u",
+    50220: "iso2022-jp",
+    51932: "euc-jp",
+    51949: "euc-kr",
+    54936: "gb18030",
+    **{28590 + n: f"iso8859-{n}" for n in range(1, 16) if n != 12},  # 12 was never made
+}
+
+
+def decode_codepage(raw: bytes, codepage: int | None) -> str:
+    """``raw`` in Windows code page ``codepage`` (as Office files name theirs); one Python
+    does not know, or none, is read as Windows-1252."""
+    try:
+        codec = _CODECS.get(codepage, f"cp{codepage}") if codepage else "cp1252"
+        return raw.decode(codec, "replace")
+    except LookupError:
+        return raw.decode("cp1252", "replace")

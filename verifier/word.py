@@ -1,12 +1,13 @@
 """The text of a Word document (``.docx``: a press release, a statement sent by email), read
 with ``python-docx``: its paragraphs and tables in document order, the title from its
-properties.
+properties. An old Word document (``.doc``, in the older container) is read by
+:mod:`verifier.word97`; which one a file is, is told by its content, not its name (a
+``.doc`` renamed ``.docx``, or the other way round, is read all the same).
 
 A table becomes one paragraph per row, its cells joined by `` | `` (a ministry's figures
 stay next to what they count). What the file unpacks to is checked before any of it is
-parsed (:mod:`verifier.zipped`). A file that cannot be used is refused with one line: an old
-``.doc``, a password-protected document (both kept in the older container), a damaged
-file, or one without text.
+parsed (:mod:`verifier.zipped`). A file that cannot be used is refused with one line: a
+password-protected document, a damaged file, or one without text.
 """
 
 from __future__ import annotations
@@ -15,28 +16,26 @@ import io
 from pathlib import Path
 
 from verifier.errors import InputError
+from verifier.word97 import read_word97
 from verifier.zipped import OLE2, check_unpacked, unpacked_size
 
 
-def read_docx(where: Path | str, data: bytes, max_bytes: int = 0) -> tuple[str | None, str]:
-    """``(title, text)`` of the Word document ``data`` read from ``where`` (for messages):
-    the title from its properties (``None`` when blank), the text as paragraphs separated
-    by blank lines. ``max_bytes`` (the file-size limit) bounds what it may unpack to.
+def read_word(where: Path | str, data: bytes, max_bytes: int = 0) -> tuple[str | None, str]:
+    """``(title, text)`` of the Word document ``data`` (``.docx``, or an old ``.doc``) read
+    from ``where`` (for messages): the title from its properties (``None`` when blank), the
+    text as paragraphs separated by blank lines. ``max_bytes`` (the file-size limit) bounds
+    what a ``.docx`` may unpack to.
 
     Raises:
-        InputError: an old .doc or password-protected document, damaged, unpacking to too
-            much, or without text.
+        InputError: password-protected, damaged, unpacking to too much, or without text.
     """
+    if data.startswith(OLE2):
+        return read_word97(where, data)
     unpacked = unpacked_size(data)
     if unpacked is None:
-        if data.startswith(OLE2):
-            raise InputError(
-                f"{where}: an old Word (.doc) document, or one protected by a password; save "
-                "it as .docx without a password, or as .txt"
-            )
         raise InputError(
-            f"{where}: not a Word (.docx) document (damaged, or another kind of file); open "
-            "it and save it again as .docx, or as .txt"
+            f"{where}: not a Word (.docx or .doc) document (damaged, or another kind of "
+            "file); open it and save it again as .docx, or as .txt"
         )
     check_unpacked(where, unpacked, max_bytes, "document")
     import docx  # here: only Word documents need it
