@@ -1047,7 +1047,7 @@ def test_the_score_page_shows_a_scored_file_and_filters_it(app: AppTest) -> None
     app.switch_page(SCORE_PAGE).run()
     app.button(key="FormSubmitter:score-claims-Score").click().run()
     assert [e.value for e in app.error] == [
-        "choose a file of claims first (.txt, .csv, .jsonl, .xlsx)"
+        "choose a file of claims first (.txt, .csv, .jsonl, .xlsx, .xls)"
     ]
     # A file scored as the page scores an upload (AppTest cannot upload; the browser test
     # does), then shown: counts, one row per claim with its row in the file, a filter.

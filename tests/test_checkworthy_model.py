@@ -233,7 +233,7 @@ def test_the_word_model_learns_the_wording_and_keeps_it_in_storage() -> None:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("a.txt", "x", "must be in .csv, .jsonl, .xlsx, not .txt"),
+        ("a.txt", "x", "must be in .csv, .jsonl, .xlsx, .xls, not .txt"),
         ("a.jsonl", '{"text": "A sentence."}\n', "a.jsonl:1: no 'checkworthy' field"),
         ("a.jsonl", '{"text": "A.", "checkworthy": "maybe"}\n', "a.jsonl:1: 'checkworthy' is"),
         ("a.csv", "text,checkworthy\nA.,1\nB.,0\nC.,0\n", "1 check-worthy and 2 other"),

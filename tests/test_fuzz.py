@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import docx
+import xlwt
 from compressed_rtf import compress
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,8 +32,8 @@ MB = 1024 * 1024
 FUZZ = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 SUFFIXES = (
-    *(".txt", ".md", ".html", ".csv", ".jsonl", ".xlsx", ".pdf", ".docx", ".doc", ".odt"),
-    *(".rtf", ".eml", ".msg"),
+    *(".txt", ".md", ".html", ".csv", ".jsonl", ".xlsx", ".xls", ".pdf", ".docx", ".doc"),
+    *(".odt", ".rtf", ".eml", ".msg"),
 )
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "cp1251")
 
@@ -53,10 +54,9 @@ json_values = st.recursive(
 
 
 @st.composite
-def workbook_bytes(draw: st.DrawFn) -> bytes:
-    """An Excel workbook of drawn cells (text, numbers, dates, blanks), whole, cut short or
-    with bytes changed."""
-    book = Workbook()
+def workbook_bytes(draw: st.DrawFn, old: bool = False) -> bytes:
+    """An Excel workbook (an old ``.xls`` one with ``old``) of drawn cells (text, numbers,
+    dates, blanks), whole, cut short or with bytes changed."""
     header = draw(st.sampled_from([["id", "text", "title"], ["Claim"], ["x", "date"], []]))
     cell = st.one_of(
         st.none(),
@@ -65,7 +65,11 @@ def workbook_bytes(draw: st.DrawFn) -> bytes:
         st.floats(allow_nan=False, allow_infinity=False),
         st.dates(min_value=date(1900, 3, 1)),
     )
-    for row in [header, *draw(st.lists(st.lists(cell, max_size=4), max_size=5))]:
+    rows = [header, *draw(st.lists(st.lists(cell, max_size=4), max_size=5))]
+    if old:
+        return _damaged(draw, _xls(rows, second=draw(st.booleans())))
+    book = Workbook()
+    for row in rows:
         book.active.append(row)
     if draw(st.booleans()):
         book.create_sheet("second").append(["text", "not read"])
@@ -101,6 +105,23 @@ def docx_bytes(draw: st.DrawFn) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return _damaged(draw, buffer.getvalue())
+
+
+def _xls(rows: list[list[object]], second: bool) -> bytes:
+    """An old workbook of ``rows`` (xlwt keeps 32,767 characters of a cell, as Excel does)."""
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("first")
+    for y, row in enumerate(rows):
+        for x, value in enumerate(row):
+            if isinstance(value, date):
+                sheet.write(y, x, value, xlwt.easyxf(num_format_str="YYYY-MM-DD"))
+            elif value is not None:
+                sheet.write(y, x, value[:32767] if isinstance(value, str) else value)
+    if second:
+        book.add_sheet("second").write(0, 0, "text")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def _damaged(draw: st.DrawFn, data: bytes) -> bytes:
@@ -218,8 +239,8 @@ def file_bytes(draw: st.DrawFn) -> tuple[str, bytes]:
     """A file name and content: structured (front matter, CSV, JSON Lines, HTML) or raw."""
     suffix = draw(st.sampled_from(SUFFIXES))
     kind = draw(st.sampled_from(["text", "structured", "bytes"]))
-    if suffix == ".xlsx" and kind == "structured":
-        return suffix, draw(workbook_bytes())
+    if suffix in (".xlsx", ".xls") and kind == "structured":
+        return suffix, draw(workbook_bytes(old=suffix == ".xls"))
     if suffix == ".pdf" and kind != "bytes":
         return suffix, draw(pdf_bytes())
     if suffix == ".docx" and kind != "bytes":

@@ -1,13 +1,18 @@
-"""Excel workbooks (.xlsx) are read as CSV files are: sources, claims, verdicts and
-labelled sentences, with the same one-line errors for what cannot be used."""
+"""Excel workbooks (.xlsx, and old .xls ones) are read as CSV files are: sources, claims,
+verdicts and labelled sentences, with the same one-line errors for what cannot be used."""
 
+import io
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
+import olefile
 import pytest
+import xlwt
 from conftest import write
+from made_doc import make_doc
 from made_documents import needing_newer_zip
+from made_msg import compound_file
 from openpyxl import Workbook
 
 from verifier import pipeline
@@ -23,7 +28,21 @@ MB = 1024 * 1024
 
 
 def workbook(path: Path, *sheets: list[list[object]]) -> Path:
-    """A workbook with one sheet per list of rows, named Sheet1, Sheet2..."""
+    """A workbook with one sheet per list of rows, named Sheet1, Sheet2...: an old one
+    (Excel 97-2003, written by xlwt) when ``path`` ends in ``.xls``."""
+    if path.suffix == ".xls":
+        old = xlwt.Workbook()
+        dated = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+        for number, rows in enumerate(sheets, start=1):
+            sheet = old.add_sheet(f"Sheet{number}")
+            for y, row in enumerate(rows):
+                for x, value in enumerate(row):
+                    if isinstance(value, date):
+                        sheet.write(y, x, value, dated)
+                    elif value is not None:
+                        sheet.write(y, x, value)
+        old.save(str(path))
+        return path
     book = Workbook()
     book.remove(book.active)
     for number, rows in enumerate(sheets, start=1):
@@ -34,9 +53,10 @@ def workbook(path: Path, *sheets: list[list[object]]) -> Path:
     return path
 
 
-def test_a_sheet_of_sources_gives_one_document_per_row(tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls"])
+def test_a_sheet_of_sources_gives_one_document_per_row(tmp_path: Path, suffix: str) -> None:
     path = workbook(
-        tmp_path / "wires.xlsx",
+        tmp_path / f"wires{suffix}",
         [
             ["ID", " Text ", "Outlet", "Date", None],
             [7, "Six Su-27 jets landed at the base, officials said.", "Wire", date(2015, 9, 21)],
@@ -52,32 +72,34 @@ def test_a_sheet_of_sources_gives_one_document_per_row(tmp_path: Path) -> None:
         "The Pentagon declined to comment.",
     ]
     assert [(d.outlet, d.published, d.format) for d in docs] == [
-        ("Wire", date(2015, 9, 21), "xlsx"),
-        ("Capital", date(2015, 9, 22), "xlsx"),
+        ("Wire", date(2015, 9, 21), suffix[1:]),
+        ("Capital", date(2015, 9, 22), suffix[1:]),
     ]
 
 
-def test_a_sheet_of_claims_keeps_its_other_columns_as_shown(tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls"])
+def test_a_sheet_of_claims_keeps_its_other_columns_as_shown(tmp_path: Path, suffix: str) -> None:
     path = workbook(
-        tmp_path / "claims.xlsx",
+        tmp_path / f"claims{suffix}",
         [
             [],  # the table may start lower down
-            ["Desk", "Statement", "Checked", "Share"],
-            ["world", "Russia moved 28 jets to Latakia.", date(2015, 9, 21), 2.5],
-            ["sport", "Spartak beat Zenit 2-1.", None, 3.0],
+            ["Desk", "Statement", "Checked", "Share", "Sure"],
+            ["world", "Russia moved 28 jets to Latakia.", date(2015, 9, 21), 2.5, True],
+            ["sport", "Spartak beat Zenit 2-1.", None, 3.0, False],
         ],
     )
     rows = read_claims(path, MB, column="statement")
     assert rows.texts == ["Russia moved 28 jets to Latakia.", "Spartak beat Zenit 2-1."]
     assert rows.extras == [
-        {"desk": "world", "checked": "2015-09-21", "share": "2.5"},
-        {"desk": "sport", "checked": "", "share": "3"},
+        {"desk": "world", "checked": "2015-09-21", "share": "2.5", "sure": "TRUE"},
+        {"desk": "sport", "checked": "", "share": "3", "sure": "FALSE"},
     ]
 
 
-def test_verdicts_and_labelled_sentences_come_from_sheets_too(tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls"])
+def test_verdicts_and_labelled_sentences_come_from_sheets_too(tmp_path: Path, suffix: str) -> None:
     verdicts = workbook(
-        tmp_path / "verdicts.xlsx",
+        tmp_path / f"verdicts{suffix}",
         [["claim_id", "verdict", "reviewer", "note"], [3, "disputed", "Dana", "six, not 28"]],
     )
     [row] = read_reviews(verdicts, MB).rows
@@ -89,7 +111,7 @@ def test_verdicts_and_labelled_sentences_come_from_sheets_too(tmp_path: Path) ->
         "six, not 28",
     )
     labelled = workbook(
-        tmp_path / "labels.xlsx",
+        tmp_path / f"labels{suffix}",
         [["text", "checkworthy"]]
         + [[f"Russia sent {n} jets in {2000 + n}.", 1] for n in range(2)]
         + [[f"Thank you, number {n}.", 0] for n in range(2)],
@@ -108,6 +130,20 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
     return path
 
 
+def _locked() -> bytes:
+    """An old workbook as Excel saves one under a password: a FILEPASS record after the
+    workbook's opening one."""
+    book = xlwt.Workbook()
+    book.add_sheet("Sheet1").write(0, 0, "text")
+    out = io.BytesIO()
+    book.save(out)
+    with olefile.OleFileIO(out.getvalue()) as ole:
+        stream = ole.openstream("Workbook").read()
+    size = 4 + int.from_bytes(stream[2:4], "little")  # the BOF record
+    filepass = b"\x2f\x00\x06\x00" + b"\x00\x00" + b"\x01\x00\x01\x00"
+    return compound_file({"Workbook": stream[:size] + filepass + stream[size:]})
+
+
 @pytest.mark.parametrize(
     ("name", "make", "message"),
     [
@@ -115,12 +151,23 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
         (
             "text.xlsx",
             lambda p: write(p.parent, p.name, "text\nA claim.\n"),
-            "not an Excel (.xlsx) workbook; open it in a spreadsheet and save it as .xlsx",
+            "not an Excel (.xlsx or .xls) workbook; open it in a spreadsheet and save it as .xlsx",
         ),
         (
             "old.xlsx",
             lambda p: write(p.parent, p.name, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512),
-            "an old Excel (.xls) workbook",
+            "not a readable Excel workbook",
+        ),
+        ("word.xls", lambda p: p.write_bytes(make_doc()), "holds no workbook (a Word file?)"),
+        (
+            "locked.xls",
+            lambda p: p.write_bytes(_locked()),
+            "the workbook is protected by a password",
+        ),
+        (
+            "cut.xls",
+            lambda p: p.write_bytes(workbook(p, [["text"], ["A claim."]]).read_bytes()[:-600]),
+            "not a readable Excel workbook",
         ),
         (
             "other.xlsx",
@@ -130,7 +177,7 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
         (
             "newer.xlsx",
             lambda p: p.write_bytes(needing_newer_zip(_zip(p, {"a.xml": b"<a/>"}).read_bytes())),
-            "not an Excel (.xlsx) workbook; open it in a spreadsheet and save it as .xlsx",
+            "not an Excel (.xlsx or .xls) workbook; open it in a spreadsheet and save it as .xlsx",
         ),
         (
             "bomb.xlsx",

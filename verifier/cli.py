@@ -272,13 +272,13 @@ def ingest(
     column: str,
 ) -> None:
     """Add source documents (.txt .md .html .pdf .docx .doc .odt .rtf .eml .msg .csv .jsonl
-    .xlsx files or folders, or web pages by their http(s) address).
+    .xlsx .xls files or folders, or web pages by their http(s) address).
 
     Front matter in .txt/.md (title, outlet, url, date between --- lines), the <head> of
     HTML pages, a PDF's or Word document's title and an email's subject, sender and date give
     the metadata (an email's readable attachments are documents too); a .csv, .jsonl or
-    .xlsx row is a document, with its text in a 'text' column (--column names another) and
-    optional id, title, outlet, url and date.
+    Excel (.xlsx, .xls) row is a document, with its text in a 'text' column (--column names
+    another) and optional id, title, outlet, url and date.
     A web page is fetched (10 s timeout, VERIFIER_MAX_FILE_MB limit) and kept as text in the
     data folder, under uploads/sources/. Running it again on the same files or addresses
     changes only what changed.
@@ -419,8 +419,9 @@ def claims_extract(
 @click.pass_context
 def claims_import(ctx: click.Context, claims_file: Path, title: str | None, column: str) -> None:
     """Save the claims of FILE for review, as one list: every line of a .txt file, or every
-    row of a .csv, .xlsx or .jsonl file, is a claim (a repeated one is saved once). Its url,
-    author and date columns, if any, say where each claim was seen, by whom and when.
+    row of a .csv, Excel (.xlsx, .xls) or .jsonl file, is a claim (a repeated one is saved
+    once). Its url, author and date columns, if any, say where each claim was seen, by whom
+    and when.
 
     Importing the same file again keeps its claims and reviews. Then `verifier match
     --article ID` matches them, and they join the review queue.
@@ -841,9 +842,9 @@ def _output_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> P
 def score(ctx: click.Context, claims_file: Path, out: Path, top_k: int | None, column: str) -> None:
     """Score many claims at once: evidence and a suggested verdict for each.
 
-    CLAIMS is a .txt file (one claim per line), a .csv or .xlsx with a 'claim' column, or a
-    .jsonl file with a 'claim' field (--column names another). Other columns are carried to
-    the output.
+    CLAIMS is a .txt file (one claim per line), a .csv or Excel (.xlsx, .xls) file with a
+    'claim' column, or a .jsonl file with a 'claim' field (--column names another). Other
+    columns are carried to the output.
 
     \b
     Example:
@@ -1040,7 +1041,7 @@ def export(
     "--import",
     "import_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="A .csv or .xlsx of verdicts: claim_id, verdict, reviewer[, note, evidence].",
+    help="A .csv, .xlsx or .xls of verdicts: claim_id, verdict, reviewer[, note, evidence].",
 )
 @click.option(
     "--replace-newer",

@@ -24,13 +24,15 @@ from charset_normalizer import from_bytes
 
 from verifier.errors import InputError
 from verifier.labels import Label
-from verifier.spreadsheets import read_xlsx_rows
+from verifier.spreadsheets import read_workbook_rows
 from verifier.text import as_written
 
 log = logging.getLogger(__name__)
 
 #: Files of rows: one document, claim, verdict or labelled sentence per row.
-TABLE_SUFFIXES = (".csv", ".jsonl", ".xlsx")
+#: Excel workbooks: new (``.xlsx``) and old (``.xls``), told apart by content.
+WORKBOOK_SUFFIXES = (".xlsx", ".xls")
+TABLE_SUFFIXES = (".csv", ".jsonl", *WORKBOOK_SUFFIXES)
 CLAIM_SUFFIXES = (".txt", *TABLE_SUFFIXES)
 
 _UTF8_MULTIBYTE = re.compile(
@@ -302,20 +304,20 @@ def _json_kind(value: object) -> str:
 def read_table(
     path: Path, max_bytes: int, encoding: str | None, column: str, hint: str | None = None
 ) -> list[tuple[int, dict[str, object]]]:
-    """Rows of a ``.csv``, ``.jsonl`` or ``.xlsx`` file (:data:`TABLE_SUFFIXES`, by its
-    suffix) that hold ``column``, read with the checks of :func:`read_text_file` (an Excel
-    workbook: :func:`verifier.spreadsheets.read_xlsx_rows`).
+    """Rows of a ``.csv``, ``.jsonl`` or Excel file (:data:`TABLE_SUFFIXES`, by its suffix)
+    that hold ``column``, read with the checks of :func:`read_text_file` (an Excel
+    workbook: :func:`verifier.spreadsheets.read_workbook_rows`).
 
     Raises:
         InputError: as the reader of that suffix.
     """
-    if path.suffix.lower() != ".xlsx":
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         return read_table_rows(path, read_text_file(path, max_bytes, encoding), column, hint)
     data = _read_regular(path, max_bytes)
     if not data:
         raise InputError(f"{path}: file is empty")
     header = column.strip().lower()
-    names, rows = read_xlsx_rows(path, data, max_bytes)
+    names, rows = read_workbook_rows(path, data, max_bytes)
     if header not in names:
         raise _missing_column(path, header, names, hint)
     return _keyed_as_given(rows, header, column)
@@ -493,8 +495,8 @@ def read_reviews(
             or a row with a bad claim id, verdict, reviewer or evidence id (the message names
             the line).
     """
-    if path.suffix.lower() not in (".csv", ".xlsx"):
-        raise InputError(f"{path}: verdicts are imported from a .csv or .xlsx file")
+    if path.suffix.lower() not in (".csv", *WORKBOOK_SUFFIXES):
+        raise InputError(f"{path}: verdicts are imported from a .csv, .xlsx or .xls file")
     records = read_table(path, max_bytes, encoding, "claim_id")
     if records and (missing := [c for c in ("verdict", "reviewer") if c not in records[0][1]]):
         raise InputError(

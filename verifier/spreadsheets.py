@@ -1,11 +1,14 @@
-"""Rows of an Excel workbook (``.xlsx``), read as a CSV file's rows are read.
+"""Rows of an Excel workbook (``.xlsx``, or an old ``.xls``), read as a CSV file's rows are
+read.
 
 Desks keep claims, sources and verdicts in spreadsheets; a sheet saved as ``.xlsx`` is read
 without a detour through CSV. The first sheet is read; its first non-empty row is the
 header. Cells become text as a spreadsheet shows them: a whole number without ``.0``, a
 date as ``YYYY-MM-DD``. The workbook is opened with openpyxl (XML parsed by defusedxml), and
 what it unpacks to is checked against a limit before any of it is parsed, so a small file
-that unpacks to gigabytes is refused.
+that unpacks to gigabytes is refused. An old Excel workbook (Excel 97-2003, the container
+older desk tools and official statistics still export) is read with xlrd; which kind a file
+is, is told by its content, not its name.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import warnings
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from verifier.errors import InputError
 from verifier.zipped import OLE2, check_unpacked, unpacked_size
@@ -23,7 +27,7 @@ from verifier.zipped import OLE2, check_unpacked, unpacked_size
 log = logging.getLogger(__name__)
 
 
-def read_xlsx_rows(
+def read_workbook_rows(
     path: Path, data: bytes, max_bytes: int = 0
 ) -> tuple[list[str], list[tuple[int, dict[str, object]]]]:
     """The header of the first sheet of the workbook ``data`` (read from ``path``; column
@@ -34,9 +38,11 @@ def read_xlsx_rows(
     (:data:`~verifier.zipped.UNPACKED_FACTOR` times it).
 
     Raises:
-        InputError: not a workbook (or an old ``.xls`` one), unpacking to too much, or an
-            empty first sheet.
+        InputError: not a workbook, password-protected, damaged, unpacking to too much, or
+            an empty first sheet.
     """
+    if data.startswith(OLE2):  # the container of .xls
+        return _read_xls(path, data)
     _check_unpacked(path, data, max_bytes)
     from openpyxl import load_workbook  # a second or so to import; only for workbooks
 
@@ -64,6 +70,64 @@ def read_xlsx_rows(
             book.close()
 
 
+def _read_xls(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, dict[str, object]]]]:
+    """:func:`read_workbook_rows` of an old Excel workbook (BIFF8), read with xlrd."""
+    import xlrd  # only for old workbooks
+
+    try:
+        # xlrd's notes on the file's layout go to the logfile, not the terminal; rows are
+        # kept as long as their cells, not padded to the widest (a damaged size record).
+        book = xlrd.open_workbook(
+            file_contents=data, on_demand=True, ragged_rows=True, logfile=io.StringIO()
+        )
+        try:
+            sheet = book.sheet_by_index(0)
+            if book.nsheets > 1:
+                log.warning("%s: read the first sheet, %r, of %d", path, sheet.name, book.nsheets)
+            values = (
+                tuple(_xls_value(cell, book.datemode) for cell in sheet.row(number))
+                for number in range(sheet.nrows)
+            )
+            return _records(path, values)
+        finally:
+            book.release_resources()
+    except InputError:
+        raise
+    except Exception as error:  # xlrd raises many kinds for damage
+        reason = str(error).lower()
+        if "encrypted" in reason:
+            raise InputError(
+                f"{path}: the workbook is protected by a password; open it, remove the "
+                "password and save it as .xlsx or .csv"
+            ) from None
+        if "can't find workbook" in reason:
+            raise InputError(
+                f"{path}: an Office file of the older kind that holds no workbook (a Word "
+                "file?); save the table as .xlsx or .csv"
+            ) from None
+        raise InputError(
+            f"{path}: not a readable Excel workbook ({type(error).__name__}); open it in a "
+            "spreadsheet and save it again as .xlsx, or as .csv"
+        ) from None
+
+
+def _xls_value(cell: Any, datemode: int) -> object:
+    """An old workbook's cell as openpyxl gives a new one's: a date a datetime, a
+    true/false a bool, an error its text (``#N/A``)."""
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return cell.value  # a number out of a date's range: shown as the number
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    if cell.ctype == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(cell.value, "#ERROR")
+    return cell.value if cell.ctype in (xlrd.XL_CELL_TEXT, xlrd.XL_CELL_NUMBER) else None
+
+
 def _records(
     path: Path, values: Iterator[tuple[object, ...]]
 ) -> tuple[list[str], list[tuple[int, dict[str, object]]]]:
@@ -89,11 +153,9 @@ def _records(
 def _check_unpacked(path: Path, data: bytes, max_bytes: int) -> None:
     unpacked = unpacked_size(data)
     if unpacked is None:
-        old = data.startswith(OLE2)  # the container of .xls
         raise InputError(
-            f"{path}: "
-            + ("an old Excel (.xls) workbook" if old else "not an Excel (.xlsx) workbook")
-            + "; open it in a spreadsheet and save it as .xlsx or .csv"
+            f"{path}: not an Excel (.xlsx or .xls) workbook; open it in a spreadsheet and "
+            "save it as .xlsx or .csv"
         )
     check_unpacked(path, unpacked, max_bytes, "workbook")
 

@@ -19,6 +19,7 @@ from verifier import pipeline
 from verifier.articles import ARTICLE_KINDS, ARTICLE_SUFFIXES, ArticleMeta
 from verifier.errors import VerifierError
 from verifier.language import model_reads
+from verifier.readers import WORKBOOK_SUFFIXES
 from verifier.views import ArticlePage, article_page, list_articles
 from verifier.workbench import Workbench
 
@@ -427,7 +428,7 @@ def desk_model(bench: Workbench) -> None:
         with st.form("cw-train"):
             upload = st.file_uploader(
                 "Sentences the desk did and did not check",
-                type=["jsonl", "csv", "xlsx"],
+                type=["jsonl", "csv", *(suffix.lstrip(".") for suffix in WORKBOOK_SUFFIXES)],
                 key="cw-file",
                 help="Columns `text` and `checkworthy` (1 or 0), in reading order, and "
                 "optionally `document` naming where each comes from (two documents or more "

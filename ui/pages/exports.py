@@ -22,6 +22,7 @@ from verifier.assignments import assignees
 from verifier.errors import VerifierError
 from verifier.export import DOCUMENT_FORMATS, FORMATS, REPORT_FORMATS, ReportFilter
 from verifier.labels import Label
+from verifier.readers import WORKBOOK_SUFFIXES
 from verifier.views import list_articles, list_reviewers
 from verifier.workbench import Workbench
 
@@ -235,7 +236,7 @@ def import_verdicts(bench: Workbench) -> None:
     with st.form("import-verdicts"):
         upload = st.file_uploader(
             "A report filled in a spreadsheet, or a sheet of verdicts",
-            type=["csv", "xlsx"],
+            type=["csv", *(suffix.lstrip(".") for suffix in WORKBOOK_SUFFIXES)],
             key="import-file",
             help="Columns claim_id, verdict, reviewer and optionally note and evidence (passage "
             "ids, or the report's own column). Rows without a verdict are skipped; rows that "
