@@ -108,11 +108,12 @@ def test_a_source_added_after_a_verdict_flags_it_until_saved_again(
     wanted = QueueFilter(status="new evidence")
     assert ids(bench, wanted) == []
     # A new source saying the first claim in its own words (so it ranks in view), and one
-    # far from every claim; then the claims are matched again, as "Match all claims again".
+    # far from every claim: the matched claims they reach are matched again by the ingest
+    # itself (the claim never matched is left so).
     write(sources, "correction.txt", ARTICLE.split("\n\n")[0] + "\n")
     write(sources, "weather.txt", "Snow closed three ski passes in the Alps on Friday.\n")
-    pipeline.ingest(bench, [sources])
-    pipeline.match_claims(bench, claims[:3])
+    report = pipeline.ingest(bench, [sources])
+    assert 1 <= report.rematched <= 3 and claims[3] not in report.affected
     assert ids(bench, wanted) == [claims[0]]  # the other reviewed claim got nothing new
     assert pipeline.new_evidence_count(bench) == 1
     with bench.db.session() as session:
@@ -128,7 +129,6 @@ def test_a_source_added_after_a_verdict_flags_it_until_saved_again(
     # A source whose text changes after the verdict counts as new again.
     write(sources, "correction.txt", ARTICLE.split("\n\n")[0] + " A ministry confirmed it.\n")
     pipeline.ingest(bench, [sources])
-    pipeline.match_claims(bench, claims[:3])
     assert ids(bench, wanted) == [claims[0]]
 
 

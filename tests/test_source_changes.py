@@ -271,3 +271,30 @@ def test_a_bad_upload_is_named_as_uploaded_and_nothing_is_kept(bench: Workbench)
     assert sorted(p.name for p in folder.parent.iterdir()) == ["sources"]
     with pytest.raises(InputError, match="choose one or more files"):
         pipeline.ingest_uploads(bench, [])
+
+
+def test_a_new_source_reaches_the_matched_claims_it_is_evidence_for(
+    bench: Workbench, sources: Path, tmp_path: Path
+) -> None:
+    pipeline.ingest(bench, [sources])
+    article = pipeline.extract_article(bench, ARTICLE, title="Build-up", threshold=0.0)
+    first, second = [claim.id for claim in article.claims]
+    pipeline.match_claims(bench, [first])  # the second is left unmatched
+    # A source far from the claim enters no claim's evidence: nothing is matched again.
+    far = write(tmp_path, "snow.txt", "Snow closed three ski passes in the Alps on Friday.\n")
+    assert pipeline.ingest(bench, [far]).rematched == 0
+    # A statement saying the first claim is among its evidence at once, without `match`.
+    statement = write(
+        tmp_path,
+        "statement.txt",
+        "---\ntitle: MoD statement\n---\nThe ministry confirmed that Russian personnel and "
+        "equipment were moved to the airfield near Latakia.\n",
+    )
+    report = pipeline.ingest(bench, [statement])
+    assert report.affected == {first} and report.rematched == 1
+    assert "1 claim(s) whose evidence changed matched again" in report.summary()
+    assert str(statement) in [item.uri for item in view(bench, first).evidence]
+    assert view(bench, second).evidence == []  # left for `verifier match`, as it was
+    # The same file again adds no passage: no claim is matched again.
+    again = pipeline.ingest(bench, [statement])
+    assert again.unchanged == 1 and again.rematched == 0

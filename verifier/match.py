@@ -3,7 +3,9 @@
 :func:`score_texts` does it for any claim texts (the bulk path; nothing is stored but the
 embedding cache). :func:`store_suggestions` keeps the result for claims held in the database:
 their ranked matches and the suggested verdict with its provenance, leaving any reviewer's
-verdict as it is. The chaining over many claims (chunks, transactions) is the pipeline's.
+verdict as it is. :func:`claims_reached` finds the matched claims whose evidence passages
+stored since would enter. The chaining over many claims (chunks, transactions) is the
+pipeline's.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from verifier.cache import DbVectorCache
 from verifier.claim_memory import ClaimMemory, PastCheck
-from verifier.db.models import Claim, Match, Passage
+from verifier.db.models import Claim, Match, Passage, Verdict
 from verifier.db.verdicts import locked_verdicts
 from verifier.embed import Embedder
 from verifier.retrieve.base import Evidence, Retriever
@@ -112,6 +114,42 @@ def score_texts(
         ScoredClaim(text, suggestion, evidence, provenance, past=before)
         for text, suggestion, evidence, before in zip(texts, suggestions, found, past)
     ]
+
+
+def newest_passage_id(session: Session) -> int:
+    """The highest passage id stored (0 with none): a passage stored later has a higher one,
+    since ids are never given again (:func:`~verifier.citations.next_passage_id`)."""
+    return int(session.scalar(sa.select(sa.func.max(Passage.id))) or 0)
+
+
+def claims_reached(
+    session: Session,
+    embedder: Embedder,
+    retriever: Retriever,
+    top_k: int,
+    after: int,
+    chunk: int = 1024,
+) -> set[int]:
+    """The matched claims (those with a suggested verdict) whose evidence, retrieved again,
+    takes in a passage numbered above ``after`` (:func:`newest_passage_id` before sources
+    were added): the claims that new sources reach, which matching them again would show.
+
+    Only the search runs again: the claims' vectors come from the embedding cache (one
+    missing is embedded, not stored). ``top_k`` is as for :func:`score_texts`."""
+    matched = sa.select(Verdict.claim_id).where(Verdict.suggested.is_not(None))
+    ids = list(session.scalars(matched.order_by(Verdict.claim_id)))
+    cache = DbVectorCache(session, hold=True)  # reading only: the session stays read-only
+    reached: set[int] = set()
+    for start in range(0, len(ids), chunk):
+        rows = claim_texts(session, ids[start : start + chunk])
+        texts = [text for _, text in rows]
+        found = retriever.retrieve(session, texts, embedder.embed(texts, cache=cache), top_k)
+        reached.update(
+            claim_id
+            for (claim_id, _), evidence in zip(rows, found)
+            if any(item.passage_id > after for item in evidence)
+        )
+    return reached
 
 
 def claim_ids(

@@ -110,7 +110,9 @@ from verifier.match import (
     ScoredClaim,
     claim_ids,
     claim_texts,
+    claims_reached,
     clear_suggestions,
+    newest_passage_id,
     score_texts,
     store_suggestions,
 )
@@ -153,7 +155,8 @@ def ingest(
     **defaults: str | None,
 ) -> IngestReport:
     """Check every file under ``paths`` first, then read them again to store and index them;
-    then match again the claims whose evidence changed (a source's text replaced).
+    then match again the claims whose evidence changed: a source's text replaced, or a new
+    passage that would now be among a matched claim's evidence (:func:`claims_reached`).
 
     The first pass reads and parses every file but keeps nothing, so a bad file stops the
     run before anything is written; the second streams documents to the corpus, which stores
@@ -188,7 +191,11 @@ def ingest(
                 progress(done, total)
 
         docs = read_sources(paths, max_bytes, encoding, column, **defaults)
+        with bench.db.session() as session:
+            newest = newest_passage_id(session)
         report = bench.corpus.add(docs, embedded)
+    if report.passages:
+        report.affected |= claims_reached_since(bench, newest)
     report.rematched = rematch(bench, report.affected)
     report.warnings = heard.lines()
     return report
@@ -316,6 +323,14 @@ def remove_sources(bench: Workbench, keys: Iterable[str]) -> SourceRemoval:
         )
     deleted = bench.corpus.remove({uri for uris in found.values() for uri in uris})
     return SourceRemoval(deleted.documents, len(deleted.passages), rematch(bench, deleted.claims))
+
+
+def claims_reached_since(bench: Workbench, newest: int) -> set[int]:
+    """The matched claims whose evidence a passage stored after passage ``newest`` would
+    now enter (:func:`verifier.match.claims_reached`), at the depth matching reads."""
+    depth = max(bench.settings.top_k, bench.stance.depth)
+    with bench.db.session() as session:
+        return claims_reached(session, bench.embedder, bench.retriever, depth, newest)
 
 
 def rematch(bench: Workbench, claim_ids: Iterable[int]) -> int:
