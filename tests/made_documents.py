@@ -1,8 +1,8 @@
 """Small documents made in the tests: PDFs (pages of text lines in Helvetica, as a word
 processor's export would set them), Word and OpenDocument documents, with a title in their
 metadata, and an RTF one; scanned PDFs (pages that are images of text, no text layer, or a
-stamped line alone); and an Office file that asks for a newer zip version than Python
-reads."""
+stamped line alone) and screenshots; and an Office file that asks for a newer zip version
+than Python reads."""
 
 from __future__ import annotations
 
@@ -60,6 +60,23 @@ def make_scan(pages: list[list[str]], dpi: int = 150) -> bytes:
         images.append(image)
     out = io.BytesIO()
     images[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return out.getvalue()
+
+
+def make_screenshot(
+    lines: list[str], kind: str = "PNG", dark: bool = False, size: int = 15
+) -> bytes:
+    """A screenshot of a post: ``lines`` in type ``size`` pixels high, light on dark with
+    ``dark``, saved as ``kind`` (PNG, JPEG at quality 70, TIFF...)."""
+    font = ImageFont.load_default(size=size)
+    ground, ink = ((21, 32, 43), (231, 233, 234)) if dark else ((255, 255, 255), (15, 20, 25))
+    step = round(size * 1.6)
+    image = Image.new("RGB", (size * 36, 24 + step * len(lines)), ground)
+    draw = ImageDraw.Draw(image)
+    for number, line in enumerate(lines):
+        draw.text((12, 12 + number * step), line, fill=ink, font=font)
+    out = io.BytesIO()
+    image.save(out, kind, **({"quality": 70} if kind == "JPEG" else {}))
     return out.getvalue()
 
 

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 import pytest
 import sqlalchemy as sa
 from conftest import drop_pg_database, make_pg_database, served
-from made_documents import make_scan
+from made_documents import make_scan, make_screenshot
 from markdown_it import MarkdownIt
 from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.testing.v1 import AppTest
@@ -906,19 +906,27 @@ def test_a_verdict_with_new_evidence_is_listed_and_marked(app: AppTest, tmp_path
 
 
 @ON_SQLITE
-def test_evidence_from_a_scan_read_by_ocr_says_so(app: AppTest, tmp_path: Path) -> None:
-    # The ministry's statement arrives as a scan restating the first claim: OCR reads it,
-    # and wherever its passage is shown, the reviewer is told to check it against the scan.
+@pytest.mark.parametrize("kind", ["pdf", "image"])
+def test_evidence_from_a_scan_read_by_ocr_says_so(app: AppTest, tmp_path: Path, kind: str) -> None:
+    # The ministry's statement arrives as a scan (or a screenshot of it) restating the first
+    # claim: OCR reads it, and wherever its passage is shown, the reviewer is told to check
+    # it against the scan.
     with Workbench.open(Settings.from_env()) as bench:
         with bench.db.session() as session:
             [article] = list_articles(session)
             [claim] = [c for c in article_claims(session, article.id) if c.id == 1]
-        source = tmp_path / "scanned-statement.pdf"
-        source.write_bytes(make_scan([["MINISTRY STATEMENT", "", *textwrap.wrap(claim.text, 55)]]))
+        lines = ["MINISTRY STATEMENT", "", *textwrap.wrap(claim.text, 55)]
+        if kind == "pdf":
+            source = tmp_path / "scanned-statement.pdf"
+            source.write_bytes(make_scan([lines]))
+        else:
+            source = tmp_path / "statement-screenshot.png"
+            source.write_bytes(make_screenshot(lines))
         pipeline.ingest(bench, [source])
     app.switch_page("ui/pages/sources.py").run()
     listed = app.dataframe[0].value
-    assert list(listed[listed["title"] == "MINISTRY STATEMENT"]["format"]) == ["pdf, read by OCR"]
+    shown = {"pdf": "pdf, read by OCR", "image": "image, read by OCR"}[kind]
+    assert list(listed[listed["title"] == "MINISTRY STATEMENT"]["format"]) == [shown]
     app.sidebar.text_input(key="reviewer").input("Dana").run()
     app.button(key="rematch-all").click().run()
     assert not app.exception

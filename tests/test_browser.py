@@ -27,7 +27,7 @@ from browsing import (
     type_when_ready,
 )
 from conftest import served
-from made_documents import make_pdf, make_scan
+from made_documents import make_pdf, make_scan, make_screenshot
 from made_msg import make_msg
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
@@ -152,6 +152,17 @@ def test_a_scanned_article_file_is_loaded_with_a_warning_to_check_it(
     assert "scanned-letter.pdf: 1 scanned page(s)" in body_text(browser)  # as uploaded
     assert "28 aircraft remain at Hmeimim" in text
     screenshot(browser, "article-scan-loaded.png")
+
+
+def test_a_screenshot_of_a_post_is_loaded_as_an_article(
+    server: str, browser: webdriver.Chrome, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    post = tmp_path_factory.mktemp("article") / "viral-post.jpg"
+    lines = ["BREAKING: 28 Russian fighter jets have landed at", "the air base near Latakia."]
+    post.write_bytes(make_screenshot(lines, "JPEG", dark=True))
+    text = load_article_file(server, browser, post, "an image read by OCR; check quotes")
+    assert text == "BREAKING: 28 Russian fighter jets have landed at the air base near Latakia."
+    screenshot(browser, "article-screenshot-loaded.png")
 
 
 def test_a_chain_email_is_loaded_as_an_article(

@@ -33,7 +33,7 @@ FUZZ = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthC
 
 SUFFIXES = (
     *(".txt", ".md", ".html", ".csv", ".jsonl", ".xlsx", ".xls", ".pdf", ".docx", ".doc"),
-    *(".odt", ".rtf", ".eml", ".msg"),
+    *(".odt", ".rtf", ".eml", ".msg", ".png", ".jpg"),
 )
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "cp1251")
 

@@ -66,7 +66,10 @@ def test_the_body_and_readable_attachments_are_documents(
     assert {doc.outlet for doc in docs} == {"Ministry of Defence Press Office"}
     assert {str(doc.published) for doc in docs} == {"2015-09-21"}
     skipped = [record.getMessage() for record in caplog.records]
-    assert any("#attachment=x.png: not a kind of file verifier reads" in m for m in skipped)
+    assert any(
+        "#attachment=x.png: an image attached is not read; add it as a source of its own" in m
+        for m in skipped
+    )
     assert any("#attachment=b.pdf: cannot be read as a PDF" in m for m in skipped)
 
 
@@ -229,7 +232,10 @@ def test_an_outlook_message_gives_its_body_and_readable_attachments(
     assert {doc.outlet for doc in docs} == {"Ministry of Defence Press Office"}
     assert {str(doc.published) for doc in docs} == {"2015-09-21"}
     skipped = [record.getMessage() for record in caplog.records]
-    assert any("#attachment=x.png: not a kind of file verifier reads" in m for m in skipped)
+    assert any(
+        "#attachment=x.png: an image attached is not read; add it as a source of its own" in m
+        for m in skipped
+    )
     assert any("#attachment=b.pdf: cannot be read as a PDF" in m for m in skipped)
     assert any("#attachment=Chart: an attachment Outlook keeps as a link" in m for m in skipped)
 

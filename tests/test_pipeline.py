@@ -312,7 +312,9 @@ def test_an_article_file_is_read_titled_and_stored(bench: Workbench, tmp_path: P
     assert [c.text for c in stored.claims] == [
         "Four Russian jets landed at Latakia on Friday, officials said."
     ]
-    with pytest.raises(InputError, match=r"articles must be .txt, .md, .* or .msg, not .pages$"):
+    with pytest.raises(
+        InputError, match=r"articles must be .txt, .md, .* or an image, not .pages$"
+    ):
         pipeline.extract_article_file(bench, write(tmp_path, "a.pages", "x"))
 
 

@@ -19,6 +19,7 @@ from verifier.db.models import Article, Claim, ClaimChange, Verdict, as_utc
 from verifier.errors import InputError
 from verifier.readers import read_bytes
 from verifier.sources import (
+    IMAGE_SUFFIXES,
     MAIL_SUFFIXES,
     OFFICE_SUFFIXES,
     parse_date,
@@ -33,9 +34,10 @@ ARTICLE_SUFFIXES = {
     *(".txt", ".md", ".markdown", ".html", ".htm", ".pdf"),
     *OFFICE_SUFFIXES,
     *MAIL_SUFFIXES,
+    *IMAGE_SUFFIXES,  # a screenshot of a post going round, read by OCR
 }
 #: The kinds of article file, as messages name them.
-ARTICLE_KINDS = ".txt, .md, .html, .pdf, .docx, .doc, .odt, .rtf, .eml or .msg"
+ARTICLE_KINDS = ".txt, .md, .html, .pdf, .docx, .doc, .odt, .rtf, .eml, .msg or an image"
 #: The longest article accepted (about 30,000 words; a long feature is a tenth of that).
 MAX_ARTICLE_CHARS = 200_000
 

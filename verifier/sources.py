@@ -9,9 +9,10 @@ properties: :mod:`verifier.word`), ``.odt`` (the same, :mod:`verifier.opendocume
 ``.rtf`` (its paragraphs and title: :mod:`verifier.richtext`), ``.eml`` and Outlook's
 ``.msg`` (an email: its body, and each attachment of those kinds or an email, as documents:
 :func:`read_mail_docs`), ``.csv`` (one document per row, column ``text``) and ``.jsonl``
-(one JSON object per line, field ``text``). Folders are walked for those extensions. The
-files themselves are read (size, encoding, binary checks, table rows) by
-:mod:`verifier.readers`.
+(one JSON object per line, field ``text``), and images (a screenshot, a photo of a
+statement, a fax: their text read by OCR, :func:`read_image_doc`). Folders are walked for
+those extensions but images' (:data:`WALKED`). The files themselves are read (size,
+encoding, binary checks, table rows) by :mod:`verifier.readers`.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from verifier.mail import MAIL_NESTING, Mail, read_eml
 from verifier.markup import ClaimReviewMarkup, claim_reviews
 from verifier.opendocument import read_odt
 from verifier.outlook import is_msg, read_msg
-from verifier.pdf import read_pdf
+from verifier.pdf import paragraphs, read_pdf
 from verifier.readers import TABLE_SUFFIXES, decode_text, read_bytes, read_table
 from verifier.richtext import read_rtf
 from verifier.text import first_line_title, one_line
@@ -48,12 +49,17 @@ PDF_SUFFIXES = {".pdf"}
 WORD_SUFFIXES = {".docx", ".doc"}
 OPEN_SUFFIXES = {".odt"}
 RTF_SUFFIXES = {".rtf"}
+#: Images (a screenshot of a post, a photo of a statement, a fax), read by OCR.
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".gif", ".bmp"}
 #: A word processor's documents (:func:`read_office_doc`).
 OFFICE_SUFFIXES = WORD_SUFFIXES | OPEN_SUFFIXES | RTF_SUFFIXES
 MAIL_SUFFIXES = {".eml", ".msg"}
 #: What an email's attachment may be to be read as a document.
 ATTACHED = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | OFFICE_SUFFIXES
-SUPPORTED = ATTACHED | MAIL_SUFFIXES | set(TABLE_SUFFIXES)
+#: What a folder is walked for: images only when named (a folder's pictures are mostly
+#: photos and logos, which hold no text and would stop the run).
+WALKED = ATTACHED | MAIL_SUFFIXES | set(TABLE_SUFFIXES)
+SUPPORTED = WALKED | IMAGE_SUFFIXES
 # How the command line names the column of a table that holds the text (the app has a field).
 COLUMN_OPTION = "--column"
 
@@ -80,7 +86,8 @@ class SourceDoc:
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files to ingest: named files as given, folders walked for supported extensions.
+    """Files to ingest: named files as given, folders walked for supported extensions but
+    images' (:data:`WALKED`).
 
     Raises:
         InputError: a path does not exist, or a named file has an unsupported extension.
@@ -94,11 +101,14 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix.lower() in SUPPORTED
+                and p.suffix.lower() in WALKED
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
-                raise InputError(f"{path}: folder holds no {', '.join(sorted(SUPPORTED))} files")
+                raise InputError(
+                    f"{path}: folder holds no {', '.join(sorted(WALKED))} files (images are "
+                    "read when named)"
+                )
             files.extend(found)
         elif path.suffix.lower() not in SUPPORTED:
             raise InputError(
@@ -262,6 +272,28 @@ def read_pdf_doc(path: Path | str, data: bytes) -> SourceDoc:
     )
 
 
+def read_image_doc(path: Path | str, data: bytes) -> SourceDoc:
+    """An image (a screenshot of a post, a photo of a statement, a fax): its text read by OCR
+    (:func:`verifier.ocr.read_image`), titled by its first line; the format
+    :data:`verifier.ocr.SCANNED_IMAGE`, so that its quotes are marked as read by OCR.
+
+    Raises:
+        InputError: OCR is not installed, the image cannot be read, or OCR reads no text in it.
+    """
+    text = "\n\n".join(paragraphs(ocr.read_image(path, data)))  # lines joined, as a scan's
+    if not any(char.isalnum() for char in text):
+        raise InputError(
+            f"{path}: OCR read no text in the image; upload its text as .txt, or a sharper image"
+        )
+    log.warning("%s: an image read by OCR; check quotes and figures against it", path)
+    return SourceDoc(
+        uri=str(path),
+        title=first_line_title(text, _stem(path)),
+        text=text,
+        format=ocr.SCANNED_IMAGE,
+    )
+
+
 def read_office_doc(path: Path | str, data: bytes, suffix: str, max_bytes: int = 0) -> SourceDoc:
     """A word processor's document: Word (:func:`verifier.word.read_word`), OpenDocument
     (:func:`verifier.opendocument.read_odt`) or RTF (:func:`verifier.richtext.read_rtf`):
@@ -284,7 +316,7 @@ def read_doc(
     where: Path | str, data: bytes, suffix: str, max_bytes: int, encoding: str | None = None
 ) -> SourceDoc:
     """The one document in ``data`` (read from ``where``) of the kind ``suffix`` names: a
-    PDF, a Word, OpenDocument or RTF document, an HTML page, else text (with front
+    PDF, an image, a Word, OpenDocument or RTF document, an HTML page, else text (with front
     matter). Used for files, an email's attachments, articles and fetched pages alike.
 
     Raises:
@@ -292,6 +324,8 @@ def read_doc(
     """
     if suffix in PDF_SUFFIXES:
         return read_pdf_doc(where, data)
+    if suffix in IMAGE_SUFFIXES:
+        return read_image_doc(where, data)
     if suffix in OFFICE_SUFFIXES:
         return read_office_doc(where, data, suffix, max_bytes)
     raw = decode_text(where, data, encoding)
@@ -381,6 +415,13 @@ def _mail_docs(
                 docs.extend(_mail_docs(where, inner, max_bytes, encoding, depth + 1))
             except InputError as error:
                 log.warning("%s; skipped", error)
+            continue
+        if suffix in IMAGE_SUFFIXES:  # mostly a signature's logo, or a photo
+            log.warning(
+                "%s: an image attached is not read; add it as a source of its own to read "
+                "its text by OCR; skipped",
+                where,
+            )
             continue
         if suffix not in ATTACHED:
             log.warning("%s: not a kind of file verifier reads; skipped", where)

@@ -20,7 +20,7 @@ from verifier.db.models import Article, Claim, Document, Match, Passage, Verdict
 from verifier.labels import Label
 from verifier.match import Provenance
 from verifier.new_evidence import in_view, newer
-from verifier.ocr import SCANNED_PDF
+from verifier.ocr import READ_BY_OCR
 from verifier.outlets import labels_for, outlet_key
 from verifier.review import Change, histories
 from verifier.sentences import Span, paragraphs, sentences
@@ -290,7 +290,7 @@ def _evidence(session: Session, claim_ids: list[int]) -> dict[int, list[Evidence
                 ingested_at=row.ingested_at,
                 outlet_label=label.label if label else None,
                 outlet_note=label.note if label else None,
-                scanned=row.format == SCANNED_PDF,
+                scanned=row.format in READ_BY_OCR,
             )
         )
     for claim_id, items in found.items():

@@ -11,16 +11,19 @@ from ui.components import date_field, plain, warnings_list
 from verifier import pipeline
 from verifier.documents import list_sources
 from verifier.errors import VerifierError
-from verifier.ocr import SCANNED_PDF
+from verifier.ocr import SCANNED_IMAGE, SCANNED_PDF
 from verifier.outlets import label_of, labels_for
-from verifier.sources import SUPPORTED
+from verifier.sources import SUPPORTED, WALKED
 from verifier.views import list_articles
 from verifier.workbench import Workbench
 
 PAGE_ROWS = 100
 TYPES = sorted(suffix.lstrip(".") for suffix in SUPPORTED)
+FOLDER_TYPES = sorted(suffix.lstrip(".") for suffix in WALKED)  # images only when chosen
 DETAILS = "For files that do not say"
 COLUMN_FIELD = "Text column (tables)"
+#: How the table names the formats of sources read by OCR.
+READ_AS = {SCANNED_PDF: "pdf, read by OCR", SCANNED_IMAGE: "image, read by OCR"}
 
 
 def upload(bench: Workbench) -> None:
@@ -32,8 +35,8 @@ def upload(bench: Workbench) -> None:
             "Files", type=TYPES, accept_multiple_files=True, key="upload-files"
         )
         folder = st.file_uploader(
-            "Or a folder (every supported file in it)",
-            type=TYPES,
+            "Or a folder (every supported file in it but images)",
+            type=FOLDER_TYPES,
             accept_multiple_files="directory",
             key="upload-folder",
         )
@@ -141,7 +144,7 @@ def listing(bench: Workbench) -> None:
                 "label": label_of(labels, row.outlet) or "",
                 "date": row.published.isoformat() if row.published else "",
                 "passages": row.passages,
-                "format": "pdf, read by OCR" if row.format == SCANNED_PDF else row.format,
+                "format": READ_AS.get(row.format, row.format),
                 "link or path": row.url or row.uri,
                 "added": row.ingested_at.strftime("%Y-%m-%d %H:%M"),
             }
