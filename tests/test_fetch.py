@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from made_doc import make_doc
-from made_documents import RTF, make_docx, make_odt, make_pdf
+from made_documents import RTF, make_docx, make_odt, make_pdf, make_screenshot
 
 from verifier import pipeline
 from verifier.documents import list_sources
@@ -98,7 +98,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/release.rtf":
             self.send(200, "application/rtf", RTF.encode("ascii"))
         elif self.path == "/photo.jpg":
-            self.send(200, "image/jpeg", b"\xff\xd8\xff\xe0")
+            self.send(200, "image/jpeg", b"\xff\xd8\xff\xe0")  # cut short
+        elif self.path == "/post.png":
+            self.send(200, "image/png", make_screenshot(["Russia has moved 28 jets to Latakia."]))
+        elif self.path == "/clip.mp4":
+            self.send(200, "video/mp4", b"\x00\x00\x00\x18ftypmp42")
         elif self.path == "/big-announced":
             self.send(200, "text/html", b"<p>x</p>", length=50_000_000)
         elif self.path == "/big-unannounced":
@@ -156,6 +160,9 @@ def test_a_pdf_at_an_address_is_read_and_kept_as_a_source(server: str, bench: Wo
     for name in ("release.docx", "old.doc", "release.odt", "release.rtf"):
         word_title, word_text, _ = fetch_article(f"{server}/{name}", 2**20)
         assert word_title == "MoD statement on Latakia" and "28" in word_text, name
+    # An image at an address (a screenshot posted on its own) is read by OCR.
+    _, post, _ = fetch_article(f"{server}/post.png", 2**20)
+    assert post == "Russia has moved 28 jets to Latakia."
     with bench.db.session() as session:
         [row] = list_sources(session)[0]
     assert row.title == title and Path(row.uri).name.startswith("127.0.0.1-statement.pdf-")
@@ -167,7 +174,8 @@ def test_a_pdf_at_an_address_is_read_and_kept_as_a_source(server: str, bench: Wo
     [
         ("/missing", r"the server answered 404"),
         ("/report.pdf", r"/report.pdf: cannot be read as a PDF \(.*\); open it and save"),
-        ("/photo.jpg", r"is image/jpeg, not a web page, a PDF or a document \(Word, OpenDocu"),
+        ("/photo.jpg", r"/photo.jpg: not an image that can be read \(\w+\)"),
+        ("/clip.mp4", r"is video/mp4, not a web page, a PDF, a document \(Word, OpenDocument, RTF"),
         ("/big-announced", r"the page is 47\.7 MB, over the 1 MB limit"),
         ("/big-unannounced", r"the page runs over the 1 MB limit"),
         ("/slow", r"no answer within 0\.5 s"),

@@ -164,6 +164,11 @@ def _locked() -> bytes:
             lambda p: p.write_bytes(_locked()),
             "the workbook is protected by a password",
         ),
+        (  # a new workbook under a password: an encrypted package in a compound file
+            "locked.xlsx",
+            lambda p: p.write_bytes(compound_file({"EncryptedPackage": b"\0" * 64})),
+            "the workbook is protected by a password",
+        ),
         (
             "cut.xls",
             lambda p: p.write_bytes(workbook(p, [["text"], ["A claim."]]).read_bytes()[:-600]),

@@ -1,8 +1,8 @@
 """Fetch an article or a source from a web address: bounded in time and size, read like an
 article file.
 
-Only ``http``/``https`` pages of HTML or plain text, PDFs and word processors' documents
-(Word's ``.docx`` and ``.doc``, OpenDocument, RTF) are taken.
+Only ``http``/``https`` pages of HTML or plain text, PDFs, word processors' documents
+(Word's ``.docx`` and ``.doc``, OpenDocument, RTF) and images (read by OCR) are taken.
 The connection and each read time out (:data:`TIMEOUT_S`); the body is streamed and refused
 once it passes the size limit, whatever the server announced; redirects are followed (at
 most five). What came is then read as a file of its kind is
@@ -57,6 +57,15 @@ _WORD = re.compile(
 _OLD_WORD = re.compile(r"^application/msword\b", re.I)
 _OPEN = re.compile(r"^application/vnd\.oasis\.opendocument\.text\b", re.I)
 _RTF = re.compile(r"^(application|text)/rtf\b", re.I)
+_IMAGES = {
+    "png": ".png",
+    "jpeg": ".jpg",
+    "pjpeg": ".jpg",
+    "tiff": ".tif",
+    "webp": ".webp",
+    "gif": ".gif",
+    "bmp": ".bmp",
+}
 #: The kinds of content taken, and the file ending each is read as.
 _KINDS = (
     (_HTML, ".html"),
@@ -66,6 +75,7 @@ _KINDS = (
     (_OLD_WORD, ".doc"),
     (_OPEN, ".odt"),
     (_RTF, ".rtf"),
+    *((re.compile(rf"^image/{name}\b", re.I), suffix) for name, suffix in _IMAGES.items()),
 )
 
 
@@ -110,8 +120,9 @@ def fetch_article(
             kind = response.headers.get("Content-Type", "text/html")
             if not any(known.match(kind) for known, _ in _KINDS):
                 raise InputError(
-                    f"{address}: is {kind.split(';')[0]}, not a web page, a PDF or a document "
-                    "(Word, OpenDocument, RTF); give the page's address or upload the text"
+                    f"{address}: is {kind.split(';')[0]}, not a web page, a PDF, a document "
+                    "(Word, OpenDocument, RTF) or an image; give the page's address or upload "
+                    "the text"
                 )
             data = _body(address, response, max_bytes)
             # The encoding given wins; then the one the server names; else it is detected.

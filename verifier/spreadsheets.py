@@ -95,7 +95,7 @@ def _read_xls(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, dict[
         raise
     except Exception as error:  # xlrd raises many kinds for damage
         reason = str(error).lower()
-        if "encrypted" in reason:
+        if "encrypted" in reason or _encrypted_package(data):  # an .xls, or a new workbook
             raise InputError(
                 f"{path}: the workbook is protected by a password; open it, remove the "
                 "password and save it as .xlsx or .csv"
@@ -109,6 +109,18 @@ def _read_xls(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, dict[
             f"{path}: not a readable Excel workbook ({type(error).__name__}); open it in a "
             "spreadsheet and save it again as .xlsx, or as .csv"
         ) from None
+
+
+def _encrypted_package(data: bytes) -> bool:
+    """Whether the compound file ``data`` holds a new Office file encrypted by a password
+    (its ``EncryptedPackage`` stream), not an old workbook."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return bool(ole.exists("EncryptedPackage"))
+    except Exception:  # not a compound file olefile reads: no package in it
+        return False
 
 
 def _xls_value(cell: Any, datemode: int) -> object:
