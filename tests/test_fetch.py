@@ -160,13 +160,18 @@ def test_a_pdf_at_an_address_is_read_and_kept_as_a_source(server: str, bench: Wo
     for name in ("release.docx", "old.doc", "release.odt", "release.rtf"):
         word_title, word_text, _ = fetch_article(f"{server}/{name}", 2**20)
         assert word_title == "MoD statement on Latakia" and "28" in word_text, name
-    # An image at an address (a screenshot posted on its own) is read by OCR.
-    _, post, _ = fetch_article(f"{server}/post.png", 2**20)
-    assert post == "Russia has moved 28 jets to Latakia."
     with bench.db.session() as session:
         [row] = list_sources(session)[0]
     assert row.title == title and Path(row.uri).name.startswith("127.0.0.1-statement.pdf-")
     assert Path(row.uri).suffix == ".txt"  # kept as its text, with the details
+    # An image at an address (a screenshot posted on its own) is read by OCR, and kept as a
+    # source it says so, as a scan's file does.
+    _, post, _ = fetch_article(f"{server}/post.png", 2**20)
+    assert post == "Russia has moved 28 jets to Latakia."
+    assert pipeline.ingest_pages(bench, [f"{server}/post.png"]).added == 1
+    with bench.db.session() as session:
+        formats = {row.title: row.format for row in list_sources(session)[0]}
+    assert formats["Russia has moved 28 jets to Latakia."] == "image-ocr"
 
 
 @pytest.mark.parametrize(

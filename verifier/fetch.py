@@ -41,7 +41,8 @@ import urllib3.connectionpool
 
 from verifier.articles import ArticleMeta
 from verifier.errors import InputError
-from verifier.sources import read_doc
+from verifier.ocr import READ_BY_OCR
+from verifier.sources import SourceDoc, read_doc
 from verifier.text import web_address
 
 #: Seconds to connect, and to wait for each piece of the page.
@@ -86,9 +87,26 @@ def fetch_article(
     timeout: float = TIMEOUT_S,
     private: bool = True,
 ) -> tuple[str, str, ArticleMeta]:
-    """``(title, text, details)`` of the article at ``url``; the details' url is the page's
-    canonical address, else the address it was fetched from. ``private``: whether loopback
-    and private-network addresses may be fetched from (see the module's notes).
+    """``(title, text, details)`` of the article at ``url``: :func:`fetch_doc`'s.
+
+    Raises:
+        InputError: as :func:`fetch_doc`.
+    """
+    doc, meta = fetch_doc(url, max_bytes, encoding, timeout, private)
+    return doc.title, doc.text, meta
+
+
+def fetch_doc(
+    url: str,
+    max_bytes: int,
+    encoding: str | None = None,
+    timeout: float = TIMEOUT_S,
+    private: bool = True,
+) -> tuple[SourceDoc, ArticleMeta]:
+    """The document at ``url``, as its kind of file is read, and its details; the details'
+    url is the page's canonical address, else the address it was fetched from. ``private``:
+    whether loopback and private-network addresses may be fetched from (see the module's
+    notes).
 
     Raises:
         InputError: not an http(s) address, unreachable, slow, an error status, not HTML or
@@ -147,7 +165,7 @@ def fetch_article(
         )
     except InputError as error:
         raise InputError(f"{address}: {error}") from None
-    return doc.title, doc.text, meta
+    return doc, meta
 
 
 def fetch_source(
@@ -159,15 +177,19 @@ def fetch_source(
 ) -> tuple[str, bytes]:
     """The page at ``url`` as a source file to keep and ingest: ``(file name, content)``, the
     page's text under front matter giving its title, outlet, url (the canonical address,
-    else the one fetched) and date. The name is made from the address, so fetching the
-    same address again updates that source.
+    else the one fetched) and date, and, for a scan or an image, that OCR read it (its
+    format). The name is made from the address, so fetching the same address again updates
+    that source.
 
     Raises:
-        InputError: as :func:`fetch_article`.
+        InputError: as :func:`fetch_doc`.
     """
-    title, text, meta = fetch_article(url, max_bytes, encoding, timeout, private)
+    doc, meta = fetch_doc(url, max_bytes, encoding, timeout, private)
+    title, text = doc.title, doc.text
     address = web_address(url.strip()) or url
     lines = ["---", f'title: "{" ".join(title.split())}"']
+    if doc.format in READ_BY_OCR:  # so its passages say so, as a scan's file's do
+        lines.append(f"format: {doc.format}")
     if meta.outlet:
         lines.append(f'outlet: "{" ".join(meta.outlet.split())}"')
     lines.append(f"url: {meta.url or address}")

@@ -151,11 +151,14 @@ def read_text_doc(path: Path | str, text: str) -> SourceDoc:
         text = text[match.end() :]
     if not text.strip():
         raise InputError(f"{path}: has front matter but no text")
+    kind = path.suffix.lower().lstrip(".") if isinstance(path, Path) else "txt"
+    if meta.get("format") in ocr.READ_BY_OCR:  # a kept page OCR read (a fetched scan, image)
+        kind = meta["format"]
     return SourceDoc(
         uri=str(path),
         title=one_line(meta.get("title")) or first_line_title(text, _stem(path)),
         text=text,
-        format=path.suffix.lower().lstrip(".") if isinstance(path, Path) else "txt",
+        format=kind,
         outlet=one_line(meta.get("outlet") or meta.get("source")),
         url=one_line(meta.get("url")),
         published=parse_date(meta.get("date") or meta.get("published"), str(path)),
