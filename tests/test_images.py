@@ -117,7 +117,11 @@ def test_an_image_that_cannot_be_used_is_one_clear_line(
     refused_in_one_line(tmp_path / "cut.png", cut[: len(cut) // 2], "not an image that can be read")
     # More frames than OCR reads of one file; more pixels than Pillow opens.
     monkeypatch.setattr(ocr, "MAX_PAGES", 2)
-    refused_in_one_line(tmp_path / "many.gif", _gif_frames(3), "the image has more than 2 pages")
+    refused_in_one_line(
+        tmp_path / "many.gif",
+        _gif_frames(3),
+        "the image has 3 pages; OCR reads up to 2 of one file",
+    )
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000)
     refused_in_one_line(
         tmp_path / "huge.png",

@@ -55,7 +55,7 @@ import subprocess
 import threading
 import warnings
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -190,13 +190,21 @@ def read_pages(where: Path | str, data: bytes, numbers: Sequence[int]) -> dict[i
             message names ``where``.
     """
     check_pages(where, data, numbers)
-    key = (hashlib.sha256(data).hexdigest(), tuple(numbers))
+
+    def read() -> dict[int, str]:
+        log.info("%s: reading %d scanned page(s) by OCR", where, len(numbers))
+        return _read_pages(where, data, numbers)
+
+    return _remembered((hashlib.sha256(data).hexdigest(), tuple(numbers)), read)
+
+
+def _remembered(key: _Key, read: Callable[[], dict[int, str]]) -> dict[int, str]:
+    """What ``read`` reads of a file, kept by ``key`` for the last :data:`KEPT` files."""
     with _kept_lock:
         if key in _kept:
             _kept.move_to_end(key)
             return dict(_kept[key])
-    log.info("%s: reading %d scanned page(s) by OCR", where, len(numbers))
-    found = _read_pages(where, data, numbers)
+    found = read()
     with _kept_lock:
         _kept[key] = dict(found)
         while len(_kept) > KEPT:
@@ -240,26 +248,14 @@ def read_image(where: Path | str, data: bytes) -> str:
             f"{where}: an image's text is read by OCR, which is not installed (Debian: apt "
             "install tesseract-ocr); install it, or upload the text as .txt"
         )
-    key = (hashlib.sha256(data).hexdigest(), ())
-    with _kept_lock:
-        if key in _kept:
-            _kept.move_to_end(key)
-            return _kept[key][0]
-    frames = _frames(where, data)
-    log.info("%s: reading an image of %d frame(s) by OCR", where, len(frames))
-    read_in = languages()
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        texts = pool.map(functools.partial(_read, where, read_in), range(len(frames)), frames)
-        text = "\n\n".join(text for text in texts if text)
-    with _kept_lock:
-        _kept[key] = {0: text}
-        while len(_kept) > KEPT:
-            _kept.popitem(last=False)
-    return text
+    found = _remembered((hashlib.sha256(data).hexdigest(), ()), lambda: _read_frames(where, data))
+    return "\n\n".join(text for _, text in sorted(found.items()) if text)
 
 
-def _frames(where: Path | str, data: bytes) -> list[tuple[Image, int] | None]:
-    """The frames of the image ``data`` as :func:`_read` takes pages (``None``: blank).
+def _read_frames(where: Path | str, data: bytes) -> dict[int, str]:
+    """What Tesseract reads on each frame of the image ``data``, by frame number: a core's
+    worth of frames prepared at a time (as :func:`_read_pages` renders pages), so that no
+    more are held at once.
 
     Raises:
         InputError: not an image Pillow reads, too many pixels, or too many frames.
@@ -267,20 +263,30 @@ def _frames(where: Path | str, data: bytes) -> list[tuple[Image, int] | None]:
     from PIL import Image as Images
     from PIL import ImageSequence
 
+    cores = os.cpu_count() or 1
+    found: dict[int, str] = {}
     try:
         with warnings.catch_warnings():
             # Past the limit, a warning; past twice the limit, an error: both refused here.
             warnings.simplefilter("error", Images.DecompressionBombWarning)
-            with Images.open(io.BytesIO(data)) as image:
-                frames = []
-                for number, frame in enumerate(ImageSequence.Iterator(image)):
-                    if number == MAX_PAGES:
-                        raise InputError(
-                            f"{where}: the image has more than {MAX_PAGES} pages; OCR reads "
-                            f"up to {MAX_PAGES} of one file: split it, or upload its text as .txt"
-                        )
-                    frames.append(_prepared(frame))
-                return frames
+            with Images.open(io.BytesIO(data)) as image, ThreadPoolExecutor(cores) as pool:
+                count = getattr(image, "n_frames", 1)
+                if count > MAX_PAGES:
+                    raise InputError(
+                        f"{where}: the image has {count} pages; OCR reads up to {MAX_PAGES} of "
+                        "one file: split it, or upload its text as .txt"
+                    )
+                log.info("%s: reading an image of %d frame(s) by OCR", where, count)
+                read = functools.partial(_read, where, languages())
+                frames = enumerate(ImageSequence.Iterator(image))
+                # Each frame is prepared as it is reached: the iterator moves the one image.
+                while batch := [
+                    (n, _prepared(frame)) for n, frame in itertools.islice(frames, cores)
+                ]:
+                    numbers = [number for number, _ in batch]
+                    pages = [page for _, page in batch]
+                    found.update(zip(numbers, pool.map(read, numbers, pages), strict=True))
+        return found
     except InputError:
         raise
     except (Images.DecompressionBombError, Images.DecompressionBombWarning):
