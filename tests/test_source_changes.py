@@ -52,8 +52,12 @@ def test_removing_by_url_keeps_the_cited_passage_and_matches_again(
 ) -> None:
     cited = reviewed.cited[0]
     assert not cited.removed and "Latakia" in cited.text
-    done = pipeline.remove_sources(bench, ["https://wire.example.com/base"])
+    told: list[tuple[int, int]] = []
+    done = pipeline.remove_sources(
+        bench, ["https://wire.example.com/base"], lambda *step: told.append(step)
+    )
     assert done.documents == 1 and done.passages == 2 and done.rematched >= 1
+    assert told[0] == (0, done.rematched) and told[-1] == (done.rematched, done.rematched)
     after = view(bench, reviewed.id)
     # the verdict still quotes what the reviewer relied on, marked as removed
     assert after.label is Label.SUPPORTED and after.relied_on == reviewed.relied_on
@@ -280,9 +284,12 @@ def test_a_new_source_reaches_the_matched_claims_it_is_evidence_for(
     article = pipeline.extract_article(bench, ARTICLE, title="Build-up", threshold=0.0)
     first, second = [claim.id for claim in article.claims]
     pipeline.match_claims(bench, [first])  # the second is left unmatched
-    # A source far from the claim enters no claim's evidence: nothing is matched again.
+    # A source far from the claim enters no claim's evidence: nothing is matched again, and
+    # the progress of matching again says nothing.
+    told: list[tuple[int, int]] = []
     far = write(tmp_path, "snow.txt", "Snow closed three ski passes in the Alps on Friday.\n")
-    assert pipeline.ingest(bench, [far]).rematched == 0
+    assert pipeline.ingest(bench, [far], matching=lambda *step: told.append(step)).rematched == 0
+    assert told == []
     # A statement saying the first claim is among its evidence at once, without `match`.
     statement = write(
         tmp_path,
@@ -290,8 +297,9 @@ def test_a_new_source_reaches_the_matched_claims_it_is_evidence_for(
         "---\ntitle: MoD statement\n---\nThe ministry confirmed that Russian personnel and "
         "equipment were moved to the airfield near Latakia.\n",
     )
-    report = pipeline.ingest(bench, [statement])
+    report = pipeline.ingest(bench, [statement], matching=lambda *step: told.append(step))
     assert report.affected == {first} and report.rematched == 1
+    assert told == [(0, 1), (1, 1)]  # the claims matched again, as they go
     assert "1 claim(s) whose evidence changed matched again" in report.summary()
     assert str(statement) in [item.uri for item in view(bench, first).evidence]
     assert view(bench, second).evidence == []  # left for `verifier match`, as it was

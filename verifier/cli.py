@@ -15,6 +15,8 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -115,8 +117,33 @@ def reach(host: str, port: int, accounts_in_use: bool = False) -> str:
     )
 
 
-def _bar(total: int | None, unit: str) -> tqdm:
-    return tqdm(total=total, unit=unit, disable=None, file=sys.stderr, leave=False)
+@contextmanager
+def _progress(unit: str, what: str = "") -> Iterator[pipeline.Progress]:
+    """A progress callback (done, total) drawn as a bar on stderr (where it is a terminal),
+    described as ``what``: the bar opens at the first report, so a step that has nothing to
+    do (no claim to match again) draws none."""
+    bars: list[tqdm] = []
+
+    def progress(done: int, total: int) -> None:
+        if not bars:
+            bars.append(
+                tqdm(
+                    total=total,
+                    unit=unit,
+                    desc=what or None,
+                    disable=None,
+                    file=sys.stderr,
+                    leave=False,
+                )
+            )
+        bars[0].total = total
+        bars[0].update(done - bars[0].n)
+
+    try:
+        yield progress
+    finally:
+        for bar in bars:
+            bar.close()
 
 
 class _Once(logging.Filter):
@@ -297,19 +324,22 @@ def ingest(
     # Every page is fetched before anything is written; then the files and the pages are
     # checked, and ingested in one run.
     pages = pipeline.fetch_sources(bench, addresses) if addresses else []
-    with _bar(None, "passage") as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
+    with _progress("passage") as progress, _progress("claim", "matched again") as matching:
         if pages:
             report = pipeline.ingest_uploads(
-                bench, pages, progress, column, paths=files, outlet=outlet, url=url, date=date
+                bench,
+                pages,
+                progress,
+                column,
+                paths=files,
+                matching=matching,
+                outlet=outlet,
+                url=url,
+                date=date,
             )
         else:
             report = pipeline.ingest(
-                bench, files, progress, column, outlet=outlet, url=url, date=date
+                bench, files, progress, column, matching=matching, outlet=outlet, url=url, date=date
             )
     for uri, kept in report.duplicates:
         click.echo(f"skipped {uri}: same text as {kept}", err=True)
@@ -331,7 +361,9 @@ def remove(ctx: click.Context, sources: tuple[str, ...]) -> None:
     Example:
         verifier remove /data/sources/old-report.txt https://example.org/retracted
     """
-    click.echo(pipeline.remove_sources(_bench(ctx), sources).summary())
+    with _progress("claim", "matched again") as matching:
+        removed = pipeline.remove_sources(_bench(ctx), sources, matching)
+    click.echo(removed.summary())
 
 
 @cli.command("sources")
@@ -852,12 +884,7 @@ def score(ctx: click.Context, claims_file: Path, out: Path, top_k: int | None, c
         verifier score sheet.csv --column statement --out scored.xlsx
     """
     bench = _bench(ctx)
-    with _bar(None, "claim") as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
+    with _progress("claim") as progress:
         report = pipeline.score_file(bench, claims_file, out, top_k, progress, column)
     if report.duplicates:
         click.echo(f"note: {report.duplicates} repeated claim(s); each was scored once", err=True)

@@ -152,6 +152,8 @@ def ingest(
     paths: Iterable[Path],
     progress: Progress | None = None,
     column: str = "text",
+    *,
+    matching: Progress | None = None,
     **defaults: str | None,
 ) -> IngestReport:
     """Check every file under ``paths`` first, then read them again to store and index them;
@@ -168,6 +170,8 @@ def ingest(
         progress: called with (passages embedded so far, passages in the files); passages
             already stored are not embedded again, so the count may end short of the total.
         column: the CSV column or JSONL field that holds a row's text.
+        matching: called with (claims matched again, claims to match again) as the claims
+            whose evidence changed are matched again, in smaller chunks (:func:`rematch`).
         defaults: ``outlet``, ``url``, ``title``, ``date`` for documents that lack them.
 
     Raises:
@@ -196,7 +200,7 @@ def ingest(
         report = bench.corpus.add(docs, embedded)
     if report.passages:
         report.affected |= claims_reached_since(bench, newest)
-    report.rematched = rematch(bench, report.affected)
+    report.rematched = rematch(bench, report.affected, matching)
     report.warnings = heard.lines()
     return report
 
@@ -208,6 +212,8 @@ def ingest_uploads(
     column: str = "text",
     column_field: str = COLUMN_OPTION,
     paths: Sequence[Path] = (),
+    *,
+    matching: Progress | None = None,
     **defaults: str | None,
 ) -> IngestReport:
     """:func:`ingest` files uploaded in the app, given as (name, content): they are checked
@@ -216,8 +222,8 @@ def ingest_uploads(
     folders on disk, as :func:`ingest` takes them) are checked first and ingested in the same
     run: one report, one matching again of the claims whose evidence changed.
 
-    ``column`` and ``defaults`` are as for :func:`ingest`; ``column_field`` is what the
-    app calls the column's field, named in the error when a table lacks the column.
+    ``column``, ``matching`` and ``defaults`` are as for :func:`ingest`; ``column_field`` is
+    what the app calls the column's field, named in the error when a table lacks the column.
 
     Raises:
         InputError: a file cannot be used (an upload named as uploaded); nothing is kept or
@@ -236,7 +242,7 @@ def ingest_uploads(
             except InputError as error:
                 raise _as_uploaded(error, staged[0].parent) from None
             kept = keep_uploads(staged, folder)
-        report = ingest(bench, [*paths, *kept], progress, column, **defaults)
+        report = ingest(bench, [*paths, *kept], progress, column, matching=matching, **defaults)
     # Each file is read twice (checked, then stored): its warnings are said once, naming it
     # as uploaded.
     report.warnings = heard.lines([staged[0].parent, folder])
@@ -273,17 +279,19 @@ def ingest_pages(
     progress: Progress | None = None,
     outlet: str | None = None,
     date: str | None = None,
+    matching: Progress | None = None,
 ) -> IngestReport:
     """Add the web pages at ``urls`` as sources: fetched first (:func:`fetch_sources`), then
     kept as text files with their title, outlet, url and date under ``uploads/sources/`` and
     ingested (:func:`ingest_uploads`); fetching an address again updates its source.
-    ``outlet`` and ``date`` fill in what a page does not say.
+    ``outlet`` and ``date`` fill in what a page does not say; ``matching`` is as for
+    :func:`ingest`.
 
     Raises:
         InputError: as :func:`fetch_sources`; nothing is kept or written.
     """
     pages = fetch_sources(bench, urls)
-    return ingest_uploads(bench, pages, progress, outlet=outlet, date=date)
+    return ingest_uploads(bench, pages, progress, matching=matching, outlet=outlet, date=date)
 
 
 @dataclass(frozen=True)
@@ -301,10 +309,13 @@ class SourceRemoval:
         return line
 
 
-def remove_sources(bench: Workbench, keys: Iterable[str]) -> SourceRemoval:
+def remove_sources(
+    bench: Workbench, keys: Iterable[str], matching: Progress | None = None
+) -> SourceRemoval:
     """Remove the source documents ``keys`` name (a uri, a web URL, or a file or folder
     path: :func:`verifier.documents.find_documents`), then match again the claims whose
-    evidence they were part of. Verdicts keep quoting the passages they cited.
+    evidence they were part of (``matching`` as for :func:`ingest`). Verdicts keep quoting
+    the passages they cited.
 
     Raises:
         InputError: a key names no source; nothing is removed.
@@ -322,7 +333,8 @@ def remove_sources(bench: Workbench, keys: Iterable[str]) -> SourceRemoval:
             + "; `verifier sources --search WORDS` lists them; nothing was removed"
         )
     deleted = bench.corpus.remove({uri for uris in found.values() for uri in uris})
-    return SourceRemoval(deleted.documents, len(deleted.passages), rematch(bench, deleted.claims))
+    rematched = rematch(bench, deleted.claims, matching)
+    return SourceRemoval(deleted.documents, len(deleted.passages), rematched)
 
 
 def claims_reached_since(bench: Workbench, newest: int) -> set[int]:
@@ -333,9 +345,10 @@ def claims_reached_since(bench: Workbench, newest: int) -> set[int]:
         return claims_reached(session, bench.embedder, bench.retriever, depth, newest)
 
 
-def rematch(bench: Workbench, claim_ids: Iterable[int]) -> int:
+def rematch(bench: Workbench, claim_ids: Iterable[int], progress: Progress | None = None) -> int:
     """Match these claims again after their evidence changed (or, with no source left,
-    forget their suggestions). Returns how many were matched or cleared."""
+    forget their suggestions). Returns how many were matched or cleared. ``progress`` is
+    told (claims matched, claims to match) after every :data:`PROGRESS_CHUNK` claims."""
     ids = sorted(set(claim_ids))
     if not ids:
         return 0
@@ -343,7 +356,10 @@ def rematch(bench: Workbench, claim_ids: Iterable[int]) -> int:
         with bench.db.writing() as session:
             clear_suggestions(session, ids)
         return len(ids)
-    return len(match_claims(bench, ids=ids))
+    if progress:
+        progress(0, len(ids))
+    chunk = PROGRESS_CHUNK if progress else _CHUNK
+    return len(match_claims(bench, ids=ids, chunk=chunk, progress=progress))
 
 
 def extract_article(

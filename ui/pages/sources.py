@@ -5,6 +5,7 @@ sources changed, and label outlets."""
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ui import state
 from ui.components import date_field, plain, warnings_list
@@ -76,6 +77,7 @@ def upload(bench: Workbench) -> None:
             progress,
             column.strip() or "text",
             f"{COLUMN_FIELD}, under {DETAILS!r}",
+            matching=matched_again(bar, "whose evidence the new sources enter"),
             outlet=outlet.strip() or None,
             date=published.isoformat() if published else None,
         )
@@ -87,6 +89,15 @@ def upload(bench: Workbench) -> None:
     st.session_state["sources-flash"] = report.summary()
     st.session_state["sources-warnings"] = report.warnings
     st.rerun()
+
+
+def matched_again(bar: DeltaGenerator, why: str) -> pipeline.Progress:
+    """Progress of the claims matched again after their evidence changed, on ``bar``."""
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"{done} of {total} claim(s) {why} matched again")
+
+    return progress
 
 
 def rematch(bench: Workbench) -> None:
@@ -235,12 +246,14 @@ def outlet_labels(bench: Workbench) -> None:
 def remove(bench: Workbench, names: list[str]) -> None:
     if not state.signed_in("removing sources"):
         return
+    bar = st.progress(0.0, text="Removing...")
     try:
-        with st.spinner("Removing and matching the claims that cited them again..."):
-            done = pipeline.remove_sources(bench, names)
+        done = pipeline.remove_sources(bench, names, matched_again(bar, "that cited them"))
     except VerifierError as error:
+        bar.empty()
         st.error(plain(str(error)))
         return
+    bar.empty()
     st.session_state["sources-flash"] = done.summary()
     st.rerun()
 
