@@ -31,7 +31,7 @@ from verifier.jobs import JobState
 from verifier.labels import Label
 from verifier.review import history
 from verifier.stance.trained import RULES_VERSION
-from verifier.views import EvidenceView, article_claims, list_articles
+from verifier.views import EvidenceView, article_claims, claim_view, list_articles
 from verifier.workbench import Workbench, open_records
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -1019,6 +1019,27 @@ def test_a_web_page_is_added_as_a_source_from_the_sources_page(app: AppTest) -> 
     app.button(key="FormSubmitter:upload-sources-Ingest").click().run()
     assert "cannot be fetched" in app.error[0].value
     assert len(app.dataframe[0].value) == listed + 1
+
+
+def test_a_source_added_on_the_sources_page_reaches_the_claim_it_restates(app: AppTest) -> None:
+    with open_records() as records, records.db.session() as session:
+        [article] = list_articles(session)
+        [claim] = [c for c in article_claims(session, article.id) if c.id == 1]
+    page = f"<html><head><title>Correction</title></head><body><p>{claim.text}</p></body></html>"
+    app.switch_page("ui/pages/sources.py").run()
+    app.sidebar.text_input(key="reviewer").input("Dana").run()
+    with served(page.encode()) as address:
+        app.text_area(key="upload-pages").input(f"{address}/correction")
+        app.button(key="FormSubmitter:upload-sources-Ingest").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    # matched again as it was ingested (its progress on the page meanwhile), not left for
+    # "Match all claims again"
+    assert re.search(
+        r"; \d claim\\\(s\\\) whose evidence changed matched again$", app.success[0].value
+    )
+    with open_records() as records, records.db.session() as session:
+        shown = claim_view(session, 1)
+    assert shown is not None and f"{address}/correction" in [e.url for e in shown.evidence]
 
 
 def test_an_outlet_labelled_on_the_sources_page_is_shown_with_its_passages(app: AppTest) -> None:
