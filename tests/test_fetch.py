@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from made_doc import make_doc
@@ -342,3 +343,59 @@ def test_the_setting_reaches_pages_fetched_as_sources(
     with pytest.raises(InputError, match="VERIFIER_FETCH_PRIVATE=refuse"):
         pipeline.fetch_article_page(bench, f"{counting_server}/article.html")
     assert Counting.served == []
+
+
+class Proxy(Handler):
+    """A desk's forward HTTP proxy: it answers a request for a whole address (``GET
+    http://host/path``) with what :class:`Handler` serves at that path, and keeps the
+    addresses asked for."""
+
+    asked: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (the handler's name)
+        Proxy.asked.append(self.path)
+        self.path = urlsplit(self.path).path
+        super().do_GET()
+
+
+@pytest.fixture
+def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A proxy, named in ``HTTP_PROXY`` as a desk's network names it."""
+    Proxy.asked = []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    address = f"http://127.0.0.1:{httpd.server_address[1]}"
+    for name in ("NO_PROXY", "no_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", address)
+    yield address
+    httpd.shutdown()
+
+
+def test_pages_are_fetched_through_the_desks_proxy(
+    proxy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A newsroom's machines reach the web through a proxy (``HTTP_PROXY``/``HTTPS_PROXY``,
+    ``NO_PROXY``, as requests reads them). The page's own address is still checked, before
+    the proxy is asked for it; the proxy's (a private one) is not refused even when the desk
+    refuses private addresses, since it is the desk's own."""
+    real = socket.getaddrinfo
+
+    def resolve(host: str, port: int, *args: object, **kwargs: object) -> list[tuple[object, ...]]:
+        if host == "wire.example.org":  # no name server here to ask
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+        return real(host, port, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    title, text, meta = fetch_article("http://wire.example.org/article.html", 2**20, private=False)
+    assert title == "Jets at Latakia | Wire" and meta.outlet == "Frontline Wire"
+    assert "Russia has moved 28 combat aircraft" in text
+    assert Proxy.asked == ["http://wire.example.org/article.html"]
+    # The metadata service, and a private address where the desk refuses them, are refused
+    # as without a proxy: the proxy is never asked.
+    with pytest.raises(InputError, match="169.254.169.254, an address verifier does not fetch"):
+        fetch_article("http://169.254.169.254/latest/meta-data/", 2**20, timeout=5)
+    with pytest.raises(InputError, match=r"10\.1\.2\.3, a private or local address"):
+        fetch_article("http://10.1.2.3/article.html", 2**20, private=False)
+    assert Proxy.asked == ["http://wire.example.org/article.html"]

@@ -23,6 +23,12 @@ reviewers outside the desk's network): then only public addresses are fetched fr
 The address a connection actually reached is checked too, once connected and before a byte
 is sent (:class:`_GuardedAdapter`): a name that resolves to a public address when checked and
 to an internal one when connected (DNS rebinding) is refused all the same.
+
+Behind a desk's proxy (``HTTP_PROXY``/``HTTPS_PROXY``, ``NO_PROXY``, read by requests), the
+request goes through it: the page's address is checked as above before the proxy is asked,
+and the connection to the proxy (often a private address) is not, being the desk's own. What
+a name reaches through the proxy is the proxy's to check; a name that does not resolve here
+is passed on to it.
 """
 
 from __future__ import annotations
