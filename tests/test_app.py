@@ -12,6 +12,7 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import unquote
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 from conftest import drop_pg_database, make_pg_database, served
@@ -1070,6 +1071,29 @@ def test_an_outlet_labelled_on_the_sources_page_is_shown_with_its_passages(app: 
     fields["Outlet"].input("Eurasia Newswire")
     app.button(key="FormSubmitter:outlet-label-Set label").click().run()
     assert "give 'Eurasia Newswire' a label" in app.error[0].value
+
+
+def test_the_score_page_says_what_reading_the_file_noted(app: AppTest, tmp_path: Path) -> None:
+    # A week's tips on each sheet: the first is scored, and the page says the second was not.
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Week 1"
+    for row in (["claim"], ["Russia deployed 28 combat aircraft to the Latakia air base."]):
+        first.append(row)
+    book.create_sheet("Week 2").append(["claim"])
+    book.save(tmp_path / "tips.xlsx")
+    job = state.scoring_jobs().submit("tips.xlsx", (tmp_path / "tips.xlsx").read_bytes())
+    app.switch_page(SCORE_PAGE).run()
+    app.session_state["score-job"] = job.id
+    deadline = time.monotonic() + 120
+    while job.active:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    app.run()
+    assert not app.exception and not app.error
+    [warning] = [re.sub(r"\\(.)", r"\1", w.value) for w in app.warning]
+    assert warning.startswith("- tips.xlsx: read the first sheet, 'Week 1', of 2; not 'Week 2'")
 
 
 def test_the_score_page_shows_a_scored_file_and_filters_it(app: AppTest) -> None:

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 
@@ -77,6 +78,36 @@ def test_a_file_that_cannot_be_scored_fails_its_job_in_one_line(jobs: ScoringJob
     fine = ended(jobs.submit("sheet.csv", SHEET, column="statement"))
     assert fine.state is JobState.DONE
     assert not list((jobs.bench.settings.home / "uploads").iterdir())  # nothing staged is left
+
+
+def test_what_reading_a_file_noted_comes_with_its_results(
+    jobs: ScoringJobs, tmp_path: Path
+) -> None:
+    """A week's tips on each sheet: the claims of the first are scored, and the results say
+    which sheets were not read (the page shows it), naming the file as uploaded."""
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Week 1"
+    for row in (["claim"], ["Spartak beat Zenit 2-1."]):
+        first.append(row)
+    book.create_sheet("Week 2").append(["claim"])
+    book.save(tmp_path / "tips.xlsx")
+    sheets = ended(jobs.submit("tips.xlsx", (tmp_path / "tips.xlsx").read_bytes()))
+    assert sheets.result is not None and len(sheets.result.results) == 1
+    assert sheets.result.warnings == (
+        "tips.xlsx: read the first sheet, 'Week 1', of 2; not 'Week 2': move their rows onto "
+        "the first sheet, or save each sheet as a file of its own",
+    )
+    said = (
+        "claim\nРоссия перебросила 28 самолётов на авиабазу в Латакии (сообщили в министерстве).\n"
+        "Президент Владимир Путин заявил: без сирийской армии победить террористов нельзя.\n"
+    ).encode("cp1251")
+    read = ended(jobs.submit("old.csv", said))
+    assert read.result is not None, read.error
+    [warning] = read.result.warnings
+    assert warning.startswith("old.csv: not UTF-8, read as ")
+    assert ended(jobs.submit("sheet.csv", SHEET, column="statement")).result.warnings == ()  # type: ignore[union-attr]
 
 
 def test_only_the_newest_jobs_are_kept_and_a_running_one_never_goes(jobs: ScoringJobs) -> None:

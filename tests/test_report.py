@@ -443,6 +443,12 @@ def test_a_sheet_of_verdicts_uploaded_in_the_app_is_imported_or_named_as_uploade
         pipeline.import_review_upload(bench, "desk.csv", b"claim_id,verdict\n1,supported\n")
     assert str(error.value).startswith("desk.csv: no 'reviewer' column")
     assert not [p for p in bench.settings.home.rglob("*") if ".staging" in p.name]
+    assert report.warnings == []
+    # What reading it noted comes back with the report, for the page to show.
+    note = "Россия перебросила 28 самолётов на авиабазу в Латакии (сообщили в министерстве)"
+    saved = f"claim_id,verdict,reviewer,note\n{claims[2]},supported,ana,{note}\n".encode("cp1251")
+    [warning] = pipeline.import_review_upload(bench, "desk verdicts.csv", saved).warnings
+    assert warning.startswith("desk verdicts.csv: not UTF-8, read as ")
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])

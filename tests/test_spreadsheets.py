@@ -54,7 +54,9 @@ def workbook(path: Path, *sheets: list[list[object]]) -> Path:
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".xls"])
-def test_a_sheet_of_sources_gives_one_document_per_row(tmp_path: Path, suffix: str) -> None:
+def test_a_sheet_of_sources_gives_one_document_per_row(
+    tmp_path: Path, suffix: str, caplog: pytest.LogCaptureFixture
+) -> None:
     path = workbook(
         tmp_path / f"wires{suffix}",
         [
@@ -74,6 +76,11 @@ def test_a_sheet_of_sources_gives_one_document_per_row(tmp_path: Path, suffix: s
     assert [(d.outlet, d.published, d.format) for d in docs] == [
         ("Wire", date(2015, 9, 21), suffix[1:]),
         ("Capital", date(2015, 9, 22), suffix[1:]),
+    ]
+    # The second sheet's row is not read, and the warning says so, naming it.
+    assert caplog.messages == [
+        f"{path}: read the first sheet, 'Sheet1', of 2; not 'Sheet2': move their rows onto the "
+        "first sheet, or save each sheet as a file of its own"
     ]
 
 

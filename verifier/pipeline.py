@@ -839,6 +839,8 @@ class ScoredClaims:
     rows: list[int]
     duplicates: int
     source: str
+    #: What reading the file noted (not in UTF-8, only its first sheet read), for the app.
+    warnings: tuple[str, ...] = ()
 
     @property
     def labels(self) -> dict[Label, int]:
@@ -953,13 +955,17 @@ def score_upload(
         InputError: the file cannot be used (named as uploaded).
         VerifierError: no sources are indexed yet.
     """
-    with staged_uploads(bench.settings.home / "uploads", [(name, data)]) as [staged]:
+    with (
+        staged_uploads(bench.settings.home / "uploads", [(name, data)]) as [staged],
+        notices.gathered() as heard,
+    ):
         try:
-            return score_claims_file(
+            scored = score_claims_file(
                 bench, staged, top_k, progress, column, column_field, most, PROGRESS_CHUNK
             )
         except InputError as error:
             raise _as_uploaded(error, staged.parent) from None
+    return replace(scored, warnings=tuple(heard.lines([staged.parent])))
 
 
 def scored_download(scored: ScoredClaims, fmt: str) -> bytes:
@@ -1392,8 +1398,12 @@ def import_review_upload(
     Raises:
         InputError, ConflictError: as :func:`import_reviews`; nothing is recorded.
     """
-    with staged_uploads(bench.settings.home / "uploads", [(name, data)]) as [staged]:
+    with (
+        staged_uploads(bench.settings.home / "uploads", [(name, data)]) as [staged],
+        notices.gathered() as heard,
+    ):
         try:
-            return import_reviews(bench, staged, account, replace_newer, replace_option)
+            imported = import_reviews(bench, staged, account, replace_newer, replace_option)
         except InputError as error:
             raise _as_uploaded(error, staged.parent) from None
+    return replace(imported, warnings=heard.lines([staged.parent]))

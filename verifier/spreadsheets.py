@@ -52,10 +52,7 @@ def read_workbook_rows(
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             sheet = book.worksheets[0]
-            if len(book.worksheets) > 1:
-                log.warning(
-                    "%s: read the first sheet, %r, of %d", path, sheet.title, len(book.worksheets)
-                )
+            _note_other_sheets(path, [each.title for each in book.worksheets])
             # A read-only sheet is parsed as its rows are read: damage shows up here too.
             return _records(path, sheet.iter_rows(values_only=True))
     except InputError:
@@ -82,8 +79,7 @@ def _read_xls(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, dict[
         )
         try:
             sheet = book.sheet_by_index(0)
-            if book.nsheets > 1:
-                log.warning("%s: read the first sheet, %r, of %d", path, sheet.name, book.nsheets)
+            _note_other_sheets(path, book.sheet_names())
             values = (
                 tuple(_xls_value(cell, book.datemode) for cell in sheet.row(number))
                 for number in range(sheet.nrows)
@@ -109,6 +105,24 @@ def _read_xls(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, dict[
             f"{path}: not a readable Excel workbook ({type(error).__name__}); open it in a "
             "spreadsheet and save it again as .xlsx, or as .csv"
         ) from None
+
+
+def _note_other_sheets(path: Path, names: list[str], most: int = 5) -> None:
+    """Warn that only the first of the sheets ``names`` is read, naming the others: rows a
+    desk put on a second sheet (a week's tips each) would otherwise go unread unseen."""
+    if len(names) < 2:
+        return
+    others = ", ".join(repr(name) for name in names[1:most])
+    if len(names) > most:
+        others += f" and {len(names) - most} more"
+    log.warning(
+        "%s: read the first sheet, %r, of %d; not %s: move their rows onto the first sheet, or "
+        "save each sheet as a file of its own",
+        path,
+        names[0],
+        len(names),
+        others,
+    )
 
 
 def _encrypted_package(data: bytes) -> bool:

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import state
-from ui.components import date_field, plain, verdict_picker
+from ui.components import date_field, plain, verdict_picker, warnings_list
 from verifier import pipeline
 from verifier.assignments import assignees
 from verifier.errors import VerifierError
@@ -233,6 +233,7 @@ def import_verdicts(bench: Workbench) -> None:
     st.subheader("Import verdicts")
     if flash := st.session_state.pop("x-flash", None):  # next to the button that was pressed
         st.success(plain(flash))
+    warnings_list(st.session_state.pop("x-warnings", []))
     with st.form("import-verdicts"):
         upload = st.file_uploader(
             "A report filled in a spreadsheet, or a sheet of verdicts",
@@ -269,6 +270,7 @@ def import_verdicts(bench: Workbench) -> None:
         st.error(plain(str(error)))
         return
     st.session_state["x-flash"] = f"Imported {imported.summary()} from {upload.name}."
+    st.session_state["x-warnings"] = imported.warnings
     st.rerun()  # the counts and preview above now hold the imported verdicts
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import state
-from ui.components import plain, verdict_picker
+from ui.components import plain, verdict_picker, warnings_list
 from verifier import pipeline
 from verifier.errors import VerifierError
 from verifier.export import FORMATS
@@ -144,6 +144,7 @@ def scored_file(name: str, scored: ScoredClaims) -> None:
     st.success(
         plain(f"Scored {len(scored.results)} claim(s) from {name}: {scored.counts()}{repeated}.")
     )
+    warnings_list(list(scored.warnings))  # read as another encoding, only a first sheet read
     chosen = verdict_picker("Suggested verdicts", "score-verdicts", placeholder="All verdicts")
     rows = [
         {
