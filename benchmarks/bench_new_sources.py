@@ -19,8 +19,7 @@ that have any, held back from the corpus until then. Each step runs once (the st
 the database); run the script twice to see the noise.
 
 Run: .venv/bin/python benchmarks/bench_new_sources.py [--claims 500] [--passages 5000]
-     VERIFIER_STANCE_MODEL=rules .venv/bin/python benchmarks/bench_new_sources.py \
-         --claims 10000 --passages 20000
+     .venv/bin/python benchmarks/bench_new_sources.py --claims 10000 --passages 20000
      .venv/bin/python benchmarks/bench_new_sources.py --dataset ../shared/bench/scifact --claims 200
 """
 
