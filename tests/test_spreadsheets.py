@@ -103,6 +103,31 @@ def test_a_sheet_of_claims_keeps_its_other_columns_as_shown(tmp_path: Path, suff
     ]
 
 
+def test_an_old_workbooks_error_cells_and_dates_out_of_range_read_as_excel_shows_them(
+    tmp_path: Path,
+) -> None:
+    old = xlwt.Workbook()
+    sheet = old.add_sheet("Claims")
+    dated = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for x, name in enumerate(["claim", "checked", "share"]):
+        sheet.write(0, x, name)
+    sheet.write(1, 0, "Russia moved 28 jets to Latakia.")
+    sheet.write(1, 1, 3e6, dated)  # past 31 December 9999: Excel shows ####
+    sheet.row(1).set_cell_error(2, "#DIV/0!")
+    sheet.write(2, 0, "Spartak beat Zenit 2-1.")
+    sheet.write(2, 1, -5.0, dated)  # before 1900: Excel shows ####
+    sheet.row(2).set_cell_error(2, 0x2A)  # #N/A
+    sheet.write(3, 0, "Crews built helicopter pads.")
+    sheet.write(3, 1, 42268.0, dated)
+    old.save(str(tmp_path / "errors.xls"))
+    rows = read_claims(tmp_path / "errors.xls", MB, column="claim")
+    assert rows.extras == [
+        {"checked": "3000000", "share": "#DIV/0!"},
+        {"checked": "-5", "share": "#N/A"},
+        {"checked": "2015-09-21", "share": ""},
+    ]
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".xls"])
 def test_verdicts_and_labelled_sentences_come_from_sheets_too(tmp_path: Path, suffix: str) -> None:
     verdicts = workbook(

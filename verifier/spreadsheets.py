@@ -144,6 +144,8 @@ def _xls_value(cell: Any, datemode: int) -> object:
 
     if cell.ctype == xlrd.XL_CELL_DATE:
         try:
+            if cell.value < 0:  # (xlrd would give a day of 1899, which Excel never shows)
+                raise xlrd.xldate.XLDateNegative(cell.value)
             return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
         except (ValueError, OverflowError, xlrd.xldate.XLDateError):
             return cell.value  # a number out of a date's range: shown as the number
