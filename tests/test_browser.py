@@ -154,6 +154,40 @@ def test_a_scanned_article_file_is_loaded_with_a_warning_to_check_it(
     screenshot(browser, "article-scan-loaded.png")
 
 
+def test_an_article_in_an_unclear_encoding_is_read_in_the_one_picked(
+    server: str, browser: webdriver.Chrome, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A short Windows-1252 text reads as well as Windows-1250: the page refuses it naming
+    its own Encoding field (not the command line's option), and reads it once one is picked."""
+    said = "Les élèves ont reçu 12 avions à Lattaquié."
+    article = tmp_path_factory.mktemp("article") / "depeche.txt"
+    article.write_bytes(f"{said}\n".encode("cp1252"))
+    wait = WebDriverWait(browser, 90)
+    browser.get(f"{server}/articles")
+    wait.until(lambda d: "Or load a file" in body_text(d))
+    choose_file(browser, article)
+    press(browser, "Load file")
+    wait.until(lambda d: "give its encoding with 'Encoding' (beside the file)" in body_text(d))
+    assert "--encoding" not in body_text(browser)
+    screenshot(browser, "article-encoding-unclear.png")
+    field = "(//input[@aria-label='Encoding'])[1]"  # beside the file (the other: training)
+    click_when_ready(browser, field)
+    option = "//*[@role='option'][normalize-space(.)='Windows Western European (cp1252)']"
+    click_when_ready(browser, option, scroll=False)
+    wait.until(lambda d: "(cp1252)" in (d.find_element(By.XPATH, field).get_attribute("value")))
+    settle(browser)
+    press(browser, "Load file")
+
+    def filled(d: webdriver.Chrome) -> str:
+        try:
+            return d.find_element(By.XPATH, f"{ARTICLE_FORM}//textarea").get_attribute("value")
+        except REDRAWN:
+            return ""
+
+    assert wait.until(filled).strip() == said
+    screenshot(browser, "article-encoding-picked.png")
+
+
 def test_a_screenshot_of_a_post_is_loaded_as_an_article(
     server: str, browser: webdriver.Chrome, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

@@ -36,6 +36,50 @@ def plain(text: str) -> str:
     return _MARKDOWN_CHARS.sub(r"\\\1", text)
 
 
+#: The encodings offered where a text file is uploaded (a desk's older files, saved by
+#: Windows or a Mac in the language's own code page), by codec name.
+ENCODINGS = {
+    "cp1252": "Windows Western European (cp1252)",
+    "cp1251": "Windows Cyrillic (cp1251)",
+    "cp1256": "Windows Arabic (cp1256)",
+    "cp1250": "Windows Central European (cp1250)",
+    "cp1253": "Windows Greek (cp1253)",
+    "cp1254": "Windows Turkish (cp1254)",
+    "cp1255": "Windows Hebrew (cp1255)",
+    "latin-1": "Latin-1 (ISO-8859-1)",
+    "koi8-r": "Russian KOI8-R",
+    "mac-roman": "Mac Roman",
+    "shift_jis": "Japanese Shift JIS",
+    "gb18030": "Chinese GB18030",
+    "big5": "Chinese Big5",
+    "euc-kr": "Korean EUC-KR",
+}
+ENCODING_FIELD = "Encoding"
+AUTOMATIC = "auto"
+
+
+def encoding_picker(key: str) -> str | None:
+    """The encoding to read an uploaded text file in, when it is not UTF-8: ``None``
+    (detected, or the desk's ``VERIFIER_ENCODING``) unless one of :data:`ENCODINGS` is
+    picked. A file whose encoding is unclear is refused naming this field."""
+    picked = st.selectbox(
+        ENCODING_FIELD,
+        [AUTOMATIC, *ENCODINGS],
+        format_func=lambda codec: "Automatic" if codec == AUTOMATIC else ENCODINGS[codec],
+        key=key,
+        help="How to read a text file (.txt, .csv, .jsonl, .md, .html) that is not UTF-8. "
+        "Automatic: the encoding detected, when that is clear. Pick one when a file is "
+        "refused as unclear, or its accented letters read wrongly.",
+    )
+    return None if picked == AUTOMATIC else picked
+
+
+def chosen_encoding(key: str) -> str | None:
+    """What :func:`encoding_picker` ``key`` gives, read from the session (in a callback)."""
+    picked = st.session_state.get(key, AUTOMATIC)
+    return None if picked == AUTOMATIC else str(picked)
+
+
 def warnings_list(lines: list[str], shown: int = 10) -> None:
     """The warnings a step gave (a row skipped, a scan read by OCR), one to a line: the
     first ``shown``, the rest in a fold under them."""

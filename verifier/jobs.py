@@ -27,6 +27,7 @@ from functools import partial
 from verifier import pipeline
 from verifier.errors import VerifierError
 from verifier.pipeline import ScoredClaims
+from verifier.readers import ENCODING_OPTION
 from verifier.workbench import Workbench
 
 log = logging.getLogger(__name__)
@@ -130,6 +131,8 @@ class ScoringJobs:
         column_field: str = "--column",
         most: int | None = None,
         by: str = "",
+        encoding: str | None = None,
+        encoding_field: str = ENCODING_OPTION,
     ) -> ScoringJob:
         """Queue the file ``name`` (its ``data`` as uploaded) to be scored as
         :func:`verifier.pipeline.score_upload` scores it; returns its job at once. A file that
@@ -148,6 +151,8 @@ class ScoringJobs:
             column,
             column_field,
             most,
+            encoding,
+            encoding_field,
         )
         self._queue.put((job, score))
         return job

@@ -33,7 +33,8 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import chain, islice
 from pathlib import Path
@@ -126,7 +127,7 @@ from verifier.outlets import (
     set_label,
 )
 from verifier.queue import QueueFilter, queue_ids
-from verifier.readers import read_claims, read_reviews
+from verifier.readers import ENCODING_OPTION, read_claims, read_reviews
 from verifier.retrieve import Evidence
 from verifier.review import Change, ImportReport, record_review, record_reviews
 from verifier.review import accept_suggestions as accept_bulk
@@ -154,6 +155,7 @@ def ingest(
     column: str = "text",
     *,
     matching: Progress | None = None,
+    encoding: str | None = None,
     **defaults: str | None,
 ) -> IngestReport:
     """Check every file under ``paths`` first, then read them again to store and index them;
@@ -172,13 +174,14 @@ def ingest(
         column: the CSV column or JSONL field that holds a row's text.
         matching: called with (claims matched again, claims to match again) as the claims
             whose evidence changed are matched again, in smaller chunks (:func:`rematch`).
+        encoding: how to read text files that are not UTF-8; the settings' when ``None``.
         defaults: ``outlet``, ``url``, ``title``, ``date`` for documents that lack them.
 
     Raises:
         InputError: a file cannot be used; nothing has been written.
     """
     paths = list(paths)
-    max_bytes, encoding = bench.settings.max_file_bytes, bench.settings.encoding
+    max_bytes, encoding = bench.settings.max_file_bytes, encoding or bench.settings.encoding
     with notices.gathered() as heard:
         # The check pass also counts the passages for the progress total (split only when
         # someone watches: the split is done again when the documents are stored).
@@ -214,6 +217,8 @@ def ingest_uploads(
     paths: Sequence[Path] = (),
     *,
     matching: Progress | None = None,
+    encoding: str | None = None,
+    encoding_field: str = ENCODING_OPTION,
     **defaults: str | None,
 ) -> IngestReport:
     """:func:`ingest` files uploaded in the app, given as (name, content): they are checked
@@ -222,8 +227,10 @@ def ingest_uploads(
     folders on disk, as :func:`ingest` takes them) are checked first and ingested in the same
     run: one report, one matching again of the claims whose evidence changed.
 
-    ``column``, ``matching`` and ``defaults`` are as for :func:`ingest`; ``column_field`` is
-    what the app calls the column's field, named in the error when a table lacks the column.
+    ``column``, ``matching``, ``encoding`` and ``defaults`` are as for :func:`ingest`;
+    ``column_field`` and ``encoding_field`` are what the app calls the column's and the
+    encoding's fields, named in the error when a table lacks the column or a file's encoding
+    is unclear.
 
     Raises:
         InputError: a file cannot be used (an upload named as uploaded); nothing is kept or
@@ -231,7 +238,7 @@ def ingest_uploads(
     """
     settings = bench.settings
     folder = settings.home / "uploads" / "sources"
-    size, encoding = settings.max_file_bytes, settings.encoding
+    size, encoding = settings.max_file_bytes, encoding or settings.encoding
     with notices.gathered() as heard:
         for _ in read_sources(paths, size, encoding, column, **defaults) if paths else ():
             pass
@@ -240,9 +247,17 @@ def ingest_uploads(
                 for _ in read_sources(staged, size, encoding, column, column_field, **defaults):
                     pass
             except InputError as error:
-                raise _as_uploaded(error, staged[0].parent) from None
+                raise _as_uploaded(error, staged[0].parent, encoding_field) from None
             kept = keep_uploads(staged, folder)
-        report = ingest(bench, [*paths, *kept], progress, column, matching=matching, **defaults)
+        report = ingest(
+            bench,
+            [*paths, *kept],
+            progress,
+            column,
+            matching=matching,
+            encoding=encoding,
+            **defaults,
+        )
     # Each file is read twice (checked, then stored): its warnings are said once, naming it
     # as uploaded.
     report.warnings = heard.lines([staged[0].parent, folder])
@@ -420,15 +435,20 @@ def _checkworthiness_scorer(bench: Workbench) -> Callable[[list[str]], Sequence[
     return score
 
 
-def train_checkworthiness(bench: Workbench, path: Path) -> TrainingReport:
+def train_checkworthiness(
+    bench: Workbench, path: Path, encoding: str | None = None
+) -> TrainingReport:
     """Train the desk's check-worthiness model on a labelled file
     (:func:`verifier.checkworthy_model.read_labelled`) and keep it; extraction uses it from
-    then on, for English articles.
+    then on, for English articles. ``encoding`` reads a text file that is not UTF-8 (the
+    settings' when ``None``).
 
     Raises:
         InputError: the file cannot be used (see :func:`read_labelled`).
     """
-    labelled = read_labelled(path, bench.settings.max_file_bytes, bench.settings.encoding)
+    labelled = read_labelled(
+        path, bench.settings.max_file_bytes, encoding or bench.settings.encoding
+    )
     model, report = train_model(labelled, bench.embedder)
     with bench.db.writing() as session:
         store_model(session, model)
@@ -436,22 +456,25 @@ def train_checkworthiness(bench: Workbench, path: Path) -> TrainingReport:
 
 
 def train_checkworthiness_upload(
-    bench: Workbench, name: str, data: bytes, by: str
+    bench: Workbench,
+    name: str,
+    data: bytes,
+    by: str,
+    encoding: str | None = None,
+    encoding_field: str = ENCODING_OPTION,
 ) -> TrainingReport:
     """:func:`train_checkworthiness` on a file uploaded in the app (read from a staging
-    folder, removed afterwards; a refusal names the file as uploaded), by ``by``: with
-    accounts in use, an editor (the model changes extraction for the whole desk).
+    folder, removed afterwards; a refusal names the file as uploaded, and the app's
+    ``encoding_field`` where its encoding is unclear), by ``by``: with accounts in use, an
+    editor (the model changes extraction for the whole desk).
 
     Raises:
         InputError: ``by`` is no editor, or the file cannot be used; the model is unchanged.
     """
     with bench.db.session() as session:
         require_editor(session, by, "training the desk's check-worthiness model")
-    with staged_uploads(bench.settings.home / "uploads", [(name, data)]) as [staged]:
-        try:
-            return train_checkworthiness(bench, staged)
-        except InputError as error:
-            raise _as_uploaded(error, staged.parent) from None
+    with _staged(bench, name, data, encoding_field) as staged:
+        return train_checkworthiness(bench, staged, encoding)
 
 
 def forget_checkworthiness(bench: Records, by: str | None = None) -> bool:
@@ -639,9 +662,16 @@ class ArticleUpload(NamedTuple):
     warnings: list[str]  # what reading it warned of: read by OCR, not in UTF-8
 
 
-def read_article_upload(bench: Workbench, name: str, data: bytes) -> ArticleUpload:
+def read_article_upload(
+    bench: Workbench,
+    name: str,
+    data: bytes,
+    encoding: str | None = None,
+    encoding_field: str = ENCODING_OPTION,
+) -> ArticleUpload:
     """An article file uploaded in the app (:data:`~verifier.articles.ARTICLE_KINDS`), read as
-    :func:`extract_article_file` reads one, with what reading it warned of.
+    :func:`extract_article_file` reads one (a text file that is not UTF-8 in ``encoding``,
+    else the settings'), with what reading it warned of.
 
     Raises:
         InputError: the file cannot be used (named as uploaded).
@@ -652,9 +682,9 @@ def read_article_upload(bench: Workbench, name: str, data: bytes) -> ArticleUplo
         path.write_bytes(data)
         try:
             with notices.gathered() as heard:
-                read = read_article(path, settings.max_file_bytes, settings.encoding)
+                read = read_article(path, settings.max_file_bytes, encoding or settings.encoding)
         except InputError as error:
-            raise _as_uploaded(error, folder) from None
+            raise _as_uploaded(error, folder, encoding_field) from None
         return ArticleUpload(*read, heard.lines([folder]))
 
 
@@ -886,9 +916,11 @@ def score_claims_file(
     column_field: str = "--column",
     most: int | None = None,
     chunk: int = _CHUNK,
+    encoding: str | None = None,
 ) -> ScoredClaims:
     """Score every claim in a ``.txt``/``.csv``/``.jsonl``/``.xlsx`` file
-    (:func:`verifier.readers.read_claims`), keeping each input row's other fields and its
+    (:func:`verifier.readers.read_claims`; a text file that is not UTF-8 read in
+    ``encoding``, else the settings'), keeping each input row's other fields and its
     ``row`` (line, or workbook row) for its report record (:meth:`ScoredClaims.records`);
     ``progress`` is told after every ``chunk`` claims.
 
@@ -898,7 +930,9 @@ def score_claims_file(
         VerifierError: no sources are indexed yet.
     """
     settings = bench.settings
-    rows = read_claims(claims, settings.max_file_bytes, settings.encoding, column, column_field)
+    rows = read_claims(
+        claims, settings.max_file_bytes, encoding or settings.encoding, column, column_field
+    )
     if most is not None and len(rows.texts) > most:
         raise InputError(
             f"{claims}: holds {len(rows.texts):,} claims, more than the {most:,} the app scores "
@@ -945,26 +979,23 @@ def score_upload(
     column: str = "claim",
     column_field: str = "--column",
     most: int | None = None,
+    encoding: str | None = None,
+    encoding_field: str = ENCODING_OPTION,
 ) -> ScoredClaims:
     """:func:`score_claims_file` for a file uploaded in the app, given as its name and
-    content (read from a staging folder, removed afterwards); nothing is stored but the
-    embedding cache. ``progress`` is told every :data:`PROGRESS_CHUNK` claims, so that the
-    page moves every few seconds.
+    content (read from a staging folder, removed afterwards; a refusal names it as
+    uploaded, and the app's ``encoding_field`` where its encoding is unclear); nothing is
+    stored but the embedding cache. ``progress`` is told every :data:`PROGRESS_CHUNK`
+    claims, so that the page moves every few seconds.
 
     Raises:
         InputError: the file cannot be used (named as uploaded).
         VerifierError: no sources are indexed yet.
     """
-    with (
-        staged_uploads(bench.settings.home / "uploads", [(name, data)]) as [staged],
-        notices.gathered() as heard,
-    ):
-        try:
-            scored = score_claims_file(
-                bench, staged, top_k, progress, column, column_field, most, PROGRESS_CHUNK
-            )
-        except InputError as error:
-            raise _as_uploaded(error, staged.parent) from None
+    with _staged(bench, name, data, encoding_field) as staged, notices.gathered() as heard:
+        scored = score_claims_file(
+            bench, staged, top_k, progress, column, column_field, most, PROGRESS_CHUNK, encoding
+        )
     return replace(scored, warnings=tuple(heard.lines([staged.parent])))
 
 
@@ -1004,10 +1035,27 @@ def add_scored_for_review(bench: Workbench, scored: ScoredClaims, title: str) ->
     return saved
 
 
-def _as_uploaded(error: InputError, folder: str | Path) -> InputError:
+def _as_uploaded(
+    error: InputError, folder: str | Path, encoding_field: str = ENCODING_OPTION
+) -> InputError:
     """``error`` with the staging ``folder`` taken out of its message, so that it names the
-    file as the user uploaded it."""
-    return InputError(str(error).replace(f"{folder}{os.sep}", ""))
+    file as the user uploaded it, and the app's ``encoding_field`` where it asks for the
+    file's encoding with the command line's option."""
+    message = str(error).replace(f"{folder}{os.sep}", "")
+    return InputError(message.replace(ENCODING_OPTION, encoding_field))
+
+
+@contextmanager
+def _staged(
+    bench: Records, name: str, data: bytes, encoding_field: str = ENCODING_OPTION
+) -> Iterator[Path]:
+    """The upload ``name`` (its ``data``) in a staging folder while the block runs; an
+    :class:`InputError` raised in the block names it as uploaded (:func:`_as_uploaded`)."""
+    with staged_uploads(bench.settings.home / "uploads", [(name, data)]) as [staged]:
+        try:
+            yield staged
+        except InputError as error:
+            raise _as_uploaded(error, staged.parent, encoding_field) from None
 
 
 @dataclass(frozen=True)
@@ -1365,10 +1413,12 @@ def import_reviews(
     account: str | None = None,
     replace_newer: bool = False,
     replace_option: str = "--replace-newer",
+    encoding: str | None = None,
 ) -> ImportReport:
-    """Record the verdicts of a CSV or Excel file (:func:`verifier.readers.read_reviews`),
-    all or none; rows without a verdict, or that change nothing, are left out, and so are a
-    verdict report's rows left as exported whose claim was decided again since
+    """Record the verdicts of a CSV or Excel file (:func:`verifier.readers.read_reviews`; a
+    CSV file that is not UTF-8 read in ``encoding``, else the settings'), all or none; rows
+    without a verdict, or that change nothing, are left out, and so are a verdict report's
+    rows left as exported whose claim was decided again since
     (:func:`verifier.review.record_reviews`). Given the ``account`` signed in to the app,
     every verdict must be that account's.
 
@@ -1378,7 +1428,7 @@ def import_reviews(
             exported, and not ``replace_newer`` (asked for by ``replace_option``).
     """
     settings = bench.settings
-    found = read_reviews(path, settings.max_file_bytes, settings.encoding, account)
+    found = read_reviews(path, settings.max_file_bytes, encoding or settings.encoding, account)
     with bench.db.writing() as session:
         return record_reviews(session, found, replace_newer, replace_option)
 
@@ -1390,20 +1440,16 @@ def import_review_upload(
     account: str | None = None,
     replace_newer: bool = False,
     replace_option: str = "--replace-newer",
+    encoding: str | None = None,
+    encoding_field: str = ENCODING_OPTION,
 ) -> ImportReport:
     """:func:`import_reviews` for a file uploaded in the app, given as its name and content
     (read from a staging folder, removed afterwards; the message of a refusal names the
-    file as uploaded).
+    file as uploaded, and the app's ``encoding_field`` where its encoding is unclear).
 
     Raises:
         InputError, ConflictError: as :func:`import_reviews`; nothing is recorded.
     """
-    with (
-        staged_uploads(bench.settings.home / "uploads", [(name, data)]) as [staged],
-        notices.gathered() as heard,
-    ):
-        try:
-            imported = import_reviews(bench, staged, account, replace_newer, replace_option)
-        except InputError as error:
-            raise _as_uploaded(error, staged.parent) from None
+    with _staged(bench, name, data, encoding_field) as staged, notices.gathered() as heard:
+        imported = import_reviews(bench, staged, account, replace_newer, replace_option, encoding)
     return replace(imported, warnings=heard.lines([staged.parent]))

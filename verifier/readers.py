@@ -55,6 +55,11 @@ _BINARY_MAGIC = {
 }
 
 
+#: How a refusal asks for a file's encoding; the app names its own field there instead
+#: (:func:`verifier.pipeline._as_uploaded`).
+ENCODING_OPTION = "--encoding"
+
+
 def read_text_file(path: Path, max_bytes: int, encoding: str | None = None) -> str:
     """Decoded text of ``path``, refusing what is not a regular file, and empty, huge,
     binary and undecodable files.
@@ -177,8 +182,8 @@ def _detected(path: Path | str, data: bytes) -> str:
         names = ", ".join(dict.fromkeys([best.encoding, *rivals]))
         raise InputError(
             f"{path}: not UTF-8, and its encoding is unclear (it reads as {names}, each "
-            f"differently); give it with --encoding (e.g. --encoding cp1252 for Windows "
-            "Western European) or re-save the file as UTF-8"
+            f"differently); give its encoding with {ENCODING_OPTION} (e.g. cp1252 for Windows "
+            "Western European, cp1251 for Cyrillic) or re-save the file as UTF-8"
         )
     log.warning("%s: not UTF-8, read as %s", path, best.encoding)
     return best.encoding
@@ -195,8 +200,8 @@ def _decode(path: Path | str, data: bytes, encoding: str) -> str:
         return data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
         raise InputError(
-            f"{path}: cannot be decoded as {encoding}; give the right --encoding or re-save "
-            "it as UTF-8"
+            f"{path}: cannot be decoded as {encoding}; give the right encoding with "
+            f"{ENCODING_OPTION} or re-save it as UTF-8"
         ) from None
 
 

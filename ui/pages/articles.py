@@ -14,7 +14,15 @@ from datetime import date
 import streamlit as st
 
 from ui import state
-from ui.components import date_field, out_of_picker_range, plain, warnings_list
+from ui.components import (
+    ENCODING_FIELD,
+    chosen_encoding,
+    date_field,
+    encoding_picker,
+    out_of_picker_range,
+    plain,
+    warnings_list,
+)
 from verifier import pipeline
 from verifier.articles import ARTICLE_KINDS, ARTICLE_SUFFIXES, ArticleMeta
 from verifier.errors import VerifierError
@@ -84,7 +92,13 @@ def _load(bench: Workbench) -> None:
         st.session_state["art-error"] = f"choose a {ARTICLE_KINDS} file first"
         return
     try:
-        loaded = pipeline.read_article_upload(bench, upload.name, upload.getvalue())
+        loaded = pipeline.read_article_upload(
+            bench,
+            upload.name,
+            upload.getvalue(),
+            chosen_encoding("art-encoding"),
+            f"{ENCODING_FIELD!r} (beside the file)",
+        )
     except VerifierError as error:
         st.session_state["art-error"] = str(error)
         return
@@ -124,6 +138,8 @@ def new_article(bench: Workbench) -> None:
     left.button("Fetch", key="art-fetch-button", on_click=_fetch, args=(bench,))
     kinds = sorted(suffix.lstrip(".") for suffix in ARTICLE_SUFFIXES)
     right.file_uploader("Or load a file", type=kinds, key="art-file")
+    with right:
+        encoding_picker("art-encoding")
     right.button("Load file", key="art-load-button", on_click=_load, args=(bench,))
     if error := st.session_state.pop("art-error", None):
         st.error(plain(error))
@@ -434,6 +450,7 @@ def desk_model(bench: Workbench) -> None:
                 "optionally `document` naming where each comes from (two documents or more "
                 "measure the model). It replaces any earlier model.",
             )
+            encoding = encoding_picker("cw-encoding")
             submitted = st.form_submit_button("Train")
         if trained is not None and st.button(
             "Forget the model (back to the heuristic)", key="cw-forget"
@@ -447,7 +464,7 @@ def desk_model(bench: Workbench) -> None:
         try:
             with st.spinner("Embedding the sentences and training..."):
                 report = pipeline.train_checkworthiness_upload(
-                    bench, upload.name, upload.getvalue(), who
+                    bench, upload.name, upload.getvalue(), who, encoding, repr(ENCODING_FIELD)
                 )
         except VerifierError as error:
             st.error(plain(str(error)))

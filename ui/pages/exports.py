@@ -16,7 +16,14 @@ import pandas as pd
 import streamlit as st
 
 from ui import state
-from ui.components import date_field, plain, verdict_picker, warnings_list
+from ui.components import (
+    ENCODING_FIELD,
+    date_field,
+    encoding_picker,
+    plain,
+    verdict_picker,
+    warnings_list,
+)
 from verifier import pipeline
 from verifier.assignments import assignees
 from verifier.errors import VerifierError
@@ -251,6 +258,7 @@ def import_verdicts(bench: Workbench) -> None:
             "exported never replaces a verdict given since; a row you changed is refused "
             "(nothing is imported) unless this is ticked.",
         )
+        encoding = encoding_picker("import-encoding")
         submitted = st.form_submit_button("Import verdicts")
     if not submitted or not state.signed_in("importing verdicts"):
         return
@@ -265,6 +273,8 @@ def import_verdicts(bench: Workbench) -> None:
             state.signed_in_account(),
             replace_newer=replace,
             replace_option=f"'{REPLACE_NEWER}' ticked",
+            encoding=encoding,
+            encoding_field=repr(ENCODING_FIELD),
         )
     except VerifierError as error:
         st.error(plain(str(error)))

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import state
-from ui.components import plain, verdict_picker, warnings_list
+from ui.components import ENCODING_FIELD, encoding_picker, plain, verdict_picker, warnings_list
 from verifier import pipeline
 from verifier.errors import VerifierError
 from verifier.export import FORMATS
@@ -49,8 +49,10 @@ def upload(bench: Workbench, jobs: ScoringJobs) -> None:
             help="A .txt file holds one claim per line; a .csv, .xlsx (its first sheet) or "
             ".jsonl file holds them in a column, and its other columns are kept.",
         )
-        left, right = st.columns([3, 1])
+        left, middle, right = st.columns([2, 2, 1])
         column = left.text_input(COLUMN_FIELD, value="claim", key="score-column")
+        with middle:
+            encoding = encoding_picker("score-encoding")
         top_k = right.number_input(
             "Evidence per claim", 1, 50, bench.settings.top_k, key="score-top-k"
         )
@@ -68,6 +70,8 @@ def upload(bench: Workbench, jobs: ScoringJobs) -> None:
         COLUMN_FIELD,
         most=MOST,
         by=state.reviewer(),
+        encoding=encoding,
+        encoding_field=repr(ENCODING_FIELD),
     )
     st.session_state[JOB] = job.id
 

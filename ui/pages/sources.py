@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ui import state
-from ui.components import date_field, plain, warnings_list
+from ui.components import ENCODING_FIELD, date_field, encoding_picker, plain, warnings_list
 from verifier import pipeline
 from verifier.documents import list_sources
 from verifier.errors import VerifierError
@@ -59,6 +59,7 @@ def upload(bench: Workbench) -> None:
                 help="The column of a .csv or .xlsx file (its first sheet), or the field of a "
                 ".jsonl file, that holds each row's text.",
             )
+            encoding = encoding_picker("upload-encoding")
         submitted = st.form_submit_button("Ingest", type="primary")
     if not submitted or not state.signed_in("adding sources"):
         return
@@ -78,6 +79,8 @@ def upload(bench: Workbench) -> None:
             column.strip() or "text",
             f"{COLUMN_FIELD}, under {DETAILS!r}",
             matching=matched_again(bar, "whose evidence the new sources enter"),
+            encoding=encoding,
+            encoding_field=f"{ENCODING_FIELD!r}, under {DETAILS!r}",
             outlet=outlet.strip() or None,
             date=published.isoformat() if published else None,
         )
