@@ -135,7 +135,7 @@ from verifier.sample import is_empty, sample_dir
 from verifier.signoffs import sign_off
 from verifier.sources import COLUMN_OPTION, read_sources
 from verifier.text import normalise
-from verifier.uploads import keep_uploads, safe_name, staged_uploads
+from verifier.uploads import keep_uploads, staged_uploads
 from verifier.workbench import Records, Workbench
 
 #: Called with (claims done so far, claims in all).
@@ -677,15 +677,9 @@ def read_article_upload(
         InputError: the file cannot be used (named as uploaded).
     """
     settings = bench.settings
-    with tempfile.TemporaryDirectory(prefix="verifier-article-") as folder:
-        path = Path(folder) / safe_name(name)
-        path.write_bytes(data)
-        try:
-            with notices.gathered() as heard:
-                read = read_article(path, settings.max_file_bytes, encoding or settings.encoding)
-        except InputError as error:
-            raise _as_uploaded(error, folder, encoding_field) from None
-        return ArticleUpload(*read, heard.lines([folder]))
+    with _staged(bench, name, data, encoding_field) as path, notices.gathered() as heard:
+        read = read_article(path, settings.max_file_bytes, encoding or settings.encoding)
+    return ArticleUpload(*read, heard.lines([path.parent]))
 
 
 def add_claim(bench: Workbench, article_id: int, words: str, by: str) -> int:
