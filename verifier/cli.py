@@ -27,6 +27,7 @@ from tqdm import tqdm
 from verifier import accounts as reviewer_accounts
 from verifier import pipeline
 from verifier.articles import ArticleMeta
+from verifier.backup import backup, restore
 from verifier.config import Settings
 from verifier.db.session import (
     head_revision,
@@ -1193,6 +1194,37 @@ def index_rebuild(ctx: click.Context) -> None:
     bench = _bench(ctx, repair=False, keep_backend=False)
     size = bench.corpus.rebuild()
     click.echo(f"index rebuilt: {size} vectors ({bench.embedder.name})")
+
+
+@cli.command("backup")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def backup_command(ctx: click.Context, out: Path) -> None:
+    """Write the desk's database and uploaded sources to one zip file, OUT: a consistent
+    copy, taken while the app may be running. The indexes are left out (rebuilt from the
+    database). A PostgreSQL database is backed up with pg_dump instead.
+
+    \b
+    Example:
+        verifier backup ~/backups/desk-2026-12-08.zip
+    """
+    click.echo(backup(_settings(ctx), out).summary())
+
+
+@cli.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def restore_command(ctx: click.Context, archive: Path) -> None:
+    """Put a backup made by `verifier backup` back into a data folder without a database
+    (--home), then rebuild its indexes. Nothing is overwritten.
+
+    \b
+    Example:
+        verifier --home ~/desk-restored restore ~/backups/desk-2026-12-08.zip
+    """
+    report = restore(_settings(ctx), archive)
+    bench = _bench(ctx)  # opening it rebuilds the indexes from the database
+    click.echo(f"{report.summary('restored')}; index: {bench.corpus.stats()['vectors']} vectors")
 
 
 @cli.command()
