@@ -3,6 +3,7 @@ are in use), shown with every passage from it and carried into reports."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,48 @@ def test_the_label_shows_with_the_evidence_and_in_reports(
     outlets = {(e["outlet"], e["outlet_label"]) for e in record["evidence"]}  # type: ignore[attr-defined]
     assert ("Test Wire", "state media") in outlets
     assert all(label is None for outlet, label in outlets if outlet != "Test Wire")
+
+
+def test_a_web_domain_labels_every_source_on_it(bench: Workbench, tmp_path: Path) -> None:
+    """Desks' lists of state media and fake sites go by domain: a label of ``rt.com`` is
+    shown with any source at an address on it, whatever (or none) its outlet's name."""
+    rows = [
+        ("1", "RT International", "https://www.rt.com/news/1", "Russian jets landed in Latakia."),
+        ("2", "", "https://de.rt.com/a/2", "Russian jets landed at the base in Latakia."),
+        ("3", "RT", "https://rt.com/3", "Jets were seen landing in Latakia, RT said."),
+        ("4", "Not RT", "https://notrt.com/4", "Jets landed in Latakia, a blog said."),
+        ("5", "Desk", "", "Our reporter saw jets land in Latakia."),
+    ]
+    table = tmp_path / "wires.csv"
+    with table.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([("id", "outlet", "url", "text"), *rows])
+    pipeline.ingest(bench, [table])
+    pipeline.label_outlet(bench, "RT.com", "state media", "Kremlin-funded", "dana")
+    pipeline.label_outlet(bench, "rt", "wire", None, "dana")  # its own name's label wins
+    found = pipeline.find_passages(bench, "Russian jets landed in Latakia", 10)
+    labels = {e.text: e.outlet_label for e in found}
+    assert labels == {
+        rows[0][3]: "state media",
+        rows[1][3]: "state media",
+        rows[2][3]: "wire",
+        rows[3][3]: None,  # another domain that ends the same way
+        rows[4][3]: None,  # no web address
+    }
+    # On the review pages (with the label's note) and in reports alike.
+    article = pipeline.extract_article(bench, "Russian jets landed in Latakia on Monday.")
+    pipeline.match_claims(bench, [article.claims[0].id], top_k=10)
+    with bench.db.session() as session:
+        [view] = article_claims(session, article.id)
+    shown = {(e.outlet, e.outlet_label, e.outlet_note) for e in view.evidence}
+    assert ("RT International", "state media", "Kremlin-funded") in shown
+    assert ("RT", "wire", None) in shown and ("Not RT", None, None) in shown
+    pipeline.review_claim(
+        bench, view.id, "disputed", "dana", "", [e.passage_id for e in view.evidence]
+    )
+    with bench.db.session() as session:
+        [record] = list(report_records(session, ReportFilter()))
+    cited = {e["url"]: e["outlet_label"] for e in record["evidence"]}  # type: ignore[attr-defined]
+    assert cited["https://de.rt.com/a/2"] == "state media" and cited["https://notrt.com/4"] is None
 
 
 def test_the_outlets_command_sets_lists_and_clears(bench: Workbench, tmp_path: Path) -> None:

@@ -742,12 +742,14 @@ def outlets() -> None:
 @click.pass_context
 def outlets_set(ctx: click.Context, outlet: str, label: str, note: str | None, by: str) -> None:
     """Give OUTLET (as its sources name it; case and spacing ignored) the LABEL, replacing
-    any it had.
+    any it had. An OUTLET given as a web domain (rt.com) labels every source at an address
+    on it or under it (www.rt.com, de.rt.com), whatever its outlet's name.
 
     \b
     Example:
         verifier outlets set "Northern Star Agency" "state media" --by "A. Editor" \\
             --note "Funded by the defence ministry"
+        verifier outlets set rt.com "state media" --by "A. Editor"
     """
     pipeline.label_outlet(_records(ctx), outlet, label, note, by)
     click.echo(f"{' '.join(outlet.split())!r} labelled {' '.join(label.split())!r}")

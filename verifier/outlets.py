@@ -4,16 +4,22 @@ reports, so a reviewer weighs what a passage says by who says it.
 
 A label is keyed by the outlet's name with case and spacing ignored ("RT", " rt "), as
 documents name their outlet (front matter, a page's ``og:site_name``, a table's ``outlet``
-column). Setting a label again replaces it; who set it and when are kept with it, and every
+column). An outlet given as a web domain ("rt.com") labels every source whose web address is
+on that domain or under it ("www.rt.com", "de.rt.com"), whatever the outlet's name says ("RT
+International", or none), as the lists desks keep of state media or fake sites go by domain;
+a label of the outlet's own name comes first, then the longest domain. Setting a label
+again replaces it; who set it and when are kept with it, and every
 change (set, changed, cleared) is kept in the label's history (:func:`label_changes`). With
 accounts in use, only an editor sets or clears labels.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -22,6 +28,10 @@ from verifier.accounts import acting_editor
 from verifier.db.limits import check_lengths
 from verifier.db.models import OutletLabel, OutletLabelChange, as_utc, utcnow
 from verifier.errors import InputError
+from verifier.text import web_address
+
+#: A label's key that is a web domain (``rt.com``): it labels the sources on it.
+_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$")
 
 
 @dataclass(frozen=True)
@@ -129,17 +139,37 @@ def outlet_labels(session: Session) -> list[OutletLabelView]:
 
 
 def labels_for(session: Session, outlets: Iterable[str | None]) -> dict[str, OutletLabelView]:
-    """The labels of these outlets, by :func:`outlet_key` (outlets without one left out)."""
+    """The labels of these outlets, and every label of a web domain, by :func:`outlet_key`
+    (for :func:`find_label`)."""
     keys = sorted({outlet_key(name) for name in outlets if name and name.strip()})
-    if not keys:
-        return {}
-    rows = session.scalars(sa.select(OutletLabel).where(OutletLabel.key.in_(keys)))
+    # A domain's label may be any source's: they are few, so all are read.
+    domains = OutletLabel.key.contains(".") & ~OutletLabel.key.contains(" ")
+    rows = session.scalars(sa.select(OutletLabel).where(OutletLabel.key.in_(keys) | domains))
     return {row.key: _view(row) for row in rows}
 
 
-def label_of(labels: dict[str, OutletLabelView], outlet: str | None) -> str | None:
-    """``outlet``'s label among ``labels`` (as :func:`labels_for` gives them), if any."""
-    label = labels.get(outlet_key(outlet)) if outlet else None
+def find_label(
+    labels: dict[str, OutletLabelView], outlet: str | None, url: str | None = None
+) -> OutletLabelView | None:
+    """The label (among ``labels``, as :func:`labels_for` gives them) of a source from
+    ``outlet`` at the web address ``url``: its outlet's own, else the longest web domain's
+    that ``url`` is on, else ``None``."""
+    if outlet and (named := labels.get(outlet_key(outlet))):
+        return named
+    address = web_address(url or "")
+    parts = (urlsplit(address).hostname or "").rstrip(".").split(".") if address else []
+    for start in range(len(parts) - 1):  # de.rt.com, then rt.com: the longest domain first
+        domain = ".".join(parts[start:])
+        if domain in labels and _DOMAIN.match(domain):
+            return labels[domain]
+    return None
+
+
+def label_of(
+    labels: dict[str, OutletLabelView], outlet: str | None, url: str | None = None
+) -> str | None:
+    """The label's words of :func:`find_label`, if any."""
+    label = find_label(labels, outlet, url)
     return label.label if label else None
 
 

@@ -21,7 +21,7 @@ from verifier.labels import Label
 from verifier.match import Provenance
 from verifier.new_evidence import in_view, newer
 from verifier.ocr import READ_BY_OCR
-from verifier.outlets import labels_for, outlet_key
+from verifier.outlets import find_label, labels_for
 from verifier.review import Change, histories
 from verifier.sentences import Span, paragraphs, sentences
 
@@ -273,7 +273,7 @@ def _evidence(session: Session, claim_ids: list[int]) -> dict[int, list[Evidence
     ).all()
     labels = labels_for(session, (row.outlet for row in rows))
     for row in rows:
-        label = labels.get(outlet_key(row.outlet or ""))
+        label = find_label(labels, row.outlet, row.url)
         found.setdefault(row.claim_id, []).append(
             EvidenceView(
                 rank=row.rank,

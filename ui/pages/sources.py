@@ -155,7 +155,7 @@ def listing(bench: Workbench) -> None:
             {
                 "title": row.title,
                 "outlet": row.outlet or "",
-                "label": label_of(labels, row.outlet) or "",
+                "label": label_of(labels, row.outlet, row.url) or "",
                 "date": row.published.isoformat() if row.published else "",
                 "passages": row.passages,
                 "format": READ_AS.get(row.format, row.format),
@@ -223,7 +223,10 @@ def outlet_labels(bench: Workbench) -> None:
     with st.form("outlet-label"):
         left, middle, right = st.columns([2, 1, 2])
         outlet = left.text_input(
-            "Outlet", placeholder="Northern Star Agency", help="As its sources name it."
+            "Outlet",
+            placeholder="Northern Star Agency",
+            help="As its sources name it, or a web domain (rt.com): that labels every source "
+            "at an address on it (www.rt.com, de.rt.com), whatever its outlet's name.",
         )
         label = middle.text_input("Label", placeholder="state media", max_chars=64)
         note = right.text_input("Note (optional)", placeholder="Funded by the ministry")

@@ -349,7 +349,7 @@ def _evidence(
                 "quote": cited.text,
                 "document": cited.title,
                 "outlet": cited.outlet,
-                "outlet_label": label_of(labels, cited.outlet),
+                "outlet_label": label_of(labels, cited.outlet, cited.url),
                 "date": _day(cited.published),
                 "url": cited.url or cited.uri,
                 "similarity": None if score is None else round(float(score), 4),

@@ -90,7 +90,7 @@ def evidence_for(
                 held[pid][0],
                 score,
                 *held[pid][1:],
-                outlet_label=label_of(labels, held[pid][3]),
+                outlet_label=label_of(labels, held[pid][3], held[pid][1]),
             )
             for pid, score in hits
             if pid in held
