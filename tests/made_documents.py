@@ -10,6 +10,7 @@ import io
 import zipfile
 
 import docx
+import openpyxl
 from PIL import Image, ImageDraw, ImageFont
 
 
@@ -215,3 +216,18 @@ RTF = (
     r"\pard Le minist\'e8re: \u1072?\u1074?\u1080?\u1072?\u1094?\u1080?\u1103?.\line Officials"
     r" declined to comment.\par}"
 )
+
+
+def make_weekly_tips(claim: str) -> bytes:
+    """A desk's workbook of tips with a sheet a week: ``Week 1`` holds ``claim`` under a
+    ``claim`` header, ``Week 2`` the header alone."""
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Week 1"
+    for row in (["claim"], [claim]):
+        first.append(row)
+    book.create_sheet("Week 2").append(["claim"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -12,11 +12,10 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import unquote
 
-import openpyxl
 import pytest
 import sqlalchemy as sa
 from conftest import drop_pg_database, make_pg_database, served
-from made_documents import make_scan, make_screenshot
+from made_documents import make_scan, make_screenshot, make_weekly_tips
 from markdown_it import MarkdownIt
 from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.testing.v1 import AppTest
@@ -28,7 +27,7 @@ from verifier.citations import cited_passages
 from verifier.config import Settings
 from verifier.db.session import make_engine
 from verifier.errors import InputError
-from verifier.jobs import JobState
+from verifier.jobs import JobState, ScoringJob
 from verifier.labels import Label
 from verifier.review import history
 from verifier.stance.trained import RULES_VERSION
@@ -1073,23 +1072,21 @@ def test_an_outlet_labelled_on_the_sources_page_is_shown_with_its_passages(app: 
     assert "give 'Eurasia Newswire' a label" in app.error[0].value
 
 
-def test_the_score_page_says_what_reading_the_file_noted(app: AppTest, tmp_path: Path) -> None:
+def wait_scored(job: ScoringJob, within: float = 120) -> None:
+    """Wait until the scoring ``job`` has ended."""
+    deadline = time.monotonic() + within
+    while job.active:
+        assert time.monotonic() < deadline, f"job {job.id} still {job.status()}"
+        time.sleep(0.1)
+
+
+def test_the_score_page_says_what_reading_the_file_noted(app: AppTest) -> None:
     # A week's tips on each sheet: the first is scored, and the page says the second was not.
-    book = openpyxl.Workbook()
-    first = book.active
-    assert first is not None
-    first.title = "Week 1"
-    for row in (["claim"], ["Russia deployed 28 combat aircraft to the Latakia air base."]):
-        first.append(row)
-    book.create_sheet("Week 2").append(["claim"])
-    book.save(tmp_path / "tips.xlsx")
-    job = state.scoring_jobs().submit("tips.xlsx", (tmp_path / "tips.xlsx").read_bytes())
+    tips = make_weekly_tips("Russia deployed 28 combat aircraft to the Latakia air base.")
+    job = state.scoring_jobs().submit("tips.xlsx", tips)
     app.switch_page(SCORE_PAGE).run()
     app.session_state["score-job"] = job.id
-    deadline = time.monotonic() + 120
-    while job.active:
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
+    wait_scored(job)
     app.run()
     assert not app.exception and not app.error
     [warning] = [re.sub(r"\\(.)", r"\1", w.value) for w in app.warning]
@@ -1133,10 +1130,7 @@ def test_the_score_page_shows_a_scored_file_and_filters_it(app: AppTest) -> None
     assert stopped == "other.csv: stopped by Dana; send the file again to score it."
     app.sidebar.text_input(key="reviewer").input("")  # (named again below, when needed)
     app.session_state["score-job"] = job.id
-    deadline = time.monotonic() + 120
-    while job.active:
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
+    wait_scored(job)
     app.run()
     assert not app.exception and not app.error and not app.get("progress")
     scored = job.result

@@ -9,9 +9,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import openpyxl
 import pytest
 import sqlalchemy as sa
+from made_documents import make_weekly_tips
 
 from verifier import pipeline
 from verifier.jobs import JobState, ScoringJob, ScoringJobs
@@ -85,15 +85,7 @@ def test_what_reading_a_file_noted_comes_with_its_results(
 ) -> None:
     """A week's tips on each sheet: the claims of the first are scored, and the results say
     which sheets were not read (the page shows it), naming the file as uploaded."""
-    book = openpyxl.Workbook()
-    first = book.active
-    assert first is not None
-    first.title = "Week 1"
-    for row in (["claim"], ["Spartak beat Zenit 2-1."]):
-        first.append(row)
-    book.create_sheet("Week 2").append(["claim"])
-    book.save(tmp_path / "tips.xlsx")
-    sheets = ended(jobs.submit("tips.xlsx", (tmp_path / "tips.xlsx").read_bytes()))
+    sheets = ended(jobs.submit("tips.xlsx", make_weekly_tips("Spartak beat Zenit 2-1.")))
     assert sheets.result is not None and len(sheets.result.results) == 1
     assert sheets.result.warnings == (
         "tips.xlsx: read the first sheet, 'Week 1', of 2; not 'Week 2': move their rows onto "
