@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -154,15 +155,21 @@ def find_label(
     """The label (among ``labels``, as :func:`labels_for` gives them) of a source from
     ``outlet`` at the web address ``url``: its outlet's own, else the longest web domain's
     that ``url`` is on, else ``None``."""
+    if not labels:
+        return None
     if outlet and (named := labels.get(outlet_key(outlet))):
         return named
-    address = web_address(url or "")
+    domains = _domains(url or "")
+    return next((labels[d] for d in domains if d in labels and _DOMAIN.match(d)), None)
+
+
+@lru_cache(maxsize=4096)
+def _domains(url: str) -> tuple[str, ...]:
+    """The domains a web address is on, longest first (``de.rt.com``, ``rt.com``); none for
+    what is not a web address (a file's path). Evidence repeats its sources' addresses."""
+    address = web_address(url)
     parts = (urlsplit(address).hostname or "").rstrip(".").split(".") if address else []
-    for start in range(len(parts) - 1):  # de.rt.com, then rt.com: the longest domain first
-        domain = ".".join(parts[start:])
-        if domain in labels and _DOMAIN.match(domain):
-            return labels[domain]
-    return None
+    return tuple(".".join(parts[start:]) for start in range(len(parts) - 1))
 
 
 def label_of(
