@@ -29,6 +29,7 @@ from verifier import pipeline
 from verifier.articles import ArticleMeta
 from verifier.backup import backup, restore
 from verifier.config import Settings
+from verifier.database_copy import copy_database
 from verifier.db.session import (
     head_revision,
     make_engine,
@@ -261,6 +262,28 @@ def db_upgrade(ctx: click.Context) -> None:
         click.echo(f"{masked(engine.url)}: schema already at {after} (newest)")
     else:
         click.echo(f"{masked(engine.url)}: schema upgraded from {before or '(empty)'} to {after}")
+
+
+@db.command("copy")
+@click.option("--to", "target", required=True, help="URL of the database to copy into.")
+@click.pass_context
+def db_copy(ctx: click.Context, target: str) -> None:
+    """Copy this database whole (claims, verdicts and their history, accounts, sources) into
+    an empty one: SQLite to PostgreSQL when the desk grows past one machine, or PostgreSQL to
+    a SQLite file to keep. It is read as one snapshot, so the desk may go on working; the
+    new database then gets its own index with `verifier --db URL index rebuild`.
+
+    \b
+    Example:
+        verifier db copy --to postgresql://desk:pw@db-host/verifier
+        verifier --db postgresql://desk:pw@db-host/verifier index rebuild
+    """
+    report = copy_database(_settings(ctx).database_url, target)
+    click.echo(report.summary())
+    click.echo(
+        f"next: point the desk at it (--db / VERIFIER_DB_URL) and build its index: "
+        f"verifier --db {report.target} index rebuild"
+    )
 
 
 @db.command("status")
