@@ -89,7 +89,7 @@ def test_what_reading_a_file_noted_comes_with_its_results(
     assert sheets.result is not None and len(sheets.result.results) == 1
     assert sheets.result.warnings == (
         "tips.xlsx: read the first sheet, 'Week 1', of 2; not 'Week 2': move their rows onto "
-        "the first sheet, or save each sheet as a file of its own",
+        "it, or save each sheet as a file of its own",
     )
     said = (
         "claim\nРоссия перебросила 28 самолётов на авиабазу в Латакии (сообщили в министерстве).\n"

@@ -79,9 +79,29 @@ def test_a_sheet_of_sources_gives_one_document_per_row(
     ]
     # The second sheet's row is not read, and the warning says so, naming it.
     assert caplog.messages == [
-        f"{path}: read the first sheet, 'Sheet1', of 2; not 'Sheet2': move their rows onto the "
-        "first sheet, or save each sheet as a file of its own"
+        f"{path}: read the first sheet, 'Sheet1', of 2; not 'Sheet2': move their rows onto it, "
+        "or save each sheet as a file of its own"
     ]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls"])
+def test_a_workbook_that_opens_on_its_instructions_is_read_from_its_table(
+    tmp_path: Path, suffix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    instructions = [["How to fill in this sheet"], ["One claim a row, on the Claims sheet."]]
+    claims = [["Claim", "Seen at"], ["Russia moved 28 jets to Latakia.", "https://t.example/1"]]
+    notes = [["claim"]]  # a later sheet with the column is not read: the first one is
+    path = workbook(tmp_path / f"tips{suffix}", instructions, claims, notes)
+    rows = read_claims(path, MB)
+    assert rows.texts == ["Russia moved 28 jets to Latakia."]
+    assert rows.extras == [{"seen at": "https://t.example/1"}]
+    assert caplog.messages == [
+        f"{path}: read the sheet 'Sheet2', the first with a 'claim' column, of 3; not "
+        "'Sheet1', 'Sheet3': move their rows onto it, or save each sheet as a file of its own"
+    ]
+    # No sheet with the column: refused as before, naming the first sheet's columns.
+    with pytest.raises(InputError, match=r"no 'statement' column \(found: how to fill in"):
+        read_claims(path, MB, column="statement")
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".xls"])

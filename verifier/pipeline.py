@@ -863,7 +863,7 @@ class ScoredClaims:
     rows: list[int]
     duplicates: int
     source: str
-    #: What reading the file noted (not in UTF-8, only its first sheet read), for the app.
+    #: What reading the file noted (not in UTF-8, only one sheet read), for the app.
     warnings: tuple[str, ...] = ()
 
     @property

@@ -322,7 +322,7 @@ def read_table(
     if not data:
         raise InputError(f"{path}: file is empty")
     header = column.strip().lower()
-    names, rows = read_workbook_rows(path, data, max_bytes)
+    names, rows = read_workbook_rows(path, data, max_bytes, header)
     if header not in names:
         raise _missing_column(path, header, names, hint)
     return _keyed_as_given(rows, header, column)

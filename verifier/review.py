@@ -148,7 +148,7 @@ class ImportReport:
     unchanged: list[int]  # lines whose verdict, reviewer, note and evidence were already so
     undecided: list[int]  # lines without a verdict
     newer: list[int] = field(default_factory=list)  # left as exported; decided again since
-    #: What reading the file noted (not in UTF-8, only its first sheet read), for the app.
+    #: What reading the file noted (not in UTF-8, only one sheet read), for the app.
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:

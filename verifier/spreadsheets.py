@@ -2,8 +2,9 @@
 read.
 
 Desks keep claims, sources and verdicts in spreadsheets; a sheet saved as ``.xlsx`` is read
-without a detour through CSV. The first sheet is read; its first non-empty row is the
-header. Cells become text as a spreadsheet shows them: a whole number without ``.0``, a
+without a detour through CSV. One sheet is read: the first whose header has the column the
+caller needs, else the first (the others are named in a warning); its first non-empty row
+is the header. Cells become text as a spreadsheet shows them: a whole number without ``.0``, a
 date as ``YYYY-MM-DD``. The workbook is opened with openpyxl (XML parsed by defusedxml), and
 what it unpacks to is checked against a limit before any of it is parsed, so a small file
 that unpacks to gigabytes is refused. An old Excel workbook (Excel 97-2003, the container
@@ -16,7 +17,7 @@ from __future__ import annotations
 import io
 import logging
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -28,21 +29,22 @@ log = logging.getLogger(__name__)
 
 
 def read_workbook_rows(
-    path: Path, data: bytes, max_bytes: int = 0
+    path: Path, data: bytes, max_bytes: int = 0, wanted: str | None = None
 ) -> tuple[list[str], list[tuple[int, dict[str, object]]]]:
-    """The header of the first sheet of the workbook ``data`` (read from ``path``; column
-    names lower-cased and stripped, blank ones left out) and its rows as ``(row number,
-    {column: text})``; blank rows skipped, cells under no header ignored. Which columns a
-    caller needs it checks itself (:func:`verifier.readers.read_table`). ``max_bytes`` (the
-    file-size limit) bounds what the workbook may unpack to
-    (:data:`~verifier.zipped.UNPACKED_FACTOR` times it).
+    """The header of a sheet of the workbook ``data`` (read from ``path``; column names
+    lower-cased and stripped, blank ones left out) and its rows as ``(row number, {column:
+    text})``; blank rows skipped, cells under no header ignored. The sheet is the first
+    whose header has the column ``wanted`` (a workbook that opens on its instructions), else
+    the first; the others are named in a warning. Which columns a caller needs it checks
+    itself (:func:`verifier.readers.read_table`). ``max_bytes`` (the file-size limit) bounds
+    what the workbook may unpack to (:data:`~verifier.zipped.UNPACKED_FACTOR` times it).
 
     Raises:
         InputError: not a workbook, password-protected, damaged, unpacking to too much, or
             an empty first sheet.
     """
     if data.startswith(OLE2):  # the container of .xls
-        return _read_xls(path, data)
+        return _read_xls(path, data, wanted)
     _check_unpacked(path, data, max_bytes)
     from openpyxl import load_workbook  # a second or so to import; only for workbooks
 
@@ -51,10 +53,10 @@ def read_workbook_rows(
         with warnings.catch_warnings():  # "no default style" and the like: nothing to act on
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            sheet = book.worksheets[0]
-            _note_other_sheets(path, [each.title for each in book.worksheets])
+            sheets = book.worksheets
             # A read-only sheet is parsed as its rows are read: damage shows up here too.
-            return _records(path, sheet.iter_rows(values_only=True))
+            chosen = _choose(path, [each.title for each in sheets], wanted, _rows_of(sheets))
+            return _records(path, sheets[chosen].iter_rows(values_only=True))
     except InputError:
         raise
     except Exception as error:  # openpyxl and the XML parser raise many kinds for damage
@@ -67,7 +69,39 @@ def read_workbook_rows(
             book.close()
 
 
-def _read_xls(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, dict[str, object]]]]:
+def _rows_of(sheets: list[Any]) -> Callable[[int], Iterator[tuple[object, ...]]]:
+    """The rows of the ``index``-th of openpyxl's ``sheets``, as values."""
+    return lambda index: sheets[index].iter_rows(values_only=True)
+
+
+def _choose(
+    path: Path,
+    names: list[str],
+    wanted: str | None,
+    rows: Callable[[int], Iterator[tuple[object, ...]]],
+) -> int:
+    """Which of the sheets ``names`` to read: the first whose header (its first non-empty
+    row) has the column ``wanted``, else the first. A workbook of several sheets is named in
+    a warning, with those not read."""
+    chosen = 0
+    if wanted and len(names) > 1:
+        chosen = next((i for i in range(len(names)) if wanted in _header(rows(i))), 0)
+    _note_other_sheets(path, names, chosen, wanted)
+    return chosen
+
+
+def _header(values: Iterator[tuple[object, ...]]) -> set[str]:
+    """The column names of a sheet's first non-empty row."""
+    for cells in values:
+        texts = [_cell_text(value).lower() for value in cells]
+        if any(texts):
+            return set(texts)
+    return set()
+
+
+def _read_xls(
+    path: Path, data: bytes, wanted: str | None = None
+) -> tuple[list[str], list[tuple[int, dict[str, object]]]]:
     """:func:`read_workbook_rows` of an old Excel workbook (BIFF8), read with xlrd."""
     import xlrd  # only for old workbooks
 
@@ -78,13 +112,15 @@ def _read_xls(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, dict[
             file_contents=data, on_demand=True, ragged_rows=True, logfile=io.StringIO()
         )
         try:
-            sheet = book.sheet_by_index(0)
-            _note_other_sheets(path, book.sheet_names())
-            values = (
-                tuple(_xls_value(cell, book.datemode) for cell in sheet.row(number))
-                for number in range(sheet.nrows)
-            )
-            return _records(path, values)
+
+            def rows(index: int) -> Iterator[tuple[object, ...]]:
+                sheet = book.sheet_by_index(index)
+                return (
+                    tuple(_xls_value(cell, book.datemode) for cell in sheet.row(number))
+                    for number in range(sheet.nrows)
+                )
+
+            return _records(path, rows(_choose(path, book.sheet_names(), wanted, rows)))
         finally:
             book.release_resources()
     except InputError:
@@ -107,19 +143,27 @@ def _read_xls(path: Path, data: bytes) -> tuple[list[str], list[tuple[int, dict[
         ) from None
 
 
-def _note_other_sheets(path: Path, names: list[str], most: int = 5) -> None:
-    """Warn that only the first of the sheets ``names`` is read, naming the others: rows a
+def _note_other_sheets(
+    path: Path, names: list[str], chosen: int = 0, wanted: str | None = None, most: int = 4
+) -> None:
+    """Warn that only the sheet ``chosen`` of ``names`` is read, naming the others: rows a
     desk put on a second sheet (a week's tips each) would otherwise go unread unseen."""
     if len(names) < 2:
         return
-    others = ", ".join(repr(name) for name in names[1:most])
-    if len(names) > most:
-        others += f" and {len(names) - most} more"
+    rest = [name for i, name in enumerate(names) if i != chosen]
+    others = ", ".join(repr(name) for name in rest[:most])
+    if len(rest) > most:
+        others += f" and {len(rest) - most} more"
+    which = (
+        f"the first sheet, {names[0]!r}"
+        if chosen == 0
+        else f"the sheet {names[chosen]!r}, the first with a {wanted!r} column"
+    )
     log.warning(
-        "%s: read the first sheet, %r, of %d; not %s: move their rows onto the first sheet, or "
-        "save each sheet as a file of its own",
+        "%s: read %s, of %d; not %s: move their rows onto it, or save each sheet as a file "
+        "of its own",
         path,
-        names[0],
+        which,
         len(names),
         others,
     )

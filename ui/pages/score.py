@@ -46,7 +46,8 @@ def upload(bench: Workbench, jobs: ScoringJobs) -> None:
             "Claims",
             type=[suffix.lstrip(".") for suffix in CLAIM_SUFFIXES],
             key="score-file",
-            help="A .txt file holds one claim per line; a .csv, .xlsx (its first sheet) or "
+            help="A .txt file holds one claim per line; a .csv, .xlsx (its first sheet with "
+            "the claim column) or "
             ".jsonl file holds them in a column, and its other columns are kept.",
         )
         left, middle, right = st.columns([2, 2, 1])
@@ -148,7 +149,7 @@ def scored_file(name: str, scored: ScoredClaims) -> None:
     st.success(
         plain(f"Scored {len(scored.results)} claim(s) from {name}: {scored.counts()}{repeated}.")
     )
-    warnings_list(list(scored.warnings))  # read as another encoding, only a first sheet read
+    warnings_list(list(scored.warnings))  # read as another encoding, only one sheet read
     chosen = verdict_picker("Suggested verdicts", "score-verdicts", placeholder="All verdicts")
     rows = [
         {

@@ -56,7 +56,8 @@ def upload(bench: Workbench) -> None:
                 COLUMN_FIELD,
                 value="text",
                 key="upload-column",
-                help="The column of a .csv or .xlsx file (its first sheet), or the field of a "
+                help="The column of a .csv or .xlsx file (its first sheet with it), or the "
+                "field of a "
                 ".jsonl file, that holds each row's text.",
             )
             encoding = encoding_picker("upload-encoding")
