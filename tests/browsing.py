@@ -66,21 +66,23 @@ def free_port() -> int:
 
 
 @contextmanager
-def app_server(home: Path, env: Mapping[str, str] | None = None) -> Iterator[str]:
-    """The app on a free port with data in ``home``, started through ``verifier app`` in its
-    own process group (so the Streamlit child goes down with it); yields its URL."""
+def app_server(home: Path, env: Mapping[str, str] | None = None, base: str = "") -> Iterator[str]:
+    """The app on a free port with data in ``home`` (served under the path ``base``, if
+    given), started through ``verifier app`` in its own process group (so the Streamlit
+    child goes down with it); yields its URL."""
     port = free_port()
     environ = {k: v for k, v in os.environ.items() if k != "VERIFIER_DB_URL"}
     environ.update(env or {})
+    under = ["--base-url-path", base] if base else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "verifier", "--home", str(home), "app", "--port", str(port)],
+        [sys.executable, "-m", "verifier", "--home", str(home), "app", "--port", str(port)] + under,
         env=environ,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         cwd=ROOT,
         start_new_session=True,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}" + (f"/{base}" if base else "")
     deadline = time.monotonic() + 60
     while True:
         try:

@@ -39,6 +39,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from verifier import accounts, pipeline
 from verifier.config import Settings
+from verifier.db.session import open_database
 from verifier.queue import QueueFilter, claim_queue
 from verifier.workbench import open_records
 
@@ -568,6 +569,37 @@ def test_the_cookie_route_sets_nothing_without_a_good_ticket(server: str) -> Non
     status, cleared = post("/verifier/session/end", b"")
     assert status == 204 and cleared and cleared.startswith('verifier_session="";')
     assert "HttpOnly" in cleared
+
+
+def test_behind_a_proxy_path_a_reviewer_signs_in_and_stays_signed_in(
+    tmp_path_factory: pytest.TempPathFactory, browser: webdriver.Chrome
+) -> None:
+    """``verifier app --base-url-path desk``, as a proxy serving it at /desk/ needs: the
+    sign-in cookie's routes are under that path too, so a reload stays signed in."""
+    desk = tmp_path_factory.mktemp("desk")
+    database = open_database(Settings(home=desk).database_url, upgrade_schema=True)
+    accounts.add_account(database, "Dana Ortiz", "four words make one")
+    database.close()
+    browser.delete_all_cookies()
+    with app_server(desk, base="desk") as url:
+        assert url.endswith("/desk")
+        wait = WebDriverWait(browser, 90)
+        browser.get(f"{url}/dashboard")
+        wait.until(lambda d: "Sign in" in body_text(d) and "Password" in body_text(d))
+        type_when_ready(browser, "//input[@autocomplete='username']", "Dana Ortiz")
+        type_when_ready(browser, "//input[@type='password']", "four words make one")
+        click_when_ready(browser, "//button[.//p[text()='Sign in']]")
+        wait.until(lambda d: "Signed in as Dana Ortiz" in body_text(d))
+        wait.until(lambda d: d.get_cookie("verifier_session") is not None)
+        cookie = browser.get_cookie("verifier_session")
+        assert cookie["path"] == "/desk" and cookie["httpOnly"] is True
+        settle(browser)
+        browser.get(f"{url}/dashboard")  # a new session: signed in by the cookie
+        wait.until(lambda d: "Signed in as Dana Ortiz" in body_text(d))
+        assert "Password" not in body_text(browser)
+        screenshot(browser, "signed-in-under-a-path.png")
+        click_when_ready(browser, "//button[.//p[text()='Sign out']]")
+        wait.until(lambda d: d.get_cookie("verifier_session") is None)
 
 
 def test_a_reviewer_signs_in_once_the_desk_has_accounts(

@@ -569,6 +569,10 @@ def test_the_app_start_line_says_who_can_reach_it() -> None:
     assert "with no accounts can change verdicts under any name" in exposed
     signing = reach("0.0.0.0", 8501, accounts_in_use=True)
     assert "reviewers sign in with their accounts; serve it over HTTPS" in signing
+    assert reach("127.0.0.1", 8501, base="desk").startswith(
+        "the app is at http://127.0.0.1:8501/desk/, for this computer only"
+    )
+    assert "listens on 0.0.0.0:8501/desk/: anyone" in reach("0.0.0.0", 8501, base="desk")
 
 
 def test_a_command_run_in_process_leaves_the_log_handlers_as_they_were(tmp_path: Path) -> None:

@@ -10,6 +10,10 @@ over https). :data:`SIGN_OUT_PATH` clears it. The token never passes through the
 
 Without those routes (``streamlit run app.py`` directly, or Streamlit's ``AppTest``),
 :func:`script` falls back to setting the cookie from the page, as before.
+
+Behind a proxy that serves the app under a path of its own (``verifier app --base-url-path
+desk``: Streamlit's ``server.baseUrlPath``), the routes are under that path too
+(``/desk/verifier/session``), as the page posts to them, and the cookie is kept to it.
 """
 
 from __future__ import annotations
@@ -32,16 +36,26 @@ TICKET_SECONDS = 60.0
 _tickets: dict[str, tuple[str, int, bool, float]] = {}  # ticket -> token, max-age, secure, until
 _lock = threading.Lock()
 _served = False  # whether this process answers the routes
+_base = ""  # the path the app is served under ("/desk"), or none
 
 
-def routes() -> list[Route]:
-    """The routes that set and clear the cookie; :mod:`ui.server` mounts them."""
-    global _served
+def routes(base_url_path: str = "") -> list[Route]:
+    """The routes that set and clear the cookie, under ``base_url_path`` (Streamlit's
+    ``server.baseUrlPath``, when the app is served under a path); :mod:`ui.server` mounts
+    them."""
+    global _served, _base
     _served = True
+    _base = base_path(base_url_path)
     return [
-        Route(SIGN_IN_PATH, _sign_in, methods=["POST"]),
-        Route(SIGN_OUT_PATH, _sign_out, methods=["POST"]),
+        Route(f"{_base}{SIGN_IN_PATH}", _sign_in, methods=["POST"]),
+        Route(f"{_base}{SIGN_OUT_PATH}", _sign_out, methods=["POST"]),
     ]
+
+
+def base_path(base_url_path: str) -> str:
+    """``desk`` or ``/desk/`` as ``/desk``; nothing as ``""``."""
+    trimmed = base_url_path.strip().strip("/")
+    return f"/{trimmed}" if trimmed else ""
 
 
 def ticket(token: str, seconds: int, secure: bool) -> str:
@@ -61,9 +75,9 @@ def script(token: str, seconds: int, secure: bool) -> str:
     the server's routes when this process answers them, else from the page."""
     if _served and seconds:
         body = json.dumps(ticket(token, seconds, secure))
-        return f"fetch('{SIGN_IN_PATH}', {{method: 'POST', body: {body}}});"
+        return f"fetch('{_base}{SIGN_IN_PATH}', {{method: 'POST', body: {body}}});"
     if _served:
-        return f"fetch('{SIGN_OUT_PATH}', {{method: 'POST'}});"
+        return f"fetch('{_base}{SIGN_OUT_PATH}', {{method: 'POST'}});"
     flags = "; Secure" if secure else ""
     cookie = f"{COOKIE}={token}; path=/; max-age={seconds}; SameSite=Strict{flags}"
     return f"document.cookie = '{cookie}';"
@@ -84,12 +98,18 @@ async def _sign_in(request: Request) -> Response:
     token, seconds, secure = held
     response = Response(status_code=204)
     response.set_cookie(
-        COOKIE, token, max_age=seconds, path="/", secure=secure, httponly=True, samesite="strict"
+        COOKIE,
+        token,
+        max_age=seconds,
+        path=_base or "/",
+        secure=secure,
+        httponly=True,
+        samesite="strict",
     )
     return response
 
 
 async def _sign_out(_request: Request) -> Response:
     response = Response(status_code=204)
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
+    response.delete_cookie(COOKIE, path=_base or "/", httponly=True, samesite="strict")
     return response

@@ -10,4 +10,9 @@ import streamlit as st
 
 from ui import cookies
 
-app = st.App(Path(__file__).resolve().parents[1] / "app.py", routes=cookies.routes())
+# Under the path the app is served at, if any (``--server.baseUrlPath``, which Streamlit has
+# read from the command line before it runs this file).
+app = st.App(
+    Path(__file__).resolve().parents[1] / "app.py",
+    routes=cookies.routes(str(st.get_option("server.baseUrlPath") or "")),
+)

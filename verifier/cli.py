@@ -92,22 +92,23 @@ def _records(ctx: click.Context) -> Records:
     return records
 
 
-def reach(host: str, port: int, accounts_in_use: bool = False) -> str:
-    """Who can open the app at ``host``:``port``, and whether they sign in, for its start-up
-    line."""
+def reach(host: str, port: int, accounts_in_use: bool = False, base: str = "") -> str:
+    """Who can open the app at ``host``:``port`` (under the path ``base``), and whether they
+    sign in, for its start-up line."""
     try:
         local = ipaddress.ip_address(host).is_loopback
     except ValueError:
         local = host == "localhost"
+    path = f"/{base}/" if base else ""
     if local:
-        where = f"the app is at http://{host}:{port}, for this computer only"
+        where = f"the app is at http://{host}:{port}{path}, for this computer only"
         if accounts_in_use:
             return f"{where}; reviewers sign in with their accounts"
         return (
             f"{where} (before --host 0.0.0.0 opens it to the network, add accounts with "
             "`verifier accounts add NAME`, so that reviewers sign in)"
         )
-    where = f"the app listens on {host}:{port}: anyone who can reach this machine can open it"
+    where = f"the app listens on {host}:{port}{path}: anyone who can reach this machine can open it"
     if accounts_in_use:
         return (
             f"{where}, and reviewers sign in with their accounts; serve it over HTTPS (a proxy "
@@ -1261,8 +1262,14 @@ def restore_command(ctx: click.Context, archive: Path) -> None:
     help="Address to listen on. Before giving 0.0.0.0 (the network), add reviewer accounts "
     "(`verifier accounts add NAME`): without one, anyone who can reach it may change verdicts.",
 )
+@click.option(
+    "--base-url-path",
+    default="",
+    help="Serve the app under this path (desk: http://host:port/desk/), as a proxy in front "
+    "of it passes https://news.example/desk/ on.",
+)
 @click.pass_context
-def app(ctx: click.Context, port: int, host: str) -> None:
+def app(ctx: click.Context, port: int, host: str, base_url_path: str) -> None:
     """Start the review app (Streamlit) on this data folder, upgrading the schema first.
 
     It listens on this computer only unless --host says otherwise.
@@ -1271,6 +1278,7 @@ def app(ctx: click.Context, port: int, host: str) -> None:
     Example:
         verifier --home ~/desk app --port 8600
         verifier app --host 0.0.0.0   # the whole network: add accounts first
+        verifier app --base-url-path desk   # behind a proxy serving it at /desk/
     """
     settings = _settings(ctx)
     db = open_database(settings.database_url, upgrade_schema=True)
@@ -1289,5 +1297,8 @@ def app(ctx: click.Context, port: int, host: str) -> None:
     command += ["--client.toolbarMode", "minimal"]  # no "Deploy" button in a desk's tool
     # The upload fields say, and keep to, the size verifier reads (Streamlit's own: 200 MB).
     command += ["--server.maxUploadSize", str(math.ceil(settings.max_file_mb))]
-    click.echo(f"verifier: {reach(host, port, signing_in)}", err=True)
+    base = base_url_path.strip().strip("/")
+    if base:
+        command += ["--server.baseUrlPath", base]
+    click.echo(f"verifier: {reach(host, port, signing_in, base)}", err=True)
     raise SystemExit(subprocess.call(command, env=env))
