@@ -206,7 +206,7 @@ def test_the_commands_back_up_and_restore(worked: Settings, tmp_path: Path) -> N
     back = runner.invoke(cli, ["--home", str(home), "restore", str(out)])
     assert back.exit_code == 0, back.output
     assert back.output.startswith(f"restored {home.resolve() / DATABASE}: ")
-    assert re.search(r"; index: [1-9]\d* vectors$", back.output.rstrip())
+    assert re.search(r"; index rebuilt: [1-9]\d* vectors$", back.output.rstrip())
     checked = runner.invoke(cli, ["--home", str(home), "index", "check"])
     assert checked.exit_code == 0 and "ok: index matches the database" in checked.output
     again = runner.invoke(cli, ["--home", str(home), "restore", str(out)])

@@ -1249,8 +1249,10 @@ def restore_command(ctx: click.Context, archive: Path) -> None:
         verifier --home ~/desk-restored restore ~/backups/desk-2026-12-08.zip
     """
     report = restore(_settings(ctx), archive)
-    bench = _bench(ctx)  # opening it rebuilds the indexes from the database
-    click.echo(f"{report.summary('restored')}; index: {bench.corpus.stats()['vectors']} vectors")
+    # The indexes are built from the database (and its cached vectors), whatever the folder
+    # held, as `verifier index rebuild` builds them.
+    size = _bench(ctx, repair=False, keep_backend=False).corpus.rebuild()
+    click.echo(f"{report.summary('restored')}; index rebuilt: {size} vectors")
 
 
 @cli.command()
