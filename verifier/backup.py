@@ -42,7 +42,7 @@ from verifier.errors import InputError, SchemaError
 MANIFEST = "verifier-backup.json"
 DATABASE = "verifier.db"
 UPLOADS = "uploads"
-#: What a backup counts, by table, for its summary and manifest.
+#: What a backup (and a database copy) counts, by table, for its summary and manifest.
 COUNTED = {"claims": "claims", "verdict_changes": "verdict changes", "documents": "sources"}
 #: Tables whose ``uri`` names a source, renamed from the old data folder's uploads on restore.
 _URI_TABLES = ("documents", "removed_passages")

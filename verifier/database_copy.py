@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from verifier.backup import COUNTED
 from verifier.citations import RETIRED_ID_KEY
 from verifier.db.models import Base
 from verifier.db.session import Database, masked, open_database
@@ -29,8 +30,6 @@ from verifier.errors import InputError
 
 #: Rows read and written at a time.
 CHUNK = 1000
-#: What a copy counts in its summary, by table.
-SHOWN = {"claims": "claims", "verdict_changes": "verdict changes", "documents": "sources"}
 _INFO, _IDENTITY = "database_info", "database_id"
 
 
@@ -42,7 +41,7 @@ class CopyReport:
     rows: dict[str, int]
 
     def summary(self) -> str:
-        shown = ", ".join(f"{self.rows.get(table, 0)} {what}" for table, what in SHOWN.items())
+        shown = ", ".join(f"{self.rows.get(table, 0)} {what}" for table, what in COUNTED.items())
         total = sum(self.rows.values())
         return f"copied to {self.target}: {shown} ({total} rows in {len(self.rows)} tables)"
 

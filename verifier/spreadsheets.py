@@ -55,8 +55,11 @@ def read_workbook_rows(
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             sheets = book.worksheets
             # A read-only sheet is parsed as its rows are read: damage shows up here too.
-            chosen = _choose(path, [each.title for each in sheets], wanted, _rows_of(sheets))
-            return _records(path, sheets[chosen].iter_rows(values_only=True))
+
+            def rows(index: int) -> Iterator[tuple[object, ...]]:
+                return sheets[index].iter_rows(values_only=True)
+
+            return _records(path, rows(_choose(path, [s.title for s in sheets], wanted, rows)))
     except InputError:
         raise
     except Exception as error:  # openpyxl and the XML parser raise many kinds for damage
@@ -67,11 +70,6 @@ def read_workbook_rows(
     finally:
         if book is not None:
             book.close()
-
-
-def _rows_of(sheets: list[Any]) -> Callable[[int], Iterator[tuple[object, ...]]]:
-    """The rows of the ``index``-th of openpyxl's ``sheets``, as values."""
-    return lambda index: sheets[index].iter_rows(values_only=True)
 
 
 def _choose(
@@ -90,13 +88,14 @@ def _choose(
     return chosen
 
 
-def _header(values: Iterator[tuple[object, ...]]) -> set[str]:
-    """The column names of a sheet's first non-empty row."""
+def _header(values: Iterator[tuple[object, ...]]) -> list[str]:
+    """The column names of a sheet's first non-empty row (lower-cased, blank where a cell
+    is), read from ``values`` up to that row; empty for an empty sheet."""
     for cells in values:
         texts = [_cell_text(value).lower() for value in cells]
         if any(texts):
-            return set(texts)
-    return set()
+            return texts
+    return []
 
 
 def _read_xls(
@@ -204,11 +203,7 @@ def _records(
     path: Path, values: Iterator[tuple[object, ...]]
 ) -> tuple[list[str], list[tuple[int, dict[str, object]]]]:
     rows = enumerate(values, start=1)
-    header: list[str] = []
-    for _, cells in rows:
-        if any(_cell_text(value) for value in cells):
-            header = [_cell_text(value).lower() for value in cells]
-            break
+    header = _header(cells for _, cells in rows)  # the rows after it are read on below
     if not header:
         raise InputError(f"{path}: the first sheet is empty; put the table on it")
     records = []
