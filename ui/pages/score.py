@@ -47,8 +47,8 @@ def upload(bench: Workbench, jobs: ScoringJobs) -> None:
             type=[suffix.lstrip(".") for suffix in CLAIM_SUFFIXES],
             key="score-file",
             help="A .txt file holds one claim per line; a .csv, .xlsx (its first sheet with "
-            "the claim column) or "
-            ".jsonl file holds them in a column, and its other columns are kept.",
+            "the claim column) or .jsonl file holds them in a column, and its other columns "
+            "are kept.",
         )
         left, middle, right = st.columns([2, 2, 1])
         column = left.text_input(COLUMN_FIELD, value="claim", key="score-column")

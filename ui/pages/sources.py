@@ -57,8 +57,7 @@ def upload(bench: Workbench) -> None:
                 value="text",
                 key="upload-column",
                 help="The column of a .csv or .xlsx file (its first sheet with it), or the "
-                "field of a "
-                ".jsonl file, that holds each row's text.",
+                "field of a .jsonl file, that holds each row's text.",
             )
             encoding = encoding_picker("upload-encoding")
         submitted = st.form_submit_button("Ingest", type="primary")
